@@ -1,0 +1,27 @@
+import knexFactory, { type Knex } from 'knex';
+import { sqliteDialect } from './dialects/sqlite.js';
+import { postgresDialect } from './dialects/postgres.js';
+import type { Dialect } from './dialects/types.js';
+
+export interface Database {
+  knex: Knex;
+  dialect: Dialect;
+  url: string;
+}
+
+/** Pick the dialect for a DATABASE_URL: `postgres://…` / `postgresql://…`, otherwise a SQLite file path. */
+export function dialectFor(url: string): Dialect {
+  return /^postgres(ql)?:\/\//.test(url) ? postgresDialect : sqliteDialect;
+}
+
+/** Open a database. `searchPath` (PostgreSQL only) isolates a schema, which the test suite uses. */
+export function openDatabase(url: string, options: { searchPath?: string } = {}): Database {
+  const dialect = dialectFor(url);
+  const config = dialect.knexConfig(url);
+  if (options.searchPath && dialect.name === 'postgres') config.searchPath = [options.searchPath];
+  return { knex: knexFactory(config), dialect, url };
+}
+
+export async function closeDatabase(db: Database): Promise<void> {
+  await db.knex.destroy();
+}

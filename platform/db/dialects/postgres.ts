@@ -1,0 +1,46 @@
+import pg from 'pg';
+import type { Knex } from 'knex';
+import type { Dialect } from './types.js';
+
+// node-postgres turns DATE into a local-midnight Date and NUMERIC/INT8 into strings. Formwork's API speaks ISO
+// strings for dates and numbers for decimals, so parse them once here.
+pg.types.setTypeParser(1082, (v: string) => v); // date
+pg.types.setTypeParser(1114, (v: string) => new Date(v + 'Z').toISOString()); // timestamp
+pg.types.setTypeParser(1184, (v: string) => new Date(v).toISOString()); // timestamptz
+pg.types.setTypeParser(1700, (v: string) => Number(v)); // numeric
+pg.types.setTypeParser(20, (v: string) => Number(v)); // int8 (counts, sequences)
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  ilike: 'ilike',
+
+  knexConfig(url: string): Knex.Config {
+    return { client: 'pg', connection: url, pool: { min: 0, max: 10 } };
+  },
+
+  jsonArrayContains(column, value) {
+    return { sql: `${column} @> ?::jsonb`, bindings: [JSON.stringify([value])] };
+  },
+
+  fromDb(type, value) {
+    if (value === null || value === undefined) return null;
+    return value;
+  },
+
+  toDb(type, value) {
+    if (value === null || value === undefined) return null;
+    if (type === 'json' || type === 'attachment' || type === 'choice-multiple') return JSON.stringify(value);
+    return value;
+  },
+
+  uniqueViolation(error) {
+    const e = error as { code?: string; detail?: string };
+    if (e?.code !== '23505') return null;
+    const m = /Key \((.+?)\)=/.exec(e.detail ?? '');
+    return { columns: m ? m[1]!.split(',').map((s) => s.trim().replace(/"/g, '')) : [] };
+  },
+
+  foreignKeyViolation(error) {
+    return (error as { code?: string })?.code === '23503';
+  },
+};

@@ -1,0 +1,244 @@
+/**
+ * TypeScript shapes of the definition kinds declared in `definitions.schema.json`.
+ * The schema is the source of truth; these types mirror it for the engine.
+ */
+import type { Condition } from '../conditions/types.js';
+
+export type FieldType =
+  | 'string' | 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime'
+  | 'choice' | 'reference' | 'email' | 'phone' | 'url' | 'postcode' | 'currency'
+  | 'json' | 'journal' | 'attachment';
+
+export interface ChoiceOption {
+  value: string;
+  label: string;
+  /** Hidden from pickers but still valid on existing records. */
+  inactive?: boolean;
+}
+
+/** One field of a table (also the field model of catalogue variables and report parameters). */
+export interface FieldDef {
+  type: FieldType;
+  label?: string;
+  help?: string;
+  required?: boolean;
+  default?: unknown;
+  /** choice: the allowed options. */
+  choices?: ChoiceOption[];
+  /** choice: several values allowed (stored as a JSON array). */
+  multiple?: boolean;
+  /** reference: the target table. */
+  reference?: string;
+  /** string-like: maximum / minimum length in characters. */
+  maxLength?: number;
+  minLength?: number;
+  /** integer, decimal, currency: inclusive bounds. */
+  min?: number;
+  max?: number;
+  /** decimal: digits after the point (default 2). */
+  scale?: number;
+  /** currency: ISO 4217 code (default GBP). */
+  currency?: string;
+  /** string-like: an ECMAScript regular expression the value must match (anchored by the author). */
+  pattern?: string;
+  patternMessage?: string;
+  unique?: boolean;
+  index?: boolean;
+  pii?: boolean;
+  encrypted?: boolean;
+  /** attachment: allowed content types and maximum size in bytes (enforced from the UI issue on). */
+  accept?: string[];
+  maxSize?: number;
+  /** journal: 'comment' (visible to the requester) or 'work_note' (internal). Default 'comment'. */
+  journalType?: 'comment' | 'work_note';
+}
+
+export interface IndexDef {
+  /** Column names in order; a leading '-' marks descending order. */
+  fields: string[];
+  unique?: boolean;
+  name?: string;
+}
+
+export interface TableDef {
+  kind: 'table';
+  name: string;
+  label?: string;
+  pluralLabel?: string;
+  description?: string;
+  extends?: string;
+  /** Prefix of the human number, e.g. "INC"; the table gets a `number` column when set. */
+  numberPrefix?: string;
+  /** Digits of the zero-padded sequence (default 7). */
+  numberDigits?: number;
+  displayField?: string;
+  searchable?: string[];
+  fields: Record<string, FieldDef>;
+  indexes?: IndexDef[];
+  /** Marks the table abstract: records are only created in tables that extend it. */
+  abstract?: boolean;
+}
+
+export interface FormSection {
+  title?: string;
+  description?: string;
+  /** One array of field names per column. */
+  columns: string[][];
+}
+
+export interface UiPolicyAction {
+  field: string;
+  visible?: boolean;
+  mandatory?: boolean;
+  readOnly?: boolean;
+  value?: unknown;
+}
+
+export interface UiPolicy {
+  name?: string;
+  description?: string;
+  condition: Condition;
+  actions: UiPolicyAction[];
+  /** Undo the actions when the condition becomes false again (default true). */
+  reverse?: boolean;
+}
+
+export interface RelatedList {
+  table: string;
+  field: string;
+  label?: string;
+  columns?: string[];
+}
+
+export interface FormDef {
+  kind: 'form';
+  name: string;
+  table: string;
+  label?: string;
+  sections: FormSection[];
+  relatedLists?: RelatedList[];
+  uiPolicies?: UiPolicy[];
+}
+
+export interface MenuItem {
+  label: string;
+  /** A table list, a form, or a plain path. */
+  table?: string;
+  form?: string;
+  path?: string;
+  filter?: Condition;
+  capability?: string;
+  items?: MenuItem[];
+}
+
+export interface MenuDef {
+  kind: 'menu';
+  name: string;
+  label: string;
+  order?: number;
+  items: MenuItem[];
+}
+
+export type TableOperation = 'create' | 'read' | 'update' | 'delete';
+
+export interface TableGrant {
+  table: string;
+  operations: TableOperation[];
+  condition?: Condition;
+  /** Fields readable (default all) and writable (default all readable) under this grant. */
+  readFields?: string[];
+  writeFields?: string[];
+  deniedFields?: string[];
+}
+
+export interface RoleDef {
+  kind: 'role';
+  name: string;
+  label?: string;
+  description?: string;
+  /** Roles whose grants this role also has. */
+  includes?: string[];
+  capabilities?: string[];
+  tables?: TableGrant[];
+}
+
+/** Kinds implemented by later issues; validated by the schema, carried opaquely by the registry. */
+export interface GenericDef {
+  kind: 'rule' | 'workflow' | 'sla' | 'notification' | 'report' | 'job' | 'page' | 'catalogItem';
+  name: string;
+  [key: string]: unknown;
+}
+
+export type Definition = TableDef | FormDef | MenuDef | RoleDef | GenericDef;
+export type DefinitionKind = Definition['kind'];
+
+/** Demo / seed data shipped in a pack's data/ folder. */
+export interface DataFile {
+  kind: 'data';
+  name: string;
+  table: string;
+  /** Records to insert once, on first start; `key` fields identify a record already present. */
+  key?: string[];
+  records: Record<string, unknown>[];
+}
+
+/** Where a definition came from, for error messages. */
+export interface DefinitionSource {
+  file: string;
+  pointer: string;
+}
+
+/** Names of the system columns every record table has. Declared fields may not use them. */
+export const SYSTEM_FIELDS = [
+  'id', 'number', 'class', 'version', 'org_id',
+  'created_at', 'created_by', 'updated_at', 'updated_by',
+] as const;
+export type SystemField = (typeof SYSTEM_FIELDS)[number];
+
+/** A field as the engine sees it after resolving `extends`: declared or system. */
+export interface ResolvedField extends FieldDef {
+  name: string;
+  /** Physical column, or null for fields without a column (journal). */
+  column: string | null;
+  /** The table that declared it ('' for system fields). */
+  declaredBy: string;
+  system: boolean;
+}
+
+/** A table after resolving its hierarchy. */
+export interface ResolvedTable {
+  name: string;
+  def: TableDef;
+  /** The physical table holding this table's rows: the root of its `extends` chain. */
+  physical: string;
+  /** Ancestors from the parent up to the root (empty for a root). */
+  ancestors: string[];
+  /** This table and every table extending it, directly or not (the class values a query on it matches). */
+  classes: string[];
+  /** Every field visible on this table: system, inherited and own, in declaration order. */
+  fields: Map<string, ResolvedField>;
+  /** The number prefix in force (own or inherited), if any. */
+  numberPrefix?: string;
+  numberDigits: number;
+  displayField: string;
+}
+
+/** A physical table: the union of the columns of every table in one hierarchy. */
+export interface PhysicalTable {
+  name: string;
+  /** Every field with a column, across the hierarchy (system fields first). */
+  columns: Map<string, ResolvedField>;
+  indexes: IndexDef[];
+  hasNumber: boolean;
+}
+
+/** One problem found in a definition. */
+export interface DefinitionError {
+  file: string;
+  /** JSON pointer into the file (RFC 6901), '' for the whole document. */
+  pointer: string;
+  message: string;
+  /** What was expected, when the schema or lint knows it. */
+  expected?: string;
+  value?: unknown;
+}

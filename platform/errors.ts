@@ -1,0 +1,68 @@
+/**
+ * The catalogue of stable error codes. Every error the engine raises is a FormworkError with one of these
+ * codes; only platform/http turns them into HTTP responses (application/problem+json, RFC 9457).
+ */
+export const ERROR_CODES = {
+  validation_failed: { status: 422, title: 'The input is not valid' },
+  invalid_payload: { status: 400, title: 'The request body is not acceptable' },
+  invalid_query: { status: 400, title: 'The query is not valid' },
+  unknown_field: { status: 400, title: 'A field does not exist' },
+  unknown_operator: { status: 400, title: 'An operator does not exist' },
+  unsupported_media_type: { status: 415, title: 'The content type is not supported' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unauthenticated: { status: 401, title: 'Sign-in is required' },
+  forbidden: { status: 403, title: 'The operation is not allowed' },
+  not_found: { status: 404, title: 'The resource does not exist' },
+  table_not_found: { status: 404, title: 'The table does not exist' },
+  method_not_allowed: { status: 405, title: 'The method is not allowed' },
+  conflict: { status: 409, title: 'The record changed since it was read' },
+  unique_violation: { status: 409, title: 'A value must be unique' },
+  reference_in_use: { status: 409, title: 'The record is referenced by other records' },
+  precondition_failed: { status: 412, title: 'The If-Match precondition failed' },
+  precondition_required: { status: 428, title: 'An If-Match header is required' },
+  definition_invalid: { status: 422, title: 'A definition is not valid' },
+  schema_change_refused: { status: 409, title: 'A destructive schema change needs a migration' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A per-field problem: `field` names the field, `code` is a stable sub-code, `message` is for people. */
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface ErrorDetails {
+  fieldErrors?: FieldError[];
+  /** Extra members for the problem document (e.g. currentVersion on conflict). */
+  extra?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class FormworkError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fieldErrors: FieldError[];
+  readonly extra: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'FormworkError';
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.fieldErrors = details.fieldErrors ?? [];
+    this.extra = details.extra ?? {};
+  }
+}
+
+/** The one factory: `fail('not_found', 'Record "x" of table "task" does not exist')`. */
+export function fail(code: ErrorCode, message: string, details?: ErrorDetails): never {
+  throw new FormworkError(code, message, details);
+}
+
+export function isFormworkError(e: unknown): e is FormworkError {
+  return e instanceof FormworkError;
+}

@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+import type { Condition } from '../conditions/types.js';
+
+/** Who performs an operation. Every record operation takes one explicitly. */
+export interface Actor {
+  kind: 'user' | 'system';
+  /** sys_user id, or null for the system actor. */
+  id: string | null;
+  username: string;
+  roles: string[];
+  /** Organisations the actor acts for (own and, later, shared by consent). */
+  orgs: string[];
+  /** The organisation new records are owned by, when the table has no value for it. */
+  orgId?: string | null;
+}
+
+export type RecordData = Record<string, unknown>;
+
+export interface OperationOptions {
+  actor: Actor;
+  /** Run inside an existing transaction instead of opening one. */
+  trx?: Knex.Transaction;
+}
+
+export interface UpdateOptions extends OperationOptions {
+  /** The version the client read; a mismatch changes nothing and raises `conflict`. */
+  expectedVersion?: number;
+}
+
+export interface SortSpec { field: string; direction: 'asc' | 'desc' }
+
+export interface QuerySpec {
+  filter?: Condition;
+  sort?: SortSpec[];
+  limit?: number;
+  offset?: number;
+  /** Fields to return (system `id` and `version` always come back). */
+  fields?: string[];
+  /** Compute the total number of matches (default true). */
+  withTotal?: boolean;
+}
+
+export interface QueryResult {
+  records: RecordData[];
+  total: number | null;
+  limit: number;
+  offset: number;
+}
+
+export interface HistoryEntry {
+  id: string;
+  table: string;
+  recordId: string;
+  field: string;
+  oldValue: unknown;
+  newValue: unknown;
+  /** 'insert' | 'update' | 'delete' */
+  operation: string;
+  version: number;
+  changedBy: string | null;
+  changedAt: string;
+}
+
+export interface JournalEntry {
+  id: string;
+  table: string;
+  recordId: string;
+  field: string;
+  /** 'comment' (customer-visible) or 'work_note' (internal) */
+  entryType: string;
+  body: string;
+  createdBy: string | null;
+  createdAt: string;
+}

@@ -1,0 +1,46 @@
+/**
+ * The one place tests get a database. `DB=sqlite` (default) gives a fresh SQLite file per call;
+ * `DB=postgres` gives a fresh schema in the cluster at `PG_URL` (default postgres://postgres@127.0.0.1:55432/postgres).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import knexFactory from 'knex';
+import { openDatabase, closeDatabase, type Database } from '../../platform/db/connection.js';
+
+export const DB_KIND = (process.env.DB ?? 'sqlite') as 'sqlite' | 'postgres';
+export const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
+
+export interface TestDatabase extends Database {
+  /** Drop everything this database created. */
+  dispose(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (DB_KIND === 'postgres') {
+    const schema = 't_' + randomBytes(6).toString('hex');
+    const admin = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
+    await admin.raw('create schema ??', [schema]);
+    await admin.destroy();
+    const db = openDatabase(PG_URL, { searchPath: schema });
+    return {
+      ...db,
+      async dispose() {
+        await closeDatabase(db);
+        const a = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
+        await a.raw('drop schema if exists ?? cascade', [schema]);
+        await a.destroy();
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'formwork-test-'));
+  const db = openDatabase(join(dir, 'test.sqlite'));
+  return {
+    ...db,
+    async dispose() {
+      await closeDatabase(db);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
