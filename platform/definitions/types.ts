@@ -242,3 +242,26 @@ export interface DefinitionError {
   expected?: string;
   value?: unknown;
 }
+
+/**
+ * An immutable snapshot of every valid definition, resolved. The running system holds one at a time and swaps
+ * it atomically when definitions change; an invalid change never replaces it.
+ */
+export interface Registry {
+  /** Content hash of the snapshot (changes whenever any definition changes). */
+  readonly version: string;
+  readonly tables: ReadonlyMap<string, ResolvedTable>;
+  readonly physicalTables: ReadonlyMap<string, PhysicalTable>;
+  readonly forms: ReadonlyMap<string, FormDef>;
+  readonly menus: ReadonlyMap<string, MenuDef>;
+  readonly roles: ReadonlyMap<string, RoleDef>;
+  /** Kinds implemented by later issues, keyed `${kind}:${name}`. */
+  readonly others: ReadonlyMap<string, GenericDef>;
+  readonly data: readonly DataFile[];
+  /** Where each definition came from, keyed `${kind}:${name}`. */
+  readonly sources: ReadonlyMap<string, DefinitionSource>;
+  /** The table, or a `table_not_found` FormworkError. */
+  getTable(name: string): ResolvedTable;
+  /** The form, or a `not_found` FormworkError. */
+  getForm(name: string): FormDef;
+}

@@ -72,3 +72,22 @@ export interface JournalEntry {
   createdBy: string | null;
   createdAt: string;
 }
+
+/**
+ * The one generic record service. Every table goes through it; `xOne` calls `xMany` so each write has one path.
+ * Each method runs in one transaction (or the caller's `trx`) that also holds its history, journal and numbering.
+ * Errors: table_not_found, not_found, validation_failed (fieldErrors), unknown_field, unknown_operator,
+ * invalid_query, conflict (extra.currentVersion), unique_violation, forbidden.
+ */
+export interface RecordService {
+  createOne(table: string, data: RecordData, opts: OperationOptions): Promise<RecordData>;
+  createMany(table: string, data: RecordData[], opts: OperationOptions): Promise<RecordData[]>;
+  readOne(table: string, id: string, opts: OperationOptions & { fields?: string[] }): Promise<RecordData>;
+  query(table: string, spec: QuerySpec, opts: OperationOptions): Promise<QueryResult>;
+  updateOne(table: string, id: string, patch: RecordData, opts: UpdateOptions): Promise<RecordData>;
+  updateMany(table: string, ids: string[], patch: RecordData, opts: UpdateOptions): Promise<RecordData[]>;
+  deleteOne(table: string, id: string, opts: UpdateOptions): Promise<void>;
+  deleteMany(table: string, ids: string[], opts: UpdateOptions): Promise<number>;
+  history(table: string, id: string, opts: OperationOptions): Promise<HistoryEntry[]>;
+  journal(table: string, id: string, opts: OperationOptions & { field?: string }): Promise<JournalEntry[]>;
+}
