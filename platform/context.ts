@@ -1,0 +1,24 @@
+import type { Config } from './config.js';
+import type { Database } from './db/connection.js';
+import type { Registry } from './definitions/types.js';
+import type { Logger } from './log.js';
+import type { Actor, RecordService } from './records/types.js';
+
+/** Time source; tests inject a fixed or stepping clock. */
+export interface Clock { now(): Date }
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Holds the registry snapshot in force. */
+export interface RegistrySource { readonly current: Registry }
+
+/** The running engine: what every service and route is given. */
+export interface Formwork {
+  config: Config;
+  db: Database;
+  registry: RegistrySource;
+  records: RecordService;
+  clock: Clock;
+  log: Logger;
+  /** The actor for jobs, seeding and CLI work. */
+  systemActor: Actor;
+}
