@@ -177,6 +177,8 @@ export interface DataFile {
   kind: 'data';
   name: string;
   table: string;
+  /** Demo data: loaded only when demo data is enabled (FORMWORK_DEMO_DATA). */
+  demo?: boolean;
   /** Records to insert once, on first start; `key` fields identify a record already present. */
   key?: string[];
   records: Record<string, unknown>[];
@@ -196,7 +198,9 @@ export const SYSTEM_FIELDS = [
 export type SystemField = (typeof SYSTEM_FIELDS)[number];
 
 /** A field as the engine sees it after resolving `extends`: declared or system. */
-export interface ResolvedField extends FieldDef {
+export interface ResolvedField extends Omit<FieldDef, 'type'> {
+  /** Declared type, or 'uuid' for the system id / org / actor columns. */
+  type: FieldType | 'uuid';
   name: string;
   /** Physical column, or null for fields without a column (journal). */
   column: string | null;

@@ -33,6 +33,20 @@ export const postgresDialect: Dialect = {
     return value;
   },
 
+  columnType(storage) {
+    const m = /^decimal\((\d+),(\d+)\)$/.exec(storage);
+    if (m) return `numeric(${Number(m[1])},${Number(m[2])})`;
+    switch (storage) {
+      case 'uuid': return 'uuid';
+      case 'integer': return 'integer';
+      case 'boolean': return 'boolean';
+      case 'date': return 'date';
+      case 'datetime': return 'timestamptz';
+      case 'json': return 'jsonb';
+      default: return 'text';
+    }
+  },
+
   uniqueViolation(error) {
     const e = error as { code?: string; detail?: string };
     if (e?.code !== '23505') return null;

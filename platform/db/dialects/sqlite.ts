@@ -64,6 +64,15 @@ export const sqliteDialect: Dialect = {
     return value;
   },
 
+  columnType(storage) {
+    if (storage.startsWith('decimal')) return 'numeric';
+    switch (storage) {
+      case 'integer': return 'integer';
+      case 'boolean': return 'boolean';
+      default: return 'text';
+    }
+  },
+
   uniqueViolation(error) {
     const msg = error instanceof Error ? error.message : '';
     const m = /UNIQUE constraint failed: (.+)$/m.exec(msg);

@@ -18,6 +18,8 @@ export interface Dialect {
   toDb(type: string, value: unknown): unknown;
   /** Whether `error` is a unique-constraint violation; returns the column names when it can tell. */
   uniqueViolation(error: unknown): { columns: string[] } | null;
+  /** SQL column type for a storage type (see storage-types.ts). */
+  columnType(storage: string): string;
   /** Whether `error` is a foreign-key violation. */
   foreignKeyViolation(error: unknown): boolean;
 }

@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import * as core from './20261122_001_core.js';
+
+/**
+ * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
+ * the same under tsx, a bundler or compiled output.
+ */
+const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
+  '20261122_001_core': core,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  async getMigrations() { return Object.keys(MIGRATIONS); },
+  getMigrationName(name) { return name; },
+  async getMigration(name) { return MIGRATIONS[name]!; },
+};

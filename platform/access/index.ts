@@ -1,0 +1,1 @@
+export { canOperate, assertCanOperate } from './table-access.js';

@@ -1,0 +1,84 @@
+import type { ResolvedField, ResolvedTable } from '../definitions/types.js';
+import type { FieldError } from '../errors.js';
+import { fail } from '../errors.js';
+import type { Actor, RecordData } from './types.js';
+import { checkFieldValue, isEmptyValue } from './field-values.js';
+
+export interface CheckedPayload {
+  /** Column values, normalised. */
+  values: RecordData;
+  /** Journal entries to append: field name → text. */
+  journal: { field: string; body: string }[];
+}
+
+/** Keys no client may send: JSON.parse turns them into own properties that later merges would honour. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Resolve `$now`, `$today` and `$actor` default tokens; anything else is the literal default. */
+function resolveDefault(field: ResolvedField, actor: Actor, now: Date): unknown {
+  const d = field.default;
+  if (d === '$now') return now.toISOString();
+  if (d === '$today') return now.toISOString().slice(0, 10);
+  if (d === '$actor') return actor.id;
+  return structuredClone(d);
+}
+
+/**
+ * Check a client payload against a table: unknown keys and system fields are rejected (400), every value is
+ * type-checked and normalised, and on create defaults are applied and required fields enforced. Collects every
+ * field error before failing with `validation_failed` (422).
+ *
+ * @param existing the stored record on update (required fields may then be omitted, not cleared)
+ */
+export function checkPayload(table: ResolvedTable, data: RecordData, actor: Actor, now: Date, existing?: RecordData): CheckedPayload {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    fail('invalid_payload', `A record of table "${table.name}" must be a JSON object.`);
+  }
+  const unknown: FieldError[] = [];
+  const errors: FieldError[] = [];
+  for (const key of Object.keys(data)) {
+    const field = table.fields.get(key);
+    if (FORBIDDEN_KEYS.has(key) || !field) {
+      unknown.push({ field: key, code: 'unknown_field', message: `Table "${table.name}" has no field "${key}".` });
+    } else if (field.system) {
+      unknown.push({ field: key, code: 'read_only', message: `Field "${key}" is set by the system and cannot be written.` });
+    }
+  }
+  if (unknown.length) {
+    const code = unknown.some((e) => e.code === 'unknown_field') ? 'unknown_field' : 'invalid_payload';
+    fail(code, unknown.map((e) => e.message).join(' '), { fieldErrors: unknown });
+  }
+
+  const values: RecordData = {};
+  const journal: { field: string; body: string }[] = [];
+  for (const field of table.fields.values()) {
+    if (field.system) continue;
+    const present = Object.prototype.hasOwnProperty.call(data, field.name);
+    let value: unknown;
+    if (present) value = data[field.name];
+    else if (!existing && field.default !== undefined) value = resolveDefault(field, actor, now);
+    else if (existing) continue;
+    else value = null;
+
+    const checked = checkFieldValue(field, value, existing?.[field.name]);
+    if (!checked.ok) {
+      errors.push({ field: field.name, code: checked.code, message: checked.message });
+      continue;
+    }
+    if (field.type === 'journal') {
+      if (!isEmptyValue(checked.value)) journal.push({ field: field.name, body: checked.value as string });
+      continue;
+    }
+    // Required applies to a create, and to an update that clears the field; required journal fields would make
+    // every update add an entry, so required is not enforced on journals.
+    if (field.required && isEmptyValue(checked.value)) {
+      errors.push({ field: field.name, code: 'required', message: `${field.label ?? field.name} is required.` });
+      continue;
+    }
+    values[field.name] = checked.value;
+  }
+  if (errors.length) {
+    fail('validation_failed', `${errors.length} field${errors.length > 1 ? 's are' : ' is'} not valid: ${errors.map((e) => e.message).join(' ')}`, { fieldErrors: errors });
+  }
+  return { values, journal };
+}

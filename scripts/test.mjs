@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// `npm test`: type-check, then the whole mocha suite on SQLite and again on PostgreSQL, then one plain line:
+// "N passed, N failed, N skipped". PostgreSQL comes from PG_URL, or else a throwaway cluster started here from
+// the Debian package's binaries (/usr/lib/postgresql/*/bin) on a loopback port and removed afterwards.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let exitCode = 0;
+
+function run(label, cmd, args, env = {}) {
+  process.stdout.write(`\n=== ${label} ===\n`);
+  const statsFile = join(tmpdir(), `formwork-stats-${process.pid}-${Date.now()}.json`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env, FORMWORK_STATS_FILE: statsFile } });
+  if (r.status !== 0) exitCode = 1;
+  if (existsSync(statsFile)) {
+    const s = JSON.parse(readFileSync(statsFile, 'utf8'));
+    totals.passed += s.passes; totals.failed += s.failures; totals.skipped += s.pending;
+    rmSync(statsFile);
+  } else if (r.status !== 0) {
+    totals.failed += 1; // the type-check failed, or a test run died before reporting
+  }
+}
+
+function startPostgres() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const version = readdirSync(root).sort((a, b) => Number(a) - Number(b)).pop();
+  const bin = join(root, version, 'bin');
+  const dir = mkdtempSync(join(tmpdir(), 'formwork-pg-'));
+  const port = 56000 + Math.floor(Math.random() * 2000);
+  const asRoot = process.getuid?.() === 0;
+  const as = (exe, args) => asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, exe), ...args]] : [join(bin, exe), args];
+  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  const sh = (exe, args) => { const [c, a] = as(exe, args); execFileSync(c, a, { stdio: 'ignore' }); };
+  sh('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  sh('pg_ctl', ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, 'start']);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      try { sh('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']); } catch { /* already gone */ }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+run("type-check", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
+run('tests on SQLite', 'npx', ['mocha'], { DB: 'sqlite' });
+
+let pg = null;
+let pgUrl = process.env.PG_URL;
+if (!pgUrl) {
+  pg = startPostgres();
+  pgUrl = pg?.url;
+}
+if (pgUrl) {
+  try {
+    run('tests on PostgreSQL', 'npx', ['mocha'], { DB: 'postgres', PG_URL: pgUrl });
+  } finally {
+    pg?.stop();
+  }
+} else {
+  process.stdout.write('\nPostgreSQL is not installed (apt-get install -y postgresql) and PG_URL is not set: the PostgreSQL run did not happen.\n');
+  totals.failed += 1;
+  exitCode = 1;
+}
+
+process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.exit(exitCode);
