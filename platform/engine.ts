@@ -1,0 +1,74 @@
+import type { Config } from './config.js';
+import { systemClock, type Clock, type Formwork } from './context.js';
+import { openDatabase, closeDatabase, runMigrations, applySchemaSync, type Database, type SchemaChange } from './db/index.js';
+import { RegistryHolder, formatDefinitionErrors, type DefinitionError } from './definitions/index.js';
+import { fail, FormworkError } from './errors.js';
+import { createLogger, type Logger } from './log.js';
+import { KnexRecordService } from './records/index.js';
+import type { Actor } from './records/types.js';
+import { seedData } from './seed.js';
+
+export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: 'system', id: null, username: 'system', roles: [], orgs: [], orgId: null });
+
+export interface Engine extends Formwork {
+  /**
+   * Re-read the definitions. A valid set is synced (additive changes only) and swapped in atomically; an invalid
+   * one, or one needing a destructive schema change, is refused and the running registry stays as it was.
+   */
+  reloadDefinitions(): Promise<{ ok: boolean; errors: DefinitionError[]; changes: SchemaChange[] }>;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Load data files (default true; demo files only when config.demoData). */
+  seed?: boolean;
+  /** Use this open database instead of opening config.databaseUrl (tests use isolated schemas). */
+  db?: Database;
+}
+
+/**
+ * Start the engine: open the database, run platform migrations, load and validate definitions, sync the schema,
+ * and load seed data. Fails with `definition_invalid` listing every error when the definitions are invalid.
+ */
+export async function createEngine(config: Config, options: EngineOptions = {}): Promise<Engine> {
+  const log = options.log ?? createLogger();
+  const clock = options.clock ?? systemClock;
+  const db = options.db ?? openDatabase(config.databaseUrl);
+  try {
+    await runMigrations(db);
+    const holder = new RegistryHolder();
+    const loaded = await holder.reload(config.definitionRoots);
+    if (loaded.errors.length) {
+      fail('definition_invalid', `The definitions are not valid:\n${formatDefinitionErrors(loaded.errors)}`, {
+        extra: { definitionErrors: loaded.errors },
+      });
+    }
+    await applySchemaSync(db, holder.current, clock.now());
+    const records = new KnexRecordService({ db, registry: holder, clock });
+    const engine: Engine = {
+      config, db, registry: holder, records, clock, log, systemActor: SYSTEM_ACTOR,
+      async reloadDefinitions() {
+        const candidate = await holder.prepare(config.definitionRoots);
+        if (!candidate.registry) return { ok: false, errors: candidate.errors, changes: [] };
+        try {
+          const changes = await applySchemaSync(db, candidate.registry, clock.now());
+          holder.swap(candidate.registry);
+          return { ok: true, errors: [], changes };
+        } catch (e) {
+          if (e instanceof FormworkError && e.code === 'schema_change_refused') {
+            return { ok: false, errors: [{ file: '', pointer: '', message: e.message }], changes: [] };
+          }
+          throw e;
+        }
+      },
+      async close() { await closeDatabase(db); },
+    };
+    if (options.seed !== false) await seedData(engine, { demo: config.demoData });
+    return engine;
+  } catch (e) {
+    await closeDatabase(db);
+    throw e;
+  }
+}
