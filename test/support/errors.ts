@@ -10,5 +10,5 @@ export async function expectError(promise: Promise<unknown>, code: ErrorCode): P
     expect((e as FormworkError).code, (e as Error).message).to.equal(code);
     return e as FormworkError;
   }
-  expect.fail(`expected a "${code}" error, but the operation succeeded`);
+  throw new Error(`expected a "${code}" error, but the operation succeeded`);
 }

@@ -19,7 +19,7 @@ export const postgresDialect: Dialect = {
   },
 
   jsonArrayContains(column, value) {
-    return { sql: `${column} @> ?::jsonb`, bindings: [JSON.stringify([value])] };
+    return { sql: '?? @> ?::jsonb', bindings: [column, JSON.stringify([value])] };
   },
 
   fromDb(type, value) {

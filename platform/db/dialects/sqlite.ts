@@ -43,7 +43,7 @@ export const sqliteDialect: Dialect = {
   },
 
   jsonArrayContains(column, value) {
-    return { sql: `exists (select 1 from json_each(${column}) where json_each.value = ?)`, bindings: [value] };
+    return { sql: 'exists (select 1 from json_each(??) as je where je.value = ?)', bindings: [column, value] };
   },
 
   fromDb(type, value) {

@@ -8,7 +8,7 @@ export interface Dialect {
   readonly name: 'sqlite' | 'postgres';
   /** knex configuration for a connection string. */
   knexConfig(url: string): Knex.Config;
-  /** SQL fragment and bindings: the JSON-array column `column` contains `value`. */
+  /** SQL fragment and bindings (`??` for the column identifier, `?` for values): the JSON-array column contains `value`. */
   jsonArrayContains(column: string, value: unknown): { sql: string; bindings: unknown[] };
   /** Case-insensitive LIKE operator keyword. */
   readonly ilike: string;

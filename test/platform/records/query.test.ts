@@ -55,7 +55,7 @@ describe('RecordService .query()', () => {
   it('filters with all/any/not, in, contains, startsWith, isEmpty, between and relative dates', async () => {
     const count = async (filter: unknown) => (await q({ filter: filter as never, limit: 1 })).total;
     expect(await count({ all: [{ fact: 'category', operator: 'in', value: ['hardware', 'software'] }, { fact: 'active', operator: 'equal', value: true }] })).to.equal(10);
-    expect(await count({ any: [{ fact: 'priority', operator: 'equal', value: '1' }, { fact: 'impact', operator: 'equal', value: 3 }] })).to.equal(14);
+    expect(await count({ any: [{ fact: 'priority', operator: 'equal', value: '1' }, { fact: 'impact', operator: 'equal', value: 3 }] })).to.equal(16); // 8 + 10 - 2 overlapping
     expect(await count({ not: { fact: 'category', operator: 'equal', value: 'hardware' } })).to.equal(20);
     expect(await count({ fact: 'short_description', operator: 'contains', value: '100%' })).to.equal(1);
     expect(await count({ fact: 'short_description', operator: 'contains', value: '_' })).to.equal(1);

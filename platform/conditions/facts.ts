@@ -1,0 +1,148 @@
+/**
+ * Fact names and the structural walk of conditions, shared by the evaluator, the SQL compiler and the definition
+ * lint. No Node dependency (the browser bundle imports it).
+ */
+import { CHANGE_OPERATORS, MEMORY_ONLY_OPERATORS, OPERATOR_NAMES, RELATIVE_OPERATORS, VALUELESS_OPERATORS, isRelativeSpan } from './operators.js';
+import type { Condition, FactContext, LeafCondition } from './types.js';
+
+export type FactRoot = 'record' | 'previous' | 'user' | 'now';
+export const FACT_ROOTS: readonly FactRoot[] = ['record', 'previous', 'user', 'now'];
+
+/** Attributes of the `user` fact. */
+export const USER_FACTS = ['id', 'username', 'roles', 'orgs', 'orgId', 'capabilities'];
+
+export interface ParsedFact { root: FactRoot; path: string[]; name: string }
+
+const FACT_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * Parse a fact name. `record.priority`, `previous.state`, `user.orgs`, `now`; a bare `priority` is shorthand for
+ * `record.priority`. Returns null for a name that is not a fact at all.
+ */
+export function parseFact(fact: unknown): ParsedFact | null {
+  if (typeof fact !== 'string' || !FACT_NAME.test(fact)) return null;
+  const parts = fact.split('.');
+  const head = parts[0]!;
+  if (head === 'now') return parts.length === 1 ? { root: 'now', path: [], name: 'now' } : null;
+  if (head === 'record' || head === 'previous' || head === 'user') {
+    if (parts.length < 2) return null;
+    return { root: head, path: parts.slice(1), name: fact };
+  }
+  return { root: 'record', path: parts, name: `record.${fact}` };
+}
+
+export const isLeaf = (c: Condition): c is LeafCondition => typeof c === 'object' && c !== null && 'fact' in c;
+
+/** A `value` that refers to another fact: `{ "fact": "user.orgs" }`. */
+export function factRef(value: unknown): ParsedFact | null | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !('fact' in value)) return undefined;
+  return parseFact((value as { fact: unknown }).fact);
+}
+
+/** Look a parsed fact up in an evaluation context (missing → null). */
+export function factValue(ctx: FactContext, fact: ParsedFact): unknown {
+  if (fact.root === 'now') return ctx.now ?? new Date().toISOString();
+  let cur: unknown = ctx[fact.root];
+  for (const p of fact.path) {
+    if (cur === null || cur === undefined || typeof cur !== 'object') return null;
+    if (!Object.prototype.hasOwnProperty.call(cur, p)) return null;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur === undefined ? null : cur;
+}
+
+export interface ConditionProblem {
+  /** JSON pointer inside the condition ('' for the condition itself). */
+  pointer: string;
+  message: string;
+  expected?: string;
+}
+
+export interface CheckOptions {
+  /** Whether a `record.*` / `previous.*` field exists (and how it may be used). */
+  hasField(name: string): boolean;
+  /** The condition will be compiled to SQL (list filters, ACL rows, reports): memory-only operators are errors. */
+  compilable?: boolean;
+  /** `previous.*` and the change operators are meaningful (rules, workflow guards). Default: !compilable. */
+  allowPrevious?: boolean;
+}
+
+/**
+ * Check a condition's structure, facts and operators without evaluating it. Returns every problem found; an
+ * empty list means the condition can be evaluated (and, when `compilable`, compiled).
+ */
+export function checkCondition(condition: unknown, options: CheckOptions, pointer = ''): ConditionProblem[] {
+  const problems: ConditionProblem[] = [];
+  const allowPrevious = options.allowPrevious ?? !options.compilable;
+  const walk = (c: unknown, at: string) => {
+    if (!c || typeof c !== 'object' || Array.isArray(c)) {
+      problems.push({ pointer: at, message: 'A condition must be an object.', expected: 'all, any, not or fact/operator/value' });
+      return;
+    }
+    const o = c as Record<string, unknown>;
+    if ('all' in o || 'any' in o) {
+      const key = 'all' in o ? 'all' : 'any';
+      const list = o[key];
+      if (!Array.isArray(list)) problems.push({ pointer: `${at}/${key}`, message: `"${key}" must be an array of conditions.` });
+      else list.forEach((x, i) => walk(x, `${at}/${key}/${i}`));
+      return;
+    }
+    if ('not' in o) { walk(o.not, `${at}/not`); return; }
+    if (!('fact' in o)) {
+      problems.push({ pointer: at, message: 'A condition needs "all", "any", "not" or "fact".', expected: 'all, any, not or fact/operator/value' });
+      return;
+    }
+    const fact = parseFact(o.fact);
+    const op = o.operator;
+    if (!fact) {
+      problems.push({ pointer: `${at}/fact`, message: `"${String(o.fact)}" is not a fact.`, expected: `record.<field>, previous.<field>, user.<${USER_FACTS.join('|')}> or now` });
+    } else {
+      checkFactUse(fact, `${at}/fact`);
+    }
+    if (typeof op !== 'string' || !OPERATOR_NAMES.includes(op)) {
+      problems.push({ pointer: `${at}/operator`, message: `Unknown operator "${String(op)}".`, expected: OPERATOR_NAMES.join(', ') });
+      return;
+    }
+    if (options.compilable && MEMORY_ONLY_OPERATORS.has(op)) {
+      problems.push({ pointer: `${at}/operator`, message: `Operator "${op}" cannot be used in a query (it is evaluated in memory only).` });
+    }
+    if (CHANGE_OPERATORS.has(op) && !allowPrevious) {
+      problems.push({ pointer: `${at}/operator`, message: `Operator "${op}" compares with the previous record, which only rules and workflow guards have.` });
+    }
+    if (CHANGE_OPERATORS.has(op) && fact && fact.root !== 'record') {
+      problems.push({ pointer: `${at}/fact`, message: `Operator "${op}" applies to a record field.`, expected: 'record.<field>' });
+    }
+    const value = o.value;
+    const ref = factRef(value);
+    if (ref === null) problems.push({ pointer: `${at}/value/fact`, message: `"${String((value as { fact: unknown }).fact)}" is not a fact.` });
+    else if (ref) checkFactUse(ref, `${at}/value/fact`);
+    else checkValue(op, value, `${at}/value`);
+  };
+  const checkFactUse = (fact: ParsedFact, at: string) => {
+    if (fact.root === 'record' || fact.root === 'previous') {
+      if (fact.root === 'previous' && !allowPrevious) {
+        problems.push({ pointer: at, message: `"${fact.name}" is not available here: only rules and workflow guards see the previous record.` });
+      }
+      if (!options.hasField(fact.path[0]!)) problems.push({ pointer: at, message: `Unknown field "${fact.path[0]}" in fact "${fact.name}".` });
+      else if (options.compilable && fact.path.length > 1) problems.push({ pointer: at, message: `"${fact.name}": nested paths cannot be used in a query.` });
+    } else if (fact.root === 'user' && !USER_FACTS.includes(fact.path[0]!)) {
+      problems.push({ pointer: at, message: `Unknown user fact "${fact.name}".`, expected: USER_FACTS.map((u) => `user.${u}`).join(', ') });
+    }
+  };
+  const checkValue = (op: string, value: unknown, at: string) => {
+    if (RELATIVE_OPERATORS.has(op) && !isRelativeSpan(value)) {
+      problems.push({ pointer: at, message: `Operator "${op}" needs a relative span.`, expected: '{ "amount": <whole number>, "unit": "minutes|hours|days|weeks|months" }' });
+    } else if ((op === 'in' || op === 'notIn') && !Array.isArray(value)) {
+      problems.push({ pointer: at, message: `Operator "${op}" needs an array of values.`, expected: 'array' });
+    } else if (op === 'between' && !(Array.isArray(value) && value.length === 2)) {
+      problems.push({ pointer: at, message: 'Operator "between" needs [low, high].', expected: 'array of two values' });
+    } else if (op === 'matches') {
+      if (typeof value !== 'string') problems.push({ pointer: at, message: 'Operator "matches" needs a regular expression string.' });
+      else { try { new RegExp(value, 'u'); } catch (e) { problems.push({ pointer: at, message: `Invalid regular expression: ${(e as Error).message}` }); } }
+    } else if (!VALUELESS_OPERATORS.has(op) && value === undefined) {
+      problems.push({ pointer: at, message: `Operator "${op}" needs a value.` });
+    }
+  };
+  walk(condition, pointer);
+  return problems;
+}

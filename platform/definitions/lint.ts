@@ -1,0 +1,162 @@
+/**
+ * Cross-reference lint: what the schema cannot see. Unknown tables, fields, forms and roles; conditions whose
+ * facts or operators do not exist (or cannot compile where they must); data records naming unknown fields.
+ */
+import { checkCondition } from '../conditions/facts.js';
+import type {
+  DataFile, DefinitionError, DefinitionSource, FormDef, GenericDef, MenuDef, MenuItem, ResolvedTable, RoleDef,
+} from './types.js';
+
+export interface LintInput {
+  tables: Map<string, ResolvedTable>;
+  /** Names of every table declared, valid or not (a form on a broken table is not also "unknown table"). */
+  declaredTables: Set<string>;
+  forms: Map<string, FormDef>;
+  declaredForms: Set<string>;
+  menus: Map<string, MenuDef>;
+  roles: Map<string, RoleDef>;
+  declaredRoles: Set<string>;
+  others: Map<string, GenericDef>;
+  data: { def: DataFile; source: DefinitionSource }[];
+  sources: Map<string, DefinitionSource>;
+}
+
+const list = (names: Iterable<string>) => `one of: ${[...names].join(', ')}`;
+
+export function lintDefinitions(input: LintInput): DefinitionError[] {
+  const errors: DefinitionError[] = [];
+  const { tables } = input;
+
+  const reporter = (source: DefinitionSource) => (pointer: string, message: string, extra: Partial<DefinitionError> = {}) => {
+    errors.push({ file: source.file, pointer: source.pointer + pointer, message, ...extra });
+  };
+
+  /** Report an unknown table; returns the resolved table when it exists and is valid. */
+  const tableRef = (report: ReturnType<typeof reporter>, pointer: string, name: string): ResolvedTable | undefined => {
+    if (!input.declaredTables.has(name)) {
+      report(pointer, `Table "${name}" is not declared.`, { expected: list(input.declaredTables), value: name });
+    }
+    return tables.get(name);
+  };
+  const fieldRef = (report: ReturnType<typeof reporter>, pointer: string, table: ResolvedTable | undefined, field: string) => {
+    if (table && !table.fields.has(field)) {
+      report(pointer, `Field "${field}" is not a field of table "${table.name}".`, { expected: list(table.fields.keys()), value: field });
+    }
+  };
+  const condition = (
+    report: ReturnType<typeof reporter>, pointer: string, table: ResolvedTable | undefined, cond: unknown,
+    mode: { compilable?: boolean; allowPrevious?: boolean },
+  ) => {
+    const problems = checkCondition(cond, {
+      hasField: (name) => !table || table.fields.has(name),
+      compilable: mode.compilable,
+      allowPrevious: mode.allowPrevious,
+    }, pointer);
+    for (const p of problems) report(p.pointer, p.message, p.expected ? { expected: p.expected } : {});
+  };
+
+  for (const form of input.forms.values()) {
+    const report = reporter(input.sources.get(`form:${form.name}`)!);
+    const table = tableRef(report, '/table', form.table);
+    const seen = new Map<string, string>();
+    form.sections.forEach((s, i) => s.columns.forEach((col, j) => col.forEach((f, k) => {
+      const at = `/sections/${i}/columns/${j}/${k}`;
+      fieldRef(report, at, table, f);
+      if (seen.has(f)) report(at, `Field "${f}" is already placed on the form at ${seen.get(f)}.`);
+      seen.set(f, at);
+    })));
+    form.relatedLists?.forEach((r, i) => {
+      const related = tableRef(report, `/relatedLists/${i}/table`, r.table);
+      fieldRef(report, `/relatedLists/${i}/field`, related, r.field);
+      const f = related?.fields.get(r.field);
+      if (f && table && (f.type !== 'reference' || (f.reference !== table.name && !table.ancestors.includes(f.reference!)))) {
+        report(`/relatedLists/${i}/field`, `Field "${r.field}" of "${r.table}" does not refer to "${table.name}".`);
+      }
+      r.columns?.forEach((c, j) => fieldRef(report, `/relatedLists/${i}/columns/${j}`, related, c));
+    });
+    form.uiPolicies?.forEach((p, i) => {
+      condition(report, `/uiPolicies/${i}/condition`, table, p.condition, { compilable: false, allowPrevious: false });
+      p.actions.forEach((a, j) => fieldRef(report, `/uiPolicies/${i}/actions/${j}/field`, table, a.field));
+    });
+  }
+
+  for (const menu of input.menus.values()) {
+    const report = reporter(input.sources.get(`menu:${menu.name}`)!);
+    const walk = (items: MenuItem[], at: string) => items.forEach((item, i) => {
+      const p = `${at}/${i}`;
+      const table = item.table ? tableRef(report, `${p}/table`, item.table) : undefined;
+      if (item.form && !input.declaredForms.has(item.form)) report(`${p}/form`, `Form "${item.form}" is not declared.`, { expected: list(input.declaredForms), value: item.form });
+      if (item.filter) {
+        if (!item.table) report(`${p}/filter`, 'A filter needs the item to name a table.');
+        else condition(report, `${p}/filter`, table, item.filter, { compilable: true });
+      }
+      if (item.items) walk(item.items, `${p}/items`);
+    });
+    walk(menu.items, '/items');
+  }
+
+  for (const role of input.roles.values()) {
+    const report = reporter(input.sources.get(`role:${role.name}`)!);
+    role.includes?.forEach((r, i) => {
+      if (!input.declaredRoles.has(r)) report(`/includes/${i}`, `Role "${r}" is not declared.`, { expected: list(input.declaredRoles), value: r });
+    });
+    // Cycles through includes.
+    const visit = (name: string, path: string[]): string[] | null => {
+      const r = input.roles.get(name);
+      for (const inc of r?.includes ?? []) {
+        if (inc === role.name) return [...path, inc];
+        if (path.includes(inc)) continue;
+        const found = visit(inc, [...path, inc]);
+        if (found) return found;
+      }
+      return null;
+    };
+    const cycle = visit(role.name, [role.name]);
+    if (cycle) report('/includes', `Role "${role.name}" includes itself: ${cycle.join(' → ')}.`);
+    role.tables?.forEach((g, i) => {
+      const table = tableRef(report, `/tables/${i}/table`, g.table);
+      if (g.condition) condition(report, `/tables/${i}/condition`, table, g.condition, { compilable: true });
+      for (const key of ['readFields', 'writeFields', 'deniedFields'] as const) {
+        g[key]?.forEach((f, j) => fieldRef(report, `/tables/${i}/${key}/${j}`, table, f));
+      }
+    });
+  }
+
+  for (const { def, source } of input.data) {
+    const report = reporter(source);
+    const table = tableRef(report, '/table', def.table);
+    def.key?.forEach((k, i) => fieldRef(report, `/key/${i}`, table, k));
+    if (!table) continue;
+    def.records.forEach((r, i) => {
+      for (const k of Object.keys(r)) {
+        const f = table.fields.get(k);
+        if (!f) report(`/records/${i}/${k}`, `Field "${k}" is not a field of table "${table.name}".`, { expected: list([...table.fields.values()].filter((x) => !x.system).map((x) => x.name)) });
+        else if (f.system) report(`/records/${i}/${k}`, `Field "${k}" is set by the system.`);
+      }
+    });
+    if (table.def.abstract) report('/table', `Table "${table.name}" is abstract: data goes into a table that extends it.`);
+  }
+
+  // Kinds implemented by later issues: their table and every condition in them.
+  for (const def of input.others.values()) {
+    const report = reporter(input.sources.get(`${def.kind}:${def.name}`)!);
+    const table = typeof def.table === 'string' ? tableRef(report, '/table', def.table) : undefined;
+    const allowPrevious = def.kind === 'rule' || def.kind === 'workflow' || def.kind === 'notification';
+    const walk = (v: unknown, at: string) => {
+      if (!v || typeof v !== 'object') return;
+      if (Array.isArray(v)) { v.forEach((x, i) => walk(x, `${at}/${i}`)); return; }
+      for (const [k, x] of Object.entries(v)) {
+        if ((k === 'condition' || k === 'filter') && x && typeof x === 'object' && !Array.isArray(x) && ('all' in x || 'any' in x || 'not' in x || 'fact' in x)) {
+          condition(report, `${at}/${k}`, table, x, { compilable: k === 'filter' || def.kind === 'report', allowPrevious: k === 'filter' ? false : allowPrevious });
+        } else if (def.kind === 'sla' && ['start', 'pause', 'stop', 'reset'].includes(k) && at === '') {
+          condition(report, `/${k}`, table, x, { allowPrevious: false });
+        } else {
+          walk(x, `${at}/${k}`);
+        }
+      }
+    };
+    walk(def, '');
+  }
+
+  return errors;
+}

@@ -1,0 +1,184 @@
+/**
+ * Resolve table definitions: `extends` chains (one physical table per hierarchy, with a class column), system
+ * fields, number prefixes and indexes. Reports unknown parents, cycles and field collisions as definition errors.
+ */
+import { storageTypeOf } from '../db/storage-types.js';
+import {
+  SYSTEM_FIELDS, type DefinitionError, type DefinitionSource, type FieldDef, type PhysicalTable,
+  type ResolvedField, type ResolvedTable, type TableDef,
+} from './types.js';
+
+const SYSTEM_FIELD_DEFS: Record<string, Pick<ResolvedField, 'type' | 'label'>> = {
+  id: { type: 'uuid', label: 'Id' },
+  number: { type: 'string', label: 'Number' },
+  class: { type: 'string', label: 'Class' },
+  version: { type: 'integer', label: 'Version' },
+  org_id: { type: 'uuid', label: 'Organisation' },
+  created_at: { type: 'datetime', label: 'Created' },
+  created_by: { type: 'uuid', label: 'Created by' },
+  updated_at: { type: 'datetime', label: 'Updated' },
+  updated_by: { type: 'uuid', label: 'Updated by' },
+};
+
+function systemField(name: string): ResolvedField {
+  const d = SYSTEM_FIELD_DEFS[name]!;
+  return { ...d, name, column: name, declaredBy: '', system: true };
+}
+
+function resolveField(name: string, def: FieldDef, declaredBy: string): ResolvedField {
+  return { ...def, name, column: def.type === 'journal' ? null : name, declaredBy, system: false };
+}
+
+export interface TableResolution {
+  tables: Map<string, ResolvedTable>;
+  physical: Map<string, PhysicalTable>;
+  errors: DefinitionError[];
+}
+
+/**
+ * @param defs valid table definitions by name
+ * @param sources where each came from (for error messages)
+ */
+export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, DefinitionSource>): TableResolution {
+  const errors: DefinitionError[] = [];
+  const at = (table: string, pointer: string, message: string, extra: Partial<DefinitionError> = {}) => {
+    const src = sources.get(`table:${table}`)!;
+    errors.push({ file: src.file, pointer: src.pointer + pointer, message, ...extra });
+  };
+
+  // Ancestor chains, with unknown parents and cycles reported once per table.
+  const chains = new Map<string, string[] | null>();
+  for (const [name, def] of defs) {
+    const chain: string[] = [];
+    const seen = new Set([name]);
+    let parent = def.extends;
+    let ok = true;
+    while (parent) {
+      if (!defs.has(parent)) {
+        if (parent === def.extends) at(name, '/extends', `Table "${name}" extends "${parent}", which is not declared.`, { expected: `one of: ${[...defs.keys()].join(', ')}`, value: parent });
+        ok = false;
+        break;
+      }
+      if (seen.has(parent)) {
+        at(name, '/extends', `Table "${name}" is part of an extends cycle: ${[name, ...chain, parent].join(' → ')}.`, { value: def.extends });
+        ok = false;
+        break;
+      }
+      seen.add(parent);
+      chain.push(parent);
+      parent = defs.get(parent)!.extends;
+    }
+    chains.set(name, ok ? chain : null);
+  }
+
+  const tables = new Map<string, ResolvedTable>();
+  const resolve = (name: string): ResolvedTable | null => {
+    if (tables.has(name)) return tables.get(name)!;
+    const chain = chains.get(name);
+    if (!chain) return null;
+    const def = defs.get(name)!;
+    const root = chain.length ? chain[chain.length - 1]! : name;
+    const prefixOwner = [name, ...chain].find((t) => defs.get(t)!.numberPrefix);
+    const fields = new Map<string, ResolvedField>();
+    for (const s of SYSTEM_FIELDS) if (s !== 'number' || prefixOwner) fields.set(s, systemField(s));
+    // Inherited fields first (root down), then own.
+    for (const t of [...chain].reverse()) {
+      const parent = resolve(t);
+      if (!parent) return null;
+      for (const [fname, f] of parent.fields) if (!f.system) fields.set(fname, f);
+    }
+    for (const [fname, f] of Object.entries(def.fields)) {
+      if ((SYSTEM_FIELDS as readonly string[]).includes(fname)) {
+        at(name, `/fields/${fname}`, `Field "${fname}" is a system field and cannot be declared.`, { expected: `a name other than ${SYSTEM_FIELDS.join(', ')}` });
+        continue;
+      }
+      if (fields.has(fname)) {
+        at(name, `/fields/${fname}`, `Field "${fname}" is already declared by "${fields.get(fname)!.declaredBy}", which "${name}" extends.`);
+        continue;
+      }
+      fields.set(fname, resolveField(fname, f, name));
+    }
+    const resolved: ResolvedTable = {
+      name, def, physical: root, ancestors: chain, classes: [name],
+      fields,
+      numberPrefix: prefixOwner ? defs.get(prefixOwner)!.numberPrefix : undefined,
+      // Digits come from the prefix's owner, or else the nearest ancestor that sets them.
+      numberDigits: [name, ...chain].slice(prefixOwner ? [name, ...chain].indexOf(prefixOwner) : 0)
+        .map((t) => defs.get(t)!.numberDigits).find((d) => d !== undefined) ?? 7,
+      displayField: def.displayField ?? [name, ...chain].map((t) => defs.get(t)!.displayField).find(Boolean) ?? (prefixOwner ? 'number' : 'id'),
+    };
+    tables.set(name, resolved);
+    return resolved;
+  };
+  for (const name of defs.keys()) resolve(name);
+  for (const t of tables.values()) for (const a of t.ancestors) tables.get(a)?.classes.push(t.name);
+
+  // Per-table checks that need the resolved fields.
+  for (const t of tables.values()) {
+    const check = (field: string | undefined, pointer: string, what: string) => {
+      if (field !== undefined && !t.fields.has(field)) at(t.name, pointer, `${what} "${field}" is not a field of table "${t.name}".`, { expected: `one of: ${[...t.fields.keys()].join(', ')}`, value: field });
+    };
+    check(t.def.displayField, '/displayField', 'Display field');
+    t.def.searchable?.forEach((f, i) => check(f, `/searchable/${i}`, 'Searchable field'));
+    t.def.indexes?.forEach((ix, i) => ix.fields.forEach((f, j) => {
+      const name = f.replace(/^-/, '');
+      check(name, `/indexes/${i}/fields/${j}`, 'Index field');
+      const field = t.fields.get(name);
+      if (field && field.column === null) at(t.name, `/indexes/${i}/fields/${j}`, `Field "${name}" is a journal and has no column to index.`);
+    }));
+    for (const [fname, f] of Object.entries(t.def.fields)) {
+      if (f.type === 'reference' && f.reference && !defs.has(f.reference)) {
+        at(t.name, `/fields/${fname}/reference`, `Field "${fname}" refers to table "${f.reference}", which is not declared.`, { expected: `one of: ${[...defs.keys()].join(', ')}`, value: f.reference });
+      }
+      if (f.type === 'choice' && f.default !== undefined && f.default !== null) {
+        const values = new Set((f.choices ?? []).map((c) => c.value));
+        const defaults = f.multiple && Array.isArray(f.default) ? f.default : [f.default];
+        for (const d of defaults) {
+          if (!values.has(d as string)) at(t.name, `/fields/${fname}/default`, `Default ${JSON.stringify(d)} of field "${fname}" is not one of its choices.`, { expected: `one of: ${[...values].join(', ')}`, value: d });
+        }
+      }
+      if (f.pattern !== undefined) {
+        try { new RegExp(f.pattern, 'u'); } catch (e) { at(t.name, `/fields/${fname}/pattern`, `Invalid regular expression: ${(e as Error).message}`, { value: f.pattern }); }
+      }
+      if (f.min !== undefined && f.max !== undefined && f.min > f.max) at(t.name, `/fields/${fname}/min`, `Field "${fname}": min (${f.min}) is greater than max (${f.max}).`);
+      if (f.minLength !== undefined && f.maxLength !== undefined && f.minLength > f.maxLength) at(t.name, `/fields/${fname}/minLength`, `Field "${fname}": minLength (${f.minLength}) is greater than maxLength (${f.maxLength}).`);
+    }
+  }
+
+  // Physical tables: the union of a hierarchy's columns. Sibling classes may share a column name only when they
+  // store it alike.
+  const physical = new Map<string, PhysicalTable>();
+  for (const t of tables.values()) {
+    let p = physical.get(t.physical);
+    if (!p) {
+      p = { name: t.physical, columns: new Map(), indexes: [], hasNumber: false };
+      for (const s of SYSTEM_FIELDS) p.columns.set(s, systemField(s));
+      physical.set(t.physical, p);
+    }
+    if (t.numberPrefix) p.hasNumber = true;
+  }
+  const ordered = [...tables.values()].sort((a, b) => a.ancestors.length - b.ancestors.length || a.name.localeCompare(b.name));
+  for (const t of ordered) {
+    const p = physical.get(t.physical)!;
+    for (const f of t.fields.values()) {
+      if (f.system || f.column === null || f.declaredBy !== t.name) continue;
+      const existing = p.columns.get(f.column);
+      if (existing && existing.declaredBy !== t.name) {
+        if (storageTypeOf(existing) !== storageTypeOf(f)) {
+          at(t.name, `/fields/${f.name}`, `Field "${f.name}" is stored as ${storageTypeOf(f)} but "${existing.declaredBy}" in the same hierarchy stores it as ${storageTypeOf(existing)}.`);
+        }
+        continue;
+      }
+      p.columns.set(f.column, f);
+      if (f.unique) p.indexes.push({ fields: [f.column], unique: true });
+      else if (f.index || f.type === 'reference') p.indexes.push({ fields: [f.column] });
+    }
+    for (const ix of t.def.indexes ?? []) p.indexes.push(ix);
+  }
+  for (const p of physical.values()) {
+    if (!p.hasNumber) p.columns.delete('number');
+    else p.indexes.unshift({ fields: ['number'], unique: true });
+    p.indexes.unshift({ fields: ['class'] });
+  }
+  return { tables, physical, errors };
+}

@@ -1,0 +1,42 @@
+/**
+ * The express application. The order of the middleware is fixed here and matters:
+ *   request id → security headers → (API) actor → JSON-only → JSON parser → unsafe-key check → routes
+ *   → 404 → problem+json errors (the only place errors become responses).
+ * The actor comes before the body parser so that, once identity lands, an anonymous request is refused before
+ * its body is read.
+ */
+import express from 'express';
+import type { Formwork } from '../context.js';
+import { actorMiddleware, notFound, rejectUnsafeKeys, requestId, requireJson, securityHeaders } from './middleware.js';
+import { problemHandler } from './problem.js';
+import { metaRouter } from './routes/meta.js';
+import { recordsRouter } from './routes/records.js';
+
+/**
+ * Build the HTTP application of a running engine. The caller listens (`createApp(fw).listen(port, host)`).
+ * Request bodies above `fw.config.bodyLimit` get 413 `payload_too_large`.
+ */
+export function createApp(fw: Formwork): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Record responses carry their version as ETag; a body hash would make every list "fresh" and hide that.
+  app.set('etag', false);
+  // node:querystring: flat string values only, never nested objects built from `a[b]=` keys.
+  app.set('query parser', 'simple');
+
+  app.use(requestId());
+  app.use(securityHeaders());
+
+  const api = express.Router();
+  api.use(actorMiddleware(fw));
+  api.use(requireJson());
+  api.use(express.json({ limit: fw.config.bodyLimit, strict: true }));
+  api.use(rejectUnsafeKeys());
+  api.use(metaRouter(fw));
+  api.use(recordsRouter(fw));
+  app.use('/api', api);
+
+  app.use(notFound());
+  app.use(problemHandler(fw));
+  return app;
+}

@@ -1,0 +1,149 @@
+/**
+ * What the UI renders, from the registry snapshot in force: resolved tables, forms with the metadata of every
+ * field they show, and menus. Also the health check. Physical details (columns, physical tables) stay private.
+ */
+import { Router } from 'express';
+import type { Formwork } from '../../context.js';
+import type { FormDef, MenuDef, Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
+import { methodNotAllowed } from '../middleware.js';
+
+/** A field as the UI sees it. Absent properties are omitted. */
+export interface FieldMeta {
+  name: string;
+  type: ResolvedField['type'];
+  label: string;
+  help?: string;
+  required: boolean;
+  /** System fields are never written by clients. */
+  readOnly: boolean;
+  default?: unknown;
+  /** Every option, inactive ones flagged (still valid on existing records, hidden from pickers). */
+  choices?: { value: string; label: string; inactive?: boolean }[];
+  multiple?: boolean;
+  reference?: string;
+  maxLength?: number;
+  minLength?: number;
+  min?: number;
+  max?: number;
+  scale?: number;
+  currency?: string;
+  pattern?: string;
+  patternMessage?: string;
+  accept?: string[];
+  maxSize?: number;
+  system: boolean;
+  journalType?: 'comment' | 'work_note';
+}
+
+export interface TableMeta {
+  name: string;
+  label: string;
+  pluralLabel: string;
+  description?: string;
+  extends?: string;
+  ancestors: string[];
+  abstract: boolean;
+  numberPrefix?: string;
+  displayField: string;
+  fields: FieldMeta[];
+}
+
+/** Optional FieldDef members passed through unchanged when set. */
+const PASSTHROUGH = [
+  'help', 'default', 'multiple', 'reference', 'maxLength', 'minLength', 'min', 'max', 'scale', 'currency',
+  'pattern', 'patternMessage', 'accept', 'maxSize',
+] as const;
+
+export function fieldMeta(field: ResolvedField): FieldMeta {
+  const meta: FieldMeta = {
+    name: field.name,
+    type: field.type,
+    label: field.label ?? field.name,
+    required: field.required === true,
+    readOnly: field.system,
+    system: field.system,
+  };
+  const out = meta as unknown as Record<string, unknown>;
+  for (const key of PASSTHROUGH) {
+    if (field[key] !== undefined) out[key] = field[key];
+  }
+  if (field.choices) {
+    meta.choices = field.choices.map((c) => (c.inactive ? { value: c.value, label: c.label, inactive: true } : { value: c.value, label: c.label }));
+  }
+  if (field.type === 'journal') meta.journalType = field.journalType ?? 'comment';
+  return meta;
+}
+
+export function tableMeta(table: ResolvedTable): TableMeta {
+  const meta: TableMeta = {
+    name: table.name,
+    label: table.def.label ?? table.name,
+    pluralLabel: table.def.pluralLabel ?? table.def.label ?? table.name,
+    ancestors: [...table.ancestors],
+    abstract: table.def.abstract === true,
+    displayField: table.displayField,
+    fields: [...table.fields.values()].map(fieldMeta),
+  };
+  if (table.def.description !== undefined) meta.description = table.def.description;
+  if (table.def.extends !== undefined) meta.extends = table.def.extends;
+  if (table.numberPrefix !== undefined) meta.numberPrefix = table.numberPrefix;
+  return meta;
+}
+
+/** The form definition, its table's labels, and the metadata of every field its sections and policies name. */
+export function formMeta(registry: Registry, form: FormDef) {
+  const table = registry.getTable(form.table);
+  const names = new Set<string>();
+  for (const section of form.sections) for (const column of section.columns) for (const name of column) names.add(name);
+  for (const policy of form.uiPolicies ?? []) for (const action of policy.actions) names.add(action.field);
+  const fields: Record<string, FieldMeta> = {};
+  for (const name of names) {
+    const f = table.fields.get(name);
+    if (f) fields[name] = fieldMeta(f);
+  }
+  return {
+    ...form,
+    tableLabel: table.def.label ?? table.name,
+    tablePluralLabel: table.def.pluralLabel ?? table.def.label ?? table.name,
+    displayField: table.displayField,
+    fields,
+  };
+}
+
+/** Menus by `order` (unordered ones last), then by name. */
+export function sortedMenus(registry: Registry): MenuDef[] {
+  return [...registry.menus.values()].sort((a, b) =>
+    (a.order ?? Number.MAX_SAFE_INTEGER) - (b.order ?? Number.MAX_SAFE_INTEGER) || a.name.localeCompare(b.name));
+}
+
+export function metaRouter(fw: Formwork): Router {
+  const router = Router();
+
+  router.route('/meta/tables/:table')
+    .get((req, res) => {
+      res.json({ data: tableMeta(fw.registry.current.getTable(req.params.table)) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/meta/forms/:form')
+    .get((req, res) => {
+      const registry = fw.registry.current;
+      res.json({ data: formMeta(registry, registry.getForm(req.params.form)) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/meta/menus')
+    .get((_req, res) => {
+      res.json({ data: sortedMenus(fw.registry.current) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/health')
+    .get(async (_req, res) => {
+      await fw.db.knex.raw('select 1');
+      res.json({ status: 'ok', registry: fw.registry.current.version, database: fw.db.dialect.name });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  return router;
+}

@@ -1,0 +1,251 @@
+/**
+ * The record API: /api/tables/:table[/:id[/history|/journal]]. Thin: parse the request, call the record
+ * service with the request's actor, respond. Versions travel as weak ETags (`W/"<version>"`): `If-None-Match`
+ * gives 304 on reads, `If-Match` makes writes conditional (a stale one is 412 and changes nothing).
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Formwork } from '../../context.js';
+import type { Condition } from '../../conditions/types.js';
+import { fail, FormworkError, isFormworkError } from '../../errors.js';
+import type { QuerySpec, RecordData, SortSpec, UpdateOptions } from '../../records/types.js';
+import { assertSafeJson, methodNotAllowed } from '../middleware.js';
+
+/** Record ids are UUIDs; anything else names no record (and must not reach a uuid column). */
+const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LIST_PARAMS = new Set(['filter', 'sort', 'limit', 'offset', 'fields', 'total']);
+const ONE_PARAMS = new Set(['fields']);
+const JOURNAL_PARAMS = new Set(['field']);
+const NO_PARAMS = new Set<string>();
+
+/** A request on one record: /tables/:table/:id[…]. */
+type RecordRequest = Request<{ table: string; id: string }>;
+
+export function recordsRouter(fw: Formwork): Router {
+  const router = Router();
+  const opts = (res: Response) => ({ actor: res.locals.actor });
+
+  router.route('/tables/:table')
+    .get(async (req, res) => {
+      const spec = parseListQuery(req);
+      const result = await fw.records.query(req.params.table, spec, opts(res));
+      res.json({ data: result.records, meta: { total: result.total, limit: result.limit, offset: result.offset } });
+    })
+    .post(async (req, res) => {
+      assertQuery(req, NO_PARAMS);
+      const table = req.params.table;
+      const body: unknown = req.body;
+      if (Array.isArray(body)) {
+        const records = await fw.records.createMany(table, body as RecordData[], opts(res));
+        res.status(201).json({ data: records });
+        return;
+      }
+      if (!isPlainObject(body)) fail('invalid_payload', `Send one record (a JSON object) or an array of them to create in table "${table}".`);
+      const record = await fw.records.createOne(table, body, opts(res));
+      res.status(201)
+        .location(`${req.baseUrl}/tables/${encodeURIComponent(table)}/${String(record.id)}`)
+        .setHeader('ETag', etag(record.version));
+      res.json({ data: record });
+    })
+    .all(methodNotAllowed(['GET', 'POST']));
+
+  router.route('/tables/:table/:id')
+    .get(async (req, res) => {
+      const fields = parseList(req, 'fields', ONE_PARAMS);
+      const record = await fw.records.readOne(req.params.table, recordId(fw, req), { ...opts(res), fields });
+      const tag = etag(record.version);
+      res.setHeader('ETag', tag);
+      if (matchesAny(req.get('if-none-match'), record.version as number)) {
+        res.status(304).end();
+        return;
+      }
+      res.json({ data: record });
+    })
+    .patch(async (req, res) => {
+      assertQuery(req, NO_PARAMS);
+      const table = req.params.table;
+      const body: unknown = req.body;
+      if (!isPlainObject(body)) fail('invalid_payload', `Send the fields to change in table "${table}" as one JSON object.`);
+      const record = await conditional(fw, req, res, (o) => fw.records.updateOne(table, recordId(fw, req), body, o));
+      res.setHeader('ETag', etag(record.version));
+      res.json({ data: record });
+    })
+    .delete(async (req, res) => {
+      assertQuery(req, NO_PARAMS);
+      await conditional(fw, req, res, (o) => fw.records.deleteOne(req.params.table, recordId(fw, req), o));
+      res.status(204).end();
+    })
+    .all(methodNotAllowed(['GET', 'PATCH', 'DELETE']));
+
+  router.route('/tables/:table/:id/history')
+    .get(async (req, res) => {
+      assertQuery(req, NO_PARAMS);
+      res.json({ data: await fw.records.history(req.params.table, recordId(fw, req), opts(res)) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  // Journal entries are added by PATCHing a journal field; the service has no separate append.
+  router.route('/tables/:table/:id/journal')
+    .get(async (req, res) => {
+      assertQuery(req, JOURNAL_PARAMS);
+      const field = optionalString(req, 'field');
+      res.json({ data: await fw.records.journal(req.params.table, recordId(fw, req), { ...opts(res), field }) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  return router;
+}
+
+/** `W/"<version>"`: weak, because the representation may vary (e.g. `fields`) while the version is the same. */
+export function etag(version: unknown): string {
+  return `W/"${String(version)}"`;
+}
+
+/**
+ * The versions named by an If-Match / If-None-Match list (`W/"3"`, `"3"`, `*`); `*` is returned as 'any'.
+ * Tags that are not ours are kept as NaN so they match nothing.
+ */
+export function parseEntityTags(header: string | undefined): number[] | 'any' | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  if (header.trim() === '*') return 'any';
+  return header.split(',').map((t) => {
+    const m = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(t);
+    return m ? Number(m[1]) : Number.NaN;
+  });
+}
+
+function matchesAny(header: string | undefined, version: number): boolean {
+  const tags = parseEntityTags(header);
+  return tags === 'any' || (Array.isArray(tags) && tags.includes(version));
+}
+
+/**
+ * Run a write under the request's If-Match. One tag becomes the service's `expectedVersion`; several are
+ * checked against the current version first. A version mismatch the service reports as `conflict` becomes
+ * `precondition_failed` (412, with currentVersion), because the client asked for a precondition.
+ */
+async function conditional<T>(fw: Formwork, req: RecordRequest, res: Response, write: (o: UpdateOptions) => Promise<T>): Promise<T> {
+  const tags = parseEntityTags(req.get('if-match'));
+  const base: UpdateOptions = { actor: res.locals.actor };
+  if (tags === undefined || tags === 'any') return write(base);
+  let expectedVersion = tags[0]!;
+  if (tags.length > 1) {
+    const current = await fw.records.readOne(req.params.table, recordId(fw, req), { ...base, fields: ['id'] });
+    const version = current.version as number;
+    if (!tags.includes(version)) preconditionFailed(version, req.get('if-match')!);
+    expectedVersion = version;
+  }
+  if (Number.isNaN(expectedVersion)) {
+    // Not one of our tags: nothing can match, but the record must exist (404 beats 412).
+    const current = await fw.records.readOne(req.params.table, recordId(fw, req), { ...base, fields: ['id'] });
+    preconditionFailed(current.version as number, req.get('if-match')!);
+  }
+  try {
+    return await write({ ...base, expectedVersion });
+  } catch (e) {
+    if (isFormworkError(e) && e.code === 'conflict') {
+      throw new FormworkError('precondition_failed', `${e.message} (If-Match: ${req.get('if-match')})`, { extra: e.extra, cause: e });
+    }
+    throw e;
+  }
+}
+
+function preconditionFailed(currentVersion: number, header: string): never {
+  fail('precondition_failed', `The record is at version ${currentVersion}; If-Match ${header} does not match it.`, {
+    extra: { currentVersion },
+  });
+}
+
+/** The `:id` of the request; fails `table_not_found` / `not_found` the way the service would for a bad id. */
+function recordId(fw: Formwork, req: RecordRequest): string {
+  const { table, id } = req.params;
+  if (!RECORD_ID.test(id)) {
+    fw.registry.current.getTable(table);
+    fail('not_found', `Record "${id}" of table "${table}" does not exist.`);
+  }
+  return id.toLowerCase();
+}
+
+function isPlainObject(v: unknown): v is RecordData {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Refuse query parameters the endpoint does not know, so a typo is an error rather than silently ignored. */
+function assertQuery(req: Request, allowed: ReadonlySet<string>): void {
+  for (const key of Object.keys(req.query)) {
+    if (!allowed.has(key)) {
+      const expected = allowed.size ? `expected ${[...allowed].join(', ')}` : 'this endpoint takes none';
+      fail('invalid_query', `Unknown query parameter "${key}"; ${expected}.`);
+    }
+  }
+}
+
+function optionalString(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') fail('invalid_query', `Query parameter "${name}" must be given once.`);
+  return v;
+}
+
+function parseInteger(req: Request, name: string): number | undefined {
+  const v = optionalString(req, name);
+  if (v === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(v)) fail('invalid_query', `Query parameter "${name}" must be a whole number of 0 or more; got "${v}".`);
+  return Number(v);
+}
+
+/** A comma-separated list (`fields`), each item non-empty. */
+function parseList(req: Request, name: string, allowed: ReadonlySet<string>): string[] | undefined {
+  assertQuery(req, allowed);
+  const v = optionalString(req, name);
+  if (v === undefined) return undefined;
+  const items = v.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) fail('invalid_query', `Query parameter "${name}" must be a comma-separated list of field names; got "${v}".`);
+  return items;
+}
+
+/** `sort=-priority,number`: a leading `-` sorts descending (a leading `+` is allowed and means ascending). */
+function parseSort(req: Request): SortSpec[] | undefined {
+  const items = parseList(req, 'sort', LIST_PARAMS);
+  return items?.map((item) => {
+    const desc = item.startsWith('-');
+    const field = desc || item.startsWith('+') ? item.slice(1) : item;
+    if (!field) fail('invalid_query', `Query parameter "sort" has an empty field name in "${item}".`);
+    return { field, direction: desc ? 'desc' : 'asc' };
+  });
+}
+
+function parseFilter(req: Request): Condition | undefined {
+  const v = optionalString(req, 'filter');
+  if (v === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch (e) {
+    fail('invalid_query', `Query parameter "filter" must be a condition in JSON: ${(e as Error).message}.`);
+  }
+  if (!isPlainObject(parsed)) {
+    fail('invalid_query', 'Query parameter "filter" must be a condition object ({"all": […]}, {"any": […]}, {"not": …} or {"fact", "operator", "value"}).');
+  }
+  assertSafeJson(parsed, 'invalid_query', 'filter');
+  return parsed as unknown as Condition;
+}
+
+function parseListQuery(req: Request): QuerySpec {
+  assertQuery(req, LIST_PARAMS);
+  const total = optionalString(req, 'total');
+  if (total !== undefined && total !== 'true' && total !== 'false') {
+    fail('invalid_query', `Query parameter "total" must be true or false; got "${total}".`);
+  }
+  const spec: QuerySpec = { withTotal: total !== 'false' };
+  const filter = parseFilter(req);
+  const sort = parseSort(req);
+  const limit = parseInteger(req, 'limit');
+  const offset = parseInteger(req, 'offset');
+  const fields = parseList(req, 'fields', LIST_PARAMS);
+  if (filter) spec.filter = filter;
+  if (sort) spec.sort = sort;
+  if (limit !== undefined) spec.limit = limit;
+  if (offset !== undefined) spec.offset = offset;
+  if (fields) spec.fields = fields;
+  return spec;
+}
