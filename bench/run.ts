@@ -9,7 +9,8 @@
  * Load comes from a separate process (bench/load.mjs) with 10 connections.
  */
 import express from 'express';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,9 +32,11 @@ const COLUMNS = Object.keys(ITEM);
 
 interface Load { requests: number; rps: number; p50: number; p99: number; errors: number }
 
-function load(spec: Record<string, unknown>): Load {
-  const out = execFileSync(process.execPath, [join(here, 'load.mjs'), JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, ...spec })]);
-  return JSON.parse(out.toString());
+// Asynchronous on purpose: both servers live in this process, so blocking it would stall the load it measures.
+const execFileAsync = promisify(execFile);
+async function load(spec: Record<string, unknown>): Promise<Load> {
+  const { stdout } = await execFileAsync(process.execPath, [join(here, 'load.mjs'), JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, ...spec })]);
+  return JSON.parse(stdout);
 }
 
 function listen(app: express.Express): Promise<{ url: string; close(): void }> {
@@ -80,8 +83,8 @@ async function baselineServer(db: Database) {
 /** Fill both tables to `target` rows with the same data, quickly (multi-row inserts, 1,000 per transaction). */
 async function fill(base: Database, fw: Database, from: number, target: number) {
   const statuses = ['open', 'pending', 'closed', 'cancelled', 'draft'];
-  for (let n = from; n < target; n += 1000) {
-    const rows = Array.from({ length: Math.min(1000, target - n) }, (_, k) => {
+  for (let n = from; n < target; n += 400) {
+    const rows = Array.from({ length: Math.min(400, target - n) }, (_, k) => {
       const i = n + k;
       return { ...ITEM, title: `item ${i}`, status: statuses[i % 5]!, opened_at: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString() };
     });
@@ -109,14 +112,14 @@ async function main() {
   const lines: string[] = [];
   try {
     process.stdout.write(`Formwork benchmark: ${SECONDS}s per measurement, ${CONNECTIONS} connections, SQLite (WAL, synchronous=NORMAL)\n\n`);
-    const bCreate = load({ url: `${base.url}/items`, method: 'POST', body: ITEM });
-    const fCreate = load({ url: `${fw.url}/api/tables/bench_item`, method: 'POST', body: ITEM });
+    const bCreate = await load({ url: `${base.url}/items`, method: 'POST', body: ITEM });
+    const fCreate = await load({ url: `${fw.url}/api/tables/bench_item`, method: 'POST', body: ITEM });
     lines.push(`create     baseline ${bCreate.rps.toFixed(0)}/s  formwork ${fCreate.rps.toFixed(0)}/s  ratio ${ratio(fCreate.rps, bCreate.rps)} (target ≥ 0.6×)  errors ${bCreate.errors}/${fCreate.errors}`);
 
     const ids = (await engine.db.knex('bench_item').select('id').limit(200)).map((r: { id: string }) => r.id);
     const baseIds = (await baseDb.knex('base_item').select('id').limit(200)).map((r: { id: string }) => r.id);
-    const bGet = load({ urls: baseIds.map((id: string) => `${base.url}/items/${id}`), method: 'GET' });
-    const fGet = load({ urls: ids.map((id: string) => `${fw.url}/api/tables/bench_item/${id}`), method: 'GET' });
+    const bGet = await load({ urls: baseIds.map((id: string) => `${base.url}/items/${id}`), method: 'GET' });
+    const fGet = await load({ urls: ids.map((id: string) => `${fw.url}/api/tables/bench_item/${id}`), method: 'GET' });
     lines.push(`get-one    baseline ${bGet.rps.toFixed(0)}/s  formwork ${fGet.rps.toFixed(0)}/s  ratio ${ratio(fGet.rps, bGet.rps)} (target ≥ 0.6×)  errors ${bGet.errors}/${fGet.errors}`);
     process.stdout.write(lines.join('\n') + '\n');
 
@@ -129,9 +132,9 @@ async function main() {
       await fill(baseDb, engine.db, filled, rows);
       filled = rows;
       const single = { method: 'GET', connections: 1, seconds: Math.max(2, SECONDS / 2) };
-      const bList = load({ ...single, url: `${base.url}/items?status=pending` });
-      const fList = load({ ...single, url: `${fw.url}/api/tables/bench_item?filter=${filter}&sort=-opened_at&limit=20&total=false` });
-      const fListTotal = load({ ...single, url: `${fw.url}/api/tables/bench_item?filter=${filter}&sort=-opened_at&limit=20` });
+      const bList = await load({ ...single, url: `${base.url}/items?status=pending` });
+      const fList = await load({ ...single, url: `${fw.url}/api/tables/bench_item?filter=${filter}&sort=-opened_at&limit=20&total=false` });
+      const fListTotal = await load({ ...single, url: `${fw.url}/api/tables/bench_item?filter=${filter}&sort=-opened_at&limit=20` });
       const line = `list ${String(rows).padStart(7)} rows  baseline p50 ${ms(bList.p50)}  formwork p50 ${ms(fList.p50)} (target < 10 ms)  ratio ${ratio(bList.p50, fList.p50)} of baseline speed;  with total count p50 ${ms(fListTotal.p50)}`;
       process.stdout.write(line + '\n');
     }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertRows } from '../db/insert.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor, HistoryEntry } from './types.js';
 
@@ -15,7 +16,7 @@ export interface AuditRow {
 /** Write the field history of one or more record operations, in the caller's transaction. */
 export async function writeAudit(trx: Knex.Transaction, actor: Actor, at: string, rows: AuditRow[]): Promise<void> {
   if (!rows.length) return;
-  await trx.batchInsert('sys_audit', rows.map((r) => ({
+  await insertRows(trx, 'sys_audit', rows.map((r) => ({
     id: uuidv7(),
     table_name: r.table,
     record_id: r.recordId,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertRows } from '../db/insert.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor, JournalEntry } from './types.js';
 
@@ -7,7 +8,7 @@ export interface NewJournalEntry { recordId: string; field: string; entryType: s
 /** Append journal entries (comments, work notes). Entries are never updated or deleted. */
 export async function appendJournal(trx: Knex.Transaction, table: string, actor: Actor, at: string, entries: NewJournalEntry[]): Promise<void> {
   if (!entries.length) return;
-  await trx.batchInsert('sys_journal', entries.map((e) => ({
+  await insertRows(trx, 'sys_journal', entries.map((e) => ({
     id: uuidv7(), table_name: table, record_id: e.recordId, field: e.field, entry_type: e.entryType,
     body: e.body, created_by: actor.id, created_by_name: actor.username, created_at: at,
   })), 200);

@@ -18,13 +18,14 @@ export function sequenceOwner(registry: Registry, table: ResolvedTable): Resolve
 export async function reserveNumbers(trx: Knex.Transaction, registry: Registry, table: ResolvedTable, count: number): Promise<string[] | null> {
   const owner = sequenceOwner(registry, table);
   if (!owner) return null;
-  let updated = await trx('sys_sequence').where({ name: owner.name }).increment('value', count);
-  if (!updated) {
+  // One statement increments and reads back (RETURNING: SQLite ≥ 3.35 and PostgreSQL).
+  const bump = () => trx('sys_sequence').where({ name: owner.name }).increment('value', count).returning('value') as unknown as Promise<{ value: unknown }[]>;
+  let rows = await bump();
+  if (!rows.length) {
     await trx('sys_sequence').insert({ name: owner.name, value: 0 }).onConflict('name').ignore();
-    updated = await trx('sys_sequence').where({ name: owner.name }).increment('value', count);
+    rows = await bump();
   }
-  const row = await trx('sys_sequence').where({ name: owner.name }).first('value');
-  const last = Number(row.value);
+  const last = Number(rows[0]!.value);
   const prefix = owner.def.numberPrefix!;
   const digits = owner.numberDigits;
   return Array.from({ length: count }, (_, i) => prefix + String(last - count + 1 + i).padStart(digits, '0'));

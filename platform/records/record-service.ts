@@ -7,6 +7,7 @@ import { fail, FormworkError, isFormworkError } from '../errors.js';
 import { assertCanOperate } from '../access/index.js';
 import { writeAudit, fetchHistory, type AuditRow, type Changes } from './audit.js';
 import { appendJournal, fetchJournal, type NewJournalEntry } from './journal.js';
+import { insertRows } from '../db/insert.js';
 import { reserveNumbers } from './numbering.js';
 import { checkPayload } from './payload.js';
 import { RecordReader } from './record-reader.js';
@@ -108,7 +109,7 @@ export class KnexRecordService implements RecordService {
         return record;
       });
       const rows = records.map((r) => this.#toRow(table, r));
-      await trx.batchInsert(table.physical, rows, Math.max(1, Math.floor(900 / Math.max(1, table.fields.size))));
+      await insertRows(trx, table.physical, rows, Math.max(1, Math.floor(900 / Math.max(1, table.fields.size))));
       const audits: AuditRow[] = records.map((r) => {
         const changes: Changes = {};
         for (const [k, v] of Object.entries(r)) {
