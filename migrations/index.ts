@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as core from './20261122_001_core.js';
+import * as identity from './20261123_002_identity.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -7,6 +8,7 @@ import * as core from './20261122_001_core.js';
  */
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
   '20261122_001_core': core,
+  '20261123_002_identity': identity,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

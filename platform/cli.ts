@@ -5,7 +5,7 @@
  *   formwork sync [--dry-run]   apply additive schema changes (refuses destructive ones)
  *   formwork seed               load data files (demo data unless FORMWORK_DEMO_DATA=false)
  */
-import { watch } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { readConfig } from './config.js';
 import { createEngine, type Engine } from './engine.js';
 import { openDatabase, closeDatabase, runMigrations, planSchemaSync, applySchemaSync, describeRefusal } from './db/index.js';
@@ -64,6 +64,12 @@ function watchDefinitions(engine: Engine): void {
 async function validate(paths: string[]): Promise<number> {
   const config = readConfig();
   const roots = paths.length ? paths : config.definitionRoots;
+  // A path named on the command line must exist (a typo must not pass as "valid"); default roots may be absent.
+  const missing = paths.filter((p) => !existsSync(p));
+  if (missing.length) {
+    err(`No such file or folder: ${missing.join(', ')}`);
+    return 1;
+  }
   const errors = await validateDefinitions(roots);
   if (!errors.length) {
     out(`Definitions are valid (${roots.join(', ')}).`);
@@ -87,7 +93,7 @@ async function sync(args: string[]): Promise<number> {
     }
     const plan = await planSchemaSync(db, holder.current);
     const refused = plan.filter((c) => !c.additive);
-    for (const c of plan.filter((p) => p.additive && p.kind !== 'add_index')) out(`${c.kind} ${c.table}${c.field ? '.' + c.field : ''}${c.newType ? ' ' + c.newType : ''}`);
+    for (const c of plan.filter((p) => p.additive)) out(`${c.kind} ${c.table}${c.field ? '.' + c.field : ''}${c.newType ? ' ' + c.newType : ''}${c.index ? ' ' + c.index : ''}`);
     for (const c of refused) err(`refused: ${describeRefusal(c)}`);
     if (refused.length) return 1;
     if (!args.includes('--dry-run')) await applySchemaSync(db, holder.current);

@@ -60,7 +60,11 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           if (e instanceof FormworkError && e.code === 'schema_change_refused') {
             return { ok: false, errors: [{ file: '', pointer: '', message: e.message }], changes: [] };
           }
-          throw e;
+          // The database refused an additive change (e.g. a new unique index over duplicate values): the sync
+          // transaction rolled back, so keep the registry in force rather than reject (the file watcher would crash).
+          const message = `Schema sync failed, nothing was changed: ${(e as Error)?.message ?? String(e)}`;
+          log.error('schema sync failed', { error: message });
+          return { ok: false, errors: [{ file: '', pointer: '', message }], changes: [] };
         }
       },
       async close() { await closeDatabase(db); },

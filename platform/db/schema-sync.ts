@@ -45,6 +45,7 @@ export function indexName(table: string, index: IndexDef): string {
  */
 export async function planSchemaSync(db: Database, registry: Registry): Promise<SchemaChange[]> {
   const state = await readState(db.knex);
+  const existingIndexes = await db.dialect.indexNames(db.knex);
   const changes: SchemaChange[] = [];
   for (const [name, table] of registry.physicalTables) {
     const declared = declaredColumns(table);
@@ -62,7 +63,8 @@ export async function planSchemaSync(db: Database, registry: Registry): Promise<
       }
     }
     for (const index of table.indexes) {
-      changes.push({ kind: 'add_index', table: name, index: indexName(name, index), additive: true });
+      const iname = indexName(name, index);
+      if (!existingIndexes.has(iname)) changes.push({ kind: 'add_index', table: name, index: iname, additive: true });
     }
   }
   for (const name of state.keys()) {

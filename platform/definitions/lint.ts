@@ -23,6 +23,10 @@ export interface LintInput {
 
 const list = (names: Iterable<string>) => `one of: ${[...names].join(', ')}`;
 
+/** Keys of generic kinds whose objects map field (or parameter) names to values or field definitions: their
+ * keys are names, never `table` / `condition` / `filter` to lint. */
+const VALUE_MAPS = new Set(['set', 'fields', 'values', 'mapping', 'payload', 'parameters', 'variables']);
+
 export function lintDefinitions(input: LintInput): DefinitionError[] {
   const errors: DefinitionError[] = [];
   const { tables } = input;
@@ -142,20 +146,24 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
     const report = reporter(input.sources.get(`${def.kind}:${def.name}`)!);
     const table = typeof def.table === 'string' ? tableRef(report, '/table', def.table) : undefined;
     const allowPrevious = def.kind === 'rule' || def.kind === 'workflow' || def.kind === 'notification';
-    const walk = (v: unknown, at: string) => {
+    const walk = (v: unknown, at: string, table: ResolvedTable | undefined) => {
       if (!v || typeof v !== 'object') return;
-      if (Array.isArray(v)) { v.forEach((x, i) => walk(x, `${at}/${i}`)); return; }
+      if (Array.isArray(v)) { v.forEach((x, i) => walk(x, `${at}/${i}`, table)); return; }
+      // A nested object naming its own table (page widgets and links, createRecord actions and effects, a
+      // catalogue item's `creates`): that table must exist and scopes the conditions inside the object.
+      const own = (v as { table?: unknown }).table;
+      if (at !== '' && typeof own === 'string') table = tableRef(report, `${at}/table`, own);
       for (const [k, x] of Object.entries(v)) {
         if ((k === 'condition' || k === 'filter') && x && typeof x === 'object' && !Array.isArray(x) && ('all' in x || 'any' in x || 'not' in x || 'fact' in x)) {
           condition(report, `${at}/${k}`, table, x, { compilable: k === 'filter' || def.kind === 'report', allowPrevious: k === 'filter' ? false : allowPrevious });
         } else if (def.kind === 'sla' && ['start', 'pause', 'stop', 'reset'].includes(k) && at === '') {
           condition(report, `/${k}`, table, x, { allowPrevious: false });
-        } else {
-          walk(x, `${at}/${k}`);
+        } else if (!VALUE_MAPS.has(k)) {
+          walk(x, `${at}/${k}`, table);
         }
       }
     };
-    walk(def, '');
+    walk(def, '', table);
   }
 
   return errors;

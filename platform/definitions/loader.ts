@@ -53,6 +53,66 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
+/**
+ * Offset of the first syntax error in a text JSON.parse rejected, or -1. Node 20's messages for an unexpected
+ * token or end of input carry no position, so the text is scanned again to find it.
+ */
+function syntaxErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => { throw i; };
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++; };
+  const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const string = () => {
+    i++;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) { i++; return; }
+      if (c < 0x20) fail();
+      if (c !== 0x5c) { i++; continue; }
+      const n = text[i + 1];
+      if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+      else if (n !== undefined && '"\\/bfnrt'.includes(n)) i += 2;
+      else { i++; fail(); }
+    }
+    fail();
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '"') return string();
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++; ws();
+      if (text[i] === close) { i++; return; }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"') fail();
+          string(); ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value(); ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === close) { i++; return; }
+        fail();
+      }
+    }
+    for (const literal of ['true', 'false', 'null']) if (text.startsWith(literal, i)) { i += literal.length; return; }
+    number.lastIndex = i;
+    const m = number.exec(text);
+    if (!m) fail();
+    i += m![0].length;
+  };
+  try {
+    value(); ws();
+    if (i < text.length) fail();
+    return -1;
+  } catch (e) {
+    return typeof e === 'number' ? e : -1;
+  }
+}
+
 export function parseJson(text: string, file: string): { value?: unknown; error?: DefinitionError } {
   try {
     return { value: JSON.parse(text) };
@@ -60,12 +120,14 @@ export function parseJson(text: string, file: string): { value?: unknown; error?
     const message = (e as Error).message;
     const pos = /at position (\d+)/.exec(message);
     const lc = /line (\d+) column (\d+)/.exec(message);
-    const where = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : pos ? lineColumn(text, Number(pos[1])) : null;
+    const offset = lc || pos ? -1 : syntaxErrorOffset(text);
+    const where = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : pos ? lineColumn(text, Number(pos[1])) : offset >= 0 ? lineColumn(text, offset) : null;
     return {
       error: {
         file,
         pointer: '',
-        message: `Invalid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${message.replace(/\s*\(line \d+ column \d+\)/, '')}`,
+        // V8 quotes the text around the error, newlines included: keep the message on one line.
+        message: `Invalid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/\s*\n\s*/g, ' ')}`,
         expected: 'a JSON object or an array of objects',
       },
     };

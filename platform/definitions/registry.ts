@@ -116,7 +116,8 @@ export function buildRegistry(documents: LoadedDocument[], priorErrors: Definiti
   const registry = new Snapshot(
     hash.digest('hex'),
     resolved.tables, resolved.physical, forms,
-    new Map([...menus].sort((a, b) => (a[1].order ?? 0) - (b[1].order ?? 0) || a[0].localeCompare(b[0]))),
+    // Menus without an order come after those with one, then by name.
+    new Map([...menus].sort((a, b) => (a[1].order ?? Number.MAX_SAFE_INTEGER) - (b[1].order ?? Number.MAX_SAFE_INTEGER) || a[0].localeCompare(b[0]))),
     roles, others, data.map((d) => d.def), sources,
   );
   // Definitions are shared by every request: freeze them so no code path can alter the snapshot in force.

@@ -28,7 +28,11 @@ function compiled(): ValidateFunction {
   if (!validator) {
     const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
     addFormats(ajv);
-    validator = ajv.compile(definitionSchema());
+    // Documents are validated one by one (the loader splits array files), each as a definition: against the
+    // root schema an array nested in an array file would pass and then be silently dropped.
+    const schema = definitionSchema();
+    ajv.addSchema(schema);
+    validator = ajv.getSchema(`${String(schema.$id)}#/$defs/definition`)!;
   }
   return validator;
 }

@@ -55,7 +55,8 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
     let ok = true;
     while (parent) {
       if (!defs.has(parent)) {
-        if (parent === def.extends) at(name, '/extends', `Table "${name}" extends "${parent}", which is not declared.`, { expected: `one of: ${[...defs.keys()].join(', ')}`, value: parent });
+        // A parent that is declared but invalid has its own errors: do not also call it undeclared.
+        if (parent === def.extends && !sources.has(`table:${parent}`)) at(name, '/extends', `Table "${name}" extends "${parent}", which is not declared.`, { expected: `one of: ${[...defs.keys()].join(', ')}`, value: parent });
         ok = false;
         break;
       }
@@ -127,7 +128,7 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
       if (field && field.column === null) at(t.name, `/indexes/${i}/fields/${j}`, `Field "${name}" is a journal and has no column to index.`);
     }));
     for (const [fname, f] of Object.entries(t.def.fields)) {
-      if (f.type === 'reference' && f.reference && !defs.has(f.reference)) {
+      if (f.type === 'reference' && f.reference && !defs.has(f.reference) && !sources.has(`table:${f.reference}`)) {
         at(t.name, `/fields/${fname}/reference`, `Field "${fname}" refers to table "${f.reference}", which is not declared.`, { expected: `one of: ${[...defs.keys()].join(', ')}`, value: f.reference });
       }
       if (f.type === 'choice' && f.default !== undefined && f.default !== null) {

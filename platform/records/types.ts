@@ -7,11 +7,20 @@ export interface Actor {
   /** sys_user id, or null for the system actor. */
   id: string | null;
   username: string;
+  /** Job-type roles held (names of role definitions); includes are expanded by the access layer. */
   roles: string[];
-  /** Organisations the actor acts for (own and, later, shared by consent). */
+  /** Organisations the actor acts for: their home and member organisations, and those sharing by consent. */
   orgs: string[];
-  /** The organisation new records are owned by, when the table has no value for it. */
+  /** The organisation new records are owned by, when the table has no value for it (the home organisation). */
   orgId?: string | null;
+  /** User IDs (sys_org_user_id ids) the actor may act for: their own and those granted under a consent. */
+  userIds?: string[];
+  /** Interface transactions (capabilities) granted by the roles, expanded. Filled in by the identity layer. */
+  capabilities?: string[];
+  /** The session or API token the request came with (for audit and revocation). */
+  sessionId?: string | null;
+  /** How the actor authenticated: 'session', 'token', or 'system'. */
+  via?: 'session' | 'token' | 'system';
 }
 
 export type RecordData = Record<string, unknown>;

@@ -57,4 +57,9 @@ export const postgresDialect: Dialect = {
   foreignKeyViolation(error) {
     return (error as { code?: string })?.code === '23503';
   },
+
+  async indexNames(knex) {
+    const { rows } = await knex.raw('select indexname from pg_indexes where schemaname = current_schema()');
+    return new Set((rows as { indexname: string }[]).map((r) => r.indexname));
+  },
 };

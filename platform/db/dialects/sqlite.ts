@@ -83,4 +83,9 @@ export const sqliteDialect: Dialect = {
   foreignKeyViolation(error) {
     return error instanceof Error && /FOREIGN KEY constraint failed/.test(error.message);
   },
+
+  async indexNames(knex) {
+    const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'index'");
+    return new Set(rows.map((r) => r.name));
+  },
 };

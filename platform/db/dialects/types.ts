@@ -22,4 +22,6 @@ export interface Dialect {
   columnType(storage: string): string;
   /** Whether `error` is a foreign-key violation. */
   foreignKeyViolation(error: unknown): boolean;
+  /** Names of the indexes that exist in the database (the connection's schema on PostgreSQL). */
+  indexNames(knex: Knex): Promise<Set<string>>;
 }

@@ -1,0 +1,183 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import knexFactory from 'knex';
+import { openDatabase, closeDatabase, type Database } from '../../platform/db/index.js';
+import { DB_KIND, PG_URL } from '../support/db.js';
+import { fixture, REPO } from '../support/engine.js';
+
+interface Workspace {
+  /** A writable copy of the sync fixture pack (FORMWORK_DEFINITIONS). */
+  pack: string;
+  env: NodeJS.ProcessEnv;
+  /** A connection to the same database the CLI uses, for checking what it did. */
+  open(): Database;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A temporary definitions folder and database for the CLI: a SQLite file, or with DB=postgres a fresh schema
+ * selected through the connection string's `options=-c search_path=…`.
+ */
+async function workspace(): Promise<Workspace> {
+  const dir = mkdtempSync(join(tmpdir(), 'formwork-cli-'));
+  const pack = join(dir, 'definitions');
+  cpSync(fixture('sync/base'), pack, { recursive: true });
+  let url = join(dir, 'formwork.sqlite');
+  let schema: string | undefined;
+  if (DB_KIND === 'postgres') {
+    schema = 'cli_' + randomBytes(6).toString('hex');
+    const admin = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
+    await admin.raw('create schema ??', [schema]);
+    await admin.destroy();
+    url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  }
+  const opened: Database[] = [];
+  return {
+    pack,
+    env: {
+      ...process.env, DATABASE_URL: url, FORMWORK_DEFINITIONS: pack, FORMWORK_DEMO_DATA: 'false',
+      FORMWORK_WATCH: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1',
+    },
+    open() {
+      const db = schema ? openDatabase(PG_URL, { searchPath: schema }) : openDatabase(url);
+      opened.push(db);
+      return db;
+    },
+    async dispose() {
+      for (const db of opened) await closeDatabase(db);
+      if (schema) {
+        const admin = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
+        await admin.raw('drop schema if exists ?? cascade', [schema]);
+        await admin.destroy();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'platform/cli.ts', ...args], { cwd: REPO, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function hasTable(db: Database, table: string): Promise<boolean> {
+  return db.knex.schema.hasTable(table);
+}
+
+function editJson(path: string, edit: (def: any) => void): void {
+  const def = JSON.parse(readFileSync(path, 'utf8'));
+  edit(def);
+  writeFileSync(path, JSON.stringify(def, null, 2));
+}
+
+describe('formwork CLI', function () {
+  this.timeout(60_000);
+  let ws: Workspace;
+  beforeEach(async () => { ws = await workspace(); });
+  afterEach(async () => { await ws.dispose(); });
+
+  it('sync --dry-run lists the planned changes and changes nothing', async () => {
+    const r = await cli(['sync', '--dry-run'], ws.env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('create_table gadget').and.contain('create_table place');
+    expect(r.stdout).to.contain('Dry run: nothing changed.');
+    expect(r.stdout).to.contain('add_index gadget gadget_contact_weight_idx').and.contain('add_index place place_code_uq');
+    expect(r.stdout).not.to.contain('create_table phone');
+    const db = ws.open();
+    expect(await hasTable(db, 'gadget')).to.equal(false);
+    expect(await hasTable(db, 'place')).to.equal(false);
+    expect(await db.knex('sys_table_schema').count({ n: '*' })).to.deep.equal([{ n: 0 }]);
+  });
+
+  it('sync applies the changes, and a second sync has nothing left to do', async () => {
+    const r = await cli(['sync'], ws.env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('create_table gadget').and.contain('Schema is in sync.');
+    const db = ws.open();
+    expect(await hasTable(db, 'gadget')).to.equal(true);
+    expect(await hasTable(db, 'place')).to.equal(true);
+    expect(await db.knex.schema.hasColumn('gadget', 'imei')).to.equal(true);
+
+    editJson(join(ws.pack, 'tables/gadget.json'), (d) => { d.fields.colour = { type: 'string' }; });
+    const dry = await cli(['sync', '--dry-run'], ws.env);
+    expect(dry.code, dry.stderr).to.equal(0);
+    expect(dry.stdout.split('\n').filter((l) => /^(create_table|add_column|add_index)/.test(l))).to.deep.equal(['add_column gadget.colour text']);
+    expect(await db.knex.schema.hasColumn('gadget', 'colour')).to.equal(false);
+
+    const again = await cli(['sync'], ws.env);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(await db.knex.schema.hasColumn('gadget', 'colour')).to.equal(true);
+    const last = await cli(['sync', '--dry-run'], ws.env);
+    expect(last.stdout.split('\n').filter((l) => /^(create_table|add_column|add_index)/.test(l))).to.deep.equal([]);
+  });
+
+  it('exits non-zero with the message when a change is refused, and alters nothing', async () => {
+    expect((await cli(['sync'], ws.env)).code).to.equal(0);
+    const db = ws.open();
+    await db.knex('gadget').insert({
+      id: '018f0000-0000-7000-8000-0000000000aa', class: 'gadget', version: 1, serial: 'G-1', size: 'large',
+      created_at: '2026-11-22T09:00:00.000Z', updated_at: '2026-11-22T09:00:00.000Z',
+    });
+    const before = await db.knex('sys_table_schema').select('*').orderBy('table_name');
+    editJson(join(ws.pack, 'tables/gadget.json'), (d) => { d.fields.size.type = 'integer'; d.fields.colour = { type: 'string' }; });
+
+    for (const args of [['sync', '--dry-run'], ['sync']]) {
+      const r = await cli(args, ws.env);
+      expect(r.code, `${args.join(' ')}: ${r.stdout}`).to.equal(1);
+      expect(r.stderr).to.contain('refused: Field "size" of table "gadget" would change type from text to integer');
+    }
+    expect(await db.knex('sys_table_schema').select('*').orderBy('table_name')).to.deep.equal(before);
+    expect(await db.knex.schema.hasColumn('gadget', 'colour')).to.equal(false);
+    expect(await db.knex('gadget').select('serial', 'size')).to.deep.equal([{ serial: 'G-1', size: 'large' }]);
+  });
+
+  it('start with PORT=0 prints its URL and answers GET /api/health', async () => {
+    // Its own process group, so the test can stop npx, tsx and the server together.
+    const child: ChildProcess = spawn('npx', ['tsx', 'platform/cli.ts', 'start'], {
+      cwd: REPO, env: { ...ws.env, PORT: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.on('data', (d) => { stderr += d; });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed; stdout: ${stdout}; stderr: ${stderr}`)), 45_000);
+        child.stdout!.on('data', (d) => {
+          stdout += d;
+          const m = /running at (http:\/\/\S+?)\/?\s/.exec(stdout);
+          if (m) { clearTimeout(timer); resolve(m[1]!); }
+        });
+        void exited.then((code) => { clearTimeout(timer); reject(new Error(`exited with ${code}; stdout: ${stdout}; stderr: ${stderr}`)); });
+      });
+      expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(url).not.to.match(/:0$/);
+      const res = await fetch(`${url}/api/health`);
+      const text = await res.text();
+      expect(res.status, text).to.equal(200);
+      const body = JSON.parse(text);
+      expect(body.status).to.equal('ok');
+      expect(body.database).to.equal(DB_KIND);
+      expect(body.registry).to.be.a('string').with.length.greaterThan(11);
+      expect(stdout).to.contain('definitions: 3 tables');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    }
+    // The server also synced the schema on start.
+    expect(await hasTable(ws.open(), 'gadget')).to.equal(true);
+  });
+});
