@@ -14,7 +14,34 @@ export interface Config {
   demoData: boolean;
   /** Largest JSON body accepted (FORMWORK_BODY_LIMIT, default 1mb). */
   bodyLimit: string;
+  /** The URL users reach Formwork at (PUBLIC_URL), used in mailed links; https turns on Secure `__Host-` cookies. */
+  publicUrl: string | null;
+  /**
+   * Encryption keys for `encrypted` fields and MFA secrets (FORMWORK_ENCRYPTION_KEYS): comma-separated
+   * `keyId:base64key` pairs of 32-byte keys; the first encrypts, all decrypt (rotation). When unset, a key is
+   * generated once into `<data dir>/encryption.key` (fine for the embedded default, not for a cluster).
+   */
+  encryptionKeys: string | null;
+  /** Where generated secrets live when not configured (FORMWORK_DATA_DIR, default ./data). */
+  dataDir: string;
+  /** Outgoing mail: SMTP_URL (e.g. smtp://user:pass@host:587) and MAIL_FROM. Without SMTP_URL mail is logged only. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Session absolute lifetime after authentication (SESSION_ABSOLUTE_MINUTES, default 540 = 9 hours, SSI-NFR-6). */
+  sessionAbsoluteMinutes: number;
+  /** Idle time-out (SESSION_IDLE_MINUTES, default 15, SSI-NFR-20). */
+  sessionIdleMinutes: number;
+  /** One active session per user, the newest wins (SINGLE_SESSION, default true). */
+  singleSession: boolean;
+  /** Failed sign-ins before the account locks (LOCKOUT_THRESHOLD, default 5). */
+  lockoutThreshold: number;
+  /** scrypt cost parameter N as a power of two (PASSWORD_SCRYPT_LOG2N, default 17 = OWASP's minimum). */
+  scryptLog2N: number;
+  /** Sign-in attempts per IP per minute (SIGNIN_RATE_LIMIT, default 10). */
+  signInRateLimit: number;
 }
+
+const int = (v: string | undefined, d: number) => (v === undefined || v === '' ? d : Number.parseInt(v, 10));
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   return {
@@ -24,5 +51,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     definitionRoots: (env.FORMWORK_DEFINITIONS ?? 'definitions,catalog').split(',').map((p) => resolve(cwd, p.trim())),
     demoData: env.FORMWORK_DEMO_DATA !== 'false',
     bodyLimit: env.FORMWORK_BODY_LIMIT ?? '1mb',
+    publicUrl: env.PUBLIC_URL ?? null,
+    encryptionKeys: env.FORMWORK_ENCRYPTION_KEYS ?? null,
+    dataDir: resolve(cwd, env.FORMWORK_DATA_DIR ?? 'data'),
+    smtpUrl: env.SMTP_URL ?? null,
+    mailFrom: env.MAIL_FROM ?? 'Formwork <formwork@localhost>',
+    sessionAbsoluteMinutes: int(env.SESSION_ABSOLUTE_MINUTES, 540),
+    sessionIdleMinutes: int(env.SESSION_IDLE_MINUTES, 15),
+    singleSession: env.SINGLE_SESSION !== 'false',
+    lockoutThreshold: int(env.LOCKOUT_THRESHOLD, 5),
+    scryptLog2N: int(env.PASSWORD_SCRYPT_LOG2N, 17),
+    signInRateLimit: int(env.SIGNIN_RATE_LIMIT, 10),
   };
 }
