@@ -1,6 +1,6 @@
 // Load generator, run as a separate process so it does not share the server's event loop:
 //   node bench/load.mjs <spec-json>
-// spec: { url, method, body?, urls?, seconds, connections }. Prints JSON { requests, seconds, rps, p50, p99, errors }.
+// spec: { url, method, body?, urls?, headers?, seconds, connections }. Prints JSON { requests, seconds, rps, p50, p99, errors }.
 const spec = JSON.parse(process.argv[2]);
 const deadline = Date.now() + spec.seconds * 1000;
 const latencies = [];
@@ -13,7 +13,7 @@ async function worker() {
     try {
       const res = await fetch(url, {
         method: spec.method,
-        headers: spec.body ? { 'content-type': 'application/json' } : {},
+        headers: { ...spec.headers, ...(spec.body ? { 'content-type': 'application/json' } : {}) },
         body: spec.body ? JSON.stringify({ ...spec.body, title: `item ${i++}` }) : undefined,
       });
       await res.arrayBuffer();

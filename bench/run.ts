@@ -6,7 +6,8 @@
  *   baseline get     = select one row by id
  *   list             = filter + sort + limit 20 using the composite index declared in the table definition,
  *                      at 100k and 1M rows
- * Load comes from a separate process (bench/load.mjs) with 10 connections.
+ * Load comes from a separate process (bench/load.mjs) with 10 connections. Formwork's requests authenticate as a
+ * user holding the bench_user role with an API token, as a machine client would.
  */
 import express from 'express';
 import { execFile } from 'node:child_process';
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
 import { openDatabase, type Database } from '../platform/db/index.js';
+import { createApiToken, createOrg, createUser } from '../platform/access/identity/index.js';
 import { readConfig } from '../platform/config.js';
 import { createEngine } from '../platform/engine.js';
 import { createApp } from '../platform/http/app.js';
@@ -107,19 +109,22 @@ async function main() {
     { ...readConfig({}), databaseUrl: join(dir, 'formwork.sqlite'), definitionRoots: [join(here, 'definitions')], demoData: false },
     { log: createLogger('silent') },
   );
+  const org = await createOrg(engine, { code: 'BENCH', name: 'Benchmark' });
+  const benchUser = await createUser(engine, { username: 'bench', orgId: org.id, roles: ['bench_user'] });
+  const headers = { authorization: `Bearer ${(await createApiToken(engine, benchUser.id, { name: 'bench' })).token}` };
   const base = await baselineServer(baseDb);
   const fw = await listen(createApp(engine));
   const lines: string[] = [];
   try {
     process.stdout.write(`Formwork benchmark: ${SECONDS}s per measurement, ${CONNECTIONS} connections, SQLite (WAL, synchronous=NORMAL)\n\n`);
     const bCreate = await load({ url: `${base.url}/items`, method: 'POST', body: ITEM });
-    const fCreate = await load({ url: `${fw.url}/api/tables/bench_item`, method: 'POST', body: ITEM });
+    const fCreate = await load({ url: `${fw.url}/api/tables/bench_item`, method: 'POST', body: ITEM, headers });
     lines.push(`create     baseline ${bCreate.rps.toFixed(0)}/s  formwork ${fCreate.rps.toFixed(0)}/s  ratio ${ratio(fCreate.rps, bCreate.rps)} (target ≥ 0.6×)  errors ${bCreate.errors}/${fCreate.errors}`);
 
     const ids = (await engine.db.knex('bench_item').select('id').limit(200)).map((r: { id: string }) => r.id);
     const baseIds = (await baseDb.knex('base_item').select('id').limit(200)).map((r: { id: string }) => r.id);
     const bGet = await load({ urls: baseIds.map((id: string) => `${base.url}/items/${id}`), method: 'GET' });
-    const fGet = await load({ urls: ids.map((id: string) => `${fw.url}/api/tables/bench_item/${id}`), method: 'GET' });
+    const fGet = await load({ urls: ids.map((id: string) => `${fw.url}/api/tables/bench_item/${id}`), method: 'GET', headers });
     lines.push(`get-one    baseline ${bGet.rps.toFixed(0)}/s  formwork ${fGet.rps.toFixed(0)}/s  ratio ${ratio(fGet.rps, bGet.rps)} (target ≥ 0.6×)  errors ${bGet.errors}/${fGet.errors}`);
     process.stdout.write(lines.join('\n') + '\n');
 
@@ -133,8 +138,8 @@ async function main() {
       filled = rows;
       const single = { method: 'GET', connections: 1, seconds: Math.max(2, SECONDS / 2) };
       const bList = await load({ ...single, url: `${base.url}/items?status=pending` });
-      const fList = await load({ ...single, url: `${fw.url}/api/tables/bench_item?filter=${filter}&sort=-opened_at&limit=20&total=false` });
-      const fListTotal = await load({ ...single, url: `${fw.url}/api/tables/bench_item?filter=${filter}&sort=-opened_at&limit=20` });
+      const fList = await load({ ...single, url: `${fw.url}/api/tables/bench_item?filter=${filter}&sort=-opened_at&limit=20&total=false`, headers });
+      const fListTotal = await load({ ...single, url: `${fw.url}/api/tables/bench_item?filter=${filter}&sort=-opened_at&limit=20`, headers });
       const line = `list ${String(rows).padStart(7)} rows  baseline p50 ${ms(bList.p50)}  formwork p50 ${ms(fList.p50)} (target < 10 ms)  ratio ${ratio(bList.p50, fList.p50)} of baseline speed;  with total count p50 ${ms(fListTotal.p50)}`;
       process.stdout.write(line + '\n');
     }

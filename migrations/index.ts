@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as core from './20261122_001_core.js';
 import * as identity from './20261123_002_identity.js';
+import * as identityKeys from './20261123_003_identity_keys.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -9,6 +10,7 @@ import * as identity from './20261123_002_identity.js';
 const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
   '20261122_001_core': core,
   '20261123_002_identity': identity,
+  '20261123_003_identity_keys': identityKeys,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

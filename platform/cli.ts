@@ -4,12 +4,17 @@
  *   formwork validate [paths]   validate definitions; exits 1 listing every error
  *   formwork sync [--dry-run]   apply additive schema changes (refuses destructive ones)
  *   formwork seed               load data files (demo data unless FORMWORK_DEMO_DATA=false)
+ *   formwork admin create <username> [--org CODE] [--role NAME]...   a user with a temporary password
+ *   formwork admin unlock <username>            lift a lockout
+ *   formwork admin reset-password <username>    a new temporary password; the user's sessions end
+ *   formwork token create <username> [--name N] an API token, printed once on stdout
  */
 import { existsSync, watch } from 'node:fs';
 import { readConfig } from './config.js';
 import { createEngine, type Engine } from './engine.js';
 import { openDatabase, closeDatabase, runMigrations, planSchemaSync, applySchemaSync, describeRefusal } from './db/index.js';
 import { RegistryHolder, validateDefinitions, formatDefinitionErrors } from './definitions/index.js';
+import { createAdministrator, createApiToken, ensureDemoAdministrator, requireUser, resetPassword, unlockAccount } from './access/identity/index.js';
 import { createApp } from './http/app.js';
 import { createLogger } from './log.js';
 import { isFormworkError } from './errors.js';
@@ -22,14 +27,24 @@ async function start(): Promise<void> {
   const config = readConfig();
   const log = createLogger();
   const engine = await createEngine(config, { log });
+  const demo = await ensureDemoAdministrator(engine);
   const app = createApp(engine);
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    out(`Formwork is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/`);
+    const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    out(`Formwork is running at ${base}/`);
     out(`  database:    ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
     out(`  definitions: ${engine.registry.current.tables.size} tables, ${engine.registry.current.forms.size} forms (registry ${engine.registry.current.version.slice(0, 12)})`);
-    out(`  try:         curl http://${config.host}:${port}/api/tables/incident?limit=5`);
+    if (demo) {
+      out('');
+      out(`  Demo sign-in (shown once): username "${demo.user.username}", temporary password ${demo.password}`);
+      out(`    POST ${base}/api/auth/sign-in with {"username":"${demo.user.username}","password":"…"}, then enrol an authenticator`);
+      out('    app (POST /api/auth/mfa/enrol, scan the QR code, POST /api/auth/mfa/verify {"code":"123456"}), choose a new');
+      out('    password (POST /api/auth/password) and confirm your details (POST /api/auth/profile).');
+      out(`    For scripts: TOKEN=$(npx formwork token create ${demo.user.username}) and send "Authorization: Bearer $TOKEN".`);
+    }
+    out(`  try:         curl -H "Authorization: Bearer $TOKEN" ${base}/api/meta/menus`);
   });
   watchDefinitions(engine);
   const stop = () => {
@@ -116,6 +131,90 @@ async function seed(): Promise<number> {
   }
 }
 
+/** Positional arguments and repeatable `--name value` options. */
+function parseArgs(args: string[]): { positional: string[]; options: Map<string, string[]> } {
+  const positional: string[] = [];
+  const options = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+      const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+      if (value === undefined) throw new Error(`Option --${name} needs a value.`);
+      options.set(name, [...(options.get(name) ?? []), value]);
+    } else {
+      positional.push(a);
+    }
+  }
+  return { positional, options };
+}
+
+/** Run `work` on an engine without seeding (identity commands need the registry for role names). */
+async function withEngine(work: (engine: Engine) => Promise<number>): Promise<number> {
+  const engine = await createEngine(readConfig(), { log: createLogger(), seed: false });
+  try {
+    return await work(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+const ADMIN_USAGE = 'Usage: formwork admin create <username> [--org CODE] [--role NAME]... | admin unlock <username> | admin reset-password <username>';
+
+async function admin(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { positional, options } = parseArgs(rest);
+  const username = positional[0];
+  if (!username || positional.length > 1) {
+    err(ADMIN_USAGE);
+    return 2;
+  }
+  switch (sub) {
+    case 'create':
+      return withEngine(async (engine) => {
+        const { user, password } = await createAdministrator(engine, { username, orgCode: options.get('org')?.at(-1), roles: options.get('role') });
+        const roles = await engine.db.knex('sys_user_role').where({ user_id: user.id }).pluck('role');
+        out(`Created user "${user.username}" (roles: ${roles.join(', ') || 'none'}).`);
+        out(`Temporary password (shown once; it must be changed at the first sign-in): ${password}`);
+        return 0;
+      });
+    case 'unlock':
+      return withEngine(async (engine) => {
+        await unlockAccount(engine, username);
+        out(`Unlocked "${username}".`);
+        return 0;
+      });
+    case 'reset-password':
+      return withEngine(async (engine) => {
+        const { password } = await resetPassword(engine, username);
+        out(`The sessions of "${username}" have ended.`);
+        out(`Temporary password (shown once; it must be changed at the next sign-in): ${password}`);
+        return 0;
+      });
+    default:
+      err(ADMIN_USAGE);
+      return 2;
+  }
+}
+
+async function token(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { positional, options } = parseArgs(rest);
+  if (sub !== 'create' || positional.length !== 1) {
+    err('Usage: formwork token create <username> [--name NAME]');
+    return 2;
+  }
+  return withEngine(async (engine) => {
+    const user = await requireUser(engine, positional[0]!);
+    const created = await createApiToken(engine, user.id, { name: options.get('name')?.at(-1) ?? 'CLI token' });
+    // The token alone on stdout, so `TOKEN=$(formwork token create alice)` works; it is not shown again.
+    out(created.token);
+    err(`API token "${created.name}" created for ${user.username}; send it as "Authorization: Bearer <token>". It is not shown again.`);
+    return 0;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command = 'start', ...args] = argv;
   switch (command) {
@@ -123,8 +222,10 @@ async function main(argv: string[]): Promise<void> {
     case 'validate': process.exitCode = await validate(args); return;
     case 'sync': process.exitCode = await sync(args); return;
     case 'seed': process.exitCode = await seed(); return;
+    case 'admin': process.exitCode = await admin(args); return;
+    case 'token': process.exitCode = await token(args); return;
     default:
-      err(`Unknown command "${command}". Commands: start, validate [paths], sync [--dry-run], seed.`);
+      err(`Unknown command "${command}". Commands: start, validate [paths], sync [--dry-run], seed, admin create|unlock|reset-password <username>, token create <username>.`);
       process.exitCode = 2;
   }
 }

@@ -1,7 +1,10 @@
+import type { AccessLog } from './access/identity/access-log.js';
+import type { KeyRing } from './access/crypto.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
 import type { Registry } from './definitions/types.js';
 import type { Logger } from './log.js';
+import type { Mailer } from './notify/mailer.js';
 import type { Actor, RecordService } from './records/types.js';
 
 /** Time source; tests inject a fixed or stepping clock. */
@@ -21,4 +24,10 @@ export interface Formwork {
   log: Logger;
   /** The actor for jobs, seeding and CLI work. */
   systemActor: Actor;
+  /** Encryption keys for secrets at rest (MFA secrets, `encrypted` fields). */
+  keys: KeyRing;
+  /** Outgoing mail (SMTP). */
+  mailer: Mailer;
+  /** The access log (sign-ins, failures, page and API requests), written without blocking requests. */
+  accessLog: AccessLog;
 }

@@ -1,9 +1,12 @@
+import { keyRingFromConfig, type KeyRing } from './access/crypto.js';
+import { createAccessLog } from './access/identity/access-log.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock, type Formwork } from './context.js';
 import { openDatabase, closeDatabase, runMigrations, applySchemaSync, type Database, type SchemaChange } from './db/index.js';
 import { RegistryHolder, formatDefinitionErrors, type DefinitionError } from './definitions/index.js';
 import { fail, FormworkError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { createMailer, type Mailer } from './notify/mailer.js';
 import { KnexRecordService } from './records/index.js';
 import type { Actor } from './records/types.js';
 import { seedData } from './seed.js';
@@ -26,6 +29,20 @@ export interface EngineOptions {
   seed?: boolean;
   /** Use this open database instead of opening config.databaseUrl (tests use isolated schemas). */
   db?: Database;
+  /** Use this key ring instead of the one configured (or generated into the data folder). */
+  keys?: KeyRing;
+  /** Use this mailer instead of one for config.smtpUrl. */
+  mailer?: Mailer;
+}
+
+/** The configured key ring; a second process racing to generate the local key file reads the winner's key. */
+function loadKeyRing(config: Config): KeyRing {
+  try {
+    return keyRingFromConfig(config);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException)?.code === 'EEXIST') return keyRingFromConfig(config);
+    throw e;
+  }
 }
 
 /**
@@ -46,9 +63,12 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       });
     }
     await applySchemaSync(db, holder.current, clock.now());
-    const records = new KnexRecordService({ db, registry: holder, clock });
+    const keys = options.keys ?? loadKeyRing(config);
+    const records = new KnexRecordService({ db, registry: holder, clock, keys });
+    const mailer = options.mailer ?? createMailer(config, log);
+    const accessLog = createAccessLog(db, clock, log);
     const engine: Engine = {
-      config, db, registry: holder, records, clock, log, systemActor: SYSTEM_ACTOR,
+      config, db, registry: holder, records, clock, log, systemActor: SYSTEM_ACTOR, keys, mailer, accessLog,
       async reloadDefinitions() {
         const candidate = await holder.prepare(config.definitionRoots);
         if (!candidate.registry) return { ok: false, errors: candidate.errors, changes: [] };
@@ -67,7 +87,11 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           return { ok: false, errors: [{ file: '', pointer: '', message }], changes: [] };
         }
       },
-      async close() { await closeDatabase(db); },
+      async close() {
+        await accessLog.flush();
+        mailer.close();
+        await closeDatabase(db);
+      },
     };
     if (options.seed !== false) await seedData(engine, { demo: config.demoData });
     return engine;

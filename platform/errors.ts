@@ -11,6 +11,10 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, title: 'The content type is not supported' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unauthenticated: { status: 401, title: 'Sign-in is required' },
+  invalid_credentials: { status: 401, title: 'The username or password is not correct' },
+  mfa_failed: { status: 401, title: 'The one-time code is not valid' },
+  session_expired: { status: 401, title: 'The session has expired' },
+  csrf_failed: { status: 403, title: 'The CSRF token is missing or wrong' },
   forbidden: { status: 403, title: 'The operation is not allowed' },
   not_found: { status: 404, title: 'The resource does not exist' },
   table_not_found: { status: 404, title: 'The table does not exist' },
@@ -23,6 +27,7 @@ export const ERROR_CODES = {
   definition_invalid: { status: 422, title: 'A definition is not valid' },
   schema_change_refused: { status: 409, title: 'A destructive schema change needs a migration' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  mail_unavailable: { status: 503, title: 'Mail cannot be sent' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -83,21 +83,21 @@ export async function accessLogReport(fw: Formwork, actor: Actor, q: AccessRepor
     return knex.raw(`sum(case when l.event in (${events.map(() => '?').join(', ')}) then 1 else 0 end)`, events);
   };
   const keyExpr = q.groupBy === 'org' ? knex.raw('coalesce(l.org_id, ?)', ['']) : q.groupBy === 'user' ? knex.raw('coalesce(l.user_id, ?)', ['']) : knex.raw('substr(l.at, 1, 10)');
-  const rows = await qb
+  const rows: Record<string, unknown>[] = await qb
     .select({ key: keyExpr })
     .select({ sign_ins: count('sign_in'), failures: count(['sign_in_failed', 'mfa_failed']), sign_outs: count('sign_out') })
     .select({ page_views: count('page'), api_calls: count('api') })
     .countDistinct({ distinct_users: 'l.user_id' })
-    .groupBy(keyExpr)
+    .groupByRaw('1')
     .orderByRaw('1');
-  const keys = rows.map((r: { key: string }) => r.key).filter(Boolean);
+  const keys = rows.map((r) => r.key as string).filter(Boolean);
   const labels = new Map<string, string>();
   if (q.groupBy === 'org' && keys.length) {
     for (const o of await knex('sys_org').whereIn('id', keys).select('id', 'name')) labels.set(o.id, o.name);
   } else if (q.groupBy === 'user' && keys.length) {
     for (const u of await knex('sys_user').whereIn('id', keys).select('id', 'username')) labels.set(u.id, u.username);
   }
-  return rows.map((r: Record<string, unknown>) => ({
+  return rows.map((r) => ({
     key: String(r.key ?? ''),
     label: labels.get(String(r.key)) ?? (r.key ? String(r.key) : '(anonymous)'),
     signIns: Number(r.sign_ins ?? 0), failures: Number(r.failures ?? 0), signOuts: Number(r.sign_outs ?? 0),

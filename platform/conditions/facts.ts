@@ -9,7 +9,7 @@ export type FactRoot = 'record' | 'previous' | 'user' | 'now';
 export const FACT_ROOTS: readonly FactRoot[] = ['record', 'previous', 'user', 'now'];
 
 /** Attributes of the `user` fact. */
-export const USER_FACTS = ['id', 'username', 'roles', 'orgs', 'orgId', 'capabilities'];
+export const USER_FACTS = ['id', 'username', 'roles', 'orgs', 'orgId', 'userIds', 'capabilities'];
 
 export interface ParsedFact { root: FactRoot; path: string[]; name: string }
 

@@ -2,7 +2,9 @@
  * Cross-reference lint: what the schema cannot see. Unknown tables, fields, forms and roles; conditions whose
  * facts or operators do not exist (or cannot compile where they must); data records naming unknown fields.
  */
-import { checkCondition } from '../conditions/facts.js';
+import { checkCondition, factRef, isLeaf, parseFact } from '../conditions/facts.js';
+import type { Condition } from '../conditions/types.js';
+import { ALWAYS_READABLE } from './types.js';
 import type {
   DataFile, DefinitionError, DefinitionSource, FormDef, GenericDef, MenuDef, MenuItem, ResolvedTable, RoleDef,
 } from './types.js';
@@ -19,6 +21,24 @@ export interface LintInput {
   others: Map<string, GenericDef>;
   data: { def: DataFile; source: DefinitionSource }[];
   sources: Map<string, DefinitionSource>;
+}
+
+/** The record fields a (structurally valid) condition refers to, with their JSON pointers. */
+function recordFields(cond: unknown, pointer: string): { field: string; at: string }[] {
+  const out: { field: string; at: string }[] = [];
+  const walk = (c: Condition, at: string) => {
+    if ('all' in c) c.all.forEach((x, i) => walk(x, `${at}/all/${i}`));
+    else if ('any' in c) c.any.forEach((x, i) => walk(x, `${at}/any/${i}`));
+    else if ('not' in c) walk(c.not, `${at}/not`);
+    else if (isLeaf(c)) {
+      const fact = parseFact(c.fact);
+      if (fact && (fact.root === 'record' || fact.root === 'previous')) out.push({ field: fact.path[0]!, at: `${at}/fact` });
+      const ref = factRef(c.value);
+      if (ref && (ref.root === 'record' || ref.root === 'previous')) out.push({ field: ref.path[0]!, at: `${at}/value/fact` });
+    }
+  };
+  walk(cond as Condition, pointer);
+  return out;
 }
 
 const list = (names: Iterable<string>) => `one of: ${[...names].join(', ')}`;
@@ -57,6 +77,12 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
       allowPrevious: mode.allowPrevious,
     }, pointer);
     for (const p of problems) report(p.pointer, p.message, p.expected ? { expected: p.expected } : {});
+    // Compiled to SQL: an encrypted column holds ciphertext, so comparing it would silently match nothing.
+    if (mode.compilable && table && !problems.length) {
+      for (const { field, at } of recordFields(cond, pointer)) {
+        if (table.fields.get(field)?.encrypted) report(at, `Field "${field}" is encrypted at rest and cannot be used in a query condition.`, { value: field });
+      }
+    }
   };
 
   for (const form of input.forms.values()) {
@@ -123,6 +149,14 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
       for (const key of ['readFields', 'writeFields', 'deniedFields'] as const) {
         g[key]?.forEach((f, j) => fieldRef(report, `/tables/${i}/${key}/${j}`, table, f));
       }
+      g.writeFields?.forEach((f, j) => {
+        const field = table?.fields.get(f);
+        if (field?.system) report(`/tables/${i}/writeFields/${j}`, `Field "${f}" is set by the system and is never writable.`, { value: f });
+        else if (field?.protected || field?.readOnly) report(`/tables/${i}/writeFields/${j}`, `Field "${f}" is ${field.protected ? 'protected' : 'read-only'}: only the system, rules and workflows set it.`, { value: f });
+      });
+      g.deniedFields?.forEach((f, j) => {
+        if (ALWAYS_READABLE.includes(f)) report(`/tables/${i}/deniedFields/${j}`, `Field "${f}" identifies the record and is always readable.`, { value: f });
+      });
     });
   }
 

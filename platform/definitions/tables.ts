@@ -20,6 +20,9 @@ const SYSTEM_FIELD_DEFS: Record<string, Pick<ResolvedField, 'type' | 'label'>> =
   updated_by: { type: 'uuid', label: 'Updated by' },
 };
 
+/** Field types whose values can be stored encrypted (they are stored as text and never compared in SQL). */
+const ENCRYPTABLE = new Set(['string', 'text', 'email', 'phone', 'url', 'postcode', 'journal']);
+
 function systemField(name: string): ResolvedField {
   const d = SYSTEM_FIELD_DEFS[name]!;
   return { ...d, name, column: name, declaredBy: '', system: true };
@@ -107,7 +110,11 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
       numberDigits: [name, ...chain].slice(prefixOwner ? [name, ...chain].indexOf(prefixOwner) : 0)
         .map((t) => defs.get(t)!.numberDigits).find((d) => d !== undefined) ?? 7,
       displayField: def.displayField ?? [name, ...chain].map((t) => defs.get(t)!.displayField).find(Boolean) ?? (prefixOwner ? 'number' : 'id'),
+      // Row scoping fields are inherited: the nearest table declaring one wins.
+      orgField: [name, ...chain].map((t) => defs.get(t)!.orgField).find(Boolean) ?? 'org_id',
     };
+    const userIdField = [name, ...chain].map((t) => defs.get(t)!.userIdField).find(Boolean);
+    if (userIdField) resolved.userIdField = userIdField;
     tables.set(name, resolved);
     return resolved;
   };
@@ -120,12 +127,35 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
       if (field !== undefined && !t.fields.has(field)) at(t.name, pointer, `${what} "${field}" is not a field of table "${t.name}".`, { expected: `one of: ${[...t.fields.keys()].join(', ')}`, value: field });
     };
     check(t.def.displayField, '/displayField', 'Display field');
-    t.def.searchable?.forEach((f, i) => check(f, `/searchable/${i}`, 'Searchable field'));
+    t.def.searchable?.forEach((f, i) => {
+      check(f, `/searchable/${i}`, 'Searchable field');
+      if (t.fields.get(f)?.encrypted) at(t.name, `/searchable/${i}`, `Field "${f}" is encrypted at rest and cannot be searched.`, { value: f });
+    });
+    // Row scoping fields: compiled into every query, so they must be plain, filterable columns.
+    const scoping = (key: 'orgField' | 'userIdField', types: string[], what: string) => {
+      const name = t.def[key];
+      if (name === undefined) return;
+      check(name, `/${key}`, what);
+      const f = t.fields.get(name);
+      if (!f) return;
+      if (!types.includes(f.type) || f.multiple || f.column === null) {
+        at(t.name, `/${key}`, `${what} "${name}" must be a single-valued field of type ${types.join(' or ')}; it is ${f.multiple ? 'multiple ' : ''}${f.type}.`, { value: name });
+      } else if (f.encrypted) {
+        at(t.name, `/${key}`, `${what} "${name}" is encrypted at rest and cannot scope rows.`, { value: name });
+      }
+      const inherited = t.ancestors.map((a) => defs.get(a)?.[key]).find(Boolean);
+      if (inherited && inherited !== name) {
+        at(t.name, `/${key}`, `${what} is "${inherited}", inherited from a table "${t.name}" extends; a subtable cannot change it.`, { value: name });
+      }
+    };
+    scoping('orgField', ['uuid', 'reference', 'string'], 'Organisation field');
+    scoping('userIdField', ['string', 'choice'], 'User ID field');
     t.def.indexes?.forEach((ix, i) => ix.fields.forEach((f, j) => {
       const name = f.replace(/^-/, '');
       check(name, `/indexes/${i}/fields/${j}`, 'Index field');
       const field = t.fields.get(name);
       if (field && field.column === null) at(t.name, `/indexes/${i}/fields/${j}`, `Field "${name}" is a journal and has no column to index.`);
+      if (field?.encrypted) at(t.name, `/indexes/${i}/fields/${j}`, `Field "${name}" is encrypted at rest: an index over ciphertext is useless.`);
     }));
     for (const [fname, f] of Object.entries(t.def.fields)) {
       if (f.type === 'reference' && f.reference && !defs.has(f.reference) && !sources.has(`table:${f.reference}`)) {
@@ -140,6 +170,13 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
       }
       if (f.pattern !== undefined) {
         try { new RegExp(f.pattern, 'u'); } catch (e) { at(t.name, `/fields/${fname}/pattern`, `Invalid regular expression: ${(e as Error).message}`, { value: f.pattern }); }
+      }
+      if (f.encrypted) {
+        if (!ENCRYPTABLE.has(f.type) || f.multiple) {
+          at(t.name, `/fields/${fname}/encrypted`, `Field "${fname}" is ${f.type}: only text-like fields (${[...ENCRYPTABLE].join(', ')}) can be encrypted at rest.`);
+        }
+        if (f.unique) at(t.name, `/fields/${fname}/unique`, `Field "${fname}" is encrypted at rest and cannot be unique: equal values encrypt differently.`);
+        if (f.index) at(t.name, `/fields/${fname}/index`, `Field "${fname}" is encrypted at rest: an index over ciphertext is useless.`);
       }
       if (f.min !== undefined && f.max !== undefined && f.min > f.max) at(t.name, `/fields/${fname}/min`, `Field "${fname}": min (${f.min}) is greater than max (${f.max}).`);
       if (f.minLength !== undefined && f.maxLength !== undefined && f.minLength > f.maxLength) at(t.name, `/fields/${fname}/minLength`, `Field "${fname}": minLength (${f.minLength}) is greater than maxLength (${f.maxLength}).`);

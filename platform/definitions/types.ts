@@ -44,8 +44,22 @@ export interface FieldDef {
   patternMessage?: string;
   unique?: boolean;
   index?: boolean;
+  /** Personal data (masked for roles without access to it, excluded from exports by default). */
   pii?: boolean;
+  /**
+   * Stored AES-256-GCM encrypted at rest (text-like fields and journals only); decrypted for readers allowed to read
+   * it. Cannot be filtered, sorted, searched, indexed or unique.
+   */
   encrypted?: boolean;
+  /**
+   * Only the system, rules and workflows set it: a user's create or update naming it is refused (403). System fields
+   * and the owning organisation are protected anyway.
+   */
+  protected?: boolean;
+  /** Read-only on forms; the server holds user actors to it too (it implies `protected`). */
+  readOnly?: boolean;
+  /** Not shown on forms or offered in column pickers (still stored, readable and usable by conditions). */
+  hidden?: boolean;
   /** attachment: allowed content types and maximum size in bytes (enforced from the UI issue on). */
   accept?: string[];
   maxSize?: number;
@@ -77,6 +91,13 @@ export interface TableDef {
   indexes?: IndexDef[];
   /** Marks the table abstract: records are only created in tables that extend it. */
   abstract?: boolean;
+  /** The field holding the owning organisation's id, when not the system `org_id` column (row scope 'org' uses it). */
+  orgField?: string;
+  /**
+   * A string field holding the User ID code a record belongs to: row scope 'org' also covers records whose User ID
+   * the actor may act for (their own and those shared with them by consent).
+   */
+  userIdField?: string;
 }
 
 export interface FormSection {
@@ -141,9 +162,18 @@ export interface MenuDef {
 
 export type TableOperation = 'create' | 'read' | 'update' | 'delete';
 
+/**
+ * Which rows a grant covers before its `condition`: 'org' (default) — shared records (no owning organisation),
+ * records of the actor's organisations, and records of a User ID the actor may act for (tables with
+ * `userIdField`); 'own' — records the actor created; 'all' — every record (e.g. a central service desk).
+ */
+export type GrantScope = 'org' | 'own' | 'all';
+
 export interface TableGrant {
   table: string;
   operations: TableOperation[];
+  /** Row scope (default 'org'); `condition` is ANDed with it. */
+  scope?: GrantScope;
   condition?: Condition;
   /** Fields readable (default all) and writable (default all readable) under this grant. */
   readFields?: string[];
@@ -197,6 +227,9 @@ export const SYSTEM_FIELDS = [
 ] as const;
 export type SystemField = (typeof SYSTEM_FIELDS)[number];
 
+/** System fields every reader of a record sees (they identify it): grants cannot withhold them. */
+export const ALWAYS_READABLE: readonly string[] = ['id', 'version', 'class', 'number'];
+
 /** A field as the engine sees it after resolving `extends`: declared or system. */
 export interface ResolvedField extends Omit<FieldDef, 'type'> {
   /** Declared type, or 'uuid' for the system id / org / actor columns. */
@@ -225,6 +258,10 @@ export interface ResolvedTable {
   numberPrefix?: string;
   numberDigits: number;
   displayField: string;
+  /** The field holding the owning organisation (own or inherited `orgField`, else `org_id`). */
+  orgField: string;
+  /** The field holding the User ID code a record belongs to (own or inherited `userIdField`), if any. */
+  userIdField?: string;
 }
 
 /** A physical table: the union of the columns of every table in one hierarchy. */

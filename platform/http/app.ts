@@ -1,14 +1,17 @@
 /**
  * The express application. The order of the middleware is fixed here and matters:
- *   request id → security headers → (API) actor → JSON-only → JSON parser → unsafe-key check → routes
- *   → 404 → problem+json errors (the only place errors become responses).
- * The actor comes before the body parser so that, once identity lands, an anonymous request is refused before
- * its body is read.
+ *   request id → security headers → access log → (API) actor → CSRF → JSON-only → JSON parser
+ *   → unsafe-key check → routes → 404 → problem+json errors (the only place errors become responses).
+ * The actor comes before the body parser so that an anonymous request is refused before its body is read; the
+ * access log registers first so that it sees every response, refusals included.
  */
 import express from 'express';
 import type { Formwork } from '../context.js';
-import { actorMiddleware, notFound, rejectUnsafeKeys, requestId, requireJson, securityHeaders } from './middleware.js';
+import {
+  accessLogger, actorMiddleware, csrfProtection, notFound, rejectUnsafeKeys, requestId, requireJson, securityHeaders,
+} from './middleware.js';
 import { problemHandler } from './problem.js';
+import { authRouter } from './routes/auth.js';
 import { metaRouter } from './routes/meta.js';
 import { recordsRouter } from './routes/records.js';
 
@@ -26,12 +29,15 @@ export function createApp(fw: Formwork): express.Express {
 
   app.use(requestId());
   app.use(securityHeaders());
+  app.use(accessLogger(fw));
 
   const api = express.Router();
   api.use(actorMiddleware(fw));
+  api.use(csrfProtection(fw));
   api.use(requireJson());
   api.use(express.json({ limit: fw.config.bodyLimit, strict: true }));
   api.use(rejectUnsafeKeys());
+  api.use(authRouter(fw));
   api.use(metaRouter(fw));
   api.use(recordsRouter(fw));
   app.use('/api', api);

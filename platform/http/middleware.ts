@@ -5,6 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { safeEqual } from '../access/crypto.js';
+import {
+  actorForUser, fetchSession, isExpired, loggableUrl, resolveApiToken, revokeSession, sessionCookieName,
+  sessionCookieOptions, touchSession, type AccessLogEntry, type SessionRow, type SessionStage, type SessionUser,
+} from '../access/identity/index.js';
 import type { Formwork } from '../context.js';
 import { fail } from '../errors.js';
 import type { Actor } from '../records/types.js';
@@ -12,10 +17,19 @@ import type { Actor } from '../records/types.js';
 declare global {
   namespace Express {
     interface Locals {
-      /** Who the request acts as (set by {@link actorMiddleware}). */
+      /**
+       * Who the request acts as (set by {@link actorMiddleware} for an active session or an API token; unset on
+       * public routes and for sessions still signing in).
+       */
       actor: Actor;
       /** The X-Request-Id of this request, echoed or generated. */
       requestId: string;
+      /** The session the request's cookie names, at whatever stage (set by {@link actorMiddleware}). */
+      session?: SessionRow & { user: SessionUser };
+      /** How the request authenticated. */
+      credential?: 'session' | 'token';
+      /** What the access log should record for this request instead of a plain 'api' or 'page' row. */
+      accessEvent?: Omit<AccessLogEntry, 'method' | 'url' | 'status' | 'ip' | 'at'>;
     }
   }
 }
@@ -126,18 +140,221 @@ export function rejectUnsafeKeys(): RequestHandler {
   };
 }
 
-/**
- * Who a request acts as. Until the identity issue lands every request is the system actor: this one function is
- * what that issue replaces (sessions, MFA, `unauthenticated`).
- */
-export async function resolveActor(fw: Formwork, _req: Request): Promise<Actor> {
-  return fw.systemActor;
+/** Which credential a path of the API needs, and at which session stages. */
+interface AccessRule {
+  /** Reachable without any credential. */
+  public?: boolean;
+  /** Session stages that may reach the path. */
+  stages: readonly SessionStage[];
+  /** Whether an API token may reach it (session-only paths drive the sign-in of a browser). */
+  token: boolean;
 }
 
-/** Stores the actor of the request on `res.locals.actor`. */
+const ALL_STAGES: readonly SessionStage[] = ['mfa', 'mfa_enrol', 'change_password', 'profile', 'active'];
+const PUBLIC: AccessRule = { public: true, stages: [], token: false };
+const SIGNING_IN: AccessRule = { stages: ALL_STAGES, token: false };
+const API: AccessRule = { stages: ['active'], token: true };
+
+/**
+ * The access rule of an API path (relative to /api). Deny by default: everything not listed needs an active
+ * session or a token. A session still signing in reaches only the auth endpoints of its stage, so skipping MFA
+ * (or the forced password change) reaches nothing else. Express matches paths case-insensitively and ignores a
+ * trailing slash, so the rule does too.
+ */
+export function accessRuleFor(path: string): AccessRule {
+  const p = normalisePath(path);
+  if (p === '/health' || p === '/auth/sign-in') return PUBLIC;
+  if (p === '/auth/session' || p === '/auth/session/extend' || p === '/auth/sign-out') return SIGNING_IN;
+  if (p === '/auth/mfa' || p.startsWith('/auth/mfa/')) return { stages: ['mfa', 'mfa_enrol'], token: false };
+  if (p === '/auth/password') return { stages: ['change_password', 'active'], token: false };
+  if (p === '/auth/profile') return { stages: ['profile', 'active'], token: false };
+  return API;
+}
+
+/** A path as express matches it: case-insensitive, trailing slashes ignored. */
+function normalisePath(path: string): string {
+  return path.toLowerCase().replace(/\/+$/, '') || '/';
+}
+
+/** The value of cookie `name` in the request's Cookie header, or null. */
+export function readCookie(req: Request, name: string): string | null {
+  const header = req.headers.cookie;
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * The open session the request's cookie names. A missing, unknown or ended session fails with
+ * `unauthenticated`; one past its idle or absolute expiry is ended (recorded once as 'session_expired') and fails
+ * with `session_expired`. Either way the cookie is cleared.
+ */
+async function requireSession(fw: Formwork, req: Request, res: Response): Promise<SessionRow & { user: SessionUser }> {
+  const name = sessionCookieName(fw.config);
+  const value = readCookie(req, name);
+  if (!value) fail('unauthenticated', 'Sign in first: this request carries no session or API token.');
+  const session = await fetchSession(fw, value);
+  const clear = () => res.clearCookie(name, sessionCookieOptions(fw.config));
+  if (!session) {
+    clear();
+    fail('unauthenticated', 'The session does not exist; sign in again.');
+  }
+  if (session.revoked_at) {
+    clear();
+    if (session.revoked_reason === 'expired') fail('session_expired', 'The session has expired; sign in again.');
+    fail('unauthenticated', 'The session has ended; sign in again.');
+  }
+  if (isExpired(fw.config, session, fw.clock.now())) {
+    if (await revokeSession(fw, session.id, 'expired')) {
+      res.locals.accessEvent = {
+        event: 'session_expired', userId: session.user.id, username: session.user.username, orgId: session.user.org_id,
+        description: `Session expired (${fw.clock.now().getTime() >= new Date(session.expires_at).getTime() ? 'absolute' : 'idle'} time-out)`,
+      };
+    }
+    clear();
+    fail('session_expired', 'The session has expired; sign in again.');
+  }
+  if (session.user.status !== 'active') {
+    clear();
+    fail('unauthenticated', 'The account can no longer sign in.');
+  }
+  return session;
+}
+
+/**
+ * Authenticates the API request and stores who it acts as (`res.locals.actor`, `session`, `credential`):
+ * `Authorization: Bearer fw_…` → the token's owner (no MFA: machine clients); else the session cookie, whose
+ * stage must be allowed on the path ({@link accessRuleFor}); public paths pass without either. Activity is
+ * recorded at most every 30 s, and never by GET /auth/session, which a page polls to warn of the idle time-out.
+ * Errors: unauthenticated, session_expired.
+ */
 export function actorMiddleware(fw: Formwork): RequestHandler {
   return async function actor(req: Request, res: Response, next: NextFunction) {
-    res.locals.actor = await resolveActor(fw, req);
+    const rule = accessRuleFor(req.path);
+    if (rule.public) {
+      next();
+      return;
+    }
+    const authorization = req.get('authorization');
+    if (authorization !== undefined) {
+      if (!rule.token) fail('unauthenticated', `${req.method} ${req.baseUrl}${req.path} needs a signed-in browser session, not an API token.`);
+      const bearer = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
+      const resolved = bearer ? await resolveApiToken(fw, bearer) : null;
+      if (!resolved) fail('unauthenticated', 'The API token is not valid: it is malformed, unknown, expired or revoked, or its owner cannot sign in.');
+      res.locals.credential = 'token';
+      res.locals.actor = await actorForUser(fw, resolved.user, { sessionId: resolved.tokenId, via: 'token' });
+      next();
+      return;
+    }
+    let session = await requireSession(fw, req, res);
+    if (!rule.stages.includes(session.stage)) {
+      fail('unauthenticated', session.stage === 'active'
+        ? 'This step of signing in is already done.'
+        : `Finish signing in first (next step: ${session.stage}); nothing else is reachable until then.`);
+    }
+    res.locals.credential = 'session';
+    // Polling the session (to warn of the idle time-out) is not activity; anything else is.
+    if (!(req.method === 'GET' && normalisePath(req.path) === '/auth/session')) {
+      session = { ...(await touchSession(fw, session)), user: session.user };
+    }
+    res.locals.session = session;
+    if (session.stage === 'active') res.locals.actor = await actorForUser(fw, session.user, { sessionId: session.id, via: 'session' });
+    next();
+  };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Cross-site request forgery protection, after {@link actorMiddleware}. A cookie-authenticated POST, PUT, PATCH
+ * or DELETE must send `X-CSRF-Token` equal to its session's token (constant-time comparison); requests with an
+ * API token are exempt (a browser never adds one by itself). Sign-in has no session yet: it relies on the
+ * JSON-only body rule, which a cross-site form cannot meet. With PUBLIC_URL set, an `Origin` header naming
+ * another origin is refused on every unsafe request. Errors: csrf_failed.
+ */
+export function csrfProtection(fw: Formwork): RequestHandler {
+  return function csrf(req: Request, res: Response, next: NextFunction) {
+    if (SAFE_METHODS.has(req.method)) {
+      next();
+      return;
+    }
+    const expectedOrigin = fw.config.publicUrl ? new URL(fw.config.publicUrl).origin : null;
+    const origin = req.get('origin');
+    if (expectedOrigin && origin !== undefined && origin !== expectedOrigin) {
+      fail('csrf_failed', `Requests from origin "${origin}" are not accepted; this server is ${expectedOrigin}.`);
+    }
+    if (res.locals.credential === 'session') {
+      const given = req.get('x-csrf-token');
+      if (!given || !safeEqual(given, res.locals.session!.csrf_token)) {
+        fail('csrf_failed', given ? 'The X-CSRF-Token header does not match the session.' : 'Send the session\'s CSRF token in the X-CSRF-Token header.');
+      }
+    }
+    next();
+  };
+}
+
+/** Write the access-log row of a finished request (see {@link accessLogger}). */
+function recordAccess(fw: Formwork, req: Request, res: Response, at: Date, api: boolean): void {
+  const given = res.locals.accessEvent;
+  const actor = res.locals.actor as Actor | undefined;
+  const sessionUser = res.locals.session?.user;
+  const entry: AccessLogEntry = {
+    event: given?.event ?? (api ? 'api' : 'page'),
+    signIn: given?.signIn ?? false,
+    userId: given?.userId ?? actor?.id ?? sessionUser?.id ?? null,
+    username: given?.username ?? actor?.username ?? sessionUser?.username ?? null,
+    orgId: given?.orgId ?? actor?.orgId ?? sessionUser?.org_id ?? null,
+    description: given?.description ?? null,
+    method: req.method, url: loggableUrl(req.originalUrl), status: res.statusCode, ip: req.ip ?? null, at,
+  };
+  if (api || entry.userId) {
+    fw.accessLog.record(entry);
+    return;
+  }
+  // A page request passes no API middleware: find its user from the session cookie, without touching it.
+  const value = readCookie(req, sessionCookieName(fw.config));
+  if (!value) {
+    fw.accessLog.record(entry);
+    return;
+  }
+  fetchSession(fw, value).then((s) => {
+    const live = s && !s.revoked_at && s.stage === 'active';
+    fw.accessLog.record(live ? { ...entry, userId: s.user.id, username: s.user.username, orgId: s.user.org_id } : entry);
+  }, () => fw.accessLog.record(entry)).catch((e: unknown) => {
+    fw.log.error('recording an access failed', { error: (e as Error)?.message ?? String(e) });
+  });
+}
+
+/**
+ * Records every request in the access log once its response has finished (never delaying or failing it): an
+ * 'api' row for API requests, a 'page' row for others, or the event a route or middleware named (sign-in,
+ * failures, sign-out, expiry). The health check, polled by load balancers, is not recorded.
+ */
+export function accessLogger(fw: Formwork): RequestHandler {
+  return function accessLog(req: Request, res: Response, next: NextFunction) {
+    const at = fw.clock.now();
+    const api = isApiPath(req.path);
+    if (req.path === '/api/health') {
+      next();
+      return;
+    }
+    res.on('finish', () => {
+      try {
+        recordAccess(fw, req, res, at, api);
+      } catch (e) {
+        // The response is out already; a broken access log must not turn into an unhandled exception.
+        fw.log.error('recording an access failed', { error: (e as Error)?.message ?? String(e) });
+      }
+    });
     next();
   };
 }

@@ -14,10 +14,14 @@ export async function appendJournal(trx: Knex.Transaction, table: string, actor:
   })), 200);
 }
 
-/** The journal of one record, newest first, optionally of one field. */
-export async function fetchJournal(knex: Knex | Knex.Transaction, table: string, recordId: string, field?: string): Promise<JournalEntry[]> {
+/**
+ * The journal of one record, newest first, optionally of one field; `fields` limits it to the journal fields the
+ * reader may see (in the statement).
+ */
+export async function fetchJournal(knex: Knex | Knex.Transaction, table: string, recordId: string, field?: string, fields?: string[]): Promise<JournalEntry[]> {
   const q = knex('sys_journal').where({ table_name: table, record_id: recordId });
   if (field) q.andWhere({ field });
+  if (fields) q.whereIn('field', fields);
   const rows = await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
   return rows.map((r) => ({
     id: r.id, table, recordId, field: r.field, entryType: r.entry_type, body: r.body,

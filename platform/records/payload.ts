@@ -1,3 +1,4 @@
+import type { TableAccess } from '../access/policy.js';
 import type { ResolvedField, ResolvedTable } from '../definitions/types.js';
 import type { FieldError } from '../errors.js';
 import { fail } from '../errors.js';
@@ -28,17 +29,23 @@ function resolveDefault(field: ResolvedField, actor: Actor, now: Date): unknown 
  * type-checked and normalised, and on create defaults are applied and required fields enforced. Collects every
  * field error before failing with `validation_failed` (422).
  *
+ * With a restricted `access` (a user's), a field the actor can neither read nor write is unknown (400, as if it
+ * did not exist), and one they may read but not assign — protected, read-only, or outside their grants' write
+ * fields — is refused with `forbidden` (403) naming it (`read_only` or `forbidden_field`).
+ *
  * @param existing the stored record on update (required fields may then be omitted, not cleared)
  */
-export function checkPayload(table: ResolvedTable, data: RecordData, actor: Actor, now: Date, existing?: RecordData): CheckedPayload {
+export function checkPayload(table: ResolvedTable, data: RecordData, actor: Actor, now: Date, existing?: RecordData, access?: TableAccess): CheckedPayload {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     fail('invalid_payload', `A record of table "${table.name}" must be a JSON object.`);
   }
+  const restricted = access !== undefined && !access.unrestricted ? access : undefined;
   const unknown: FieldError[] = [];
   const errors: FieldError[] = [];
   for (const key of Object.keys(data)) {
     const field = table.fields.get(key);
-    if (FORBIDDEN_KEYS.has(key) || !field) {
+    const known = field !== undefined && (!restricted || field.system || restricted.readable.has(key) || restricted.writable.has(key));
+    if (FORBIDDEN_KEYS.has(key) || !field || !known) {
       unknown.push({ field: key, code: 'unknown_field', message: `Table "${table.name}" has no field "${key}".` });
     } else if (field.system) {
       unknown.push({ field: key, code: 'read_only', message: `Field "${key}" is set by the system and cannot be written.` });
@@ -47,6 +54,15 @@ export function checkPayload(table: ResolvedTable, data: RecordData, actor: Acto
   if (unknown.length) {
     const code = unknown.some((e) => e.code === 'unknown_field') ? 'unknown_field' : 'invalid_payload';
     fail(code, unknown.map((e) => e.message).join(' '), { fieldErrors: unknown });
+  }
+  if (restricted) {
+    const refused: FieldError[] = Object.keys(data).filter((key) => !restricted.writable.has(key)).map((key) => {
+      const field = table.fields.get(key)!;
+      return field.protected || field.readOnly
+        ? { field: key, code: 'read_only', message: `${field.label ?? key} is set by the system, rules or workflows and cannot be assigned.` }
+        : { field: key, code: 'forbidden_field', message: `${actor.username} may not ${existing ? 'change' : 'set'} ${field.label ?? key}.` };
+    });
+    if (refused.length) fail('forbidden', refused.map((e) => e.message).join(' '), { fieldErrors: refused });
   }
 
   const values: RecordData = {};

@@ -2,15 +2,19 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/connection.js';
 import { valueTypeOf } from '../db/storage-types.js';
 import type { ResolvedField, ResolvedTable } from '../definitions/types.js';
-import { compileToSql } from '../conditions/index.js';
+import { compileToSql, type CompileField, type FactContext } from '../conditions/index.js';
+import type { TableAccess } from '../access/policy.js';
 import { fail } from '../errors.js';
-import type { Actor, QueryResult, QuerySpec, RecordData } from './types.js';
+import type { FieldSealer } from './sealing.js';
+import type { QueryResult, QuerySpec, RecordData } from './types.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
 
 const UNSORTABLE = new Set(['json', 'attachment']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The same answer for a field that does not exist and one the reader may not see: masked fields stay secret. */
 function unknownField(table: ResolvedTable, name: string): never {
   fail('unknown_field', `Table "${table.name}" has no field "${name}".`, {
     fieldErrors: [{ field: name, code: 'unknown_field', message: `Table "${table.name}" has no field "${name}".` }],
@@ -18,14 +22,34 @@ function unknownField(table: ResolvedTable, name: string): never {
 }
 
 /**
+ * Who reads and under which policy: the access of the operation (its row condition restricts every statement,
+ * its readable fields decide what may be selected, filtered and sorted) and the facts the condition is bound to.
+ */
+export interface ReadScope {
+  access: TableAccess;
+  facts: FactContext;
+}
+
+export interface ReadManyOptions {
+  /** Fields to return (id and version always come back); each must be readable. Default: every readable field. */
+  columns?: string[];
+  /** Every column, readable or not: for the service's own use (the record before a write), never returned as is. */
+  allColumns?: boolean;
+  forUpdate?: boolean;
+}
+
+/**
  * Reads rows of one table hierarchy and converts them between database and API form. Every read of records goes
- * through here, so the class restriction (and, with the access issue, row conditions) applies to all of them.
+ * through here, so the class restriction, the row condition of the actor's grants (compiled into the statement,
+ * never applied after fetching) and field masking apply to all of them.
  */
 export class RecordReader {
   readonly #db: Database;
+  readonly #sealer: FieldSealer;
 
-  constructor(db: Database) {
+  constructor(db: Database, sealer: FieldSealer) {
     this.#db = db;
+    this.#sealer = sealer;
   }
 
   /** Restrict a query on a physical table to the classes of `table` (nothing to add for a hierarchy's root). */
@@ -34,61 +58,107 @@ export class RecordReader {
     return qb.whereIn(`${table.physical}.class`, table.classes);
   }
 
-  #columnsFor(table: ResolvedTable, fields?: string[]): ResolvedField[] {
-    if (!fields || fields.length === 0) return [...table.fields.values()].filter((f) => f.column !== null);
+  /** Add the row condition of the access (if any) to a query on `table`, as parameterised SQL. */
+  restrict(qb: Knex.QueryBuilder, table: ResolvedTable, scope: ReadScope): Knex.QueryBuilder {
+    const condition = scope.access.rowCondition;
+    if (!condition) return qb;
+    // Grant conditions may name any field of the table, readable or not (lint keeps encrypted ones out).
+    return qb.where(compileToSql(condition, {
+      dialect: this.#db.dialect,
+      context: this.#rowFacts(table, scope.facts),
+      resolveField: (name) => {
+        const f = table.fields.get(name);
+        if (!f || f.column === null) return undefined;
+        if (f.encrypted) fail('internal_error', `A row condition of table "${table.name}" names the encrypted field "${name}".`);
+        return this.#compileField(table, f);
+      },
+    }));
+  }
+
+  /**
+   * An id column holds only UUIDs: organisation "ids" that are not UUIDs can match no record, so they are left out
+   * of `user.orgs` here rather than refused as a malformed id (the in-memory evaluation gives the same answer).
+   */
+  #rowFacts(table: ResolvedTable, facts: FactContext): FactContext {
+    const type = table.fields.get(table.orgField)?.type;
+    const orgs = facts.user?.orgs;
+    if ((type !== 'uuid' && type !== 'reference') || !Array.isArray(orgs) || orgs.every((o) => typeof o === 'string' && UUID.test(o))) return facts;
+    return { ...facts, user: { ...facts.user, orgs: orgs.filter((o) => typeof o === 'string' && UUID.test(o)) } };
+  }
+
+  #compileField(table: ResolvedTable, f: ResolvedField): CompileField {
+    return { column: `${table.physical}.${f.column}`, type: valueTypeOf(f), multiple: f.multiple };
+  }
+
+  /** A field the reader may use in a filter or sort: it exists, has a column, is readable and is not encrypted. */
+  #usable(table: ResolvedTable, scope: ReadScope, name: string, use: 'filter' | 'sort'): ResolvedField | undefined {
+    const f = table.fields.get(name);
+    if (!f || f.column === null || !scope.access.readable.has(name)) return undefined;
+    if (f.encrypted) fail('invalid_query', `Field "${name}" of table "${table.name}" is encrypted at rest and cannot be used to ${use} records.`);
+    return f;
+  }
+
+  #columnsFor(table: ResolvedTable, scope: ReadScope, fields?: string[]): ResolvedField[] {
+    const readable = scope.access.readable;
+    if (!fields || fields.length === 0) return [...table.fields.values()].filter((f) => f.column !== null && readable.has(f.name));
     const wanted = new Set(['id', 'version', ...fields]);
     const out: ResolvedField[] = [];
     for (const name of wanted) {
       const f = table.fields.get(name);
-      if (!f || f.column === null) unknownField(table, name);
+      if (!f || f.column === null || !readable.has(name)) unknownField(table, name);
       out.push(f);
     }
     return out;
   }
 
-  async readOne(knex: Knex | Knex.Transaction, table: ResolvedTable, id: string, fields?: string[]): Promise<RecordData | null> {
-    const rows = await this.readMany(knex, table, [id], { columns: fields });
+  async readOne(knex: Knex | Knex.Transaction, table: ResolvedTable, id: string, scope: ReadScope, fields?: string[]): Promise<RecordData | null> {
+    const rows = await this.readMany(knex, table, [id], scope, { columns: fields });
     return rows[0] ?? null;
   }
 
-  async readMany(knex: Knex | Knex.Transaction, table: ResolvedTable, ids: string[], opts: { columns?: string[]; forUpdate?: boolean } = {}): Promise<RecordData[]> {
-    const cols = this.#columnsFor(table, opts.columns);
-    const qb = this.scope(knex(table.physical).select(cols.map((c) => c.column!)).whereIn('id', ids), table);
+  /** The records of `ids` the scope reaches (others are simply absent), in no particular order. */
+  async readMany(knex: Knex | Knex.Transaction, table: ResolvedTable, ids: string[], scope: ReadScope, opts: ReadManyOptions = {}): Promise<RecordData[]> {
+    const cols = opts.allColumns
+      ? [...table.fields.values()].filter((f) => f.column !== null)
+      : this.#columnsFor(table, scope, opts.columns);
+    const qb = knex(table.physical).select(cols.map((c) => `${table.physical}.${c.column!}`)).whereIn(`${table.physical}.id`, ids);
+    this.restrict(this.scope(qb, table), table, scope);
     // SQLite's IMMEDIATE transaction already holds the write lock; PostgreSQL needs the row lock.
     if (opts.forUpdate && this.#db.dialect.name === 'postgres') qb.forUpdate();
     const rows = await qb;
     return rows.map((r: RecordData) => this.fromRow(cols, r));
   }
 
-  async query(knex: Knex | Knex.Transaction, table: ResolvedTable, spec: QuerySpec, actor: Actor, now: Date): Promise<QueryResult> {
+  async query(knex: Knex | Knex.Transaction, table: ResolvedTable, spec: QuerySpec, scope: ReadScope): Promise<QueryResult> {
     const limit = spec.limit ?? DEFAULT_LIMIT;
     const offset = spec.offset ?? 0;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) fail('invalid_query', `limit must be a whole number from 1 to ${MAX_LIMIT}; got ${limit}.`);
     if (!Number.isInteger(offset) || offset < 0) fail('invalid_query', `offset must be a whole number of 0 or more; got ${offset}.`);
-    const cols = this.#columnsFor(table, spec.fields);
+    const cols = this.#columnsFor(table, scope, spec.fields);
 
-    const base = this.scope(knex(table.physical), table);
+    // The row condition and the client's filter are both in the statement: rows and total count alike.
+    const base = this.restrict(this.scope(knex(table.physical), table), table, scope);
     if (spec.filter) {
-      const where = compileToSql(spec.filter, {
+      base.where(compileToSql(spec.filter, {
         dialect: this.#db.dialect,
-        context: { user: { id: actor.id, roles: actor.roles, orgs: actor.orgs }, now: now.toISOString() },
+        context: scope.facts,
         resolveField: (name: string) => {
-          const f = table.fields.get(name);
-          return f && f.column !== null ? { column: `${table.physical}.${f.column}`, type: valueTypeOf(f), multiple: f.multiple } : undefined;
+          const f = this.#usable(table, scope, name, 'filter');
+          return f ? this.#compileField(table, f) : undefined;
         },
-      });
-      base.where(where);
+      }));
     }
 
     const order: { column: string; order: 'asc' | 'desc' }[] = [];
     for (const s of spec.sort ?? []) {
-      const f = table.fields.get(s.field);
-      if (!f || f.column === null) unknownField(table, s.field);
+      const f = this.#usable(table, scope, s.field, 'sort');
+      if (!f) unknownField(table, s.field);
       if (UNSORTABLE.has(f.type) || f.multiple) fail('invalid_query', `Field "${s.field}" of table "${table.name}" holds a list or JSON and cannot be sorted.`);
-      order.push({ column: f.column, order: s.direction === 'desc' ? 'desc' : 'asc' });
+      order.push({ column: `${table.physical}.${f.column}`, order: s.direction === 'desc' ? 'desc' : 'asc' });
     }
     // The id is time-ordered: it breaks ties so pages are stable, and alone it sorts newest first.
-    if (!order.some((o) => o.column === 'id')) order.push({ column: 'id', order: order.length ? order[order.length - 1]!.order : 'desc' });
+    const idColumn = `${table.physical}.id`;
+    if (!order.some((o) => o.column === idColumn)) order.push({ column: idColumn, order: order.length ? order[order.length - 1]!.order : 'desc' });
 
     const rowsQuery = base.clone().select(cols.map((c) => `${table.physical}.${c.column}`)).orderBy(order).limit(limit).offset(offset);
     const [rows, total] = await Promise.all([
@@ -98,20 +168,20 @@ export class RecordReader {
     return { records: rows.map((r: RecordData) => this.fromRow(cols, r)), total, limit, offset };
   }
 
-  /** Database row → API record. */
+  /** Database row → API record (encrypted values opened). */
   fromRow(cols: ResolvedField[], row: RecordData): RecordData {
     const out: RecordData = {};
-    for (const c of cols) out[c.name] = this.#db.dialect.fromDb(valueTypeOf(c), row[c.column!]);
+    for (const c of cols) out[c.name] = this.#db.dialect.fromDb(valueTypeOf(c), this.#sealer.open(c, row[c.column!]));
     return out;
   }
 
-  /** API record (possibly partial) → database row. */
+  /** API record (possibly partial) → database row (encrypted values sealed). */
   toRow(table: ResolvedTable, record: RecordData): RecordData {
     const row: RecordData = {};
     for (const [name, value] of Object.entries(record)) {
       const f = table.fields.get(name);
       if (!f || f.column === null) continue;
-      row[f.column] = this.#db.dialect.toDb(valueTypeOf(f), value);
+      row[f.column] = this.#sealer.seal(f, this.#db.dialect.toDb(valueTypeOf(f), value));
     }
     return row;
   }

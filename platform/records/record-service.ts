@@ -4,13 +4,16 @@ import type { Clock, RegistrySource } from '../context.js';
 import type { Database } from '../db/connection.js';
 import type { Registry, ResolvedTable, TableOperation } from '../definitions/types.js';
 import { fail, FormworkError, isFormworkError } from '../errors.js';
-import { assertCanOperate } from '../access/index.js';
+import { accessFacts, accessFor, assertCanOperate, type TableAccess } from '../access/index.js';
+import type { KeyRing } from '../access/crypto.js';
+import { evaluateCondition, type FactContext } from '../conditions/index.js';
 import { writeAudit, fetchHistory, type AuditRow, type Changes } from './audit.js';
 import { appendJournal, fetchJournal, type NewJournalEntry } from './journal.js';
 import { insertRows } from '../db/insert.js';
 import { reserveNumbers } from './numbering.js';
 import { checkPayload } from './payload.js';
-import { RecordReader } from './record-reader.js';
+import { RecordReader, type ReadScope } from './record-reader.js';
+import { FieldSealer } from './sealing.js';
 import type {
   Actor, HistoryEntry, JournalEntry, OperationOptions, QueryResult, QuerySpec, RecordData, RecordService, UpdateOptions,
 } from './types.js';
@@ -19,6 +22,16 @@ export interface RecordServiceDeps {
   db: Database;
   registry: RegistrySource;
   clock: Clock;
+  /**
+   * The key ring for fields declared `encrypted` (AES-256-GCM at rest). Without it, storing or reading a value of
+   * an encrypted field fails with internal_error: plaintext is never stored in its place.
+   */
+  keys?: KeyRing;
+}
+
+/** The table of an operation, the actor's access to it, and the facts its conditions are bound to. */
+interface Operation extends ReadScope {
+  table: ResolvedTable;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -30,22 +43,32 @@ function sameValue(a: unknown, b: unknown): boolean {
 /**
  * The one generic record service (see {@link RecordService}). Each method opens one transaction unless given
  * `trx`; the record rows, their field history, journal entries and sequence numbers commit or roll back together.
+ *
+ * Access (platform/access/policy.ts) is applied here, for every operation: the table operation must be granted
+ * (else `forbidden`); the row condition of the actor's grants is compiled into every statement that reads records
+ * — lists and totals, reads, history, journal and the read before an update or delete — so a record outside it
+ * answers `not_found`, exactly like a missing one; a created or updated record must fall inside the grants' rows
+ * (else `forbidden`); fields the actor may not read are absent from every response and unknown to filters, sorts
+ * and field lists; fields they may not assign are refused.
  */
 export class KnexRecordService implements RecordService {
   readonly #deps: RecordServiceDeps;
   readonly #reader: RecordReader;
+  readonly #sealer: FieldSealer;
 
   constructor(deps: RecordServiceDeps) {
     this.#deps = deps;
-    this.#reader = new RecordReader(deps.db);
+    this.#sealer = new FieldSealer(deps.keys);
+    this.#reader = new RecordReader(deps.db, this.#sealer);
   }
 
   get #registry(): Registry { return this.#deps.registry.current; }
 
-  #table(name: string, actor: Actor, operation: TableOperation): ResolvedTable {
-    const table = this.#registry.getTable(name);
-    assertCanOperate(this.#registry, actor, name, operation);
-    return table;
+  /** Resolve the table and the actor's access for the operation; `forbidden` when no grant gives it. */
+  #operation(name: string, actor: Actor, operation: TableOperation, registry = this.#registry): Operation {
+    const table = registry.getTable(name);
+    const access = assertCanOperate(registry, actor, name, operation);
+    return { table, access, facts: accessFacts(registry, actor, this.#deps.clock.now()) };
   }
 
   async #inTransaction<T>(trx: Knex.Transaction | undefined, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
@@ -70,20 +93,35 @@ export class KnexRecordService implements RecordService {
     return e;
   }
 
+  /** What the actor may see of a record: its readable fields (everything for the system actor). */
+  #project(record: RecordData, access: TableAccess): RecordData {
+    if (access.unrestricted) return record;
+    const out: RecordData = {};
+    for (const [k, v] of Object.entries(record)) if (access.readable.has(k)) out[k] = v;
+    return out;
+  }
+
+  /** Whether a record (in API form) lies inside the rows of the access: evaluated in memory, before it is written. */
+  async #inRows(access: TableAccess, facts: FactContext, record: RecordData): Promise<boolean> {
+    return access.rowCondition === null || evaluateCondition(access.rowCondition, { ...facts, record });
+  }
+
   async createOne(table: string, data: RecordData, opts: OperationOptions): Promise<RecordData> {
     return (await this.createMany(table, [data], opts))[0]!;
   }
 
   async createMany(tableName: string, data: RecordData[], opts: OperationOptions): Promise<RecordData[]> {
-    const table = this.#table(tableName, opts.actor, 'create');
+    const registry = this.#registry;
+    const { table, access, facts } = this.#operation(tableName, opts.actor, 'create', registry);
     if (table.def.abstract) fail('forbidden', `Table "${table.name}" is abstract: create records in a table that extends it.`);
     if (!Array.isArray(data) || data.length === 0) fail('invalid_payload', 'Nothing to create: send one record or a non-empty array.');
     const now = this.#deps.clock.now();
     const at = now.toISOString();
     const { actor } = opts;
+    const readAccess = accessFor(registry, actor, table.name, 'read');
     const checked = data.map((d, i) => {
       try {
-        return checkPayload(table, d, actor, now);
+        return checkPayload(table, d, actor, now, undefined, access);
       } catch (e) {
         if (data.length > 1 && isFormworkError(e)) {
           for (const fe of e.fieldErrors) fe.field = `${i}.${fe.field}`;
@@ -93,8 +131,8 @@ export class KnexRecordService implements RecordService {
     });
 
     return this.#inTransaction(opts.trx, async (trx) => {
-      await this.#assertReferences(trx, table, checked.map((c) => c.values));
-      const numbers = await reserveNumbers(trx, this.#registry, table, data.length);
+      await this.#assertReferences(trx, registry, table, checked.map((c) => c.values), actor, facts);
+      const numbers = await reserveNumbers(trx, registry, table, data.length);
       const records: RecordData[] = checked.map((c, i) => {
         const record: RecordData = {};
         for (const field of table.fields.values()) {
@@ -108,6 +146,12 @@ export class KnexRecordService implements RecordService {
         if (numbers) record.number = numbers[i];
         return record;
       });
+      // The new records must lie inside the rows the create grants reach (their own organisation, say).
+      for (const [i, r] of records.entries()) {
+        if (!(await this.#inRows(access, facts, r))) {
+          fail('forbidden', `${actor.username} may not create ${data.length > 1 ? `record ${i} of table "${table.name}"` : `this record of table "${table.name}"`}: it would lie outside the records their roles let them create.`);
+        }
+      }
       const rows = records.map((r) => this.#toRow(table, r));
       await insertRows(trx, table.physical, rows, Math.max(1, Math.floor(900 / Math.max(1, table.fields.size))));
       const audits: AuditRow[] = records.map((r) => {
@@ -116,24 +160,24 @@ export class KnexRecordService implements RecordService {
           const f = table.fields.get(k);
           if (v !== null && f && !f.system) changes[k] = [null, v];
         }
-        return { table: table.physical, recordId: r.id as string, operation: 'insert', version: 1, changes };
+        return { table: table.physical, recordId: r.id as string, operation: 'insert', version: 1, changes: this.#sealChanges(table, changes) };
       });
       await writeAudit(trx, actor, at, audits);
       await appendJournal(trx, table.physical, actor, at, this.#journalEntries(table, records, checked.map((c) => c.journal)));
-      return records;
+      return records.map((r) => this.#project(r, readAccess));
     });
   }
 
   async readOne(tableName: string, id: string, opts: OperationOptions & { fields?: string[] }): Promise<RecordData> {
-    const table = this.#table(tableName, opts.actor, 'read');
-    const record = await this.#reader.readOne(opts.trx ?? this.#deps.db.knex, table, id, opts.fields);
-    if (!record) fail('not_found', `Record "${id}" of table "${table.name}" does not exist.`);
+    const op = this.#operation(tableName, opts.actor, 'read');
+    const record = await this.#reader.readOne(opts.trx ?? this.#deps.db.knex, op.table, id, op, opts.fields);
+    if (!record) fail('not_found', `Record "${id}" of table "${op.table.name}" does not exist.`);
     return record;
   }
 
   async query(tableName: string, spec: QuerySpec, opts: OperationOptions): Promise<QueryResult> {
-    const table = this.#table(tableName, opts.actor, 'read');
-    return this.#reader.query(opts.trx ?? this.#deps.db.knex, table, spec, opts.actor, this.#deps.clock.now());
+    const op = this.#operation(tableName, opts.actor, 'read');
+    return this.#reader.query(opts.trx ?? this.#deps.db.knex, op.table, spec, op);
   }
 
   async updateOne(table: string, id: string, patch: RecordData, opts: UpdateOptions): Promise<RecordData> {
@@ -141,33 +185,40 @@ export class KnexRecordService implements RecordService {
   }
 
   async updateMany(tableName: string, ids: string[], patch: RecordData, opts: UpdateOptions): Promise<RecordData[]> {
-    const table = this.#table(tableName, opts.actor, 'update');
+    const registry = this.#registry;
+    const op = this.#operation(tableName, opts.actor, 'update', registry);
+    const { table, access, facts } = op;
     const now = this.#deps.clock.now();
     const at = now.toISOString();
     const { actor } = opts;
+    const readAccess = accessFor(registry, actor, table.name, 'read');
     return this.#inTransaction(opts.trx, async (trx) => {
-      const current = await this.#lockForWrite(trx, table, ids, opts.expectedVersion);
+      const current = await this.#lockForWrite(trx, registry, op, actor, ids, opts.expectedVersion);
       const out: RecordData[] = [];
       const audits: AuditRow[] = [];
       const journal: NewJournalEntry[] = [];
       for (const before of current) {
-        const { values, journal: entries } = checkPayload(table, patch, actor, now, before);
-        await this.#assertReferences(trx, table, [values]);
+        const { values, journal: entries } = checkPayload(table, patch, actor, now, before, access);
+        await this.#assertReferences(trx, registry, table, [values], actor, facts);
         const changes: Changes = {};
         for (const [k, v] of Object.entries(values)) if (!sameValue(before[k], v)) changes[k] = [before[k] ?? null, v];
-        for (const e of entries) journal.push({ recordId: before.id as string, field: e.field, entryType: this.#journalType(table, e.field), body: e.body });
+        for (const e of entries) journal.push(this.#journalEntry(table, before.id as string, e));
         if (!Object.keys(changes).length) {
-          out.push(before);
+          out.push(this.#project(before, readAccess));
           continue;
         }
         const version = (before.version as number) + 1;
         const after: RecordData = { ...before, ...values, version, updated_at: at, updated_by: actor.id };
+        // The record must stay inside the rows the update grants reach: no moving it out of one's own scope.
+        if (!(await this.#inRows(access, facts, after))) {
+          fail('forbidden', `${actor.username} may not make this change to record "${before.id}" of table "${table.name}": it would move the record outside the records their roles let them update.`);
+        }
         const set = this.#toRow(table, Object.fromEntries(Object.keys(changes).map((k) => [k, values[k]])));
         Object.assign(set, { version, updated_at: at, updated_by: actor.id });
         const n = await trx(table.physical).where({ id: before.id, version: before.version }).update(set);
         if (n !== 1) fail('conflict', `Record "${before.id}" changed while it was being updated.`, { extra: { currentVersion: before.version } });
-        audits.push({ table: table.physical, recordId: before.id as string, operation: 'update', version, changes });
-        out.push(after);
+        audits.push({ table: table.physical, recordId: before.id as string, operation: 'update', version, changes: this.#sealChanges(table, changes) });
+        out.push(this.#project(after, readAccess));
       }
       await writeAudit(trx, actor, at, audits);
       await appendJournal(trx, table.physical, actor, at, journal);
@@ -180,45 +231,87 @@ export class KnexRecordService implements RecordService {
   }
 
   async deleteMany(tableName: string, ids: string[], opts: UpdateOptions): Promise<number> {
-    const table = this.#table(tableName, opts.actor, 'delete');
+    const registry = this.#registry;
+    const op = this.#operation(tableName, opts.actor, 'delete', registry);
+    const { table } = op;
     const at = this.#deps.clock.now().toISOString();
     return this.#inTransaction(opts.trx, async (trx) => {
-      const current = await this.#lockForWrite(trx, table, ids, opts.expectedVersion);
-      await this.#assertNotReferenced(trx, table, ids);
+      const current = await this.#lockForWrite(trx, registry, op, opts.actor, ids, opts.expectedVersion);
+      await this.#assertNotReferenced(trx, registry, table, ids);
       await trx(table.physical).whereIn('id', ids).delete();
       await writeAudit(trx, opts.actor, at, current.map((r) => {
         const changes: Changes = {};
         for (const [k, v] of Object.entries(r)) if (v !== null && !table.fields.get(k)?.system) changes[k] = [v, null];
-        return { table: table.physical, recordId: r.id as string, operation: 'delete', version: r.version as number, changes };
+        return { table: table.physical, recordId: r.id as string, operation: 'delete', version: r.version as number, changes: this.#sealChanges(table, changes) };
       }));
       return current.length;
     });
   }
 
   async history(tableName: string, id: string, opts: OperationOptions): Promise<HistoryEntry[]> {
-    const table = this.#registry.getTable(tableName);
-    await this.readOne(tableName, id, { ...opts, fields: ['id'] });
-    return fetchHistory(opts.trx ?? this.#deps.db.knex, table.physical, id);
+    const op = this.#operation(tableName, opts.actor, 'read');
+    const knex = opts.trx ?? this.#deps.db.knex;
+    await this.#assertVisible(knex, op, id);
+    const { table, access } = op;
+    const entries = await fetchHistory(knex, table.physical, id);
+    const out: HistoryEntry[] = [];
+    for (const e of entries) {
+      // Changes of fields the reader may not see are left out, as the fields are from the record.
+      if (!access.unrestricted && !access.readable.has(e.field)) continue;
+      const field = table.fields.get(e.field);
+      out.push(field?.encrypted ? { ...e, oldValue: this.#sealer.open(field, e.oldValue), newValue: this.#sealer.open(field, e.newValue) } : e);
+    }
+    return out;
   }
 
   async journal(tableName: string, id: string, opts: OperationOptions & { field?: string }): Promise<JournalEntry[]> {
-    const table = this.#registry.getTable(tableName);
-    if (opts.field !== undefined && table.fields.get(opts.field)?.type !== 'journal') {
+    const op = this.#operation(tableName, opts.actor, 'read');
+    const { table, access } = op;
+    const readable = (name: string) => access.unrestricted || access.readable.has(name);
+    if (opts.field !== undefined && (table.fields.get(opts.field)?.type !== 'journal' || !readable(opts.field))) {
       fail('unknown_field', `Table "${table.name}" has no journal field "${opts.field}".`,
         { fieldErrors: [{ field: opts.field, code: 'unknown_field', message: `No journal field "${opts.field}".` }] });
     }
-    await this.readOne(tableName, id, { ...opts, fields: ['id'] });
-    return fetchJournal(opts.trx ?? this.#deps.db.knex, table.physical, id, opts.field);
+    const knex = opts.trx ?? this.#deps.db.knex;
+    await this.#assertVisible(knex, op, id);
+    const visible = access.unrestricted ? undefined : [...table.fields.values()].filter((f) => f.type === 'journal' && readable(f.name)).map((f) => f.name);
+    const entries = await fetchJournal(knex, table.physical, id, opts.field, visible);
+    return entries.map((e) => {
+      const field = table.fields.get(e.field);
+      return field?.encrypted ? { ...e, body: this.#sealer.open(field, e.body) as string } : e;
+    });
   }
 
-  /** Read the rows about to change, locked for the transaction; checks existence and the expected version. */
-  async #lockForWrite(trx: Knex.Transaction, table: ResolvedTable, ids: string[], expectedVersion?: number): Promise<RecordData[]> {
+  /** `not_found` unless the record exists inside the rows the operation reaches. */
+  async #assertVisible(knex: Knex | Knex.Transaction, op: Operation, id: string): Promise<void> {
+    const found = await this.#reader.readOne(knex, op.table, id, op, ['id']);
+    if (!found) fail('not_found', `Record "${id}" of table "${op.table.name}" does not exist.`);
+  }
+
+  /**
+   * Read the rows about to change, locked for the transaction, inside the rows the operation reaches. A record the
+   * actor cannot read is `not_found` (its existence is not revealed); one they can read but not change is
+   * `forbidden`. Then the expected version is checked.
+   */
+  async #lockForWrite(trx: Knex.Transaction, registry: Registry, op: Operation, actor: Actor, ids: string[], expectedVersion?: number): Promise<RecordData[]> {
+    const { table } = op;
     if (!Array.isArray(ids) || ids.length === 0) fail('invalid_payload', 'No record ids given.');
-    const rows = await this.#reader.readMany(trx, table, ids, { forUpdate: true });
+    const rows = await this.#reader.readMany(trx, table, ids, op, { allColumns: true, forUpdate: true });
     const byId = new Map(rows.map((r) => [r.id as string, r]));
+    const missing = ids.filter((id) => !byId.has(id));
+    let readable = new Set<string>();
+    if (missing.length && !op.access.unrestricted) {
+      const read = accessFor(registry, actor, table.name, 'read');
+      if (read.allowed) {
+        readable = new Set((await this.#reader.readMany(trx, table, missing, { access: read, facts: op.facts }, { columns: ['id'] })).map((r) => r.id as string));
+      }
+    }
     for (const id of ids) {
       const row = byId.get(id);
-      if (!row) fail('not_found', `Record "${id}" of table "${table.name}" does not exist.`);
+      if (!row) {
+        if (readable.has(id)) fail('forbidden', `${actor.username} may not ${op.access.operation} record "${id}" of table "${table.name}".`);
+        fail('not_found', `Record "${id}" of table "${table.name}" does not exist.`);
+      }
       if (expectedVersion !== undefined && row.version !== expectedVersion) {
         fail('conflict', `Record "${id}" is at version ${row.version}, not ${expectedVersion}: it changed since it was read.`,
           { extra: { currentVersion: row.version } });
@@ -227,15 +320,21 @@ export class KnexRecordService implements RecordService {
     return ids.map((id) => byId.get(id)!);
   }
 
-  /** Every reference value must name an existing record of the target table (or a table extending it). */
-  async #assertReferences(trx: Knex.Transaction, table: ResolvedTable, rows: RecordData[]): Promise<void> {
+  /**
+   * Every reference value must name an existing record of the target table (or a table extending it) that the
+   * actor may read: a record outside their rows is as absent as one that does not exist.
+   */
+  async #assertReferences(trx: Knex.Transaction, registry: Registry, table: ResolvedTable, rows: RecordData[], actor: Actor, facts: FactContext): Promise<void> {
     const errors: { field: string; code: string; message: string }[] = [];
     for (const field of table.fields.values()) {
       if (field.type !== 'reference' || !field.reference) continue;
       const wanted = [...new Set(rows.map((r) => r[field.name]).filter((v): v is string => typeof v === 'string'))];
       if (!wanted.length) continue;
-      const target = this.#registry.getTable(field.reference);
-      const found = new Set((await this.#reader.readMany(trx, target, wanted, { columns: ['id'] })).map((r) => r.id));
+      const target = registry.getTable(field.reference);
+      const access = accessFor(registry, actor, target.name, 'read');
+      const found = new Set(access.allowed
+        ? (await this.#reader.readMany(trx, target, wanted, { access, facts }, { columns: ['id'] })).map((r) => r.id)
+        : []);
       for (const id of wanted) {
         if (!found.has(id)) errors.push({ field: field.name, code: 'reference_not_found', message: `${field.label ?? field.name}: no ${target.def.label ?? target.name} record "${id}" exists.` });
       }
@@ -244,11 +343,11 @@ export class KnexRecordService implements RecordService {
   }
 
   /** Refuse to delete records that other records reference (409 reference_in_use). */
-  async #assertNotReferenced(trx: Knex.Transaction, table: ResolvedTable, ids: string[]): Promise<void> {
-    for (const other of this.#registry.tables.values()) {
+  async #assertNotReferenced(trx: Knex.Transaction, registry: Registry, table: ResolvedTable, ids: string[]): Promise<void> {
+    for (const other of registry.tables.values()) {
       for (const field of other.fields.values()) {
         if (field.type !== 'reference' || field.declaredBy !== other.name || !field.reference) continue;
-        const target = this.#registry.getTable(field.reference);
+        const target = registry.getTable(field.reference);
         if (target.physical !== table.physical) continue;
         const hit = await trx(other.physical).whereIn(field.column!, ids).first('id');
         if (hit) fail('reference_in_use', `Record "${ids.length === 1 ? ids[0] : ids.join(', ')}" is referenced by field "${field.name}" of table "${other.name}".`);
@@ -256,18 +355,29 @@ export class KnexRecordService implements RecordService {
     }
   }
 
-  #journalType(table: ResolvedTable, field: string): string {
-    return table.fields.get(field)?.journalType ?? 'comment';
+  /** Field history holds the values as stored: encrypted fields' old and new values are sealed too. */
+  #sealChanges(table: ResolvedTable, changes: Changes): Changes {
+    for (const [k, [before, after]] of Object.entries(changes)) {
+      const f = table.fields.get(k);
+      if (f?.encrypted) changes[k] = [this.#sealer.seal(f, before), this.#sealer.seal(f, after)];
+    }
+    return changes;
+  }
+
+  /** A journal entry as stored: the body of an encrypted journal field is sealed. */
+  #journalEntry(table: ResolvedTable, recordId: string, e: { field: string; body: string }): NewJournalEntry {
+    const field = table.fields.get(e.field);
+    return {
+      recordId, field: e.field, entryType: field?.journalType ?? 'comment',
+      body: field ? this.#sealer.seal(field, e.body) as string : e.body,
+    };
   }
 
   #journalEntries(table: ResolvedTable, records: RecordData[], journals: { field: string; body: string }[][]): NewJournalEntry[] {
-    return journals.flatMap((entries, i) => entries.map((e) => ({
-      recordId: records[i]!.id as string, field: e.field, entryType: this.#journalType(table, e.field), body: e.body,
-    })));
+    return journals.flatMap((entries, i) => entries.map((e) => this.#journalEntry(table, records[i]!.id as string, e)));
   }
 
   #toRow(table: ResolvedTable, record: RecordData): RecordData {
     return this.#reader.toRow(table, record);
   }
 }
-

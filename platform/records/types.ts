@@ -13,9 +13,15 @@ export interface Actor {
   orgs: string[];
   /** The organisation new records are owned by, when the table has no value for it (the home organisation). */
   orgId?: string | null;
-  /** User IDs (sys_org_user_id ids) the actor may act for: their own and those granted under a consent. */
+  /**
+   * User IDs the actor may act for, as codes (sys_org_user_id.code): their own and those shared under a consent.
+   * Row scope 'org' covers records whose table `userIdField` holds one of them (the `user.userIds` fact).
+   */
   userIds?: string[];
-  /** Interface transactions (capabilities) granted by the roles, expanded. Filled in by the identity layer. */
+  /**
+   * Interface transactions (capabilities) granted by the roles, expanded. Informational (filled in by the identity
+   * layer): access decisions use `hasCapability`, which derives them from the roles and the registry in force.
+   */
   capabilities?: string[];
   /** The session or API token the request came with (for audit and revocation). */
   sessionId?: string | null;

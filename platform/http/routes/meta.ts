@@ -4,7 +4,10 @@
  */
 import { Router } from 'express';
 import type { Formwork } from '../../context.js';
-import type { FormDef, MenuDef, Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
+import { accessFor, hasCapability } from '../../access/index.js';
+import type { FormDef, MenuDef, MenuItem, Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
+import { fail } from '../../errors.js';
+import type { Actor } from '../../records/types.js';
 import { methodNotAllowed } from '../middleware.js';
 
 /** A field as the UI sees it. Absent properties are omitted. */
@@ -74,7 +77,27 @@ export function fieldMeta(field: ResolvedField): FieldMeta {
   return meta;
 }
 
-export function tableMeta(table: ResolvedTable): TableMeta {
+/**
+ * What an actor may see of a table: masked fields are left out, and fields they may not write are read-only.
+ * A table they may not read at all answers like an unknown one.
+ */
+function visibleFields(registry: Registry, actor: Actor, table: ResolvedTable): { readable: ReadonlySet<string>; writable: Set<string> } {
+  const read = accessFor(registry, actor, table.name, 'read');
+  if (!read.allowed) fail('table_not_found', `There is no table "${table.name}".`, { extra: { table: table.name } });
+  const writable = new Set<string>();
+  for (const op of ['create', 'update'] as const) {
+    const a = accessFor(registry, actor, table.name, op);
+    if (a.allowed) for (const f of a.writable) writable.add(f);
+  }
+  return { readable: read.readable, writable };
+}
+
+function withAccess(meta: FieldMeta, writable: Set<string>): FieldMeta {
+  return writable.has(meta.name) ? meta : { ...meta, readOnly: true };
+}
+
+export function tableMeta(table: ResolvedTable, access?: { readable: ReadonlySet<string>; writable: Set<string> }): TableMeta {
+  const fields = [...table.fields.values()].filter((f) => !access || access.readable.has(f.name));
   const meta: TableMeta = {
     name: table.name,
     label: table.def.label ?? table.name,
@@ -82,7 +105,7 @@ export function tableMeta(table: ResolvedTable): TableMeta {
     ancestors: [...table.ancestors],
     abstract: table.def.abstract === true,
     displayField: table.displayField,
-    fields: [...table.fields.values()].map(fieldMeta),
+    fields: fields.map(fieldMeta).map((m) => (access ? withAccess(m, access.writable) : m)),
   };
   if (table.def.description !== undefined) meta.description = table.def.description;
   if (table.def.extends !== undefined) meta.extends = table.def.extends;
@@ -91,15 +114,16 @@ export function tableMeta(table: ResolvedTable): TableMeta {
 }
 
 /** The form definition, its table's labels, and the metadata of every field its sections and policies name. */
-export function formMeta(registry: Registry, form: FormDef) {
+export function formMeta(registry: Registry, form: FormDef, actor?: Actor) {
   const table = registry.getTable(form.table);
+  const access = actor ? visibleFields(registry, actor, table) : undefined;
   const names = new Set<string>();
   for (const section of form.sections) for (const column of section.columns) for (const name of column) names.add(name);
   for (const policy of form.uiPolicies ?? []) for (const action of policy.actions) names.add(action.field);
   const fields: Record<string, FieldMeta> = {};
   for (const name of names) {
     const f = table.fields.get(name);
-    if (f) fields[name] = fieldMeta(f);
+    if (f && (!access || access.readable.has(name))) fields[name] = access ? withAccess(fieldMeta(f), access.writable) : fieldMeta(f);
   }
   return {
     ...form,
@@ -108,6 +132,29 @@ export function formMeta(registry: Registry, form: FormDef) {
     displayField: table.displayField,
     fields,
   };
+}
+
+/**
+ * Menus as the actor may use them: items needing a capability they lack, or naming a table they cannot read or
+ * a form on such a table, are left out, and so are groups left empty.
+ */
+export function menusFor(registry: Registry, actor: Actor): MenuDef[] {
+  const canRead = (table: string) => registry.tables.has(table) && accessFor(registry, actor, table, 'read').allowed;
+  const keep = (items: MenuItem[]): MenuItem[] => items.flatMap((item) => {
+    if (item.capability && !hasCapability(registry, actor, item.capability)) return [];
+    if (item.table && !canRead(item.table)) return [];
+    if (item.form) {
+      const form = registry.forms.get(item.form);
+      if (!form || !canRead(form.table) || !accessFor(registry, actor, form.table, 'create').allowed) return [];
+    }
+    if (item.items) {
+      const children = keep(item.items);
+      if (!children.length && !item.table && !item.form && !item.path) return [];
+      return [{ ...item, items: children }];
+    }
+    return [item];
+  });
+  return sortedMenus(registry).map((m) => ({ ...m, items: keep(m.items) })).filter((m) => m.items.length > 0);
 }
 
 /** Menus by `order` (unordered ones last), then by name. */
@@ -121,20 +168,22 @@ export function metaRouter(fw: Formwork): Router {
 
   router.route('/meta/tables/:table')
     .get((req, res) => {
-      res.json({ data: tableMeta(fw.registry.current.getTable(req.params.table)) });
+      const registry = fw.registry.current;
+      const table = registry.getTable(req.params.table);
+      res.json({ data: tableMeta(table, visibleFields(registry, res.locals.actor, table)) });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/meta/forms/:form')
     .get((req, res) => {
       const registry = fw.registry.current;
-      res.json({ data: formMeta(registry, registry.getForm(req.params.form)) });
+      res.json({ data: formMeta(registry, registry.getForm(req.params.form), res.locals.actor) });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/meta/menus')
     .get((_req, res) => {
-      res.json({ data: sortedMenus(fw.registry.current) });
+      res.json({ data: menusFor(fw.registry.current, res.locals.actor) });
     })
     .all(methodNotAllowed(['GET']));
 

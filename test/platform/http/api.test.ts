@@ -6,6 +6,7 @@ import { createApp } from '../../../platform/http/app.js';
 import { requestId } from '../../../platform/http/middleware.js';
 import { problemHandler } from '../../../platform/http/problem.js';
 import type { RecordData } from '../../../platform/records/types.js';
+import { createToken, createUser } from '../../support/auth.js';
 import { DB_KIND } from '../../support/db.js';
 import { createTestEngine, type TestEngine } from '../../support/engine.js';
 
@@ -41,8 +42,11 @@ async function expectProblem(res: Response, status: number, code: string): Promi
 describe('HTTP API', () => {
   let fw: TestEngine;
   let server: Running;
+  /** Every request authenticates as a user holding the admin role, with an API token. */
+  let auth: Record<string, string>;
 
-  const call = (path: string, init: RequestInit = {}) => fetch(server.url + path, init);
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(server.url + path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } });
   const send = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
     call(path, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const raw = (method: string, path: string, body: string, contentType = 'application/json') =>
@@ -57,6 +61,8 @@ describe('HTTP API', () => {
 
   before(async () => {
     fw = await createTestEngine();
+    const admin = await createUser(fw, { roles: ['admin'], password: null, totp: false });
+    auth = { authorization: `Bearer ${await createToken(fw, admin.username)}` };
     server = await listen(createApp(fw));
   });
   after(async () => {
@@ -120,11 +126,11 @@ describe('HTTP API', () => {
       const small = await listen(createApp({ ...fw, config: { ...fw.config, bodyLimit: '200b' } }));
       try {
         const res = await fetch(`${small.url}/api/tables/task`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ short_description: 'x'.repeat(500) }),
+          method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ short_description: 'x'.repeat(500) }),
         });
         await expectProblem(res, 413, 'payload_too_large');
         const ok = await fetch(`${small.url}/api/tables/task`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ short_description: 'small' }),
+          method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ short_description: 'small' }),
         });
         expect(ok.status).to.equal(201);
       } finally {

@@ -1,0 +1,110 @@
+/**
+ * The access log (SSI-FR-61a): every sign-in, sign-out, failure, session expiry, and page or API request, with
+ * user, organisation, time, URL, description and a sign-in flag. Rows are written in the background: a slow or
+ * failing write never delays or fails the request it describes (it is logged instead).
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { Clock } from '../../context.js';
+import type { Database } from '../../db/connection.js';
+import type { Logger } from '../../log.js';
+
+/** Events the platform records; reports count `sign_in` rows as sign-ins and `page` rows as page views. */
+export type AccessEvent =
+  | 'sign_in' | 'sign_in_failed' | 'mfa_failed' | 'sign_out' | 'session_expired' | 'api' | 'page';
+
+export interface AccessLogEntry {
+  event: AccessEvent;
+  /** True for sign-in events (successful or not). */
+  signIn?: boolean;
+  userId?: string | null;
+  username?: string | null;
+  orgId?: string | null;
+  method?: string | null;
+  url?: string | null;
+  status?: number | null;
+  description?: string | null;
+  ip?: string | null;
+  /** When it happened (default: the clock's now). */
+  at?: Date;
+}
+
+export interface AccessLog {
+  /** Queue one row; returns at once. */
+  record(entry: AccessLogEntry): void;
+  /** Wait for every queued row to be written (tests, shutdown). */
+  flush(): Promise<void>;
+}
+
+const clip = (v: string | null | undefined, n: number) => (v == null ? null : v.length > n ? v.slice(0, n) : v);
+
+/** Query parameters whose values are never stored (tokens, codes, passwords in URLs). */
+const SECRET_PARAM = /token|password|secret|code|key|sig/i;
+
+/** The URL as logged: path plus query, with the values of secret-looking parameters replaced by `***`. */
+export function loggableUrl(originalUrl: string): string {
+  const q = originalUrl.indexOf('?');
+  if (q < 0) return originalUrl;
+  const params = new URLSearchParams(originalUrl.slice(q + 1));
+  for (const key of [...new Set(params.keys())]) {
+    if (SECRET_PARAM.test(key)) params.set(key, '***');
+  }
+  const query = params.toString();
+  return originalUrl.slice(0, q) + (query ? `?${query}` : '');
+}
+
+/** Rows are written in batches: at most this many per INSERT, and no later than {@link BATCH_DELAY_MS} after queueing. */
+const BATCH_ROWS = 200;
+const BATCH_DELAY_MS = 50;
+
+/**
+ * The access log of a database. Rows queue in memory and are inserted in batches (one multi-row INSERT per
+ * 50 ms or 200 rows), so a busy server does not pay a write per request; `flush()` (tests, shutdown) writes
+ * what is queued and waits for every write in flight.
+ */
+export function createAccessLog(db: Database, clock: Clock, log: Logger): AccessLog {
+  let queue: Record<string, unknown>[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const inFlight = new Set<Promise<void>>();
+
+  const write = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!queue.length) return;
+    const rows = queue;
+    queue = [];
+    const p: Promise<void> = db.knex('sys_access_log').insert(rows).then(
+      () => undefined,
+      (e: unknown) => { log.error('writing the access log failed', { rows: rows.length, error: (e as Error)?.message ?? String(e) }); },
+    ).finally(() => { inFlight.delete(p); });
+    inFlight.add(p);
+  };
+
+  return {
+    record(entry) {
+      queue.push({
+        id: uuidv7(),
+        at: (entry.at ?? clock.now()).toISOString(),
+        user_id: entry.userId ?? null,
+        username: clip(entry.username, 100),
+        org_id: entry.orgId ?? null,
+        event: entry.event,
+        sign_in: entry.signIn === true,
+        method: clip(entry.method, 10),
+        url: clip(entry.url, 500),
+        status: entry.status ?? null,
+        description: clip(entry.description, 500),
+        ip: clip(entry.ip, 64),
+      });
+      if (queue.length >= BATCH_ROWS) write();
+      else if (!timer) {
+        timer = setTimeout(write, BATCH_DELAY_MS);
+        // A queued row must not keep the process alive; close() flushes explicitly.
+        timer.unref();
+      }
+    },
+    async flush() {
+      write();
+      while (inFlight.size) await Promise.all([...inFlight]);
+    },
+  };
+}

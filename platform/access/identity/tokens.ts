@@ -1,0 +1,78 @@
+/**
+ * API tokens for machine clients: `Authorization: Bearer fw_<43 characters>`. Stored as SHA-256 with a short
+ * prefix to tell them apart, owned by a user, revocable, optionally expiring. A token acts as its owner without
+ * MFA (scripts cannot answer prompts) while the owner's account is active.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { Formwork } from '../../context.js';
+import { fail } from '../../errors.js';
+import { randomToken, sha256 } from '../crypto.js';
+
+const TOKEN = /^fw_[A-Za-z0-9_-]{43}$/;
+/** last_used_at is written at most this often, so a busy client does not turn every read into a write. */
+const USE_WRITE_INTERVAL_MS = 60_000;
+
+export interface ApiTokenInfo {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+const info = (r: Record<string, any>): ApiTokenInfo => ({
+  id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at ?? null,
+  expiresAt: r.expires_at ?? null, revokedAt: r.revoked_at ?? null,
+});
+
+/**
+ * Create a token for a user; the token itself is returned here once and never again.
+ * Errors: validation_failed (name), not_found (user).
+ */
+export async function createApiToken(fw: Formwork, userId: string, options: { name?: string; expiresAt?: string | null } = {}): Promise<ApiTokenInfo & { token: string }> {
+  const name = (options.name ?? 'API token').trim();
+  if (!name || name.length > 100) {
+    fail('validation_failed', 'A token name must be 1–100 characters.', { fieldErrors: [{ field: 'name', code: 'length', message: 'Use 1–100 characters.' }] });
+  }
+  if (!(await fw.db.knex('sys_user').where({ id: userId }).first('id'))) fail('not_found', `User "${userId}" does not exist.`);
+  const token = `fw_${randomToken(32)}`;
+  const row = {
+    id: uuidv7(), user_id: userId, name, token_hash: sha256(token), prefix: token.slice(0, 11),
+    created_at: fw.clock.now().toISOString(), last_used_at: null, expires_at: options.expiresAt ?? null, revoked_at: null,
+  };
+  await fw.db.knex('sys_api_token').insert(row);
+  return { ...info(row), token };
+}
+
+/** A user's tokens, newest first (without the secret, which is not stored). */
+export async function listApiTokens(fw: Formwork, userId: string): Promise<ApiTokenInfo[]> {
+  const rows = await fw.db.knex('sys_api_token').where({ user_id: userId }).orderBy('created_at', 'desc').orderBy('id', 'desc');
+  return rows.map(info);
+}
+
+/** Revoke one of the user's own tokens. Errors: not_found (no such open token of theirs). */
+export async function revokeApiToken(fw: Formwork, userId: string, tokenId: string): Promise<void> {
+  const n = await fw.db.knex('sys_api_token').where({ id: tokenId, user_id: userId }).whereNull('revoked_at')
+    .update({ revoked_at: fw.clock.now().toISOString() });
+  if (n !== 1) fail('not_found', `API token "${tokenId}" does not exist or is already revoked.`);
+}
+
+/**
+ * The token and its owner for a bearer value, or null when it is malformed, unknown, revoked, expired, or its
+ * owner is not active.
+ */
+export async function resolveApiToken(fw: Formwork, bearer: string): Promise<{ tokenId: string; user: { id: string; username: string; org_id: string | null } } | null> {
+  if (!TOKEN.test(bearer)) return null;
+  const row = await fw.db.knex('sys_api_token as t').join('sys_user as u', 'u.id', 't.user_id')
+    .where('t.token_hash', sha256(bearer))
+    .first('t.id', 't.revoked_at', 't.expires_at', 't.last_used_at', 'u.id as user_id', 'u.username', 'u.org_id', 'u.status');
+  const now = fw.clock.now();
+  if (!row || row.revoked_at || row.status !== 'active') return null;
+  if (row.expires_at && new Date(row.expires_at).getTime() <= now.getTime()) return null;
+  if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() >= USE_WRITE_INTERVAL_MS) {
+    await fw.db.knex('sys_api_token').where({ id: row.id }).update({ last_used_at: now.toISOString() });
+  }
+  return { tokenId: row.id, user: { id: row.user_id, username: row.username, org_id: row.org_id ?? null } };
+}
