@@ -16,6 +16,7 @@ import { openDatabase, closeDatabase, runMigrations, planSchemaSync, applySchema
 import { RegistryHolder, validateDefinitions, formatDefinitionErrors } from './definitions/index.js';
 import { createAdministrator, createApiToken, ensureDemoAdministrator, requireUser, resetPassword, unlockAccount } from './access/identity/index.js';
 import { createApp } from './http/app.js';
+import { ensureUiBuilt } from './http/static.js';
 import { createLogger } from './log.js';
 import { isFormworkError } from './errors.js';
 import { seedData } from './seed.js';
@@ -28,6 +29,7 @@ async function start(): Promise<void> {
   const log = createLogger();
   const engine = await createEngine(config, { log });
   const demo = await ensureDemoAdministrator(engine);
+  await ensureUiBuilt();
   const app = createApp(engine);
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();

@@ -47,6 +47,7 @@ function startPostgres() {
 }
 
 run("type-check", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
+run("type-check (browser)", "npx", ["tsc", "-p", "tsconfig.ui.json", "--noEmit"]);
 run('tests on SQLite', 'npx', ['mocha'], { DB: 'sqlite' });
 
 let pg = null;

@@ -15,6 +15,7 @@
 import { Router, type Request, type Response } from 'express';
 import { sha256 } from '../../access/crypto.js';
 import {
+  actorForUser,
   beginTotpEnrolment, changePassword, completeMfa, confirmProfile, createApiToken, fetchUser, idleExpiresAt,
   listApiTokens, mfaMethods, PENDING_MFA, revokeApiToken, revokeSession, sendEmailCode, sessionCookieName,
   sessionCookieOptions, signIn, touchSession, type SessionRow, type UserRow,
@@ -53,11 +54,15 @@ async function sessionSummary(fw: Formwork, session: SessionRow, knownUser?: Use
   if (PENDING_MFA.includes(session.stage)) {
     return { ...base, user: { username: user.username, email: maskEmail(user.email) }, mfa: await mfaMethods(fw, user) };
   }
+  // Roles, organisations, User IDs and capabilities: the facts the browser's UI policies evaluate `user.*` with
+  // (the server evaluates the same conditions with the same facts).
+  const actor = session.stage === 'active' ? await actorForUser(fw, user, { sessionId: session.id, via: 'session' }) : null;
   return {
     ...base,
     user: {
       id: user.id, username: user.username, displayName: user.display_name, firstName: user.first_name,
       lastName: user.last_name, email: user.email, phone: user.phone, orgId: user.org_id, lastSignInAt: user.last_sign_in_at,
+      roles: actor?.roles ?? [], orgs: actor?.orgs ?? [], userIds: actor?.userIds ?? [], capabilities: actor?.capabilities ?? [],
     },
   };
 }

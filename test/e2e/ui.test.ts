@@ -1,0 +1,163 @@
+/**
+ * The browser UI in Debian's Chromium (playwright-core, no downloaded browser), against the real engine and API:
+ * sign in with password and TOTP, a form whose UI policy reveals a mandatory field, the error summary, creating a
+ * record, finding it in the list and seeing its history; axe-core finds no WCAG 2.1 AA violation on any page.
+ * Needs Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it); without it the suite fails, it never skips.
+ */
+import { expect } from 'chai';
+import express from 'express';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp } from '../../platform/http/app.js';
+import { requestId, securityHeaders } from '../../platform/http/middleware.js';
+import { ensureUiBuilt, uiRouter } from '../../platform/http/static.js';
+import { createUser, freshTotpCode, listen, type RunningServer, type TestUser } from '../support/auth.js';
+import { createTestEngine, type TestEngine } from '../support/engine.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The app with the UI router in front (harmless once app.ts mounts it itself). */
+function appWithUi(fw: TestEngine): express.Express {
+  const outer = express();
+  outer.disable('x-powered-by');
+  outer.use(requestId());
+  outer.use(securityHeaders());
+  outer.use(uiRouter(fw));
+  outer.use(createApp(fw));
+  return outer;
+}
+
+/** axe-core's WCAG 2.1 A/AA violations on the page, as "rule: targets" lines. */
+async function axeViolations(page: Page): Promise<string[]> {
+  // The page's CSP forbids inline script tags; evaluating the source is not affected by it.
+  await page.evaluate(axeSource);
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, AXE_TAGS);
+}
+
+describe('UI in Chromium', function () {
+  this.timeout(60_000);
+  let fw: TestEngine;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let user: TestUser;
+  const errors: string[] = [];
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
+    await ensureUiBuilt();
+    // The system clock: the browser compares session expiry times with its own clock.
+    fw = await createTestEngine();
+    fw.config.scryptLog2N = 10;
+    fw.config.signInRateLimit = 1000;
+    user = await createUser(fw, { roles: ['admin'] });
+    server = await listen(appWithUi(fw));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await fw?.dispose();
+  });
+
+  it('sends a visitor to the sign-in page, which has no axe violations', async () => {
+    await page.goto(`${server.url}/tables/task`);
+    await page.waitForSelector('fw-sign-in h1');
+    expect(new URL(page.url()).pathname).to.equal('/sign-in');
+    expect(await page.title()).to.equal('Sign in – Formwork');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('moves focus to the error summary when signing in with empty fields', async () => {
+    await page.click('fw-sign-in button[type=submit]');
+    await page.waitForSelector('fw-sign-in .fw-error-summary');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('fw-error-summary'))).to.equal(true);
+    expect(await page.title()).to.match(/^Error: /);
+    expect(await page.getAttribute('#sign-in-username', 'aria-describedby')).to.contain('sign-in-username-error');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('signs in with password and TOTP and returns to the page asked for', async () => {
+    await page.fill('#sign-in-username', user.username);
+    await page.fill('#sign-in-password', user.password);
+    await page.click('fw-sign-in button[type=submit]');
+    await page.waitForSelector('#mfa-code');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.fill('#mfa-code', await freshTotpCode(fw, user.user.id, user.secret!));
+    await page.click('fw-mfa button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('fw-list .fw-list__count')?.textContent?.includes('No tasks found'));
+    expect(new URL(page.url()).pathname).to.equal('/tables/task');
+    expect(await page.title()).to.equal('Tasks – Formwork');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('shows the menus on the home page', async () => {
+    await page.click('.fw-header__service');
+    await page.waitForSelector('fw-home h1');
+    expect(await page.textContent('fw-nav')).to.contain('Raise an incident');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('reveals a field by UI policy, makes it mandatory, and reports it in the error summary', async () => {
+    await page.click('fw-nav >> text=Raise an incident');
+    await page.waitForSelector('fw-form form');
+    expect(await page.isVisible('#new-affected_sites')).to.equal(false);
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.check('label:has-text("Outage")');
+    await page.waitForSelector('#new-affected_sites');
+    expect(await page.textContent('label[for=new-affected_sites]')).to.contain('(required)');
+    await page.fill('#new-short_description', 'Browser test');
+    await page.click('fw-form button[type=submit]');
+    await page.waitForSelector('fw-form .fw-error-summary');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('fw-error-summary'))).to.equal(true);
+    const summary = await page.textContent('fw-form .fw-error-summary');
+    expect(summary).to.contain('Enter affected sites').and.to.contain('Select category');
+    expect(await page.getAttribute('#new-affected_sites', 'aria-invalid')).to.equal('true');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.click('fw-form .fw-error-summary a:has-text("Enter affected sites")');
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('new-affected_sites');
+  });
+
+  it('creates the record once the errors are fixed and opens its page with the activity stream', async () => {
+    await page.fill('#new-affected_sites', '4');
+    await page.check('label:has-text("Software")');
+    await page.fill('#new-comments', 'Seen from the browser');
+    await page.click('fw-form button[type=submit]');
+    await page.waitForSelector('fw-record h1');
+    expect(await page.textContent('fw-record h1')).to.contain('Browser test');
+    await page.waitForSelector('fw-activity .fw-timeline');
+    const activity = await page.textContent('fw-activity');
+    expect(activity).to.contain('Created').and.to.contain('Seen from the browser');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('finds the record in the filtered list and shows its change in the history', async () => {
+    await page.fill('#record-short_description', 'Browser test, edited');
+    await page.click('fw-form button[type=submit]');
+    await page.waitForSelector('fw-form .fw-notification-banner--success');
+    await page.click('fw-breadcrumbs a:has-text("Incidents")');
+    await page.waitForSelector('fw-list table');
+    await page.click('fw-list summary');
+    await page.selectOption('fw-filter-builder select >> nth=0', 'short_description');
+    await page.fill('fw-filter-builder input[type=text]', 'edited');
+    await page.click('fw-filter-builder button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('.fw-list__count')?.textContent?.includes('of 1 '));
+    await page.click('fw-list tbody a');
+    await page.waitForSelector('fw-activity .fw-timeline');
+    const activity = await page.textContent('fw-activity');
+    expect(activity).to.contain('Browser test, edited');
+    expect(errors).to.deep.equal([]);
+  });
+});

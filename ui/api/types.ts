@@ -1,0 +1,127 @@
+/**
+ * The shapes of the public REST API as the browser sees them (see README "The REST API" and
+ * platform/http/routes/meta.ts). Definition shapes come from the engine's own type declarations (type-only).
+ */
+import type { FieldType, FormDef, MenuDef, MenuItem, RelatedList, UiPolicy } from '../../platform/definitions/types.js';
+
+export type { FieldType, FormDef, MenuDef, MenuItem, RelatedList, UiPolicy };
+
+/** A field as GET /api/meta/tables/:t and /api/meta/forms/:f describe it. */
+export interface FieldMeta {
+  name: string;
+  type: FieldType | 'uuid';
+  label: string;
+  help?: string;
+  required: boolean;
+  readOnly: boolean;
+  default?: unknown;
+  choices?: { value: string; label: string; inactive?: boolean }[];
+  multiple?: boolean;
+  reference?: string;
+  maxLength?: number;
+  minLength?: number;
+  min?: number;
+  max?: number;
+  scale?: number;
+  currency?: string;
+  pattern?: string;
+  patternMessage?: string;
+  accept?: string[];
+  maxSize?: number;
+  system: boolean;
+  journalType?: 'comment' | 'work_note';
+}
+
+export interface TableMeta {
+  name: string;
+  label: string;
+  pluralLabel: string;
+  description?: string;
+  extends?: string;
+  ancestors: string[];
+  abstract: boolean;
+  numberPrefix?: string;
+  displayField: string;
+  fields: FieldMeta[];
+}
+
+/** GET /api/meta/forms/:f: the form definition plus its table's labels and the metadata of every field it names. */
+export interface FormMeta extends FormDef {
+  tableLabel: string;
+  tablePluralLabel: string;
+  displayField: string;
+  fields: Record<string, FieldMeta>;
+}
+
+export type RecordData = Record<string, unknown>;
+
+export interface ListResult {
+  data: RecordData[];
+  meta: { total: number | null; limit: number; offset: number };
+}
+
+export interface HistoryEntry {
+  id: string;
+  field: string;
+  oldValue: unknown;
+  newValue: unknown;
+  operation: string;
+  version: number;
+  /** The author's username. */
+  changedBy: string | null;
+  changedAt: string;
+}
+
+export interface JournalEntry {
+  id: string;
+  field: string;
+  entryType: string;
+  body: string;
+  /** The author's username. */
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export type SessionStage = 'mfa' | 'mfa_enrol' | 'change_password' | 'profile' | 'active';
+
+/** GET /api/auth/session (and the answer of every sign-in step). */
+export interface SessionInfo {
+  stage: SessionStage;
+  expiresAt: string;
+  idleExpiresAt: string;
+  idleMinutes: number;
+  csrfToken: string;
+  user: {
+    id?: string;
+    username: string;
+    displayName?: string | null;
+    firstName?: string | null;
+    lastName?: string | null;
+    email?: string | null;
+    phone?: string | null;
+    orgId?: string | null;
+    lastSignInAt?: string | null;
+    /** The facts UI policies evaluate `user.*` with (the server uses the same ones). */
+    roles?: string[];
+    orgs?: string[];
+    userIds?: string[];
+    capabilities?: string[];
+  };
+  /** Only while MFA is pending. */
+  mfa?: { totp: boolean; totpEnrolled: boolean; email: boolean };
+}
+
+/** POST /api/auth/mfa/enrol */
+export interface TotpEnrolment {
+  otpauthUri: string;
+  /** A data: URL of a PNG QR code. */
+  qr: string;
+  secret: string;
+}
+
+/** One problem of an application/problem+json response. */
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}

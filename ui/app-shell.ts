@@ -1,0 +1,341 @@
+import { LitElement, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { ApiError, api } from './api/client.js';
+import { clearMetaCache, fetchMenus } from './api/meta.js';
+import type { MenuDef, SessionInfo } from './api/types.js';
+import './auth/fw-change-password.js';
+import './auth/fw-mfa.js';
+import './auth/fw-profile.js';
+import './auth/fw-sign-in.js';
+import { PageEvent, type Crumb, type DirtyEvent, type ErrorStateEvent, type NavigateEvent, type SessionEvent, type SignedOutEvent } from './events.js';
+import './fw-list.js';
+import './fw-record.js';
+import './record/fw-new-record.js';
+import { isAppUrl, isSignInRoute, matchRoute, stagePath, type Route } from './router.js';
+import { setCurrentSession } from './session-state.js';
+import './shell/fw-breadcrumbs.js';
+import './shell/fw-home.js';
+import './shell/fw-nav.js';
+import './shell/fw-timeout-dialog.js';
+
+const SERVICE = 'Formwork';
+const LEAVE_WARNING = 'You have unsaved changes. If you leave this page, they will be lost.';
+const SIGNED_OUT: Record<SignedOutEvent['reason'], string> = {
+  signed_out: 'You have signed out.',
+  expired: 'You were signed out because your session ended. Sign in again to continue.',
+};
+
+interface GoOptions {
+  replace?: boolean;
+  /** Skip the unsaved-changes guard (signing out, session ended). */
+  force?: boolean;
+  /** The browser already moved (back / forward): do not push a history entry. */
+  fromPopState?: boolean;
+}
+
+/**
+ * The application shell: skip link, header with the signed-in user and "Sign out", breadcrumb, navigation from
+ * the menu definitions, the page for the URL (History API; the server answers every page URL with index.html),
+ * the session time-out warning, and the page title (document.title) of every page.
+ *
+ * Routing is guarded by the session: without one every page leads to /sign-in (and back to the page asked for
+ * afterwards); a session still signing in is sent to the page of its stage (MFA, new password, profile).
+ * Leaving a page with unsaved changes asks first (in-app navigation) or triggers the browser's warning
+ * (beforeunload). After an in-app navigation focus moves to the new page's h1.
+ */
+@customElement('fw-app')
+export class FwApp extends LitElement {
+  @state() private accessor session: SessionInfo | null = null;
+  @state() private accessor checked = false;
+  @state() private accessor route: Route = { name: 'home' };
+  @state() private accessor menus: MenuDef[] = [];
+  @state() private accessor crumbs: Crumb[] = [];
+  @state() private accessor signInMessage = '';
+
+  #title = SERVICE;
+  #hasErrors = false;
+  #dirty = false;
+  /** The URL shown now (to restore when a back / forward is cancelled). */
+  #currentUrl = '';
+  /** Where to go once signed in. */
+  #next: string | null = null;
+  /** Move focus to the page's h1 when the next page announces itself. */
+  #focusOnPage = false;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.addEventListener('click', this.#onClick);
+    this.addEventListener('fw-navigate', this.#onNavigate);
+    this.addEventListener('fw-page', this.#onPage);
+    this.addEventListener('fw-error-state', this.#onErrorState);
+    this.addEventListener('fw-session', this.#onSession);
+    this.addEventListener('fw-signed-out', this.#onSignedOut);
+    this.addEventListener('fw-dirty', this.#onDirty);
+    window.addEventListener('popstate', this.#onPopState);
+    window.addEventListener('beforeunload', this.#onBeforeUnload);
+    api.onSessionLost = () => {
+      if (this.session) this.#signedOut('expired');
+    };
+    void this.#start();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.#onPopState);
+    window.removeEventListener('beforeunload', this.#onBeforeUnload);
+    api.onSessionLost = null;
+  }
+
+  override render() {
+    const active = this.session?.stage === 'active';
+    const user = this.session?.user;
+    const name = user?.displayName || user?.username || '';
+    return html`
+      <a href="#main-content" class="fw-skip-link">Skip to main content</a>
+      <header class="fw-header">
+        <div class="fw-width-container fw-header__container">
+          <a href="/" class="fw-header__service">${SERVICE}</a>
+          ${active ? html`<div class="fw-header__account">
+            <span class="fw-header__user">Signed in as ${name}</span>
+            <button type="button" class="fw-header__button" @click=${this.#signOut}>Sign out</button>
+          </div>` : nothing}
+        </div>
+      </header>
+      <div class="fw-width-container">
+        <fw-breadcrumbs .crumbs=${this.crumbs}></fw-breadcrumbs>
+        <div class="fw-layout ${active && this.menus.length ? 'fw-layout--with-nav' : ''}">
+          ${active ? html`<fw-nav class="fw-layout__nav" .menus=${this.menus} current=${location.pathname + location.search}></fw-nav>` : nothing}
+          <main class="fw-main" id="main-content" tabindex="-1">${this.checked ? this.#page() : html`<p class="fw-body">Loading…</p>`}</main>
+        </div>
+      </div>
+      <footer class="fw-footer"><div class="fw-width-container"><p class="fw-footer__text">${SERVICE}</p></div></footer>
+      <fw-timeout-dialog .session=${active ? this.session : null}></fw-timeout-dialog>`;
+  }
+
+  #page() {
+    const r = this.route;
+    switch (r.name) {
+      case 'sign-in':
+        return html`<fw-sign-in .message=${this.signInMessage}></fw-sign-in>`;
+      case 'verify':
+        return this.session ? html`<fw-mfa .session=${this.session}></fw-mfa>` : nothing;
+      case 'new-password':
+        return html`<fw-change-password></fw-change-password>`;
+      case 'profile':
+        return html`<fw-profile></fw-profile>`;
+      case 'home':
+        return html`<fw-home .session=${this.session} .menus=${this.menus}></fw-home>`;
+      case 'list':
+        return html`<fw-list table=${r.table} .params=${r.params}></fw-list>`;
+      case 'new':
+        return html`<fw-new-record table=${r.table ?? ''} formName=${r.form ?? ''} .params=${r.params}></fw-new-record>`;
+      case 'record':
+        return html`<fw-record table=${r.table} recordId=${r.id}></fw-record>`;
+      case 'not-found':
+        return html`<h1 class="fw-heading-l">Page not found</h1>
+          <p class="fw-body">If you typed the web address, check it is correct.</p>
+          <p class="fw-body"><a class="fw-link" href="/">Go to the home page</a></p>`;
+    }
+  }
+
+  /** Read the session, then show the page the URL names (or the one the session must go to). */
+  async #start() {
+    try {
+      const { data } = await api.get<SessionInfo>('/auth/session');
+      this.#setSession(data);
+      if (data.stage === 'active') await this.#loadMenus();
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) this.signInMessage = e instanceof Error ? e.message : '';
+    }
+    this.checked = true;
+    await this.#go(location.pathname + location.search + location.hash, { replace: true, force: true });
+  }
+
+  async #loadMenus() {
+    try {
+      this.menus = await fetchMenus();
+    } catch {
+      this.menus = [];
+    }
+  }
+
+  #setSession(session: SessionInfo | null) {
+    this.session = session;
+    setCurrentSession(session);
+    if (session) api.csrfToken = session.csrfToken;
+  }
+
+  /** Where a session in its current state must be instead of `route`, or null when `route` is fine. */
+  #redirectFor(route: Route, path: string): string | null {
+    const s = this.session;
+    if (!s) return route.name === 'sign-in' ? null : '/sign-in';
+    if (s.stage !== 'active') {
+      const target = stagePath(s.stage);
+      return path === target ? null : target;
+    }
+    return isSignInRoute(route) ? '/' : null;
+  }
+
+  async #go(url: string, options: GoOptions = {}) {
+    if (!options.force && this.#dirty && !window.confirm(LEAVE_WARNING)) {
+      if (options.fromPopState) history.pushState(null, '', this.#currentUrl);
+      return;
+    }
+    const target = new URL(url, location.origin);
+    let path = target.pathname;
+    let full = target.pathname + target.search;
+    let route = matchRoute(target.pathname, target.search);
+    const redirect = this.#redirectFor(route, path.replace(/\/+$/, '') || '/');
+    let replace = options.replace ?? false;
+    if (redirect) {
+      if (!this.session || this.session.stage !== 'active') {
+        if (!isSignInRoute(route) && route.name !== 'not-found') this.#next = full;
+      }
+      path = redirect;
+      full = redirect;
+      route = matchRoute(redirect);
+      replace = true;
+    }
+    const firstPage = this.#currentUrl === '';
+    const samePage = !firstPage && new URL(this.#currentUrl, location.origin).pathname === path;
+    if (!options.fromPopState || redirect) {
+      if (replace) history.replaceState(null, '', full);
+      else history.pushState(null, '', full);
+    }
+    this.#currentUrl = full;
+    this.#dirty = false;
+    this.#hasErrors = false;
+    if (route.name !== 'sign-in') this.signInMessage = '';
+    // Focus follows a move to another page; re-sorting or filtering the same list keeps focus where it is.
+    // The first page keeps the browser's focus at the start of the document (the skip link comes first).
+    this.#focusOnPage = !firstPage && (!samePage || document.activeElement === document.body);
+    if (!samePage) this.crumbs = [];
+    this.route = route;
+    if (route.name === 'not-found') {
+      // Rendered by the shell itself, so the shell announces it.
+      await this.updateComplete;
+      this.#onPage(new PageEvent('Page not found', [{ label: 'Home', href: '/' }, { label: 'Page not found' }]), this);
+    }
+  }
+
+  #onNavigate = (e: NavigateEvent) => {
+    e.stopPropagation();
+    void this.#go(e.url, { replace: e.replace });
+  };
+
+  #onPopState = () => {
+    void this.#go(location.pathname + location.search, { fromPopState: true });
+  };
+
+  #onBeforeUnload = (e: BeforeUnloadEvent) => {
+    if (!this.#dirty) return;
+    e.preventDefault();
+    e.returnValue = '';
+  };
+
+  #onClick = (e: MouseEvent) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = e.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
+    if (!a || (a.target && a.target !== '_self') || a.hasAttribute('download')) return;
+    const raw = a.getAttribute('href') ?? '';
+    if (raw.startsWith('#')) {
+      // In-page links (skip link): move focus to the target without touching the URL the router reads.
+      const target = document.getElementById(decodeURIComponent(raw.slice(1)));
+      if (!target) return;
+      e.preventDefault();
+      if (!target.matches('a[href], button, input, select, textarea, [tabindex]')) target.setAttribute('tabindex', '-1');
+      target.focus();
+      target.scrollIntoView({ block: 'start' });
+      return;
+    }
+    const url = new URL(a.href, location.href);
+    if (!isAppUrl(url)) return;
+    e.preventDefault();
+    void this.#go(url.pathname + url.search);
+  };
+
+  /** A page's title and breadcrumb; `from` is the page (default: the event's target), waited for before focusing its h1. */
+  #onPage = (e: PageEvent, from?: LitElement) => {
+    e.stopPropagation();
+    this.#title = e.title;
+    this.crumbs = e.crumbs;
+    this.#updateTitle();
+    if (this.#focusOnPage) {
+      this.#focusOnPage = false;
+      const page = from ?? (e.target as LitElement);
+      void Promise.all([page.updateComplete, this.updateComplete]).then(() => {
+        const h1 = this.querySelector<HTMLElement>('main h1');
+        if (!h1) return;
+        h1.setAttribute('tabindex', '-1');
+        h1.focus();
+      });
+    }
+  };
+
+  #onErrorState = (e: ErrorStateEvent) => {
+    e.stopPropagation();
+    this.#hasErrors = e.hasErrors;
+    this.#updateTitle();
+  };
+
+  #updateTitle() {
+    document.title = `${this.#hasErrors ? 'Error: ' : ''}${this.#title} – ${SERVICE}`;
+  }
+
+  #onSession = async (e: SessionEvent) => {
+    e.stopPropagation();
+    const wasActive = this.session?.stage === 'active';
+    this.#setSession(e.session);
+    if (e.session.stage === 'active' && !wasActive) await this.#loadMenus();
+    if (!e.navigate) return;
+    if (e.session.stage === 'active') {
+      const next = this.#next ?? '/';
+      this.#next = null;
+      await this.#go(next, { force: true });
+    } else {
+      await this.#go(stagePath(e.session.stage), { force: true });
+    }
+  };
+
+  #onSignedOut = (e: SignedOutEvent) => {
+    e.stopPropagation();
+    this.#signedOut(e.reason);
+  };
+
+  #onDirty = (e: DirtyEvent) => {
+    e.stopPropagation();
+    this.#dirty = e.dirty;
+  };
+
+  #signOut = async () => {
+    if (this.#dirty && !window.confirm(LEAVE_WARNING)) return;
+    try {
+      await api.post('/auth/sign-out');
+    } catch {
+      // The session may have ended already; the user is signed out either way.
+    }
+    this.#signedOut('signed_out');
+  };
+
+  #signedOut(reason: SignedOutEvent['reason']) {
+    if (!this.session && this.route.name === 'sign-in') return;
+    this.#setSession(null);
+    api.csrfToken = null;
+    clearMetaCache();
+    this.menus = [];
+    this.#next = reason === 'expired' && this.route.name !== 'sign-in' && !isSignInRoute(this.route) ? this.#currentUrl : null;
+    void this.#go('/sign-in', { force: true, replace: true }).then(() => {
+      this.signInMessage = SIGNED_OUT[reason];
+    });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-app': FwApp;
+  }
+}

@@ -1,0 +1,189 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ApiError, api } from '../api/client.js';
+import type { SessionInfo, TotpEnrolment } from '../api/types.js';
+import { ErrorStateEvent, PageEvent, SessionEvent, SignedOutEvent } from '../events.js';
+import { textInput } from '../fields/field-parts.js';
+import { formatTime } from '../format.js';
+import type { FwErrorSummary } from '../fw-error-summary.js';
+import '../fw-error-summary.js';
+import { noProblems, problemsOf, summaryOf, type Problems } from './problems.js';
+
+type Mode = 'enrol' | 'totp' | 'email';
+
+const TITLES: Record<Mode, string> = {
+  enrol: 'Set up your authenticator app',
+  totp: 'Enter the code from your authenticator app',
+  email: 'Get a security code by email',
+};
+
+/** A base32 secret in groups of four, easier to copy by hand. */
+const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
+
+/**
+ * Sign in, step two: multi-factor authentication. Enrolment shows the QR code and the secret for typing in
+ * (POST /api/auth/mfa/enrol), then asks for the first code; an enrolled user enters a code from the app
+ * (POST /api/auth/mfa/verify); where the organisation allows it, a code can be sent by email instead
+ * (POST /api/auth/mfa/email, then /api/auth/mfa/email/verify).
+ *
+ * @fires fw-session - the session after the code was accepted (next stage)
+ * @fires fw-signed-out - the sign-in ended (e.g. the account was locked)
+ * @fires fw-page - title and breadcrumb
+ * @fires fw-error-state - the error summary appeared or went away
+ */
+@customElement('fw-mfa')
+export class FwMfa extends LitElement {
+  /** The session waiting for MFA (stage `mfa` or `mfa_enrol`). */
+  @property({ attribute: false }) accessor session!: SessionInfo;
+
+  @state() private accessor mode: Mode = 'totp';
+  @state() private accessor enrolment: TotpEnrolment | null = null;
+  @state() private accessor emailSent: { sentTo: string | null; expiresAt: string } | null = null;
+  @state() private accessor code = '';
+  @state() private accessor problems: Problems = noProblems();
+  @state() private accessor busy = false;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  protected override willUpdate(changed: PropertyValues) {
+    if (changed.has('session') && this.session && !changed.get('session')) {
+      const mfa = this.session.mfa;
+      const mode: Mode = this.session.stage === 'mfa_enrol' ? 'enrol' : mfa?.totpEnrolled ? 'totp' : mfa?.email ? 'email' : 'enrol';
+      this.#setMode(mode, false);
+    }
+  }
+
+  override render() {
+    const p = this.problems;
+    const mfa = this.session?.mfa;
+    return html`
+      <fw-error-summary .items=${summaryOf(p, ['code'], 'mfa')}></fw-error-summary>
+      <h1 class="fw-heading-l" tabindex="-1">${this.#title()}</h1>
+      ${this.mode === 'enrol' ? this.#enrolSteps() : nothing}
+      ${this.mode === 'email' && !this.emailSent ? this.#emailOffer() : this.#codeForm()}
+      <div class="fw-alternatives">
+        ${this.mode !== 'email' && mfa?.email ? html`<p class="fw-body"><button type="button" class="fw-link-button" @click=${() => this.#setMode('email')}>Get a code by email instead</button></p>` : nothing}
+        ${this.mode === 'email' && mfa?.totpEnrolled ? html`<p class="fw-body"><button type="button" class="fw-link-button" @click=${() => this.#setMode('totp')}>Use your authenticator app instead</button></p>` : nothing}
+        ${this.mode === 'email' && !mfa?.totpEnrolled ? html`<p class="fw-body"><button type="button" class="fw-link-button" @click=${() => this.#setMode('enrol')}>Set up an authenticator app instead</button></p>` : nothing}
+      </div>`;
+  }
+
+  #title(): string {
+    return this.mode === 'email' && this.emailSent ? 'Check your email' : TITLES[this.mode];
+  }
+
+  #enrolSteps() {
+    const e = this.enrolment;
+    if (!e) return html`<p class="fw-body">${this.problems.general.length ? '' : 'Preparing your authenticator set-up…'}</p>`;
+    return html`<p class="fw-body">You need an authenticator app on your phone or computer to sign in, for example one from your phone’s app store.</p>
+      <ol class="fw-list fw-list--number">
+        <li>Open your authenticator app and choose to add an account.</li>
+        <li>Scan this QR code with the app:
+          <div class="fw-qr"><img src=${e.qr} alt="QR code to add your Formwork account to an authenticator app" width="200" height="200"></div>
+          <p class="fw-body">If you cannot scan the QR code, enter this key in the app instead:</p>
+          <p class="fw-secret"><code>${grouped(e.secret)}</code></p>
+        </li>
+        <li>Enter the 6-digit code the app shows.</li>
+      </ol>`;
+  }
+
+  #emailOffer() {
+    const to = this.session?.user.email;
+    return html`<p class="fw-body">We will send a security code to ${to ? html`<strong>${to}</strong>` : 'the email address on your account'}.</p>
+      <button type="button" class="fw-button" ?disabled=${this.busy} @click=${this.#sendEmail}>Send the code</button>`;
+  }
+
+  #codeForm() {
+    const hint = this.mode === 'email'
+      ? `We have sent a code to ${this.emailSent?.sentTo ?? 'your email address'}. It expires at ${this.emailSent ? formatTime(Date.parse(this.emailSent.expiresAt)) : ''}.`
+      : 'The 6-digit code shown in your authenticator app.';
+    return html`<form class="fw-form fw-form--narrow" novalidate @submit=${this.#verify}>
+      ${textInput({ id: 'mfa-code', name: 'code', label: 'Security code', hint, value: this.code, error: this.problems.fields.get('code') ?? null,
+        autocomplete: 'one-time-code', inputmode: 'numeric', spellcheck: false, widthClass: 'fw-input--width-10',
+        onInput: (v) => { this.code = v; } })}
+      <div class="fw-button-group">
+        <button type="submit" class="fw-button" ?disabled=${this.busy || (this.mode === 'enrol' && !this.enrolment)}>Continue</button>
+        ${this.mode === 'email' ? html`<button type="button" class="fw-button fw-button--secondary" ?disabled=${this.busy} @click=${this.#sendEmail}>Send a new code</button>` : nothing}
+      </div>
+    </form>`;
+  }
+
+  /** Switch between the app, enrolment and email; `focus` moves focus to the new heading (not on first render). */
+  #setMode(mode: Mode, focus = true) {
+    this.mode = mode;
+    this.code = '';
+    this.problems = noProblems();
+    this.dispatchEvent(new ErrorStateEvent(false));
+    this.dispatchEvent(new PageEvent(TITLES[mode], [{ label: 'Sign in', href: '/sign-in' }, { label: TITLES[mode] }]));
+    if (mode === 'enrol' && !this.enrolment) void this.#enrol();
+    if (mode !== 'email') this.emailSent = null;
+    if (focus) void this.updateComplete.then(() => this.querySelector<HTMLElement>('h1')?.focus());
+  }
+
+  async #enrol() {
+    try {
+      const { data } = await api.post<TotpEnrolment>('/auth/mfa/enrol');
+      this.enrolment = data;
+    } catch (err) {
+      await this.#show(problemsOf(err, []));
+    }
+  }
+
+  #sendEmail = async () => {
+    this.busy = true;
+    try {
+      const { data } = await api.post<{ sentTo: string | null; expiresAt: string }>('/auth/mfa/email');
+      this.emailSent = data;
+      this.code = '';
+      this.problems = noProblems();
+      this.dispatchEvent(new PageEvent('Check your email', [{ label: 'Sign in', href: '/sign-in' }, { label: 'Check your email' }]));
+      await this.updateComplete;
+      this.querySelector<HTMLInputElement>('#mfa-code')?.focus();
+    } catch (err) {
+      await this.#show(problemsOf(err, []));
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  #verify = async (e: Event) => {
+    e.preventDefault();
+    const code = this.code.replace(/[\s-]/g, '');
+    if (!code) return this.#show({ fields: new Map([['code', 'Enter the security code']]), general: [] });
+    if (!/^\d{6}$/.test(code)) return this.#show({ fields: new Map([['code', 'The security code must be 6 digits']]), general: [] });
+    this.busy = true;
+    try {
+      const path = this.mode === 'email' ? '/auth/mfa/email/verify' : '/auth/mfa/verify';
+      const { data } = await api.post<SessionInfo>(path, { code });
+      this.dispatchEvent(new ErrorStateEvent(false));
+      this.dispatchEvent(new SessionEvent(data));
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 'unauthenticated' || err.code === 'session_expired')) {
+        this.dispatchEvent(new SignedOutEvent('expired'));
+        return;
+      }
+      this.code = '';
+      const problems = err instanceof ApiError && err.code === 'mfa_failed'
+        ? { fields: new Map([['code', err.message]]), general: [] }
+        : problemsOf(err, ['code']);
+      await this.#show(problems);
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  async #show(problems: Problems) {
+    this.problems = problems;
+    this.dispatchEvent(new ErrorStateEvent(true));
+    await this.updateComplete;
+    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-mfa': FwMfa;
+  }
+}

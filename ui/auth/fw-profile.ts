@@ -1,0 +1,117 @@
+import { LitElement, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { ApiError, api } from '../api/client.js';
+import type { SessionInfo } from '../api/types.js';
+import { ErrorStateEvent, PageEvent, SessionEvent, SignedOutEvent } from '../events.js';
+import { textInput } from '../fields/field-parts.js';
+import type { FwErrorSummary } from '../fw-error-summary.js';
+import '../fw-error-summary.js';
+import { noProblems, problemsOf, summaryOf, type Problems } from './problems.js';
+
+const FIELDS = ['first_name', 'last_name', 'email', 'phone'] as const;
+type Profile = Record<(typeof FIELDS)[number], string>;
+
+/**
+ * Sign in, first-sign-in profile (SSI-FR-1): the user confirms or corrects their name, email and phone
+ * (GET, then POST /api/auth/profile). The answer's message is shown as the confirmation that the details were
+ * recorded (SSI-FR-1a), with a link on to the service.
+ *
+ * @fires fw-session - the session after confirmation (active), without navigating away
+ * @fires fw-page - title and breadcrumb
+ * @fires fw-error-state - the error summary appeared or went away
+ */
+@customElement('fw-profile')
+export class FwProfile extends LitElement {
+  @state() private accessor values: Profile = { first_name: '', last_name: '', email: '', phone: '' };
+  @state() private accessor problems: Problems = noProblems();
+  @state() private accessor busy = false;
+  @state() private accessor confirmation = '';
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.dispatchEvent(new PageEvent('Confirm your details', [{ label: 'Sign in', href: '/sign-in' }, { label: 'Confirm your details' }]));
+    void this.#load();
+  }
+
+  override render() {
+    if (this.confirmation) {
+      return html`<div class="fw-panel" role="status">
+          <h1 class="fw-panel__title" tabindex="-1">Details saved</h1>
+          <div class="fw-panel__body">${this.confirmation}</div>
+        </div>
+        <a class="fw-button" href="/">Continue</a>`;
+    }
+    const f = this.problems.fields;
+    const input = (name: (typeof FIELDS)[number], label: string, extra: { type?: string; autocomplete: string; hint?: string; widthClass?: string; spellcheck?: boolean }) =>
+      textInput({ id: `profile-${name}`, name, label, value: this.values[name], error: f.get(name) ?? null, mandatory: true, ...extra,
+        onInput: (v) => { this.values = { ...this.values, [name]: v }; } });
+    return html`
+      <fw-error-summary .items=${summaryOf(this.problems, FIELDS, 'profile')}></fw-error-summary>
+      <h1 class="fw-heading-l">Confirm your details</h1>
+      <p class="fw-body">Check your details are correct. We use them to contact you about your account.</p>
+      <form class="fw-form fw-form--narrow" novalidate @submit=${this.#submit}>
+        ${input('first_name', 'First name', { autocomplete: 'given-name', spellcheck: false })}
+        ${input('last_name', 'Last name', { autocomplete: 'family-name', spellcheck: false })}
+        ${input('email', 'Email address', { type: 'email', autocomplete: 'email', spellcheck: false })}
+        ${input('phone', 'Phone number', { type: 'tel', autocomplete: 'tel', widthClass: 'fw-input--width-20', hint: 'For international numbers include the country code, like +44.' })}
+        <button type="submit" class="fw-button" ?disabled=${this.busy}>Confirm details</button>
+      </form>`;
+  }
+
+  async #load() {
+    try {
+      const { data } = await api.get<Record<string, string | null>>('/auth/profile');
+      const v: Profile = { first_name: '', last_name: '', email: '', phone: '' };
+      for (const k of FIELDS) v[k] = data[k] ?? '';
+      this.values = v;
+    } catch {
+      // The user can still type their details in.
+    }
+  }
+
+  #submit = async (e: Event) => {
+    e.preventDefault();
+    const problems = noProblems();
+    const messages: Profile = { first_name: 'Enter your first name', last_name: 'Enter your last name', email: 'Enter your email address', phone: 'Enter your phone number' };
+    for (const k of FIELDS) if (!this.values[k].trim()) problems.fields.set(k, messages[k]);
+    if (!problems.fields.has('email') && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(this.values.email.trim())) {
+      problems.fields.set('email', 'Enter an email address in the correct format, like name@example.com');
+    }
+    if (problems.fields.size) return this.#show(problems);
+    this.busy = true;
+    try {
+      const res = await api.post<SessionInfo>('/auth/profile', Object.fromEntries(FIELDS.map((k) => [k, this.values[k].trim()])));
+      this.dispatchEvent(new ErrorStateEvent(false));
+      this.confirmation = typeof res.body.message === 'string' ? res.body.message : 'Your details have been saved.';
+      this.dispatchEvent(new SessionEvent(res.data, false));
+      this.dispatchEvent(new PageEvent('Details saved', [{ label: 'Details saved' }]));
+      await this.updateComplete;
+      this.querySelector<HTMLElement>('.fw-panel__title')?.focus();
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 'unauthenticated' || err.code === 'session_expired')) {
+        this.dispatchEvent(new SignedOutEvent('expired'));
+        return;
+      }
+      await this.#show(problemsOf(err, FIELDS));
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  async #show(problems: Problems) {
+    this.problems = problems;
+    this.dispatchEvent(new ErrorStateEvent(true));
+    await this.updateComplete;
+    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-profile': FwProfile;
+  }
+}

@@ -1,0 +1,231 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
+import { api, tablePath } from '../api/client.js';
+import { fetchTableMeta } from '../api/meta.js';
+import type { RecordData } from '../api/types.js';
+import { FieldChangeEvent } from '../events.js';
+import { describedBy, errorMessage, groupClass, hint, labelFor, readOnlyField, type FieldProps } from './field-parts.js';
+
+interface Option { id: string; label: string }
+
+const SEARCH_DELAY_MS = 250;
+const SEARCH_LIMIT = 10;
+const DEFAULT_HINT = 'Start typing, then choose from the list.';
+
+/** The display text of a referenced record. */
+function labelOf(record: RecordData, displayField: string): string {
+  const v = record[displayField] ?? record.number;
+  return v === null || v === undefined || v === '' ? `Record ${String(record.id).slice(0, 8)}` : String(v);
+}
+
+/**
+ * A reference field as an ARIA 1.2 combobox with a list box: typing searches the target table through the API
+ * (`contains` on its display field, 10 results, so the server's access rules decide what is offered); arrow keys
+ * move through the options, Enter chooses, Escape closes the list (or, when closed, restores the chosen record's
+ * text). Leaving the field with its text cleared clears the value; leaving it with text that was not chosen puts
+ * the chosen record's text back. The number of results is announced in a status region.
+ *
+ * @fires fw-field-change - the id of the chosen record, or null
+ */
+@customElement('fw-reference-field')
+export class FwReferenceField extends LitElement {
+  /** The field, its value and its state, from the form. */
+  @property({ attribute: false }) accessor props!: FieldProps;
+
+  @state() private accessor text = '';
+  @state() private accessor chosenLabel = '';
+  @state() private accessor open = false;
+  @state() private accessor options: Option[] = [];
+  @state() private accessor active = -1;
+  @state() private accessor status = '';
+
+  #resolvedFor: unknown = undefined;
+  #timer: number | undefined;
+  #seq = 0;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    clearTimeout(this.#timer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('props') && this.props.value !== this.#resolvedFor) {
+      this.#resolvedFor = this.props.value;
+      void this.#resolve(this.props.value);
+    }
+  }
+
+  protected override updated() {
+    if (this.open && this.active >= 0) this.querySelector(`#${CSS.escape(this.#optionId(this.active))}`)?.scrollIntoView({ block: 'nearest' });
+  }
+
+  override render() {
+    const { field, error, inputId: id, mandatory } = this.props;
+    if (this.props.readOnly) return readOnlyField(this.props, this.chosenLabel);
+    const listId = `${id}-listbox`;
+    const help = field.help ? `${field.help} ${DEFAULT_HINT}` : DEFAULT_HINT;
+    const showEmpty = this.open && this.options.length === 0 && this.status !== '';
+    return html`<div class=${groupClass(error)}>
+      ${labelFor(id, field.label, mandatory)}
+      ${hint(id, help)}
+      ${errorMessage(id, error)}
+      <div class="fw-combobox" @focusout=${this.#onFocusOut}>
+        <input class="fw-input ${error ? 'fw-input--error' : ''}" id=${id} name=${field.name} type="text"
+          role="combobox" aria-autocomplete="list" aria-expanded=${this.open && this.options.length ? 'true' : 'false'}
+          aria-controls=${listId} aria-activedescendant=${ifDefined(this.open && this.active >= 0 ? this.#optionId(this.active) : undefined)}
+          aria-describedby=${ifDefined(describedBy(id, help, error))} aria-invalid=${error ? 'true' : 'false'}
+          aria-required=${mandatory ? 'true' : 'false'} autocomplete="off" spellcheck="false"
+          .value=${live(this.text)} @input=${this.#onInput} @keydown=${this.#onKeyDown}>
+        <ul class="fw-combobox__listbox" id=${listId} role="listbox" aria-label=${`${field.label} suggestions`}
+          ?hidden=${!(this.open && this.options.length)}>
+          ${this.options.map((o, i) => html`<li class="fw-combobox__option ${i === this.active ? 'fw-combobox__option--active' : ''}"
+            id=${this.#optionId(i)} role="option" aria-selected=${i === this.active ? 'true' : 'false'}
+            @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.#choose(o)}>${o.label}</li>`)}
+        </ul>
+        ${showEmpty ? html`<p class="fw-combobox__empty fw-hint" aria-hidden="true">No results found</p>` : nothing}
+        <div class="fw-visually-hidden" role="status">${this.status}</div>
+      </div>
+    </div>`;
+  }
+
+  #optionId(i: number) {
+    return `${this.props.inputId}-option-${i}`;
+  }
+
+  async #resolve(value: unknown) {
+    const target = this.props.field.reference;
+    if (value === null || value === undefined || value === '' || !target) {
+      this.chosenLabel = '';
+      this.text = '';
+      return;
+    }
+    const id = String(value);
+    try {
+      const meta = await fetchTableMeta(target);
+      const { data } = await api.get<RecordData>(tablePath(target, id), { query: { fields: meta.displayField } });
+      if (this.props.value !== value) return;
+      this.chosenLabel = labelOf(data, meta.displayField);
+    } catch {
+      if (this.props.value !== value) return;
+      this.chosenLabel = `Record ${id.slice(0, 8)}`;
+    }
+    this.text = this.chosenLabel;
+  }
+
+  #onInput = (e: Event) => {
+    this.text = (e.target as HTMLInputElement).value;
+    clearTimeout(this.#timer);
+    if (this.text.trim() === '') {
+      this.#close();
+      this.status = '';
+      return;
+    }
+    this.#timer = window.setTimeout(() => void this.#search(this.text.trim()), SEARCH_DELAY_MS);
+  };
+
+  async #search(q: string) {
+    const target = this.props.field.reference;
+    if (!target) return;
+    const seq = ++this.#seq;
+    try {
+      const meta = await fetchTableMeta(target);
+      const filter = JSON.stringify({ fact: meta.displayField, operator: 'contains', value: q });
+      const { data } = await api.get<RecordData[]>(tablePath(target), {
+        query: { filter, limit: SEARCH_LIMIT, fields: meta.displayField, total: false },
+      });
+      if (seq !== this.#seq) return;
+      this.options = data.map((r) => ({ id: String(r.id), label: labelOf(r, meta.displayField) }));
+      this.active = -1;
+      this.open = true;
+      this.status = this.options.length
+        ? `${this.options.length} ${this.options.length === 1 ? 'result is' : 'results are'} available. Use up and down arrows to review and Enter to choose.`
+        : 'No results found.';
+    } catch {
+      if (seq !== this.#seq) return;
+      this.options = [];
+      this.open = true;
+      this.status = 'The search failed. Try again.';
+    }
+  }
+
+  #onKeyDown = (e: KeyboardEvent) => {
+    const n = this.options.length;
+    switch (e.key) {
+      case 'ArrowDown':
+        e.preventDefault();
+        if (!this.open || !n) {
+          if (this.text.trim()) void this.#search(this.text.trim());
+          return;
+        }
+        this.active = (this.active + 1) % n;
+        break;
+      case 'ArrowUp':
+        if (!this.open || !n) return;
+        e.preventDefault();
+        this.active = this.active <= 0 ? n - 1 : this.active - 1;
+        break;
+      case 'Enter':
+        if (this.open && this.active >= 0 && this.options[this.active]) {
+          e.preventDefault();
+          this.#choose(this.options[this.active]!);
+        }
+        break;
+      case 'Escape':
+        if (this.open) {
+          e.preventDefault();
+          e.stopPropagation();
+          this.#close();
+        } else if (this.text !== this.chosenLabel) {
+          e.preventDefault();
+          this.text = this.chosenLabel;
+        }
+        break;
+      default:
+        break;
+    }
+  };
+
+  #onFocusOut = (e: FocusEvent) => {
+    if (e.relatedTarget instanceof Node && this.contains(e.relatedTarget)) return;
+    clearTimeout(this.#timer);
+    this.#seq += 1;
+    this.#close();
+    if (this.text.trim() === '') {
+      this.text = '';
+      if (this.props.value !== null && this.props.value !== undefined) this.#emit(null, '');
+    } else if (this.text !== this.chosenLabel) {
+      this.text = this.chosenLabel;
+    }
+  };
+
+  #choose(option: Option) {
+    this.text = option.label;
+    this.#close();
+    this.status = `${option.label} chosen.`;
+    this.#emit(option.id, option.label);
+    this.querySelector<HTMLInputElement>(`#${CSS.escape(this.props.inputId)}`)?.focus();
+  }
+
+  #emit(id: string | null, label: string) {
+    this.chosenLabel = label;
+    this.#resolvedFor = id;
+    this.dispatchEvent(new FieldChangeEvent(this.props.field.name, id));
+  }
+
+  #close() {
+    this.open = false;
+    this.active = -1;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-reference-field': FwReferenceField;
+  }
+}

@@ -1,0 +1,421 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ApiError, api, tablePath } from './api/client.js';
+import type { FieldMeta, FormMeta, RecordData } from './api/types.js';
+import { DirtyEvent, ErrorStateEvent, FieldChangeEvent, RecordChangedEvent } from './events.js';
+import type { FieldProps } from './fields/field-parts.js';
+import './fields/fw-attachment-field.js';
+import './fields/fw-boolean-field.js';
+import './fields/fw-choice-field.js';
+import './fields/fw-date-field.js';
+import './fields/fw-journal-field.js';
+import './fields/fw-json-field.js';
+import './fields/fw-number-field.js';
+import './fields/fw-reference-field.js';
+import './fields/fw-text-field.js';
+import { PolicyRunner, type FieldState } from './form/policies.js';
+import { isEmptyValue, requiredMessage, sameValue } from './form/values.js';
+import { lowerFirst } from './format.js';
+import type { FwErrorSummary, SummaryItem } from './fw-error-summary.js';
+import './fw-error-summary.js';
+import { userFacts } from './session-state.js';
+
+type Notice = { kind: 'success' | 'info'; text: string } | { kind: 'conflict' };
+
+/** Field types whose emptiness `mandatory` does not apply to (a journal adds entries; attachments come later). */
+const NOT_CHECKED_FOR_EMPTY = new Set(['journal', 'attachment']);
+
+/**
+ * Renders any form definition: sections as headed regions, columns as a CSS grid, one widget per field type,
+ * help text as hints. UI policies are evaluated on every change with the server's own evaluator. Submitting
+ * checks mandatory fields first, then POSTs (create) or PATCHes with If-Match (edit); problems — the browser's
+ * or the server's field errors — show as a GOV.UK error summary that takes focus and links to inline errors.
+ * A stale If-Match (412) offers to reload the record.
+ *
+ * Only fields the user can see and change are sent: fields hidden by a policy are left out (the server discards
+ * them too), as are read-only fields unless a policy set their value.
+ *
+ * @fires fw-dirty - unsaved changes appeared or went away
+ * @fires fw-error-state - the error summary appeared or went away
+ * @fires fw-record-changed - the record was created, updated, or reloaded after a conflict
+ */
+@customElement('fw-form')
+export class FwForm extends LitElement {
+  /** The form definition with its fields' metadata (GET /api/meta/forms/:form). */
+  @property({ attribute: false }) accessor form!: FormMeta;
+  /** The table records are written to (default: the form's table). */
+  @property() accessor table = '';
+  /** The record being edited; null to create one. */
+  @property({ attribute: false }) accessor record: RecordData | null = null;
+  /** The ETag the record was read with; sent as If-Match. */
+  @property({ attribute: false }) accessor etag: string | null = null;
+  /** Values to start a new record with (e.g. the parent of a related record), by field name. */
+  @property({ attribute: false }) accessor initialValues: RecordData = {};
+  /** Prefix of the controls' ids (unique per page). */
+  @property() accessor idPrefix = 'field';
+
+  @state() private accessor values: RecordData = {};
+  @state() private accessor states = new Map<string, FieldState>();
+  @state() private accessor errors = new Map<string, string>();
+  @state() private accessor summary: SummaryItem[] = [];
+  @state() private accessor notice: Notice | null = null;
+  @state() private accessor saving = false;
+  @state() private accessor ready = false;
+  @state() private accessor revision = 0;
+
+  /** Values as loaded, to tell what changed. */
+  #original: RecordData = {};
+  /** Text that cannot become a value (a number field holding "12x"), by field. */
+  #problems = new Map<string, string>();
+  /** Fields whose value a policy set (sent even when read-only). */
+  #policySet = new Set<string>();
+  #runner = new PolicyRunner();
+  #policySeq = 0;
+  #dirty = false;
+  #propsCache = new Map<string, FieldProps>();
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  /** Whether the form holds changes not yet saved. */
+  get dirty(): boolean {
+    return this.#dirty;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('form')) this.#runner = new PolicyRunner(this.form.uiPolicies ?? []);
+    if (changed.has('form') || changed.has('record') || changed.has('initialValues')) this.#reset();
+  }
+
+  override render() {
+    if (!this.form) return nothing;
+    if (!this.ready) return html`<p class="fw-body">Loading the form…</p>`;
+    const columns = (n: number) => `fw-form-columns fw-form-columns--${Math.min(Math.max(n, 1), 3)}`;
+    return html`<form class="fw-form" novalidate @submit=${this.#onSubmit} @fw-field-change=${this.#onFieldChange}>
+      ${this.#renderNotice()}
+      <fw-error-summary .items=${this.summary}></fw-error-summary>
+      ${this.form.sections.map((section, i) => {
+        const visible = section.columns.some((c) => c.some((name) => this.#isShown(name)));
+        if (!visible) return nothing;
+        const headingId = `${this.idPrefix}-section-${i}`;
+        return html`<section class="fw-form-section" aria-labelledby=${section.title ? headingId : nothing}>
+          ${section.title ? html`<h2 class="fw-heading-m" id=${headingId}>${section.title}</h2>` : nothing}
+          ${section.description ? html`<p class="fw-body">${section.description}</p>` : nothing}
+          <div class=${columns(section.columns.length)}>
+            ${section.columns.map((col) => html`<div class="fw-form-column">${col.map((name) => this.#renderField(name))}</div>`)}
+          </div>
+        </section>`;
+      })}
+      <div class="fw-button-group">
+        <button type="submit" class="fw-button" ?disabled=${this.saving}>
+          ${this.record ? 'Save changes' : `Create ${lowerFirst(this.form.tableLabel)}`}
+        </button>
+      </div>
+    </form>`;
+  }
+
+  #renderNotice() {
+    const n = this.notice;
+    if (!n) return nothing;
+    if (n.kind === 'conflict') {
+      return html`<div class="fw-notification-banner fw-notification-banner--warning" role="alert" tabindex="-1">
+        <div class="fw-notification-banner__header"><h2 class="fw-notification-banner__title">Important</h2></div>
+        <div class="fw-notification-banner__content">
+          <p class="fw-notification-banner__heading">Someone else changed this record after you opened it.</p>
+          <p class="fw-body">Your changes have not been saved. Reload the record to see the latest version, then make your changes again.</p>
+          <button type="button" class="fw-button fw-button--secondary" @click=${this.#reload}>Reload the record</button>
+        </div>
+      </div>`;
+    }
+    return html`<div class="fw-notification-banner ${n.kind === 'success' ? 'fw-notification-banner--success' : ''}" role="alert" tabindex="-1">
+      <div class="fw-notification-banner__header"><h2 class="fw-notification-banner__title">${n.kind === 'success' ? 'Success' : 'Important'}</h2></div>
+      <div class="fw-notification-banner__content"><p class="fw-notification-banner__heading">${n.text}</p></div>
+    </div>`;
+  }
+
+  #renderField(name: string) {
+    const field = this.form.fields[name];
+    if (!field || !this.#isShown(name)) return nothing;
+    const state = this.#state(name, field);
+    const props = this.#props(name, field, state);
+    switch (field.type) {
+      case 'integer':
+      case 'decimal':
+      case 'currency':
+        return html`<fw-number-field .props=${props}></fw-number-field>`;
+      case 'boolean':
+        return html`<fw-boolean-field .props=${props}></fw-boolean-field>`;
+      case 'date':
+      case 'datetime':
+        return html`<fw-date-field .props=${props}></fw-date-field>`;
+      case 'choice':
+        return html`<fw-choice-field .props=${props}></fw-choice-field>`;
+      case 'reference':
+        return html`<fw-reference-field .props=${props}></fw-reference-field>`;
+      case 'journal':
+        return html`<fw-journal-field .props=${props}></fw-journal-field>`;
+      case 'attachment':
+        return html`<fw-attachment-field .props=${props}></fw-attachment-field>`;
+      case 'json':
+        return html`<fw-json-field .props=${props}></fw-json-field>`;
+      default:
+        return html`<fw-text-field .props=${props}></fw-text-field>`;
+    }
+  }
+
+  #state(name: string, field: FieldMeta): FieldState {
+    return this.states.get(name) ?? { visible: true, mandatory: field.required, readOnly: field.readOnly };
+  }
+
+  /** Whether a field is on screen: known, visible by policy, and not a system field of a record still to be created. */
+  #isShown(name: string): boolean {
+    const field = this.form.fields[name];
+    if (!field) return false;
+    if (field.system && !this.record) return false;
+    return this.#state(name, field).visible;
+  }
+
+  /** The widget's props, reusing the previous object when nothing changed so the widget does not re-render. */
+  #props(name: string, field: FieldMeta, state: FieldState): FieldProps {
+    const next: FieldProps = {
+      field,
+      value: this.values[name] ?? null,
+      mandatory: state.mandatory && !state.readOnly,
+      readOnly: state.readOnly,
+      error: this.errors.get(name) ?? null,
+      inputId: this.#inputId(name),
+      record: this.record ? { table: this.#table(), id: String(this.record.id) } : null,
+      revision: this.revision,
+    };
+    const prev = this.#propsCache.get(name);
+    if (prev && prev.field === next.field && prev.value === next.value && prev.mandatory === next.mandatory && prev.readOnly === next.readOnly
+      && prev.error === next.error && prev.inputId === next.inputId && prev.revision === next.revision
+      && prev.record?.id === next.record?.id && prev.record?.table === next.record?.table) {
+      return prev;
+    }
+    this.#propsCache.set(name, next);
+    return next;
+  }
+
+  #inputId(name: string) {
+    return `${this.idPrefix}-${name}`;
+  }
+
+  #table() {
+    return this.table || this.form.table;
+  }
+
+  /** Every field the form's sections name, once, in order. */
+  #fieldNames(): string[] {
+    const names = new Set<string>();
+    for (const s of this.form.sections) for (const c of s.columns) for (const n of c) if (this.form.fields[n]) names.add(n);
+    return [...names];
+  }
+
+  #reset() {
+    if (!this.form) return;
+    const values: RecordData = {};
+    if (this.record) {
+      Object.assign(values, this.record);
+      for (const [name, f] of Object.entries(this.form.fields)) if (f.type === 'journal') values[name] = null;
+    } else {
+      for (const name of this.#fieldNames()) {
+        const f = this.form.fields[name]!;
+        // "$now" and similar tokens are filled in by the server.
+        if (f.default !== undefined && !(typeof f.default === 'string' && f.default.startsWith('$'))) values[name] = f.default;
+      }
+      for (const [name, v] of Object.entries(this.initialValues)) if (this.form.fields[name]) values[name] = v;
+    }
+    this.values = values;
+    this.#original = { ...values };
+    this.#problems.clear();
+    this.#policySet.clear();
+    if (this.summary.length) this.dispatchEvent(new ErrorStateEvent(false));
+    this.errors = new Map();
+    this.summary = [];
+    this.#setDirty(false);
+    void this.#runPolicies();
+  }
+
+  async #runPolicies() {
+    const seq = ++this.#policySeq;
+    const outcome = await this.#runner.run(this.form.fields, this.values, {
+      user: userFacts(), now: new Date().toISOString(), previous: this.record,
+    });
+    if (seq !== this.#policySeq) return;
+    if (outcome.values.size) {
+      const values = { ...this.values };
+      for (const [k, v] of outcome.values) {
+        values[k] = v;
+        this.#policySet.add(k);
+        this.#problems.delete(k);
+      }
+      this.values = values;
+      this.#updateDirty();
+    }
+    this.states = outcome.states;
+    this.ready = true;
+  }
+
+  #onFieldChange = (e: FieldChangeEvent) => {
+    e.stopPropagation();
+    if (!this.form.fields[e.field]) return;
+    this.values = { ...this.values, [e.field]: e.value };
+    if (e.problem) this.#problems.set(e.field, e.problem);
+    else this.#problems.delete(e.field);
+    this.#policySet.delete(e.field);
+    this.#updateDirty();
+    void this.#runPolicies();
+  };
+
+  #updateDirty() {
+    this.#setDirty(this.#fieldNames().some((n) => !sameValue(this.values[n], this.#original[n])));
+  }
+
+  #setDirty(dirty: boolean) {
+    if (dirty === this.#dirty) return;
+    this.#dirty = dirty;
+    this.dispatchEvent(new DirtyEvent(dirty));
+  }
+
+  /** The browser's checks: text that is not a value, and mandatory fields left empty. */
+  #check(): Map<string, string> {
+    const errors = new Map<string, string>();
+    for (const name of this.#fieldNames()) {
+      if (!this.#isShown(name)) continue;
+      const field = this.form.fields[name]!;
+      const state = this.#state(name, field);
+      if (state.readOnly) continue;
+      const problem = this.#problems.get(name);
+      if (problem) errors.set(name, problem);
+      else if (state.mandatory && !NOT_CHECKED_FOR_EMPTY.has(field.type) && isEmptyValue(this.values[name])) errors.set(name, requiredMessage(field));
+    }
+    return errors;
+  }
+
+  /** What to send: on create every non-empty value, on edit what changed (cleared values as null). */
+  #payload(): RecordData {
+    const payload: RecordData = {};
+    for (const name of this.#fieldNames()) {
+      const field = this.form.fields[name]!;
+      if (field.system || field.type === 'attachment' || !this.#isShown(name)) continue;
+      if (this.#state(name, field).readOnly && !this.#policySet.has(name)) continue;
+      const v = this.values[name];
+      if (field.type === 'journal') {
+        if (typeof v === 'string' && v.trim() !== '') payload[name] = v;
+      } else if (!this.record) {
+        if (!isEmptyValue(v)) payload[name] = v;
+      } else if (!sameValue(v, this.#original[name])) {
+        payload[name] = isEmptyValue(v) ? null : v;
+      }
+    }
+    return payload;
+  }
+
+  #onSubmit = async (e: Event) => {
+    e.preventDefault();
+    if (this.saving) return;
+    this.notice = null;
+    const problems = this.#check();
+    if (problems.size) {
+      await this.#showErrors(problems, []);
+      return;
+    }
+    const payload = this.#payload();
+    if (this.record && Object.keys(payload).length === 0) {
+      await this.#clearErrors();
+      await this.#showNotice({ kind: 'info', text: 'There are no changes to save.' });
+      return;
+    }
+    this.saving = true;
+    try {
+      const table = this.#table();
+      const res = this.record
+        ? await api.patch<RecordData>(tablePath(table, String(this.record.id)), payload, { headers: this.etag ? { 'if-match': this.etag } : {} })
+        : await api.post<RecordData>(tablePath(table), payload);
+      const created = !this.record;
+      await this.#clearErrors();
+      this.revision += 1;
+      this.etag = res.etag;
+      // Setting the record resets the form to it (willUpdate), clearing journal texts; the dirty flag is cleared
+      // now, before listeners of the event below navigate away.
+      this.record = res.data;
+      this.#setDirty(false);
+      this.dispatchEvent(new RecordChangedEvent(table, res.data, created ? 'created' : 'updated'));
+      if (!created) await this.#showNotice({ kind: 'success', text: 'Your changes have been saved.' });
+    } catch (err) {
+      await this.#onSaveError(err);
+    } finally {
+      this.saving = false;
+    }
+  };
+
+  async #onSaveError(err: unknown) {
+    if (!(err instanceof ApiError)) throw err;
+    if (err.code === 'precondition_failed' || err.code === 'conflict') {
+      await this.#clearErrors();
+      await this.#showNotice({ kind: 'conflict' });
+      return;
+    }
+    const fieldErrors = new Map<string, string>();
+    const general: string[] = [];
+    for (const p of err.errors) {
+      const name = p.field.replace(/^\//, '');
+      if (this.form.fields[name] && this.#isShown(name) && !fieldErrors.has(name)) fieldErrors.set(name, p.message);
+      else general.push(p.message);
+    }
+    if (!fieldErrors.size && !general.length) general.push(err.message);
+    await this.#showErrors(fieldErrors, general);
+  }
+
+  async #showErrors(fieldErrors: Map<string, string>, general: string[]) {
+    this.errors = fieldErrors;
+    this.summary = [
+      ...general.map((text) => ({ text })),
+      ...this.#fieldNames().filter((n) => fieldErrors.has(n)).map((n) => ({ text: fieldErrors.get(n)!, target: this.#inputId(n) })),
+    ];
+    this.dispatchEvent(new ErrorStateEvent(true));
+    await this.updateComplete;
+    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
+  }
+
+  async #clearErrors() {
+    if (!this.summary.length && !this.errors.size) return;
+    this.errors = new Map();
+    this.summary = [];
+    this.dispatchEvent(new ErrorStateEvent(false));
+    await this.updateComplete;
+  }
+
+  async #showNotice(notice: Notice) {
+    this.notice = notice;
+    await this.updateComplete;
+    const banner = this.querySelector<HTMLElement>('.fw-notification-banner');
+    banner?.focus();
+    banner?.scrollIntoView({ block: 'start' });
+  }
+
+  #reload = async () => {
+    if (!this.record) return;
+    const table = this.#table();
+    try {
+      const res = await api.get<RecordData>(tablePath(table, String(this.record.id)));
+      this.notice = null;
+      this.etag = res.etag;
+      this.record = res.data;
+      this.revision += 1;
+      this.dispatchEvent(new RecordChangedEvent(table, res.data, 'reloaded'));
+      await this.updateComplete;
+      await this.#showNotice({ kind: 'info', text: 'The record has been reloaded. It now shows the latest version.' });
+    } catch (err) {
+      await this.#onSaveError(err);
+    }
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-form': FwForm;
+  }
+}

@@ -1,0 +1,292 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { Condition } from '../platform/conditions/browser.js';
+import { ApiError, api, tablePath } from './api/client.js';
+import { fetchTableMeta } from './api/meta.js';
+import type { FieldMeta, RecordData, TableMeta } from './api/types.js';
+import { FilterEvent, NavigateEvent, PageEvent } from './events.js';
+import { formatValue, lowerFirst } from './format.js';
+import { andConditions } from './list/filter-model.js';
+import './list/fw-filter-builder.js';
+import { listUrl, newRecordUrl, recordUrl } from './router.js';
+
+const DEFAULT_LIMIT = 20;
+/** Columns besides the number and display field when none are given. */
+const EXTRA_COLUMNS = 4;
+const NOT_LISTED_TYPES = new Set(['text', 'json', 'journal', 'attachment', 'uuid']);
+
+interface View { filter: Condition | null; sort: string | null; offset: number; limit: number }
+
+function parseCondition(text: string | null): Condition | null {
+  if (!text) return null;
+  try {
+    const c = JSON.parse(text) as unknown;
+    return c && typeof c === 'object' && !Array.isArray(c) ? (c as Condition) : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseOffset(text: string | null): number {
+  return text && /^\d{1,9}$/.test(text) ? Number(text) : 0;
+}
+
+/**
+ * A list of a table's records: columns from the table's number and display field plus a few more (or the given
+ * ones), a filter builder, sorting by column header (aria-sort), paging with the total ("Showing 1–20 of 143"),
+ * rows linking to their record and a button to create one.
+ *
+ * As a page its state lives in the URL (`filter`, `sort`, `offset`, `limit`, `columns`, `title`), so views can be
+ * bookmarked and menu items can carry a filter. Embedded (a related list) it keeps its state itself and always
+ * applies `fixedFilter`.
+ *
+ * @fires fw-page - the page's title and breadcrumb (page mode)
+ * @fires fw-navigate - a new sort, filter or page (page mode)
+ */
+@customElement('fw-list')
+export class FwList extends LitElement {
+  /** The table to list. */
+  @property() accessor table = '';
+  /** The page's URL query (page mode). */
+  @property({ attribute: false }) accessor params = new URLSearchParams();
+  /** A related list inside another page: state kept here, heading level 2, no filter builder. */
+  @property({ type: Boolean }) accessor embedded = false;
+  /** A condition always applied (a related list's reference to its parent). */
+  @property({ attribute: false }) accessor fixedFilter: Condition | null = null;
+  /** Columns to show (field names); default chosen from the table. */
+  @property({ attribute: false }) accessor columns: string[] | null = null;
+  /** The heading (default: the table's plural label). */
+  @property() accessor heading = '';
+  /** Values a new record starts with (query of the "New" link). */
+  @property({ attribute: false }) accessor newParams: URLSearchParams | null = null;
+
+  @state() private accessor meta: TableMeta | null = null;
+  @state() private accessor records: RecordData[] = [];
+  @state() private accessor total: number | null = null;
+  @state() private accessor loading = true;
+  @state() private accessor error = '';
+  @state() private accessor references = new Map<string, string>();
+  @state() private accessor ownView: View = { filter: null, sort: null, offset: 0, limit: DEFAULT_LIMIT };
+
+  #seq = 0;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  protected override willUpdate(changed: PropertyValues) {
+    if (changed.has('table') || changed.has('params') || changed.has('fixedFilter') || changed.has('columns') || changed.has('ownView')) {
+      void this.#load();
+    }
+  }
+
+  /** Sort, filter and page in force. */
+  get #view(): View {
+    if (this.embedded) return this.ownView;
+    const limit = parseOffset(this.params.get('limit')) || DEFAULT_LIMIT;
+    return { filter: parseCondition(this.params.get('filter')), sort: this.params.get('sort'), offset: parseOffset(this.params.get('offset')), limit };
+  }
+
+  #title(meta: TableMeta | null): string {
+    if (this.heading) return this.heading;
+    return (!this.embedded && this.params.get('title')) || meta?.pluralLabel || this.table;
+  }
+
+  #columnNames(meta: TableMeta): string[] {
+    const known = new Map(meta.fields.map((f) => [f.name, f]));
+    const given = this.columns ?? (!this.embedded ? this.params.get('columns')?.split(',') : null);
+    if (given?.length) {
+      const cols = given.map((c) => c.trim()).filter((c) => known.has(c));
+      if (cols.length) return cols;
+    }
+    const cols: string[] = [];
+    if (meta.numberPrefix && known.has('number')) cols.push('number');
+    if (known.has(meta.displayField) && !cols.includes(meta.displayField) && meta.displayField !== 'id') cols.push(meta.displayField);
+    const extra = meta.fields.filter((f) => !f.system && !NOT_LISTED_TYPES.has(f.type) && !cols.includes(f.name)).slice(0, EXTRA_COLUMNS);
+    cols.push(...extra.map((f) => f.name));
+    if (!cols.length) cols.push('id');
+    return cols;
+  }
+
+  async #load() {
+    const seq = ++this.#seq;
+    this.loading = true;
+    try {
+      const meta = await fetchTableMeta(this.table);
+      if (seq !== this.#seq) return;
+      this.meta = meta;
+      if (!this.embedded) this.dispatchEvent(new PageEvent(this.#title(meta), [{ label: 'Home', href: '/' }, { label: this.#title(meta) }]));
+      const view = this.#view;
+      const fields = new Set(this.#columnNames(meta));
+      if (meta.fields.some((f) => f.name === 'class')) fields.add('class');
+      const filter = andConditions(this.fixedFilter, view.filter);
+      const res = await api.get<RecordData[]>(tablePath(this.table), {
+        query: {
+          filter: filter ? JSON.stringify(filter) : undefined, sort: view.sort ?? undefined, limit: view.limit,
+          offset: view.offset || undefined, fields: [...fields].join(','),
+        },
+      });
+      if (seq !== this.#seq) return;
+      this.records = res.data;
+      this.total = (res.body.meta as { total?: number | null } | undefined)?.total ?? null;
+      this.error = '';
+      this.loading = false;
+      void this.#resolveReferences(meta, seq);
+    } catch (e) {
+      if (seq !== this.#seq) return;
+      this.records = [];
+      this.total = null;
+      this.loading = false;
+      this.error = e instanceof ApiError ? e.message : 'The list cannot be shown.';
+      if (!this.embedded && !this.meta) this.dispatchEvent(new PageEvent('List not available', [{ label: 'Home', href: '/' }, { label: 'List not available' }]));
+    }
+  }
+
+  /** Display values of referenced records shown in the list, one request per referenced table. */
+  async #resolveReferences(meta: TableMeta, seq: number) {
+    const refs = this.#columnNames(meta).map((c) => meta.fields.find((f) => f.name === c)).filter((f): f is FieldMeta => f?.type === 'reference' && !!f.reference);
+    const found = new Map(this.references);
+    await Promise.all(refs.map(async (f) => {
+      const ids = [...new Set(this.records.map((r) => r[f.name]).filter((v): v is string => typeof v === 'string' && !found.has(v)))];
+      if (!ids.length) return;
+      try {
+        const target = await fetchTableMeta(f.reference!);
+        const res = await api.get<RecordData[]>(tablePath(f.reference!), {
+          query: { filter: JSON.stringify({ fact: 'id', operator: 'in', value: ids }), fields: target.displayField, limit: ids.length, total: false },
+        });
+        for (const r of res.data) {
+          const v = r[target.displayField] ?? r.number;
+          if (v !== null && v !== undefined && v !== '') found.set(String(r.id), String(v));
+        }
+      } catch {
+        // Without access to the target the list shows short ids; nothing else depends on it.
+      }
+    }));
+    if (seq === this.#seq) this.references = found;
+  }
+
+  override render() {
+    const meta = this.meta;
+    const title = this.#title(meta);
+    const headingId = `${this.embedded ? `related-${this.table}` : 'list'}-heading`;
+    const heading = this.embedded
+      ? html`<h2 class="fw-heading-m" id=${headingId}>${title}</h2>`
+      : html`<h1 class="fw-heading-l" id=${headingId}>${title}</h1>`;
+    if (!meta) {
+      if (!this.error) return html`${heading}<p class="fw-body">Loading…</p>`;
+      return html`${this.embedded ? html`<h2 class="fw-heading-m">${title}</h2>` : html`<h1 class="fw-heading-l">List not available</h1>`}
+        <p class="fw-body">${this.error}</p>`;
+    }
+    const view = this.#view;
+    return html`<div class="fw-list-header">
+        ${heading}
+        ${meta.abstract ? nothing : html`<a class="fw-button fw-list-header__new" href=${newRecordUrl(this.table, this.newParams ?? undefined)}>New ${lowerFirst(meta.label)}</a>`}
+      </div>
+      ${!this.embedded && meta.description ? html`<p class="fw-body fw-secondary-text">${meta.description}</p>` : nothing}
+      ${this.embedded ? nothing : html`<details class="fw-details" ?open=${view.filter !== null}>
+        <summary class="fw-details__summary"><span class="fw-details__summary-text">Filter ${lowerFirst(meta.pluralLabel)}</span></summary>
+        <div class="fw-details__text">
+          <fw-filter-builder .fields=${meta.fields} .condition=${view.filter} @fw-filter=${this.#onFilter}></fw-filter-builder>
+        </div>
+      </details>`}
+      ${this.error ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">The list cannot be shown</h2><p class="fw-body">${this.error}</p></div>` : nothing}
+      <p class="fw-body fw-list__count" role="status">${this.#countText(meta)}</p>
+      ${this.records.length ? this.#table(meta, view, headingId) : nothing}
+      ${this.#pagination(view)}`;
+  }
+
+  #countText(meta: TableMeta) {
+    if (this.loading) return 'Loading…';
+    if (this.error) return '';
+    const plural = lowerFirst(meta.pluralLabel);
+    if (!this.records.length) return this.#view.offset > 0 ? 'There are no more records.' : `No ${plural} found.`;
+    const from = this.#view.offset + 1;
+    const to = this.#view.offset + this.records.length;
+    return this.total === null ? `Showing ${from}–${to} ${plural}` : `Showing ${from}–${to} of ${this.total} ${plural}`;
+  }
+
+  #table(meta: TableMeta, view: View, headingId: string) {
+    const byName = new Map(meta.fields.map((f) => [f.name, f]));
+    const cols = this.#columnNames(meta);
+    const sortField = view.sort?.replace(/^[-+]/, '') ?? null;
+    const descending = view.sort?.startsWith('-') ?? false;
+    const sortLabel = sortField ? byName.get(sortField)?.label ?? sortField : null;
+    return html`<div class="fw-table-wrapper" role="region" aria-labelledby=${headingId} tabindex="0">
+      <table class="fw-table">
+        <caption class="fw-visually-hidden">${this.#title(meta)}${sortLabel ? `, sorted by ${sortLabel} ${descending ? 'descending' : 'ascending'}` : ''}</caption>
+        <thead class="fw-table__head">
+          <tr class="fw-table__row">
+            ${cols.map((c) => {
+              const label = byName.get(c)?.label ?? c;
+              const sorted = sortField === c;
+              return html`<th scope="col" class="fw-table__header" aria-sort=${sorted ? (descending ? 'descending' : 'ascending') : nothing}>
+                <button type="button" class="fw-table__sort" @click=${() => this.#sortBy(c, sorted && !descending)}>${label}</button>
+              </th>`;
+            })}
+          </tr>
+        </thead>
+        <tbody class="fw-table__body">
+          ${this.records.map((r) => html`<tr class="fw-table__row">
+            ${cols.map((c, i) => {
+              const text = formatValue(byName.get(c), r[c], this.references);
+              if (i === 0) {
+                const href = recordUrl(typeof r.class === 'string' && r.class ? r.class : this.table, String(r.id));
+                return html`<th scope="row" class="fw-table__cell"><a class="fw-link" href=${href}>${text || 'Untitled record'}</a></th>`;
+              }
+              return html`<td class="fw-table__cell">${text}</td>`;
+            })}
+          </tr>`)}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  #pagination(view: View) {
+    const hasPrev = view.offset > 0;
+    const hasNext = this.total !== null ? view.offset + view.limit < this.total : this.records.length === view.limit;
+    if (!hasPrev && !hasNext) return nothing;
+    const link = (offset: number, rel: 'prev' | 'next') => {
+      const text = rel === 'prev' ? 'Previous' : 'Next';
+      const content = html`${text}<span class="fw-visually-hidden"> page</span>`;
+      if (this.embedded) {
+        return html`<button type="button" class="fw-pagination__link" @click=${() => { this.ownView = { ...this.ownView, offset }; }}>${content}</button>`;
+      }
+      const params = new URLSearchParams(this.params);
+      if (offset) params.set('offset', String(offset));
+      else params.delete('offset');
+      return html`<a class="fw-pagination__link" rel=${rel} href=${listUrl(this.table, params)}>${content}</a>`;
+    };
+    return html`<nav class="fw-pagination" aria-label=${this.embedded ? `${this.#title(this.meta)} pages` : 'Pagination'}>
+      ${hasPrev ? html`<div class="fw-pagination__prev">${link(Math.max(0, view.offset - view.limit), 'prev')}</div>` : nothing}
+      ${hasNext ? html`<div class="fw-pagination__next">${link(view.offset + view.limit, 'next')}</div>` : nothing}
+    </nav>`;
+  }
+
+  #sortBy(field: string, descending: boolean) {
+    const sort = `${descending ? '-' : ''}${field}`;
+    if (this.embedded) {
+      this.ownView = { ...this.ownView, sort, offset: 0 };
+      return;
+    }
+    const params = new URLSearchParams(this.params);
+    params.set('sort', sort);
+    params.delete('offset');
+    this.dispatchEvent(new NavigateEvent(listUrl(this.table, params), true));
+  }
+
+  #onFilter = (e: FilterEvent) => {
+    e.stopPropagation();
+    const params = new URLSearchParams(this.params);
+    if (e.condition) params.set('filter', JSON.stringify(e.condition));
+    else params.delete('filter');
+    params.delete('offset');
+    params.delete('title');
+    this.dispatchEvent(new NavigateEvent(listUrl(this.table, params)));
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-list': FwList;
+  }
+}

@@ -1,0 +1,143 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { Condition } from '../platform/conditions/browser.js';
+import { ApiError, api, tablePath } from './api/client.js';
+import { fetchFormForTable, fetchTableMeta } from './api/meta.js';
+import type { FormMeta, RecordData, TableMeta } from './api/types.js';
+import { PageEvent, type RecordChangedEvent } from './events.js';
+import { takeFlash } from './flash.js';
+import './fw-form.js';
+import './fw-list.js';
+import { listUrl } from './router.js';
+import './record/fw-activity.js';
+
+/**
+ * A record's page: its number and display value as the heading, the form in edit mode, the place for workflow
+ * actions (none until workflows arrive), the related lists the form declares (each a list of the related table
+ * filtered by its reference to this record) and the activity stream.
+ *
+ * @fires fw-page - the page's title and breadcrumb
+ */
+@customElement('fw-record')
+export class FwRecord extends LitElement {
+  /** The record's table. */
+  @property() accessor table = '';
+  /** The record's id. */
+  @property() accessor recordId = '';
+
+  @state() private accessor form: FormMeta | null = null;
+  @state() private accessor meta: TableMeta | null = null;
+  @state() private accessor record: RecordData | null = null;
+  @state() private accessor etag: string | null = null;
+  @state() private accessor error: { title: string; text: string } | null = null;
+  @state() private accessor revision = 0;
+  @state() private accessor flash: string | null = null;
+
+  #seq = 0;
+  /** The related lists' filters and "New" values, built once per record so the lists do not reload on every render. */
+  #related: { table: string; label: string; columns: string[] | null; filter: Condition; params: URLSearchParams }[] = [];
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  protected override willUpdate(changed: PropertyValues) {
+    if (changed.has('table') || changed.has('recordId')) void this.#load();
+  }
+
+  protected override updated(changed: PropertyValues) {
+    if (changed.has('flash') && this.flash) this.querySelector<HTMLElement>('.fw-notification-banner')?.focus();
+  }
+
+  override render() {
+    if (this.error) return html`<h1 class="fw-heading-l">${this.error.title}</h1><p class="fw-body">${this.error.text}</p>`;
+    if (!this.form || !this.record || !this.meta) return html`<p class="fw-body">Loading…</p>`;
+    const id = String(this.record.id);
+    return html`
+      <h1 class="fw-heading-l"><span class="fw-caption-l">${this.#caption()}</span>${this.#heading()}</h1>
+      ${this.flash ? html`<div class="fw-notification-banner fw-notification-banner--success" role="alert" tabindex="-1">
+        <div class="fw-notification-banner__header"><h2 class="fw-notification-banner__title">Success</h2></div>
+        <div class="fw-notification-banner__content"><p class="fw-notification-banner__heading">${this.flash}</p></div>
+      </div>` : nothing}
+      <div class="fw-record-actions" data-actions-for=${id}></div>
+      <fw-form .form=${this.form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record"
+        @fw-record-changed=${this.#onChanged}></fw-form>
+      ${this.#related.map((rl) => html`<section class="fw-related-list">
+        <fw-list embedded table=${rl.table} heading=${rl.label} .columns=${rl.columns} .fixedFilter=${rl.filter}
+          .newParams=${rl.params}></fw-list>
+      </section>`)}
+      <section class="fw-activity" aria-labelledby="activity-heading">
+        <h2 class="fw-heading-m" id="activity-heading">Activity stream</h2>
+        <fw-activity table=${this.table} recordId=${id} .fields=${this.meta.fields} .revision=${this.revision}></fw-activity>
+      </section>`;
+  }
+
+  #caption(): string {
+    const number = this.record?.number;
+    return `${this.meta?.label ?? this.table}${typeof number === 'string' && number ? ` ${number}` : ''}`;
+  }
+
+  #heading(): string {
+    const v = this.record?.[this.meta?.displayField ?? ''];
+    if (v !== null && v !== undefined && v !== '' && this.meta?.displayField !== 'number') return String(v);
+    const number = this.record?.number;
+    return typeof number === 'string' && number ? number : 'Untitled record';
+  }
+
+  #announcePage() {
+    if (!this.meta) return;
+    const number = typeof this.record?.number === 'string' ? this.record.number : '';
+    const heading = this.#heading();
+    const title = number && heading !== number ? `${number}: ${heading}` : heading;
+    this.dispatchEvent(new PageEvent(title, [
+      { label: 'Home', href: '/' },
+      { label: this.meta.pluralLabel, href: listUrl(this.table) },
+      { label: number || heading },
+    ]));
+  }
+
+  async #load() {
+    const seq = ++this.#seq;
+    this.record = null;
+    this.error = null;
+    try {
+      const [form, meta, res] = await Promise.all([
+        fetchFormForTable(this.table),
+        fetchTableMeta(this.table),
+        api.get<RecordData>(tablePath(this.table, this.recordId)),
+      ]);
+      if (seq !== this.#seq) return;
+      const id = String(res.data.id);
+      this.#related = (form.relatedLists ?? []).map((rl) => ({
+        table: rl.table, label: rl.label ?? '', columns: rl.columns ?? null,
+        filter: { fact: rl.field, operator: 'equal', value: id }, params: new URLSearchParams({ [rl.field]: id }),
+      }));
+      this.form = form;
+      this.meta = meta;
+      this.record = res.data;
+      this.etag = res.etag;
+      this.flash = takeFlash();
+      this.#announcePage();
+    } catch (e) {
+      if (seq !== this.#seq) return;
+      const missing = e instanceof ApiError && (e.status === 404 || e.status === 403);
+      this.error = missing
+        ? { title: 'Record not found', text: 'The record does not exist, or you do not have access to it.' }
+        : { title: 'Sorry, there is a problem', text: e instanceof ApiError ? e.message : 'The record cannot be shown.' };
+      this.dispatchEvent(new PageEvent(this.error.title, [{ label: 'Home', href: '/' }, { label: this.error.title }]));
+    }
+  }
+
+  #onChanged = (e: RecordChangedEvent) => {
+    this.record = e.record;
+    this.revision += 1;
+    this.flash = null;
+    this.#announcePage();
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-record': FwRecord;
+  }
+}

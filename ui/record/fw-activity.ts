@@ -1,0 +1,121 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { api, tablePath } from '../api/client.js';
+import type { FieldMeta, HistoryEntry, JournalEntry } from '../api/types.js';
+import { formatDateTime, formatValue } from '../format.js';
+import { authorName } from '../session-state.js';
+
+type Item =
+  | { kind: 'change'; at: string; by: string | null; version: number; operation: string; changes: HistoryEntry[] }
+  | { kind: 'entry'; at: string; by: string | null; entry: JournalEntry };
+
+/**
+ * A record's activity stream: field history (GET …/history, one item per saved version) and journal entries
+ * (GET …/journal) merged, newest first.
+ */
+@customElement('fw-activity')
+export class FwActivity extends LitElement {
+  /** The record's table. */
+  @property() accessor table = '';
+  /** The record's id. */
+  @property() accessor recordId = '';
+  /** The table's fields, for labels and value formatting. */
+  @property({ attribute: false }) accessor fields: FieldMeta[] = [];
+  /** Changes when the record was saved, to fetch the stream again. */
+  @property({ type: Number }) accessor revision = 0;
+
+  @state() private accessor items: Item[] = [];
+  @state() private accessor error = '';
+  @state() private accessor loading = true;
+
+  #seq = 0;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('table') || changed.has('recordId') || changed.has('revision')) void this.#load();
+  }
+
+  override render() {
+    if (this.loading && !this.items.length) return html`<p class="fw-body">Loading the activity…</p>`;
+    if (this.error) return html`<p class="fw-body">${this.error}</p>`;
+    if (!this.items.length) return html`<p class="fw-body">No activity yet.</p>`;
+    const byName = new Map(this.fields.map((f) => [f.name, f]));
+    return html`<ol class="fw-timeline">
+      ${this.items.map((item) => html`<li class="fw-timeline__item">
+        <h3 class="fw-timeline__title">${this.#title(item, byName)}</h3>
+        <p class="fw-timeline__meta">By ${authorName(item.by)}, <time datetime=${item.at}>${formatDateTime(item.at)}</time></p>
+        ${item.kind === 'entry'
+          ? html`<p class="fw-timeline__body">${item.entry.body}</p>`
+          : this.#changes(item.changes, byName)}
+      </li>`)}
+    </ol>`;
+  }
+
+  #title(item: Item, byName: Map<string, FieldMeta>): string {
+    if (item.kind === 'entry') {
+      const label = byName.get(item.entry.field)?.label;
+      return item.entry.entryType === 'work_note' ? `Work note${label ? ` (${label})` : ''}` : `Comment${label ? ` (${label})` : ''}`;
+    }
+    if (item.operation === 'insert') return 'Created';
+    if (item.operation === 'delete') return 'Deleted';
+    return `Changed ${item.changes.length} ${item.changes.length === 1 ? 'field' : 'fields'}`;
+  }
+
+  #changes(changes: HistoryEntry[], byName: Map<string, FieldMeta>) {
+    if (!changes.length) return nothing;
+    const show = (f: FieldMeta | undefined, v: unknown) => formatValue(f, v) || 'empty';
+    return html`<dl class="fw-summary-list">
+      ${changes.map((c) => {
+        const f = byName.get(c.field);
+        return html`<div class="fw-summary-list__row">
+          <dt class="fw-summary-list__key">${f?.label ?? c.field}</dt>
+          <dd class="fw-summary-list__value">
+            ${c.operation === 'insert' ? show(f, c.newValue) : html`<span class="fw-visually-hidden">changed from </span>${show(f, c.oldValue)}<span aria-hidden="true"> → </span><span class="fw-visually-hidden"> to </span>${show(f, c.newValue)}`}
+          </dd>
+        </div>`;
+      })}
+    </dl>`;
+  }
+
+  async #load() {
+    if (!this.table || !this.recordId) return;
+    const seq = ++this.#seq;
+    this.loading = true;
+    try {
+      const [history, journal] = await Promise.all([
+        api.get<HistoryEntry[]>(tablePath(this.table, this.recordId, 'history')),
+        api.get<JournalEntry[]>(tablePath(this.table, this.recordId, 'journal')),
+      ]);
+      if (seq !== this.#seq) return;
+      const journalFields = new Set(this.fields.filter((f) => f.type === 'journal').map((f) => f.name));
+      const versions = new Map<number, Item & { kind: 'change' }>();
+      for (const h of history.data) {
+        if (journalFields.has(h.field)) continue;
+        let item = versions.get(h.version);
+        if (!item) {
+          item = { kind: 'change', at: h.changedAt, by: h.changedBy, version: h.version, operation: h.operation, changes: [] };
+          versions.set(h.version, item);
+        }
+        item.changes.push(h);
+      }
+      const items: Item[] = [...versions.values(), ...journal.data.map((entry) => ({ kind: 'entry' as const, at: entry.createdAt, by: entry.createdBy, entry }))];
+      // Newest first; at the same instant a journal entry is listed above the change saved with it.
+      items.sort((a, b) => b.at.localeCompare(a.at) || (a.kind === b.kind ? 0 : a.kind === 'entry' ? -1 : 1));
+      this.items = items;
+      this.error = '';
+    } catch {
+      if (seq === this.#seq) this.error = 'The activity cannot be shown right now.';
+    } finally {
+      if (seq === this.#seq) this.loading = false;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-activity': FwActivity;
+  }
+}

@@ -1,0 +1,52 @@
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { MenuDef, MenuItem, SessionInfo } from '../api/types.js';
+import { PageEvent } from '../events.js';
+import { menuItemUrl } from '../router.js';
+
+/**
+ * The home page: who is signed in (and when they last signed in), and every menu as a group of links.
+ *
+ * @fires fw-page - title and breadcrumb
+ */
+@customElement('fw-home')
+export class FwHome extends LitElement {
+  /** The active session. */
+  @property({ attribute: false }) accessor session: SessionInfo | null = null;
+  /** The menus this user may see. */
+  @property({ attribute: false }) accessor menus: MenuDef[] = [];
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.dispatchEvent(new PageEvent('Home', [{ label: 'Home' }]));
+  }
+
+  override render() {
+    const u = this.session?.user;
+    const name = u?.displayName || [u?.firstName, u?.lastName].filter(Boolean).join(' ') || u?.username || '';
+    return html`<h1 class="fw-heading-l">Home</h1>
+      ${name ? html`<p class="fw-body">You are signed in as ${name}.</p>` : nothing}
+      ${this.menus.length ? html`<div class="fw-home__menus">${this.menus.map((m) => html`<section class="fw-home__menu" aria-labelledby=${`home-${m.name}`}>
+        <h2 class="fw-heading-m" id=${`home-${m.name}`}>${m.label}</h2>
+        ${this.#list(m.items)}
+      </section>`)}</div>` : html`<p class="fw-body">There is nothing for you to work on here yet. Ask your administrator for access.</p>`}`;
+  }
+
+  #list(items: MenuItem[]): unknown {
+    return html`<ul class="fw-list">${items.map((item) => {
+      const url = menuItemUrl(item);
+      return html`<li>${url ? html`<a class="fw-link" href=${url}>${item.label}</a>` : html`<span class="fw-secondary-text">${item.label}</span>`}
+        ${item.items?.length ? this.#list(item.items) : nothing}</li>`;
+    })}</ul>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-home': FwHome;
+  }
+}
