@@ -5,13 +5,11 @@
  * Needs Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it); without it the suite fails, it never skips.
  */
 import { expect } from 'chai';
-import express from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../platform/http/app.js';
-import { requestId, securityHeaders } from '../../platform/http/middleware.js';
-import { ensureUiBuilt, uiRouter } from '../../platform/http/static.js';
+import { ensureUiBuilt } from '../../platform/http/static.js';
 import { createUser, freshTotpCode, listen, type RunningServer, type TestUser } from '../support/auth.js';
 import { createTestEngine, type TestEngine } from '../support/engine.js';
 
@@ -20,17 +18,6 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** The app with the UI router in front (harmless once app.ts mounts it itself). */
-function appWithUi(fw: TestEngine): express.Express {
-  const outer = express();
-  outer.disable('x-powered-by');
-  outer.use(requestId());
-  outer.use(securityHeaders());
-  outer.use(uiRouter(fw));
-  outer.use(createApp(fw));
-  return outer;
-}
 
 /** axe-core's WCAG 2.1 A/AA violations on the page, as "rule: targets" lines. */
 async function axeViolations(page: Page): Promise<string[]> {
@@ -60,7 +47,7 @@ describe('UI in Chromium', function () {
     fw.config.scryptLog2N = 10;
     fw.config.signInRateLimit = 1000;
     user = await createUser(fw, { roles: ['admin'] });
-    server = await listen(appWithUi(fw));
+    server = await listen(createApp(fw));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
     page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(e.message));

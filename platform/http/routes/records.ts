@@ -1,13 +1,16 @@
 /**
- * The record API: /api/tables/:table[/:id[/history|/journal]]. Thin: parse the request, call the record
- * service with the request's actor, respond. Versions travel as weak ETags (`W/"<version>"`): `If-None-Match`
+ * The record API: /api/tables/:table[/:id[/history|/journal]], and /api/tables/:table/export (CSV). Thin: parse
+ * the request, call the record service with the request's actor, respond. Versions travel as weak ETags (`W/"<version>"`): `If-None-Match`
  * gives 304 on reads, `If-Match` makes writes conditional (a stale one is 412 and changes nothing).
  */
 import { Router, type Request, type Response } from 'express';
+import { accessFor } from '../../access/index.js';
 import type { Formwork } from '../../context.js';
 import type { Condition } from '../../conditions/types.js';
 import { fail, FormworkError, isFormworkError } from '../../errors.js';
+import { MAX_LIMIT } from '../../records/index.js';
 import type { QuerySpec, RecordData, SortSpec, UpdateOptions } from '../../records/types.js';
+import { toCsv } from '../../reports/csv.js';
 import { assertSafeJson, methodNotAllowed } from '../middleware.js';
 
 /** Record ids are UUIDs; anything else names no record (and must not reach a uuid column). */
@@ -15,6 +18,12 @@ const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const LIST_PARAMS = new Set(['filter', 'sort', 'limit', 'offset', 'fields', 'total']);
 const ONE_PARAMS = new Set(['fields']);
 const JOURNAL_PARAMS = new Set(['field']);
+const EXPORT_PARAMS = new Set(['filter', 'sort', 'fields']);
+/**
+ * The most rows one export holds (a larger one is refused, asking for a narrower filter). Mutable so tests can
+ * exercise the cap without writing 100,000 records.
+ */
+export const EXPORT_LIMITS = { maxRows: 100_000 };
 const NO_PARAMS = new Set<string>();
 
 /** A request on one record: /tables/:table/:id[…]. */
@@ -47,6 +56,17 @@ export function recordsRouter(fw: Formwork): Router {
       res.json({ data: record });
     })
     .all(methodNotAllowed(['GET', 'POST']));
+
+  // Before /tables/:table/:id, though an id is a UUID and never "export".
+  router.route('/tables/:table/export')
+    .get(async (req, res) => {
+      assertQuery(req, EXPORT_PARAMS);
+      const csv = await exportCsv(fw, req, res);
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${csv.filename}"`);
+      res.send(csv.text);
+    })
+    .all(methodNotAllowed(['GET']));
 
   router.route('/tables/:table/:id')
     .get(async (req, res) => {
@@ -93,6 +113,42 @@ export function recordsRouter(fw: Formwork): Router {
     .all(methodNotAllowed(['GET']));
 
   return router;
+}
+
+/**
+ * The CSV export of a list (SSI-NFR-21): the rows the actor may read under `filter` and `sort`, read through the
+ * record service in pages of {@link MAX_LIMIT} (so row scopes and masking apply exactly as to lists), at most
+ * `EXPORT_LIMITS.maxRows` (100,000). Columns: `fields`, else every readable field with a column except personal
+ * data (`pii`); the header holds the field labels; cells a spreadsheet would run as formulas are neutralised.
+ * Errors: as for lists, and invalid_query when the export would exceed the cap.
+ */
+async function exportCsv(fw: Formwork, req: Request<{ table: string }>, res: Response): Promise<{ text: string; filename: string }> {
+  const registry = fw.registry.current;
+  const table = registry.getTable(req.params.table);
+  const actor = res.locals.actor;
+  const spec = parseListQuery(req);
+  const readable = accessFor(registry, actor, table.name, 'read').readable;
+  const names = spec.fields ?? [...table.fields.values()].filter((f) => f.column !== null && readable.has(f.name) && !f.pii).map((f) => f.name);
+  const query: QuerySpec = { ...spec, fields: names, limit: MAX_LIMIT, offset: 0, withTotal: true };
+  const rows: RecordData[] = [];
+  for (;;) {
+    const page = await fw.records.query(table.name, query, { actor });
+    if (page.total !== null && page.total > EXPORT_LIMITS.maxRows) tooMany(page.total);
+    rows.push(...page.records);
+    if (rows.length > EXPORT_LIMITS.maxRows) tooMany(rows.length);
+    if (page.records.length < MAX_LIMIT) break;
+    query.offset = page.offset + MAX_LIMIT;
+    query.withTotal = false;
+  }
+  const columns = names.map((name) => ({ key: name, header: table.fields.get(name)?.label ?? name }));
+  const day = fw.clock.now().toISOString().slice(0, 10);
+  return { text: toCsv(rows, columns), filename: `${table.name.replace(/[^0-9A-Za-z_-]/g, '')}-${day}.csv` };
+}
+
+function tooMany(n: number): never {
+  fail('invalid_query', `The export would hold ${n} rows; at most ${EXPORT_LIMITS.maxRows} can be exported at once. Narrow the filter.`, {
+    extra: { total: n, max: EXPORT_LIMITS.maxRows },
+  });
 }
 
 /** `W/"<version>"`: weak, because the representation may vary (e.g. `fields`) while the version is the same. */
