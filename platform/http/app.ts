@@ -11,9 +11,13 @@ import {
   accessLogger, actorMiddleware, csrfProtection, notFound, rejectUnsafeKeys, requestId, requireJson, securityHeaders,
 } from './middleware.js';
 import { problemHandler } from './problem.js';
+import { adminRouter } from './routes/admin.js';
 import { authRouter } from './routes/auth.js';
 import { metaRouter } from './routes/meta.js';
+import { passwordResetRouter } from './routes/password-reset.js';
+import { profileRouter } from './routes/profile.js';
 import { recordsRouter } from './routes/records.js';
+import { uiRouter } from './static.js';
 
 /**
  * Build the HTTP application of a running engine. The caller listens (`createApp(fw).listen(port, host)`).
@@ -31,6 +35,9 @@ export function createApp(fw: Formwork): express.Express {
   app.use(securityHeaders());
   app.use(accessLogger(fw));
 
+  // Following a mailed set-password link is public (no session yet): it is served before the actor middleware.
+  app.use('/api', passwordResetRouter(fw));
+
   const api = express.Router();
   api.use(actorMiddleware(fw));
   api.use(csrfProtection(fw));
@@ -40,7 +47,11 @@ export function createApp(fw: Formwork): express.Express {
   api.use(authRouter(fw));
   api.use(metaRouter(fw));
   api.use(recordsRouter(fw));
+  api.use(profileRouter(fw));
+  api.use(adminRouter(fw));
   app.use('/api', api);
+  // The browser app: static assets and index.html for every other page (History API routes).
+  app.use(uiRouter(fw));
 
   app.use(notFound());
   app.use(problemHandler(fw));
