@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import * as core from './20261122_001_core.js';
 import * as identity from './20261123_002_identity.js';
 import * as identityKeys from './20261123_003_identity_keys.js';
+import * as events from './20261123_004_events.js';
+import * as attachments from './20261123_005_attachments.js';
+import * as views from './20261123_006_views.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -11,6 +14,9 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '20261122_001_core': core,
   '20261123_002_identity': identity,
   '20261123_003_identity_keys': identityKeys,
+  '20261123_004_events': events,
+  '20261123_005_attachments': attachments,
+  '20261123_006_views': views,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

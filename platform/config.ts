@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** Runtime configuration, read from the environment once at start. */
 export interface Config {
@@ -39,21 +39,45 @@ export interface Config {
   scryptLog2N: number;
   /** Sign-in attempts per IP per minute (SIGNIN_RATE_LIMIT, default 10). */
   signInRateLimit: number;
+  /**
+   * Where attachment content is stored (FORMWORK_FILE_STORE): 'database' (chunked rows of sys_attachment_blob) or
+   * 'files' (a directory). Default: 'files' on SQLite (one machine anyway; large files stay out of the single-writer
+   * database file and its one connection), 'database' on PostgreSQL (app instances stay stateless, DESIGN.md
+   * "Scale-out"). Each attachment records its store, so changing this later keeps earlier files readable.
+   */
+  fileStore: 'database' | 'files';
+  /** The directory of the 'files' store (FORMWORK_FILES_DIR, default `<data dir>/files`). */
+  filesDir: string;
+  /** Largest attachment for fields without `maxSize`, in bytes (FORMWORK_ATTACHMENT_MAX_SIZE, default 25 MiB). */
+  attachmentMaxSize: number;
+  /** A ClamAV daemon to scan uploads with (CLAMD_HOST, unset: only the built-in EICAR check runs; CLAMD_PORT 3310). */
+  clamdHost: string | null;
+  clamdPort: number;
+  /** How long to wait for clamd to connect and answer, in milliseconds (CLAMD_TIMEOUT_MS, default 60000). */
+  clamdTimeoutMs: number;
 }
 
 const int = (v: string | undefined, d: number) => (v === undefined || v === '' ? d : Number.parseInt(v, 10));
 
+function fileStore(value: string | undefined, databaseUrl: string): Config['fileStore'] {
+  if (value === 'database' || value === 'files') return value;
+  if (value !== undefined && value !== '') throw new Error(`FORMWORK_FILE_STORE must be "database" or "files"; got "${value}".`);
+  return /^postgres(ql)?:\/\//.test(databaseUrl) ? 'database' : 'files';
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const databaseUrl = env.DATABASE_URL ?? resolve(cwd, 'data', 'formwork.sqlite');
+  const dataDir = resolve(cwd, env.FORMWORK_DATA_DIR ?? 'data');
   return {
     port: env.PORT ? Number(env.PORT) : 3000,
     host: env.HOST ?? '127.0.0.1',
-    databaseUrl: env.DATABASE_URL ?? resolve(cwd, 'data', 'formwork.sqlite'),
+    databaseUrl,
     definitionRoots: (env.FORMWORK_DEFINITIONS ?? 'definitions,catalog').split(',').map((p) => resolve(cwd, p.trim())),
     demoData: env.FORMWORK_DEMO_DATA !== 'false',
     bodyLimit: env.FORMWORK_BODY_LIMIT ?? '1mb',
     publicUrl: env.PUBLIC_URL ?? null,
     encryptionKeys: env.FORMWORK_ENCRYPTION_KEYS ?? null,
-    dataDir: resolve(cwd, env.FORMWORK_DATA_DIR ?? 'data'),
+    dataDir,
     smtpUrl: env.SMTP_URL ?? null,
     mailFrom: env.MAIL_FROM ?? 'Formwork <formwork@localhost>',
     sessionAbsoluteMinutes: int(env.SESSION_ABSOLUTE_MINUTES, 540),
@@ -62,5 +86,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     lockoutThreshold: int(env.LOCKOUT_THRESHOLD, 5),
     scryptLog2N: int(env.PASSWORD_SCRYPT_LOG2N, 17),
     signInRateLimit: int(env.SIGNIN_RATE_LIMIT, 10),
+    fileStore: fileStore(env.FORMWORK_FILE_STORE, databaseUrl),
+    filesDir: env.FORMWORK_FILES_DIR ? resolve(cwd, env.FORMWORK_FILES_DIR) : join(dataDir, 'files'),
+    attachmentMaxSize: int(env.FORMWORK_ATTACHMENT_MAX_SIZE, 25 * 1024 * 1024),
+    clamdHost: env.CLAMD_HOST || null,
+    clamdPort: int(env.CLAMD_PORT, 3310),
+    clamdTimeoutMs: int(env.CLAMD_TIMEOUT_MS, 60_000),
   };
 }

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   unknown_operator: { status: 400, title: 'An operator does not exist' },
   unsupported_media_type: { status: 415, title: 'The content type is not supported' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
+  file_rejected: { status: 422, title: 'The file was refused' },
   unauthenticated: { status: 401, title: 'Sign-in is required' },
   invalid_credentials: { status: 401, title: 'The username or password is not correct' },
   mfa_failed: { status: 401, title: 'The one-time code is not valid' },
@@ -25,9 +26,12 @@ export const ERROR_CODES = {
   precondition_failed: { status: 412, title: 'The If-Match precondition failed' },
   precondition_required: { status: 428, title: 'An If-Match header is required' },
   definition_invalid: { status: 422, title: 'A definition is not valid' },
+  rule_aborted: { status: 422, title: 'A business rule refused the operation' },
+  rule_depth_exceeded: { status: 422, title: 'Business rules re-entered each other too deeply' },
   schema_change_refused: { status: 409, title: 'A destructive schema change needs a migration' },
   rate_limited: { status: 429, title: 'Too many requests' },
   mail_unavailable: { status: 503, title: 'Mail cannot be sent' },
+  scanner_unavailable: { status: 503, title: 'Files cannot be checked for viruses right now' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -1,18 +1,29 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import './account/fw-account-profile.js';
+import './admin/fw-admin-access-log.js';
+import './admin/fw-admin-consents.js';
+import './admin/fw-admin-grants.js';
+import './admin/fw-admin-user-new.js';
+import './admin/fw-admin-user.js';
+import './admin/fw-admin-users.js';
+import { fetchBookmarks, type Bookmark } from './api/account.js';
+import { isAdministrator } from './api/admin.js';
 import { ApiError, api } from './api/client.js';
 import { clearMetaCache, fetchMenus } from './api/meta.js';
 import type { MenuDef, SessionInfo } from './api/types.js';
 import './auth/fw-change-password.js';
 import './auth/fw-mfa.js';
 import './auth/fw-profile.js';
+import './auth/fw-reset-password.js';
 import './auth/fw-sign-in.js';
 import { PageEvent, type Crumb, type DirtyEvent, type ErrorStateEvent, type NavigateEvent, type SessionEvent, type SignedOutEvent } from './events.js';
 import './fw-list.js';
 import './fw-record.js';
 import './record/fw-new-record.js';
-import { isAppUrl, isSignInRoute, matchRoute, stagePath, type Route } from './router.js';
+import { isAppUrl, isPublicRoute, isSignInRoute, matchRoute, stagePath, type Route } from './router.js';
 import { setCurrentSession } from './session-state.js';
+import './shell/fw-bookmark-toggle.js';
 import './shell/fw-breadcrumbs.js';
 import './shell/fw-home.js';
 import './shell/fw-nav.js';
@@ -25,6 +36,20 @@ const SIGNED_OUT: Record<SignedOutEvent['reason'], string> = {
   expired: 'You were signed out because your session ended. Sign in again to continue.',
 };
 
+/**
+ * The administration pages, as a menu shown to organisation and platform administrators only. The server refuses
+ * every one of them to anybody else; hiding them just spares people links that would fail.
+ */
+const ADMIN_MENU: MenuDef = {
+  kind: 'menu', name: 'administration', label: 'Administration',
+  items: [
+    { label: 'Users', path: '/admin/users' },
+    { label: 'Consents', path: '/admin/consents' },
+    { label: 'Access to shared User IDs', path: '/admin/access-grants' },
+    { label: 'Access log', path: '/admin/access-log' },
+  ],
+};
+
 interface GoOptions {
   replace?: boolean;
   /** Skip the unsaved-changes guard (signing out, session ended). */
@@ -34,8 +59,9 @@ interface GoOptions {
 }
 
 /**
- * The application shell: skip link, header with the signed-in user and "Sign out", breadcrumb, navigation from
- * the menu definitions, the page for the URL (History API; the server answers every page URL with index.html),
+ * The application shell: skip link, header with the signed-in user, "Your profile", "Bookmark this page" and
+ * "Sign out", breadcrumb, navigation from the menu definitions (plus the administration pages for administrators),
+ * the page for the URL (History API; the server answers every page URL with index.html),
  * the session time-out warning, and the page title (document.title) of every page.
  *
  * Routing is guarded by the session: without one every page leads to /sign-in (and back to the page asked for
@@ -51,6 +77,9 @@ export class FwApp extends LitElement {
   @state() private accessor menus: MenuDef[] = [];
   @state() private accessor crumbs: Crumb[] = [];
   @state() private accessor signInMessage = '';
+  @state() private accessor bookmarks: Bookmark[] = [];
+  /** The current page's title (without the service name): the title of a bookmark of it. */
+  @state() private accessor pageTitle = '';
 
   #title = SERVICE;
   #hasErrors = false;
@@ -75,6 +104,7 @@ export class FwApp extends LitElement {
     this.addEventListener('fw-session', this.#onSession);
     this.addEventListener('fw-signed-out', this.#onSignedOut);
     this.addEventListener('fw-dirty', this.#onDirty);
+    this.addEventListener('fw-bookmarks-changed', this.#onBookmarksChanged);
     window.addEventListener('popstate', this.#onPopState);
     window.addEventListener('beforeunload', this.#onBeforeUnload);
     api.onSessionLost = () => {
@@ -101,19 +131,32 @@ export class FwApp extends LitElement {
           <a href="/" class="fw-header__service">${SERVICE}</a>
           ${active ? html`<div class="fw-header__account">
             <span class="fw-header__user">Signed in as ${name}</span>
+            ${this.#bookmarkable() ? html`<fw-bookmark-toggle .bookmarks=${this.bookmarks} url=${this.#currentUrl} pageTitle=${this.pageTitle}
+              .record=${this.route.name === 'record' ? { table: this.route.table, id: this.route.id } : null}></fw-bookmark-toggle>` : nothing}
+            <a class="fw-header__link" href="/profile">Your profile</a>
             <button type="button" class="fw-header__button" @click=${this.#signOut}>Sign out</button>
           </div>` : nothing}
         </div>
       </header>
       <div class="fw-width-container">
         <fw-breadcrumbs .crumbs=${this.crumbs}></fw-breadcrumbs>
-        <div class="fw-layout ${active && this.menus.length ? 'fw-layout--with-nav' : ''}">
-          ${active ? html`<fw-nav class="fw-layout__nav" .menus=${this.menus} current=${location.pathname + location.search}></fw-nav>` : nothing}
+        <div class="fw-layout ${active && this.#navMenus.length ? 'fw-layout--with-nav' : ''}">
+          ${active ? html`<fw-nav class="fw-layout__nav" .menus=${this.#navMenus} current=${location.pathname + location.search}></fw-nav>` : nothing}
           <main class="fw-main" id="main-content" tabindex="-1">${this.checked ? this.#page() : html`<p class="fw-body">Loading…</p>`}</main>
         </div>
       </div>
       <footer class="fw-footer"><div class="fw-width-container"><p class="fw-footer__text">${SERVICE}</p></div></footer>
       <fw-timeout-dialog .session=${active ? this.session : null}></fw-timeout-dialog>`;
+  }
+
+  /** The menus of the navigation and the home page: the definitions' menus, then administration for administrators. */
+  get #navMenus(): MenuDef[] {
+    return this.session?.stage === 'active' && isAdministrator(this.session) ? [...this.menus, ADMIN_MENU] : this.menus;
+  }
+
+  /** Whether the page shown can be bookmarked (any page of a signed-in person but the set-password and missing ones). */
+  #bookmarkable(): boolean {
+    return this.route.name !== 'not-found' && !isPublicRoute(this.route) && !isSignInRoute(this.route);
   }
 
   #page() {
@@ -128,7 +171,23 @@ export class FwApp extends LitElement {
       case 'profile':
         return html`<fw-profile></fw-profile>`;
       case 'home':
-        return html`<fw-home .session=${this.session} .menus=${this.menus}></fw-home>`;
+        return html`<fw-home .session=${this.session} .menus=${this.#navMenus} .bookmarks=${this.bookmarks}></fw-home>`;
+      case 'reset-password':
+        return html`<fw-reset-password .token=${r.token}></fw-reset-password>`;
+      case 'account':
+        return html`<fw-account-profile></fw-account-profile>`;
+      case 'admin-users':
+        return html`<fw-admin-users .params=${r.params}></fw-admin-users>`;
+      case 'admin-user-new':
+        return html`<fw-admin-user-new></fw-admin-user-new>`;
+      case 'admin-user':
+        return html`<fw-admin-user userId=${r.id}></fw-admin-user>`;
+      case 'admin-consents':
+        return html`<fw-admin-consents></fw-admin-consents>`;
+      case 'admin-grants':
+        return html`<fw-admin-grants></fw-admin-grants>`;
+      case 'admin-access-log':
+        return html`<fw-admin-access-log .params=${r.params}></fw-admin-access-log>`;
       case 'list':
         return html`<fw-list table=${r.table} .params=${r.params}></fw-list>`;
       case 'new':
@@ -147,7 +206,7 @@ export class FwApp extends LitElement {
     try {
       const { data } = await api.get<SessionInfo>('/auth/session');
       this.#setSession(data);
-      if (data.stage === 'active') await this.#loadMenus();
+      if (data.stage === 'active') await Promise.all([this.#loadMenus(), this.#loadBookmarks()]);
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 401) this.signInMessage = e instanceof Error ? e.message : '';
     }
@@ -163,6 +222,14 @@ export class FwApp extends LitElement {
     }
   }
 
+  async #loadBookmarks() {
+    try {
+      this.bookmarks = await fetchBookmarks();
+    } catch {
+      this.bookmarks = [];
+    }
+  }
+
   #setSession(session: SessionInfo | null) {
     this.session = session;
     setCurrentSession(session);
@@ -171,6 +238,7 @@ export class FwApp extends LitElement {
 
   /** Where a session in its current state must be instead of `route`, or null when `route` is fine. */
   #redirectFor(route: Route, path: string): string | null {
+    if (isPublicRoute(route)) return null;
     const s = this.session;
     if (!s) return route.name === 'sign-in' ? null : '/sign-in';
     if (s.stage !== 'active') {
@@ -187,8 +255,9 @@ export class FwApp extends LitElement {
     }
     const target = new URL(url, location.origin);
     let path = target.pathname;
-    let full = target.pathname + target.search;
-    let route = matchRoute(target.pathname, target.search);
+    let route = matchRoute(target.pathname, target.search, target.hash);
+    // The set-password link's token travels in the fragment; the page keeps it until the link is used.
+    let full = target.pathname + target.search + (route.name === 'reset-password' ? target.hash : '');
     const redirect = this.#redirectFor(route, path.replace(/\/+$/, '') || '/');
     let replace = options.replace ?? false;
     if (redirect) {
@@ -228,7 +297,7 @@ export class FwApp extends LitElement {
   };
 
   #onPopState = () => {
-    void this.#go(location.pathname + location.search, { fromPopState: true });
+    void this.#go(location.pathname + location.search + location.hash, { fromPopState: true });
   };
 
   #onBeforeUnload = (e: BeforeUnloadEvent) => {
@@ -262,6 +331,7 @@ export class FwApp extends LitElement {
   #onPage = (e: PageEvent, from?: LitElement) => {
     e.stopPropagation();
     this.#title = e.title;
+    this.pageTitle = e.title;
     this.crumbs = e.crumbs;
     this.#updateTitle();
     if (this.#focusOnPage) {
@@ -290,7 +360,7 @@ export class FwApp extends LitElement {
     e.stopPropagation();
     const wasActive = this.session?.stage === 'active';
     this.#setSession(e.session);
-    if (e.session.stage === 'active' && !wasActive) await this.#loadMenus();
+    if (e.session.stage === 'active' && !wasActive) await Promise.all([this.#loadMenus(), this.#loadBookmarks()]);
     if (!e.navigate) return;
     if (e.session.stage === 'active') {
       const next = this.#next ?? '/';
@@ -304,6 +374,11 @@ export class FwApp extends LitElement {
   #onSignedOut = (e: SignedOutEvent) => {
     e.stopPropagation();
     this.#signedOut(e.reason);
+  };
+
+  #onBookmarksChanged = (e: Event) => {
+    e.stopPropagation();
+    void this.#loadBookmarks();
   };
 
   #onDirty = (e: DirtyEvent) => {
@@ -327,6 +402,7 @@ export class FwApp extends LitElement {
     api.csrfToken = null;
     clearMetaCache();
     this.menus = [];
+    this.bookmarks = [];
     this.#next = reason === 'expired' && this.route.name !== 'sign-in' && !isSignInRoute(this.route) ? this.#currentUrl : null;
     void this.#go('/sign-in', { force: true, replace: true }).then(() => {
       this.signInMessage = SIGNED_OUT[reason];

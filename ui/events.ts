@@ -77,11 +77,38 @@ export class RecordChangedEvent extends Event {
   }
 }
 
+/**
+ * An attachment widget stored or removed a file: the record's attachment `field` now holds `value`, and the record
+ * moved on to the version `etag` names (so the form's next save sends the right If-Match).
+ */
+export class AttachmentsChangedEvent extends Event {
+  static readonly eventName = 'fw-attachments-changed' as const;
+  constructor(readonly field: string, readonly value: unknown[] | null, readonly etag: string | null) {
+    super(AttachmentsChangedEvent.eventName, OPTIONS);
+  }
+}
+
+/** A widget found a problem outside a submit (a refused upload): the form shows it inline and in its error summary. */
+export class FieldProblemEvent extends Event {
+  static readonly eventName = 'fw-field-problem' as const;
+  constructor(readonly field: string, readonly problem: string) {
+    super(FieldProblemEvent.eventName, OPTIONS);
+  }
+}
+
 /** The filter builder's condition was applied (null: no filter). */
 export class FilterEvent extends Event {
   static readonly eventName = 'fw-filter' as const;
   constructor(readonly condition: Condition | null) {
     super(FilterEvent.eventName, OPTIONS);
+  }
+}
+
+/** The person's bookmarks changed (added or removed): the shell reloads them for the header and the home page. */
+export class BookmarksChangedEvent extends Event {
+  static readonly eventName = 'fw-bookmarks-changed' as const;
+  constructor() {
+    super(BookmarksChangedEvent.eventName, OPTIONS);
   }
 }
 
@@ -96,5 +123,7 @@ declare global {
     'fw-field-change': FieldChangeEvent;
     'fw-record-changed': RecordChangedEvent;
     'fw-filter': FilterEvent;
+    'fw-attachments-changed': AttachmentsChangedEvent;
+    'fw-field-problem': FieldProblemEvent;
   }
 }

@@ -2,7 +2,9 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, api, tablePath } from './api/client.js';
 import type { FieldMeta, FormMeta, RecordData } from './api/types.js';
-import { DirtyEvent, ErrorStateEvent, FieldChangeEvent, RecordChangedEvent } from './events.js';
+import {
+  DirtyEvent, ErrorStateEvent, FieldChangeEvent, RecordChangedEvent, type AttachmentsChangedEvent, type FieldProblemEvent,
+} from './events.js';
 import type { FieldProps } from './fields/field-parts.js';
 import './fields/fw-attachment-field.js';
 import './fields/fw-boolean-field.js';
@@ -92,7 +94,8 @@ export class FwForm extends LitElement {
     if (!this.form) return nothing;
     if (!this.ready) return html`<p class="fw-body">Loading the form…</p>`;
     const columns = (n: number) => `fw-form-columns fw-form-columns--${Math.min(Math.max(n, 1), 3)}`;
-    return html`<form class="fw-form" novalidate @submit=${this.#onSubmit} @fw-field-change=${this.#onFieldChange}>
+    return html`<form class="fw-form" novalidate @submit=${this.#onSubmit} @fw-field-change=${this.#onFieldChange}
+      @fw-attachments-changed=${this.#onAttachmentsChanged} @fw-field-problem=${this.#onFieldProblem}>
       ${this.#renderNotice()}
       <fw-error-summary .items=${this.summary}></fw-error-summary>
       ${this.form.sections.map((section, i) => {
@@ -267,6 +270,31 @@ export class FwForm extends LitElement {
     this.#policySet.delete(e.field);
     this.#updateDirty();
     void this.#runPolicies();
+  };
+
+  /**
+   * An attachment widget stored or removed a file: that wrote the record, so its new version becomes the If-Match of
+   * the next save, and the field's value is taken as saved (not a change of the form's own).
+   */
+  #onAttachmentsChanged = (e: AttachmentsChangedEvent) => {
+    if (!this.form.fields[e.field]) return;
+    if (e.etag) this.etag = e.etag;
+    this.values = { ...this.values, [e.field]: e.value };
+    this.#original = { ...this.#original, [e.field]: e.value };
+    if (this.errors.has(e.field)) {
+      const errors = new Map(this.errors);
+      errors.delete(e.field);
+      this.errors = errors;
+      this.summary = this.summary.filter((i) => i.target !== this.#inputId(e.field));
+      if (!this.summary.length) this.dispatchEvent(new ErrorStateEvent(false));
+    }
+  };
+
+  /** A widget's refused action (an upload) is shown like a submit's field error: inline and in the summary. */
+  #onFieldProblem = async (e: FieldProblemEvent) => {
+    e.stopPropagation();
+    if (!this.form.fields[e.field]) return;
+    await this.#showErrors(new Map([...this.errors, [e.field, e.problem]]), []);
   };
 
   #updateDirty() {

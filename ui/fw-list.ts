@@ -8,6 +8,7 @@ import { FilterEvent, NavigateEvent, PageEvent } from './events.js';
 import { formatValue, lowerFirst } from './format.js';
 import { andConditions } from './list/filter-model.js';
 import './list/fw-filter-builder.js';
+import './list/fw-list-views.js';
 import { listUrl, newRecordUrl, recordUrl } from './router.js';
 
 const DEFAULT_LIMIT = 20;
@@ -189,10 +190,24 @@ export class FwList extends LitElement {
           <fw-filter-builder .fields=${meta.fields} .condition=${view.filter} @fw-filter=${this.#onFilter}></fw-filter-builder>
         </div>
       </details>`}
+      ${this.embedded ? nothing : html`<fw-list-views table=${this.table} .params=${this.params}></fw-list-views>`}
       ${this.error ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">The list cannot be shown</h2><p class="fw-body">${this.error}</p></div>` : nothing}
-      <p class="fw-body fw-list__count" role="status">${this.#countText(meta)}</p>
+      <div class="fw-list__summary">
+        <p class="fw-body fw-list__count" role="status">${this.#countText(meta)}</p>
+        ${this.embedded || this.error || !this.records.length ? nothing : html`<p class="fw-body fw-list__export">
+          <a class="fw-link" href=${this.#exportUrl(meta, view)} download>Export to CSV<span class="fw-visually-hidden"> (${lowerFirst(this.#title(meta))}, the filter, sort and columns shown)</span></a></p>`}
+      </div>
       ${this.records.length ? this.#table(meta, view, headingId) : nothing}
       ${this.#pagination(view)}`;
+  }
+
+  /** GET /api/tables/:t/export with the filter, sort and columns in force: a real download (Content-Disposition). */
+  #exportUrl(meta: TableMeta, view: View): string {
+    const params = new URLSearchParams();
+    if (view.filter) params.set('filter', JSON.stringify(view.filter));
+    if (view.sort) params.set('sort', view.sort);
+    params.set('fields', this.#columnNames(meta).join(','));
+    return `/api${tablePath(this.table, undefined, 'export')}?${params}`;
   }
 
   #countText(meta: TableMeta) {

@@ -61,7 +61,7 @@ export class FwRecord extends LitElement {
       </div>` : nothing}
       <div class="fw-record-actions" data-actions-for=${id}></div>
       <fw-form .form=${this.form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record"
-        @fw-record-changed=${this.#onChanged}></fw-form>
+        @fw-record-changed=${this.#onChanged} @fw-attachments-changed=${this.#onAttachments}></fw-form>
       ${this.#related.map((rl) => html`<section class="fw-related-list">
         <fw-list embedded table=${rl.table} heading=${rl.label} .columns=${rl.columns} .fixedFilter=${rl.filter}
           .newParams=${rl.params}></fw-list>
@@ -127,6 +127,11 @@ export class FwRecord extends LitElement {
       this.dispatchEvent(new PageEvent(this.error.title, [{ label: 'Home', href: '/' }, { label: this.error.title }]));
     }
   }
+
+  /** A file was attached or removed: the activity stream shows the change. */
+  #onAttachments = () => {
+    this.revision += 1;
+  };
 
   #onChanged = (e: RecordChangedEvent) => {
     this.record = e.record;

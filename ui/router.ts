@@ -13,6 +13,14 @@ export type Route =
   | { name: 'list'; table: string; params: URLSearchParams }
   | { name: 'new'; table: string | null; form: string | null; params: URLSearchParams }
   | { name: 'record'; table: string; id: string }
+  | { name: 'reset-password'; token: string | null }
+  | { name: 'account' }
+  | { name: 'admin-users'; params: URLSearchParams }
+  | { name: 'admin-user-new' }
+  | { name: 'admin-user'; id: string }
+  | { name: 'admin-consents' }
+  | { name: 'admin-grants' }
+  | { name: 'admin-access-log'; params: URLSearchParams }
   | { name: 'not-found'; path: string };
 
 const SIGN_IN_PAGES: Record<string, Route['name']> = {
@@ -31,13 +39,15 @@ function segment(s: string): string | null {
   }
 }
 
-/** The route of a location. */
-export function matchRoute(pathname: string, search = ''): Route {
+/** The route of a location. `hash` matters only to the set-password page (its token travels in the fragment). */
+export function matchRoute(pathname: string, search = '', hash = ''): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   const params = new URLSearchParams(search);
   const signIn = SIGN_IN_PAGES[path];
   if (signIn) return { name: signIn } as Route;
   if (path === '/') return { name: 'home' };
+  if (path === '/reset-password') return { name: 'reset-password', token: new URLSearchParams(hash.replace(/^#/, '')).get('token') };
+  if (path === '/profile') return { name: 'account' };
   const parts = path.split('/').slice(1).map(segment);
   if (parts.some((p) => p === null)) return { name: 'not-found', path };
   const [a, b, c, d] = parts as string[];
@@ -45,8 +55,19 @@ export function matchRoute(pathname: string, search = ''): Route {
   if (a === 'tables' && b && c === 'new' && d === undefined) return { name: 'new', table: b, form: params.get('form'), params };
   if (a === 'tables' && b && c && d === undefined) return { name: 'record', table: b, id: c };
   if (a === 'forms' && b && c === 'new' && d === undefined) return { name: 'new', table: null, form: b, params };
+  if (a === 'admin' && d === undefined) {
+    if (b === 'users' && c === undefined) return { name: 'admin-users', params };
+    if (b === 'users' && c === 'new') return { name: 'admin-user-new' };
+    if (b === 'users' && c) return { name: 'admin-user', id: c };
+    if (b === 'consents' && c === undefined) return { name: 'admin-consents' };
+    if (b === 'access-grants' && c === undefined) return { name: 'admin-grants' };
+    if (b === 'access-log' && c === undefined) return { name: 'admin-access-log', params };
+  }
   return { name: 'not-found', path };
 }
+
+/** Pages anyone may open, with or without a session (following a mailed set-password link). */
+export const isPublicRoute = (r: Route) => r.name === 'reset-password';
 
 export const isSignInRoute = (r: Route) => r.name === 'sign-in' || r.name === 'verify' || r.name === 'new-password' || r.name === 'profile';
 
@@ -80,12 +101,25 @@ export const newRecordUrl = (table: string, params?: URLSearchParams) => {
   return `/tables/${encodeURIComponent(table)}/new${q ? `?${q}` : ''}`;
 };
 export const formUrl = (form: string) => `/forms/${encodeURIComponent(form)}/new`;
+export const adminUserUrl = (id: string) => `/admin/users/${encodeURIComponent(id)}`;
+/** An in-app URL with a query (empty values left out). */
+export function withQuery(path: string, query: Record<string, string | number | null | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== null && v !== undefined && v !== '') params.set(k, String(v));
+  const q = params.toString();
+  return q ? `${path}?${q}` : path;
+}
+
+/** A menu item as the API sends it: one with a table may also carry the list's columns and sort (a shared view). */
+export type ListMenuItem = MenuItem & { columns?: string[]; sort?: string };
 
 /** Where a menu item leads, or null for a group heading. */
-export function menuItemUrl(item: MenuItem): string | null {
+export function menuItemUrl(item: ListMenuItem): string | null {
   if (item.table) {
     const params = new URLSearchParams();
     if (item.filter) params.set('filter', JSON.stringify(item.filter));
+    if (item.sort) params.set('sort', item.sort);
+    if (Array.isArray(item.columns) && item.columns.length) params.set('columns', item.columns.join(','));
     params.set('title', item.label);
     return listUrl(item.table, params);
   }

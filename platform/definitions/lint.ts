@@ -4,9 +4,11 @@
  */
 import { checkCondition, factRef, isLeaf, parseFact } from '../conditions/facts.js';
 import type { Condition } from '../conditions/types.js';
+import { checkFieldValue } from '../records/field-values.js';
+import { checkTemplate, isTemplate } from '../rules/templates.js';
 import { ALWAYS_READABLE } from './types.js';
 import type {
-  DataFile, DefinitionError, DefinitionSource, FormDef, GenericDef, MenuDef, MenuItem, ResolvedTable, RoleDef,
+  DataFile, DefinitionError, DefinitionSource, FormDef, GenericDef, MenuDef, MenuItem, ResolvedTable, RoleDef, RuleDef,
 } from './types.js';
 
 export interface LintInput {
@@ -106,7 +108,20 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
     });
     form.uiPolicies?.forEach((p, i) => {
       condition(report, `/uiPolicies/${i}/condition`, table, p.condition, { compilable: false, allowPrevious: false });
-      p.actions.forEach((a, j) => fieldRef(report, `/uiPolicies/${i}/actions/${j}/field`, table, a.field));
+      p.actions.forEach((a, j) => {
+        const at = `/uiPolicies/${i}/actions/${j}`;
+        fieldRef(report, `${at}/field`, table, a.field);
+        const f = table?.fields.get(a.field);
+        if (f && a.value !== undefined) {
+          // The server enforces value actions as data policies: a value the field cannot hold would refuse every save.
+          if (f.system) report(`${at}/field`, `Field "${a.field}" is set by the system; a policy cannot give it a value.`, { value: a.field });
+          else if (f.type === 'journal' || f.type === 'attachment') report(`${at}/value`, `A policy cannot give the ${f.type} field "${a.field}" a value.`);
+          else {
+            const checked = checkFieldValue(f, a.value);
+            if (!checked.ok) report(`${at}/value`, checked.message, { value: a.value });
+          }
+        }
+      });
     });
   }
 
@@ -120,6 +135,9 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
         if (!item.table) report(`${p}/filter`, 'A filter needs the item to name a table.');
         else condition(report, `${p}/filter`, table, item.filter, { compilable: true });
       }
+      item.columns?.forEach((c, j) => fieldRef(report, `${p}/columns/${j}`, table, c));
+      if (item.sort) fieldRef(report, `${p}/sort`, table, item.sort.replace(/^-/, ''));
+      if ((item.columns || item.sort) && !item.table) report(`${p}/table`, 'Columns and sort need the item to name a table.');
       if (item.items) walk(item.items, `${p}/items`);
     });
     walk(menu.items, '/items');
@@ -175,11 +193,69 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
     if (table.def.abstract) report('/table', `Table "${table.name}" is abstract: data goes into a table that extends it.`);
   }
 
+  // Business rules: table, condition (with previous.* and the change operators), fields, targets and templates.
+  const lintRule = (def: RuleDef) => {
+    const report = reporter(input.sources.get(`rule:${def.name}`)!);
+    const table = tableRef(report, '/table', def.table);
+    if (def.condition !== undefined) condition(report, '/condition', table, def.condition, { compilable: false, allowPrevious: true });
+    const template = (at: string, v: unknown) => {
+      if (!isTemplate(v)) return;
+      const problem = checkTemplate(v);
+      if (problem) report(at, `The template does not compile: ${problem}`, { value: v });
+    };
+    /** A field a rule gives a value: it exists, is not a system field, and a literal value fits it. */
+    const valueFor = (target: ResolvedTable | undefined, name: string, v: unknown, fieldAt: string, valueAt: string) => {
+      fieldRef(report, fieldAt, target, name);
+      const f = target?.fields.get(name);
+      if (f?.system) report(fieldAt, `Field "${name}" is set by the system; a rule cannot set it.`, { value: name });
+      else if (f && !isTemplate(v) && f.type !== 'journal') {
+        const checked = checkFieldValue(f, v);
+        if (!checked.ok) report(valueAt, checked.message, { value: v });
+      }
+      template(valueAt, v);
+    };
+    const onlyDelete = def.operations.every((o) => o === 'delete');
+    def.actions.forEach((a, i) => {
+      const at = `/actions/${i}`;
+      switch (a.type) {
+        case 'set':
+          if (onlyDelete) report(`${at}/type`, 'A "set" action has no effect in a rule that runs only on delete.');
+          for (const [name, v] of Object.entries(a.fields)) valueFor(table, name, v, `${at}/fields/${name}`, `${at}/fields/${name}`);
+          break;
+        case 'assign':
+          if (onlyDelete) report(`${at}/type`, 'An "assign" action has no effect in a rule that runs only on delete.');
+          valueFor(table, a.field, a.value, `${at}/field`, `${at}/value`);
+          break;
+        case 'journal': {
+          fieldRef(report, `${at}/field`, table, a.field);
+          const f = table?.fields.get(a.field);
+          if (f && f.type !== 'journal') report(`${at}/field`, `Field "${a.field}" is not a journal field (it is ${f.type}).`, { expected: list([...table!.fields.values()].filter((x) => x.type === 'journal').map((x) => x.name)), value: a.field });
+          template(`${at}/body`, a.body);
+          break;
+        }
+        case 'abort':
+          template(`${at}/message`, a.message);
+          break;
+        case 'createRecord': {
+          const target = tableRef(report, `${at}/table`, a.table);
+          if (target?.def.abstract) report(`${at}/table`, `Table "${target.name}" is abstract: create records in a table that extends it.`);
+          for (const [name, v] of Object.entries(a.values)) valueFor(target, name, v, `${at}/values/${name}`, `${at}/values/${name}`);
+          break;
+        }
+        case 'emitEvent':
+          for (const [name, v] of Object.entries(a.payload ?? {})) template(`${at}/payload/${name}`, v);
+          break;
+        default:
+      }
+    });
+  };
+
   // Kinds implemented by later issues: their table and every condition in them.
   for (const def of input.others.values()) {
+    if (def.kind === 'rule') { lintRule(def as unknown as RuleDef); continue; }
     const report = reporter(input.sources.get(`${def.kind}:${def.name}`)!);
     const table = typeof def.table === 'string' ? tableRef(report, '/table', def.table) : undefined;
-    const allowPrevious = def.kind === 'rule' || def.kind === 'workflow' || def.kind === 'notification';
+    const allowPrevious = def.kind === 'workflow' || def.kind === 'notification';
     const walk = (v: unknown, at: string, table: ResolvedTable | undefined) => {
       if (!v || typeof v !== 'object') return;
       if (Array.isArray(v)) { v.forEach((x, i) => walk(x, `${at}/${i}`, table)); return; }

@@ -60,7 +60,10 @@ export interface FieldDef {
   readOnly?: boolean;
   /** Not shown on forms or offered in column pickers (still stored, readable and usable by conditions). */
   hidden?: boolean;
-  /** attachment: allowed content types and maximum size in bytes (enforced from the UI issue on). */
+  /**
+   * attachment: allowed content types (`application/pdf`), families (`image/*`) or name extensions (`.docx`), and the
+   * largest file in bytes (default FORMWORK_ATTACHMENT_MAX_SIZE); enforced on upload by platform/files.
+   */
   accept?: string[];
   maxSize?: number;
   /** journal: 'comment' (visible to the requester) or 'work_note' (internal). Default 'comment'. */
@@ -148,6 +151,9 @@ export interface MenuItem {
   form?: string;
   path?: string;
   filter?: Condition;
+  /** A shared list view: the columns shown and the sort (`-field` descending). */
+  columns?: string[];
+  sort?: string;
   capability?: string;
   items?: MenuItem[];
 }
@@ -190,6 +196,40 @@ export interface RoleDef {
   includes?: string[];
   capabilities?: string[];
   tables?: TableGrant[];
+}
+
+/** The operations a business rule runs on (a record's insert, update or delete). */
+export type RuleOperation = 'insert' | 'update' | 'delete';
+
+/**
+ * Something a rule does. String values of `fields`, `values`, `payload`, `value`, `body` and `message` are
+ * Handlebars templates over `{ record, previous, user, now }` (see platform/rules/templates.ts).
+ */
+export type RuleAction =
+  | { type: 'set'; fields: Record<string, unknown> }
+  | { type: 'abort'; message: string }
+  | { type: 'journal'; field: string; body: string }
+  | { type: 'createRecord'; table: string; values: Record<string, unknown> }
+  | { type: 'emitEvent'; event: string; payload?: Record<string, unknown> }
+  | { type: 'assign'; field: string; value: unknown };
+
+/** A business rule (kind `rule`): carried in `Registry.others` under `rule:<name>`, run by platform/rules. */
+export interface RuleDef {
+  kind: 'rule';
+  name: string;
+  label?: string;
+  description?: string;
+  /** The table whose operations run the rule; records of tables extending it run it too. */
+  table: string;
+  when: 'before' | 'after';
+  operations: RuleOperation[];
+  /** Lower runs first; ties are broken by name. */
+  order: number;
+  /** Facts `record`, `previous` (null on insert; the record itself on delete), `user`, `now`. */
+  condition?: Condition;
+  actions: RuleAction[];
+  /** Default true. */
+  active?: boolean;
 }
 
 /** Kinds implemented by later issues; validated by the schema, carried opaquely by the registry. */

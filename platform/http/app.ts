@@ -1,6 +1,6 @@
 /**
  * The express application. The order of the middleware is fixed here and matters:
- *   request id → security headers → access log → (API) actor → CSRF → JSON-only → JSON parser
+ *   request id → security headers → access log → (API) actor → CSRF → attachments (raw bodies) → JSON-only → JSON parser
  *   → unsafe-key check → routes → 404 → problem+json errors (the only place errors become responses).
  * The actor comes before the body parser so that an anonymous request is refused before its body is read; the
  * access log registers first so that it sees every response, refusals included.
@@ -12,11 +12,13 @@ import {
 } from './middleware.js';
 import { problemHandler } from './problem.js';
 import { adminRouter } from './routes/admin.js';
+import { attachmentsRouter } from './routes/attachments.js';
 import { authRouter } from './routes/auth.js';
 import { metaRouter } from './routes/meta.js';
 import { passwordResetRouter } from './routes/password-reset.js';
 import { profileRouter } from './routes/profile.js';
 import { recordsRouter } from './routes/records.js';
+import { viewsRouter } from './routes/views.js';
 import { uiRouter } from './static.js';
 
 /**
@@ -41,6 +43,8 @@ export function createApp(fw: Formwork): express.Express {
   const api = express.Router();
   api.use(actorMiddleware(fw));
   api.use(csrfProtection(fw));
+  // Uploads stream the raw file: their routes come before the JSON-only rule and the JSON parser (and only theirs).
+  api.use(attachmentsRouter(fw));
   api.use(requireJson());
   api.use(express.json({ limit: fw.config.bodyLimit, strict: true }));
   api.use(rejectUnsafeKeys());
@@ -49,6 +53,7 @@ export function createApp(fw: Formwork): express.Express {
   api.use(recordsRouter(fw));
   api.use(profileRouter(fw));
   api.use(adminRouter(fw));
+  api.use(viewsRouter(fw));
   app.use('/api', api);
   // The browser app: static assets and index.html for every other page (History API routes).
   app.use(uiRouter(fw));

@@ -12,6 +12,7 @@ const POSTCODE = /^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-H
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ATTACHMENT_KEYS = new Set(['id', 'name', 'type', 'size']);
 
 const patternCache = new Map<string, RegExp>();
 function compiledPattern(source: string): RegExp {
@@ -97,13 +98,18 @@ function checkChoice(field: ResolvedField, value: unknown, previous: unknown): C
   return msg ? bad('choice', msg) : ok(value);
 }
 
+/**
+ * An attachment field holds one entry per file, {id, name, type, size}, written by the attachment service
+ * (platform/files) as it stores or removes files; the files themselves and their metadata are in sys_attachment.
+ */
 function checkAttachments(field: ResolvedField, value: unknown): Checked {
-  const valid = Array.isArray(value) && value.every((a) =>
-    a && typeof a === 'object' && !Array.isArray(a) &&
-    typeof (a as Record<string, unknown>).name === 'string' &&
-    typeof (a as Record<string, unknown>).contentType === 'string' &&
-    Number.isSafeInteger((a as Record<string, unknown>).size));
-  if (!valid) return bad('type', `${label(field)} must be a list of {name, contentType, size}.`);
+  const valid = Array.isArray(value) && value.every((a) => {
+    if (!a || typeof a !== 'object' || Array.isArray(a)) return false;
+    const e = a as Record<string, unknown>;
+    return typeof e.id === 'string' && UUID.test(e.id) && typeof e.name === 'string' && typeof e.type === 'string'
+      && Number.isSafeInteger(e.size) && Object.keys(e).every((k) => ATTACHMENT_KEYS.has(k));
+  });
+  if (!valid) return bad('type', `${label(field)} must be a list of {id, name, type, size}.`);
   return ok(value);
 }
 

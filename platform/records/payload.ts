@@ -16,12 +16,32 @@ export interface CheckedPayload {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Resolve `$now`, `$today` and `$actor` default tokens; anything else is the literal default. */
-function resolveDefault(field: ResolvedField, actor: Actor, now: Date): unknown {
+export function resolveDefault(field: ResolvedField, actor: Actor, now: Date): unknown {
   const d = field.default;
   if (d === '$now') return now.toISOString();
   if (d === '$today') return now.toISOString().slice(0, 10);
   if (d === '$actor') return actor.id;
   return structuredClone(d);
+}
+
+/** A new record of the table before the client's values: every non-system field, at its default or null. */
+export function defaultsOf(table: ResolvedTable, actor: Actor, now: Date): RecordData {
+  const out: RecordData = {};
+  for (const field of table.fields.values()) {
+    if (field.system) continue;
+    out[field.name] = field.type !== 'journal' && field.default !== undefined ? resolveDefault(field, actor, now) : null;
+  }
+  return out;
+}
+
+export interface PayloadExtras {
+  /**
+   * Values from definitions (UI policy value actions) rather than the client: they override the client's values and
+   * are type-checked like them, but are not subject to the actor's field access.
+   */
+  forced?: RecordData;
+  /** Field errors found before (data policies), reported with the others in one `validation_failed`. */
+  errors?: FieldError[];
 }
 
 /**
@@ -35,7 +55,9 @@ function resolveDefault(field: ResolvedField, actor: Actor, now: Date): unknown 
  *
  * @param existing the stored record on update (required fields may then be omitted, not cleared)
  */
-export function checkPayload(table: ResolvedTable, data: RecordData, actor: Actor, now: Date, existing?: RecordData, access?: TableAccess): CheckedPayload {
+export function checkPayload(
+  table: ResolvedTable, data: RecordData, actor: Actor, now: Date, existing?: RecordData, access?: TableAccess, extras: PayloadExtras = {},
+): CheckedPayload {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     fail('invalid_payload', `A record of table "${table.name}" must be a JSON object.`);
   }
@@ -67,11 +89,18 @@ export function checkPayload(table: ResolvedTable, data: RecordData, actor: Acto
 
   const values: RecordData = {};
   const journal: { field: string; body: string }[] = [];
+  const forced = extras.forced ?? {};
+  // Earlier errors take the place of the field's own checks, in field order.
+  const earlier = new Map((extras.errors ?? []).map((e) => [e.field, e]));
   for (const field of table.fields.values()) {
     if (field.system) continue;
-    const present = Object.prototype.hasOwnProperty.call(data, field.name);
+    const prior = earlier.get(field.name);
+    if (prior) { errors.push(prior); earlier.delete(field.name); continue; }
+    const isForced = Object.prototype.hasOwnProperty.call(forced, field.name);
+    const present = isForced || Object.prototype.hasOwnProperty.call(data, field.name);
     let value: unknown;
-    if (present) value = data[field.name];
+    if (isForced) value = forced[field.name];
+    else if (present) value = data[field.name];
     else if (!existing && field.default !== undefined) value = resolveDefault(field, actor, now);
     else if (existing) continue;
     else value = null;
@@ -93,6 +122,7 @@ export function checkPayload(table: ResolvedTable, data: RecordData, actor: Acto
     }
     values[field.name] = checked.value;
   }
+  errors.push(...earlier.values());
   if (errors.length) {
     fail('validation_failed', `${errors.length} field${errors.length > 1 ? 's are' : ' is'} not valid: ${errors.map((e) => e.message).join(' ')}`, { fieldErrors: errors });
   }

@@ -11,7 +11,10 @@ import { writeAudit, fetchHistory, type AuditRow, type Changes } from './audit.j
 import { appendJournal, fetchJournal, type NewJournalEntry } from './journal.js';
 import { insertRows } from '../db/insert.js';
 import { reserveNumbers } from './numbering.js';
-import { checkPayload } from './payload.js';
+import { checkPayload, defaultsOf, type CheckedPayload } from './payload.js';
+import { BusinessRules } from '../rules/business-rules.js';
+import { assertRuleDepth } from '../rules/chain.js';
+import { enforceDataPolicies } from '../rules/data-policy.js';
 import { RecordReader, type ReadScope } from './record-reader.js';
 import { FieldSealer } from './sealing.js';
 import type {
@@ -34,6 +37,24 @@ interface Operation extends ReadScope {
   table: ResolvedTable;
 }
 
+/** A journal entry waiting to be written, with its author (the actor, or a rule acting for them). */
+interface PendingJournal { actor: Actor; entry: NewJournalEntry }
+
+/** Checks references that rules set: rules are trusted, so any existing record will do. */
+const RULES: Actor = Object.freeze({ kind: 'system', id: null, username: 'rules', roles: [], orgs: [] });
+
+/** The journal text an operation adds, by field (what rule conditions see as `record.<journal field>`). */
+function addedJournal(entries: { field: string; body: string }[]): RecordData {
+  return Object.fromEntries(entries.map((e) => [e.field, e.body]));
+}
+
+/** The named keys of a record. */
+function pick(record: RecordData, keys: Iterable<string>): RecordData {
+  const out: RecordData = {};
+  for (const k of keys) if (Object.prototype.hasOwnProperty.call(record, k)) out[k] = record[k];
+  return out;
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
@@ -50,16 +71,32 @@ function sameValue(a: unknown, b: unknown): boolean {
  * answers `not_found`, exactly like a missing one; a created or updated record must fall inside the grants' rows
  * (else `forbidden`); fields the actor may not read are absent from every response and unknown to filters, sorts
  * and field lists; fields they may not assign are refused.
+ *
+ * The write pipeline, for create / update / delete: access → data policies (the UI policies of the table's default
+ * form and of the form the client names, for every actor but the system; platform/rules/data-policy.ts) and payload
+ * checks → before rules → the write with its audit rows and journal entries → after rules, all in one transaction
+ * (platform/rules/business-rules.ts). The row check applies to the client's change, before rules run: rules are
+ * trusted definitions and may set any field. Rules' own writes re-enter this service as `rule:<name> for <user>`
+ * in the same transaction, nested at most MAX_RULE_DEPTH deep (platform/rules/chain.ts). Policies and rules see a
+ * record as its own table (class) has it, also when it is written through a table it extends.
  */
 export class KnexRecordService implements RecordService {
   readonly #deps: RecordServiceDeps;
   readonly #reader: RecordReader;
   readonly #sealer: FieldSealer;
+  readonly #rules: BusinessRules;
 
   constructor(deps: RecordServiceDeps) {
     this.#deps = deps;
     this.#sealer = new FieldSealer(deps.keys);
     this.#reader = new RecordReader(deps.db, this.#sealer);
+    // Rules write through this service (nested operations in the same transaction) and its journal sealing.
+    this.#rules = new BusinessRules({
+      createMany: (table, data, opts) => this.createMany(table, data, opts),
+      updateMany: (table, ids, patch, opts) => this.updateMany(table, ids, patch, opts),
+      appendJournal: (trx, table, actor, at, entries) =>
+        appendJournal(trx, table.physical, actor, at, entries.map((e) => this.#journalEntry(table, e.recordId, e))),
+    });
   }
 
   get #registry(): Registry { return this.#deps.registry.current; }
@@ -111,6 +148,7 @@ export class KnexRecordService implements RecordService {
   }
 
   async createMany(tableName: string, data: RecordData[], opts: OperationOptions): Promise<RecordData[]> {
+    assertRuleDepth(opts.actor);
     const registry = this.#registry;
     const { table, access, facts } = this.#operation(tableName, opts.actor, 'create', registry);
     if (table.def.abstract) fail('forbidden', `Table "${table.name}" is abstract: create records in a table that extends it.`);
@@ -119,16 +157,17 @@ export class KnexRecordService implements RecordService {
     const at = now.toISOString();
     const { actor } = opts;
     const readAccess = accessFor(registry, actor, table.name, 'read');
-    const checked = data.map((d, i) => {
+    const checked: CheckedPayload[] = [];
+    for (const [i, d] of data.entries()) {
       try {
-        return checkPayload(table, d, actor, now, undefined, access);
+        checked.push(await this.#checkWrite(registry, table, table, d, actor, now, undefined, access, facts, opts.form));
       } catch (e) {
         if (data.length > 1 && isFormworkError(e)) {
           for (const fe of e.fieldErrors) fe.field = `${i}.${fe.field}`;
         }
         throw e;
       }
-    });
+    }
 
     return this.#inTransaction(opts.trx, async (trx) => {
       await this.#assertReferences(trx, registry, table, checked.map((c) => c.values), actor, facts);
@@ -152,6 +191,16 @@ export class KnexRecordService implements RecordService {
           fail('forbidden', `${actor.username} may not create ${data.length > 1 ? `record ${i} of table "${table.name}"` : `this record of table "${table.name}"`}: it would lie outside the records their roles let them create.`);
         }
       }
+      const journal: PendingJournal[] = records.flatMap((r, i) => checked[i]!.journal.map((e) => ({ actor, entry: this.#journalEntry(table, r.id as string, e) })));
+      const invocation = { registry, table, operation: 'insert' as const, actor, trx, now };
+      // Before rules: they may change the records, refuse the operation, or add journal entries.
+      if (this.#rules.has(registry, table, 'before', 'insert')) {
+        for (const [i, r] of records.entries()) {
+          const outcome = await this.#rules.before(invocation, r, null, addedJournal(checked[i]!.journal));
+          for (const e of outcome.journal) journal.push({ actor: e.actor, entry: this.#journalEntry(table, r.id as string, e) });
+          if (outcome.set.size) await this.#assertReferences(trx, registry, table, [pick(r, outcome.set)], RULES, facts);
+        }
+      }
       const rows = records.map((r) => this.#toRow(table, r));
       await insertRows(trx, table.physical, rows, Math.max(1, Math.floor(900 / Math.max(1, table.fields.size))));
       const audits: AuditRow[] = records.map((r) => {
@@ -163,9 +212,30 @@ export class KnexRecordService implements RecordService {
         return { table: table.physical, recordId: r.id as string, operation: 'insert', version: 1, changes: this.#sealChanges(table, changes) };
       });
       await writeAudit(trx, actor, at, audits);
-      await appendJournal(trx, table.physical, actor, at, this.#journalEntries(table, records, checked.map((c) => c.journal)));
+      await this.#writeJournal(trx, table.physical, at, journal);
+      // After rules: in the same transaction, on the written records (an after rule's `set` updates them).
+      if (this.#rules.has(registry, table, 'after', 'insert')) {
+        for (const [i, r] of records.entries()) await this.#rules.after(invocation, r, null, addedJournal(checked[i]!.journal));
+      }
       return records.map((r) => this.#project(r, readAccess));
     });
+  }
+
+  /**
+   * The checks of a client's values before the transaction: data policies (for anyone but the system: the browser
+   * is never trusted with them), then the payload checks, reported together.
+   */
+  async #checkWrite(
+    registry: Registry, table: ResolvedTable, recordTable: ResolvedTable, data: RecordData, actor: Actor, now: Date,
+    existing: RecordData | undefined, access: TableAccess, facts: FactContext, form: string | undefined,
+  ): Promise<CheckedPayload> {
+    if (actor.kind === 'system' || data === null || typeof data !== 'object' || Array.isArray(data)) {
+      return checkPayload(table, data, actor, now, existing, access);
+    }
+    const policed = await enforceDataPolicies({
+      registry, table: recordTable, payload: data, base: existing ?? defaultsOf(recordTable, actor, now), existing: existing !== undefined, facts, form,
+    });
+    return checkPayload(table, policed.payload, actor, now, existing, access, { forced: policed.forced, errors: policed.errors });
   }
 
   async readOne(tableName: string, id: string, opts: OperationOptions & { fields?: string[] }): Promise<RecordData> {
@@ -185,6 +255,7 @@ export class KnexRecordService implements RecordService {
   }
 
   async updateMany(tableName: string, ids: string[], patch: RecordData, opts: UpdateOptions): Promise<RecordData[]> {
+    assertRuleDepth(opts.actor);
     const registry = this.#registry;
     const op = this.#operation(tableName, opts.actor, 'update', registry);
     const { table, access, facts } = op;
@@ -196,32 +267,55 @@ export class KnexRecordService implements RecordService {
       const current = await this.#lockForWrite(trx, registry, op, actor, ids, opts.expectedVersion);
       const out: RecordData[] = [];
       const audits: AuditRow[] = [];
-      const journal: NewJournalEntry[] = [];
-      for (const before of current) {
-        const { values, journal: entries } = checkPayload(table, patch, actor, now, before, access);
+      const journal: PendingJournal[] = [];
+      const written: { cls: ResolvedTable; record: RecordData; previous: RecordData; added: RecordData; index: number }[] = [];
+      for (const stored of current) {
+        // Policies and rules see the record as its own table (class) has it, with every field of that table.
+        const cls = this.#classOf(registry, table, stored);
+        const before = cls === table ? stored : await this.#fullRecord(trx, cls, stored, op);
+        const { values, journal: entries } = await this.#checkWrite(registry, table, cls, patch, actor, now, before, access, facts, opts.form);
         await this.#assertReferences(trx, registry, table, [values], actor, facts);
+        const after: RecordData = { ...before, ...values };
+        // The record must stay inside the rows the update grants reach: no moving it out of one's own scope.
+        if (Object.keys(values).some((k) => !sameValue(before[k], values[k])) && !(await this.#inRows(access, facts, after))) {
+          fail('forbidden', `${actor.username} may not make this change to record "${before.id}" of table "${table.name}": it would move the record outside the records their roles let them update.`);
+        }
+        const added = addedJournal(entries);
+        const recordJournal: PendingJournal[] = entries.map((e) => ({ actor, entry: this.#journalEntry(cls, before.id as string, e) }));
+        if (this.#rules.has(registry, cls, 'before', 'update')) {
+          const outcome = await this.#rules.before({ registry, table: cls, operation: 'update', actor, trx, now }, after, before, added);
+          for (const e of outcome.journal) recordJournal.push({ actor: e.actor, entry: this.#journalEntry(cls, before.id as string, e) });
+          if (outcome.set.size) await this.#assertReferences(trx, registry, cls, [pick(after, outcome.set)], RULES, facts);
+        }
         const changes: Changes = {};
-        for (const [k, v] of Object.entries(values)) if (!sameValue(before[k], v)) changes[k] = [before[k] ?? null, v];
-        for (const e of entries) journal.push(this.#journalEntry(table, before.id as string, e));
+        for (const field of cls.fields.values()) {
+          if (field.system || field.column === null) continue;
+          if (!sameValue(before[field.name], after[field.name])) changes[field.name] = [before[field.name] ?? null, after[field.name] ?? null];
+        }
+        journal.push(...recordJournal);
         if (!Object.keys(changes).length) {
-          out.push(this.#project(before, readAccess));
+          out.push(this.#project(pick(before, table.fields.keys()), readAccess));
+          // A journal entry alone is an update of the record too: its after rules run (no new version).
+          if (recordJournal.length) written.push({ cls, record: after, previous: before, added, index: out.length - 1 });
           continue;
         }
         const version = (before.version as number) + 1;
-        const after: RecordData = { ...before, ...values, version, updated_at: at, updated_by: actor.id };
-        // The record must stay inside the rows the update grants reach: no moving it out of one's own scope.
-        if (!(await this.#inRows(access, facts, after))) {
-          fail('forbidden', `${actor.username} may not make this change to record "${before.id}" of table "${table.name}": it would move the record outside the records their roles let them update.`);
-        }
-        const set = this.#toRow(table, Object.fromEntries(Object.keys(changes).map((k) => [k, values[k]])));
+        Object.assign(after, { version, updated_at: at, updated_by: actor.id });
+        const set = this.#toRow(cls, Object.fromEntries(Object.keys(changes).map((k) => [k, after[k]])));
         Object.assign(set, { version, updated_at: at, updated_by: actor.id });
         const n = await trx(table.physical).where({ id: before.id, version: before.version }).update(set);
         if (n !== 1) fail('conflict', `Record "${before.id}" changed while it was being updated.`, { extra: { currentVersion: before.version } });
-        audits.push({ table: table.physical, recordId: before.id as string, operation: 'update', version, changes: this.#sealChanges(table, changes) });
-        out.push(this.#project(after, readAccess));
+        audits.push({ table: table.physical, recordId: before.id as string, operation: 'update', version, changes: this.#sealChanges(cls, changes) });
+        out.push(this.#project(pick(after, table.fields.keys()), readAccess));
+        written.push({ cls, record: after, previous: before, added, index: out.length - 1 });
       }
       await writeAudit(trx, actor, at, audits);
-      await appendJournal(trx, table.physical, actor, at, journal);
+      await this.#writeJournal(trx, table.physical, at, journal);
+      for (const w of written) {
+        if (!this.#rules.has(registry, w.cls, 'after', 'update')) continue;
+        await this.#rules.after({ registry, table: w.cls, operation: 'update', actor, trx, now }, w.record, w.previous, w.added);
+        out[w.index] = this.#project(pick(w.record, table.fields.keys()), readAccess);
+      }
       return out;
     });
   }
@@ -231,21 +325,63 @@ export class KnexRecordService implements RecordService {
   }
 
   async deleteMany(tableName: string, ids: string[], opts: UpdateOptions): Promise<number> {
+    assertRuleDepth(opts.actor);
     const registry = this.#registry;
     const op = this.#operation(tableName, opts.actor, 'delete', registry);
     const { table } = op;
-    const at = this.#deps.clock.now().toISOString();
+    const now = this.#deps.clock.now();
+    const at = now.toISOString();
+    const { actor } = opts;
     return this.#inTransaction(opts.trx, async (trx) => {
-      const current = await this.#lockForWrite(trx, registry, op, opts.actor, ids, opts.expectedVersion);
+      const current = await this.#lockForWrite(trx, registry, op, actor, ids, opts.expectedVersion);
+      const records: { cls: ResolvedTable; record: RecordData }[] = [];
+      for (const stored of current) {
+        const cls = this.#classOf(registry, table, stored);
+        records.push({ cls, record: cls === table ? stored : await this.#fullRecord(trx, cls, stored, op) });
+      }
+      const journal: PendingJournal[] = [];
+      for (const { cls, record } of records) {
+        if (!this.#rules.has(registry, cls, 'before', 'delete')) continue;
+        const outcome = await this.#rules.before({ registry, table: cls, operation: 'delete', actor, trx, now }, record, { ...record });
+        for (const e of outcome.journal) journal.push({ actor: e.actor, entry: this.#journalEntry(cls, record.id as string, e) });
+      }
       await this.#assertNotReferenced(trx, registry, table, ids);
       await trx(table.physical).whereIn('id', ids).delete();
-      await writeAudit(trx, opts.actor, at, current.map((r) => {
+      await writeAudit(trx, actor, at, records.map(({ cls, record: r }) => {
         const changes: Changes = {};
-        for (const [k, v] of Object.entries(r)) if (v !== null && !table.fields.get(k)?.system) changes[k] = [v, null];
-        return { table: table.physical, recordId: r.id as string, operation: 'delete', version: r.version as number, changes: this.#sealChanges(table, changes) };
+        for (const [k, v] of Object.entries(r)) if (v !== null && !cls.fields.get(k)?.system) changes[k] = [v, null];
+        return { table: table.physical, recordId: r.id as string, operation: 'delete', version: r.version as number, changes: this.#sealChanges(cls, changes) };
       }));
+      await this.#writeJournal(trx, table.physical, at, journal);
+      for (const { cls, record } of records) {
+        if (!this.#rules.has(registry, cls, 'after', 'delete')) continue;
+        await this.#rules.after({ registry, table: cls, operation: 'delete', actor, trx, now }, record, { ...record });
+      }
       return current.length;
     });
+  }
+
+  /** The table a stored record belongs to (its class), or the operation's table when the class is unknown. */
+  #classOf(registry: Registry, table: ResolvedTable, record: RecordData): ResolvedTable {
+    const cls = typeof record.class === 'string' ? registry.tables.get(record.class) : undefined;
+    return cls && cls.physical === table.physical ? cls : table;
+  }
+
+  /** A record already read (and locked) through a parent table, again with every field of its own table. */
+  async #fullRecord(trx: Knex.Transaction, cls: ResolvedTable, stored: RecordData, op: Operation): Promise<RecordData> {
+    const [row] = await this.#reader.readMany(trx, cls, [stored.id as string], op, { allColumns: true });
+    return row ?? stored;
+  }
+
+  /** Journal entries of several authors (the actor, rules acting for them), in order. */
+  async #writeJournal(trx: Knex.Transaction, physical: string, at: string, pending: PendingJournal[]): Promise<void> {
+    let i = 0;
+    while (i < pending.length) {
+      const actor = pending[i]!.actor;
+      const run: NewJournalEntry[] = [];
+      while (i < pending.length && pending[i]!.actor === actor) run.push(pending[i++]!.entry);
+      await appendJournal(trx, physical, actor, at, run);
+    }
   }
 
   async history(tableName: string, id: string, opts: OperationOptions): Promise<HistoryEntry[]> {
@@ -371,10 +507,6 @@ export class KnexRecordService implements RecordService {
       recordId, field: e.field, entryType: field?.journalType ?? 'comment',
       body: field ? this.#sealer.seal(field, e.body) as string : e.body,
     };
-  }
-
-  #journalEntries(table: ResolvedTable, records: RecordData[], journals: { field: string; body: string }[][]): NewJournalEntry[] {
-    return journals.flatMap((entries, i) => entries.map((e) => this.#journalEntry(table, records[i]!.id as string, e)));
   }
 
   #toRow(table: ResolvedTable, record: RecordData): RecordData {

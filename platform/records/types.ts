@@ -35,6 +35,12 @@ export interface OperationOptions {
   actor: Actor;
   /** Run inside an existing transaction instead of opening one. */
   trx?: Knex.Transaction;
+  /**
+   * Create / update: the form the client edited the record on (HTTP `?form=`). Its UI policies are enforced as data
+   * policies, with those of the table's default form, which apply whether a form is named or not
+   * (platform/rules/data-policy.ts). A form that does not exist or belongs to another table is `invalid_query`.
+   */
+  form?: string;
 }
 
 export interface UpdateOptions extends OperationOptions {

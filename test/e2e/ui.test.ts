@@ -1,7 +1,8 @@
 /**
  * The browser UI in Debian's Chromium (playwright-core, no downloaded browser), against the real engine and API:
  * sign in with password and TOTP, a form whose UI policy reveals a mandatory field, the error summary, creating a
- * record, finding it in the list and seeing its history; axe-core finds no WCAG 2.1 AA violation on any page.
+ * record, attaching a file to it, finding it in the list and seeing its history; axe-core finds no WCAG 2.1 AA violation
+ * on any page.
  * Needs Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it); without it the suite fails, it never skips.
  */
 import { expect } from 'chai';
@@ -127,6 +128,27 @@ describe('UI in Chromium', function () {
     await page.waitForSelector('fw-activity .fw-timeline');
     const activity = await page.textContent('fw-activity');
     expect(activity).to.contain('Created').and.to.contain('Seen from the browser');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('uploads a file through the attachment field, announces it, lists it as a download and reports a refused one', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+    expect(await page.textContent('#record-evidence-hint')).to.contain('smaller than 10 MB');
+    expect(await page.getAttribute('#record-evidence', 'aria-describedby')).to.contain('record-evidence-status');
+    await page.setInputFiles('#record-evidence', { name: 'screen.png', mimeType: 'image/png', buffer: png });
+    await page.waitForFunction(() => document.querySelector('#record-evidence-status')?.textContent?.includes('screen.png has been uploaded'));
+    expect(await page.getAttribute('#record-evidence-status', 'aria-live')).to.equal('polite');
+    const href = await page.getAttribute('fw-attachment-field a:has-text("screen.png")', 'href');
+    const downloaded = await page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url!)).arrayBuffer())], href);
+    expect(Buffer.from(downloaded).equals(png)).to.equal(true);
+    await page.waitForFunction(() => document.querySelector('fw-activity')?.textContent?.includes('screen.png'));
+    expect(await axeViolations(page)).to.deep.equal([]);
+
+    await page.setInputFiles('#record-evidence', { name: 'setup.png', mimeType: 'image/png', buffer: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(300)]) });
+    await page.waitForSelector('fw-form .fw-error-summary');
+    expect(await page.textContent('fw-form .fw-error-summary')).to.contain('The content of the selected file is not image/png');
+    expect(await page.getAttribute('#record-evidence', 'aria-invalid')).to.equal('true');
+    expect(await page.textContent('fw-attachment-field .fw-error-message')).to.contain('is not image/png');
     expect(await axeViolations(page)).to.deep.equal([]);
   });
 

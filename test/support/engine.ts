@@ -2,8 +2,11 @@
  * Build a real engine (migrations, registry, schema sync, record service) on the test database of the current
  * DB kind, from the given definition folders.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readConfig } from '../../platform/config.js';
+import { readConfig, type Config } from '../../platform/config.js';
 import { createEngine, type Engine } from '../../platform/engine.js';
 import type { Clock } from '../../platform/context.js';
 import { createLogger } from '../../platform/log.js';
@@ -19,18 +22,33 @@ export interface TestEngine extends Engine {
   dispose(): Promise<void>;
 }
 
-export async function createTestEngine(options: { roots?: string[]; clock?: Clock; seed?: boolean; demoData?: boolean } = {}): Promise<TestEngine> {
+export interface TestEngineOptions {
+  roots?: string[];
+  clock?: Clock;
+  seed?: boolean;
+  demoData?: boolean;
+  /** Configuration to use instead of the defaults (attachments go to a throwaway files directory unless given). */
+  config?: Partial<Config>;
+}
+
+export async function createTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const testDb = await createTestDatabase();
-  const config = {
-    ...readConfig({}, REPO),
+  const filesDir = mkdtempSync(join(tmpdir(), 'formwork-files-'));
+  const config: Config = {
+    ...readConfig({ DATABASE_URL: testDb.url }, REPO),
     databaseUrl: testDb.url,
     definitionRoots: options.roots ?? [CORE_DEFINITIONS],
     demoData: options.demoData ?? false,
+    filesDir,
+    ...options.config,
   };
   const engine = await createEngine(config, { db: testDb, clock: options.clock, log: createLogger('silent'), seed: options.seed });
   return Object.assign(engine, {
     testDb,
-    async dispose() { await testDb.dispose(); },
+    async dispose() {
+      await testDb.dispose();
+      rmSync(filesDir, { recursive: true, force: true });
+    },
   });
 }
 

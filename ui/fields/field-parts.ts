@@ -81,22 +81,112 @@ export interface TextInputOptions {
   spellcheck?: boolean;
   /** A width class: 'fw-input--width-10' etc. */
   widthClass?: string;
+  /**
+   * A live message under the input (e.g. "This username is available"), announced politely when it changes and
+   * describing the input; the region is rendered, empty, whenever this is defined.
+   */
+  status?: string;
+  maxlength?: number;
 }
 
-/** A labelled text input with hint and error, as the sign-in pages use it. */
+export const statusId = (id: string) => `${id}-status`;
+
+/** A labelled text input with hint and error, as the sign-in and administration pages use it. */
 export function textInput(o: TextInputOptions): TemplateResult {
   const cls = ['fw-input', o.error ? 'fw-input--error' : '', o.widthClass ?? ''].filter(Boolean).join(' ');
+  const described = [describedBy(o.id, o.hint, o.error), o.status ? statusId(o.id) : undefined].filter(Boolean).join(' ') || undefined;
   return html`<div class=${groupClass(o.error)}>
     ${labelFor(o.id, o.label, o.mandatory ?? false)}
     ${hint(o.id, o.hint)}
     ${errorMessage(o.id, o.error)}
     <input class=${cls} id=${o.id} name=${o.name} type=${o.type ?? 'text'}
-      autocomplete=${ifDefined(o.autocomplete)} inputmode=${ifDefined(o.inputmode)}
+      autocomplete=${ifDefined(o.autocomplete)} inputmode=${ifDefined(o.inputmode)} maxlength=${ifDefined(o.maxlength)}
       spellcheck=${o.spellcheck === false ? 'false' : nothing}
-      aria-describedby=${ifDefined(describedBy(o.id, o.hint, o.error))}
+      aria-describedby=${ifDefined(described)}
       aria-invalid=${o.error ? 'true' : nothing}
       aria-required=${o.mandatory ? 'true' : nothing}
       .value=${live(o.value)}
       @input=${(e: Event) => o.onInput((e.target as HTMLInputElement).value)}>
+    ${o.status !== undefined ? html`<div class="fw-input-status" id=${statusId(o.id)} aria-live="polite">${o.status}</div>` : nothing}
+  </div>`;
+}
+
+export interface ChoiceOption {
+  value: string;
+  label: string;
+  /** Shown under the option (e.g. why it cannot be chosen). */
+  hint?: string;
+  disabled?: boolean;
+}
+
+export interface GroupOptions {
+  /** The id of the first control (the error summary links to it); the others get `${id}-${i}`. */
+  id: string;
+  name: string;
+  legend: string;
+  options: ChoiceOption[];
+  error: string | null;
+  hint?: string;
+  /** Legend in bold (a group among other fields). */
+  boldLegend?: boolean;
+  mandatory?: boolean;
+}
+
+const optionId = (id: string, i: number) => (i === 0 ? id : `${id}-${i}`);
+
+function fieldset(o: GroupOptions, kind: 'radios' | 'checkboxes', items: TemplateResult[], inline = false): TemplateResult {
+  return html`<div class=${groupClass(o.error)}>
+    <fieldset class="fw-fieldset" aria-describedby=${ifDefined(describedBy(o.id, o.hint, o.error))}>
+      <legend class="fw-fieldset__legend ${o.boldLegend ? 'fw-fieldset__legend--s' : ''}">${o.legend}${requiredMark(o.mandatory ?? false)}</legend>
+      ${hint(o.id, o.hint)}
+      ${errorMessage(o.id, o.error)}
+      <div class="fw-${kind} ${inline ? 'fw-radios--inline' : ''}">${items}</div>
+    </fieldset>
+  </div>`;
+}
+
+/** A fieldset of checkboxes (GOV.UK checkboxes): legend, hint, error, one checkbox per option with its own hint. */
+export function checkboxGroup(o: GroupOptions & { checked: ReadonlySet<string>; onToggle: (value: string, checked: boolean) => void }): TemplateResult {
+  return fieldset(o, 'checkboxes', o.options.map((opt, i) => {
+    const oid = optionId(o.id, i);
+    return html`<div class="fw-checkboxes__item">
+      <input class="fw-checkboxes__input" id=${oid} name=${o.name} type="checkbox" value=${opt.value} ?disabled=${opt.disabled ?? false}
+        aria-describedby=${ifDefined(opt.hint ? hintId(oid) : undefined)}
+        .checked=${live(o.checked.has(opt.value))} @change=${(e: Event) => o.onToggle(opt.value, (e.target as HTMLInputElement).checked)}>
+      <label class="fw-label fw-checkboxes__label" for=${oid}>${opt.label}</label>
+      ${opt.hint ? html`<div class="fw-hint fw-checkboxes__hint" id=${hintId(oid)}>${opt.hint}</div>` : nothing}
+    </div>`;
+  }));
+}
+
+/** A fieldset of radios (GOV.UK radios). */
+export function radioGroup(o: GroupOptions & { value: string; onChange: (value: string) => void; inline?: boolean }): TemplateResult {
+  return fieldset(o, 'radios', o.options.map((opt, i) => {
+    const oid = optionId(o.id, i);
+    return html`<div class="fw-radios__item">
+      <input class="fw-radios__input" id=${oid} name=${o.name} type="radio" value=${opt.value} ?disabled=${opt.disabled ?? false}
+        aria-describedby=${ifDefined(opt.hint ? hintId(oid) : undefined)}
+        .checked=${live(o.value === opt.value)} @change=${() => o.onChange(opt.value)}>
+      <label class="fw-label fw-radios__label" for=${oid}>${opt.label}</label>
+      ${opt.hint ? html`<div class="fw-hint fw-checkboxes__hint" id=${hintId(oid)}>${opt.hint}</div>` : nothing}
+    </div>`;
+  }), o.inline);
+}
+
+/** A labelled select with hint and error; `placeholder` is the empty first option. */
+export function selectInput(o: {
+  id: string; name: string; label: string; value: string; options: ChoiceOption[]; error: string | null;
+  onChange: (value: string) => void; hint?: string; placeholder?: string; mandatory?: boolean;
+}): TemplateResult {
+  return html`<div class=${groupClass(o.error)}>
+    ${labelFor(o.id, o.label, o.mandatory ?? false)}
+    ${hint(o.id, o.hint)}
+    ${errorMessage(o.id, o.error)}
+    <select class="fw-select ${o.error ? 'fw-select--error' : ''}" id=${o.id} name=${o.name}
+      aria-describedby=${ifDefined(describedBy(o.id, o.hint, o.error))} aria-invalid=${o.error ? 'true' : nothing}
+      @change=${(e: Event) => o.onChange((e.target as HTMLSelectElement).value)}>
+      ${o.placeholder !== undefined ? html`<option value="" .selected=${live(o.value === '')}>${o.placeholder}</option>` : nothing}
+      ${o.options.map((opt) => html`<option value=${opt.value} ?disabled=${opt.disabled ?? false} .selected=${live(opt.value === o.value)}>${opt.label}</option>`)}
+    </select>
   </div>`;
 }

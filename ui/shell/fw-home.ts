@@ -1,11 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { Bookmark } from '../api/account.js';
 import type { MenuDef, MenuItem, SessionInfo } from '../api/types.js';
 import { PageEvent } from '../events.js';
 import { menuItemUrl } from '../router.js';
 
 /**
- * The home page: who is signed in (and when they last signed in), and every menu as a group of links.
+ * The home page: who is signed in, the person's bookmarks, and every menu as a group of links.
  *
  * @fires fw-page - title and breadcrumb
  */
@@ -15,6 +16,8 @@ export class FwHome extends LitElement {
   @property({ attribute: false }) accessor session: SessionInfo | null = null;
   /** The menus this user may see. */
   @property({ attribute: false }) accessor menus: MenuDef[] = [];
+  /** The person's bookmarks, newest first. */
+  @property({ attribute: false }) accessor bookmarks: Bookmark[] = [];
 
   protected override createRenderRoot() {
     return this;
@@ -29,7 +32,11 @@ export class FwHome extends LitElement {
     const u = this.session?.user;
     const name = u?.displayName || [u?.firstName, u?.lastName].filter(Boolean).join(' ') || u?.username || '';
     return html`<h1 class="fw-heading-l">Home</h1>
-      ${name ? html`<p class="fw-body">You are signed in as ${name}.</p>` : nothing}
+      ${name ? html`<p class="fw-body">You are signed in as ${name}. <a class="fw-link" href="/profile">View your profile</a></p>` : nothing}
+      ${this.bookmarks.length ? html`<section class="fw-home__bookmarks" aria-labelledby="home-bookmarks">
+        <h2 class="fw-heading-m" id="home-bookmarks">Your bookmarks</h2>
+        <ul class="fw-list">${this.bookmarks.map((b) => html`<li><a class="fw-link" href=${b.url}>${b.title}</a></li>`)}</ul>
+      </section>` : nothing}
       ${this.menus.length ? html`<div class="fw-home__menus">${this.menus.map((m) => html`<section class="fw-home__menu" aria-labelledby=${`home-${m.name}`}>
         <h2 class="fw-heading-m" id=${`home-${m.name}`}>${m.label}</h2>
         ${this.#list(m.items)}

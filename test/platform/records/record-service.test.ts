@@ -33,13 +33,13 @@ describe('RecordService', () => {
         site_postcode: 'sw1a2aa', opened_at: '2026-11-20T10:00:00+01:00', due_date: '2026-12-01',
         estimated_cost: 1234.5, symptoms: ['slow', 'errors'], diagnostics: { ping: [1, 2], ok: false },
         contact_email: 'a@example.com', contact_phone: '+44 808 157 0192', reference_url: 'https://example.com/x',
-        evidence: [{ name: 'log.txt', contentType: 'text/plain', size: 12 }],
+        evidence: [{ id: '018f0000-0000-7000-8000-00000000e001', name: 'log.txt', type: 'text/plain', size: 12 }],
       }), { actor: system });
       const back = await fw.records.readOne('incident', r.id as string, { actor: system });
       expect(back).to.include({ site_postcode: 'SW1A 2AA', opened_at: '2026-11-20T09:00:00.000Z', due_date: '2026-12-01', estimated_cost: 1234.5 });
       expect(back.symptoms).to.deep.equal(['slow', 'errors']);
       expect(back.diagnostics).to.deep.equal({ ping: [1, 2], ok: false });
-      expect(back.evidence).to.deep.equal([{ name: 'log.txt', contentType: 'text/plain', size: 12 }]);
+      expect(back.evidence).to.deep.equal([{ id: '018f0000-0000-7000-8000-00000000e001', name: 'log.txt', type: 'text/plain', size: 12 }]);
     });
 
     it('reports every invalid field at once with validation_failed', async () => {

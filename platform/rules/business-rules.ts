@@ -1,0 +1,254 @@
+/**
+ * Business rules (definitions of kind `rule`), run by the record service inside the record transaction:
+ *
+ *   access → payload checks and data policies → BEFORE rules → write (+ audit, journal, events) → AFTER rules
+ *
+ * Which rules: the active rules of the record's table and of every table it extends, for the timing (`when`) and
+ * the operation (insert / update / delete), ordered by `order`, then by name. Each rule whose condition holds runs
+ * its actions in order. Facts and template context: `record` (the record as it will be / was written, including the
+ * text of journal entries the operation adds), `previous` (null on insert; the stored record on update; on delete
+ * the record itself, so nothing "changes"), `user` (the person whose operation it is, also inside nested rule
+ * writes) and `now`.
+ *
+ * Actions:
+ *  - set / assign: before rules change the record being written (checked like client values, but free of the
+ *    user's field access: rules are trusted definitions); after rules update the record through the record service
+ *    as the rule actor — a nested operation that runs the update rules again. Ignored on delete.
+ *  - abort: fails the whole operation with `rule_aborted` (422) and the rendered message. In an after rule it rolls
+ *    back the write too: everything happens in one transaction.
+ *  - journal: adds an entry to a journal field of the record, written by the rule actor.
+ *  - createRecord: creates a record through the record service as the rule actor, in the same transaction (its
+ *    own rules run, nested one level deeper). Prefer after rules when it refers to the record being inserted.
+ *  - emitEvent: writes a sys_event row in the same transaction.
+ * Templates are compiled once per registry snapshot (see templates.ts). A template that is exactly one `{{path}}`
+ * gives the value at that path as is (a number stays a number); other templates give text, converted to the field's
+ * type where it is a number or boolean; an empty result is null.
+ *
+ * Who: see chain.ts — nested writes run as `rule:<name> for <user>` with the user's id; depth is limited.
+ */
+import type { Knex } from 'knex';
+import { accessFacts } from '../access/policy.js';
+import { evaluateCondition } from '../conditions/evaluate.js';
+import type { FactContext } from '../conditions/types.js';
+import type { Registry, ResolvedField, ResolvedTable, RuleAction, RuleDef, RuleOperation } from '../definitions/types.js';
+import { fail } from '../errors.js';
+import { checkFieldValue, isEmptyValue } from '../records/field-values.js';
+import type { Actor, OperationOptions, RecordData, UpdateOptions } from '../records/types.js';
+import { originalActor, ruleActor } from './chain.js';
+import { writeEvent } from './events.js';
+import { compileTemplate, isTemplate, lookupPath, singlePath, type Template, type TemplateContext } from './templates.js';
+
+/** What the rules need from the record service (which owns the pipeline). */
+export interface RuleHost {
+  createMany(table: string, data: RecordData[], opts: OperationOptions): Promise<RecordData[]>;
+  updateMany(table: string, ids: string[], patch: RecordData, opts: UpdateOptions): Promise<RecordData[]>;
+  /** Append journal entries to records of `table` as `actor` (sealing bodies of encrypted journals). */
+  appendJournal(trx: Knex.Transaction, table: ResolvedTable, actor: Actor, at: string, entries: { recordId: string; field: string; body: string }[]): Promise<void>;
+}
+
+export interface RuleInvocation {
+  registry: Registry;
+  /** The table of the record (its class). */
+  table: ResolvedTable;
+  operation: RuleOperation;
+  /** The operation's actor (a user, the system, or a rule actor of an enclosing rule). */
+  actor: Actor;
+  trx: Knex.Transaction;
+  now: Date;
+}
+
+/** A journal entry a before rule adds, written with the record. */
+export interface RuleJournalEntry { actor: Actor; field: string; body: string }
+
+export interface BeforeOutcome {
+  journal: RuleJournalEntry[];
+  /** Fields the rules set. */
+  set: Set<string>;
+}
+
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+const TEXT_TYPES = new Set(['string', 'text', 'email', 'phone', 'url', 'postcode', 'choice', 'journal']);
+
+/** The active rules of one registry snapshot, by table, timing and operation, and their compiled templates. */
+class CompiledRules {
+  readonly #all: RuleDef[];
+  readonly #byKey = new Map<string, RuleDef[]>();
+  readonly #templates = new Map<string, Template>();
+
+  constructor(registry: Registry) {
+    this.#all = [...registry.others.values()].filter((d) => d.kind === 'rule' && d.active !== false) as unknown as RuleDef[];
+  }
+
+  rules(table: ResolvedTable, when: 'before' | 'after', operation: RuleOperation): RuleDef[] {
+    const key = `${table.name}\0${when}\0${operation}`;
+    let list = this.#byKey.get(key);
+    if (!list) {
+      const tables = new Set([table.name, ...table.ancestors]);
+      list = this.#all
+        .filter((r) => tables.has(r.table) && r.when === when && r.operations.includes(operation))
+        .sort((a, b) => a.order - b.order || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      this.#byKey.set(key, list);
+    }
+    return list;
+  }
+
+  template(source: string): Template {
+    let t = this.#templates.get(source);
+    if (!t) { t = compileTemplate(source); this.#templates.set(source, t); }
+    return t;
+  }
+}
+
+const compiledByRegistry = new WeakMap<Registry, CompiledRules>();
+
+function compiledOf(registry: Registry): CompiledRules {
+  let c = compiledByRegistry.get(registry);
+  if (!c) { c = new CompiledRules(registry); compiledByRegistry.set(registry, c); }
+  return c;
+}
+
+/** A rendered value in the type its field holds where the text says so unambiguously. */
+function coerce(field: ResolvedField | undefined, value: unknown): unknown {
+  if (value === '') return null;
+  if (!field) return value;
+  if (typeof value === 'string') {
+    const v = value.trim();
+    if ((field.type === 'integer' || field.type === 'decimal' || field.type === 'currency') && NUMERIC.test(v)) return Number(v);
+    if (field.type === 'boolean' && (v === 'true' || v === 'false')) return v === 'true';
+    return value;
+  }
+  if ((typeof value === 'number' || typeof value === 'boolean') && TEXT_TYPES.has(field.type) && !field.multiple) return String(value);
+  return value;
+}
+
+export class BusinessRules {
+  readonly #host: RuleHost;
+
+  constructor(host: RuleHost) {
+    this.#host = host;
+  }
+
+  /** Whether any rule runs for the table, timing and operation. */
+  has(registry: Registry, table: ResolvedTable, when: 'before' | 'after', operation: RuleOperation): boolean {
+    return compiledOf(registry).rules(table, when, operation).length > 0;
+  }
+
+  /**
+   * Run the before rules on one record, changing `record` in place. `added` holds the journal text the operation
+   * adds (field → body), visible to conditions and templates as `record.<journal field>`.
+   */
+  async before(inv: RuleInvocation, record: RecordData, previous: RecordData | null, added: RecordData = {}): Promise<BeforeOutcome> {
+    const out: BeforeOutcome = { journal: [], set: new Set() };
+    await this.#run(inv, 'before', record, previous, added, out);
+    return out;
+  }
+
+  /** Run the after rules on one written record; an after rule's `set` updates it (and `record` with the result). */
+  async after(inv: RuleInvocation, record: RecordData, previous: RecordData | null, added: RecordData = {}): Promise<void> {
+    await this.#run(inv, 'after', record, previous, added, null);
+  }
+
+  async #run(inv: RuleInvocation, when: 'before' | 'after', record: RecordData, previous: RecordData | null, added: RecordData, out: BeforeOutcome | null): Promise<void> {
+    const compiled = compiledOf(inv.registry);
+    const rules = compiled.rules(inv.table, when, inv.operation);
+    if (!rules.length) return;
+    const user = originalActor(inv.actor);
+    const userFacts = accessFacts(inv.registry, user, inv.now).user as Record<string, unknown>;
+    const now = inv.now.toISOString();
+    const at = now;
+    const context = (): TemplateContext => ({ record: { ...record, ...added }, previous, user: userFacts, now });
+    for (const rule of rules) {
+      if (rule.condition && !(await evaluateCondition(rule.condition, context() as FactContext))) continue;
+      let actor: Actor | undefined;
+      const asRule = () => (actor ??= ruleActor(inv.actor, rule.name, `${rule.name} (${when} ${inv.operation} on ${inv.table.name})`));
+      for (const action of rule.actions) {
+        await this.#action(inv, compiled, rule, action, when, record, previous, context(), asRule, at, out);
+      }
+    }
+  }
+
+  async #action(
+    inv: RuleInvocation, compiled: CompiledRules, rule: RuleDef, action: RuleAction, when: 'before' | 'after',
+    record: RecordData, previous: RecordData | null, ctx: TemplateContext, asRule: () => Actor, at: string, out: BeforeOutcome | null,
+  ): Promise<void> {
+    const render = (raw: unknown, field?: ResolvedField): unknown => {
+      if (!isTemplate(raw)) return raw === undefined ? null : structuredClone(raw);
+      const path = singlePath(raw);
+      return coerce(field, path ? structuredClone(lookupPath(ctx, path)) : compiled.template(raw)(ctx));
+    };
+    const text = (raw: string): string => {
+      const v = render(raw);
+      return v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+    };
+    const { table } = inv;
+    switch (action.type) {
+      case 'set': case 'assign': {
+        if (inv.operation === 'delete') return;
+        const fields = action.type === 'set' ? action.fields : { [action.field]: action.value };
+        const values: RecordData = {};
+        for (const [name, raw] of Object.entries(fields)) {
+          const field = table.fields.get(name);
+          if (!field || field.system) fail('internal_error', `Rule "${rule.name}" sets "${name}", which is not a field it may set on table "${table.name}".`);
+          values[name] = render(raw, field);
+        }
+        if (when === 'after') {
+          const [updated] = await this.#host.updateMany(table.name, [record.id as string], values, { actor: asRule(), trx: inv.trx });
+          if (updated) Object.assign(record, updated);
+          return;
+        }
+        for (const [name, value] of Object.entries(values)) {
+          const field = table.fields.get(name)!;
+          const label = field.label ?? name;
+          if (field.type === 'journal') {
+            if (!isEmptyValue(value)) out!.journal.push({ actor: asRule(), field: name, body: String(value) });
+            continue;
+          }
+          const checked = checkFieldValue(field, value, previous?.[name]);
+          if (!checked.ok) {
+            fail('validation_failed', `Rule "${rule.name}" cannot set ${label}: ${checked.message}`,
+              { fieldErrors: [{ field: name, code: checked.code, message: checked.message }], extra: { rule: rule.name } });
+          }
+          if (field.required && isEmptyValue(checked.value)) {
+            fail('validation_failed', `Rule "${rule.name}" cannot clear ${label}: it is required.`,
+              { fieldErrors: [{ field: name, code: 'required', message: `${label} is required.` }], extra: { rule: rule.name } });
+          }
+          record[name] = checked.value;
+          out!.set.add(name);
+        }
+        return;
+      }
+      case 'abort': {
+        const message = text(action.message).trim() || `Rule "${rule.name}" refused the operation.`;
+        fail('rule_aborted', message, { extra: { rule: rule.name } });
+      }
+      case 'journal': {
+        const field = table.fields.get(action.field);
+        if (!field || field.type !== 'journal') fail('internal_error', `Rule "${rule.name}" writes to "${action.field}", which is not a journal field of table "${table.name}".`);
+        const body = text(action.body);
+        if (!body.trim()) return;
+        if (when === 'before') out!.journal.push({ actor: asRule(), field: action.field, body });
+        else await this.#host.appendJournal(inv.trx, table, asRule(), at, [{ recordId: record.id as string, field: action.field, body }]);
+        return;
+      }
+      case 'createRecord': {
+        const target = inv.registry.getTable(action.table);
+        const values: RecordData = {};
+        for (const [name, raw] of Object.entries(action.values)) values[name] = render(raw, target.fields.get(name));
+        await this.#host.createMany(target.name, [values], { actor: asRule(), trx: inv.trx });
+        return;
+      }
+      case 'emitEvent': {
+        const user = originalActor(inv.actor);
+        const payload: Record<string, unknown> = {};
+        for (const [name, raw] of Object.entries(action.payload ?? {})) payload[name] = render(raw);
+        await writeEvent(inv.trx, {
+          name: action.event, table: table.name, recordId: (record.id as string | undefined) ?? null, payload,
+          actorId: user.id, actorName: user.username, source: `rule:${rule.name}`, at,
+        });
+        return;
+      }
+      default:
+        fail('internal_error', `Rule "${rule.name}" has an action of unknown type "${(action as { type: string }).type}".`);
+    }
+  }
+}

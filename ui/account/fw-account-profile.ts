@@ -1,0 +1,123 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { removeBookmark, type Bookmark, type Profile } from '../api/account.js';
+import { api } from '../api/client.js';
+import { BookmarksChangedEvent, PageEvent } from '../events.js';
+import { formatDateTime } from '../format.js';
+
+const TITLE = 'Your profile';
+
+/**
+ * The signed-in person's profile (SSI-FR-62/63, GET /api/profile): identity, organisations, roles, User IDs, every
+ * interface transaction of the platform with Yes / No for them, and their bookmarks, each removable.
+ *
+ * @fires fw-page - title and breadcrumb
+ * @fires fw-bookmarks-changed - a bookmark was removed
+ */
+@customElement('fw-account-profile')
+export class FwAccountProfile extends LitElement {
+  @state() private accessor profile: Profile | null = null;
+  @state() private accessor error = '';
+  @state() private accessor status = '';
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.dispatchEvent(new PageEvent(TITLE, [{ label: 'Home', href: '/' }, { label: TITLE }]));
+    void this.#load();
+  }
+
+  protected override updated(changed: PropertyValues) {
+    if (changed.has('status') && this.status) this.querySelector<HTMLElement>('#bookmarks-status')?.focus();
+  }
+
+  async #load() {
+    try {
+      this.profile = (await api.get<Profile>('/profile')).data;
+      this.error = '';
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : 'Your profile cannot be shown.';
+    }
+  }
+
+  override render() {
+    const p = this.profile;
+    if (this.error) return html`<h1 class="fw-heading-l">${TITLE}</h1><p class="fw-body">${this.error}</p>`;
+    if (!p) return html`<h1 class="fw-heading-l">${TITLE}</h1><p class="fw-body">Loading…</p>`;
+    const row = (key: string, value: unknown) => html`<div class="fw-summary-list__row"><dt class="fw-summary-list__key">${key}</dt><dd class="fw-summary-list__value">${value}</dd></div>`;
+    const allowed = p.transactions.filter((t) => t.allowed).length;
+    return html`<h1 class="fw-heading-l">${TITLE}</h1>
+      <section class="fw-section" aria-labelledby="profile-details">
+        <h2 class="fw-heading-m" id="profile-details">Your details</h2>
+        <dl class="fw-summary-list">
+          ${row('Username', p.username)}
+          ${row('Name', [p.firstName, p.lastName].filter(Boolean).join(' ') || p.displayName || 'Not given')}
+          ${row('Email address', p.email ?? 'Not given')}
+          ${row('Phone number', p.phone ?? 'Not given')}
+          ${row('Last signed in', p.lastSignInAt ? formatDateTime(p.lastSignInAt) : 'This is your first sign-in')}
+        </dl>
+      </section>
+      <section class="fw-section" aria-labelledby="profile-orgs">
+        <h2 class="fw-heading-m" id="profile-orgs">Organisations</h2>
+        ${p.organisations.length ? html`<ul class="fw-list">${p.organisations.map((o) => html`<li>${o.name} (${o.code})${o.home ? ' – your home organisation' : ''}</li>`)}</ul>`
+          : html`<p class="fw-body">You do not belong to an organisation.</p>`}
+      </section>
+      <section class="fw-section" aria-labelledby="profile-roles">
+        <h2 class="fw-heading-m" id="profile-roles">Roles</h2>
+        ${p.roles.length ? html`<ul class="fw-list">${p.roles.map((r) => html`<li>${r.label}</li>`)}</ul>` : html`<p class="fw-body">You have no roles.</p>`}
+      </section>
+      <section class="fw-section" aria-labelledby="profile-user-ids">
+        <h2 class="fw-heading-m" id="profile-user-ids">User IDs you act for</h2>
+        ${p.userIds.length ? html`<ul class="fw-list">${p.userIds.map((u) => html`<li>${u.code}${u.name ? ` – ${u.name}` : ''}${u.org ? ` (${u.org.name})` : ''}${u.shared ? ', shared with you by consent' : ''}</li>`)}</ul>`
+          : html`<p class="fw-body">You do not act for any User ID.</p>`}
+      </section>
+      <section class="fw-section" aria-labelledby="profile-transactions">
+        <h2 class="fw-heading-m" id="profile-transactions">What you can do</h2>
+        <p class="fw-body">You can use ${allowed} of the ${p.transactions.length} interface transactions.</p>
+        ${p.transactions.length ? html`<div class="fw-table-wrapper" role="region" aria-labelledby="profile-transactions" tabindex="0">
+          <table class="fw-table">
+            <caption class="fw-visually-hidden">Interface transactions and whether you can use them</caption>
+            <thead class="fw-table__head"><tr class="fw-table__row">
+              <th scope="col" class="fw-table__header">Interface transaction</th>
+              <th scope="col" class="fw-table__header">You can use it</th>
+            </tr></thead>
+            <tbody class="fw-table__body">
+              ${p.transactions.map((t) => html`<tr class="fw-table__row">
+                <th scope="row" class="fw-table__cell">${t.label ? `${t.label} (${t.id})` : t.id}</th>
+                <td class="fw-table__cell">${t.allowed ? 'Yes' : 'No'}</td>
+              </tr>`)}
+            </tbody>
+          </table>
+        </div>` : nothing}
+      </section>
+      <section class="fw-section" aria-labelledby="profile-bookmarks">
+        <h2 class="fw-heading-m" id="profile-bookmarks">Bookmarks</h2>
+        <p class="fw-body" id="bookmarks-status" role="status" tabindex="-1">${this.status}</p>
+        ${p.bookmarks.length ? html`<ul class="fw-list fw-bookmarks">${p.bookmarks.map((b) => html`<li class="fw-bookmarks__item">
+            <a class="fw-link" href=${b.url}>${b.title}</a>
+            <button type="button" class="fw-link-button fw-bookmarks__remove" @click=${() => void this.#remove(b)}>Remove<span class="fw-visually-hidden"> bookmark ${b.title}</span></button>
+          </li>`)}</ul>`
+          : html`<p class="fw-body">You have no bookmarks. Use “Bookmark this page” at the top of any page to add one.</p>`}
+      </section>`;
+  }
+
+  async #remove(b: Bookmark) {
+    try {
+      await removeBookmark(b.id);
+      this.profile = { ...this.profile!, bookmarks: this.profile!.bookmarks.filter((x) => x.id !== b.id) };
+      this.status = `The bookmark “${b.title}” has been removed.`;
+      this.dispatchEvent(new BookmarksChangedEvent());
+    } catch (e) {
+      this.status = e instanceof Error ? e.message : 'The bookmark could not be removed.';
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-account-profile': FwAccountProfile;
+  }
+}

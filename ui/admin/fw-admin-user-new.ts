@@ -1,0 +1,167 @@
+import { LitElement, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import type { AdminRole, AdminUser, OrgUserId, UsernameCheck } from '../api/admin.js';
+import { ApiError, api } from '../api/client.js';
+import { noProblems, problemsOf, summaryOf, type Problems } from '../auth/problems.js';
+import { DirtyEvent, ErrorStateEvent, NavigateEvent, PageEvent } from '../events.js';
+import { textInput } from '../fields/field-parts.js';
+import { setFlash } from '../flash.js';
+import type { FwErrorSummary } from '../fw-error-summary.js';
+import '../fw-error-summary.js';
+import { adminUserUrl } from '../router.js';
+import { ACCOUNT_FIELDS, accountBody, accountFields, checkAccount, emptyAccount, type AccountValues } from './account-fields.js';
+import { adminCrumbs } from './admin-parts.js';
+
+const TITLE = 'Create a user';
+/** Wait this long after the last keystroke before asking whether the username is free. */
+const CHECK_DELAY_MS = 300;
+
+type Availability = { state: 'idle' | 'checking' | 'available' | 'unavailable'; message: string };
+
+/**
+ * Organisation administration: create an account (PM21, SSI-FR-61). The username is checked for availability as
+ * it is typed (GET /api/admin/users/check, announced politely); then names, email, phone, roles (GET
+ * /api/admin/roles says which the administrator may assign) and User IDs. The server creates the account without
+ * a password and mails the person a one-time link to choose one.
+ *
+ * @fires fw-page - title and breadcrumb
+ * @fires fw-error-state - the error summary appeared or went away
+ * @fires fw-dirty - typed values not yet saved
+ * @fires fw-navigate - to the new account's page
+ */
+@customElement('fw-admin-user-new')
+export class FwAdminUserNew extends LitElement {
+  @state() private accessor username = '';
+  @state() private accessor values: AccountValues = emptyAccount();
+  @state() private accessor roles: AdminRole[] = [];
+  @state() private accessor userIds: OrgUserId[] = [];
+  @state() private accessor availability: Availability = { state: 'idle', message: '' };
+  @state() private accessor problems: Problems = noProblems();
+  @state() private accessor busy = false;
+
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #checkSeq = 0;
+  #dirty = false;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.dispatchEvent(new PageEvent(TITLE, adminCrumbs({ label: 'Users', href: '/admin/users' }, { label: TITLE })));
+    void this.#loadChoices();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    clearTimeout(this.#timer);
+  }
+
+  async #loadChoices() {
+    try {
+      const [roles, ids] = await Promise.all([api.get<AdminRole[]>('/admin/roles'), api.get<OrgUserId[]>('/admin/org-user-ids')]);
+      this.roles = roles.data;
+      this.userIds = ids.data.filter((u) => u.status === 'active' || !u.status);
+    } catch (e) {
+      this.problems = problemsOf(e, []);
+    }
+  }
+
+  override render() {
+    const f = this.problems.fields;
+    return html`
+      <fw-error-summary .items=${summaryOf(this.problems, ACCOUNT_FIELDS, 'new-user')}></fw-error-summary>
+      <h1 class="fw-heading-l">${TITLE}</h1>
+      <p class="fw-body">The person will get an email with a link to choose their password. The link works once, for 24 hours.</p>
+      <form class="fw-form fw-form--narrow" novalidate @submit=${this.#submit}>
+        ${textInput({ id: 'new-user-username', name: 'username', label: 'Username', value: this.username, error: f.get('username') ?? null,
+          hint: 'Letters, digits and . _ @ + - only. Usernames are unique across the whole platform and cannot be changed later.',
+          autocomplete: 'off', spellcheck: false, widthClass: 'fw-input--width-20', maxlength: 100, status: this.availability.message,
+          onInput: (v) => this.#onUsername(v) })}
+        ${accountFields({ prefix: 'new-user', values: this.values, problems: this.problems, roles: this.roles, userIds: this.userIds,
+          onChange: (patch) => { this.values = { ...this.values, ...patch }; this.#setDirty(); } })}
+        <div class="fw-button-group">
+          <button type="submit" class="fw-button" ?disabled=${this.busy}>Create user</button>
+          <a class="fw-link" href="/admin/users">Cancel</a>
+        </div>
+      </form>`;
+  }
+
+  #setDirty() {
+    if (this.#dirty) return;
+    this.#dirty = true;
+    this.dispatchEvent(new DirtyEvent(true));
+  }
+
+  #onUsername(value: string) {
+    this.username = value;
+    this.#setDirty();
+    clearTimeout(this.#timer);
+    const name = value.trim();
+    if (!name) {
+      this.availability = { state: 'idle', message: '' };
+      return;
+    }
+    this.#timer = setTimeout(() => void this.#check(name), CHECK_DELAY_MS);
+  }
+
+  async #check(name: string) {
+    const seq = ++this.#checkSeq;
+    this.availability = { state: 'checking', message: this.availability.message };
+    try {
+      const { data } = await api.get<UsernameCheck>('/admin/users/check', { query: { username: name } });
+      if (seq !== this.#checkSeq) return;
+      this.availability = data.available
+        ? { state: 'available', message: `The username ${data.username} is available.` }
+        : { state: 'unavailable', message: data.reason === 'taken' ? `The username ${data.username} is already taken. Choose another.` : data.message ?? 'This username cannot be used.' };
+    } catch {
+      if (seq === this.#checkSeq) this.availability = { state: 'idle', message: '' };
+    }
+  }
+
+  #submit = async (e: Event) => {
+    e.preventDefault();
+    const problems = noProblems();
+    const username = this.username.trim();
+    if (!username) problems.fields.set('username', 'Enter a username');
+    else if (this.availability.state === 'unavailable') problems.fields.set('username', this.availability.message);
+    checkAccount(this.values, problems);
+    if (problems.fields.size) return this.#show(problems);
+    this.busy = true;
+    try {
+      const { data } = await api.post<AdminUser>('/admin/users', { username, ...accountBody(this.values) });
+      this.#done(data.id, `The user ${data.username} has been created. We have sent an email to ${data.email ?? 'them'} with a link to choose a password.`);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'mail_unavailable' && typeof err.body.userId === 'string') {
+        // The account exists; only the mail failed. Its page offers "Reset password" to send a new link.
+        this.#done(err.body.userId, `The user ${username} has been created, but the email could not be sent. Use “Reset password” to send a new link once mail works.`);
+        return;
+      }
+      await this.#show(problemsOf(err, ACCOUNT_FIELDS));
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  #done(id: string, message: string) {
+    this.#dirty = false;
+    this.dispatchEvent(new DirtyEvent(false));
+    this.dispatchEvent(new ErrorStateEvent(false));
+    setFlash(message);
+    this.dispatchEvent(new NavigateEvent(adminUserUrl(id)));
+  }
+
+  async #show(problems: Problems) {
+    this.problems = problems;
+    this.dispatchEvent(new ErrorStateEvent(true));
+    await this.updateComplete;
+    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-admin-user-new': FwAdminUserNew;
+  }
+}

@@ -1,0 +1,270 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { AccountSession, AdminRole, AdminUser, OrgUserId } from '../api/admin.js';
+import { ApiError, api } from '../api/client.js';
+import { noProblems, problemsOf, summaryOf, type Problems } from '../auth/problems.js';
+import { DirtyEvent, ErrorStateEvent, PageEvent } from '../events.js';
+import { takeFlash } from '../flash.js';
+import { formatDateTime } from '../format.js';
+import type { FwErrorSummary } from '../fw-error-summary.js';
+import '../fw-error-summary.js';
+import { currentSession } from '../session-state.js';
+import { ACCOUNT_FIELDS, accountBody, accountFields, checkAccount, emptyAccount, type AccountValues } from './account-fields.js';
+import { adminCrumbs, confirmation, problemBanner, statusTag, successBanner } from './admin-parts.js';
+
+type Action = 'unlock' | 'disable' | 'enable' | 'reset' | 'revoke' | 'delete';
+type Notice = { kind: 'success' | 'problem'; text: string };
+
+/** Actions that ask first, with what they will do. */
+const CONFIRM: Partial<Record<Action, { title: (u: string) => string; body: string; label: string }>> = {
+  reset: {
+    title: (u) => `Reset the password of ${u}?`,
+    body: 'Their current password stops working at once and they are signed out everywhere. We will email them a link to choose a new password.',
+    label: 'Yes, reset the password',
+  },
+  delete: {
+    title: (u) => `Delete the account ${u}?`,
+    body: 'They will be signed out and cannot sign in again. Their API tokens, links and access grants stop working. The username stays taken. The deletion is recorded in the audit trail.',
+    label: 'Yes, delete the account',
+  },
+  disable: {
+    title: (u) => `Disable the account ${u}?`,
+    body: 'They will be signed out and cannot sign in until the account is enabled again.',
+    label: 'Yes, disable the account',
+  },
+};
+
+/**
+ * Organisation administration: one account (PM22–24). Its facts, a form to edit names, email, phone, roles and
+ * User IDs (PATCH /api/admin/users/:id), and actions: unlock, disable / enable, reset the password (a new link is
+ * mailed), end its sessions, and delete — the destructive ones after a confirmation in the page.
+ *
+ * @fires fw-page - title and breadcrumb
+ * @fires fw-error-state - the error summary appeared or went away
+ * @fires fw-dirty - edits not yet saved
+ */
+@customElement('fw-admin-user')
+export class FwAdminUser extends LitElement {
+  /** The account's id. */
+  @property() accessor userId = '';
+
+  @state() private accessor user: AdminUser | null = null;
+  @state() private accessor loadError = '';
+  @state() private accessor values: AccountValues = emptyAccount();
+  @state() private accessor roles: AdminRole[] = [];
+  @state() private accessor userIds: OrgUserId[] = [];
+  @state() private accessor sessions: AccountSession[] = [];
+  @state() private accessor problems: Problems = noProblems();
+  @state() private accessor notice: Notice | null = null;
+  @state() private accessor confirming: Action | null = null;
+  @state() private accessor busy = false;
+
+  #dirty = false;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  protected override willUpdate(changed: PropertyValues) {
+    if (changed.has('userId')) {
+      const flash = takeFlash();
+      this.notice = flash ? { kind: /could not be sent/.test(flash) ? 'problem' : 'success', text: flash } : null;
+      void this.#load();
+    }
+  }
+
+  protected override updated(changed: PropertyValues) {
+    if (changed.has('notice') && this.notice) this.querySelector<HTMLElement>('.fw-notification-banner')?.focus();
+    if (changed.has('confirming') && this.confirming) this.querySelector<HTMLElement>('.fw-confirm__title')?.focus();
+  }
+
+  async #load(): Promise<void> {
+    try {
+      const { data } = await api.get<AdminUser>(`/admin/users/${encodeURIComponent(this.userId)}`);
+      const [roles, ids, sessions] = await Promise.all([
+        api.get<AdminRole[]>('/admin/roles').then((r) => r.data, () => []),
+        api.get<OrgUserId[]>('/admin/org-user-ids', { query: { org: data.org?.id } }).then((r) => r.data, () => []),
+        data.status === 'deleted' ? [] : api.get<AccountSession[]>(`/admin/users/${encodeURIComponent(this.userId)}/sessions`).then((r) => r.data, () => []),
+      ]);
+      this.user = data;
+      this.roles = roles;
+      // User IDs the person holds stay listed even when no longer active, so they can be removed.
+      this.userIds = ids.filter((u) => u.status === 'active' || data.userIds.includes(u.code));
+      this.sessions = sessions;
+      this.values = {
+        firstName: data.firstName ?? '', lastName: data.lastName ?? '', email: data.email ?? '', phone: data.phone ?? '',
+        roles: new Set(data.roles), userIds: new Set(data.userIds),
+      };
+      this.#setDirty(false);
+      this.loadError = '';
+      this.dispatchEvent(new PageEvent(`User ${data.username}`, adminCrumbs({ label: 'Users', href: '/admin/users' }, { label: data.username })));
+    } catch (e) {
+      this.user = null;
+      this.loadError = e instanceof ApiError && (e.status === 404 || e.status === 403)
+        ? 'The user does not exist, or is not in an organisation you administer.'
+        : e instanceof Error ? e.message : 'The user cannot be shown.';
+      this.dispatchEvent(new PageEvent('User not found', adminCrumbs({ label: 'Users', href: '/admin/users' }, { label: 'User not found' })));
+    }
+  }
+
+  override render() {
+    if (this.loadError) {
+      return html`<h1 class="fw-heading-l">User not found</h1><p class="fw-body">${this.loadError}</p>
+        <p class="fw-body"><a class="fw-link" href="/admin/users">Go to the list of users</a></p>`;
+    }
+    const u = this.user;
+    if (!u) return html`<p class="fw-body">Loading…</p>`;
+    const deleted = u.status === 'deleted';
+    return html`
+      ${this.notice ? (this.notice.kind === 'success' ? successBanner(this.notice.text) : problemBanner(this.notice.text)) : nothing}
+      <fw-error-summary .items=${summaryOf(this.problems, ACCOUNT_FIELDS, 'user')}></fw-error-summary>
+      <h1 class="fw-heading-l"><span class="fw-caption-l">User</span>${u.displayName || u.username}</h1>
+      ${this.#facts(u)}
+      ${deleted ? html`<p class="fw-body">This account was deleted${u.deletedAt ? ` on ${formatDateTime(u.deletedAt)}` : ''}. It cannot be changed.</p>` : html`
+        ${this.confirming ? this.#confirmation(u) : nothing}
+        <section class="fw-section" aria-labelledby="user-actions-heading">
+          <h2 class="fw-heading-m" id="user-actions-heading">Account actions</h2>
+          ${this.#actions(u)}
+        </section>
+        <section class="fw-section" aria-labelledby="user-edit-heading">
+          <h2 class="fw-heading-m" id="user-edit-heading">Change details</h2>
+          <form class="fw-form fw-form--narrow" novalidate @submit=${this.#save}>
+            ${accountFields({ prefix: 'user', values: this.values, problems: this.problems, roles: this.roles, userIds: this.userIds,
+              onChange: (patch) => { this.values = { ...this.values, ...patch }; this.#setDirty(true); } })}
+            <button type="submit" class="fw-button" ?disabled=${this.busy}>Save changes</button>
+          </form>
+        </section>`}`;
+  }
+
+  #facts(u: AdminUser) {
+    const row = (key: string, value: unknown) => html`<div class="fw-summary-list__row"><dt class="fw-summary-list__key">${key}</dt><dd class="fw-summary-list__value">${value}</dd></div>`;
+    return html`<dl class="fw-summary-list fw-section">
+      ${row('Username', u.username)}
+      ${row('Status', statusTag(u.status))}
+      ${row('Organisation', u.org ? `${u.org.name} (${u.org.code})` : 'None')}
+      ${u.orgs.length ? row('Other organisations', u.orgs.map((o) => `${o.name} (${o.code})`).join(', ')) : nothing}
+      ${row('Last signed in', u.lastSignInAt ? formatDateTime(u.lastSignInAt) : 'Never')}
+      ${row('Password', u.mustChangePassword ? 'Not chosen yet, or must be changed at next sign-in' : 'Set')}
+      ${row('Authenticator app', u.mfaEnrolled ? 'Set up' : 'Not set up')}
+      ${u.failedAttempts ? row('Failed sign-in attempts', String(u.failedAttempts)) : nothing}
+      ${u.status !== 'deleted' ? row('Active sessions', String(this.sessions.length)) : nothing}
+      ${row('Created', formatDateTime(u.createdAt))}
+    </dl>`;
+  }
+
+  #actions(u: AdminUser) {
+    const self = currentSession()?.user.id === u.id;
+    const button = (action: Action, label: string, cls = 'fw-button--secondary'): TemplateResult =>
+      html`<button type="button" class="fw-button ${cls}" data-action=${action} ?disabled=${this.busy} @click=${() => this.#ask(action)}>${label}</button>`;
+    return html`<div class="fw-button-group">
+      ${u.status === 'locked' ? button('unlock', 'Unlock account') : nothing}
+      ${u.status === 'disabled' ? button('enable', 'Enable account') : self ? nothing : button('disable', 'Disable account')}
+      ${button('reset', 'Reset password')}
+      ${this.sessions.length ? button('revoke', 'Sign out everywhere') : nothing}
+      ${self ? nothing : button('delete', 'Delete account', 'fw-button--warning')}
+    </div>`;
+  }
+
+  #confirmation(u: AdminUser) {
+    const c = CONFIRM[this.confirming!]!;
+    return confirmation({
+      title: c.title(u.username), body: c.body, confirmLabel: c.label, busy: this.busy,
+      onConfirm: () => void this.#run(this.confirming!),
+      onCancel: () => this.#cancel(),
+    });
+  }
+
+  #ask(action: Action) {
+    this.notice = null;
+    if (CONFIRM[action]) this.confirming = action;
+    else void this.#run(action);
+  }
+
+  async #cancel() {
+    const action = this.confirming;
+    this.confirming = null;
+    await this.updateComplete;
+    this.querySelector<HTMLElement>(`[data-action="${action}"]`)?.focus();
+  }
+
+  async #run(action: Action) {
+    const u = this.user!;
+    const path = `/admin/users/${encodeURIComponent(u.id)}`;
+    this.busy = true;
+    try {
+      let text = '';
+      switch (action) {
+        case 'unlock':
+          await api.post(`${path}/unlock`);
+          text = `The account ${u.username} has been unlocked.`;
+          break;
+        case 'disable':
+        case 'enable':
+          await api.patch(path, { status: action === 'disable' ? 'disabled' : 'active' });
+          text = `The account ${u.username} has been ${action === 'disable' ? 'disabled' : 'enabled'}.`;
+          break;
+        case 'reset': {
+          const { data } = await api.post<{ sentTo: string }>(`${path}/reset-password`);
+          text = `The password of ${u.username} has been reset. We have sent a link to choose a new one to ${data.sentTo}.`;
+          break;
+        }
+        case 'revoke': {
+          const { data } = await api.post<{ revoked: number }>(`${path}/revoke-sessions`);
+          text = `${u.username} has been signed out everywhere (${data.revoked} ${data.revoked === 1 ? 'session' : 'sessions'} ended).`;
+          break;
+        }
+        case 'delete':
+          await api.request('DELETE', path);
+          text = `The account ${u.username} has been deleted.`;
+          break;
+      }
+      this.confirming = null;
+      await this.#load();
+      this.notice = { kind: 'success', text };
+    } catch (e) {
+      this.confirming = null;
+      this.notice = { kind: 'problem', text: e instanceof Error ? e.message : 'The action failed.' };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #setDirty(dirty: boolean) {
+    if (this.#dirty === dirty) return;
+    this.#dirty = dirty;
+    this.dispatchEvent(new DirtyEvent(dirty));
+  }
+
+  #save = async (e: Event) => {
+    e.preventDefault();
+    this.notice = null;
+    const problems = noProblems();
+    checkAccount(this.values, problems);
+    if (problems.fields.size) return this.#show(problems);
+    this.busy = true;
+    try {
+      await api.patch(`/admin/users/${encodeURIComponent(this.user!.id)}`, accountBody(this.values));
+      this.problems = noProblems();
+      this.dispatchEvent(new ErrorStateEvent(false));
+      await this.#load();
+      this.notice = { kind: 'success', text: `The details of ${this.user?.username ?? 'the user'} have been saved.` };
+    } catch (err) {
+      await this.#show(problemsOf(err, ACCOUNT_FIELDS));
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  async #show(problems: Problems) {
+    this.problems = problems;
+    this.dispatchEvent(new ErrorStateEvent(true));
+    await this.updateComplete;
+    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-admin-user': FwAdminUser;
+  }
+}
