@@ -5,6 +5,9 @@ import * as identityKeys from './20261123_003_identity_keys.js';
 import * as events from './20261123_004_events.js';
 import * as attachments from './20261123_005_attachments.js';
 import * as views from './20261123_006_views.js';
+import * as workflow from './20261123_007_workflow.js';
+import * as sla from './20261123_008_sla.js';
+import * as notify from './20261123_009_notify.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -17,6 +20,9 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '20261123_004_events': events,
   '20261123_005_attachments': attachments,
   '20261123_006_views': views,
+  '20261123_007_workflow': workflow,
+  '20261123_008_sla': sla,
+  '20261123_009_notify': notify,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -17,6 +17,7 @@ import { RegistryHolder, validateDefinitions, formatDefinitionErrors } from './d
 import { createAdministrator, createApiToken, ensureDemoAdministrator, requireUser, resetPassword, unlockAccount } from './access/identity/index.js';
 import { createApp } from './http/app.js';
 import { ensureUiBuilt } from './http/static.js';
+import { startNotificationRunners } from './notify/index.js';
 import { createLogger } from './log.js';
 import { isFormworkError } from './errors.js';
 import { seedData } from './seed.js';
@@ -29,6 +30,9 @@ async function start(): Promise<void> {
   const log = createLogger();
   const engine = await createEngine(config, { log });
   const demo = await ensureDemoAdministrator(engine);
+  // Notifications: dispatch events and record changes, and send the mail outbox (every instance may run them:
+  // rows are claimed atomically).
+  const stopNotifications = startNotificationRunners(engine, { pollMs: Number(process.env.NOTIFY_POLL_MS ?? 5000) });
   await ensureUiBuilt();
   const app = createApp(engine);
   const server = app.listen(config.port, config.host, () => {
@@ -51,7 +55,7 @@ async function start(): Promise<void> {
   watchDefinitions(engine);
   const stop = () => {
     server.close();
-    void engine.close().then(() => process.exit(0));
+    void stopNotifications().then(() => engine.close()).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -8,6 +8,9 @@ import { fail, FormworkError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { createMailer, type Mailer } from './notify/mailer.js';
 import { KnexRecordService } from './records/index.js';
+import type { RecordHooks } from './records/hooks.js';
+import { startWorkflow, timerPollMs, type WorkflowRuntime } from './workflow/index.js';
+import { createSlaRecordHook, slaPollMs, startSlaChecker, type SlaChecker } from './workflow/sla/index.js';
 import type { Actor } from './records/types.js';
 import { seedData } from './seed.js';
 
@@ -19,6 +22,15 @@ export interface Engine extends Formwork {
    * one, or one needing a destructive schema change, is refused and the running registry stays as it was.
    */
   reloadDefinitions(): Promise<{ ok: boolean; errors: DefinitionError[]; changes: SchemaChange[] }>;
+  /**
+   * The record pipeline's hooks (platform/records/hooks.ts): engine parts register theirs here at start, e.g.
+   * `engine.hooks.register({ name: 'sla', after: … })`.
+   */
+  hooks: RecordHooks;
+  /** The workflow engine: its service and the timer runner (stopped by close()). */
+  workflow: WorkflowRuntime;
+  /** The SLA checker (warnings and breaches; stopped by close()). */
+  slaChecker?: SlaChecker;
   close(): Promise<void>;
 }
 
@@ -33,6 +45,10 @@ export interface EngineOptions {
   keys?: KeyRing;
   /** Use this mailer instead of one for config.smtpUrl. */
   mailer?: Mailer;
+  /** How often the workflow timer runner polls, in ms (default WORKFLOW_TIMER_POLL_MS, else 30 s; 0: never). */
+  timerPollMs?: number;
+  /** How often the SLA checker polls, in ms (default SLA_CHECK_POLL_MS, else 60 s; 0: never). */
+  slaPollMs?: number;
 }
 
 /** The configured key ring; a second process racing to generate the local key file reads the winner's key. */
@@ -69,6 +85,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     const accessLog = createAccessLog(db, clock, log);
     const engine: Engine = {
       config, db, registry: holder, records, clock, log, systemActor: SYSTEM_ACTOR, keys, mailer, accessLog,
+      hooks: records.hooks,
+      workflow: undefined as unknown as WorkflowRuntime,
       async reloadDefinitions() {
         const candidate = await holder.prepare(config.definitionRoots);
         if (!candidate.registry) return { ok: false, errors: candidate.errors, changes: [] };
@@ -88,12 +106,20 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         }
       },
       async close() {
+        await engine.workflow.timers.stop();
+        await engine.slaChecker?.stop();
         await accessLog.flush();
         mailer.close();
         await closeDatabase(db);
       },
     };
+    // Workflow: its hook joins the pipeline before anything is written (seeding included); timers poll once started.
+    engine.workflow = startWorkflow(engine, records.hooks, 0);
+    // SLAs: started, paused, resumed, stopped and reset in the write's transaction, after the workflow's hook.
+    records.hooks.register(createSlaRecordHook({ log }));
     if (options.seed !== false) await seedData(engine, { demo: config.demoData });
+    engine.workflow.timers.start(options.timerPollMs ?? timerPollMs());
+    engine.slaChecker = startSlaChecker(engine, options.slaPollMs ?? slaPollMs());
     return engine;
   } catch (e) {
     await closeDatabase(db);

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   conflict: { status: 409, title: 'The record changed since it was read' },
   unique_violation: { status: 409, title: 'A value must be unique' },
   reference_in_use: { status: 409, title: 'The record is referenced by other records' },
+  invalid_transition: { status: 409, title: 'The workflow transition is not allowed now' },
   precondition_failed: { status: 412, title: 'The If-Match precondition failed' },
   precondition_required: { status: 428, title: 'An If-Match header is required' },
   definition_invalid: { status: 422, title: 'A definition is not valid' },

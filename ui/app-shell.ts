@@ -27,6 +27,7 @@ import './shell/fw-bookmark-toggle.js';
 import './shell/fw-breadcrumbs.js';
 import './shell/fw-home.js';
 import './shell/fw-nav.js';
+import './shell/fw-notifications.js';
 import './shell/fw-timeout-dialog.js';
 
 const SERVICE = 'Formwork';
@@ -59,8 +60,8 @@ interface GoOptions {
 }
 
 /**
- * The application shell: skip link, header with the signed-in user, "Your profile", "Bookmark this page" and
- * "Sign out", breadcrumb, navigation from the menu definitions (plus the administration pages for administrators),
+ * The application shell: skip link, header with the signed-in user, "Your profile", "Bookmark this page", the
+ * notification centre and "Sign out", breadcrumb, navigation from the menu definitions (plus the administration pages for administrators),
  * the page for the URL (History API; the server answers every page URL with index.html),
  * the session time-out warning, and the page title (document.title) of every page.
  *
@@ -90,6 +91,8 @@ export class FwApp extends LitElement {
   #next: string | null = null;
   /** Move focus to the page's h1 when the next page announces itself. */
   #focusOnPage = false;
+  /** The URL asked for a record's history (`#activity`, from a notification): focus it once the page announces itself. */
+  #focusActivity = false;
 
   protected override createRenderRoot() {
     return this;
@@ -133,6 +136,7 @@ export class FwApp extends LitElement {
             <span class="fw-header__user">Signed in as ${name}</span>
             ${this.#bookmarkable() ? html`<fw-bookmark-toggle .bookmarks=${this.bookmarks} url=${this.#currentUrl} pageTitle=${this.pageTitle}
               .record=${this.route.name === 'record' ? { table: this.route.table, id: this.route.id } : null}></fw-bookmark-toggle>` : nothing}
+            <fw-notifications url=${this.#currentUrl}></fw-notifications>
             <a class="fw-header__link" href="/profile">Your profile</a>
             <button type="button" class="fw-header__button" @click=${this.#signOut}>Sign out</button>
           </div>` : nothing}
@@ -257,7 +261,8 @@ export class FwApp extends LitElement {
     let path = target.pathname;
     let route = matchRoute(target.pathname, target.search, target.hash);
     // The set-password link's token travels in the fragment; the page keeps it until the link is used.
-    let full = target.pathname + target.search + (route.name === 'reset-password' ? target.hash : '');
+    const toActivity = route.name === 'record' && target.hash === '#activity';
+    let full = target.pathname + target.search + (route.name === 'reset-password' || toActivity ? target.hash : '');
     const redirect = this.#redirectFor(route, path.replace(/\/+$/, '') || '/');
     let replace = options.replace ?? false;
     if (redirect) {
@@ -282,6 +287,7 @@ export class FwApp extends LitElement {
     // Focus follows a move to another page; re-sorting or filtering the same list keeps focus where it is.
     // The first page keeps the browser's focus at the start of the document (the skip link comes first).
     this.#focusOnPage = !firstPage && (!samePage || document.activeElement === document.body);
+    this.#focusActivity = toActivity && !redirect;
     if (!samePage) this.crumbs = [];
     this.route = route;
     if (route.name === 'not-found') {
@@ -334,17 +340,41 @@ export class FwApp extends LitElement {
     this.pageTitle = e.title;
     this.crumbs = e.crumbs;
     this.#updateTitle();
-    if (this.#focusOnPage) {
+    if (this.#focusOnPage || this.#focusActivity) {
+      const activity = this.#focusActivity;
       this.#focusOnPage = false;
+      this.#focusActivity = false;
       const page = from ?? (e.target as LitElement);
       void Promise.all([page.updateComplete, this.updateComplete]).then(() => {
-        const h1 = this.querySelector<HTMLElement>('main h1');
-        if (!h1) return;
-        h1.setAttribute('tabindex', '-1');
-        h1.focus();
+        // A record opened at its history (from a notification): its activity stream's heading, else the h1.
+        const target = (activity ? this.querySelector<HTMLElement>('main .fw-activity h2') : null) ?? this.querySelector<HTMLElement>('main h1');
+        if (!target) return;
+        target.setAttribute('tabindex', '-1');
+        target.focus();
+        if (activity) this.#keepInView(target);
       });
     }
   };
+
+  /**
+   * Scroll `target` to the top and keep it there while the page above it is still rendering (the form's widgets
+   * arrive after the page announced itself), for a moment or until the person scrolls, types or clicks.
+   */
+  #keepInView(target: HTMLElement) {
+    target.scrollIntoView({ block: 'start' });
+    const main = this.querySelector('main');
+    if (!main) return;
+    const observer = new ResizeObserver(() => {
+      if (document.activeElement === target) target.scrollIntoView({ block: 'start' });
+    });
+    const stop = () => {
+      observer.disconnect();
+      for (const type of ['wheel', 'keydown', 'pointerdown', 'touchstart']) window.removeEventListener(type, stop);
+    };
+    for (const type of ['wheel', 'keydown', 'pointerdown', 'touchstart']) window.addEventListener(type, stop, { once: true, passive: true });
+    observer.observe(main);
+    setTimeout(stop, 2000);
+  }
 
   #onErrorState = (e: ErrorStateEvent) => {
     e.stopPropagation();

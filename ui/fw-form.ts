@@ -15,7 +15,7 @@ import './fields/fw-json-field.js';
 import './fields/fw-number-field.js';
 import './fields/fw-reference-field.js';
 import './fields/fw-text-field.js';
-import { PolicyRunner, type FieldState } from './form/policies.js';
+import { evaluateFormPolicies, fieldState, mustBeFilled, type FieldState, type PolicyOutcome } from './form/policies.js';
 import { isEmptyValue, requiredMessage, sameValue } from './form/values.js';
 import { lowerFirst } from './format.js';
 import type { FwErrorSummary, SummaryItem } from './fw-error-summary.js';
@@ -24,15 +24,19 @@ import { userFacts } from './session-state.js';
 
 type Notice = { kind: 'success' | 'info'; text: string } | { kind: 'conflict' };
 
-/** Field types whose emptiness `mandatory` does not apply to (a journal adds entries; attachments come later). */
-const NOT_CHECKED_FOR_EMPTY = new Set(['journal', 'attachment']);
+/** Whether a value leaves a mandatory field unfilled, as the server judges it (a journal needs a non-blank entry). */
+function isUnfilled(field: FieldMeta, value: unknown): boolean {
+  return isEmptyValue(value) || (field.type === 'journal' && typeof value === 'string' && value.trim() === '');
+}
 
 /**
  * Renders any form definition: sections as headed regions, columns as a CSS grid, one widget per field type,
- * help text as hints. UI policies are evaluated on every change with the server's own evaluator. Submitting
- * checks mandatory fields first, then POSTs (create) or PATCHes with If-Match (edit); problems — the browser's
- * or the server's field errors — show as a GOV.UK error summary that takes focus and links to inline errors.
- * A stale If-Match (412) offers to reload the record.
+ * help text as hints. UI policies are evaluated on every change by the server's own function (applyPolicies, through
+ * form/policies.ts). Submitting checks mandatory fields first, then POSTs (create) or PATCHes with If-Match (edit),
+ * naming the form (`?form=`) unless it was generated, so the server enforces this form's policies too; problems — the
+ * browser's, the server's field errors, or a business rule's refusal (`rule_aborted`, a 422 whose message is the
+ * problem's detail) — show as a GOV.UK error summary that takes focus and links to inline errors. A stale If-Match
+ * (412) offers to reload the record.
  *
  * Only fields the user can see and change are sent: fields hidden by a policy are left out (the server discards
  * them too), as are read-only fields unless a policy set their value.
@@ -57,7 +61,8 @@ export class FwForm extends LitElement {
   @property() accessor idPrefix = 'field';
 
   @state() private accessor values: RecordData = {};
-  @state() private accessor states = new Map<string, FieldState>();
+  /** The last evaluation of the form's UI policies (null until the first one). */
+  @state() private accessor policies: PolicyOutcome | null = null;
   @state() private accessor errors = new Map<string, string>();
   @state() private accessor summary: SummaryItem[] = [];
   @state() private accessor notice: Notice | null = null;
@@ -71,7 +76,6 @@ export class FwForm extends LitElement {
   #problems = new Map<string, string>();
   /** Fields whose value a policy set (sent even when read-only). */
   #policySet = new Set<string>();
-  #runner = new PolicyRunner();
   #policySeq = 0;
   #dirty = false;
   #propsCache = new Map<string, FieldProps>();
@@ -86,7 +90,11 @@ export class FwForm extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('form')) this.#runner = new PolicyRunner(this.form.uiPolicies ?? []);
+    if (changed.has('form')) {
+      // Another form's outcome says nothing about this one: wait for its own first evaluation.
+      this.policies = null;
+      this.ready = false;
+    }
     if (changed.has('form') || changed.has('record') || changed.has('initialValues')) this.#reset();
   }
 
@@ -167,8 +175,11 @@ export class FwForm extends LitElement {
     }
   }
 
+  /** A field's state: from the policies' outcome, which covers every non-system field; else from its metadata. */
   #state(name: string, field: FieldMeta): FieldState {
-    return this.states.get(name) ?? { visible: true, mandatory: field.required, readOnly: field.readOnly };
+    const outcome = this.policies;
+    if (outcome && Object.prototype.hasOwnProperty.call(outcome.visible, name)) return fieldState(outcome, name);
+    return { visible: true, mandatory: field.required, readOnly: field.readOnly };
   }
 
   /** Whether a field is on screen: known, visible by policy, and not a system field of a record still to be created. */
@@ -184,7 +195,7 @@ export class FwForm extends LitElement {
     const next: FieldProps = {
       field,
       value: this.values[name] ?? null,
-      mandatory: state.mandatory && !state.readOnly,
+      mandatory: mustBeFilled(state),
       readOnly: state.readOnly,
       error: this.errors.get(name) ?? null,
       inputId: this.#inputId(name),
@@ -243,21 +254,21 @@ export class FwForm extends LitElement {
 
   async #runPolicies() {
     const seq = ++this.#policySeq;
-    const outcome = await this.#runner.run(this.form.fields, this.values, {
+    const outcome = await evaluateFormPolicies(this.form, this.values, {
       user: userFacts(), now: new Date().toISOString(), previous: this.record,
     });
     if (seq !== this.#policySeq) return;
-    if (outcome.values.size) {
-      const values = { ...this.values };
-      for (const [k, v] of outcome.values) {
-        values[k] = v;
-        this.#policySet.add(k);
-        this.#problems.delete(k);
-      }
-      this.values = values;
+    const set = Object.entries(outcome.values);
+    for (const [k] of set) {
+      // Sent even when read-only: the server sets the same value (a value action), whatever the client sends.
+      this.#policySet.add(k);
+      this.#problems.delete(k);
+    }
+    if (set.some(([k, v]) => !sameValue(this.values[k], v))) {
+      this.values = { ...this.values, ...outcome.values };
       this.#updateDirty();
     }
-    this.states = outcome.states;
+    this.policies = outcome;
     this.ready = true;
   }
 
@@ -307,7 +318,10 @@ export class FwForm extends LitElement {
     this.dispatchEvent(new DirtyEvent(dirty));
   }
 
-  /** The browser's checks: text that is not a value, and mandatory fields left empty. */
+  /**
+   * The browser's checks: text that is not a value, and fields that must be filled (mustBeFilled: mandatory, shown
+   * and editable) left empty — attachments excepted, as on the server (they are uploaded separately).
+   */
   #check(): Map<string, string> {
     const errors = new Map<string, string>();
     for (const name of this.#fieldNames()) {
@@ -317,7 +331,7 @@ export class FwForm extends LitElement {
       if (state.readOnly) continue;
       const problem = this.#problems.get(name);
       if (problem) errors.set(name, problem);
-      else if (state.mandatory && !NOT_CHECKED_FOR_EMPTY.has(field.type) && isEmptyValue(this.values[name])) errors.set(name, requiredMessage(field));
+      else if (mustBeFilled(state) && field.type !== 'attachment' && isUnfilled(field, this.values[name])) errors.set(name, requiredMessage(field));
     }
     return errors;
   }
@@ -359,9 +373,10 @@ export class FwForm extends LitElement {
     this.saving = true;
     try {
       const table = this.#table();
+      const query = { form: this.form.generated ? undefined : this.form.name };
       const res = this.record
-        ? await api.patch<RecordData>(tablePath(table, String(this.record.id)), payload, { headers: this.etag ? { 'if-match': this.etag } : {} })
-        : await api.post<RecordData>(tablePath(table), payload);
+        ? await api.patch<RecordData>(tablePath(table, String(this.record.id)), payload, { headers: this.etag ? { 'if-match': this.etag } : {}, query })
+        : await api.post<RecordData>(tablePath(table), payload, { query });
       const created = !this.record;
       await this.#clearErrors();
       this.revision += 1;
@@ -393,6 +408,7 @@ export class FwForm extends LitElement {
       if (this.form.fields[name] && this.#isShown(name) && !fieldErrors.has(name)) fieldErrors.set(name, p.message);
       else general.push(p.message);
     }
+    // A problem without field errors — a business rule's refusal (rule_aborted, 422), a refused access — is its detail.
     if (!fieldErrors.size && !general.length) general.push(err.message);
     await this.#showErrors(fieldErrors, general);
   }

@@ -10,11 +10,15 @@ import './fw-form.js';
 import './fw-list.js';
 import { listUrl } from './router.js';
 import './record/fw-activity.js';
+import { fetchWorkflow } from './workflow/api.js';
+import type { WorkflowChangedEvent } from './workflow/events.js';
+import './workflow/fw-workflow-actions.js';
 
 /**
- * A record's page: its number and display value as the heading, the form in edit mode, the place for workflow
- * actions (none until workflows arrive), the related lists the form declares (each a list of the related table
- * filtered by its reference to this record) and the activity stream.
+ * A record's page: its number and display value as the heading, its workflow actions (state, the transitions the
+ * person may make as buttons, approvals asked of them, queue and assignee; ui/workflow), the form in edit mode —
+ * where a workflow's state field is read-only, as only transitions change it — the related lists the form declares
+ * (each a list of the related table filtered by its reference to this record) and the activity stream.
  *
  * @fires fw-page - the page's title and breadcrumb
  */
@@ -59,7 +63,8 @@ export class FwRecord extends LitElement {
         <div class="fw-notification-banner__header"><h2 class="fw-notification-banner__title">Success</h2></div>
         <div class="fw-notification-banner__content"><p class="fw-notification-banner__heading">${this.flash}</p></div>
       </div>` : nothing}
-      <div class="fw-record-actions" data-actions-for=${id}></div>
+      <fw-workflow-actions class="fw-record-actions" table=${this.table} recordId=${id} .record=${this.record}
+        @fw-workflow-changed=${this.#onWorkflow}></fw-workflow-actions>
       <fw-form .form=${this.form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record"
         @fw-record-changed=${this.#onChanged} @fw-attachments-changed=${this.#onAttachments}></fw-form>
       ${this.#related.map((rl) => html`<section class="fw-related-list">
@@ -101,11 +106,15 @@ export class FwRecord extends LitElement {
     this.record = null;
     this.error = null;
     try {
-      const [form, meta, res] = await Promise.all([
+      const [loadedForm, meta, res, workflow] = await Promise.all([
         fetchFormForTable(this.table),
         fetchTableMeta(this.table),
         api.get<RecordData>(tablePath(this.table, this.recordId)),
+        fetchWorkflow(this.table),
       ]);
+      // Only transitions change a workflow's state: the form shows it read-only.
+      const stateField = workflow ? loadedForm.fields[workflow.stateField] : undefined;
+      const form = stateField ? { ...loadedForm, fields: { ...loadedForm.fields, [stateField.name]: { ...stateField, readOnly: true } } } : loadedForm;
       if (seq !== this.#seq) return;
       const id = String(res.data.id);
       this.#related = (form.relatedLists ?? []).map((rl) => ({
@@ -131,6 +140,20 @@ export class FwRecord extends LitElement {
   /** A file was attached or removed: the activity stream shows the change. */
   #onAttachments = () => {
     this.revision += 1;
+  };
+
+  /** A transition, approval or assignment changed the record: show its new version and say what happened. */
+  #onWorkflow = (e: WorkflowChangedEvent) => {
+    if (e.record.version === undefined) {
+      // Out of the person's sight now (it moved to another organisation's queue): load what they may still see.
+      void this.#load();
+      return;
+    }
+    this.record = e.record;
+    this.etag = e.etag ?? `W/"${String(e.record.version)}"`;
+    this.revision += 1;
+    this.flash = e.message;
+    this.#announcePage();
   };
 
   #onChanged = (e: RecordChangedEvent) => {

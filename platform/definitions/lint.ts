@@ -5,10 +5,14 @@
 import { checkCondition, factRef, isLeaf, parseFact } from '../conditions/facts.js';
 import type { Condition } from '../conditions/types.js';
 import { checkFieldValue } from '../records/field-values.js';
+import { checkNotificationTemplate, templatePaths, TEMPLATE_ROOTS } from '../notify/templates.js';
 import { checkTemplate, isTemplate } from '../rules/templates.js';
-import { ALWAYS_READABLE } from './types.js';
+import { lintHolidaySet, lintSchedule, lintSla, type WorkingTimeLint } from './lint-sla.js';
+import { lintWorkflow } from './lint-workflow.js';
+import { ALWAYS_READABLE, type WorkflowDef } from './types.js';
 import type {
-  DataFile, DefinitionError, DefinitionSource, FormDef, GenericDef, MenuDef, MenuItem, ResolvedTable, RoleDef, RuleDef,
+  DataFile, DefinitionError, DefinitionSource, FormDef, GenericDef, HolidaySetDef, ScheduleDef, SlaDef, MenuDef, MenuItem, NotificationDef, ResolvedTable, RoleDef,
+  RuleDef,
 } from './types.js';
 
 export interface LintInput {
@@ -250,12 +254,116 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
     });
   };
 
+  // Notifications: table, trigger field and transition, condition, recipients, and what the templates read.
+  const lintNotification = (def: NotificationDef) => {
+    const report = reporter(input.sources.get(`notification:${def.name}`)!);
+    const table = def.table ? tableRef(report, '/table', def.table) : undefined;
+    const { trigger } = def;
+    if (trigger.type === 'fieldChange' && trigger.field) {
+      fieldRef(report, '/trigger/field', table, trigger.field);
+      const f = table?.fields.get(trigger.field);
+      if (f && f.column === null) report('/trigger/field', `Field "${trigger.field}" is a journal: adding an entry does not change it. Use an "updated" trigger with a condition instead.`, { value: trigger.field });
+    }
+    if (trigger.type === 'transition' && trigger.transition && table) {
+      // Only when a workflow of the table (or a table it extends) declares transitions: packs may ship them apart.
+      const names = new Set<string>();
+      let declared = false;
+      for (const other of input.others.values()) {
+        if (other.kind !== 'workflow' || typeof other.table !== 'string' || !Array.isArray(other.transitions)) continue;
+        if (other.table !== table.name && !table.ancestors.includes(other.table)) continue;
+        declared = true;
+        for (const t of other.transitions as { name?: unknown }[]) if (typeof t?.name === 'string') names.add(t.name);
+      }
+      if (declared && !names.has(trigger.transition)) {
+        report('/trigger/transition', `No workflow of table "${table.name}" has a transition "${trigger.transition}".`, { expected: list(names), value: trigger.transition });
+      }
+    }
+    if (def.condition !== undefined) condition(report, '/condition', table, def.condition, { compilable: false, allowPrevious: true });
+    const fromEvent = !['created', 'updated', 'fieldChange'].includes(trigger.type);
+    def.recipients.forEach((r, i) => {
+      const at = `/recipients/${i}`;
+      if (r.role !== undefined && !input.declaredRoles.has(r.role)) {
+        report(`${at}/role`, `Role "${r.role}" is not declared.`, { expected: list(input.declaredRoles), value: r.role });
+      }
+      if (r.event !== undefined && !fromEvent) {
+        report(`${at}/event`, `A "${trigger.type}" notification comes from a change of the record, which has no event payload to name people.`, { value: r.event });
+      }
+      if (r.orgAdmins && !def.table) report(`${at}/orgAdmins`, 'Organisation administrators are those of the record\'s organisation: name the notification\'s table.');
+      if (r.field !== undefined && table) {
+        // Dot-walk through reference fields; the last field must be able to name a person.
+        let cur: ResolvedTable | undefined = table;
+        const parts = r.field.split('.');
+        parts.forEach((part, j) => {
+          if (!cur) return;
+          const f = cur.fields.get(part);
+          if (!f) { fieldRef(report, `${at}/field`, cur, part); cur = undefined; return; }
+          if (j < parts.length - 1) {
+            if (f.type !== 'reference' || !f.reference) {
+              report(`${at}/field`, `Field "${part}" of table "${cur.name}" is not a reference, so "${r.field}" cannot follow it.`, { value: r.field });
+              cur = undefined;
+            } else cur = tables.get(f.reference);
+            return;
+          }
+          if (!['string', 'email', 'uuid'].includes(f.type) || f.multiple) {
+            report(`${at}/field`, `Field "${part}" of table "${cur.name}" is ${f.type}: a recipient field holds a user id, username or e-mail address (a string or email field, or created_by / updated_by).`, { value: r.field });
+          }
+        });
+      }
+    });
+    const roots = new Set<string>(TEMPLATE_ROOTS);
+    for (const [key, kind] of [['subject', 'text'], ['body', 'text'], ['html', 'html']] as const) {
+      const source = def[key];
+      if (typeof source !== 'string') continue;
+      const problem = checkNotificationTemplate(source, kind);
+      if (problem) { report(`/${key}`, `The template does not compile: ${problem}`, { value: source }); continue; }
+      if (!table) continue;
+      const seen = new Set<string>();
+      for (const parts of templatePaths(source)) {
+        const [head, next] = parts;
+        const field = head === 'record' || head === 'previous' ? next : roots.has(head!) ? undefined : head;
+        if (field === undefined || seen.has(field)) continue;
+        seen.add(field);
+        if (!table.fields.has(field)) {
+          report(`/${key}`, `The template reads "${parts.join('.')}", but "${field}" is not a field of table "${table.name}" (nor one of ${[...roots].join(', ')}).`, { expected: list(table.fields.keys()), value: parts.join('.') });
+        }
+      }
+    }
+  };
+
+  // Working time: schedules, holiday sets and SLAs (lint-sla.ts).
+  const workingTime = (def: GenericDef): WorkingTimeLint => {
+    const report = reporter(input.sources.get(`${def.kind}:${def.name}`)!);
+    const names = (kind: string) => [...input.sources.keys()].filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1));
+    return {
+      others: input.others, report, names,
+      declared: (kind, name) => input.sources.has(`${kind}:${name}`),
+      tableRef: (pointer, name) => tableRef(report, pointer, name),
+      fieldRef: (pointer, table, field) => fieldRef(report, pointer, table, field),
+      condition: (pointer, table, cond, mode) => condition(report, pointer, table, cond, mode),
+    };
+  };
+
   // Kinds implemented by later issues: their table and every condition in them.
   for (const def of input.others.values()) {
+    if (def.kind === 'sla') { lintSla(def as unknown as SlaDef, workingTime(def)); continue; }
+    if (def.kind === 'schedule') { lintSchedule(def as unknown as ScheduleDef, workingTime(def)); continue; }
+    if (def.kind === 'holidaySet') { lintHolidaySet(def as unknown as HolidaySetDef, workingTime(def)); continue; }
     if (def.kind === 'rule') { lintRule(def as unknown as RuleDef); continue; }
+    if (def.kind === 'workflow') {
+      const report = reporter(input.sources.get(`workflow:${def.name}`)!);
+      lintWorkflow(def as unknown as WorkflowDef, {
+        others: input.others, tables, declaredRoles: input.declaredRoles, report,
+        tableRef: (pointer, name) => tableRef(report, pointer, name),
+        fieldRef: (pointer, table, field) => fieldRef(report, pointer, table, field),
+        condition: (pointer, table, cond, mode) => condition(report, pointer, table, cond, mode),
+      });
+      continue;
+    }
+    if (def.kind === 'notification') { lintNotification(def as unknown as NotificationDef); continue; }
     const report = reporter(input.sources.get(`${def.kind}:${def.name}`)!);
     const table = typeof def.table === 'string' ? tableRef(report, '/table', def.table) : undefined;
-    const allowPrevious = def.kind === 'workflow' || def.kind === 'notification';
+    // Workflows, rules and notifications (the kinds whose conditions see `previous`) have their own lint above.
+    const allowPrevious = false;
     const walk = (v: unknown, at: string, table: ResolvedTable | undefined) => {
       if (!v || typeof v !== 'object') return;
       if (Array.isArray(v)) { v.forEach((x, i) => walk(x, `${at}/${i}`, table)); return; }
@@ -266,8 +374,6 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
       for (const [k, x] of Object.entries(v)) {
         if ((k === 'condition' || k === 'filter') && x && typeof x === 'object' && !Array.isArray(x) && ('all' in x || 'any' in x || 'not' in x || 'fact' in x)) {
           condition(report, `${at}/${k}`, table, x, { compilable: k === 'filter' || def.kind === 'report', allowPrevious: k === 'filter' ? false : allowPrevious });
-        } else if (def.kind === 'sla' && ['start', 'pause', 'stop', 'reset'].includes(k) && at === '') {
-          condition(report, `/${k}`, table, x, { allowPrevious: false });
         } else if (!VALUE_MAPS.has(k)) {
           walk(x, `${at}/${k}`, table);
         }

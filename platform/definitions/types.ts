@@ -232,11 +232,127 @@ export interface RuleDef {
   active?: boolean;
 }
 
+/** What sends a notification (see `definitions.schema.json` $defs/notificationTrigger). */
+export type NotificationTriggerType =
+  | 'created' | 'updated' | 'transition' | 'fieldChange' | 'slaWarning' | 'slaBreach' | 'approvalRequested' | 'event';
+
+export interface NotificationTrigger {
+  type: NotificationTriggerType;
+  /** type 'event': the event name. */
+  event?: string;
+  /** type 'transition': the workflow transition's name. */
+  transition?: string;
+  /** type 'fieldChange': the field whose change sends it. */
+  field?: string;
+}
+
+/** Who receives a notification: exactly one of the members. */
+export interface NotificationRecipient {
+  /** The person named by this field of the record (user id, username or e-mail address), dot-walking references. */
+  field?: string;
+  /** Everyone holding this role (directly or through a role that includes it). */
+  role?: string;
+  /** The members of this work queue. */
+  queue?: string;
+  /** The organisation administrators (capability platform.org_admin) of the record's owning organisation. */
+  orgAdmins?: true;
+  /** A fixed e-mail address (e-mail channel only). */
+  email?: string;
+  /** The person (or people) named by this member of the event's payload, e.g. "approver". */
+  event?: string;
+}
+
+export type NotificationChannel = 'inApp' | 'email';
+
+/** A notification (kind `notification`): carried in `Registry.others` under `notification:<name>`, run by platform/notify. */
+export interface NotificationDef {
+  kind: 'notification';
+  name: string;
+  label?: string;
+  description?: string;
+  /** Required except for 'event' triggers. */
+  table?: string;
+  trigger: NotificationTrigger;
+  /** Facts `record`, `previous`, `user` (who caused it), `now`. */
+  condition?: Condition;
+  recipients: NotificationRecipient[];
+  channels: NotificationChannel[];
+  /** Handlebars templates: `subject` and `body` are plain text (never HTML-escaped, shown and mailed as text). */
+  subject: string;
+  body: string;
+  /** An HTML body for e-mail, a Handlebars template whose every value is HTML-escaped; sent next to the text body. */
+  html?: string;
+  /** Default true. */
+  active?: boolean;
+}
+
 /** Kinds implemented by later issues; validated by the schema, carried opaquely by the registry. */
 export interface GenericDef {
-  kind: 'rule' | 'workflow' | 'sla' | 'notification' | 'report' | 'job' | 'page' | 'catalogItem';
+  kind: 'rule' | 'workflow' | 'sla' | 'schedule' | 'holidaySet' | 'notification' | 'report' | 'job' | 'page' | 'catalogItem';
   name: string;
   [key: string]: unknown;
+}
+
+/** A length of working time (SLA durations). `days` are 24 working hours, `weeks` 168; `workingDays` see the schema. */
+export interface DurationDef {
+  amount: number;
+  unit: 'minutes' | 'hours' | 'days' | 'weeks' | 'workingDays';
+}
+
+/** Actions an SLA runs at its warning point or breach: a rule's, except `abort`. */
+export type SlaAction = Exclude<RuleAction, { type: 'abort' }>;
+
+/** An SLA (kind `sla`): carried in `Registry.others` under `sla:<name>`, run by platform/workflow/sla. */
+export interface SlaDef {
+  kind: 'sla';
+  name: string;
+  label?: string;
+  description?: string;
+  /** The table measured; records of tables extending it are measured too. */
+  table: string;
+  /** Conditions over `record`, `user` and `now` (never `previous`). */
+  start: Condition;
+  pause?: Condition;
+  stop: Condition;
+  reset?: Condition;
+  duration: DurationDef;
+  /** A schedule's name; omitted: 24×7. */
+  schedule?: string;
+  warningPercent?: number;
+  onWarning?: SlaAction[];
+  onBreach?: SlaAction[];
+}
+
+/** One working period of a day, local hh:mm; `to` may be "24:00". */
+export interface WorkingPeriodDef { from: string; to: string }
+
+/** A date off, YYYY-MM-DD local to the schedule, and its name. */
+export interface HolidayDef { date: string; name: string }
+
+/** A business-hours schedule (kind `schedule`), under `schedule:<name>` in `Registry.others`. */
+export interface ScheduleDef {
+  kind: 'schedule';
+  name: string;
+  label?: string;
+  description?: string;
+  /** IANA time zone, e.g. "Europe/London". */
+  timezone: string;
+  hours: Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', WorkingPeriodDef[]>>;
+  holidays?: HolidayDef[];
+  /** Names of holidaySet definitions. */
+  holidaySets?: string[];
+  /** The schedule used where working time is counted without naming one (at most one). */
+  default?: boolean;
+}
+
+/** A named list of public holidays (kind `holidaySet`), under `holidaySet:<name>` in `Registry.others`. */
+export interface HolidaySetDef {
+  kind: 'holidaySet';
+  name: string;
+  label?: string;
+  description?: string;
+  source?: string;
+  holidays: HolidayDef[];
 }
 
 export type Definition = TableDef | FormDef | MenuDef | RoleDef | GenericDef;
@@ -345,4 +461,101 @@ export interface Registry {
   getTable(name: string): ResolvedTable;
   /** The form, or a `not_found` FormworkError. */
   getForm(name: string): FormDef;
+}
+
+/** A workflow state's category: "open" (being worked), "pending" (waiting on someone else), "closed" (finished). */
+export type StateCategory = 'open' | 'pending' | 'closed';
+
+export interface WorkflowStateDef {
+  label: string;
+  category: StateCategory;
+  /** The queue owning records in this state (needs the workflow's `queueField`). */
+  queue?: string;
+}
+
+/** One effect of a transition: exactly one member. String values of `set` and `createRecord.values` are templates. */
+export interface WorkflowEffectDef {
+  set?: Record<string, unknown>;
+  queue?: string;
+  notify?: string;
+  createRecord?: { table: string; values: Record<string, unknown> };
+}
+
+export interface TransitionDef {
+  name: string;
+  /** A state, several, or "*" for any. */
+  from: string | string[];
+  to: string;
+  label: string;
+  description?: string;
+  /** The actor must hold one of these roles (directly or through includes)… */
+  roles?: string[];
+  /** …and one of these capabilities, when given. */
+  capabilities?: string[];
+  /** Facts record (with the fields the request sets), previous (the stored record), user, now. */
+  condition?: Condition;
+  requiredFields?: string[];
+  effects?: WorkflowEffectDef[];
+  /** Default 'optional'. */
+  comment?: 'none' | 'optional' | 'required';
+  /** Only approvals and timers make it. */
+  automatic?: boolean;
+}
+
+/** Who approves: exactly one member. */
+export interface ApproverDef {
+  role?: string;
+  /** A group is a work queue: its members. */
+  group?: string;
+  queue?: string;
+  /** A field (dot-walking references) holding a username or user id. */
+  field?: string;
+}
+
+export interface ApprovalDef {
+  name: string;
+  stage: number;
+  state: string;
+  approvers: ApproverDef[];
+  mode: 'any' | 'all' | 'quorum';
+  quorum?: number;
+  condition?: Condition;
+  onApprove: string;
+  onReject: string;
+}
+
+export interface TimerDef {
+  name: string;
+  from: string;
+  after: { amount: number; unit: 'minutes' | 'hours' | 'days' | 'weeks'; businessHours?: boolean };
+  /** The date(-time) field the wait counts from; omitted: the time the record entered the state. */
+  field?: string;
+  transition: string;
+  condition?: Condition;
+}
+
+export interface AssignmentRuleDef {
+  name?: string;
+  condition: Condition;
+  queue: string;
+}
+
+/** A workflow (kind `workflow`): carried in `Registry.others` under `workflow:<name>`, run by platform/workflow. */
+export interface WorkflowDef {
+  kind: 'workflow';
+  name: string;
+  /** The table; tables extending it follow it too unless they have a workflow of their own. */
+  table: string;
+  label?: string;
+  description?: string;
+  stateField: string;
+  initialState: string;
+  states: Record<string, WorkflowStateDef>;
+  transitions: TransitionDef[];
+  approvals?: ApprovalDef[];
+  timers?: TimerDef[];
+  queueField?: string;
+  assigneeField?: string;
+  commentField?: string;
+  assignmentRules?: AssignmentRuleDef[];
 }

@@ -15,10 +15,13 @@ import { adminRouter } from './routes/admin.js';
 import { attachmentsRouter } from './routes/attachments.js';
 import { authRouter } from './routes/auth.js';
 import { metaRouter } from './routes/meta.js';
+import { notificationsRouter } from './routes/notifications.js';
 import { passwordResetRouter } from './routes/password-reset.js';
 import { profileRouter } from './routes/profile.js';
 import { recordsRouter } from './routes/records.js';
 import { viewsRouter } from './routes/views.js';
+import { workflowRouter } from './routes/workflow.js';
+import { slaRouter } from './routes/sla.js';
 import { uiRouter } from './static.js';
 
 /**
@@ -54,6 +57,9 @@ export function createApp(fw: Formwork): express.Express {
   api.use(profileRouter(fw));
   api.use(adminRouter(fw));
   api.use(viewsRouter(fw));
+  api.use(workflowRouter(fw));
+  api.use(slaRouter(fw));
+  api.use(notificationsRouter(fw));
   app.use('/api', api);
   // The browser app: static assets and index.html for every other page (History API routes).
   app.use(uiRouter(fw));

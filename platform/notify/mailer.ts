@@ -13,6 +13,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** A stable Message-ID (`<unique@domain>`), so a message sent twice (outbox retry) can be recognised. */
+  messageId?: string;
 }
 
 export interface Mailer {

@@ -17,6 +17,7 @@ import { assertRuleDepth } from '../rules/chain.js';
 import { enforceDataPolicies } from '../rules/data-policy.js';
 import { RecordReader, type ReadScope } from './record-reader.js';
 import { FieldSealer } from './sealing.js';
+import { RecordHooks } from './hooks.js';
 import type {
   Actor, HistoryEntry, JournalEntry, OperationOptions, QueryResult, QuerySpec, RecordData, RecordService, UpdateOptions,
 } from './types.js';
@@ -76,7 +77,9 @@ function sameValue(a: unknown, b: unknown): boolean {
  * form and of the form the client names, for every actor but the system; platform/rules/data-policy.ts) and payload
  * checks → before rules → the write with its audit rows and journal entries → after rules, all in one transaction
  * (platform/rules/business-rules.ts). The row check applies to the client's change, before rules run: rules are
- * trusted definitions and may set any field. Rules' own writes re-enter this service as `rule:<name> for <user>`
+ * trusted definitions and may set any field. Registered record hooks (platform/records/hooks.ts: workflow, SLAs,
+ * notifications) run next to the rules: before hooks just before the before rules, after hooks just after the
+ * write and before the after rules, in the same transaction. Rules' own writes re-enter this service as `rule:<name> for <user>`
  * in the same transaction, nested at most MAX_RULE_DEPTH deep (platform/rules/chain.ts). Policies and rules see a
  * record as its own table (class) has it, also when it is written through a table it extends.
  */
@@ -85,6 +88,8 @@ export class KnexRecordService implements RecordService {
   readonly #reader: RecordReader;
   readonly #sealer: FieldSealer;
   readonly #rules: BusinessRules;
+  /** Hooks other engine parts register (platform/records/hooks.ts); run next to the rules in every write. */
+  readonly hooks = new RecordHooks();
 
   constructor(deps: RecordServiceDeps) {
     this.#deps = deps;
@@ -193,7 +198,9 @@ export class KnexRecordService implements RecordService {
       }
       const journal: PendingJournal[] = records.flatMap((r, i) => checked[i]!.journal.map((e) => ({ actor, entry: this.#journalEntry(table, r.id as string, e) })));
       const invocation = { registry, table, operation: 'insert' as const, actor, trx, now };
-      // Before rules: they may change the records, refuse the operation, or add journal entries.
+      // Before hooks (workflow: initial state, queue), then before rules: they may change the records, refuse the
+      // operation, or add journal entries.
+      if (this.hooks.hasBefore) for (const r of records) await this.hooks.before(invocation, r, null);
       if (this.#rules.has(registry, table, 'before', 'insert')) {
         for (const [i, r] of records.entries()) {
           const outcome = await this.#rules.before(invocation, r, null, addedJournal(checked[i]!.journal));
@@ -213,6 +220,7 @@ export class KnexRecordService implements RecordService {
       });
       await writeAudit(trx, actor, at, audits);
       await this.#writeJournal(trx, table.physical, at, journal);
+      if (this.hooks.hasAfter) for (const r of records) await this.hooks.after(invocation, r, null);
       // After rules: in the same transaction, on the written records (an after rule's `set` updates them).
       if (this.#rules.has(registry, table, 'after', 'insert')) {
         for (const [i, r] of records.entries()) await this.#rules.after(invocation, r, null, addedJournal(checked[i]!.journal));
@@ -282,6 +290,7 @@ export class KnexRecordService implements RecordService {
         }
         const added = addedJournal(entries);
         const recordJournal: PendingJournal[] = entries.map((e) => ({ actor, entry: this.#journalEntry(cls, before.id as string, e) }));
+        if (this.hooks.hasBefore) await this.hooks.before({ registry, table: cls, operation: 'update', actor, trx, now }, after, before);
         if (this.#rules.has(registry, cls, 'before', 'update')) {
           const outcome = await this.#rules.before({ registry, table: cls, operation: 'update', actor, trx, now }, after, before, added);
           for (const e of outcome.journal) recordJournal.push({ actor: e.actor, entry: this.#journalEntry(cls, before.id as string, e) });
@@ -312,6 +321,7 @@ export class KnexRecordService implements RecordService {
       await writeAudit(trx, actor, at, audits);
       await this.#writeJournal(trx, table.physical, at, journal);
       for (const w of written) {
+        if (this.hooks.hasAfter) await this.hooks.after({ registry, table: w.cls, operation: 'update', actor, trx, now }, w.record, w.previous);
         if (!this.#rules.has(registry, w.cls, 'after', 'update')) continue;
         await this.#rules.after({ registry, table: w.cls, operation: 'update', actor, trx, now }, w.record, w.previous, w.added);
         out[w.index] = this.#project(pick(w.record, table.fields.keys()), readAccess);
@@ -340,6 +350,9 @@ export class KnexRecordService implements RecordService {
         records.push({ cls, record: cls === table ? stored : await this.#fullRecord(trx, cls, stored, op) });
       }
       const journal: PendingJournal[] = [];
+      if (this.hooks.hasBefore) {
+        for (const { cls, record } of records) await this.hooks.before({ registry, table: cls, operation: 'delete', actor, trx, now }, record, { ...record });
+      }
       for (const { cls, record } of records) {
         if (!this.#rules.has(registry, cls, 'before', 'delete')) continue;
         const outcome = await this.#rules.before({ registry, table: cls, operation: 'delete', actor, trx, now }, record, { ...record });
@@ -354,6 +367,7 @@ export class KnexRecordService implements RecordService {
       }));
       await this.#writeJournal(trx, table.physical, at, journal);
       for (const { cls, record } of records) {
+        if (this.hooks.hasAfter) await this.hooks.after({ registry, table: cls, operation: 'delete', actor, trx, now }, record, { ...record });
         if (!this.#rules.has(registry, cls, 'after', 'delete')) continue;
         await this.#rules.after({ registry, table: cls, operation: 'delete', actor, trx, now }, record, { ...record });
       }

@@ -26,14 +26,17 @@ interface Chain {
 
 const chains = new WeakMap<Actor, Chain>();
 
-/** The actor a rule's own writes run as (see the module comment). */
-export function ruleActor(actor: Actor, rule: string, step: string): Actor {
+/**
+ * The actor a rule's own writes run as (see the module comment). `by` names what acts in the display name:
+ * 'rule' (`rule:<name> for <user>`), or another trusted definition kind such as 'workflow'.
+ */
+export function ruleActor(actor: Actor, rule: string, step: string, by = 'rule'): Actor {
   const parent = chains.get(actor);
   const user = parent?.user ?? actor;
   const derived: Actor = Object.freeze({
     kind: 'system',
     id: user.id,
-    username: `rule:${rule} for ${user.username}`,
+    username: `${by}:${rule} for ${user.username}`,
     roles: [],
     orgs: [...(user.orgs ?? [])],
     orgId: user.orgId ?? null,

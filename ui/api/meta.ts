@@ -1,6 +1,7 @@
 /**
- * Definitions as the UI renders them, fetched once per sign-in: tables, forms and menus. A table without a form of
- * its own name gets one generated from its fields, so every declared table can be viewed and edited.
+ * Definitions as the UI renders them, fetched once per sign-in: tables, forms and menus. A table is edited with its
+ * default form (the server's rule, given by GET /api/meta/tables/:t as `defaultForm`); a table without one gets a
+ * form generated from its fields, so every declared table can be viewed and edited.
  */
 import { ApiError, api } from './client.js';
 import type { FieldMeta, FormMeta, MenuDef, TableMeta } from './types.js';
@@ -54,13 +55,14 @@ export function fetchMenus(): Promise<MenuDef[]> {
 const NOT_ON_GENERATED_FORMS = new Set(['uuid']);
 
 /**
- * The form of a table: the form definition named like the table when there is one, else one generated from the
- * table's declared fields (two columns, journals last).
+ * The form of a table: its default form — the one the server applies to every write of the table (named like the
+ * table, else the table's only form; `defaultForm` of the table's metadata) — else one generated from the table's
+ * declared fields (two columns, journals last).
  */
 export async function fetchFormForTable(table: string): Promise<FormMeta> {
-  const [form, meta] = await Promise.all([fetchFormMeta(table), fetchTableMeta(table)]);
-  if (form && form.table === table) return form;
-  return generatedForm(meta);
+  const meta = await fetchTableMeta(table);
+  const form = meta.defaultForm ? await fetchFormMeta(meta.defaultForm) : null;
+  return form ?? generatedForm(meta);
 }
 
 export function generatedForm(meta: TableMeta): FormMeta {
@@ -74,6 +76,6 @@ export function generatedForm(meta: TableMeta): FormMeta {
   for (const f of meta.fields) fields[f.name] = f;
   return {
     kind: 'form', name: meta.name, table: meta.name, label: meta.label, sections,
-    tableLabel: meta.label, tablePluralLabel: meta.pluralLabel, displayField: meta.displayField, fields,
+    tableLabel: meta.label, tablePluralLabel: meta.pluralLabel, displayField: meta.displayField, fields, generated: true,
   };
 }

@@ -43,6 +43,11 @@ export interface TableMeta {
   numberPrefix?: string;
   displayField: string;
   fields: FieldMeta[];
+  /**
+   * The table's default form: named like the table, else its only form; null when there is none. The server
+   * enforces its UI policies on every write (platform/rules/data-policy.ts), so the UI edits the table with it.
+   */
+  defaultForm?: string | null;
 }
 
 /** GET /api/meta/forms/:f: the form definition plus its table's labels and the metadata of every field it names. */
@@ -51,6 +56,8 @@ export interface FormMeta extends FormDef {
   tablePluralLabel: string;
   displayField: string;
   fields: Record<string, FieldMeta>;
+  /** Set by the UI on a form it generated from a table with no default form (there is no form definition to name). */
+  generated?: boolean;
 }
 
 export type RecordData = Record<string, unknown>;

@@ -8,6 +8,7 @@ import { accessFor, hasCapability } from '../../access/index.js';
 import type { FormDef, MenuDef, MenuItem, Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
 import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
+import { defaultFormOf } from '../../rules/data-policy.js';
 import { methodNotAllowed } from '../middleware.js';
 
 /** A field as the UI sees it. Absent properties are omitted. */
@@ -49,6 +50,11 @@ export interface TableMeta {
   numberPrefix?: string;
   displayField: string;
   fields: FieldMeta[];
+  /**
+   * The table's default form (GET /api/meta/tables/:t only): the form named like the table, else its only form, else
+   * null — the form whose UI policies the server enforces on every write (platform/rules/data-policy.ts).
+   */
+  defaultForm?: string | null;
 }
 
 /** Optional FieldDef members passed through unchanged when set. */
@@ -170,7 +176,8 @@ export function metaRouter(fw: Formwork): Router {
     .get((req, res) => {
       const registry = fw.registry.current;
       const table = registry.getTable(req.params.table);
-      res.json({ data: tableMeta(table, visibleFields(registry, res.locals.actor, table)) });
+      const meta = tableMeta(table, visibleFields(registry, res.locals.actor, table));
+      res.json({ data: { ...meta, defaultForm: defaultFormOf(registry, table.name)?.name ?? null } });
     })
     .all(methodNotAllowed(['GET']));
 

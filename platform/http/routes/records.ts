@@ -1,6 +1,7 @@
 /**
  * The record API: /api/tables/:table[/:id[/history|/journal]], and /api/tables/:table/export (CSV). Thin: parse
- * the request, call the record service with the request's actor, respond. Versions travel as weak ETags (`W/"<version>"`): `If-None-Match`
+ * the request, call the record service with the request's actor (and, on create and update, the `?form=` the record
+ * was edited on), respond. Versions travel as weak ETags (`W/"<version>"`): `If-None-Match`
  * gives 304 on reads, `If-Match` makes writes conditional (a stale one is 412 and changes nothing).
  */
 import { Router, type Request, type Response } from 'express';
@@ -18,6 +19,8 @@ const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const LIST_PARAMS = new Set(['filter', 'sort', 'limit', 'offset', 'fields', 'total']);
 const ONE_PARAMS = new Set(['fields']);
 const JOURNAL_PARAMS = new Set(['field']);
+/** Creates and updates may name the form the record was edited on, whose UI policies the server enforces too. */
+const WRITE_PARAMS = new Set(['form']);
 const EXPORT_PARAMS = new Set(['filter', 'sort', 'fields']);
 /**
  * The most rows one export holds (a larger one is refused, asking for a narrower filter). Mutable so tests can
@@ -40,16 +43,17 @@ export function recordsRouter(fw: Formwork): Router {
       res.json({ data: result.records, meta: { total: result.total, limit: result.limit, offset: result.offset } });
     })
     .post(async (req, res) => {
-      assertQuery(req, NO_PARAMS);
+      assertQuery(req, WRITE_PARAMS);
       const table = req.params.table;
       const body: unknown = req.body;
+      const options = { ...opts(res), form: formParam(req) };
       if (Array.isArray(body)) {
-        const records = await fw.records.createMany(table, body as RecordData[], opts(res));
+        const records = await fw.records.createMany(table, body as RecordData[], options);
         res.status(201).json({ data: records });
         return;
       }
       if (!isPlainObject(body)) fail('invalid_payload', `Send one record (a JSON object) or an array of them to create in table "${table}".`);
-      const record = await fw.records.createOne(table, body, opts(res));
+      const record = await fw.records.createOne(table, body, options);
       res.status(201)
         .location(`${req.baseUrl}/tables/${encodeURIComponent(table)}/${String(record.id)}`)
         .setHeader('ETag', etag(record.version));
@@ -81,11 +85,12 @@ export function recordsRouter(fw: Formwork): Router {
       res.json({ data: record });
     })
     .patch(async (req, res) => {
-      assertQuery(req, NO_PARAMS);
+      assertQuery(req, WRITE_PARAMS);
       const table = req.params.table;
       const body: unknown = req.body;
       if (!isPlainObject(body)) fail('invalid_payload', `Send the fields to change in table "${table}" as one JSON object.`);
-      const record = await conditional(fw, req, res, (o) => fw.records.updateOne(table, recordId(fw, req), body, o));
+      const form = formParam(req);
+      const record = await conditional(fw, req, res, (o) => fw.records.updateOne(table, recordId(fw, req), body, { ...o, form }));
       res.setHeader('ETag', etag(record.version));
       res.json({ data: record });
     })
@@ -233,6 +238,15 @@ function assertQuery(req: Request, allowed: ReadonlySet<string>): void {
       fail('invalid_query', `Unknown query parameter "${key}"; ${expected}.`);
     }
   }
+}
+
+/**
+ * `?form=`: the form the client edited the record on (its UI policies are enforced as data policies, with those of
+ * the table's default form). Given twice it is invalid_query rather than ignored; the service reports an unknown form
+ * or one of another table as invalid_query.
+ */
+function formParam(req: Request): string | undefined {
+  return optionalString(req, 'form');
 }
 
 function optionalString(req: Request, name: string): string | undefined {

@@ -4,6 +4,7 @@ import { expectError } from '../../support/errors.js';
 import type { Actor, RecordData } from '../../../platform/records/types.js';
 import { MAX_RULE_DEPTH } from '../../../platform/rules/chain.js';
 import { pendingEvents } from '../../../platform/rules/events.js';
+import { workflowService } from '../../../platform/workflow/index.js';
 
 describe('business rules', () => {
   let fw: TestEngine;
@@ -173,10 +174,12 @@ describe('business rules', () => {
     const admin = () => userActor(['admin'], { username: 'ada' });
 
     it('stamp, note and announce a resolution; clear it on reopening; keep closed tasks closed', async () => {
+      // People move the state by the task workflow's transitions (platform/workflow); the rules run on those writes.
+      const move = (id: unknown, transition: string, input = {}) => workflowService(fw).transition('incident', id as string, transition, input, admin()).then((t) => t.record);
       const r = await fw.records.createOne('incident', { short_description: 'Mail down', category: 'software' }, { actor: admin() });
       clock.advance(1000);
       const at = clock.now().toISOString();
-      const resolved = await fw.records.updateOne('incident', r.id as string, { state: 'resolved' }, { actor: admin() });
+      const resolved = await move(r.id, 'resolve', { fields: { close_notes: 'Restarted the mail server' } });
       expect(resolved.resolved_at).to.equal(at);
       const notes = await fw.records.journal('incident', r.id as string, { actor: fw.systemActor, field: 'work_notes' });
       expect(notes.map((n) => [n.body, n.createdBy])).to.deep.include([`Resolved by ada at ${at}.`, 'rule:task_resolution_note for ada']);
@@ -184,10 +187,12 @@ describe('business rules', () => {
       expect(JSON.parse(event.payload)).to.deep.equal({ number: r.number, resolved_by: 'ada', priority: '4' });
       expect(event.table_name).to.equal('incident');
 
-      const reopened = await fw.records.updateOne('incident', r.id as string, { state: 'in_progress' }, { actor: admin() });
+      const reopened = await move(r.id, 'reopen', { comment: 'Mail is down again' });
       expect(reopened.resolved_at).to.equal(null);
-      await fw.records.updateOne('incident', r.id as string, { state: 'closed' }, { actor: admin() });
-      const e = await expectError(fw.records.updateOne('incident', r.id as string, { state: 'new' }, { actor: admin() }), 'rule_aborted');
+      await move(r.id, 'resolve');
+      await move(r.id, 'close');
+      // No transition leaves "closed"; the rule refuses even the system's own write.
+      const e = await expectError(fw.records.updateOne('incident', r.id as string, { state: 'new' }, { actor: fw.systemActor }), 'rule_aborted');
       expect(e.message).to.equal(`${String(r.number)} is closed and cannot be reopened; raise a new task instead.`);
     });
 

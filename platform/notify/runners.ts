@@ -1,0 +1,82 @@
+/**
+ * The background runners of notifications in a running instance: the dispatcher (events and record changes →
+ * in-app notifications and outbox rows) and the mail sender (outbox → SMTP), each polling every `pollMs`. The
+ * sender is also woken as soon as a dispatch wrote mail. Every instance may run them: claims keep the work
+ * exactly-once (dispatch) and at-least-once (mail). The jobs issue may later move them onto the scheduler.
+ */
+import type { Formwork } from '../context.js';
+import { dispatchNotifications, type DispatchOptions } from './dispatcher.js';
+import { sendPendingMail, type SendOptions } from './sender.js';
+
+export interface RunnerOptions {
+  /** Milliseconds between polls (default 5000). */
+  pollMs?: number;
+  dispatch?: DispatchOptions;
+  send?: SendOptions;
+}
+
+interface Loop {
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+function loop(fw: Formwork, name: string, pollMs: number, run: () => Promise<boolean>): Loop {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  let again = false;
+  const schedule = (ms: number) => {
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(tick, ms);
+    timer.unref();
+  };
+  const tick = () => {
+    if (stopped) return;
+    if (running) { again = true; return; }
+    running = (async () => {
+      let more = false;
+      try {
+        more = await run();
+      } catch (e) {
+        fw.log.error(`notifications: the ${name} run failed`, { error: (e as Error)?.message ?? String(e) });
+      }
+      running = null;
+      // A full batch or a wake-up during the run: go again at once.
+      const now = more || again;
+      again = false;
+      schedule(now ? 0 : pollMs);
+    })();
+  };
+  schedule(0);
+  return {
+    wake() { if (running) again = true; else schedule(0); },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * Start the dispatcher and the mail sender. Returns a function that stops both and resolves once a run in
+ * progress has finished (call it before closing the engine).
+ */
+export function startNotificationRunners(fw: Formwork, options: RunnerOptions = {}): () => Promise<void> {
+  const pollMs = options.pollMs ?? 5000;
+  const dispatchLimit = options.dispatch?.limit ?? 100;
+  const sendLimit = options.send?.limit ?? 20;
+  const sender = loop(fw, 'mail sender', pollMs, async () => {
+    const r = await sendPendingMail(fw, options.send);
+    return r.sent + r.retried + r.failed >= sendLimit;
+  });
+  const dispatcher = loop(fw, 'dispatcher', pollMs, async () => {
+    const r = await dispatchNotifications(fw, options.dispatch);
+    if (r.mails) sender.wake();
+    return r.handled + r.failed >= dispatchLimit;
+  });
+  return async () => {
+    await Promise.all([dispatcher.stop(), sender.stop()]);
+  };
+}

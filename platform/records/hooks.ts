@@ -1,0 +1,82 @@
+/**
+ * Record hooks: the one way other parts of the engine (workflow, SLAs, notifications) join the record pipeline.
+ *
+ *   access → data policies and payload checks → BEFORE HOOKS → before rules → write (+ audit, journal)
+ *     → AFTER HOOKS → after rules
+ *
+ * all in the record operation's transaction (`ctx.trx`): whatever a hook writes commits or rolls back with the
+ * record, and a hook that throws fails the whole operation (a FormworkError keeps its code and status; anything
+ * else becomes a 500). Hooks run for every create, update and delete of every table, in registration order, once
+ * per record; they decide themselves whether the table concerns them (`ctx.table` is the record's own table — its
+ * class — also when it is written through a table it extends).
+ *
+ *  - `before(ctx, record, previous)`: `record` is the record as it will be written, after the client's change
+ *    (on delete, the stored record); `previous` is the stored record (null on insert; on delete the record itself).
+ *    A before hook may change `record` in place: the change is written and audited with the client's, and the
+ *    before rules see it. Values are not checked again: set only values the field can hold.
+ *  - `after(ctx, record, previous)`: the record as written (ids, numbers, version are final) and as it was. Write
+ *    your own rows with `ctx.trx`; to change the record itself, go through the record service (a nested operation,
+ *    which runs the hooks again for that write). After hooks run before the after rules, so a rule's own update is
+ *    a write of its own that the hooks see separately: each write is seen exactly once.
+ *
+ * Hooks see every actor: `ctx.actor.kind` is 'user' for people, 'system' for jobs, seeding, rules and workflows
+ * (a rule or workflow acting for a person keeps their id; `originalActor(ctx.actor)` from platform/rules/chain.ts
+ * gives the person). Journal text the operation adds is not in `record` (read it with the record service).
+ *
+ * Registering: `engine.hooks.register(hook)` (platform/engine.ts) — once per engine, at start. `register` returns
+ * a function that removes the hook again.
+ */
+import type { Knex } from 'knex';
+import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { Actor, RecordData } from './types.js';
+
+export type HookOperation = 'insert' | 'update' | 'delete';
+
+export interface RecordHookContext {
+  /** The registry snapshot the operation runs under. */
+  registry: Registry;
+  /** The record's own table (its class). */
+  table: ResolvedTable;
+  operation: HookOperation;
+  /** Who performs the write (see the module comment). */
+  actor: Actor;
+  /** The record operation's transaction: use it for every read and write. */
+  trx: Knex.Transaction;
+  /** The operation's time (the injected clock). */
+  now: Date;
+}
+
+export interface RecordHook {
+  /** A short name for logs and errors, e.g. "workflow", "sla", "notify". */
+  name: string;
+  before?(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void>;
+  after?(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void>;
+}
+
+/** The hooks of one record service, in registration order. */
+export class RecordHooks {
+  #hooks: RecordHook[] = [];
+
+  /** Add a hook; returns a function removing it. A second hook of the same name is refused. */
+  register(hook: RecordHook): () => void {
+    if (this.#hooks.some((h) => h.name === hook.name)) throw new Error(`A record hook named "${hook.name}" is already registered.`);
+    this.#hooks = [...this.#hooks, hook];
+    return () => { this.#hooks = this.#hooks.filter((h) => h !== hook); };
+  }
+
+  /** The registered hooks (a snapshot: registering during an operation does not change the one running). */
+  list(): readonly RecordHook[] {
+    return this.#hooks;
+  }
+
+  get hasBefore(): boolean { return this.#hooks.some((h) => h.before); }
+  get hasAfter(): boolean { return this.#hooks.some((h) => h.after); }
+
+  async before(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void> {
+    for (const h of this.#hooks) if (h.before) await h.before(ctx, record, previous);
+  }
+
+  async after(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void> {
+    for (const h of this.#hooks) if (h.after) await h.after(ctx, record, previous);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The workflows of one registry snapshot, indexed once: which workflow a table follows (its own, else the nearest
+ * table it extends that has one), transitions by name, and every queue name the workflows mention.
+ */
+import type { Registry, ResolvedTable, TransitionDef, WorkflowDef } from '../definitions/types.js';
+
+export interface CompiledWorkflow {
+  def: WorkflowDef;
+  transitions: ReadonlyMap<string, TransitionDef>;
+}
+
+interface WorkflowIndex {
+  byTable: Map<string, CompiledWorkflow>;
+  all: CompiledWorkflow[];
+  /** Queue names the workflows mention (state queues, queue effects, assignment rules, queue approvers). */
+  queues: Set<string>;
+  resolved: Map<string, CompiledWorkflow | null>;
+}
+
+const cache = new WeakMap<Registry, WorkflowIndex>();
+
+function indexOf(registry: Registry): WorkflowIndex {
+  let index = cache.get(registry);
+  if (index) return index;
+  index = { byTable: new Map(), all: [], queues: new Set(), resolved: new Map() };
+  for (const generic of registry.others.values()) {
+    if (generic.kind !== 'workflow') continue;
+    const def = generic as unknown as WorkflowDef;
+    const compiled: CompiledWorkflow = { def, transitions: new Map(def.transitions.map((t) => [t.name, t])) };
+    index.all.push(compiled);
+    index.byTable.set(def.table, compiled);
+    for (const s of Object.values(def.states)) if (s.queue) index.queues.add(s.queue);
+    for (const t of def.transitions) for (const e of t.effects ?? []) if (e.queue) index.queues.add(e.queue);
+    for (const r of def.assignmentRules ?? []) index.queues.add(r.queue);
+    for (const a of def.approvals ?? []) for (const p of a.approvers) { if (p.queue) index.queues.add(p.queue); if (p.group) index.queues.add(p.group); }
+  }
+  cache.set(registry, index);
+  return index;
+}
+
+/** The workflow records of `table` follow: the table's own, else that of the nearest table it extends; or null. */
+export function workflowOf(registry: Registry, table: ResolvedTable): CompiledWorkflow | null {
+  const index = indexOf(registry);
+  let found = index.resolved.get(table.name);
+  if (found === undefined) {
+    found = null;
+    for (const name of [table.name, ...table.ancestors]) {
+      const wf = index.byTable.get(name);
+      if (wf) { found = wf; break; }
+    }
+    index.resolved.set(table.name, found);
+  }
+  return found;
+}
+
+export function allWorkflows(registry: Registry): readonly CompiledWorkflow[] {
+  return indexOf(registry).all;
+}
+
+/** Queue names the workflows of the snapshot mention. */
+export function declaredQueues(registry: Registry): ReadonlySet<string> {
+  return indexOf(registry).queues;
+}
+
+/** Whether a transition starts from `state`. */
+export function startsFrom(t: TransitionDef, state: unknown): boolean {
+  const from = Array.isArray(t.from) ? t.from : [t.from];
+  return from.some((f) => f === '*' || f === state);
+}
+
+/** The journal field transition and approval comments go to: declared, else the table's first journal field. */
+export function commentFieldOf(wf: CompiledWorkflow, table: ResolvedTable): string | null {
+  if (wf.def.commentField && table.fields.get(wf.def.commentField)?.type === 'journal') return wf.def.commentField;
+  for (const f of table.fields.values()) if (f.type === 'journal') return f.name;
+  return null;
+}

@@ -1,0 +1,231 @@
+/**
+ * Work queues and assignment.
+ *
+ * Where a record sits is two ordinary fields the workflow names: `queueField` (the queue's name) and
+ * `assigneeField` (the username of the person it is assigned to). Being fields, they show on forms and lists,
+ * filter and sort like any other, and row conditions of roles may use them; a queue view is a list query with one
+ * more condition, through the record service, so access applies unchanged.
+ *
+ * Queues: organisation queues are sys_queue rows (name, label, the owning organisation, or none for a queue every
+ * organisation sees) with members (sys_queue_member); names the workflows mention (state queues, queue effects,
+ * assignment rules, queue approvers) are queues too, shared, until a row says more. A person sees the queues of
+ * their organisations and the shared ones (administrators: all), and their personal queue `@me` (records assigned
+ * to them).
+ *
+ * Assigning (`assign`, POST …/assign { user?, queue? }): the person must be able to update the record. `queue`
+ * moves it to a known queue (clearing the assignee unless `user` is given too); `user` assigns it to an active user
+ * who can update it (`"@me"`: to oneself) — and who, when the queue has members, is one of them; `user: null`
+ * unassigns it and returns it to its queue (routing it as a transition would when it has none). The write runs as
+ * `workflow:assign for <person>` and emits `workflow.assigned`.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import { hasCapability } from '../access/policy.js';
+import type { Condition } from '../conditions/types.js';
+import type { Formwork } from '../context.js';
+import { fail } from '../errors.js';
+import { isEmptyValue } from '../records/field-values.js';
+import type { Actor, QueryResult, QuerySpec, RecordData } from '../records/types.js';
+import { writeEvent } from '../rules/events.js';
+import { actorsOf, findActiveUsers, mayOn, originalActor, workflowActor } from './actors.js';
+import { allWorkflows, declaredQueues, workflowOf, type CompiledWorkflow } from './definitions.js';
+import type { WorkflowService } from './service.js';
+
+/** The personal queue's name: records assigned to the person asking. */
+export const PERSONAL_QUEUE = '@me';
+
+export interface QueueView {
+  name: string;
+  label: string;
+  description: string | null;
+  org: { id: string; code: string; name: string } | null;
+  /** The person's own queue (records assigned to them). */
+  personal: boolean;
+  /** The person is a member. */
+  member: boolean;
+  /** Only named by workflow definitions (no sys_queue row). */
+  declared: boolean;
+}
+
+const isAdmin = (fw: Formwork, actor: Actor) => actor.kind === 'system' || hasCapability(fw.registry.current, originalActor(actor), 'platform.admin');
+
+/** The queues the person sees, their personal queue first. */
+export async function listQueues(fw: Formwork, actor: Actor): Promise<QueueView[]> {
+  const person = originalActor(actor);
+  const q = fw.db.knex('sys_queue as q').leftJoin('sys_org as o', 'o.id', 'q.org_id')
+    .select('q.id', 'q.name', 'q.label', 'q.description', 'q.org_id', 'o.code as org_code', 'o.name as org_name').orderBy('q.name');
+  if (!isAdmin(fw, actor)) q.where((w) => w.whereNull('q.org_id').orWhereIn('q.org_id', person.orgs ?? []));
+  const rows = await q;
+  const all = await fw.db.knex('sys_queue').select('name');
+  const stored = new Set(all.map((r: { name: string }) => r.name));
+  const mine = new Set(person.id ? (await fw.db.knex('sys_queue_member').where({ user_id: person.id }).select('queue_id')).map((r: { queue_id: string }) => r.queue_id) : []);
+  const out: QueueView[] = [{ name: PERSONAL_QUEUE, label: 'Assigned to me', description: null, org: null, personal: true, member: true, declared: false }];
+  for (const r of rows) {
+    out.push({
+      name: r.name, label: r.label, description: r.description ?? null,
+      org: r.org_id ? { id: r.org_id, code: r.org_code, name: r.org_name } : null,
+      personal: false, member: mine.has(r.id), declared: false,
+    });
+  }
+  for (const name of [...declaredQueues(fw.registry.current)].sort()) {
+    if (!stored.has(name)) out.push({ name, label: name, description: null, org: null, personal: false, member: false, declared: true });
+  }
+  return out;
+}
+
+/** Whether a queue exists at all (a row or a workflow's mention), whoever asks. */
+export async function queueExists(fw: Formwork, name: string, knex = fw.db.knex): Promise<boolean> {
+  if (declaredQueues(fw.registry.current).has(name)) return true;
+  return !!(await knex('sys_queue').where({ name }).first('id'));
+}
+
+/**
+ * The records of a queue the person sees, with list filtering, sorting and paging (`spec`), through the record
+ * service. `table` picks the table when several workflows keep queues. Errors: not_found (unknown or not visible
+ * queue), invalid_query (no or ambiguous table), and those of list queries.
+ */
+export async function queueItems(fw: Formwork, actor: Actor, name: string, spec: QuerySpec, table?: string): Promise<QueryResult & { table: string }> {
+  const personal = name === PERSONAL_QUEUE;
+  if (!personal && !(await listQueues(fw, actor)).some((q) => q.name === name)) fail('not_found', `There is no queue "${name}".`);
+  const key = personal ? 'assigneeField' : 'queueField';
+  const registry = fw.registry.current;
+  let chosen: { table: string; field: string };
+  if (table !== undefined) {
+    const t = registry.getTable(table);
+    const wf = workflowOf(registry, t);
+    const field = wf?.def[key];
+    if (!field) fail('invalid_query', `Table "${table}" has no workflow keeping ${personal ? 'assignees' : 'queues'}.`);
+    chosen = { table: t.name, field };
+  } else {
+    const candidates = allWorkflows(registry).filter((w): w is CompiledWorkflow => !!w.def[key]);
+    // Tables extending another candidate's table are listed with it.
+    const roots = candidates.filter((w) => !candidates.some((o) => o !== w && registry.getTable(w.def.table).ancestors.includes(o.def.table) && o.def[key] === w.def[key]));
+    if (roots.length !== 1) {
+      fail('invalid_query', roots.length ? `Several tables keep queues (${roots.map((w) => w.def.table).join(', ')}): name one with "table".` : 'No workflow keeps queues.');
+    }
+    chosen = { table: roots[0]!.def.table, field: roots[0]!.def[key]! };
+  }
+  const person = originalActor(actor);
+  const own: Condition = { fact: `record.${chosen.field}`, operator: 'equal', value: personal ? person.username : name };
+  const filter: Condition = spec.filter ? { all: [own, spec.filter] } : own;
+  const result = await fw.records.query(chosen.table, { ...spec, filter }, { actor });
+  return { ...result, table: chosen.table };
+}
+
+/** Create an organisation queue (administrators). */
+export async function createQueue(fw: Formwork, actor: Actor, body: Record<string, unknown>): Promise<QueueView> {
+  if (!isAdmin(fw, actor)) fail('forbidden', `${originalActor(actor).username} may not create queues.`);
+  const name = typeof body.name === 'string' ? body.name.trim() : '';
+  const errors = [];
+  if (!name || name.length > 100 || name.startsWith('@')) errors.push({ field: 'name', code: 'invalid', message: 'Enter a queue name of 1 to 100 characters, not starting with @.' });
+  const label = typeof body.label === 'string' && body.label.trim() ? body.label.trim() : name;
+  let org: { id: string; code: string; name: string } | null = null;
+  if (body.org !== undefined && body.org !== null) {
+    const row = await fw.db.knex('sys_org').where({ code: String(body.org) }).orWhere({ id: String(body.org) }).first('id', 'code', 'name');
+    if (!row) errors.push({ field: 'org', code: 'unknown_org', message: `There is no organisation "${String(body.org)}".` });
+    else org = row;
+  }
+  if (errors.length) fail('validation_failed', errors.map((e) => e.message).join(' '), { fieldErrors: errors });
+  if (await fw.db.knex('sys_queue').where({ name }).first('id')) fail('unique_violation', `A queue named "${name}" already exists.`, { fieldErrors: [{ field: 'name', code: 'unique', message: `A queue named "${name}" already exists.` }] });
+  const description = typeof body.description === 'string' ? body.description : null;
+  await fw.db.knex('sys_queue').insert({ id: uuidv7(), name, label, org_id: org?.id ?? null, description, created_at: fw.clock.now().toISOString() });
+  return { name, label, description, org, personal: false, member: false, declared: false };
+}
+
+/** Add or remove a member of a queue (administrators). */
+export async function setQueueMember(fw: Formwork, actor: Actor, queue: string, username: string, member: boolean): Promise<void> {
+  if (!isAdmin(fw, actor)) fail('forbidden', `${originalActor(actor).username} may not change queue members.`);
+  const q = await fw.db.knex('sys_queue').where({ name: queue }).first('id');
+  if (!q) fail('not_found', `There is no queue "${queue}".`);
+  const [u] = await findActiveUsers(fw.db.knex, [username]);
+  if (!u) fail('not_found', `There is no active user "${username}".`);
+  if (member) {
+    const exists = await fw.db.knex('sys_queue_member').where({ queue_id: q.id, user_id: u.id }).first('user_id');
+    if (!exists) await fw.db.knex('sys_queue_member').insert({ queue_id: q.id, user_id: u.id, created_at: fw.clock.now().toISOString() });
+  } else {
+    await fw.db.knex('sys_queue_member').where({ queue_id: q.id, user_id: u.id }).delete();
+  }
+}
+
+/** Members of a queue (usernames), for the people who see the queue. */
+export async function queueMembers(fw: Formwork, actor: Actor, queue: string): Promise<string[]> {
+  if (!(await listQueues(fw, actor)).some((q) => q.name === queue && !q.personal)) fail('not_found', `There is no queue "${queue}".`);
+  const rows = await fw.db.knex('sys_user as u').join('sys_queue_member as m', 'm.user_id', 'u.id').join('sys_queue as q', 'q.id', 'm.queue_id')
+    .where('q.name', queue).where('u.status', 'active').orderBy('u.username').select('u.username');
+  return rows.map((r: { username: string }) => r.username);
+}
+
+export interface AssignInput { user?: string | null; queue?: string | null }
+
+/** Assign, take, move or return a record (see the module comment). */
+export async function assign(service: WorkflowService, tableName: string, id: string, body: AssignInput, actor: Actor): Promise<RecordData> {
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(body ?? {}, k);
+  if (!body || typeof body !== 'object' || Array.isArray(body) || (!has('user') && !has('queue'))) fail('invalid_payload', 'Send { "user": … } and/or { "queue": … } to assign the record.');
+  for (const k of ['user', 'queue'] as const) {
+    if (has(k) && body[k] !== null && (typeof body[k] !== 'string' || !body[k])) fail('invalid_payload', `"${k}" must be a name, or null.`);
+  }
+  const { fw } = service;
+  return service.inTransaction(undefined, async (trx) => {
+    const registry = service.registry;
+    const now = fw.clock.now();
+    const { cls, wf, record } = await service.locate(trx, tableName, id, actor);
+    const person = originalActor(actor);
+    if (actor.kind !== 'system' && !(await mayOn(registry, person, cls, record, 'update', now))) {
+      fail('forbidden', `${person.username} may not assign record "${id}".`);
+    }
+    const qf = wf.def.queueField;
+    const af = wf.def.assigneeField;
+    if (has('queue') && !qf) fail('invalid_payload', `Workflow "${wf.def.name}" keeps no queue (it has no queueField).`);
+    if (has('user') && !af) fail('invalid_payload', `Workflow "${wf.def.name}" keeps no assignee (it has no assigneeField).`);
+    const patch: RecordData = {};
+    if (has('queue')) {
+      const queue = body.queue ?? null;
+      if (queue !== null && !(await queueExists(fw, queue, trx))) {
+        fail('validation_failed', `There is no queue "${queue}".`, { fieldErrors: [{ field: 'queue', code: 'unknown_queue', message: `There is no queue "${queue}".` }] });
+      }
+      patch[qf!] = queue;
+      if (af && !has('user') && queue !== record[qf!]) patch[af] = null;
+    }
+    if (has('user')) {
+      if (body.user === null) {
+        patch[af!] = null;
+        const queue = qf ? (has('queue') ? patch[qf] : record[qf]) : null;
+        if (qf && isEmptyValue(queue)) {
+          const routed = await service.ruleQueue(wf, record, null, actor, now) ?? wf.def.states[String(record[wf.def.stateField])]?.queue;
+          if (routed !== undefined) patch[qf] = routed;
+        }
+      } else {
+        const name = body.user === PERSONAL_QUEUE ? person.username : body.user!;
+        const [user] = await findActiveUsers(trx, [name]);
+        const problem = (message: string, code: string) => fail('validation_failed', message, { fieldErrors: [{ field: 'user', code, message }] });
+        if (!user) problem(`There is no active user "${name}".`, 'unknown_user');
+        const [target] = await actorsOf(trx, [user!]);
+        if (!(await mayOn(registry, target!, cls, record, 'update', now))) problem(`${user!.username} cannot work on this record.`, 'not_permitted');
+        const queue = qf ? (has('queue') ? patch[qf] : record[qf]) : null;
+        if (typeof queue === 'string' && queue) {
+          const q = await trx('sys_queue').where({ name: queue }).first('id');
+          if (q && await trx('sys_queue_member').where({ queue_id: q.id }).first('user_id')
+            && !(await trx('sys_queue_member').where({ queue_id: q.id, user_id: user!.id }).first('user_id'))) {
+            problem(`${user!.username} is not a member of queue "${queue}".`, 'not_member');
+          }
+        }
+        patch[af!] = user!.username;
+      }
+    }
+    const before = { queue: qf ? record[qf] ?? null : null, assignee: af ? record[af] ?? null : null };
+    const writer = workflowActor(actor, 'assign', `assign on ${cls.name}`);
+    const updated = await fw.records.updateOne(cls.name, id, patch, { actor: writer, trx });
+    const after = { queue: qf ? updated[qf] ?? null : null, assignee: af ? updated[af] ?? null : null };
+    if (after.queue !== before.queue || after.assignee !== before.assignee) {
+      await writeEvent(trx, {
+        name: 'workflow.assigned', table: cls.name, recordId: id,
+        payload: { table: cls.name, id, workflow: wf.def.name, queue: after.queue, assignee: after.assignee, previousQueue: before.queue, previousAssignee: before.assignee },
+        actorId: person.id, actorName: person.username, source: `workflow:${wf.def.name}`, at: now.toISOString(),
+      });
+    }
+    try {
+      return await fw.records.readOne(tableName, id, { actor: actor.kind === 'system' ? fw.systemActor : person, trx });
+    } catch {
+      return { id };
+    }
+  });
+}

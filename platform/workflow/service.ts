@@ -1,0 +1,382 @@
+/**
+ * The workflow engine: state machines declared as `workflow` definitions, run inside the record pipeline.
+ *
+ * State field. A workflow's `stateField` changes only by transitions. A user's create starts the record in the
+ * initial state (naming another state is refused); a user's update that changes the state field is refused with
+ * 409 `invalid_transition`, whose problem document lists the transitions they may make (`allowed`). The system
+ * (seeding, imports, rules) may set any state: the workflow then applies the new state's queue, timers and approvals
+ * as for a transition.
+ *
+ * Transitions (`transition`). Checked against the person asking, in this order: the record is visible to them; the
+ * transition exists, is not automatic, starts from the record's state, their roles (if the transition names roles)
+ * and capabilities (if it names capabilities) fit, and — when it names neither — they may update the record; its
+ * condition holds (facts `record`: the stored record with the request's `fields`, `previous`: the stored record,
+ * `user`, `now`). Any failure is 409 `invalid_transition` with `allowed`. The request's `fields` are checked like
+ * an update by that person (field access, types); then `requiredFields` and a required comment must have values
+ * (422 `validation_failed` naming each). Then, in one transaction, as the workflow actor
+ * `workflow:<transition> for <person>`: one update of the record through the record service (the state, the
+ * fields, `set` effects, the queue — a `queue` effect, else the first matching assignment rule, else the new state's
+ * queue; moving queue clears the assignee — and the comment as a journal entry), so data policies' system checks,
+ * rules, audit and the other hooks all run; then `createRecord` effects; then the sys_event rows
+ * `workflow.transition` (payload: table, id, transition, label, from, to, workflow, comment, notify) and one
+ * `notification.requested` per `notify` effect. Leaving the old state cancels its timers and open approvals;
+ * entering the new one schedules its timers and requests its first stage of approvals (after hook). Anything
+ * failing rolls all of it back.
+ *
+ * Automatic transitions (approval outcomes, timers) check only that the transition starts from the record's state
+ * and its condition; they run as the workflow actor of whoever decided (the approver; the system for timers).
+ */
+import type { Knex } from 'knex';
+import { expandRoles, hasCapability } from '../access/policy.js';
+import { accessFor } from '../access/policy.js';
+import { evaluateCondition } from '../conditions/evaluate.js';
+import type { FactContext } from '../conditions/types.js';
+import type { Formwork } from '../context.js';
+import type { Registry, ResolvedTable, TransitionDef } from '../definitions/types.js';
+import { fail, isFormworkError, type FieldError } from '../errors.js';
+import { isEmptyValue } from '../records/field-values.js';
+import type { RecordHook, RecordHookContext } from '../records/hooks.js';
+import { checkPayload } from '../records/payload.js';
+import type { Actor, RecordData } from '../records/types.js';
+import { writeEvent } from '../rules/events.js';
+import type { TemplateContext } from '../rules/templates.js';
+import { isTransitionWrite, mayOn, originalActor, personFacts, workflowActor } from './actors.js';
+import { ApprovalEngine } from './approvals.js';
+import { commentFieldOf, startsFrom, workflowOf, type CompiledWorkflow } from './definitions.js';
+import { renderValue } from './effects.js';
+import { TimerStore } from './timers.js';
+
+/** A transition as offered to a person (GET …/transitions, and `allowed` in a 409). */
+export interface TransitionSummary {
+  name: string;
+  label: string;
+  description?: string;
+  /** The state it leads to, and that state's label and category. */
+  to: string;
+  toLabel: string;
+  category: string;
+  /** Fields that must have a value (on the record or in the request's `fields`). */
+  requiredFields: string[];
+  comment: 'none' | 'optional' | 'required';
+}
+
+export interface TransitionInput {
+  /** Field values set with the transition (checked like an update by the person asking). */
+  fields?: RecordData;
+  /** Added to the workflow's comment journal. */
+  comment?: string;
+}
+
+export interface TransitionResult {
+  /** The record after the transition, as the person sees it (only its id if they can no longer read it). */
+  record: RecordData;
+  transition: TransitionSummary;
+  from: string | null;
+  to: string;
+}
+
+export interface TransitionOptions {
+  trx?: Knex.Transaction;
+  /** Made by an approval or a timer: only the from-state and the condition are checked. `by` names what made it. */
+  automatic?: { by: string };
+}
+
+/** What one record is, for the workflow: its table (class), workflow, and every field as stored. */
+export interface Located { cls: ResolvedTable; wf: CompiledWorkflow; record: RecordData }
+
+const stateOf = (wf: CompiledWorkflow, record: RecordData | null | undefined): string | null => {
+  const v = record?.[wf.def.stateField];
+  return v === null || v === undefined ? null : String(v);
+};
+
+export class WorkflowService {
+  readonly fw: Formwork;
+  readonly approvals: ApprovalEngine;
+  readonly timers: TimerStore;
+  /** The record hook (register it with the record service: see platform/engine.ts). */
+  readonly hook: RecordHook;
+
+  constructor(fw: Formwork) {
+    this.fw = fw;
+    this.approvals = new ApprovalEngine(this);
+    this.timers = new TimerStore();
+    this.hook = {
+      name: 'workflow',
+      before: (ctx, record, previous) => this.#before(ctx, record, previous),
+      after: (ctx, record, previous) => this.#after(ctx, record, previous),
+    };
+  }
+
+  get registry(): Registry { return this.fw.registry.current; }
+
+  /** Run `fn` in the caller's transaction or a new one. */
+  inTransaction<T>(trx: Knex.Transaction | undefined, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return trx ? fn(trx) : this.fw.db.knex.transaction(fn);
+  }
+
+  /**
+   * The record `id` of `tableName` as the workflow sees it: not_found unless the actor can read it; not_found when
+   * its table has no workflow.
+   */
+  async locate(trx: Knex.Transaction, tableName: string, id: string, actor: Actor): Promise<Located> {
+    const registry = this.registry;
+    const visible = await this.fw.records.readOne(tableName, id, { actor, trx, fields: ['id', 'class'] });
+    const cls = registry.tables.get(String(visible.class)) ?? registry.getTable(tableName);
+    const wf = workflowOf(registry, cls);
+    if (!wf) fail('not_found', `Table "${cls.name}" has no workflow.`, { extra: { table: cls.name } });
+    const record = await this.fw.records.readOne(cls.name, id, { actor: this.fw.systemActor, trx });
+    return { cls, wf, record };
+  }
+
+  summary(wf: CompiledWorkflow, t: TransitionDef): TransitionSummary {
+    const to = wf.def.states[t.to];
+    return {
+      name: t.name, label: t.label, ...(t.description ? { description: t.description } : {}),
+      to: t.to, toLabel: to?.label ?? t.to, category: to?.category ?? 'open',
+      requiredFields: [...(t.requiredFields ?? [])], comment: t.comment ?? 'optional',
+    };
+  }
+
+  #facts(actor: Actor, record: RecordData, previous: RecordData | null, now: Date): FactContext {
+    return { ...personFacts(this.registry, actor, now), record, previous } as FactContext;
+  }
+
+  /** Whether the person may make transition `t` of a record in its current state (not its required fields). */
+  async #permits(registry: Registry, wf: CompiledWorkflow, cls: ResolvedTable, t: TransitionDef, record: RecordData, previous: RecordData, actor: Actor, now: Date): Promise<boolean> {
+    if (t.automatic || !startsFrom(t, stateOf(wf, previous))) return false;
+    const person = originalActor(actor);
+    if (actor.kind !== 'system') {
+      if (t.roles?.length) {
+        const held = new Set(expandRoles(registry, person.roles).map((r) => r.name));
+        if (!t.roles.some((r) => held.has(r))) return false;
+      }
+      if (t.capabilities?.length && !t.capabilities.some((c) => hasCapability(registry, person, c))) return false;
+      if (!t.roles?.length && !t.capabilities?.length && !(await mayOn(registry, person, cls, previous, 'update', now))) return false;
+    }
+    return !t.condition || evaluateCondition(t.condition, this.#facts(actor, record, previous, now));
+  }
+
+  /** The transitions the actor may make on the record now, in declaration order. */
+  async allowedFor(wf: CompiledWorkflow, cls: ResolvedTable, record: RecordData, actor: Actor, now = this.fw.clock.now()): Promise<TransitionSummary[]> {
+    const out: TransitionSummary[] = [];
+    for (const t of wf.def.transitions) {
+      if (await this.#permits(this.registry, wf, cls, t, record, record, actor, now)) out.push(this.summary(wf, t));
+    }
+    return out;
+  }
+
+  /** GET …/transitions: the transitions the actor may make on the record now. */
+  async allowed(tableName: string, id: string, actor: Actor): Promise<{ state: string | null; stateLabel: string | null; transitions: TransitionSummary[] }> {
+    return this.fw.db.knex.transaction(async (trx) => {
+      const { cls, wf, record } = await this.locate(trx, tableName, id, actor);
+      const state = stateOf(wf, record);
+      return { state, stateLabel: state === null ? null : wf.def.states[state]?.label ?? state, transitions: await this.allowedFor(wf, cls, record, actor) };
+    });
+  }
+
+  #refuse(message: string, allowed: TransitionSummary[], extra: Record<string, unknown> = {}): never {
+    fail('invalid_transition', `${message} ${allowed.length ? `Allowed now: ${allowed.map((a) => a.name).join(', ')}.` : 'No transition is allowed now.'}`, {
+      extra: { ...extra, allowed },
+    });
+  }
+
+  /** Make a transition (see the module comment). */
+  async transition(tableName: string, id: string, name: string, input: TransitionInput, actor: Actor, opts: TransitionOptions = {}): Promise<TransitionResult> {
+    const body = input ?? {};
+    if (body.fields !== undefined && (body.fields === null || typeof body.fields !== 'object' || Array.isArray(body.fields))) {
+      fail('invalid_payload', '"fields" must be an object of field values.');
+    }
+    if (body.comment !== undefined && body.comment !== null && typeof body.comment !== 'string') fail('invalid_payload', '"comment" must be text.');
+    return this.inTransaction(opts.trx, async (trx) => {
+      const registry = this.registry;
+      const now = this.fw.clock.now();
+      const { cls, wf, record: stored } = await this.locate(trx, tableName, id, actor);
+      const sf = wf.def.stateField;
+      const from = stateOf(wf, stored);
+      const t = wf.transitions.get(name);
+      const fields = { ...(body.fields ?? {}) };
+      const comment = typeof body.comment === 'string' ? body.comment.trim() : '';
+
+      if (opts.automatic) {
+        if (!t) fail('internal_error', `Workflow "${wf.def.name}" has no transition "${name}" (${opts.automatic.by}).`);
+        if (!startsFrom(t, from)) {
+          fail('invalid_transition', `Transition "${name}" does not start from state "${from}" (${opts.automatic.by}).`, { extra: { allowed: [], state: from } });
+        }
+        if (t.condition && !(await evaluateCondition(t.condition, this.#facts(actor, stored, stored, now)))) {
+          fail('invalid_transition', `The condition of transition "${name}" does not hold (${opts.automatic.by}).`, { extra: { allowed: [], state: from } });
+        }
+      } else {
+        const allowed = async () => this.allowedFor(wf, cls, stored, actor, now);
+        if (!t || t.automatic || !(await this.#permits(registry, wf, cls, t, stored, stored, actor, now))) {
+          this.#refuse(t ? `Transition "${name}" is not allowed from state "${from}" for ${originalActor(actor).username}.` : `There is no transition "${name}".`, await allowed(), { transition: name, state: from });
+        }
+      }
+
+      // The request's fields: checked as an update by the person (access, types), then merged for guards.
+      if (Object.prototype.hasOwnProperty.call(fields, sf)) fail('invalid_payload', `The state field "${sf}" is set by the transition itself; leave it out of "fields".`);
+      const access = actor.kind === 'system' ? undefined : accessFor(registry, originalActor(actor), cls.name, 'update');
+      const checked = checkPayload(cls, fields, originalActor(actor), now, stored, access);
+      const merged: RecordData = { ...stored, ...checked.values };
+      for (const e of checked.journal) merged[e.field] = e.body;
+      if (!opts.automatic && t!.condition && Object.keys(fields).length
+        && !(await evaluateCondition(t!.condition, this.#facts(actor, merged, stored, now)))) {
+        this.#refuse(`The condition of transition "${name}" does not hold with the values given.`, await this.allowedFor(wf, cls, stored, actor, now), { transition: name, state: from });
+      }
+      const missing: FieldError[] = [];
+      for (const f of t!.requiredFields ?? []) {
+        if (isEmptyValue(merged[f])) {
+          const field = cls.fields.get(f);
+          missing.push({ field: f, code: 'required', message: `${field?.label ?? f} is required to ${t!.label.toLowerCase()}.` });
+        }
+      }
+      if (t!.comment === 'required' && !comment && !opts.automatic) missing.push({ field: 'comment', code: 'required', message: `Enter a comment to ${t!.label.toLowerCase()}.` });
+      if (t!.comment === 'none' && comment) fail('invalid_payload', `Transition "${name}" takes no comment.`);
+      if (missing.length) fail('validation_failed', missing.map((m) => m.message).join(' '), { fieldErrors: missing });
+
+      // The write: the state, the fields, set effects, the queue and the comment, as one update.
+      const patch: RecordData = { ...fields, [sf]: t!.to };
+      const ctx = (): TemplateContext => ({ record: { ...merged, ...patch }, previous: stored, user: personFacts(registry, actor, now).user, now: now.toISOString() });
+      let queue: string | undefined;
+      const notify: string[] = [];
+      for (const e of t!.effects ?? []) {
+        if (e.set) for (const [k, raw] of Object.entries(e.set)) patch[k] = renderValue(raw, cls.fields.get(k), ctx());
+        if (e.queue !== undefined) queue = e.queue;
+        if (e.notify !== undefined) notify.push(e.notify);
+      }
+      await this.route(wf, { ...merged, ...patch }, stored, patch, queue, actor, now);
+      const commentField = commentFieldOf(wf, cls);
+      if (comment && commentField) {
+        const given = patch[commentField];
+        patch[commentField] = typeof given === 'string' && given.trim() ? `${given}\n\n${comment}` : comment;
+      }
+      const writer = workflowActor(actor, opts.automatic ? opts.automatic.by : t!.name, `transition ${t!.name} on ${cls.name}`, true);
+      await this.fw.records.updateOne(cls.name, id, patch, { actor: writer, trx, expectedVersion: stored.version as number });
+
+      // Effects that need the written record: related records, then the events.
+      const written = await this.fw.records.readOne(cls.name, id, { actor: this.fw.systemActor, trx });
+      for (const e of t!.effects ?? []) {
+        if (!e.createRecord) continue;
+        const target = registry.getTable(e.createRecord.table);
+        const c: TemplateContext = { record: written, previous: stored, user: personFacts(registry, actor, now).user, now: now.toISOString() };
+        const values: RecordData = {};
+        for (const [k, raw] of Object.entries(e.createRecord.values)) values[k] = renderValue(raw, target.fields.get(k), c);
+        await this.fw.records.createOne(target.name, values, { actor: writer, trx });
+      }
+      const person = originalActor(actor);
+      const at = now.toISOString();
+      const summary = this.summary(wf, t!);
+      await writeEvent(trx, {
+        name: 'workflow.transition', table: cls.name, recordId: id,
+        payload: { table: cls.name, id, workflow: wf.def.name, transition: t!.name, label: t!.label, from, to: t!.to, comment: comment || null, notify },
+        actorId: person.id, actorName: person.username, source: `workflow:${wf.def.name}`, at,
+      });
+      for (const n of notify) {
+        await writeEvent(trx, {
+          name: 'notification.requested', table: cls.name, recordId: id, payload: { notification: n, transition: t!.name, from, to: t!.to },
+          actorId: person.id, actorName: person.username, source: `workflow:${wf.def.name}`, at,
+        });
+      }
+      return { record: await this.#asSeenBy(trx, tableName, id, actor), transition: summary, from, to: t!.to };
+    });
+  }
+
+  /** The record as the actor may see it now (only its id when it has moved out of their sight). */
+  async #asSeenBy(trx: Knex.Transaction, tableName: string, id: string, actor: Actor): Promise<RecordData> {
+    try {
+      return await this.fw.records.readOne(tableName, id, { actor: actor.kind === 'system' ? this.fw.systemActor : originalActor(actor), trx });
+    } catch (e) {
+      if (isFormworkError(e) && e.code === 'not_found') return { id };
+      throw e;
+    }
+  }
+
+  /**
+   * Queue routing for a record changing state (into `patch`): the explicit queue, else the first assignment rule
+   * whose condition holds on `record`, else the new state's owning queue; nothing when none applies. A changed
+   * queue clears the assignee unless the patch sets one.
+   */
+  async route(wf: CompiledWorkflow, record: RecordData, previous: RecordData | null, patch: RecordData, explicit: string | undefined, actor: Actor, now: Date): Promise<void> {
+    const qf = wf.def.queueField;
+    if (!qf || Object.prototype.hasOwnProperty.call(patch, qf) && explicit === undefined) return;
+    const queue = explicit ?? await this.ruleQueue(wf, record, previous, actor, now) ?? wf.def.states[String(record[wf.def.stateField])]?.queue;
+    if (queue === undefined || queue === (previous?.[qf] ?? null)) return;
+    patch[qf] = queue;
+    const af = wf.def.assigneeField;
+    if (af && previous && !Object.prototype.hasOwnProperty.call(patch, af)) patch[af] = null;
+  }
+
+  /** The queue of the first assignment rule whose condition holds, if any. */
+  async ruleQueue(wf: CompiledWorkflow, record: RecordData, previous: RecordData | null, actor: Actor, now: Date): Promise<string | undefined> {
+    for (const r of wf.def.assignmentRules ?? []) {
+      if (await evaluateCondition(r.condition, this.#facts(actor, record, previous, now))) return r.queue;
+    }
+    return undefined;
+  }
+
+  // ---- the record hook -------------------------------------------------------------------------------------
+
+  async #before(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void> {
+    const wf = workflowOf(ctx.registry, ctx.table);
+    if (!wf) return;
+    const sf = wf.def.stateField;
+    if (ctx.operation === 'insert') {
+      const initial = wf.def.initialState;
+      const value = record[sf];
+      const dflt = ctx.table.fields.get(sf)?.default;
+      if (isEmptyValue(value) || value === dflt) record[sf] = initial;
+      else if (value !== initial && ctx.actor.kind === 'user') {
+        fail('invalid_transition', `A new ${ctx.table.def.label ?? ctx.table.name} starts in state "${initial}"; "${String(value)}" is reached by transitions only.`, {
+          extra: { allowed: [], state: null, field: sf },
+        });
+      }
+      const qf = wf.def.queueField;
+      if (qf && isEmptyValue(record[qf])) {
+        const queue = await this.ruleQueue(wf, record, null, ctx.actor, ctx.now) ?? wf.def.states[String(record[sf])]?.queue;
+        if (queue !== undefined) record[qf] = queue;
+      }
+      return;
+    }
+    if (ctx.operation !== 'update' || !previous || record[sf] === previous[sf]) return;
+    if (ctx.actor.kind === 'user') {
+      const allowed = await this.allowedFor(wf, ctx.table, previous, ctx.actor, ctx.now);
+      this.#refuse(`The ${ctx.table.fields.get(sf)?.label ?? sf} changes only by a transition, not by editing the record.`, allowed, { state: stateOf(wf, previous), field: sf });
+    }
+    if (!isTransitionWrite(ctx.actor)) {
+      // The system moved the state itself: route as a transition would.
+      const patch: RecordData = {};
+      await this.route(wf, record, previous, patch, undefined, ctx.actor, ctx.now);
+      Object.assign(record, patch);
+    }
+  }
+
+  async #after(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void> {
+    const wf = workflowOf(ctx.registry, ctx.table);
+    if (!wf) return;
+    const id = String(record.id);
+    if (ctx.operation === 'delete') {
+      await this.timers.cancel(ctx.trx, id, ctx.now);
+      await this.approvals.cancel(ctx.trx, id, ctx.now);
+      return;
+    }
+    const sf = wf.def.stateField;
+    if (ctx.operation === 'update' && previous && record[sf] === previous[sf]) {
+      await this.timers.reschedule(ctx, wf, record, previous);
+      return;
+    }
+    if (ctx.operation === 'update') {
+      await this.timers.cancel(ctx.trx, id, ctx.now);
+      await this.approvals.cancel(ctx.trx, id, ctx.now);
+    }
+    await this.timers.schedule(ctx, wf, record);
+    await this.approvals.start(ctx, wf, record);
+  }
+}
+
+/** The workflow service of an engine (one per record service), created on first use. */
+const services = new WeakMap<object, WorkflowService>();
+
+export function workflowService(fw: Formwork): WorkflowService {
+  let s = services.get(fw.records);
+  if (!s) { s = new WorkflowService(fw); services.set(fw.records, s); }
+  return s;
+}

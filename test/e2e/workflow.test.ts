@@ -1,0 +1,172 @@
+/**
+ * The record page's workflow actions in Debian's Chromium (playwright-core), against the real engine and API on the
+ * core task workflow: the state shown read-only in the form; a transition button that acts at once (Start work); one
+ * that opens an accessible dialog for its required comment, reporting the missing comment in the dialog's error
+ * summary (Put on hold); one asking for a required field (Resolve); assign to me and return to queue; an approval
+ * request decided from the page (the workflow test pack's ticket). axe-core finds no WCAG 2.1 AA violation at any step.
+ * Needs Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it); without it the suite fails, it never skips.
+ */
+import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadActor } from '../../platform/access/identity/index.js';
+import { createApp } from '../../platform/http/app.js';
+import { ensureUiBuilt } from '../../platform/http/static.js';
+import type { Actor } from '../../platform/records/types.js';
+import { createUser, freshTotpCode, listen, type RunningServer, type TestUser } from '../support/auth.js';
+import { CORE_DEFINITIONS, createTestEngine, type TestEngine } from '../support/engine.js';
+import { PACK } from '../platform/workflow/support.js';
+import { workflowService } from '../../platform/workflow/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, AXE_TAGS);
+}
+
+describe('workflow UI in Chromium', function () {
+  this.timeout(60_000);
+  let fw: TestEngine;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let user: TestUser;
+  let actor: Actor;
+  let id: string;
+  const errors: string[] = [];
+
+  const state = () => fw.records.readOne('incident', id, { actor: fw.systemActor }).then((r) => r.state);
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
+    await ensureUiBuilt();
+    fw = await createTestEngine({ roots: [CORE_DEFINITIONS, PACK] });
+    await fw.workflow.timers.stop();
+    fw.config.scryptLog2N = 10;
+    fw.config.signInRateLimit = 1000;
+    user = await createUser(fw, { roles: ['agent', 'wf_lead'] });
+    actor = await loadActor(fw, user.user.id);
+    const record = await fw.records.createOne('incident', { short_description: 'Kettle tripped the fuse', category: 'hardware' }, { actor });
+    id = record.id as string;
+    server = await listen(createApp(fw));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/tables/incident/${id}`);
+    await page.waitForSelector('#sign-in-username');
+    await page.fill('#sign-in-username', user.username);
+    await page.fill('#sign-in-password', user.password);
+    await page.click('fw-sign-in button[type=submit]');
+    await page.waitForSelector('#mfa-code');
+    await page.fill('#mfa-code', await freshTotpCode(fw, user.user.id, user.secret!));
+    await page.click('fw-mfa button[type=submit]');
+    await page.waitForSelector('fw-workflow-actions button[data-transition]');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await fw?.dispose();
+  });
+
+  it('shows the state, queue and the allowed transitions as buttons; the form shows the state read-only', async () => {
+    expect(await page.textContent('fw-workflow-actions [data-state]')).to.equal('New');
+    expect(await page.textContent('fw-workflow-actions .fw-summary-list')).to.contain('service_desk').and.to.contain('Nobody');
+    const buttons = await page.$$eval('fw-workflow-actions button[data-transition]', (b) => b.map((x) => x.textContent?.trim()));
+    expect(buttons).to.deep.equal(['Start work', 'Put on hold', 'Resolve']);
+    // Read-only: a value, not a control.
+    expect(await page.evaluate(() => document.getElementById('record-state')?.tagName)).to.equal('DD');
+    expect(await page.textContent('#record-state')).to.equal('New');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('makes a transition from its button and announces it', async () => {
+    await page.click('fw-workflow-actions button[data-transition=start]');
+    await page.waitForFunction(() => document.querySelector('fw-workflow-actions [data-state]')?.textContent === 'In progress');
+    expect(await page.textContent('fw-record .fw-notification-banner')).to.contain('Start work: the record is now in progress.');
+    expect(await state()).to.equal('in_progress');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('opens an accessible dialog for a required comment, reports it missing in the error summary, then transitions', async () => {
+    await page.click('fw-workflow-actions button[data-transition=hold]');
+    await page.waitForSelector('fw-workflow-actions dialog[open]');
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('wf-comment');
+    expect(await page.textContent('#wf-dialog-title')).to.equal('Put on hold');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.click('fw-workflow-actions dialog button[type=submit]');
+    await page.waitForSelector('fw-workflow-actions dialog .fw-error-summary');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('fw-error-summary'))).to.equal(true);
+    expect(await page.textContent('fw-workflow-actions dialog .fw-error-summary')).to.contain('Enter a comment to put on hold.');
+    expect(await page.getAttribute('#wf-comment', 'aria-describedby')).to.equal('wf-comment-error');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.click('fw-workflow-actions dialog .fw-error-summary a');
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('wf-comment');
+    await page.fill('#wf-comment', 'Waiting for an electrician');
+    await page.click('fw-workflow-actions dialog button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('fw-workflow-actions [data-state]')?.textContent === 'On hold');
+    expect(await page.$('fw-workflow-actions dialog[open]')).to.equal(null);
+    expect(await state()).to.equal('on_hold');
+    await page.waitForFunction(() => document.querySelector('fw-activity')?.textContent?.includes('Waiting for an electrician'));
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('asks for a required field in the dialog', async () => {
+    await page.click('fw-workflow-actions button[data-transition=resume]');
+    await page.waitForFunction(() => document.querySelector('fw-workflow-actions [data-state]')?.textContent === 'In progress');
+    await page.click('fw-workflow-actions button[data-transition=resolve]');
+    await page.waitForSelector('fw-workflow-actions dialog[open] #wf-field-close_notes');
+    await page.click('fw-workflow-actions dialog button[type=submit]');
+    await page.waitForSelector('fw-workflow-actions dialog .fw-error-summary');
+    expect(await page.textContent('fw-workflow-actions dialog .fw-error-summary')).to.contain('Resolution notes is required to resolve.');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.fill('#wf-field-close_notes', 'Replaced the kettle');
+    await page.click('fw-workflow-actions dialog button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('fw-workflow-actions [data-state]')?.textContent === 'Resolved');
+    expect(await fw.records.readOne('incident', id, { actor: fw.systemActor })).to.include({ state: 'resolved', close_notes: 'Replaced the kettle' });
+  });
+
+  it('assigns the record to me and returns it to its queue', async () => {
+    await page.click('fw-workflow-actions button[data-assign=me]');
+    await page.waitForFunction((name) => document.querySelector('fw-workflow-actions .fw-summary-list')?.textContent?.includes(name), user.username);
+    expect((await fw.records.readOne('incident', id, { actor: fw.systemActor })).assigned_to).to.equal(user.username);
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.click('fw-workflow-actions button[data-assign=return]');
+    await page.waitForFunction(() => document.querySelector('fw-workflow-actions .fw-summary-list')?.textContent?.includes('Nobody'));
+    await page.fill('#wf-assign-user', 'nobody-of-that-name');
+    await page.click('fw-workflow-actions form:has(#wf-assign-user) button[type=submit]');
+    await page.waitForSelector('fw-workflow-actions .fw-workflow__summary .fw-error-summary');
+    expect(await page.textContent('fw-workflow-actions .fw-error-summary')).to.contain('There is no active user "nobody-of-that-name".');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('decides an approval asked of me, with a comment, from the record page', async () => {
+    const t = await fw.records.createOne('wf_ticket', { title: 'New chairs' }, { actor });
+    await workflowService(fw).transition('wf_ticket', t.id as string, 'submit', {}, actor);
+    await workflowService(fw).transition('wf_ticket', t.id as string, 'ask_any', {}, actor);
+    await page.goto(`${server.url}/tables/wf_ticket/${String(t.id)}`);
+    await page.waitForSelector('fw-workflow-actions button[data-approve]');
+    expect(await page.textContent('fw-workflow-actions')).to.contain('Your approval is requested');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.click('fw-workflow-actions button[data-approve]');
+    await page.waitForSelector('fw-workflow-actions dialog[open] #wf-comment');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.fill('#wf-comment', 'Within budget');
+    await page.click('fw-workflow-actions dialog button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('fw-workflow-actions [data-state]')?.textContent === 'Approved');
+    expect(await page.$('fw-workflow-actions button[data-approve]')).to.equal(null);
+    expect(await fw.records.readOne('wf_ticket', t.id as string, { actor: fw.systemActor })).to.include({ state: 'approved', queue: 'delivery' });
+    expect(await axeViolations(page)).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The workflow API as the browser uses it (platform/http/routes/workflow.ts): the table's workflow, the transitions
+ * allowed now, approvals, assignment and queues.
+ */
+import { ApiError, api, tablePath } from '../api/client.js';
+import type { RecordData } from '../api/types.js';
+
+export interface WorkflowMeta {
+  name: string;
+  label: string;
+  table: string;
+  stateField: string;
+  initialState: string;
+  queueField: string | null;
+  assigneeField: string | null;
+  commentField: string | null;
+  states: { value: string; label: string; category: string; queue: string | null }[];
+}
+
+export interface TransitionOption {
+  name: string;
+  label: string;
+  description?: string;
+  to: string;
+  toLabel: string;
+  category: string;
+  requiredFields: string[];
+  comment: 'none' | 'optional' | 'required';
+}
+
+export interface Allowed { state: string | null; stateLabel: string | null; transitions: TransitionOption[] }
+
+export interface Approval {
+  id: string;
+  approval: string;
+  stage: number;
+  status: 'requested' | 'approved' | 'rejected' | 'cancelled';
+  approver: string;
+  decidedBy: string | null;
+  comment: string | null;
+  requestedAt: string;
+  decidedAt: string | null;
+  canDecide: boolean;
+}
+
+export interface Queue { name: string; label: string; personal: boolean; member: boolean }
+
+const workflows = new Map<string, Promise<WorkflowMeta | null>>();
+
+/** The table's workflow (cached per page), or null when it has none. */
+export function fetchWorkflow(table: string): Promise<WorkflowMeta | null> {
+  let p = workflows.get(table);
+  if (!p) {
+    p = api.get<WorkflowMeta>(`/workflows/${encodeURIComponent(table)}`).then((r) => r.data).catch((e) => {
+      workflows.delete(table);
+      if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
+      throw e;
+    });
+    workflows.set(table, p);
+  }
+  return p;
+}
+
+export const fetchAllowed = (table: string, id: string) => api.get<Allowed>(tablePath(table, id, 'transitions')).then((r) => r.data);
+export const fetchApprovals = (table: string, id: string) => api.get<Approval[]>(tablePath(table, id, 'approvals')).then((r) => r.data);
+export const fetchQueues = () => api.get<Queue[]>('/queues').then((r) => r.data);
+
+export const makeTransition = (table: string, id: string, name: string, body: { fields?: RecordData; comment?: string }) =>
+  api.post<RecordData>(tablePath(table, id, `transitions/${encodeURIComponent(name)}`), body);
+
+export const decideApproval = (table: string, id: string, approvalId: string, decision: 'approve' | 'reject', comment: string) =>
+  api.post<{ outcome: string; record: RecordData }>(tablePath(table, id, `approvals/${encodeURIComponent(approvalId)}/${decision}`), comment ? { comment } : {});
+
+export const assignRecord = (table: string, id: string, body: { user?: string | null; queue?: string | null }) =>
+  api.post<RecordData>(tablePath(table, id, 'assign'), body);

@@ -1,0 +1,353 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { ApiError } from '../api/client.js';
+import { fetchTableMeta } from '../api/meta.js';
+import type { FieldMeta, RecordData, TableMeta } from '../api/types.js';
+import { ErrorStateEvent, type FieldChangeEvent } from '../events.js';
+import '../fields/fw-boolean-field.js';
+import '../fields/fw-choice-field.js';
+import '../fields/fw-date-field.js';
+import '../fields/fw-journal-field.js';
+import '../fields/fw-number-field.js';
+import '../fields/fw-reference-field.js';
+import '../fields/fw-text-field.js';
+import type { FieldProps } from '../fields/field-parts.js';
+import '../fw-error-summary.js';
+import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
+import { currentSession } from '../session-state.js';
+import {
+  assignRecord, decideApproval, fetchAllowed, fetchApprovals, fetchQueues, fetchWorkflow, makeTransition,
+  type Approval, type Queue, type TransitionOption, type WorkflowMeta,
+} from './api.js';
+import { WorkflowChangedEvent } from './events.js';
+
+/** What the dialog is asking for. */
+type Pending =
+  | { kind: 'transition'; t: TransitionOption }
+  | { kind: 'approval'; a: Approval; decision: 'approve' | 'reject' };
+
+const COMMENT_ID = 'wf-comment';
+const fieldId = (name: string) => `wf-field-${name}`;
+
+/**
+ * The workflow actions of a record page: its state, the transitions the signed-in person may make now (one button
+ * each; a transition that needs fields or a comment opens a dialog for them), the approvals they are asked for
+ * (approve or reject, with a comment), and where the record sits — its queue and assignee — with "Assign to me",
+ * "Return to queue", assigning to someone else and moving it to another queue. Renders nothing for a table
+ * without a workflow. Problems are shown in a GOV.UK error summary (in the dialog for its fields).
+ *
+ * @fires fw-workflow-changed - an action changed the record (its new version and a message)
+ */
+@customElement('fw-workflow-actions')
+export class FwWorkflowActions extends LitElement {
+  @property() accessor table = '';
+  @property() accessor recordId = '';
+  /** The record as the page shows it: a new version reloads what is allowed. */
+  @property({ attribute: false }) accessor record: RecordData | null = null;
+
+  @state() private accessor workflow: WorkflowMeta | null = null;
+  @state() private accessor meta: TableMeta | null = null;
+  @state() private accessor stateLabel: string | null = null;
+  @state() private accessor transitions: TransitionOption[] = [];
+  @state() private accessor approvals: Approval[] = [];
+  @state() private accessor queues: Queue[] = [];
+  @state() private accessor busy = false;
+  @state() private accessor problems: SummaryItem[] = [];
+  @state() private accessor pending: Pending | null = null;
+  @state() private accessor values: Record<string, unknown> = {};
+  @state() private accessor comment = '';
+  @state() private accessor dialogErrors: Record<string, string> = {};
+  @state() private accessor assignee = '';
+  @state() private accessor targetQueue = '';
+
+  @query('dialog') private accessor dialog!: HTMLDialogElement | null;
+  @query('.fw-workflow__summary fw-error-summary') private accessor pageSummary!: FwErrorSummary | null;
+  @query('dialog fw-error-summary') private accessor dialogSummary!: FwErrorSummary | null;
+
+  #loadedFor = '';
+  #seq = 0;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (!changed.has('record') && !changed.has('table') && !changed.has('recordId')) return;
+    const key = `${this.table}/${this.recordId}/${String(this.record?.version ?? '')}`;
+    if (this.table && this.recordId && key !== this.#loadedFor) {
+      this.#loadedFor = key;
+      void this.#load();
+    }
+  }
+
+  protected override updated(changed: PropertyValues) {
+    if (!changed.has('pending')) return;
+    const dialog = this.dialog;
+    if (!dialog) return;
+    if (this.pending && !dialog.open) {
+      dialog.showModal();
+      dialog.querySelector<HTMLElement>('input, textarea, select')?.focus();
+    } else if (!this.pending && dialog.open) {
+      dialog.close();
+    }
+  }
+
+  async #load() {
+    const seq = ++this.#seq;
+    try {
+      const workflow = await fetchWorkflow(this.table);
+      if (seq !== this.#seq) return;
+      this.workflow = workflow;
+      if (!workflow) return;
+      const [meta, allowed, approvals] = await Promise.all([fetchTableMeta(this.table), fetchAllowed(this.table, this.recordId), fetchApprovals(this.table, this.recordId)]);
+      if (seq !== this.#seq) return;
+      this.meta = meta;
+      this.stateLabel = allowed.stateLabel;
+      this.transitions = allowed.transitions;
+      this.approvals = approvals;
+      if (workflow.queueField && !this.queues.length) this.queues = (await fetchQueues()).filter((q) => !q.personal);
+    } catch (e) {
+      if (seq !== this.#seq) return;
+      await this.#showProblems([{ text: e instanceof ApiError ? e.message : 'The workflow actions cannot be shown.' }]);
+    }
+  }
+
+  override render() {
+    const wf = this.workflow;
+    if (!wf || !this.record) return nothing;
+    const requests = this.approvals.filter((a) => a.canDecide);
+    return html`<section class="fw-workflow" aria-labelledby="wf-heading">
+      <h2 class="fw-heading-m" id="wf-heading">Workflow</h2>
+      <div class="fw-workflow__summary"><fw-error-summary .items=${this.pending ? [] : this.problems}></fw-error-summary></div>
+      <dl class="fw-summary-list">
+        <div class="fw-summary-list__row"><dt class="fw-summary-list__key">State</dt>
+          <dd class="fw-summary-list__value"><strong class="fw-tag fw-tag--blue" data-state=${String(this.record[wf.stateField] ?? '')}>${this.stateLabel ?? '—'}</strong></dd></div>
+        ${wf.queueField ? this.#row('Queue', this.#queueLabel(this.record[wf.queueField])) : nothing}
+        ${wf.assigneeField ? this.#row('Assigned to', this.record[wf.assigneeField] ? String(this.record[wf.assigneeField]) : 'Nobody') : nothing}
+      </dl>
+      ${this.transitions.length
+        ? html`<div class="fw-button-group fw-workflow__transitions" role="group" aria-label="Workflow actions">
+            ${this.transitions.map((t) => html`<button type="button" class="fw-button ${t.category === 'closed' ? '' : 'fw-button--secondary'}"
+              data-transition=${t.name} ?disabled=${this.busy} @click=${() => this.#start(t)}>${t.label}</button>`)}
+          </div>`
+        : html`<p class="fw-body">No workflow actions are open to you in this state.</p>`}
+      ${requests.length ? this.#renderRequests(requests) : nothing}
+      ${wf.queueField || wf.assigneeField ? this.#renderAssignment(wf) : nothing}
+      ${this.#renderDialog()}
+    </section>`;
+  }
+
+  #row(key: string, value: string): TemplateResult {
+    return html`<div class="fw-summary-list__row"><dt class="fw-summary-list__key">${key}</dt><dd class="fw-summary-list__value">${value}</dd></div>`;
+  }
+
+  #queueLabel(name: unknown): string {
+    if (name === null || name === undefined || name === '') return 'None';
+    return this.queues.find((q) => q.name === name)?.label ?? String(name);
+  }
+
+  #renderRequests(requests: Approval[]): TemplateResult {
+    return html`<h3 class="fw-heading-s">Your approval is requested</h3>
+      <ul class="fw-list">
+        ${requests.map((a) => html`<li class="fw-workflow__request">
+          <p class="fw-body">${a.approval} (stage ${a.stage})${a.approver !== currentSession()?.user.username ? ` — for ${a.approver}` : ''}</p>
+          <div class="fw-button-group">
+            <button type="button" class="fw-button" data-approve=${a.id} ?disabled=${this.busy} @click=${() => this.#open({ kind: 'approval', a, decision: 'approve' })}>Approve<span class="fw-visually-hidden"> ${a.approval}</span></button>
+            <button type="button" class="fw-button fw-button--warning" data-reject=${a.id} ?disabled=${this.busy} @click=${() => this.#open({ kind: 'approval', a, decision: 'reject' })}>Reject<span class="fw-visually-hidden"> ${a.approval}</span></button>
+          </div>
+        </li>`)}
+      </ul>`;
+  }
+
+  #renderAssignment(wf: WorkflowMeta): TemplateResult {
+    const me = currentSession()?.user.username;
+    const assigned = wf.assigneeField ? this.record?.[wf.assigneeField] : null;
+    return html`<h3 class="fw-heading-s">Assignment</h3>
+      ${wf.assigneeField ? html`<div class="fw-button-group">
+        ${assigned !== me ? html`<button type="button" class="fw-button fw-button--secondary" data-assign="me" ?disabled=${this.busy} @click=${() => this.#assign({ user: '@me' }, 'Assigned to you')}>Assign to me</button>` : nothing}
+        ${assigned ? html`<button type="button" class="fw-button fw-button--secondary" data-assign="return" ?disabled=${this.busy} @click=${() => this.#assign({ user: null }, 'Returned to its queue')}>Return to queue</button>` : nothing}
+      </div>
+      <form class="fw-form-group" @submit=${this.#assignOther} novalidate>
+        <label class="fw-label" for="wf-assign-user">Assign to someone else</label>
+        <div class="fw-hint" id="wf-assign-user-hint">Their username</div>
+        <input class="fw-input fw-input--width-20" id="wf-assign-user" name="user" type="text" autocomplete="off" spellcheck="false"
+          aria-describedby="wf-assign-user-hint" .value=${this.assignee} @input=${(e: Event) => { this.assignee = (e.target as HTMLInputElement).value; }}>
+        <button type="submit" class="fw-button fw-button--secondary" ?disabled=${this.busy}>Assign</button>
+      </form>` : nothing}
+      ${wf.queueField ? html`<form class="fw-form-group" @submit=${this.#move} novalidate>
+        <label class="fw-label" for="wf-queue">Move to queue</label>
+        <select class="fw-select" id="wf-queue" name="queue" @change=${(e: Event) => { this.targetQueue = (e.target as HTMLSelectElement).value; }}>
+          <option value="" ?selected=${!this.targetQueue}>Choose a queue</option>
+          ${this.queues.map((q) => html`<option value=${q.name} ?selected=${this.targetQueue === q.name}>${q.label}</option>`)}
+        </select>
+        <button type="submit" class="fw-button fw-button--secondary" ?disabled=${this.busy}>Move</button>
+      </form>` : nothing}`;
+  }
+
+  #renderDialog(): TemplateResult {
+    const p = this.pending;
+    const title = !p ? '' : p.kind === 'transition' ? p.t.label : `${p.decision === 'approve' ? 'Approve' : 'Reject'} ${p.a.approval}`;
+    const commentMode = !p ? 'optional' : p.kind === 'transition' ? p.t.comment : 'optional';
+    return html`<dialog class="fw-dialog" aria-labelledby="wf-dialog-title" @cancel=${this.#onCancel} @fw-field-change=${this.#onField}>
+      ${p ? html`<form @submit=${this.#confirm} novalidate>
+        <h2 class="fw-heading-m" id="wf-dialog-title">${title}</h2>
+        <fw-error-summary .items=${this.problems}></fw-error-summary>
+        ${p.kind === 'transition' && p.t.description ? html`<p class="fw-body">${p.t.description}</p>` : nothing}
+        ${p.kind === 'transition' ? p.t.requiredFields.map((f) => this.#renderField(f)) : nothing}
+        ${commentMode !== 'none' ? html`<div class=${this.dialogErrors.comment ? 'fw-form-group fw-form-group--error' : 'fw-form-group'}>
+          <label class="fw-label" for=${COMMENT_ID}>Comment${commentMode === 'required' ? html` <span class="fw-required">(required)</span>` : ' (optional)'}</label>
+          ${this.dialogErrors.comment ? html`<p class="fw-error-message" id="wf-comment-error"><span class="fw-visually-hidden">Error:</span> ${this.dialogErrors.comment}</p>` : nothing}
+          <textarea class="fw-textarea ${this.dialogErrors.comment ? 'fw-textarea--error' : ''}" id=${COMMENT_ID} rows="4"
+            aria-describedby=${ifDefined(this.dialogErrors.comment ? 'wf-comment-error' : undefined)} .value=${this.comment}
+            @input=${(e: Event) => { this.comment = (e.target as HTMLTextAreaElement).value; }}></textarea>
+        </div>` : nothing}
+        <div class="fw-button-group">
+          <button type="submit" class="fw-button" ?disabled=${this.busy}>${p.kind === 'transition' ? p.t.label : p.decision === 'approve' ? 'Approve' : 'Reject'}</button>
+          <button type="button" class="fw-link-button" ?disabled=${this.busy} @click=${this.#close}>Cancel</button>
+        </div>
+      </form>` : nothing}
+    </dialog>`;
+  }
+
+  #renderField(name: string): TemplateResult | typeof nothing {
+    const field: FieldMeta | undefined = this.meta?.fields.find((f) => f.name === name);
+    if (!field) return nothing;
+    const props: FieldProps = {
+      field, value: Object.prototype.hasOwnProperty.call(this.values, name) ? this.values[name] : field.type === 'journal' ? null : this.record?.[name] ?? null,
+      mandatory: true, readOnly: false, error: this.dialogErrors[name] ?? null, inputId: fieldId(name), record: null,
+    };
+    switch (field.type) {
+      case 'integer': case 'decimal': case 'currency': return html`<fw-number-field .props=${props}></fw-number-field>`;
+      case 'boolean': return html`<fw-boolean-field .props=${props}></fw-boolean-field>`;
+      case 'date': case 'datetime': return html`<fw-date-field .props=${props}></fw-date-field>`;
+      case 'choice': return html`<fw-choice-field .props=${props}></fw-choice-field>`;
+      case 'reference': return html`<fw-reference-field .props=${props}></fw-reference-field>`;
+      case 'journal': return html`<fw-journal-field .props=${props}></fw-journal-field>`;
+      default: return html`<fw-text-field .props=${props}></fw-text-field>`;
+    }
+  }
+
+  #onField = (e: FieldChangeEvent) => {
+    e.stopPropagation();
+    this.values = { ...this.values, [e.field]: e.value };
+  };
+
+  #open(p: Pending) {
+    this.values = {};
+    this.comment = '';
+    this.dialogErrors = {};
+    this.problems = [];
+    this.pending = p;
+  }
+
+  #onCancel = (e: Event) => {
+    e.preventDefault();
+    if (!this.busy) this.#close();
+  };
+
+  #close = () => {
+    this.pending = null;
+    this.problems = [];
+    this.dialogErrors = {};
+    this.dispatchEvent(new ErrorStateEvent(false));
+  };
+
+  /** A transition button: straight away, or through the dialog when it needs fields or a comment. */
+  #start(t: TransitionOption) {
+    if (t.requiredFields.length || t.comment === 'required') this.#open({ kind: 'transition', t });
+    else void this.#transition(t, {});
+  }
+
+  #confirm = (e: Event) => {
+    e.preventDefault();
+    const p = this.pending;
+    if (!p) return;
+    if (p.kind === 'transition') {
+      const body: { fields?: RecordData; comment?: string } = {};
+      if (Object.keys(this.values).length) body.fields = this.values;
+      if (this.comment.trim()) body.comment = this.comment.trim();
+      void this.#transition(p.t, body);
+    } else {
+      void this.#decide(p.a, p.decision, this.comment.trim());
+    }
+  };
+
+  async #transition(t: TransitionOption, body: { fields?: RecordData; comment?: string }) {
+    await this.#act(() => makeTransition(this.table, this.recordId, t.name, body), `${t.label}: the record is now ${t.toLabel.toLowerCase()}.`);
+  }
+
+  async #decide(a: Approval, decision: 'approve' | 'reject', comment: string) {
+    await this.#act(async () => {
+      const r = await decideApproval(this.table, this.recordId, a.id, decision, comment);
+      return { data: r.data.record, etag: null };
+    }, decision === 'approve' ? `You approved ${a.approval}.` : `You rejected ${a.approval}.`);
+  }
+
+  async #assign(body: { user?: string | null; queue?: string | null }, message: string) {
+    await this.#act(() => assignRecord(this.table, this.recordId, body), `${message}.`);
+  }
+
+  #assignOther = (e: Event) => {
+    e.preventDefault();
+    const user = this.assignee.trim();
+    if (!user) { void this.#showProblems([{ text: 'Enter the username of the person to assign it to', target: 'wf-assign-user' }]); return; }
+    void this.#assign({ user }, `Assigned to ${user}`).then(() => { if (!this.problems.length) this.assignee = ''; });
+  };
+
+  #move = (e: Event) => {
+    e.preventDefault();
+    const queue = this.targetQueue;
+    if (!queue) { void this.#showProblems([{ text: 'Choose the queue to move it to', target: 'wf-queue' }]); return; }
+    void this.#assign({ queue }, `Moved to ${this.#queueLabel(queue)}`).then(() => { if (!this.problems.length) this.targetQueue = ''; });
+  };
+
+  /** Run an action; on success tell the page, on failure show what went wrong where it can be fixed. */
+  async #act(run: () => Promise<{ data: RecordData; etag: string | null }>, message: string) {
+    this.busy = true;
+    try {
+      const res = await run();
+      this.busy = false;
+      this.pending = null;
+      this.problems = [];
+      this.dialogErrors = {};
+      this.dispatchEvent(new ErrorStateEvent(false));
+      this.dispatchEvent(new WorkflowChangedEvent(res.data, res.etag, message));
+    } catch (e) {
+      this.busy = false;
+      if (!(e instanceof ApiError)) throw e;
+      const inDialog = this.pending !== null;
+      if (inDialog && e.status === 422 && e.errors.length) {
+        const errors: Record<string, string> = {};
+        const items: SummaryItem[] = [];
+        for (const fe of e.errors) {
+          errors[fe.field] = fe.message;
+          const target = fe.field === 'comment' ? COMMENT_ID : fieldId(fe.field);
+          items.push({ text: fe.message, target: this.querySelector(`#${CSS.escape(target)}`) ? target : undefined });
+        }
+        this.dialogErrors = errors;
+        await this.#showProblems(items);
+        return;
+      }
+      // Anything else (a transition no longer allowed, a changed record): close the dialog, say why, and reload.
+      this.pending = null;
+      const target = e.errors[0]?.field === 'user' ? 'wf-assign-user' : e.errors[0]?.field === 'queue' ? 'wf-queue' : undefined;
+      await this.#showProblems(e.errors.length ? e.errors.map((x) => ({ text: x.message, target })) : [{ text: e.message }]);
+      this.#loadedFor = '';
+      void this.#load();
+    }
+  }
+
+  async #showProblems(items: SummaryItem[]) {
+    this.problems = items;
+    this.dispatchEvent(new ErrorStateEvent(items.length > 0));
+    await this.updateComplete;
+    await (this.pending ? this.dialogSummary : this.pageSummary)?.show();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-workflow-actions': FwWorkflowActions;
+  }
+}
