@@ -24,7 +24,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'dist', 'ui');
 const BUILD_SCRIPT = join(ROOT, 'scripts', 'build-ui.mjs');
 /** What the bundle is built from: a change to any of them makes dist/ui stale. */
-const SOURCES = ['ui', 'platform/conditions', 'tsconfig.ui.json', 'scripts/build-ui.mjs'];
+const SOURCES = ['ui', 'platform/conditions', 'platform/rules/ui-policy.ts', 'tsconfig.ui.json', 'scripts/build-ui.mjs'];
 /** Files index.html references that get a content hash in their URL. */
 const HASHED = ['app.js', 'styles.css'];
 

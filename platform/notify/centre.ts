@@ -19,7 +19,7 @@ export interface InAppNotification {
   body: string;
   table: string | null;
   recordId: string | null;
-  /** In-app path of the record's history, e.g. /tables/incident/<id>#activity. */
+  /** In-app path of the record's history, e.g. /tables/<table>/<id>#activity. */
   url: string | null;
   createdAt: string;
   readAt: string | null;
