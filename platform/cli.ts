@@ -45,6 +45,8 @@ async function start(): Promise<void> {
     if (demo) {
       out('');
       out(`  Demo sign-in (shown once): username "${demo.user.username}", temporary password ${demo.password}`);
+      out(`    Open ${base}/ in a browser and sign in: you will set up an authenticator app, choose a new password and`);
+      out('    confirm your details. Or through the API:');
       out(`    POST ${base}/api/auth/sign-in with {"username":"${demo.user.username}","password":"…"}, then enrol an authenticator`);
       out('    app (POST /api/auth/mfa/enrol, scan the QR code, POST /api/auth/mfa/verify {"code":"123456"}), choose a new');
       out('    password (POST /api/auth/password) and confirm your details (POST /api/auth/profile).');
