@@ -36,7 +36,7 @@ import { checkFieldValue, isEmptyValue } from '../records/field-values.js';
 import type { Actor, OperationOptions, RecordData, UpdateOptions } from '../records/types.js';
 import { originalActor, ruleActor } from './chain.js';
 import { writeEvent } from './events.js';
-import { compileTemplate, isTemplate, lookupPath, singlePath, type Template, type TemplateContext } from './templates.js';
+import { coerceToField, compileTemplate, isTemplate, lookupPath, singlePath, type Template, type TemplateContext } from './templates.js';
 
 /** What the rules need from the record service (which owns the pipeline). */
 export interface RuleHost {
@@ -65,9 +65,6 @@ export interface BeforeOutcome {
   /** Fields the rules set. */
   set: Set<string>;
 }
-
-const NUMERIC = /^-?\d+(\.\d+)?$/;
-const TEXT_TYPES = new Set(['string', 'text', 'email', 'phone', 'url', 'postcode', 'choice', 'journal']);
 
 /** The active rules of one registry snapshot, by table, timing and operation, and their compiled templates. */
 class CompiledRules {
@@ -105,20 +102,6 @@ function compiledOf(registry: Registry): CompiledRules {
   let c = compiledByRegistry.get(registry);
   if (!c) { c = new CompiledRules(registry); compiledByRegistry.set(registry, c); }
   return c;
-}
-
-/** A rendered value in the type its field holds where the text says so unambiguously. */
-function coerce(field: ResolvedField | undefined, value: unknown): unknown {
-  if (value === '') return null;
-  if (!field) return value;
-  if (typeof value === 'string') {
-    const v = value.trim();
-    if ((field.type === 'integer' || field.type === 'decimal' || field.type === 'currency') && NUMERIC.test(v)) return Number(v);
-    if (field.type === 'boolean' && (v === 'true' || v === 'false')) return v === 'true';
-    return value;
-  }
-  if ((typeof value === 'number' || typeof value === 'boolean') && TEXT_TYPES.has(field.type) && !field.multiple) return String(value);
-  return value;
 }
 
 export class BusinessRules {
@@ -174,7 +157,7 @@ export class BusinessRules {
     const render = (raw: unknown, field?: ResolvedField): unknown => {
       if (!isTemplate(raw)) return raw === undefined ? null : structuredClone(raw);
       const path = singlePath(raw);
-      return coerce(field, path ? structuredClone(lookupPath(ctx, path)) : compiled.template(raw)(ctx));
+      return coerceToField(field, path ? structuredClone(lookupPath(ctx, path)) : compiled.template(raw)(ctx));
     };
     const text = (raw: string): string => {
       const v = render(raw);

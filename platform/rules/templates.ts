@@ -11,6 +11,7 @@
  * templates for mail). Escaping here would store `O&#x27;Brien` and show it that way in every text view.
  */
 import Handlebars from 'handlebars';
+import type { ResolvedField } from '../definitions/types.js';
 
 export interface TemplateContext {
   record: Record<string, unknown>;
@@ -106,4 +107,25 @@ export function lookupPath(context: TemplateContext, path: string[]): unknown {
     cur = (cur as Record<string, unknown>)[p];
   }
   return cur === undefined ? null : cur;
+}
+
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+const TEXT_TYPES = new Set(['string', 'text', 'email', 'phone', 'url', 'postcode', 'choice', 'journal']);
+
+/**
+ * A rendered value in the type its field holds, where the text says so unambiguously: numbers for numeric fields,
+ * booleans for boolean ones, text for text fields; an empty (or missing) result is null. Rules' `set` and
+ * `createRecord` values and workflow effects both go through here.
+ */
+export function coerceToField(field: ResolvedField | undefined, value: unknown): unknown {
+  if (value === '' || value === undefined) return null;
+  if (!field) return value;
+  if (typeof value === 'string') {
+    const v = value.trim();
+    if ((field.type === 'integer' || field.type === 'decimal' || field.type === 'currency') && NUMERIC.test(v)) return Number(v);
+    if (field.type === 'boolean' && (v === 'true' || v === 'false')) return v === 'true';
+    return value;
+  }
+  if ((typeof value === 'number' || typeof value === 'boolean') && TEXT_TYPES.has(field.type) && !field.multiple) return String(value);
+  return value;
 }

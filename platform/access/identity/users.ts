@@ -2,10 +2,10 @@
  * Users, organisations and the User IDs organisations hold, and the Actor a user acts as: roles, organisations,
  * User IDs (their own and those shared with them under an active mutual consent) and capabilities.
  */
+import { capabilitiesOf } from '../policy.js';
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 import type { Formwork } from '../../context.js';
-import type { Registry } from '../../definitions/types.js';
 import { fail, type FieldError } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
 import { grantedUserIds } from '../sharing.js';
@@ -252,30 +252,8 @@ export async function unlockUser(fw: Formwork, userId: string): Promise<void> {
   await fw.db.knex('sys_user').where({ id: userId, status: 'locked' }).update({ status: 'active' });
 }
 
-const capabilityCache = new WeakMap<Registry, Map<string, string[]>>();
-
-/** Every capability (interface transaction) the roles grant, through `includes`; cached per registry snapshot. */
-export function capabilitiesOf(registry: Registry, roles: readonly string[]): string[] {
-  let cache = capabilityCache.get(registry);
-  if (!cache) capabilityCache.set(registry, (cache = new Map()));
-  const key = [...roles].sort().join('\n');
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const seen = new Set<string>();
-  const caps = new Set<string>();
-  const visit = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const role = registry.roles.get(name);
-    if (!role) return;
-    for (const c of role.capabilities ?? []) caps.add(c);
-    for (const inc of role.includes ?? []) visit(inc);
-  };
-  roles.forEach(visit);
-  const out = [...caps].sort();
-  cache.set(key, out);
-  return out;
-}
+/** One definition of what roles grant (platform/access/policy.ts), re-exported for the identity layer. */
+export { capabilitiesOf };
 
 export interface ActorOptions {
   sessionId?: string | null;
