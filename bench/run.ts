@@ -41,6 +41,29 @@ async function load(spec: Record<string, unknown>): Promise<Load> {
   return JSON.parse(stdout);
 }
 
+/**
+ * Throughput of `a` and `b` measured in alternating slices (a, b, b, a, a, b, …) rather than one after the other, so
+ * that a burst of load from elsewhere on this shared machine falls on both sides about equally.
+ */
+async function paired(a: Record<string, unknown>, b: Record<string, unknown>): Promise<[Load, Load]> {
+  const slices = Math.max(2, Math.round(SECONDS));
+  const seconds = SECONDS / slices;
+  const sum = (xs: Load[]): Load => {
+    const requests = xs.reduce((n, x) => n + x.requests, 0);
+    const time = xs.reduce((n, x) => n + x.requests / x.rps, 0);
+    return { requests, rps: requests / time, p50: median(xs.map((x) => x.p50)), p99: Math.max(...xs.map((x) => x.p99)), errors: xs.reduce((n, x) => n + x.errors, 0) };
+  };
+  const as: Load[] = [];
+  const bs: Load[] = [];
+  for (let i = 0; i < slices; i++) {
+    if (i % 2 === 0) { as.push(await load({ ...a, seconds })); bs.push(await load({ ...b, seconds })); }
+    else { bs.push(await load({ ...b, seconds })); as.push(await load({ ...a, seconds })); }
+  }
+  return [sum(as), sum(bs)];
+}
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+
 function listen(app: express.Express): Promise<{ url: string; close(): void }> {
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => {
@@ -117,14 +140,18 @@ async function main() {
   const lines: string[] = [];
   try {
     process.stdout.write(`Formwork benchmark: ${SECONDS}s per measurement, ${CONNECTIONS} connections, SQLite (WAL, synchronous=NORMAL)\n\n`);
-    const bCreate = await load({ url: `${base.url}/items`, method: 'POST', body: ITEM });
-    const fCreate = await load({ url: `${fw.url}/api/tables/bench_item`, method: 'POST', body: ITEM, headers });
+    const [bCreate, fCreate] = await paired(
+      { url: `${base.url}/items`, method: 'POST', body: ITEM },
+      { url: `${fw.url}/api/tables/bench_item`, method: 'POST', body: ITEM, headers },
+    );
     lines.push(`create     baseline ${bCreate.rps.toFixed(0)}/s  formwork ${fCreate.rps.toFixed(0)}/s  ratio ${ratio(fCreate.rps, bCreate.rps)} (target ≥ 0.6×)  errors ${bCreate.errors}/${fCreate.errors}`);
 
     const ids = (await engine.db.knex('bench_item').select('id').limit(200)).map((r: { id: string }) => r.id);
     const baseIds = (await baseDb.knex('base_item').select('id').limit(200)).map((r: { id: string }) => r.id);
-    const bGet = await load({ urls: baseIds.map((id: string) => `${base.url}/items/${id}`), method: 'GET' });
-    const fGet = await load({ urls: ids.map((id: string) => `${fw.url}/api/tables/bench_item/${id}`), method: 'GET', headers });
+    const [bGet, fGet] = await paired(
+      { urls: baseIds.map((id: string) => `${base.url}/items/${id}`), method: 'GET' },
+      { urls: ids.map((id: string) => `${fw.url}/api/tables/bench_item/${id}`), method: 'GET', headers },
+    );
     lines.push(`get-one    baseline ${bGet.rps.toFixed(0)}/s  formwork ${fGet.rps.toFixed(0)}/s  ratio ${ratio(fGet.rps, bGet.rps)} (target ≥ 0.6×)  errors ${bGet.errors}/${fGet.errors}`);
     process.stdout.write(lines.join('\n') + '\n');
 

@@ -35,6 +35,13 @@ export interface Config {
   singleSession: boolean;
   /** Failed sign-ins before the account locks (LOCKOUT_THRESHOLD, default 5). */
   lockoutThreshold: number;
+  /**
+   * How long a credential read (session or API token with the user's roles, organisations and User IDs) may be
+   * reused, in ms (IDENTITY_CACHE_MS, default 1000; 0 = read on every request). Changes made through this process
+   * apply at once regardless; the limit bounds how long another process's changes (a second instance, the CLI)
+   * take to be seen.
+   */
+  identityCacheMs: number;
   /** scrypt cost parameter N as a power of two (PASSWORD_SCRYPT_LOG2N, default 17 = OWASP's minimum). */
   scryptLog2N: number;
   /** Sign-in attempts per IP per minute (SIGNIN_RATE_LIMIT, default 10). */
@@ -85,6 +92,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     singleSession: env.SINGLE_SESSION !== 'false',
     lockoutThreshold: int(env.LOCKOUT_THRESHOLD, 5),
     scryptLog2N: int(env.PASSWORD_SCRYPT_LOG2N, 17),
+    identityCacheMs: int(env.IDENTITY_CACHE_MS, 1000),
     signInRateLimit: int(env.SIGNIN_RATE_LIMIT, 10),
     fileStore: fileStore(env.FORMWORK_FILE_STORE, databaseUrl),
     filesDir: env.FORMWORK_FILES_DIR ? resolve(cwd, env.FORMWORK_FILES_DIR) : join(dataDir, 'files'),

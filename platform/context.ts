@@ -1,4 +1,6 @@
 import type { AccessLog } from './access/identity/access-log.js';
+import type { CredentialCache } from './access/identity/credential-cache.js';
+import type { CredentialRead } from './access/identity/users.js';
 import type { KeyRing } from './access/crypto.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
@@ -30,4 +32,6 @@ export interface Formwork {
   mailer: Mailer;
   /** The access log (sign-ins, failures, page and API requests), written without blocking requests. */
   accessLog: AccessLog;
+  /** Credential reads reused between requests while nothing they depend on has changed. */
+  credentials: CredentialCache<CredentialRead>;
 }

@@ -1,5 +1,7 @@
 import { keyRingFromConfig, type KeyRing } from './access/crypto.js';
 import { createAccessLog } from './access/identity/access-log.js';
+import { CredentialCache } from './access/identity/credential-cache.js';
+import type { CredentialRead } from './access/identity/users.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock, type Formwork } from './context.js';
 import { openDatabase, closeDatabase, runMigrations, applySchemaSync, type Database, type SchemaChange } from './db/index.js';
@@ -83,8 +85,9 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     const records = new KnexRecordService({ db, registry: holder, clock, keys });
     const mailer = options.mailer ?? createMailer(config, log);
     const accessLog = createAccessLog(db, clock, log);
+    const credentials = new CredentialCache<CredentialRead>(config.identityCacheMs).watch(db.knex);
     const engine: Engine = {
-      config, db, registry: holder, records, clock, log, systemActor: SYSTEM_ACTOR, keys, mailer, accessLog,
+      config, db, registry: holder, records, clock, log, systemActor: SYSTEM_ACTOR, keys, mailer, accessLog, credentials,
       hooks: records.hooks,
       workflow: undefined as unknown as WorkflowRuntime,
       async reloadDefinitions() {

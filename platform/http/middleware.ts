@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { safeEqual } from '../access/crypto.js';
 import {
-  actorForUser, fetchSession, isExpired, loggableUrl, resolveApiToken, revokeSession, sessionCookieName,
-  sessionCookieOptions, touchSession, type AccessLogEntry, type SessionRow, type SessionStage, type SessionUser,
+  actorFromMemberships, fetchSession, isExpired, loggableUrl, resolveApiToken, revokeSession, sessionCookieName,
+  sessionCookieOptions, touchSession, type AccessLogEntry, type SessionRow, type SessionStage, type SessionUser, type Membership,
 } from '../access/identity/index.js';
 import type { Formwork } from '../context.js';
 import { fail } from '../errors.js';
@@ -198,7 +198,7 @@ export function readCookie(req: Request, name: string): string | null {
  * `unauthenticated`; one past its idle or absolute expiry is ended (recorded once as 'session_expired') and fails
  * with `session_expired`. Either way the cookie is cleared.
  */
-async function requireSession(fw: Formwork, req: Request, res: Response): Promise<SessionRow & { user: SessionUser }> {
+async function requireSession(fw: Formwork, req: Request, res: Response): Promise<SessionRow & { user: SessionUser; memberships: readonly Membership[] }> {
   const name = sessionCookieName(fw.config);
   const value = readCookie(req, name);
   if (!value) fail('unauthenticated', 'Sign in first: this request carries no session or API token.');
@@ -251,11 +251,12 @@ export function actorMiddleware(fw: Formwork): RequestHandler {
       const resolved = bearer ? await resolveApiToken(fw, bearer) : null;
       if (!resolved) fail('unauthenticated', 'The API token is not valid: it is malformed, unknown, expired or revoked, or its owner cannot sign in.');
       res.locals.credential = 'token';
-      res.locals.actor = await actorForUser(fw, resolved.user, { sessionId: resolved.tokenId, via: 'token' });
+      res.locals.actor = resolved.actor;
       next();
       return;
     }
-    let session = await requireSession(fw, req, res);
+    const { memberships, ...current } = await requireSession(fw, req, res);
+    let session = current;
     if (!rule.stages.includes(session.stage)) {
       fail('unauthenticated', session.stage === 'active'
         ? 'This step of signing in is already done.'
@@ -267,7 +268,7 @@ export function actorMiddleware(fw: Formwork): RequestHandler {
       session = { ...(await touchSession(fw, session)), user: session.user };
     }
     res.locals.session = session;
-    if (session.stage === 'active') res.locals.actor = await actorForUser(fw, session.user, { sessionId: session.id, via: 'session' });
+    if (session.stage === 'active') res.locals.actor = await actorFromMemberships(fw, session.user, memberships, { sessionId: session.id, via: 'session' });
     next();
   };
 }

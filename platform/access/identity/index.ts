@@ -17,6 +17,6 @@ export { createApiToken, listApiTokens, revokeApiToken, resolveApiToken, type Ap
 export { beginTotpEnrolment, verifyTotp, totpStep, type TotpEnrolment } from './totp.js';
 export {
   createOrg, fetchOrg, fetchOrgByCode, createOrgUserId, createUser, fetchUser, fetchUserByUsername, requireUser,
-  setPassword, unlockUser, loadActor, actorForUser, capabilitiesOf, isUsable,
+  setPassword, unlockUser, loadActor, actorForUser, actorFromMemberships, readCredentialWithMemberships, type Membership, capabilitiesOf, isUsable,
   type UserRow, type OrgRow, type UserStatus, type CreateUserInput, type CreateOrgInput,
 } from './users.js';

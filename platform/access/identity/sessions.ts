@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../../config.js';
 import type { Formwork } from '../../context.js';
 import { randomToken, sha256 } from '../crypto.js';
-import type { OrgRow, UserRow } from './users.js';
+import { readCredentialWithMemberships, type Membership, type OrgRow, type UserRow } from './users.js';
 
 export type SessionStage = 'mfa' | 'mfa_enrol' | 'change_password' | 'profile' | 'active';
 export const PENDING_MFA: readonly SessionStage[] = ['mfa', 'mfa_enrol'];
@@ -96,15 +96,28 @@ export async function createSession(fw: Formwork, input: { userId: string; stage
   return { cookieValue, session };
 }
 
-/** The session a cookie value names, with its user's sign-in state, or null. */
-export async function fetchSession(fw: Formwork, cookieValue: string): Promise<(SessionRow & { user: SessionUser }) | null> {
+const SESSION_COLUMNS = ['id', 'user_id', 'stage', 'csrf_token', 'created_at', 'authenticated_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent', 'revoked_at', 'revoked_reason'] as const;
+const SESSION_HEAD = {
+  sql: `select ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, u.username as u_username, u.org_id as u_org_id, u.status as u_status
+        from sys_session s join sys_user u on u.id = s.user_id where s.id = ?`,
+  columns: [...SESSION_COLUMNS, 'u_username', 'u_org_id', 'u_status'],
+};
+
+/**
+ * The session a cookie value names, with its user's sign-in state and memberships (for the Actor, see
+ * actorFromMemberships) — one statement — or null.
+ */
+export async function fetchSession(fw: Formwork, cookieValue: string): Promise<(SessionRow & { user: SessionUser; memberships: readonly Membership[] }) | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(cookieValue)) return null;
-  const row = await fw.db.knex('sys_session as s').join('sys_user as u', 'u.id', 's.user_id')
-    .where('s.id', sha256(cookieValue))
-    .first('s.*', 'u.username as u_username', 'u.org_id as u_org_id', 'u.status as u_status');
-  if (!row) return null;
-  const { u_username, u_org_id, u_status, ...session } = row;
-  return { ...(session as SessionRow), user: { id: session.user_id, username: u_username, org_id: u_org_id, status: u_status } };
+  const hash = sha256(cookieValue);
+  const read = await fw.credentials.read(`session:${hash}`, () => readCredentialWithMemberships(fw.db.knex, { ...SESSION_HEAD, bindings: [hash] }));
+  if (!read) return null;
+  const { u_username, u_org_id, u_status, ...session } = read.head;
+  return {
+    ...(session as SessionRow),
+    user: { id: session.user_id, username: u_username, org_id: u_org_id ?? null, status: u_status },
+    memberships: read.memberships,
+  };
 }
 
 /** What a request needs of the session's user without a second query. */

@@ -6,7 +6,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Formwork } from '../../context.js';
 import { fail } from '../../errors.js';
+import type { Actor } from '../../records/types.js';
 import { randomToken, sha256 } from '../crypto.js';
+import { actorFromMemberships, readCredentialWithMemberships } from './users.js';
 
 const TOKEN = /^fw_[A-Za-z0-9_-]{43}$/;
 /** last_used_at is written at most this often, so a busy client does not turn every read into a write. */
@@ -59,20 +61,30 @@ export async function revokeApiToken(fw: Formwork, userId: string, tokenId: stri
   if (n !== 1) fail('not_found', `API token "${tokenId}" does not exist or is already revoked.`);
 }
 
+const TOKEN_HEAD = {
+  sql: `select t.id as token_id, t.user_id, t.revoked_at, t.expires_at, t.last_used_at, u.username, u.org_id, u.status
+        from sys_api_token t join sys_user u on u.id = t.user_id where t.token_hash = ?`,
+  columns: ['token_id', 'user_id', 'revoked_at', 'expires_at', 'last_used_at', 'username', 'org_id', 'status'],
+} as const;
+
 /**
- * The token and its owner for a bearer value, or null when it is malformed, unknown, revoked, expired, or its
- * owner is not active.
+ * The token, its owner and the Actor the owner acts as for a bearer value — one statement (plus, at most once a
+ * minute, the last-used write) — or null when it is malformed, unknown, revoked, expired, or its owner is not
+ * active. The read may come from fw.credentials, which drops it as soon as anything it depends on is written: a
+ * revocation, a role change or a rescinded consent applies to the very next request.
  */
-export async function resolveApiToken(fw: Formwork, bearer: string): Promise<{ tokenId: string; user: { id: string; username: string; org_id: string | null } } | null> {
+export async function resolveApiToken(fw: Formwork, bearer: string): Promise<{ tokenId: string; user: { id: string; username: string; org_id: string | null }; actor: Actor } | null> {
   if (!TOKEN.test(bearer)) return null;
-  const row = await fw.db.knex('sys_api_token as t').join('sys_user as u', 'u.id', 't.user_id')
-    .where('t.token_hash', sha256(bearer))
-    .first('t.id', 't.revoked_at', 't.expires_at', 't.last_used_at', 'u.id as user_id', 'u.username', 'u.org_id', 'u.status');
+  const hash = sha256(bearer);
+  const read = await fw.credentials.read(`token:${hash}`, () => readCredentialWithMemberships(fw.db.knex, { ...TOKEN_HEAD, bindings: [hash] }));
   const now = fw.clock.now();
-  if (!row || row.revoked_at || row.status !== 'active') return null;
+  const row = read?.head;
+  if (!read || !row || row.revoked_at || row.status !== 'active') return null;
   if (row.expires_at && new Date(row.expires_at).getTime() <= now.getTime()) return null;
   if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() >= USE_WRITE_INTERVAL_MS) {
-    await fw.db.knex('sys_api_token').where({ id: row.id }).update({ last_used_at: now.toISOString() });
+    await fw.db.knex('sys_api_token').where({ id: row.token_id }).update({ last_used_at: now.toISOString() });
   }
-  return { tokenId: row.id, user: { id: row.user_id, username: row.username, org_id: row.org_id ?? null } };
+  const user = { id: row.user_id as string, username: row.username as string, org_id: (row.org_id ?? null) as string | null };
+  const actor = await actorFromMemberships(fw, user, read.memberships, { sessionId: row.token_id, via: 'token' });
+  return { tokenId: row.token_id, user, actor };
 }

@@ -260,20 +260,55 @@ export interface ActorOptions {
   via?: 'session' | 'token';
 }
 
+/** One membership of the identity read: a role, an organisation, an own User ID (code) or an open access grant. */
+export interface Membership { k: 'role' | 'org' | 'uid' | 'grant'; v: string }
+
+/** A credential row and its user's memberships. */
+export interface CredentialRead { head: Readonly<Record<string, any>>; memberships: readonly Membership[] }
+
+/** The membership branches of the identity read, for the users `who` selects (a constant SQL fragment). */
+const membershipBranches = (who: string, pad: string) => `
+  select 'role' as k, r.role as v${pad} from sys_user_role r where r.user_id ${who}
+  union all select 'org' as k, o.org_id as v${pad} from sys_user_org o where o.user_id ${who}
+  union all select 'uid' as k, c.code as v${pad} from sys_user_user_id u join sys_org_user_id c on c.id = u.org_user_id
+    where u.user_id ${who} and c.status = 'active'
+  union all select 'grant' as k, g.id as v${pad} from sys_access_grant g where g.user_id ${who} and g.revoked_at is null`;
+
+const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows);
+
+/**
+ * A credential row (a session or an API token, with its user) and the memberships of the user it names, in ONE
+ * statement — a request's authentication then costs a single round trip. `head.sql` selects `user_id` and every
+ * column in `head.columns` (constant identifiers of the caller; values only through `head.bindings`). Returns
+ * null when the head matches no row.
+ */
+export async function readCredentialWithMemberships(
+  knex: Knex, head: { sql: string; bindings: readonly Knex.RawBinding[]; columns: readonly string[] },
+): Promise<CredentialRead | null> {
+  const pad = head.columns.map(() => ', null').join('');
+  const rows = rowsOf<Record<string, any>>(await knex.raw(
+    `with h as (${head.sql})
+     select 'head' as k, null as v, ${head.columns.map(() => '?? as ??').join(', ')} from h
+     union all ${membershipBranches('in (select user_id from h)', pad)}`,
+    [...head.bindings, ...head.columns.flatMap((c) => [`h.${c}`, c])],
+  ));
+  const first = rows.find((r) => r.k === 'head');
+  if (!first) return null;
+  const { k: _k, v: _v, ...columns } = first;
+  return { head: columns, memberships: rows.filter((r) => r.k !== 'head') as Membership[] };
+}
+
 /**
  * The Actor of a user row: roles (sys_user_role), organisations (home first, then sys_user_org), User IDs
  * (codes: their own, then those shared by consent), and the capabilities the roles grant.
  */
 export async function actorForUser(fw: Formwork, user: Pick<UserRow, 'id' | 'username' | 'org_id'>, options: ActorOptions = {}): Promise<Actor> {
-  // One round trip for roles, memberships, own User IDs and whether any grant exists.
-  const rows: { k: string; v: string }[] = await fw.db.knex.raw(
-    `select 'role' as k, role as v from sys_user_role where user_id = ?
-     union all select 'org' as k, org_id as v from sys_user_org where user_id = ?
-     union all select 'uid' as k, c.code as v from sys_user_user_id u join sys_org_user_id c on c.id = u.org_user_id
-       where u.user_id = ? and c.status = 'active'
-     union all select 'grant' as k, g.id as v from sys_access_grant g where g.user_id = ? and g.revoked_at is null`,
-    [user.id, user.id, user.id, user.id],
-  ).then((r: unknown) => (Array.isArray(r) ? r : (r as { rows: { k: string; v: string }[] }).rows));
+  const memberships = rowsOf<Membership>(await fw.db.knex.raw(membershipBranches('= ?', ''), [user.id, user.id, user.id, user.id]));
+  return actorFromMemberships(fw, user, memberships, options);
+}
+
+/** The Actor of `user` given its memberships as read by {@link readCredentialWithMemberships} or {@link actorForUser}. */
+export async function actorFromMemberships(fw: Formwork, user: Pick<UserRow, 'id' | 'username' | 'org_id'>, rows: readonly Membership[], options: ActorOptions = {}): Promise<Actor> {
   const roles = rows.filter((r) => r.k === 'role').map((r) => r.v).sort();
   const orgs = [...new Set([...(user.org_id ? [user.org_id] : []), ...rows.filter((r) => r.k === 'org').map((r) => r.v)])];
   const userIds = rows.filter((r) => r.k === 'uid').map((r) => r.v).sort();
