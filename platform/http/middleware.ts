@@ -338,13 +338,15 @@ function recordAccess(fw: Formwork, req: Request, res: Response, at: Date, api: 
 /**
  * Records every request in the access log once its response has finished (never delaying or failing it): an
  * 'api' row for API requests, a 'page' row for others, or the event a route or middleware named (sign-in,
- * failures, sign-out, expiry). The health check, polled by load balancers, is not recorded.
+ * failures, sign-out, expiry). The health check and the app's static files are not recorded.
  */
 export function accessLogger(fw: Formwork): RequestHandler {
   return function accessLog(req: Request, res: Response, next: NextFunction) {
     const at = fw.clock.now();
     const api = isApiPath(req.path);
-    if (req.path === '/api/health') {
+    // The health check (polled by load balancers) and the app's static files (a page load fetches several; the
+    // page itself is the access) are not recorded.
+    if (req.path === '/api/health' || req.path.startsWith('/ui/') || req.path === '/favicon.ico') {
       next();
       return;
     }

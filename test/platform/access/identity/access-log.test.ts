@@ -69,6 +69,7 @@ describe('Access log', () => {
     const u = await createUser(fw, { roles: ['agent'] });
     const client = await signIn(fw, server.url, u);
     await client.get('/some/page?code=123456');
+    await client.get('/ui/app.js'); // a static file of the page: not an access of its own
     clock.advance(15 * 60_000);
     const cookie = client.sessionCookie!;
     await client.json('GET', '/api/tables/task', undefined, 401);
@@ -77,6 +78,7 @@ describe('Access log', () => {
     const rows = await rowsFor(u.username);
     const events = rows.map((r) => r.event);
     expect(events.filter((e) => e === 'session_expired')).to.have.length(1);
+    expect(rows.filter((r) => r.event === 'page').map((r) => r.url)).to.deep.equal(['/some/page?code=***']);
     const page = rows.find((r) => r.event === 'page')!;
     expect(page).to.include({ method: 'GET', url: '/some/page?code=***', status: 404, user_id: u.user.id });
     const expired = rows.find((r) => r.event === 'session_expired')!;
