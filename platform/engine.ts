@@ -7,6 +7,7 @@ import { systemClock, type Clock, type Formwork } from './context.js';
 import { openDatabase, closeDatabase, runMigrations, applySchemaSync, type Database, type SchemaChange } from './db/index.js';
 import { RegistryHolder, formatDefinitionErrors, type DefinitionError } from './definitions/index.js';
 import { fail, FormworkError } from './errors.js';
+import { attachmentRecordHook } from './files/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createMailer, type Mailer } from './notify/mailer.js';
 import { KnexRecordService } from './records/index.js';
@@ -120,6 +121,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     engine.workflow = startWorkflow(engine, records.hooks, 0);
     // SLAs: started, paused, resumed, stopped and reset in the write's transaction, after the workflow's hook.
     records.hooks.register(createSlaRecordHook({ log }));
+    // Attachments: a deleted record's files are closed with it.
+    records.hooks.register(attachmentRecordHook());
     if (options.seed !== false) await seedData(engine, { demo: config.demoData });
     engine.workflow.timers.start(options.timerPollMs ?? timerPollMs());
     engine.slaChecker = startSlaChecker(engine, options.slaPollMs ?? slaPollMs());

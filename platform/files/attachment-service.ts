@@ -6,6 +6,7 @@ import type { Formwork } from '../context.js';
 import type { ResolvedField, ResolvedTable } from '../definitions/types.js';
 import { fail, FormworkError, isFormworkError } from '../errors.js';
 import type { Actor, RecordData } from '../records/types.js';
+import type { RecordHook } from '../records/hooks.js';
 import { ClamdScanner } from './clamd-scanner.js';
 import { isAccepted, mediaType } from './content-type.js';
 import { DatabaseStore } from './database-store.js';
@@ -270,4 +271,20 @@ export class AttachmentService {
 /** The accept list as people read it in a field error: "one of these types: application/pdf, image/*, .docx". */
 export function describeAccept(accept: readonly string[]): string {
   return accept.length === 1 ? `of type ${accept[0]}` : `one of these types: ${accept.join(', ')}`;
+}
+
+/**
+ * The record hook that closes a deleted record's attachments: in the delete's own transaction their rows are
+ * marked deleted (by the person deleting), so nothing can reach them and a purge can find their stored content.
+ */
+export function attachmentRecordHook(): RecordHook {
+  return {
+    name: 'attachments',
+    async after(ctx, record) {
+      if (ctx.operation !== 'delete') return;
+      if (![...ctx.table.fields.values()].some((f) => f.type === 'attachment')) return;
+      await ctx.trx('sys_attachment').where({ table_name: ctx.table.physical, record_id: String(record.id) }).whereNull('deleted_at')
+        .update({ deleted_at: ctx.now.toISOString(), deleted_by: ctx.actor.id });
+    },
+  };
 }

@@ -2,7 +2,7 @@
  * Attachments: storage (database or a files directory), limits and type checks, scanning. The HTTP routes are in
  * platform/http/routes/attachments.ts.
  */
-export { AttachmentService, describeAccept, type OpenedAttachment, type UploadInput, type UploadResult } from './attachment-service.js';
+export { AttachmentService, attachmentRecordHook, describeAccept, type OpenedAttachment, type UploadInput, type UploadResult } from './attachment-service.js';
 export { ClamdScanner, type ClamdOptions } from './clamd-scanner.js';
 export { contentProblem, detectType, isAccepted, isTextType, mediaType, SNIFF_BYTES, TextChecker } from './content-type.js';
 export { BLOB_CHUNK_SIZE, DatabaseStore } from './database-store.js';

@@ -287,6 +287,16 @@ describe('Attachments API', () => {
       expect(await fw.db.knex('sys_attachment').where({ id: a.id }).first('deleted_at')).to.have.property('deleted_at').that.is.a('string');
     });
 
+    it('closes a deleted record\'s attachments with it, in the delete\'s transaction', async () => {
+      const id = await dossier();
+      const a = (await upload('owner', id, 'papers', Buffer.from('kept until the record goes'), 'text/plain', 'a.txt')).body.data;
+      await fw.records.deleteOne('dossier', id, { actor: fw.systemActor });
+      const row = await fw.db.knex('sys_attachment').where({ id: a.id }).first('deleted_at', 'deleted_by');
+      expect(row.deleted_at).to.be.a('string');
+      expect(row.deleted_by).to.equal(fw.systemActor.id);
+      expectProblem(await call('owner', 'GET', a.href), 404, 'not_found');
+    });
+
     it('answers 404 for an unknown attachment, a field that is not an attachment field, and a malformed id', async () => {
       const id = await dossier();
       expectProblem(await call('owner', 'GET', `/api/tables/dossier/${id}/attachments/papers/018f0000-0000-7000-8000-000000000000`), 404, 'not_found');
