@@ -125,6 +125,16 @@ export function lintWorkflow(def: WorkflowDef, l: WorkflowLint): void {
         const target = l.tableRef(`${ea}/createRecord/table`, e.createRecord.table);
         if (target?.def.abstract) l.report(`${ea}/createRecord/table`, `Table "${target.name}" is abstract: create records in a table that extends it.`);
         for (const [name, v] of Object.entries(e.createRecord.values)) valueFor(target, name, v, `${ea}/createRecord/values/${name}`, false);
+        const link = e.createRecord.link;
+        if (link !== undefined && table) {
+          l.fieldRef(`${ea}/createRecord/link`, table, link);
+          const f = table.fields.get(link);
+          if (f && target && (f.type !== 'reference' || f.multiple || (f.reference !== target.name && !target.ancestors.includes(f.reference!)))) {
+            l.report(`${ea}/createRecord/link`, `Field "${link}" must be a reference to table "${target.name}" (or a table it extends) to link the created record.`, { value: link });
+          } else if (link === def.stateField) {
+            l.report(`${ea}/createRecord/link`, `The state field "${link}" cannot link a created record.`, { value: link });
+          }
+        }
       }
     });
   });

@@ -91,6 +91,14 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
     }
   };
 
+  for (const table of tables.values()) {
+    const source = input.sources.get(`table:${table.name}`);
+    if (!source) continue;
+    for (const [name, f] of Object.entries(table.def.fields)) {
+      if (f.readableWhen !== undefined) condition(reporter(source), `/fields/${name}/readableWhen`, table, f.readableWhen, { compilable: false, allowPrevious: false });
+    }
+  }
+
   for (const form of input.forms.values()) {
     const report = reporter(input.sources.get(`form:${form.name}`)!);
     const table = tableRef(report, '/table', form.table);

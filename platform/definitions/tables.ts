@@ -23,6 +23,9 @@ const SYSTEM_FIELD_DEFS: Record<string, Pick<ResolvedField, 'type' | 'label'>> =
 /** Field types whose values can be stored encrypted (they are stored as text and never compared in SQL). */
 const ENCRYPTABLE = new Set(['string', 'text', 'email', 'phone', 'url', 'postcode', 'journal']);
 
+/** Text-like field types: a `fetchFrom` field may copy any of them into any other. */
+const FETCH_TEXT = new Set(['string', 'text', 'email', 'phone', 'url', 'postcode', 'choice']);
+
 function systemField(name: string): ResolvedField {
   const d = SYSTEM_FIELD_DEFS[name]!;
   return { ...d, name, column: name, declaredBy: '', system: true };
@@ -121,6 +124,30 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
   for (const name of defs.keys()) resolve(name);
   for (const t of tables.values()) for (const a of t.ancestors) tables.get(a)?.classes.push(t.name);
 
+  /** `fetchFrom`: a reference field of the table, then a field of the referenced table that can be copied as is. */
+  const lintFetchFrom = (t: ResolvedTable, fname: string, path: string) => {
+    const pointer = `/fields/${fname}/fetchFrom`;
+    const [refName, targetName] = path.split('.') as [string, string];
+    const own = t.fields.get(fname)!;
+    const ref = t.fields.get(refName);
+    if (!ref || ref.type !== 'reference' || !ref.reference || ref.multiple) {
+      at(t.name, pointer, `"${refName}" is not a reference field of table "${t.name}", so field "${fname}" cannot fetch from it.`, { expected: `one of: ${[...t.fields.values()].filter((x) => x.type === 'reference').map((x) => x.name).join(', ')}`, value: path });
+      return;
+    }
+    const target = tables.get(ref.reference);
+    if (!target) return;
+    const source = target.fields.get(targetName);
+    if (!source || source.column === null) {
+      at(t.name, pointer, `"${targetName}" is not a field of table "${target.name}" with a stored value.`, { expected: `one of: ${[...target.fields.values()].filter((x) => x.column !== null).map((x) => x.name).join(', ')}`, value: path });
+      return;
+    }
+    const kind = (x: ResolvedField) => (FETCH_TEXT.has(x.type) ? 'text' : x.type);
+    if (own.column === null || kind(own) !== kind(source) || !!own.multiple !== !!source.multiple || (own.type === 'reference' && own.reference !== source.reference)) {
+      at(t.name, pointer, `Field "${fname}" is ${own.type} but "${path}" is ${source.type}: a fetched value is copied as is, so both must hold the same kind of value.`, { value: path });
+    }
+    if (source.encrypted && !own.encrypted) at(t.name, pointer, `"${path}" is encrypted at rest; field "${fname}" must be encrypted too to hold a copy of it.`, { value: path });
+  };
+
   // Per-table checks that need the resolved fields.
   for (const t of tables.values()) {
     const check = (field: string | undefined, pointer: string, what: string) => {
@@ -178,6 +205,7 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
         if (f.unique) at(t.name, `/fields/${fname}/unique`, `Field "${fname}" is encrypted at rest and cannot be unique: equal values encrypt differently.`);
         if (f.index) at(t.name, `/fields/${fname}/index`, `Field "${fname}" is encrypted at rest: an index over ciphertext is useless.`);
       }
+      if (f.fetchFrom !== undefined) lintFetchFrom(t, fname, f.fetchFrom);
       if (f.min !== undefined && f.max !== undefined && f.min > f.max) at(t.name, `/fields/${fname}/min`, `Field "${fname}": min (${f.min}) is greater than max (${f.max}).`);
       if (f.minLength !== undefined && f.maxLength !== undefined && f.minLength > f.maxLength) at(t.name, `/fields/${fname}/minLength`, `Field "${fname}": minLength (${f.minLength}) is greater than maxLength (${f.maxLength}).`);
     }
@@ -216,7 +244,8 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
   for (const p of physical.values()) {
     if (!p.hasNumber) p.columns.delete('number');
     else p.indexes.unshift({ fields: ['number'], unique: true });
-    p.indexes.unshift({ fields: ['class'] });
+    // `class` tells the tables of a hierarchy apart; a table alone in its physical table needs no index on it.
+    if ([...tables.values()].some((t) => t.physical === p.name && t.name !== p.name)) p.indexes.unshift({ fields: ['class'] });
   }
   return { tables, physical, errors };
 }

@@ -56,10 +56,21 @@ export interface FieldDef {
    * and the owning organisation are protected anyway.
    */
   protected?: boolean;
+  /**
+   * Per-record read access: readers for whom this condition (facts `record`, `user`, `now`) is false on a record do
+   * not get the field's value for it, and only the system may filter or sort by it (see platform/records/row-masking.ts).
+   */
+  readableWhen?: Condition;
   /** Read-only on forms; the server holds user actors to it too (it implies `protected`). */
   readOnly?: boolean;
   /** Not shown on forms or offered in column pickers (still stored, readable and usable by conditions). */
   hidden?: boolean;
+  /**
+   * `<reference field>.<field of the referenced table>`: the engine copies that value of the referenced record into
+   * this field whenever a write sets the reference (creates, and updates that change it); clearing the reference
+   * clears it. Forms fill it in as soon as the reference is chosen.
+   */
+  fetchFrom?: string;
   /**
    * attachment: allowed content types (`application/pdf`), families (`image/*`) or name extensions (`.docx`), and the
    * largest file in bytes (default FORMWORK_ATTACHMENT_MAX_SIZE); enforced on upload by platform/files.
@@ -478,7 +489,12 @@ export interface WorkflowEffectDef {
   set?: Record<string, unknown>;
   queue?: string;
   notify?: string;
-  createRecord?: { table: string; values: Record<string, unknown> };
+  createRecord?: {
+    table: string;
+    values: Record<string, unknown>;
+    /** A reference field of the transitioned record that is set to the created record. */
+    link?: string;
+  };
 }
 
 export interface TransitionDef {

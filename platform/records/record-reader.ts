@@ -5,6 +5,7 @@ import type { ResolvedField, ResolvedTable } from '../definitions/types.js';
 import { compileToSql, type CompileField, type FactContext } from '../conditions/index.js';
 import type { TableAccess } from '../access/policy.js';
 import { fail } from '../errors.js';
+import { maskedFields, maskRecords } from './row-masking.js';
 import type { FieldSealer } from './sealing.js';
 import type { QueryResult, QuerySpec, RecordData } from './types.js';
 
@@ -94,6 +95,8 @@ export class RecordReader {
   #usable(table: ResolvedTable, scope: ReadScope, name: string, use: 'filter' | 'sort'): ResolvedField | undefined {
     const f = table.fields.get(name);
     if (!f || f.column === null || !scope.access.readable.has(name)) return undefined;
+    // A per-record condition cannot guard a filter or sort: the rows it reorders or matches would tell the value.
+    if (f.readableWhen && !scope.access.unrestricted) return undefined;
     if (f.encrypted) fail('invalid_query', `Field "${name}" of table "${table.name}" is encrypted at rest and cannot be used to ${use} records.`);
     return f;
   }
@@ -121,12 +124,28 @@ export class RecordReader {
     const cols = opts.allColumns
       ? [...table.fields.values()].filter((f) => f.column !== null)
       : this.#columnsFor(table, scope, opts.columns);
-    const qb = knex(table.physical).select(cols.map((c) => `${table.physical}.${c.column!}`)).whereIn(`${table.physical}.id`, ids);
+    const masking = !opts.allColumns && this.#masks(table, scope);
+    const selected = masking ? [...table.fields.values()].filter((f) => f.column !== null) : cols;
+    const qb = knex(table.physical).select(selected.map((c) => `${table.physical}.${c.column!}`)).whereIn(`${table.physical}.id`, ids);
     this.restrict(this.scope(qb, table), table, scope);
     // SQLite's IMMEDIATE transaction already holds the write lock; PostgreSQL needs the row lock.
     if (opts.forUpdate && this.#db.dialect.name === 'postgres') qb.forUpdate();
     const rows = await qb;
-    return rows.map((r: RecordData) => this.fromRow(cols, r));
+    if (!masking) return rows.map((r: RecordData) => this.fromRow(cols, r));
+    return this.#masked(table, scope, cols, selected, rows);
+  }
+
+  /** Whether some field of the table is masked record by record for this reader. */
+  #masks(table: ResolvedTable, scope: ReadScope): boolean {
+    return !scope.access.unrestricted && maskedFields(table).length > 0;
+  }
+
+  /** Rows fetched with every column → API records of `cols`, without the values the reader may not see on each. */
+  async #masked(table: ResolvedTable, scope: ReadScope, cols: ResolvedField[], all: ResolvedField[], rows: RecordData[]): Promise<RecordData[]> {
+    const full = rows.map((r) => this.fromRow(all, r));
+    const out = rows.map((r) => this.fromRow(cols, r));
+    await maskRecords(table, scope.access.unrestricted, scope.facts, out, full);
+    return out;
   }
 
   async query(knex: Knex | Knex.Transaction, table: ResolvedTable, spec: QuerySpec, scope: ReadScope): Promise<QueryResult> {
@@ -160,12 +179,15 @@ export class RecordReader {
     const idColumn = `${table.physical}.id`;
     if (!order.some((o) => o.column === idColumn)) order.push({ column: idColumn, order: order.length ? order[order.length - 1]!.order : 'desc' });
 
-    const rowsQuery = base.clone().select(cols.map((c) => `${table.physical}.${c.column}`)).orderBy(order).limit(limit).offset(offset);
+    const masking = this.#masks(table, scope);
+    const selected = masking ? [...table.fields.values()].filter((f) => f.column !== null) : cols;
+    const rowsQuery = base.clone().select(selected.map((c) => `${table.physical}.${c.column}`)).orderBy(order).limit(limit).offset(offset);
     const [rows, total] = await Promise.all([
       rowsQuery,
       spec.withTotal === false ? Promise.resolve(null) : base.clone().count({ n: '*' }).first().then((r) => Number((r as { n: unknown }).n)),
     ]);
-    return { records: rows.map((r: RecordData) => this.fromRow(cols, r)), total, limit, offset };
+    const records = masking ? await this.#masked(table, scope, cols, selected, rows) : rows.map((r: RecordData) => this.fromRow(cols, r));
+    return { records, total, limit, offset };
   }
 
   /** Database row → API record (encrypted values opened). */

@@ -8,6 +8,7 @@ import { accessFacts, accessFor, assertCanOperate, type TableAccess } from '../a
 import type { KeyRing } from '../access/crypto.js';
 import { evaluateCondition, type FactContext } from '../conditions/index.js';
 import { writeAudit, fetchHistory, type AuditRow, type Changes } from './audit.js';
+import { hiddenFieldsOf, maskedFields, maskRecords } from './row-masking.js';
 import { appendJournal, fetchJournal, type NewJournalEntry } from './journal.js';
 import { insertRows } from '../db/insert.js';
 import { reserveNumbers } from './numbering.js';
@@ -15,6 +16,7 @@ import { checkPayload, defaultsOf, type CheckedPayload } from './payload.js';
 import { BusinessRules } from '../rules/business-rules.js';
 import { assertRuleDepth } from '../rules/chain.js';
 import { enforceDataPolicies } from '../rules/data-policy.js';
+import { applyFetchedFields, type ReadReferenced } from './fetched-fields.js';
 import { RecordReader, type ReadScope } from './record-reader.js';
 import { FieldSealer } from './sealing.js';
 import { RecordHooks } from './hooks.js';
@@ -75,13 +77,14 @@ function sameValue(a: unknown, b: unknown): boolean {
  *
  * The write pipeline, for create / update / delete: access → data policies (the UI policies of the table's default
  * form and of the form the client names, for every actor but the system; platform/rules/data-policy.ts) and payload
- * checks → before rules → the write with its audit rows and journal entries → after rules, all in one transaction
- * (platform/rules/business-rules.ts). The row check applies to the client's change, before rules run: rules are
- * trusted definitions and may set any field. Registered record hooks (platform/records/hooks.ts: workflow, SLAs,
- * notifications) run next to the rules: before hooks just before the before rules, after hooks just after the
- * write and before the after rules, in the same transaction. Rules' own writes re-enter this service as `rule:<name> for <user>`
- * in the same transaction, nested at most MAX_RULE_DEPTH deep (platform/rules/chain.ts). Policies and rules see a
- * record as its own table (class) has it, also when it is written through a table it extends.
+ * checks → fetched fields (platform/records/fetched-fields.ts) → before rules → the write with its audit rows and
+ * journal entries → after rules, all in one transaction (platform/rules/business-rules.ts). The row check applies to
+ * the client's change (with its fetched fields), before rules run: rules are trusted definitions and may set any
+ * field. Registered record hooks (platform/records/hooks.ts: workflow, SLAs, notifications) run next to the rules:
+ * before hooks just before the before rules, after hooks just after the write and before the after rules, in the
+ * same transaction. Rules' own writes re-enter this service as `rule:<name> for <user>` in the same transaction,
+ * nested at most MAX_RULE_DEPTH deep (platform/rules/chain.ts). Policies and rules see a record as its own table
+ * (class) has it, also when it is written through a table it extends.
  */
 export class KnexRecordService implements RecordService {
   readonly #deps: RecordServiceDeps;
@@ -190,6 +193,7 @@ export class KnexRecordService implements RecordService {
         if (numbers) record.number = numbers[i];
         return record;
       });
+      for (const [i, r] of records.entries()) await applyFetchedFields(trx, table, r, checked[i]!.values, null, this.#readReferenced);
       // The new records must lie inside the rows the create grants reach (their own organisation, say).
       for (const [i, r] of records.entries()) {
         if (!(await this.#inRows(access, facts, r))) {
@@ -225,7 +229,9 @@ export class KnexRecordService implements RecordService {
       if (this.#rules.has(registry, table, 'after', 'insert')) {
         for (const [i, r] of records.entries()) await this.#rules.after(invocation, r, null, addedJournal(checked[i]!.journal));
       }
-      return records.map((r) => this.#project(r, readAccess));
+      const out = records.map((r) => this.#project(r, readAccess));
+      await maskRecords(table, readAccess.unrestricted, facts, out, records);
+      return out;
     });
   }
 
@@ -274,6 +280,8 @@ export class KnexRecordService implements RecordService {
     return this.#inTransaction(opts.trx, async (trx) => {
       const current = await this.#lockForWrite(trx, registry, op, actor, ids, opts.expectedVersion);
       const out: RecordData[] = [];
+      // The stored record behind each answer: per-record field masking (row-masking.ts) is decided on it.
+      const fulls: RecordData[] = [];
       const audits: AuditRow[] = [];
       const journal: PendingJournal[] = [];
       const written: { cls: ResolvedTable; record: RecordData; previous: RecordData; added: RecordData; index: number }[] = [];
@@ -284,6 +292,7 @@ export class KnexRecordService implements RecordService {
         const { values, journal: entries } = await this.#checkWrite(registry, table, cls, patch, actor, now, before, access, facts, opts.form);
         await this.#assertReferences(trx, registry, table, [values], actor, facts);
         const after: RecordData = { ...before, ...values };
+        await applyFetchedFields(trx, cls, after, values, before, this.#readReferenced);
         // The record must stay inside the rows the update grants reach: no moving it out of one's own scope.
         if (Object.keys(values).some((k) => !sameValue(before[k], values[k])) && !(await this.#inRows(access, facts, after))) {
           fail('forbidden', `${actor.username} may not make this change to record "${before.id}" of table "${table.name}": it would move the record outside the records their roles let them update.`);
@@ -304,6 +313,7 @@ export class KnexRecordService implements RecordService {
         journal.push(...recordJournal);
         if (!Object.keys(changes).length) {
           out.push(this.#project(pick(before, table.fields.keys()), readAccess));
+          fulls.push(before);
           // A journal entry alone is an update of the record too: its after rules run (no new version).
           if (recordJournal.length) written.push({ cls, record: after, previous: before, added, index: out.length - 1 });
           continue;
@@ -316,6 +326,7 @@ export class KnexRecordService implements RecordService {
         if (n !== 1) fail('conflict', `Record "${before.id}" changed while it was being updated.`, { extra: { currentVersion: before.version } });
         audits.push({ table: table.physical, recordId: before.id as string, operation: 'update', version, changes: this.#sealChanges(cls, changes) });
         out.push(this.#project(pick(after, table.fields.keys()), readAccess));
+        fulls.push(after);
         written.push({ cls, record: after, previous: before, added, index: out.length - 1 });
       }
       await writeAudit(trx, actor, at, audits);
@@ -325,7 +336,9 @@ export class KnexRecordService implements RecordService {
         if (!this.#rules.has(registry, w.cls, 'after', 'update')) continue;
         await this.#rules.after({ registry, table: w.cls, operation: 'update', actor, trx, now }, w.record, w.previous, w.added);
         out[w.index] = this.#project(pick(w.record, table.fields.keys()), readAccess);
+        fulls[w.index] = w.record;
       }
+      await maskRecords(table, readAccess.unrestricted, facts, out, fulls);
       return out;
     });
   }
@@ -375,6 +388,9 @@ export class KnexRecordService implements RecordService {
     });
   }
 
+  /** The record a fetched field copies from, read as the system (platform/records/fetched-fields.ts). */
+  #readReferenced: ReadReferenced = (table, id, fields, trx) => this.readOne(table, id, { actor: RULES, trx, fields });
+
   /** The table a stored record belongs to (its class), or the operation's table when the class is unknown. */
   #classOf(registry: Registry, table: ResolvedTable, record: RecordData): ResolvedTable {
     const cls = typeof record.class === 'string' ? registry.tables.get(record.class) : undefined;
@@ -404,10 +420,13 @@ export class KnexRecordService implements RecordService {
     await this.#assertVisible(knex, op, id);
     const { table, access } = op;
     const entries = await fetchHistory(knex, table.physical, id);
+    const hidden = maskedFields(table).length && !access.unrestricted
+      ? await hiddenFieldsOf(table, false, op.facts, (await this.#reader.readMany(knex, table, [id], op, { allColumns: true }))[0] ?? {})
+      : new Set<string>();
     const out: HistoryEntry[] = [];
     for (const e of entries) {
       // Changes of fields the reader may not see are left out, as the fields are from the record.
-      if (!access.unrestricted && !access.readable.has(e.field)) continue;
+      if (!access.unrestricted && (!access.readable.has(e.field) || hidden.has(e.field))) continue;
       const field = table.fields.get(e.field);
       out.push(field?.encrypted ? { ...e, oldValue: this.#sealer.open(field, e.oldValue), newValue: this.#sealer.open(field, e.newValue) } : e);
     }

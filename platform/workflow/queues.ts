@@ -19,9 +19,11 @@
  * `workflow:assign for <person>` and emits `workflow.assigned`.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { hasCapability } from '../access/policy.js';
+import { accessFor, hasCapability } from '../access/policy.js';
+import { assertCanOperate } from '../access/table-access.js';
 import type { Condition } from '../conditions/types.js';
 import type { Formwork } from '../context.js';
+import type { Registry, ResolvedTable, WorkflowDef } from '../definitions/types.js';
 import { fail } from '../errors.js';
 import { isEmptyValue } from '../records/field-values.js';
 import type { Actor, QueryResult, QuerySpec, RecordData } from '../records/types.js';
@@ -79,11 +81,107 @@ export async function queueExists(fw: Formwork, name: string, knex = fw.db.knex)
 }
 
 /**
- * The records of a queue the person sees, with list filtering, sorting and paging (`spec`), through the record
- * service. `table` picks the table when several workflows keep queues. Errors: not_found (unknown or not visible
- * queue), invalid_query (no or ambiguous table), and those of list queries.
+ * The workflows keeping queues (`queueField`) or assignees (`assigneeField`), one per hierarchy: a table extending
+ * another keeper's table with the same field is listed with it.
  */
-export async function queueItems(fw: Formwork, actor: Actor, name: string, spec: QuerySpec, table?: string): Promise<QueryResult & { table: string }> {
+function keepers(registry: Registry, key: 'queueField' | 'assigneeField'): CompiledWorkflow[] {
+  const candidates = allWorkflows(registry).filter((w): w is CompiledWorkflow => !!w.def[key]);
+  return candidates.filter((w) => !candidates.some((o) => o !== w && registry.getTable(w.def.table).ancestors.includes(o.def.table) && o.def[key] === w.def[key]));
+}
+
+/** Whether a workflow names the queue (a state's queue, a queue effect, an assignment rule, a queue approver). */
+function mentions(def: WorkflowDef, queue: string): boolean {
+  return Object.values(def.states).some((s) => s.queue === queue)
+    || def.transitions.some((t) => (t.effects ?? []).some((e) => e.queue === queue))
+    || (def.assignmentRules ?? []).some((r) => r.queue === queue)
+    || (def.approvals ?? []).some((a) => a.approvers.some((p) => p.queue === queue || p.group === queue));
+}
+
+/** A table whose records a queue holds, as the queue pages show it. */
+export interface QueueTableView {
+  name: string;
+  label: string;
+  /** Records of the queue in this table in a state that is not closed, that the person can read (asked for only). */
+  count?: number;
+}
+
+export interface QueueSummary extends QueueView {
+  /** The tables the person can read whose records the queue holds: a declared queue's workflows' tables, else every table keeping queues. */
+  tables: QueueTableView[];
+  /** The sum of the tables' counts (asked for only). */
+  count?: number;
+}
+
+/**
+ * The queues the person sees (as {@link listQueues}, or only `only`) with the tables each holds records of and,
+ * with `counts`, how many open records (state category not closed) of each the person can read — one counting
+ * query per queue and table, through the record service. Errors: not_found when `only` is not a queue they see.
+ */
+export async function queueSummaries(fw: Formwork, actor: Actor, options: { counts?: boolean; only?: string } = {}): Promise<QueueSummary[]> {
+  let queues = await listQueues(fw, actor);
+  if (options.only !== undefined) {
+    queues = queues.filter((q) => q.name === options.only);
+    if (!queues.length) fail('not_found', `There is no queue "${options.only}".`);
+  }
+  const registry = fw.registry.current;
+  const readable = (w: CompiledWorkflow) => accessFor(registry, actor, w.def.table, 'read').allowed;
+  const byQueue = keepers(registry, 'queueField').filter(readable);
+  const byAssignee = keepers(registry, 'assigneeField').filter(readable);
+  const person = originalActor(actor);
+  const out: QueueSummary[] = [];
+  for (const q of queues) {
+    let holders = q.personal ? byAssignee : byQueue;
+    if (q.declared) holders = holders.filter((w) => mentions(w.def, q.name));
+    const tables: QueueTableView[] = [];
+    for (const w of holders) {
+      const t = registry.getTable(w.def.table);
+      const view: QueueTableView = { name: t.name, label: t.def.pluralLabel ?? t.def.label ?? t.name };
+      if (options.counts) {
+        const field = (q.personal ? w.def.assigneeField : w.def.queueField)!;
+        const closed = Object.entries(w.def.states).filter(([, s]) => s.category === 'closed').map(([v]) => v);
+        const own: Condition = { fact: `record.${field}`, operator: 'equal', value: q.personal ? person.username : q.name };
+        const filter: Condition = closed.length ? { all: [own, { fact: `record.${w.def.stateField}`, operator: 'notIn', value: closed }] } : own;
+        view.count = (await fw.records.query(t.name, { filter, limit: 1, fields: ['id'], withTotal: true }, { actor })).total ?? 0;
+      }
+      tables.push(view);
+    }
+    out.push({ ...q, tables, ...(options.counts ? { count: tables.reduce((n, t) => n + (t.count ?? 0), 0) } : {}) });
+  }
+  return out;
+}
+
+const SEARCHED_TYPES = new Set(['string', 'text', 'email', 'phone', 'postcode', 'url']);
+const MAX_SEARCH = 200;
+
+/**
+ * A condition finding `text` (case-insensitively, anywhere) in the fields of `table` the actor can read: the
+ * table's `searchable` fields (its own, else the nearest ancestor's), else its number, display field and text-like
+ * fields. Encrypted fields are never searched. Errors: invalid_query (too long, or nothing to search).
+ */
+function searchCondition(registry: Registry, table: ResolvedTable, actor: Actor, text: string): Condition {
+  if (text.length > MAX_SEARCH) fail('invalid_query', `Query parameter "q" must be at most ${MAX_SEARCH} characters; got ${text.length}.`);
+  const readable = assertCanOperate(registry, actor, table.name, 'read').readable;
+  let declared = table.def.searchable;
+  for (const name of table.ancestors) declared ??= registry.getTable(name).def.searchable;
+  const names = declared ?? [
+    'number', table.displayField,
+    ...[...table.fields.values()].filter((f) => !f.system && SEARCHED_TYPES.has(f.type)).map((f) => f.name),
+  ];
+  const fields = [...new Set(names)].filter((n) => {
+    const f = table.fields.get(n);
+    return f && f.column !== null && !f.encrypted && !f.multiple && readable.has(n) && (SEARCHED_TYPES.has(f.type) || n === 'number');
+  });
+  if (!fields.length) fail('invalid_query', `Table "${table.name}" has no field you can search.`);
+  return { any: fields.map((f) => ({ fact: `record.${f}`, operator: 'contains', value: text })) };
+}
+
+/**
+ * The records of a queue the person sees, with list filtering, sorting and paging (`spec`), through the record
+ * service. `table` picks the table when several workflows keep queues; `search` finds text in the table's searchable
+ * fields. Errors: not_found (unknown or not visible queue), invalid_query (no or ambiguous table, bad search), and
+ * those of list queries.
+ */
+export async function queueItems(fw: Formwork, actor: Actor, name: string, spec: QuerySpec, table?: string, search?: string): Promise<QueryResult & { table: string }> {
   const personal = name === PERSONAL_QUEUE;
   if (!personal && !(await listQueues(fw, actor)).some((q) => q.name === name)) fail('not_found', `There is no queue "${name}".`);
   const key = personal ? 'assigneeField' : 'queueField';
@@ -96,9 +194,7 @@ export async function queueItems(fw: Formwork, actor: Actor, name: string, spec:
     if (!field) fail('invalid_query', `Table "${table}" has no workflow keeping ${personal ? 'assignees' : 'queues'}.`);
     chosen = { table: t.name, field };
   } else {
-    const candidates = allWorkflows(registry).filter((w): w is CompiledWorkflow => !!w.def[key]);
-    // Tables extending another candidate's table are listed with it.
-    const roots = candidates.filter((w) => !candidates.some((o) => o !== w && registry.getTable(w.def.table).ancestors.includes(o.def.table) && o.def[key] === w.def[key]));
+    const roots = keepers(registry, key);
     if (roots.length !== 1) {
       fail('invalid_query', roots.length ? `Several tables keep queues (${roots.map((w) => w.def.table).join(', ')}): name one with "table".` : 'No workflow keeps queues.');
     }
@@ -106,7 +202,9 @@ export async function queueItems(fw: Formwork, actor: Actor, name: string, spec:
   }
   const person = originalActor(actor);
   const own: Condition = { fact: `record.${chosen.field}`, operator: 'equal', value: personal ? person.username : name };
-  const filter: Condition = spec.filter ? { all: [own, spec.filter] } : own;
+  const text = search?.trim();
+  const parts = [own, ...(spec.filter ? [spec.filter] : []), ...(text ? [searchCondition(registry, registry.getTable(chosen.table), actor, text)] : [])];
+  const filter: Condition = parts.length === 1 ? own : { all: parts };
   const result = await fw.records.query(chosen.table, { ...spec, filter }, { actor });
   return { ...result, table: chosen.table };
 }

@@ -17,8 +17,9 @@
  * `workflow:<transition> for <person>`: one update of the record through the record service (the state, the
  * fields, `set` effects, the queue — a `queue` effect, else the first matching assignment rule, else the new state's
  * queue; moving queue clears the assignee — and the comment as a journal entry), so data policies' system checks,
- * rules, audit and the other hooks all run; then `createRecord` effects; then the sys_event rows
- * `workflow.transition` (payload: table, id, transition, label, from, to, workflow, comment, notify) and one
+ * rules, audit and the other hooks all run; then `createRecord` effects (one with `link` then sets that reference
+ * field of the record to the created record; the result lists the created records the person can read); then the
+ * sys_event rows `workflow.transition` (payload: table, id, transition, label, from, to, workflow, comment, notify) and one
  * `notification.requested` per `notify` effect. Leaving the old state cancels its timers and open approvals;
  * entering the new one schedules its timers and requests its first stage of approvals (after hook). Anything
  * failing rolls all of it back.
@@ -67,10 +68,15 @@ export interface TransitionInput {
   comment?: string;
 }
 
+/** A record a transition's `createRecord` effect made, as its reference for the person who made the transition. */
+export interface CreatedRecord { table: string; id: string; number: string | null }
+
 export interface TransitionResult {
   /** The record after the transition, as the person sees it (only its id if they can no longer read it). */
   record: RecordData;
   transition: TransitionSummary;
+  /** Records the transition's createRecord effects made that the person can read (e.g. to tell them the new number). */
+  created: CreatedRecord[];
   from: string | null;
   to: string;
 }
@@ -254,13 +260,18 @@ export class WorkflowService {
 
       // Effects that need the written record: related records, then the events.
       const written = await this.fw.records.readOne(cls.name, id, { actor: this.fw.systemActor, trx });
+      const created: CreatedRecord[] = [];
       for (const e of t!.effects ?? []) {
         if (!e.createRecord) continue;
         const target = registry.getTable(e.createRecord.table);
         const c: TemplateContext = { record: written, previous: stored, user: personFacts(registry, actor, now).user, now: now.toISOString() };
         const values: RecordData = {};
         for (const [k, raw] of Object.entries(e.createRecord.values)) values[k] = renderValue(raw, target.fields.get(k), c);
-        await this.fw.records.createOne(target.name, values, { actor: writer, trx });
+        const made = await this.fw.records.createOne(target.name, values, { actor: writer, trx });
+        if (e.createRecord.link) await this.fw.records.updateOne(cls.name, id, { [e.createRecord.link]: made.id }, { actor: writer, trx });
+        if (await this.#sees(trx, target.name, String(made.id), actor)) {
+          created.push({ table: target.name, id: String(made.id), number: target.numberPrefix ? String(made.number) : null });
+        }
       }
       const person = originalActor(actor);
       const at = now.toISOString();
@@ -276,14 +287,19 @@ export class WorkflowService {
           actorId: person.id, actorName: person.username, source: `workflow:${wf.def.name}`, at,
         });
       }
-      return { record: await this.#asSeenBy(trx, tableName, id, actor), transition: summary, from, to: t!.to };
+      return { record: await this.#asSeenBy(trx, tableName, id, actor), transition: summary, from, to: t!.to, created };
     });
   }
 
+  /** Whether the person behind the actor can read the record. */
+  async #sees(trx: Knex.Transaction, tableName: string, id: string, actor: Actor): Promise<boolean> {
+    return Object.keys(await this.#asSeenBy(trx, tableName, id, actor, ['id', 'class'])).length > 1;
+  }
+
   /** The record as the actor may see it now (only its id when it has moved out of their sight). */
-  async #asSeenBy(trx: Knex.Transaction, tableName: string, id: string, actor: Actor): Promise<RecordData> {
+  async #asSeenBy(trx: Knex.Transaction, tableName: string, id: string, actor: Actor, fields?: string[]): Promise<RecordData> {
     try {
-      return await this.fw.records.readOne(tableName, id, { actor: actor.kind === 'system' ? this.fw.systemActor : originalActor(actor), trx });
+      return await this.fw.records.readOne(tableName, id, { actor: actor.kind === 'system' ? this.fw.systemActor : originalActor(actor), trx, fields });
     } catch (e) {
       if (isFormworkError(e) && e.code === 'not_found') return { id };
       throw e;

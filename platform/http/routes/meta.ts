@@ -35,6 +35,8 @@ export interface FieldMeta {
   patternMessage?: string;
   accept?: string[];
   maxSize?: number;
+  /** `<reference field>.<field>`: the form fills the field in from the record the reference names. */
+  fetchFrom?: string;
   system: boolean;
   journalType?: 'comment' | 'work_note';
 }
@@ -60,7 +62,7 @@ export interface TableMeta {
 /** Optional FieldDef members passed through unchanged when set. */
 const PASSTHROUGH = [
   'help', 'default', 'multiple', 'reference', 'maxLength', 'minLength', 'min', 'max', 'scale', 'currency',
-  'pattern', 'patternMessage', 'accept', 'maxSize',
+  'pattern', 'patternMessage', 'accept', 'maxSize', 'fetchFrom',
 ] as const;
 
 export function fieldMeta(field: ResolvedField): FieldMeta {

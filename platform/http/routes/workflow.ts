@@ -9,9 +9,12 @@
  *   POST   /tables/:table/:id/approvals/:approvalId/approve  { comment? }   (…/reject likewise)
  *   GET    /approvals                                        requests the actor may decide now
  *   POST   /tables/:table/:id/assign                         { user?, queue? }  ("@me": oneself; user null: unassign)
- *   GET    /queues                                           queues the actor sees, "@me" first
+ *   GET    /queues                                           queues the actor sees, "@me" first, with the tables they hold
+ *                                                            (?counts=true: and their open records)
  *   POST   /queues                                           create one { name, label?, org?, description? } (admins)
- *   GET    /queues/:name/items                               its records: ?table, filter, sort, limit, offset, fields, total
+ *   GET    /queues/:name                                     one of them (?counts=true likewise)
+ *   GET    /queues/:name/items                               its records: ?table, q (text search), filter, sort, limit, offset,
+ *                                                            fields, total
  *   GET    /queues/:name/members, PUT|DELETE /queues/:name/members/:username (admins)
  *   GET    /delegations, POST /delegations { delegate, from?, to?, user? }, DELETE /delegations/:id
  */
@@ -23,14 +26,15 @@ import type { WorkflowDef } from '../../definitions/types.js';
 import { fail } from '../../errors.js';
 import type { QuerySpec, RecordData, SortSpec } from '../../records/types.js';
 import {
-  assign, createDelegation, createQueue, deleteDelegation, listDelegations, listQueues, queueItems, queueMembers, setQueueMember,
+  assign, createDelegation, createQueue, deleteDelegation, listDelegations, queueItems, queueMembers, queueSummaries, setQueueMember,
   workflowOf, workflowService,
 } from '../../workflow/index.js';
 import { assertSafeJson, methodNotAllowed } from '../middleware.js';
 import { etag } from './records.js';
 
 const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ITEM_PARAMS = new Set(['table', 'filter', 'sort', 'limit', 'offset', 'fields', 'total']);
+const ITEM_PARAMS = new Set(['table', 'q', 'filter', 'sort', 'limit', 'offset', 'fields', 'total']);
+const COUNTS = new Set(['counts']);
 const NONE = new Set<string>();
 
 function recordId(fw: Formwork, req: Request): string {
@@ -104,6 +108,14 @@ function listSpec(req: Request): QuerySpec {
   return spec;
 }
 
+/** `?counts=true|false` (the only parameter of the queue endpoints). */
+function counts(req: Request): boolean {
+  assertQuery(req, COUNTS);
+  const v = one(req, 'counts');
+  if (v !== undefined && v !== 'true' && v !== 'false') fail('invalid_query', `Query parameter "counts" must be true or false; got "${v}".`);
+  return v === 'true';
+}
+
 /** What the browser needs of a workflow (no guards or effects). */
 function workflowMeta(def: WorkflowDef) {
   return {
@@ -148,7 +160,7 @@ export function workflowRouter(fw: Formwork): Router {
       for (const k of Object.keys(b)) if (k !== 'fields' && k !== 'comment') fail('invalid_payload', `Unknown member "${k}"; send { "fields"?, "comment"? }.`);
       const result = await service().transition(req.params.table, recordId(fw, req), req.params.name, b as { fields?: RecordData; comment?: string }, actor(res));
       if (result.record.version !== undefined) res.setHeader('ETag', etag(result.record.version));
-      res.json({ data: result.record, meta: { transition: result.transition, from: result.from, to: result.to } });
+      res.json({ data: result.record, meta: { transition: result.transition, from: result.from, to: result.to, created: result.created } });
     })
     .all(methodNotAllowed(['POST']));
 
@@ -190,8 +202,7 @@ export function workflowRouter(fw: Formwork): Router {
 
   router.route('/queues')
     .get(async (req, res) => {
-      assertQuery(req, NONE);
-      res.json({ data: await listQueues(fw, actor(res)) });
+      res.json({ data: await queueSummaries(fw, actor(res), { counts: counts(req) }) });
     })
     .post(async (req, res) => {
       assertQuery(req, NONE);
@@ -199,10 +210,17 @@ export function workflowRouter(fw: Formwork): Router {
     })
     .all(methodNotAllowed(['GET', 'POST']));
 
+  router.route('/queues/:name')
+    .get(async (req, res) => {
+      const [queue] = await queueSummaries(fw, actor(res), { counts: counts(req), only: req.params.name });
+      res.json({ data: queue });
+    })
+    .all(methodNotAllowed(['GET']));
+
   router.route('/queues/:name/items')
     .get(async (req, res) => {
       const spec = listSpec(req);
-      const result = await queueItems(fw, actor(res), req.params.name, spec, one(req, 'table'));
+      const result = await queueItems(fw, actor(res), req.params.name, spec, one(req, 'table'), one(req, 'q'));
       res.json({ data: result.records, meta: { total: result.total, limit: result.limit, offset: result.offset, table: result.table } });
     })
     .all(methodNotAllowed(['GET']));
