@@ -20,6 +20,8 @@ import './auth/fw-sign-in.js';
 import { PageEvent, type Crumb, type DirtyEvent, type ErrorStateEvent, type NavigateEvent, type SessionEvent, type SignedOutEvent } from './events.js';
 import './fw-list.js';
 import './fw-record.js';
+import './queues/fw-queue.js';
+import './queues/fw-queues.js';
 import './record/fw-new-record.js';
 import { isAppUrl, isPublicRoute, isSignInRoute, matchRoute, stagePath, type Route } from './router.js';
 import { setCurrentSession } from './session-state.js';
@@ -29,6 +31,9 @@ import './shell/fw-home.js';
 import './shell/fw-nav.js';
 import './shell/fw-notifications.js';
 import './shell/fw-timeout-dialog.js';
+import { fetchQueues } from './workflow/api.js';
+import './workflow/fw-delegations.js';
+import './workflow/fw-my-approvals.js';
 
 const SERVICE = 'Formwork';
 const LEAVE_WARNING = 'You have unsaved changes. If you leave this page, they will be lost.';
@@ -48,6 +53,19 @@ const ADMIN_MENU: MenuDef = {
     { label: 'Consents', path: '/admin/consents' },
     { label: 'Access to shared User IDs', path: '/admin/access-grants' },
     { label: 'Access log', path: '/admin/access-log' },
+  ],
+};
+
+/**
+ * The person's work: their queues, the approvals waiting for them and delegating those while away. Shown to people
+ * with at least one queue holding records they can read (GET /api/queues); the pages ask the API themselves.
+ */
+const WORK_MENU: MenuDef = {
+  kind: 'menu', name: 'my-work', label: 'My work',
+  items: [
+    { label: 'Work queues', path: '/queues' },
+    { label: 'My approvals', path: '/approvals' },
+    { label: 'Delegate while away', path: '/delegations' },
   ],
 };
 
@@ -76,6 +94,8 @@ export class FwApp extends LitElement {
   @state() private accessor checked = false;
   @state() private accessor route: Route = { name: 'home' };
   @state() private accessor menus: MenuDef[] = [];
+  /** The person has a queue holding records they can read (the "My work" menu). */
+  @state() private accessor hasQueues = false;
   @state() private accessor crumbs: Crumb[] = [];
   @state() private accessor signInMessage = '';
   @state() private accessor bookmarks: Bookmark[] = [];
@@ -153,9 +173,17 @@ export class FwApp extends LitElement {
       <fw-timeout-dialog .session=${active ? this.session : null}></fw-timeout-dialog>`;
   }
 
-  /** The menus of the navigation and the home page: the definitions' menus, then administration for administrators. */
+  /**
+   * The menus of the navigation and the home page: "My work" for people with queues, the definitions' menus, then
+   * administration for administrators.
+   */
   get #navMenus(): MenuDef[] {
-    return this.session?.stage === 'active' && isAdministrator(this.session) ? [...this.menus, ADMIN_MENU] : this.menus;
+    const active = this.session?.stage === 'active';
+    return [
+      ...(active && this.hasQueues ? [WORK_MENU] : []),
+      ...this.menus,
+      ...(active && isAdministrator(this.session!) ? [ADMIN_MENU] : []),
+    ];
   }
 
   /** Whether the page shown can be bookmarked (any page of a signed-in person but the set-password and missing ones). */
@@ -192,6 +220,14 @@ export class FwApp extends LitElement {
         return html`<fw-admin-grants></fw-admin-grants>`;
       case 'admin-access-log':
         return html`<fw-admin-access-log .params=${r.params}></fw-admin-access-log>`;
+      case 'queues':
+        return html`<fw-queues></fw-queues>`;
+      case 'queue':
+        return html`<fw-queue queue=${r.queue} .params=${r.params}></fw-queue>`;
+      case 'approvals':
+        return html`<fw-my-approvals></fw-my-approvals>`;
+      case 'delegations':
+        return html`<fw-delegations></fw-delegations>`;
       case 'list':
         return html`<fw-list table=${r.table} .params=${r.params}></fw-list>`;
       case 'new':
@@ -219,11 +255,9 @@ export class FwApp extends LitElement {
   }
 
   async #loadMenus() {
-    try {
-      this.menus = await fetchMenus();
-    } catch {
-      this.menus = [];
-    }
+    const [menus, queues] = await Promise.allSettled([fetchMenus(), fetchQueues()]);
+    this.menus = menus.status === 'fulfilled' ? menus.value : [];
+    this.hasQueues = queues.status === 'fulfilled' && queues.value.some((q) => (q.tables?.length ?? 0) > 0);
   }
 
   async #loadBookmarks() {
@@ -432,6 +466,7 @@ export class FwApp extends LitElement {
     api.csrfToken = null;
     clearMetaCache();
     this.menus = [];
+    this.hasQueues = false;
     this.bookmarks = [];
     this.#next = reason === 'expired' && this.route.name !== 'sign-in' && !isSignInRoute(this.route) ? this.#currentUrl : null;
     void this.#go('/sign-in', { force: true, replace: true }).then(() => {

@@ -77,6 +77,7 @@ export class FwForm extends LitElement {
   /** Fields whose value a policy set (sent even when read-only). */
   #policySet = new Set<string>();
   #policySeq = 0;
+  #fetchSeq = 0;
   #dirty = false;
   #propsCache = new Map<string, FieldProps>();
 
@@ -281,7 +282,32 @@ export class FwForm extends LitElement {
     this.#policySet.delete(e.field);
     this.#updateDirty();
     void this.#runPolicies();
+    void this.#fetchInto(e.field, e.value);
   };
+
+  /**
+   * Fill in the fields that fetch from reference field `name` (`fetchFrom`) from the record it now names, as the
+   * server will when the record is saved; a cleared reference clears them. A failed read leaves them to the server.
+   */
+  async #fetchInto(name: string, value: unknown) {
+    const reference = this.form.fields[name]?.reference;
+    const copies = Object.values(this.form.fields).filter((f) => f.fetchFrom?.startsWith(`${name}.`));
+    if (!reference || !copies.length) return;
+    const from = (f: FieldMeta) => f.fetchFrom!.slice(name.length + 1);
+    const seq = ++this.#fetchSeq;
+    let source: RecordData = {};
+    if (!isEmptyValue(value)) {
+      try {
+        source = (await api.get<RecordData>(tablePath(reference, String(value)), { query: { fields: [...new Set(copies.map(from))].join(',') } })).data;
+      } catch {
+        return;
+      }
+    }
+    if (seq !== this.#fetchSeq || !sameValue(this.values[name], value)) return;
+    this.values = { ...this.values, ...Object.fromEntries(copies.map((f) => [f.name, source[from(f)] ?? null])) };
+    this.#updateDirty();
+    void this.#runPolicies();
+  }
 
   /**
    * An attachment widget stored or removed a file: that wrote the record, so its new version becomes the If-Match of

@@ -4,7 +4,7 @@ import type { Condition } from '../platform/conditions/browser.js';
 import { ApiError, api, tablePath } from './api/client.js';
 import { fetchTableMeta } from './api/meta.js';
 import type { FieldMeta, RecordData, TableMeta } from './api/types.js';
-import { FilterEvent, NavigateEvent, PageEvent } from './events.js';
+import { FilterEvent, NavigateEvent, PageEvent, type Crumb } from './events.js';
 import { formatValue, lowerFirst } from './format.js';
 import { andConditions } from './list/filter-model.js';
 import './list/fw-filter-builder.js';
@@ -16,7 +16,32 @@ const DEFAULT_LIMIT = 20;
 const EXTRA_COLUMNS = 4;
 const NOT_LISTED_TYPES = new Set(['text', 'json', 'journal', 'attachment', 'uuid']);
 
-interface View { filter: Condition | null; sort: string | null; offset: number; limit: number }
+/** The rows selected in a selectable list changed: `records` are those selected now, in the order shown. */
+export class ListSelectionEvent extends Event {
+  static readonly eventName = 'fw-list-selection' as const;
+  constructor(readonly records: RecordData[]) {
+    super(ListSelectionEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+interface View { filter: Condition | null; sort: string | null; offset: number; limit: number; search: string }
+
+/**
+ * Where a list's rows come from when not GET /api/tables/:table: an API path answering the same list parameters
+ * (`filter`, `sort`, `limit`, `offset`, `fields`; `meta.total`), such as a queue's items.
+ */
+export interface ListSource {
+  /** The API path (under /api). */
+  path: string;
+  /** Parameters it always needs (e.g. `table`). */
+  query?: Record<string, string>;
+  /** The source takes `q`, a text search: the list shows a search box. */
+  search?: boolean;
+  /** The in-app URL of the page showing the list with `params` as its query (page mode). */
+  pageUrl: (params: URLSearchParams) => string;
+  /** Breadcrumbs between Home and the page (page mode). */
+  crumbs?: Crumb[];
+}
 
 function parseCondition(text: string | null): Condition | null {
   if (!text) return null;
@@ -37,12 +62,19 @@ function parseOffset(text: string | null): number {
  * ones), a filter builder, sorting by column header (aria-sort), paging with the total ("Showing 1–20 of 143"),
  * rows linking to their record and a button to create one.
  *
- * As a page its state lives in the URL (`filter`, `sort`, `offset`, `limit`, `columns`, `title`), so views can be
- * bookmarked and menu items can carry a filter. Embedded (a related list) it keeps its state itself and always
- * applies `fixedFilter`.
+ * As a page its state lives in the URL (`filter`, `sort`, `offset`, `limit`, `columns`, `title`, and `q` with a
+ * searching source), so views can be bookmarked and menu items can carry a filter. Embedded (a related list) it keeps
+ * its state itself. Either way it always applies `fixedFilter`.
+ *
+ * With a `source` the rows come from another API path taking the list parameters (a queue's items): the page's URL
+ * is the source's, and the table's own description, "New" button, saved views and CSV export are left out; `intro`
+ * is shown under the heading instead. `selectable` adds a checkbox per row (and one for the whole page),
+ * `rowActions` a last column of per-row controls (`extraFields` fetches what they need), and `toolbar` content just
+ * above the table (bulk actions); `reload()` fetches the rows again.
  *
  * @fires fw-page - the page's title and breadcrumb (page mode)
- * @fires fw-navigate - a new sort, filter or page (page mode)
+ * @fires fw-navigate - a new sort, filter, search or page (page mode)
+ * @fires fw-list-selection - the rows selected changed (`selectable`)
  */
 @customElement('fw-list')
 export class FwList extends LitElement {
@@ -60,6 +92,18 @@ export class FwList extends LitElement {
   @property() accessor heading = '';
   /** Values a new record starts with (query of the "New" link). */
   @property({ attribute: false }) accessor newParams: URLSearchParams | null = null;
+  /** Rows from another API path than the table's (see {@link ListSource}). */
+  @property({ attribute: false }) accessor source: ListSource | null = null;
+  /** A checkbox per row; the selection is announced with fw-list-selection. */
+  @property({ type: Boolean }) accessor selectable = false;
+  /** Fields to fetch besides the columns (what `rowActions` looks at). */
+  @property({ attribute: false }) accessor extraFields: string[] = [];
+  /** Controls for one row (a last "Actions" column). */
+  @property({ attribute: false }) accessor rowActions: ((record: RecordData) => unknown) | null = null;
+  /** Content shown under the heading (page mode), instead of the table's description. */
+  @property({ attribute: false }) accessor intro: unknown = null;
+  /** Content shown above the table when it has rows (bulk actions). */
+  @property({ attribute: false }) accessor toolbar: unknown = null;
 
   @state() private accessor meta: TableMeta | null = null;
   @state() private accessor records: RecordData[] = [];
@@ -67,7 +111,8 @@ export class FwList extends LitElement {
   @state() private accessor loading = true;
   @state() private accessor error = '';
   @state() private accessor references = new Map<string, string>();
-  @state() private accessor ownView: View = { filter: null, sort: null, offset: 0, limit: DEFAULT_LIMIT };
+  @state() private accessor ownView: View = { filter: null, sort: null, offset: 0, limit: DEFAULT_LIMIT, search: '' };
+  @state() private accessor selected = new Set<string>();
 
   #seq = 0;
 
@@ -76,16 +121,34 @@ export class FwList extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues) {
-    if (changed.has('table') || changed.has('params') || changed.has('fixedFilter') || changed.has('columns') || changed.has('ownView')) {
+    if (changed.has('table') || changed.has('params') || changed.has('fixedFilter') || changed.has('columns') || changed.has('ownView') || changed.has('source')) {
       void this.#load();
     }
+  }
+
+  /** Fetch the rows again (after an action changed them); the selection is cleared. */
+  reload(): Promise<void> {
+    return this.#load();
+  }
+
+  /** The records selected (`selectable`), in the order shown. */
+  get selectedRecords(): RecordData[] {
+    return this.records.filter((r) => this.selected.has(String(r.id)));
   }
 
   /** Sort, filter and page in force. */
   get #view(): View {
     if (this.embedded) return this.ownView;
     const limit = parseOffset(this.params.get('limit')) || DEFAULT_LIMIT;
-    return { filter: parseCondition(this.params.get('filter')), sort: this.params.get('sort'), offset: parseOffset(this.params.get('offset')), limit };
+    return {
+      filter: parseCondition(this.params.get('filter')), sort: this.params.get('sort'), offset: parseOffset(this.params.get('offset')), limit,
+      search: this.source?.search ? this.params.get('q')?.trim() ?? '' : '',
+    };
+  }
+
+  /** The URL of this page with `params` (page mode). */
+  #pageUrl(params: URLSearchParams): string {
+    return this.source ? this.source.pageUrl(params) : listUrl(this.table, params);
   }
 
   #title(meta: TableMeta | null): string {
@@ -116,19 +179,22 @@ export class FwList extends LitElement {
       const meta = await fetchTableMeta(this.table);
       if (seq !== this.#seq) return;
       this.meta = meta;
-      if (!this.embedded) this.dispatchEvent(new PageEvent(this.#title(meta), [{ label: 'Home', href: '/' }, { label: this.#title(meta) }]));
+      if (!this.embedded) this.dispatchEvent(new PageEvent(this.#title(meta), [{ label: 'Home', href: '/' }, ...(this.source?.crumbs ?? []), { label: this.#title(meta) }]));
       const view = this.#view;
       const fields = new Set(this.#columnNames(meta));
       if (meta.fields.some((f) => f.name === 'class')) fields.add('class');
+      for (const f of this.extraFields) if (meta.fields.some((x) => x.name === f)) fields.add(f);
       const filter = andConditions(this.fixedFilter, view.filter);
-      const res = await api.get<RecordData[]>(tablePath(this.table), {
+      const res = await api.get<RecordData[]>(this.source?.path ?? tablePath(this.table), {
         query: {
+          ...this.source?.query, q: view.search || undefined,
           filter: filter ? JSON.stringify(filter) : undefined, sort: view.sort ?? undefined, limit: view.limit,
           offset: view.offset || undefined, fields: [...fields].join(','),
         },
       });
       if (seq !== this.#seq) return;
       this.records = res.data;
+      this.#select(new Set());
       this.total = (res.body.meta as { total?: number | null } | undefined)?.total ?? null;
       this.error = '';
       this.loading = false;
@@ -136,6 +202,7 @@ export class FwList extends LitElement {
     } catch (e) {
       if (seq !== this.#seq) return;
       this.records = [];
+      this.#select(new Set());
       this.total = null;
       this.loading = false;
       this.error = e instanceof ApiError ? e.message : 'The list cannot be shown.';
@@ -181,22 +248,24 @@ export class FwList extends LitElement {
     const view = this.#view;
     return html`<div class="fw-list-header">
         ${heading}
-        ${meta.abstract ? nothing : html`<a class="fw-button fw-list-header__new" href=${newRecordUrl(this.table, this.newParams ?? undefined)}>New ${lowerFirst(meta.label)}</a>`}
+        ${meta.abstract || this.source ? nothing : html`<a class="fw-button fw-list-header__new" href=${newRecordUrl(this.table, this.newParams ?? undefined)}>New ${lowerFirst(meta.label)}</a>`}
       </div>
-      ${!this.embedded && meta.description ? html`<p class="fw-body fw-secondary-text">${meta.description}</p>` : nothing}
+      ${this.intro ?? (!this.embedded && !this.source && meta.description ? html`<p class="fw-body fw-secondary-text">${meta.description}</p>` : nothing)}
+      ${!this.embedded && this.source?.search ? this.#searchForm(meta, view) : nothing}
       ${this.embedded ? nothing : html`<details class="fw-details" ?open=${view.filter !== null}>
         <summary class="fw-details__summary"><span class="fw-details__summary-text">Filter ${lowerFirst(meta.pluralLabel)}</span></summary>
         <div class="fw-details__text">
           <fw-filter-builder .fields=${meta.fields} .condition=${view.filter} @fw-filter=${this.#onFilter}></fw-filter-builder>
         </div>
       </details>`}
-      ${this.embedded ? nothing : html`<fw-list-views table=${this.table} .params=${this.params}></fw-list-views>`}
+      ${this.embedded || this.source ? nothing : html`<fw-list-views table=${this.table} .params=${this.params}></fw-list-views>`}
       ${this.error ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">The list cannot be shown</h2><p class="fw-body">${this.error}</p></div>` : nothing}
       <div class="fw-list__summary">
         <p class="fw-body fw-list__count" role="status">${this.#countText(meta)}</p>
-        ${this.embedded || this.error || !this.records.length ? nothing : html`<p class="fw-body fw-list__export">
+        ${this.embedded || this.source || this.error || !this.records.length ? nothing : html`<p class="fw-body fw-list__export">
           <a class="fw-link" href=${this.#exportUrl(meta, view)} download>Export to CSV<span class="fw-visually-hidden"> (${lowerFirst(this.#title(meta))}, the filter, sort and columns shown)</span></a></p>`}
       </div>
+      ${this.records.length && this.toolbar ? html`<div class="fw-list__toolbar">${this.toolbar}</div>` : nothing}
       ${this.records.length ? this.#table(meta, view, headingId) : nothing}
       ${this.#pagination(view)}`;
   }
@@ -231,6 +300,7 @@ export class FwList extends LitElement {
         <caption class="fw-visually-hidden">${this.#title(meta)}${sortLabel ? `, sorted by ${sortLabel} ${descending ? 'descending' : 'ascending'}` : ''}</caption>
         <thead class="fw-table__head">
           <tr class="fw-table__row">
+            ${this.selectable ? this.#selectAllCell(meta) : nothing}
             ${cols.map((c) => {
               const label = byName.get(c)?.label ?? c;
               const sorted = sortField === c;
@@ -238,10 +308,12 @@ export class FwList extends LitElement {
                 <button type="button" class="fw-table__sort" @click=${() => this.#sortBy(c, sorted && !descending)}>${label}</button>
               </th>`;
             })}
+            ${this.rowActions ? html`<th scope="col" class="fw-table__header">Actions</th>` : nothing}
           </tr>
         </thead>
         <tbody class="fw-table__body">
           ${this.records.map((r) => html`<tr class="fw-table__row">
+            ${this.selectable ? this.#selectCell(r, cols, byName) : nothing}
             ${cols.map((c, i) => {
               const text = formatValue(byName.get(c), r[c], this.references);
               if (i === 0) {
@@ -250,6 +322,7 @@ export class FwList extends LitElement {
               }
               return html`<td class="fw-table__cell">${text}</td>`;
             })}
+            ${this.rowActions ? html`<td class="fw-table__cell fw-table__actions">${this.rowActions(r)}</td>` : nothing}
           </tr>`)}
         </tbody>
       </table>
@@ -269,7 +342,7 @@ export class FwList extends LitElement {
       const params = new URLSearchParams(this.params);
       if (offset) params.set('offset', String(offset));
       else params.delete('offset');
-      return html`<a class="fw-pagination__link" rel=${rel} href=${listUrl(this.table, params)}>${content}</a>`;
+      return html`<a class="fw-pagination__link" rel=${rel} href=${this.#pageUrl(params)}>${content}</a>`;
     };
     return html`<nav class="fw-pagination" aria-label=${this.embedded ? `${this.#title(this.meta)} pages` : 'Pagination'}>
       ${hasPrev ? html`<div class="fw-pagination__prev">${link(Math.max(0, view.offset - view.limit), 'prev')}</div>` : nothing}
@@ -286,8 +359,82 @@ export class FwList extends LitElement {
     const params = new URLSearchParams(this.params);
     params.set('sort', sort);
     params.delete('offset');
-    this.dispatchEvent(new NavigateEvent(listUrl(this.table, params), true));
+    this.dispatchEvent(new NavigateEvent(this.#pageUrl(params), true));
   }
+
+  /** The text search of a searching source (page mode): a GOV.UK search form whose text travels as `q`. */
+  #searchForm(meta: TableMeta, view: View) {
+    const label = `Search ${lowerFirst(this.#title(meta))}`;
+    return html`<form class="fw-list__search" role="search" aria-label=${label} @submit=${this.#onSearch}>
+      <div class="fw-form-group">
+        <label class="fw-label" for="list-search">${label}</label>
+        <div class="fw-hint" id="list-search-hint">Finds the text in numbers, titles and other text fields</div>
+        <div class="fw-list__search-row">
+          <input class="fw-input fw-input--width-20" id="list-search" name="q" type="search" autocomplete="off" spellcheck="false"
+            aria-describedby="list-search-hint" .value=${view.search}>
+          <button type="submit" class="fw-button fw-button--secondary">Search</button>
+          ${view.search ? html`<button type="button" class="fw-link-button" @click=${this.#clearSearch}>Clear search</button>` : nothing}
+        </div>
+      </div>
+    </form>`;
+  }
+
+  /** A row's label for its checkbox and actions: its first column's text. */
+  #rowName(r: RecordData, cols: string[], byName: Map<string, FieldMeta>): string {
+    return formatValue(byName.get(cols[0]!), r[cols[0]!], this.references) || 'untitled record';
+  }
+
+  #selectAllCell(meta: TableMeta) {
+    const all = this.records.length > 0 && this.records.every((r) => this.selected.has(String(r.id)));
+    return html`<td class="fw-table__header fw-table__select">
+      <div class="fw-checkboxes__item fw-checkboxes__item--small">
+        <input class="fw-checkboxes__input" type="checkbox" id="list-select-all" .checked=${all}
+          @change=${(e: Event) => this.#select((e.target as HTMLInputElement).checked ? new Set(this.records.map((r) => String(r.id))) : new Set())}>
+        <label class="fw-label fw-checkboxes__label" for="list-select-all"><span class="fw-visually-hidden">Select all ${lowerFirst(meta.pluralLabel)} on this page</span></label>
+      </div>
+    </td>`;
+  }
+
+  #selectCell(r: RecordData, cols: string[], byName: Map<string, FieldMeta>) {
+    const id = String(r.id);
+    const inputId = `list-select-${id}`;
+    return html`<td class="fw-table__cell fw-table__select">
+      <div class="fw-checkboxes__item fw-checkboxes__item--small">
+        <input class="fw-checkboxes__input" type="checkbox" id=${inputId} data-select=${id} .checked=${this.selected.has(id)}
+          @change=${(e: Event) => {
+            const next = new Set(this.selected);
+            if ((e.target as HTMLInputElement).checked) next.add(id);
+            else next.delete(id);
+            this.#select(next);
+          }}>
+        <label class="fw-label fw-checkboxes__label" for=${inputId}><span class="fw-visually-hidden">Select ${this.#rowName(r, cols, byName)}</span></label>
+      </div>
+    </td>`;
+  }
+
+  #select(ids: Set<string>) {
+    if (!this.selectable) return;
+    if (ids.size === this.selected.size && [...ids].every((id) => this.selected.has(id))) return;
+    this.selected = ids;
+    this.dispatchEvent(new ListSelectionEvent(this.selectedRecords));
+  }
+
+  #onSearch = (e: Event) => {
+    e.preventDefault();
+    const text = String(new FormData(e.target as HTMLFormElement).get('q') ?? '').trim();
+    const params = new URLSearchParams(this.params);
+    if (text) params.set('q', text);
+    else params.delete('q');
+    params.delete('offset');
+    this.dispatchEvent(new NavigateEvent(this.#pageUrl(params)));
+  };
+
+  #clearSearch = () => {
+    const params = new URLSearchParams(this.params);
+    params.delete('q');
+    params.delete('offset');
+    this.dispatchEvent(new NavigateEvent(this.#pageUrl(params)));
+  };
 
   #onFilter = (e: FilterEvent) => {
     e.stopPropagation();
@@ -296,12 +443,15 @@ export class FwList extends LitElement {
     else params.delete('filter');
     params.delete('offset');
     params.delete('title');
-    this.dispatchEvent(new NavigateEvent(listUrl(this.table, params)));
+    this.dispatchEvent(new NavigateEvent(this.#pageUrl(params)));
   };
 }
 
 declare global {
   interface HTMLElementTagNameMap {
     'fw-list': FwList;
+  }
+  interface HTMLElementEventMap {
+    'fw-list-selection': ListSelectionEvent;
   }
 }

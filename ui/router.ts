@@ -21,6 +21,10 @@ export type Route =
   | { name: 'admin-consents' }
   | { name: 'admin-grants' }
   | { name: 'admin-access-log'; params: URLSearchParams }
+  | { name: 'queues' }
+  | { name: 'queue'; queue: string; params: URLSearchParams }
+  | { name: 'approvals' }
+  | { name: 'delegations' }
   | { name: 'not-found'; path: string };
 
 const SIGN_IN_PAGES: Record<string, Route['name']> = {
@@ -55,6 +59,9 @@ export function matchRoute(pathname: string, search = '', hash = ''): Route {
   if (a === 'tables' && b && c === 'new' && d === undefined) return { name: 'new', table: b, form: params.get('form'), params };
   if (a === 'tables' && b && c && d === undefined) return { name: 'record', table: b, id: c };
   if (a === 'forms' && b && c === 'new' && d === undefined) return { name: 'new', table: null, form: b, params };
+  if (a === 'queues' && c === undefined) return b ? { name: 'queue', queue: b, params } : { name: 'queues' };
+  if (a === 'approvals' && b === undefined) return { name: 'approvals' };
+  if (a === 'delegations' && b === undefined) return { name: 'delegations' };
   if (a === 'admin' && d === undefined) {
     if (b === 'users' && c === undefined) return { name: 'admin-users', params };
     if (b === 'users' && c === 'new') return { name: 'admin-user-new' };
@@ -102,6 +109,11 @@ export const newRecordUrl = (table: string, params?: URLSearchParams) => {
 };
 export const formUrl = (form: string) => `/forms/${encodeURIComponent(form)}/new`;
 export const adminUserUrl = (id: string) => `/admin/users/${encodeURIComponent(id)}`;
+/** A work queue's page (`@me`: the person's own), with the list's query. */
+export const queueUrl = (queue: string, params?: URLSearchParams) => {
+  const q = params?.toString();
+  return `/queues/${encodeURIComponent(queue)}${q ? `?${q}` : ''}`;
+};
 /** An in-app URL with a query (empty values left out). */
 export function withQuery(path: string, query: Record<string, string | number | null | undefined>): string {
   const params = new URLSearchParams();

@@ -28,6 +28,8 @@ export interface FieldMeta {
   patternMessage?: string;
   accept?: string[];
   maxSize?: number;
+  /** `<reference field>.<field>`: filled in from the record the reference names (the server copies it too). */
+  fetchFrom?: string;
   system: boolean;
   journalType?: 'comment' | 'work_note';
 }

@@ -6,7 +6,8 @@ import { menuItemUrl } from '../router.js';
 /**
  * The main navigation, built from the menu definitions the API returns for this user (it leaves out what the
  * user's capabilities do not allow). Each menu is a heading over a list; nested items are nested lists. The link
- * to the current page carries aria-current. On narrow screens the menus fold behind a "Menu" button.
+ * to the current page carries aria-current="page", a link to a section the page lies under aria-current="true". On
+ * narrow screens the menus fold behind a "Menu" button.
  */
 @customElement('fw-nav')
 export class FwNav extends LitElement {
@@ -41,7 +42,7 @@ export class FwNav extends LitElement {
         const groupId = `${id}-${i}`;
         return html`<li class="fw-nav__item">
           ${url
-            ? html`<a class="fw-nav__link" id=${groupId} href=${url} aria-current=${this.#isCurrent(url) ? 'page' : nothing}>${item.label}</a>`
+            ? html`<a class="fw-nav__link" id=${groupId} href=${url} aria-current=${this.#current(url) ?? nothing}>${item.label}</a>`
             : html`<span class="fw-nav__group" id=${groupId}>${item.label}</span>`}
           ${item.items?.length ? this.#list(item.items, groupId) : nothing}
         </li>`;
@@ -49,8 +50,11 @@ export class FwNav extends LitElement {
     </ul>`;
   }
 
-  #isCurrent(url: string): boolean {
-    return url === this.current;
+  /** 'page' for the current page's link; 'true' for a plain path the current page lies under (a queue under its list). */
+  #current(url: string): 'page' | 'true' | null {
+    if (url === this.current) return 'page';
+    if (!url.includes('?') && url !== '/' && this.current.startsWith(`${url}/`)) return 'true';
+    return null;
   }
 }
 

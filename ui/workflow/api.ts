@@ -1,6 +1,6 @@
 /**
  * The workflow API as the browser uses it (platform/http/routes/workflow.ts): the table's workflow, the transitions
- * allowed now, approvals, assignment and queues.
+ * allowed now, approvals, assignment, queues and delegations.
  */
 import { ApiError, api, tablePath } from '../api/client.js';
 import type { RecordData } from '../api/types.js';
@@ -43,7 +43,34 @@ export interface Approval {
   canDecide: boolean;
 }
 
-export interface Queue { name: string; label: string; personal: boolean; member: boolean }
+/** A table whose records a queue holds; `count`: its open records the person can read (when asked for). */
+export interface QueueTable { name: string; label: string; count?: number }
+
+export interface Queue {
+  name: string;
+  label: string;
+  description?: string | null;
+  org?: { id: string; code: string; name: string } | null;
+  personal: boolean;
+  member: boolean;
+  declared?: boolean;
+  tables?: QueueTable[];
+  count?: number;
+}
+
+/** An approval request the person may decide (GET /api/approvals). */
+export interface PendingApproval extends Approval {
+  table: string;
+  recordId: string;
+  state: string;
+  number: string | null;
+}
+
+/** A delegation while away (GET /api/delegations). */
+export interface Delegation { id: string; user: string; delegate: string; from: string; to: string | null; active: boolean }
+
+/** The personal queue's name. */
+export const PERSONAL_QUEUE = '@me';
 
 const workflows = new Map<string, Promise<WorkflowMeta | null>>();
 
@@ -63,7 +90,14 @@ export function fetchWorkflow(table: string): Promise<WorkflowMeta | null> {
 
 export const fetchAllowed = (table: string, id: string) => api.get<Allowed>(tablePath(table, id, 'transitions')).then((r) => r.data);
 export const fetchApprovals = (table: string, id: string) => api.get<Approval[]>(tablePath(table, id, 'approvals')).then((r) => r.data);
-export const fetchQueues = () => api.get<Queue[]>('/queues').then((r) => r.data);
+export const fetchQueues = (counts = false) => api.get<Queue[]>('/queues', { query: { counts: counts || undefined } }).then((r) => r.data);
+export const fetchQueue = (name: string, counts = false) => api.get<Queue>(queuePath(name), { query: { counts: counts || undefined } }).then((r) => r.data);
+/** The API path of a queue, or of its items. */
+export const queuePath = (name: string, suffix?: string) => `/queues/${encodeURIComponent(name)}${suffix ? `/${suffix}` : ''}`;
+export const fetchPendingApprovals = () => api.get<PendingApproval[]>('/approvals').then((r) => r.data);
+export const fetchDelegations = () => api.get<Delegation[]>('/delegations').then((r) => r.data);
+export const createDelegation = (body: { delegate: string; from?: string; to?: string }) => api.post<Delegation>('/delegations', body).then((r) => r.data);
+export const deleteDelegation = (id: string) => api.request<null>('DELETE', `/delegations/${encodeURIComponent(id)}`);
 
 export const makeTransition = (table: string, id: string, name: string, body: { fields?: RecordData; comment?: string }) =>
   api.post<RecordData>(tablePath(table, id, `transitions/${encodeURIComponent(name)}`), body);

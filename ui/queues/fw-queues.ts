@@ -1,0 +1,93 @@
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { ApiError } from '../api/client.js';
+import { PageEvent } from '../events.js';
+import { queueUrl } from '../router.js';
+import { fetchQueues, type Queue } from '../workflow/api.js';
+
+const TITLE = 'Work queues';
+
+/** How many open records, for a table cell. */
+function countText(q: Queue): string {
+  return q.count === undefined ? '—' : String(q.count);
+}
+
+/**
+ * "My work": the queues the signed-in person sees (GET /api/queues?counts=true) in three tables — their own queue
+ * (records assigned to them), their organisations' queues, and shared queues — each with its open records (those
+ * not in a closed state) and, when a queue holds records of several tables, the count of each. A queue's name leads
+ * to its page. Queues holding no table the person can read are left out.
+ *
+ * @fires fw-page - title and breadcrumb
+ */
+@customElement('fw-queues')
+export class FwQueues extends LitElement {
+  @state() private accessor queues: Queue[] | null = null;
+  @state() private accessor error = '';
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.dispatchEvent(new PageEvent(TITLE, [{ label: 'Home', href: '/' }, { label: TITLE }]));
+    void this.#load();
+  }
+
+  async #load() {
+    try {
+      this.queues = (await fetchQueues(true)).filter((q) => q.tables?.length);
+    } catch (e) {
+      this.error = e instanceof ApiError ? e.message : 'The queues cannot be shown.';
+    }
+  }
+
+  override render() {
+    const queues = this.queues;
+    return html`<span class="fw-caption-l">My work</span>
+      <h1 class="fw-heading-l">${TITLE}</h1>
+      <p class="fw-body">Work waits in queues until someone takes it. Open a queue to search and filter its records, assign them to yourself or return them.</p>
+      ${this.error ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">The queues cannot be shown</h2><p class="fw-body">${this.error}</p></div>` : nothing}
+      ${!queues ? (this.error ? nothing : html`<p class="fw-body" role="status">Loading…</p>`) : queues.length ? html`
+        ${this.#group('queues-personal', 'Your queue', queues.filter((q) => q.personal), false)}
+        ${this.#group('queues-org', 'Your organisations’ queues', queues.filter((q) => !q.personal && q.org), true)}
+        ${this.#group('queues-shared', 'Shared queues', queues.filter((q) => !q.personal && !q.org), false)}`
+        : html`<p class="fw-body">There are no queues you can work from.</p>`}`;
+  }
+
+  #group(id: string, heading: string, queues: Queue[], withOrg: boolean): TemplateResult | typeof nothing {
+    if (!queues.length) return nothing;
+    return html`<h2 class="fw-heading-m" id=${id}>${heading}</h2>
+      <div class="fw-table-wrapper" role="region" aria-labelledby=${id} tabindex="0">
+        <table class="fw-table fw-queues__table">
+          <caption class="fw-visually-hidden">${heading}, with the number of open records in each</caption>
+          <thead class="fw-table__head"><tr class="fw-table__row">
+            <th scope="col" class="fw-table__header">Queue</th>
+            ${withOrg ? html`<th scope="col" class="fw-table__header">Organisation</th>` : nothing}
+            <th scope="col" class="fw-table__header fw-table__header--numeric">Open records</th>
+          </tr></thead>
+          <tbody class="fw-table__body">
+            ${queues.map((q) => html`<tr class="fw-table__row" data-queue=${q.name}>
+              <th scope="row" class="fw-table__cell">
+                <a class="fw-link" href=${queueUrl(q.name)}>${q.label}</a>
+                ${q.member && !q.personal ? html` <strong class="fw-tag fw-tag--blue">Member</strong>` : nothing}
+                ${q.description ? html`<span class="fw-hint fw-queues__description">${q.description}</span>` : nothing}
+                ${(q.tables?.length ?? 0) > 1 ? html`<ul class="fw-queues__tables">
+                  ${q.tables!.map((t) => html`<li><a class="fw-link" href=${queueUrl(q.name, new URLSearchParams({ table: t.name }))}>${t.label}</a>${t.count === undefined ? '' : `: ${t.count}`}</li>`)}
+                </ul>` : nothing}
+              </th>
+              ${withOrg ? html`<td class="fw-table__cell">${q.org?.name ?? ''}</td>` : nothing}
+              <td class="fw-table__cell fw-table__cell--numeric" data-count>${countText(q)}</td>
+            </tr>`)}
+          </tbody>
+        </table>
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-queues': FwQueues;
+  }
+}

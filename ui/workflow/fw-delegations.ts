@@ -1,0 +1,286 @@
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
+import { confirmation, successBanner, tag } from '../admin/admin-parts.js';
+import { ApiError } from '../api/client.js';
+import { DirtyEvent, ErrorStateEvent, PageEvent } from '../events.js';
+import { describedBy, errorMessage, groupClass, hint, textInput } from '../fields/field-parts.js';
+import { formatDateTime } from '../format.js';
+import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
+import '../fw-error-summary.js';
+import { currentSession } from '../session-state.js';
+import { createDelegation, deleteDelegation, fetchDelegations, type Delegation } from './api.js';
+
+const TITLE = 'Delegate while away';
+/** The form's fields, in order (the error summary follows it); the API names them alike. */
+const FIELDS = ['delegate', 'from', 'to'] as const;
+type Field = (typeof FIELDS)[number];
+const inputId = (f: Field) => `delegation-${f}`;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The local midnight starting a YYYY-MM-DD day, as an ISO instant; `plusDays` moves it. */
+function dayStart(day: string, plusDays = 0): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y!, m! - 1, d! + plusDays).toISOString();
+}
+
+/** Today in the browser's time zone as YYYY-MM-DD. */
+function today(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+function statusOf(d: Delegation): TemplateResult {
+  if (d.active) return tag('Active', 'green');
+  return Date.parse(d.from) > Date.now() ? tag('Scheduled', 'blue') : tag('Ended', 'grey');
+}
+
+/**
+ * "Delegate while away": the person's delegations (GET /api/delegations) — those they gave and those given to them —
+ * with ending one (DELETE, after a confirmation), and a form to add one: the delegate's username, the first day
+ * (empty: from now) and the last day (empty: until ended). While a delegation is in force the delegate may decide
+ * the person's approval requests. Problems are shown GOV.UK style: an error summary linking to the fields, each with
+ * its inline message; the server's refusals (unknown user, oneself) land on the same fields.
+ *
+ * @fires fw-page - title and breadcrumb
+ * @fires fw-error-state - the error summary appeared or went away
+ * @fires fw-dirty - typed values not yet saved
+ */
+@customElement('fw-delegations')
+export class FwDelegations extends LitElement {
+  @state() private accessor delegations: Delegation[] | null = null;
+  @state() private accessor loadError = '';
+  @state() private accessor values: Record<Field, string> = { delegate: '', from: '', to: '' };
+  @state() private accessor errors = new Map<Field, string>();
+  @state() private accessor general: string[] = [];
+  @state() private accessor message = '';
+  @state() private accessor busy = false;
+  @state() private accessor confirming: Delegation | null = null;
+
+  @query('fw-error-summary') private accessor summary!: FwErrorSummary | null;
+
+  #dirty = false;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.dispatchEvent(new PageEvent(TITLE, [{ label: 'Home', href: '/' }, { label: TITLE }]));
+    void this.#load();
+  }
+
+  async #load() {
+    try {
+      this.delegations = await fetchDelegations();
+      this.loadError = '';
+    } catch (e) {
+      this.loadError = e instanceof ApiError ? e.message : 'Your delegations cannot be shown.';
+    }
+  }
+
+  override render() {
+    const me = currentSession()?.user.username;
+    const all = this.delegations ?? [];
+    const given = all.filter((d) => d.user === me);
+    const received = all.filter((d) => d.delegate === me && d.user !== me);
+    const others = all.filter((d) => d.user !== me && d.delegate !== me);
+    const summary: SummaryItem[] = [
+      ...this.general.map((text) => ({ text })),
+      ...FIELDS.filter((f) => this.errors.has(f)).map((f) => ({ text: this.errors.get(f)!, target: inputId(f) })),
+    ];
+    return html`${this.message ? successBanner(this.message) : nothing}
+      <fw-error-summary .items=${summary}></fw-error-summary>
+      <span class="fw-caption-l">My work</span>
+      <h1 class="fw-heading-l">${TITLE}</h1>
+      <p class="fw-body">While you are away, someone you choose can approve or reject the requests sent to you. Their decisions say they acted for you. You can end a delegation at any time.</p>
+      ${this.loadError ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">Your delegations cannot be shown</h2><p class="fw-body">${this.loadError}</p></div>` : nothing}
+      ${this.confirming ? this.#confirmation(this.confirming) : nothing}
+      <h2 class="fw-heading-m" id="delegations-given">Your delegations</h2>
+      ${this.delegations === null && !this.loadError ? html`<p class="fw-body" role="status">Loading…</p>`
+        : given.length ? this.#table('delegations-given', 'Your delegations', given, 'delegate', true)
+        : html`<p class="fw-body" data-empty>You have not delegated your approvals.</p>`}
+      ${received.length ? html`<h2 class="fw-heading-m" id="delegations-received">Delegated to you</h2>
+        ${this.#table('delegations-received', 'Delegated to you', received, 'user', false)}` : nothing}
+      ${others.length ? html`<h2 class="fw-heading-m" id="delegations-others">Other people’s delegations</h2>
+        ${this.#table('delegations-others', 'Other people’s delegations', others, 'both', true)}` : nothing}
+      <h2 class="fw-heading-m" id="delegation-new">Add a delegation</h2>
+      ${this.#form()}`;
+  }
+
+  #table(id: string, caption: string, list: Delegation[], who: 'delegate' | 'user' | 'both', removable: boolean): TemplateResult {
+    return html`<div class="fw-table-wrapper" role="region" aria-labelledby=${id} tabindex="0">
+      <table class="fw-table">
+        <caption class="fw-visually-hidden">${caption}</caption>
+        <thead class="fw-table__head"><tr class="fw-table__row">
+          ${who === 'both' ? html`<th scope="col" class="fw-table__header">Person</th>` : nothing}
+          <th scope="col" class="fw-table__header">${who === 'user' ? 'From person' : 'Delegate'}</th>
+          <th scope="col" class="fw-table__header">Starts</th>
+          <th scope="col" class="fw-table__header">Ends</th>
+          <th scope="col" class="fw-table__header">Status</th>
+          ${removable ? html`<th scope="col" class="fw-table__header"><span class="fw-visually-hidden">Actions</span></th>` : nothing}
+        </tr></thead>
+        <tbody class="fw-table__body">
+          ${list.map((d) => html`<tr class="fw-table__row" data-delegation=${d.id}>
+            ${who === 'both' ? html`<td class="fw-table__cell">${d.user}</td>` : nothing}
+            <th scope="row" class="fw-table__cell">${who === 'user' ? d.user : d.delegate}</th>
+            <td class="fw-table__cell">${formatDateTime(d.from)}</td>
+            <td class="fw-table__cell">${d.to ? formatDateTime(d.to) : 'When it is ended'}</td>
+            <td class="fw-table__cell">${statusOf(d)}</td>
+            ${removable ? html`<td class="fw-table__cell"><button type="button" class="fw-link-button" data-delete=${d.id} ?disabled=${this.busy}
+              @click=${() => this.#askDelete(d)}>End<span class="fw-visually-hidden"> the delegation to ${d.delegate}</span></button></td>` : nothing}
+          </tr>`)}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  #confirmation(d: Delegation): TemplateResult {
+    return confirmation({
+      title: `End the delegation to ${d.delegate}?`,
+      body: `${d.delegate} will no longer be able to decide ${d.user === currentSession()?.user.username ? 'your' : `${d.user}’s`} approval requests.`,
+      confirmLabel: 'End delegation', busy: this.busy,
+      onConfirm: () => void this.#delete(d),
+      onCancel: () => {
+        this.confirming = null;
+        void this.updateComplete.then(() => this.querySelector<HTMLElement>(`[data-delete="${d.id}"]`)?.focus());
+      },
+    });
+  }
+
+  #form(): TemplateResult {
+    const v = this.values;
+    return html`<form class="fw-form fw-form--narrow" novalidate aria-labelledby="delegation-new" @submit=${this.#submit}>
+      ${textInput({ id: inputId('delegate'), name: 'delegate', label: 'Who should decide for you?', value: v.delegate, error: this.errors.get('delegate') ?? null,
+        hint: 'Their username', autocomplete: 'off', spellcheck: false, widthClass: 'fw-input--width-20', maxlength: 100,
+        onInput: (x) => this.#set('delegate', x) })}
+      ${this.#dateInput('from', 'First day (optional)', 'Leave empty to start now.')}
+      ${this.#dateInput('to', 'Last day (optional)', 'The delegation ends at the end of this day. Leave empty to keep it until you end it.')}
+      <div class="fw-button-group">
+        <button type="submit" class="fw-button" ?disabled=${this.busy}>Add delegation</button>
+      </div>
+    </form>`;
+  }
+
+  #dateInput(f: Field, label: string, hintText: string): TemplateResult {
+    const id = inputId(f);
+    const error = this.errors.get(f) ?? null;
+    return html`<div class=${groupClass(error)}>
+      <label class="fw-label" for=${id}>${label}</label>
+      ${hint(id, hintText)}
+      ${errorMessage(id, error)}
+      <input class="fw-input fw-input--width-10 ${error ? 'fw-input--error' : ''}" id=${id} name=${f} type="date"
+        aria-describedby=${ifDefined(describedBy(id, hintText, error))} aria-invalid=${error ? 'true' : nothing}
+        .value=${live(this.values[f])} @input=${(e: Event) => this.#set(f, (e.target as HTMLInputElement).value)}>
+    </div>`;
+  }
+
+  #set(f: Field, value: string) {
+    this.values = { ...this.values, [f]: value };
+    if (!this.#dirty) {
+      this.#dirty = true;
+      this.dispatchEvent(new DirtyEvent(true));
+    }
+  }
+
+  /** The browser's checks (the server checks again). */
+  #check(): Map<Field, string> {
+    const errors = new Map<Field, string>();
+    const v = this.values;
+    const delegate = v.delegate.trim();
+    if (!delegate) errors.set('delegate', 'Enter the username of the person to decide for you');
+    else if (delegate === currentSession()?.user.username) errors.set('delegate', 'Enter someone else’s username: you cannot delegate to yourself');
+    if (v.from && !DAY.test(v.from)) errors.set('from', 'First day must be a real date');
+    else if (v.from && v.from < today()) errors.set('from', 'First day must be today or in the future');
+    if (v.to && !DAY.test(v.to)) errors.set('to', 'Last day must be a real date');
+    else if (v.to && v.to < (v.from && DAY.test(v.from) ? v.from : today())) {
+      errors.set('to', v.from ? 'Last day must be the same as or after the first day' : 'Last day must be today or in the future');
+    }
+    return errors;
+  }
+
+  #submit = async (e: Event) => {
+    e.preventDefault();
+    this.message = '';
+    const errors = this.#check();
+    if (errors.size) return this.#showProblems(errors, []);
+    const v = this.values;
+    const body: { delegate: string; from?: string; to?: string } = { delegate: v.delegate.trim() };
+    // A first day of today starts now; the last day is included, so the delegation ends at the next midnight.
+    if (v.from && v.from > today()) body.from = dayStart(v.from);
+    if (v.to) body.to = dayStart(v.to, 1);
+    this.busy = true;
+    try {
+      const created = await createDelegation(body);
+      this.busy = false;
+      this.values = { delegate: '', from: '', to: '' };
+      this.#dirty = false;
+      this.dispatchEvent(new DirtyEvent(false));
+      if (this.errors.size || this.general.length) this.dispatchEvent(new ErrorStateEvent(false));
+      this.errors = new Map();
+      this.general = [];
+      const message = `${created.delegate} can now decide your approval requests${created.to ? ` until ${formatDateTime(created.to)}` : ''}.`;
+      await this.#load();
+      this.message = message;
+      await this.#focusBanner();
+    } catch (err) {
+      this.busy = false;
+      const fieldErrors = new Map<Field, string>();
+      const general: string[] = [];
+      if (err instanceof ApiError) {
+        for (const p of err.errors) {
+          if ((FIELDS as readonly string[]).includes(p.field) && !fieldErrors.has(p.field as Field)) fieldErrors.set(p.field as Field, p.message);
+          else general.push(p.message);
+        }
+        if (!fieldErrors.size && !general.length) general.push(err.message);
+      } else {
+        general.push('The delegation could not be added. Try again.');
+      }
+      await this.#showProblems(fieldErrors, general);
+    }
+  };
+
+  #askDelete(d: Delegation) {
+    this.message = '';
+    this.confirming = d;
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>('.fw-confirm__title')?.focus());
+  }
+
+  async #delete(d: Delegation) {
+    this.busy = true;
+    try {
+      await deleteDelegation(d.id);
+      this.confirming = null;
+      await this.#load();
+      this.message = `The delegation to ${d.delegate} has ended.`;
+    } catch (e) {
+      this.confirming = null;
+      await this.#showProblems(new Map(), [e instanceof ApiError ? e.message : 'The delegation could not be ended. Try again.']);
+      return;
+    } finally {
+      this.busy = false;
+    }
+    await this.#focusBanner();
+  }
+
+  async #focusBanner() {
+    await this.updateComplete;
+    this.querySelector<HTMLElement>('.fw-notification-banner')?.focus();
+  }
+
+  async #showProblems(errors: Map<Field, string>, general: string[]) {
+    this.errors = errors;
+    this.general = general;
+    this.dispatchEvent(new ErrorStateEvent(true));
+    await this.updateComplete;
+    await this.summary?.show();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-delegations': FwDelegations;
+  }
+}

@@ -1,0 +1,251 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { successBanner } from '../admin/admin-parts.js';
+import { ApiError, api, tablePath } from '../api/client.js';
+import { fetchTableMeta } from '../api/meta.js';
+import type { RecordData } from '../api/types.js';
+import { ErrorStateEvent, PageEvent } from '../events.js';
+import { formatDateTime } from '../format.js';
+import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
+import '../fw-error-summary.js';
+import { recordUrl } from '../router.js';
+import { currentSession } from '../session-state.js';
+import { decideApproval, fetchPendingApprovals, fetchWorkflow, type PendingApproval } from './api.js';
+
+const TITLE = 'My approvals';
+const COMMENT_ID = 'approval-comment';
+
+/** What the page shows of a request's record and table. */
+interface Described { record: string; table: string; state: string }
+
+type Pending = { a: PendingApproval; decision: 'approve' | 'reject' };
+
+/**
+ * The approval requests the signed-in person may decide now (GET /api/approvals): their own and those of people
+ * who delegated their approvals to them, oldest first, each linking to its record. Approve or reject opens a dialog
+ * with an optional comment (the same API as the record page's workflow actions); the outcome is a success banner
+ * (focused), or the problem in the dialog's error summary.
+ *
+ * @fires fw-page - title and breadcrumb
+ * @fires fw-error-state - the error summary appeared or went away
+ */
+@customElement('fw-my-approvals')
+export class FwMyApprovals extends LitElement {
+  @state() private accessor requests: PendingApproval[] | null = null;
+  @state() private accessor described = new Map<string, Described>();
+  @state() private accessor error = '';
+  @state() private accessor message = '';
+  @state() private accessor pending: Pending | null = null;
+  @state() private accessor comment = '';
+  @state() private accessor problems: SummaryItem[] = [];
+  @state() private accessor busy = false;
+
+  @query('dialog') private accessor dialog!: HTMLDialogElement | null;
+  @query('dialog fw-error-summary') private accessor summary!: FwErrorSummary | null;
+
+  /** The button that opened the dialog, to return focus to when it closes without a decision. */
+  #opener: HTMLElement | null = null;
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.dispatchEvent(new PageEvent(TITLE, [{ label: 'Home', href: '/' }, { label: TITLE }]));
+    void this.#load();
+  }
+
+  protected override updated(changed: PropertyValues) {
+    if (!changed.has('pending')) return;
+    const dialog = this.dialog;
+    if (!dialog) return;
+    if (this.pending && !dialog.open) {
+      dialog.showModal();
+      dialog.querySelector<HTMLElement>(`#${COMMENT_ID}`)?.focus();
+    } else if (!this.pending && dialog.open) {
+      dialog.close();
+    }
+  }
+
+  async #load() {
+    try {
+      const requests = await fetchPendingApprovals();
+      this.described = await describe(requests, this.described);
+      this.requests = requests;
+      this.error = '';
+    } catch (e) {
+      this.error = e instanceof ApiError ? e.message : 'Your approval requests cannot be shown.';
+    }
+  }
+
+  override render() {
+    return html`${this.message ? successBanner(this.message) : nothing}
+      <span class="fw-caption-l">My work</span>
+      <h1 class="fw-heading-l">${TITLE}</h1>
+      <p class="fw-body">Requests waiting for your decision, including those of people who delegated their approvals to you while they are away.</p>
+      ${this.error ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">Your approval requests cannot be shown</h2><p class="fw-body">${this.error}</p></div>` : nothing}
+      ${this.#list()}
+      ${this.#dialog()}`;
+  }
+
+  #list(): TemplateResult | typeof nothing {
+    const requests = this.requests;
+    if (!requests) return this.error ? nothing : html`<p class="fw-body" role="status">Loading…</p>`;
+    if (!requests.length) return html`<p class="fw-body" data-empty>You have no approval requests waiting.</p>`;
+    const me = currentSession()?.user.username;
+    return html`<div class="fw-table-wrapper" role="region" aria-labelledby="approvals-caption" tabindex="0">
+      <table class="fw-table">
+        <caption class="fw-table__caption" id="approvals-caption">${requests.length === 1 ? '1 request' : `${requests.length} requests`} waiting for you</caption>
+        <thead class="fw-table__head"><tr class="fw-table__row">
+          <th scope="col" class="fw-table__header">Record</th>
+          <th scope="col" class="fw-table__header">Approval</th>
+          <th scope="col" class="fw-table__header">Asked of</th>
+          <th scope="col" class="fw-table__header">Requested</th>
+          <th scope="col" class="fw-table__header">Decide</th>
+        </tr></thead>
+        <tbody class="fw-table__body">
+          ${requests.map((a) => {
+            const d = this.described.get(a.id);
+            const name = d?.record ?? a.number ?? 'Record';
+            return html`<tr class="fw-table__row" data-approval=${a.id}>
+              <th scope="row" class="fw-table__cell">
+                <a class="fw-link" href=${recordUrl(a.table, a.recordId)}>${name}</a>
+                <span class="fw-hint fw-approvals__table">${d?.table ?? a.table}${d?.state ? ` – ${d.state}` : ''}</span>
+              </th>
+              <td class="fw-table__cell">${a.approval}${a.stage > 1 ? ` (stage ${a.stage})` : ''}</td>
+              <td class="fw-table__cell">${a.approver === me ? 'You' : html`${a.approver} <span class="fw-secondary-text">(delegated to you)</span>`}</td>
+              <td class="fw-table__cell">${formatDateTime(a.requestedAt)}</td>
+              <td class="fw-table__cell">
+                <div class="fw-button-group fw-approvals__actions">
+                  <button type="button" class="fw-button fw-button--secondary" data-approve=${a.id} ?disabled=${this.busy}
+                    @click=${(e: Event) => this.#open({ a, decision: 'approve' }, e)}>Approve<span class="fw-visually-hidden"> ${name}</span></button>
+                  <button type="button" class="fw-button fw-button--warning" data-reject=${a.id} ?disabled=${this.busy}
+                    @click=${(e: Event) => this.#open({ a, decision: 'reject' }, e)}>Reject<span class="fw-visually-hidden"> ${name}</span></button>
+                </div>
+              </td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  #dialog(): TemplateResult {
+    const p = this.pending;
+    const verb = p?.decision === 'reject' ? 'Reject' : 'Approve';
+    const name = p ? this.described.get(p.a.id)?.record ?? p.a.number ?? 'the record' : '';
+    return html`<dialog class="fw-dialog" aria-labelledby="approval-dialog-title" @cancel=${this.#onCancel}>
+      ${p ? html`<form @submit=${this.#confirm} novalidate>
+        <h2 class="fw-heading-m" id="approval-dialog-title">${verb} ${name}</h2>
+        <fw-error-summary .items=${this.problems}></fw-error-summary>
+        <p class="fw-body">${p.a.approval}${p.a.approver !== currentSession()?.user.username ? `, asked of ${p.a.approver}` : ''}.</p>
+        <div class="fw-form-group">
+          <label class="fw-label" for=${COMMENT_ID}>Comment (optional)</label>
+          <div class="fw-hint" id="approval-comment-hint">It is added to the record’s history.</div>
+          <textarea class="fw-textarea" id=${COMMENT_ID} rows="4" aria-describedby=${ifDefined('approval-comment-hint')} .value=${this.comment}
+            @input=${(e: Event) => { this.comment = (e.target as HTMLTextAreaElement).value; }}></textarea>
+        </div>
+        <div class="fw-button-group">
+          <button type="submit" class="fw-button ${p.decision === 'reject' ? 'fw-button--warning' : ''}" ?disabled=${this.busy}>${verb}</button>
+          <button type="button" class="fw-link-button" ?disabled=${this.busy} @click=${this.#close}>Cancel</button>
+        </div>
+      </form>` : nothing}
+    </dialog>`;
+  }
+
+  #open(p: Pending, e: Event) {
+    this.#opener = e.currentTarget as HTMLElement;
+    this.comment = '';
+    this.problems = [];
+    this.message = '';
+    this.pending = p;
+  }
+
+  #onCancel = (e: Event) => {
+    e.preventDefault();
+    if (!this.busy) this.#close();
+  };
+
+  #close = () => {
+    this.pending = null;
+    if (this.problems.length) this.dispatchEvent(new ErrorStateEvent(false));
+    this.problems = [];
+    const opener = this.#opener;
+    this.#opener = null;
+    void this.updateComplete.then(() => opener?.focus());
+  };
+
+  #confirm = async (e: Event) => {
+    e.preventDefault();
+    const p = this.pending;
+    if (!p) return;
+    this.busy = true;
+    try {
+      const { data } = await decideApproval(p.a.table, p.a.recordId, p.a.id, p.decision, this.comment.trim());
+      const name = this.described.get(p.a.id)?.record ?? p.a.number ?? 'the record';
+      const outcome = data.outcome === 'pending' ? ' It is waiting for other approvers.' : '';
+      this.busy = false;
+      this.pending = null;
+      this.#opener = null;
+      if (this.problems.length) this.dispatchEvent(new ErrorStateEvent(false));
+      this.problems = [];
+      const message = `You ${p.decision === 'approve' ? 'approved' : 'rejected'} ${p.a.approval} for ${name}.${outcome}`;
+      await this.#load();
+      this.message = message;
+      await this.updateComplete;
+      this.querySelector<HTMLElement>('.fw-notification-banner')?.focus();
+    } catch (err) {
+      this.busy = false;
+      this.problems = err instanceof ApiError
+        ? (err.errors.length ? err.errors.map((x) => ({ text: x.message, target: x.field === 'comment' ? COMMENT_ID : undefined })) : [{ text: err.message }])
+        : [{ text: 'The decision could not be recorded. Try again.' }];
+      this.dispatchEvent(new ErrorStateEvent(true));
+      await this.updateComplete;
+      await this.summary?.show();
+    }
+  };
+}
+
+/**
+ * Each request's record as a person reads it — its number and display value — with its table's label and the
+ * state it waits in: one list request per table, cached across reloads.
+ */
+async function describe(requests: PendingApproval[], known: Map<string, Described>): Promise<Map<string, Described>> {
+  const out = new Map<string, Described>();
+  const byTable = new Map<string, PendingApproval[]>();
+  for (const a of requests) {
+    const k = known.get(a.id);
+    if (k) out.set(a.id, k);
+    else byTable.set(a.table, [...(byTable.get(a.table) ?? []), a]);
+  }
+  await Promise.all([...byTable].map(async ([table, list]) => {
+    try {
+      const [meta, wf] = await Promise.all([fetchTableMeta(table), fetchWorkflow(table)]);
+      const ids = [...new Set(list.map((a) => a.recordId))];
+      const fields = [...new Set(['number', meta.displayField].filter((f) => meta.fields.some((x) => x.name === f)))];
+      const res = await api.get<RecordData[]>(tablePath(table), {
+        query: { filter: JSON.stringify({ fact: 'id', operator: 'in', value: ids }), fields: fields.join(','), limit: ids.length, total: false },
+      });
+      const byId = new Map(res.data.map((r) => [String(r.id), r]));
+      for (const a of list) {
+        const r = byId.get(a.recordId);
+        const display = r && meta.displayField !== 'number' ? r[meta.displayField] : null;
+        const number = a.number ?? (typeof r?.number === 'string' ? r.number : null);
+        const record = [number, typeof display === 'string' && display ? display : null].filter(Boolean).join(' – ') || 'Record';
+        const state = wf?.states.find((s) => s.value === a.state)?.label ?? a.state;
+        out.set(a.id, { record, table: meta.label, state });
+      }
+    } catch {
+      // Without the table's metadata the request still shows, by number.
+    }
+  }));
+  return out;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fw-my-approvals': FwMyApprovals;
+  }
+}
