@@ -6,23 +6,9 @@
  */
 import { expect } from 'chai';
 import { createQueue, setQueueMember } from '../../../platform/workflow/index.js';
-import { createToken, serve, type RunningServer } from '../../support/auth.js';
+import { serve, type RunningServer } from '../../support/auth.js';
 import { CORE_DEFINITIONS, steppingClock, type TestEngine } from '../../support/engine.js';
-import { person, read, workflowEngine, type Person } from './support.js';
-
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any; headers: Headers }>;
-
-async function client(fw: TestEngine, server: RunningServer, who: Person): Promise<Call> {
-  const token = await createToken(fw, who.username);
-  return async (method, path, body) => {
-    const res = await fetch(server.url + path, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
-  };
-}
+import { apiClient, person, read, workflowEngine, type Call, type Person } from './support.js';
 
 describe('workflow: HTTP API', () => {
   let fw: TestEngine;
@@ -46,8 +32,8 @@ describe('workflow: HTTP API', () => {
     admin = await person(fw, ['wf_admin'], 'ORG_A');
     server = await serve(fw);
     as = {
-      agent: await client(fw, server, agent), agent2: await client(fw, server, agent2), lead: await client(fw, server, lead),
-      viewer: await client(fw, server, viewer), other: await client(fw, server, other), admin: await client(fw, server, admin),
+      agent: await apiClient(fw, server, agent), agent2: await apiClient(fw, server, agent2), lead: await apiClient(fw, server, lead),
+      viewer: await apiClient(fw, server, viewer), other: await apiClient(fw, server, other), admin: await apiClient(fw, server, admin),
     };
   });
   after(async () => {
@@ -264,7 +250,7 @@ describe('workflow: the core task lifecycle over HTTP', () => {
     fw = await workflowEngine({ roots: [CORE_DEFINITIONS] });
     const agent = await person(fw, ['agent'], 'CORE');
     server = await serve(fw);
-    call = await client(fw, server, agent);
+    call = await apiClient(fw, server, agent);
   });
   after(async () => {
     await server?.close();

@@ -5,23 +5,9 @@
  */
 import { expect } from 'chai';
 import { createQueue } from '../../../platform/workflow/index.js';
-import { createToken, serve, type RunningServer } from '../../support/auth.js';
+import { serve, type RunningServer } from '../../support/auth.js';
 import { CORE_DEFINITIONS, type TestEngine } from '../../support/engine.js';
-import { PACK, person, workflowEngine, type Person } from './support.js';
-
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
-
-async function client(fw: TestEngine, server: RunningServer, who: Person): Promise<Call> {
-  const token = await createToken(fw, who.username);
-  return async (method, path, body) => {
-    const res = await fetch(server.url + path, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-}
+import { apiClient, PACK, person, workflowEngine, type Call, type Person } from './support.js';
 
 type Summary = { name: string; tables: { name: string; label: string; count?: number }[]; count?: number };
 
@@ -39,7 +25,7 @@ describe('workflow: queue API for the queue pages', () => {
     ticketAgent = await person(fw, ['wf_agent'], 'ORG_A');
     other = await person(fw, ['wf_agent'], 'ORG_B');
     server = await serve(fw);
-    as = { agent: await client(fw, server, agent), ticketAgent: await client(fw, server, ticketAgent), other: await client(fw, server, other) };
+    as = { agent: await apiClient(fw, server, agent), ticketAgent: await apiClient(fw, server, ticketAgent), other: await apiClient(fw, server, other) };
     await createQueue(fw, fw.systemActor, { name: 'desk_a', label: 'Desk A', org: 'ORG_A' });
   });
   after(async () => {

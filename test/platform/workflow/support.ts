@@ -8,7 +8,7 @@ import { loadActor } from '../../../platform/access/identity/index.js';
 import type { Clock } from '../../../platform/context.js';
 import type { Actor, RecordData } from '../../../platform/records/types.js';
 import { workflowService, type WorkflowService } from '../../../platform/workflow/index.js';
-import { createUser, type TestUser } from '../../support/auth.js';
+import { createToken, createUser, type RunningServer, type TestUser } from '../../support/auth.js';
 import { createTestEngine, type TestEngine } from '../../support/engine.js';
 
 export const PACK = fileURLToPath(new URL('./pack/', import.meta.url));
@@ -28,6 +28,22 @@ export interface Person extends TestUser { actor: Actor }
 export async function person(fw: TestEngine, roles: string[], org = 'TEST', username?: string): Promise<Person> {
   const u = await createUser(fw, { roles, org, username });
   return { ...u, actor: await loadActor(fw, u.user.id) };
+}
+
+/** A JSON call through the HTTP API as one person: the status, the parsed body (null when empty) and the headers. */
+export type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any; headers: Headers }>;
+
+/** An API client acting as `who` with a fresh API token. */
+export async function apiClient(fw: TestEngine, server: RunningServer, who: { username: string }): Promise<Call> {
+  const token = await createToken(fw, who.username);
+  return async (method, path, body) => {
+    const res = await fetch(server.url + path, {
+      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
 }
 
 export const svc = (fw: TestEngine): WorkflowService => workflowService(fw);
