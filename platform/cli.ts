@@ -3,7 +3,7 @@
  *   formwork start              run the server (migrate, sync, seed, serve)
  *   formwork validate [paths]   validate definitions; exits 1 listing every error
  *   formwork sync [--dry-run]   apply additive schema changes (refuses destructive ones)
- *   formwork seed               load data files (demo data unless FORMWORK_DEMO_DATA=false)
+ *   formwork seed               load data files (demo data unless FORMWORK_DEMO_DATA=false; prints new demo people once)
  *   formwork admin create <username> [--org CODE] [--role NAME]...   a user with a temporary password
  *   formwork admin unlock <username>            lift a lockout
  *   formwork admin reset-password <username>    a new temporary password; the user's sessions end
@@ -20,7 +20,7 @@ import { ensureUiBuilt } from './http/static.js';
 import { startNotificationRunners } from './notify/index.js';
 import { createLogger } from './log.js';
 import { isFormworkError } from './errors.js';
-import { seedData } from './seed.js';
+import { seed as seedAll, type SeededPerson, type SeedReport } from './seed.js';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -52,6 +52,10 @@ async function start(): Promise<void> {
       out('    password (POST /api/auth/password) and confirm your details (POST /api/auth/profile).');
       out(`    For scripts: TOKEN=$(npx formwork token create ${demo.user.username}) and send "Authorization: Bearer $TOKEN".`);
     }
+    if (engine.seeded?.people.length) {
+      out('');
+      for (const line of seededPeopleLines(engine.seeded)) out(line);
+    }
     out(`  try:         curl -H "Authorization: Bearer $TOKEN" ${base}/api/meta/menus`);
   });
   watchDefinitions(engine);
@@ -61,6 +65,26 @@ async function start(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * The demo people a seeding created, by pack (username, organisation, roles), and their shared temporary password:
+ * printed once, since only its hash is stored.
+ */
+function seededPeopleLines(report: SeedReport): string[] {
+  const width = (pick: (p: SeededPerson) => string) => Math.max(...report.people.map((p) => pick(p).length));
+  const [user, org] = [width((p) => p.username), width((p) => p.org)];
+  const lines = [
+    `  Demo people (shown once): each signs in with the temporary password ${report.password},`,
+    '    then sets up an authenticator app, chooses a new password and confirms their details.',
+  ];
+  for (const pack of [...new Set(report.people.map((p) => p.pack))]) {
+    lines.push(`    ${pack}:`);
+    for (const p of report.people.filter((x) => x.pack === pack)) {
+      lines.push(`      ${p.username.padEnd(user)}  ${p.org.padEnd(org)}  ${p.roles.join(', ') || 'no roles'}`);
+    }
+  }
+  return lines;
 }
 
 /** Reload definitions when their files change; an invalid change is logged and the last good registry stays. */
@@ -131,8 +155,10 @@ async function seed(): Promise<number> {
   const config = readConfig();
   const engine = await createEngine(config, { log: createLogger(), seed: false });
   try {
-    const n = await seedData(engine, { demo: config.demoData });
-    out(`${n} records created.`);
+    const report = await seedAll(engine, { demo: config.demoData });
+    out(`${report.records} records created.`);
+    if (report.organisations || report.queues) out(`${report.organisations} organisations and ${report.queues} queues created.`);
+    for (const line of report.people.length ? seededPeopleLines(report) : []) out(line);
     return 0;
   } finally {
     await engine.close();

@@ -15,7 +15,7 @@ import type { RecordHooks } from './records/hooks.js';
 import { startWorkflow, timerPollMs, type WorkflowRuntime } from './workflow/index.js';
 import { createSlaRecordHook, slaPollMs, startSlaChecker, type SlaChecker } from './workflow/sla/index.js';
 import type { Actor } from './records/types.js';
-import { seedData } from './seed.js';
+import { seed, type SeedReport } from './seed.js';
 
 export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: 'system', id: null, username: 'system', roles: [], orgs: [], orgId: null });
 
@@ -34,6 +34,8 @@ export interface Engine extends Formwork {
   workflow: WorkflowRuntime;
   /** The SLA checker (warnings and breaches; stopped by close()). */
   slaChecker?: SlaChecker;
+  /** What seeding at start created (null when the engine did not seed): the start banner shows new demo people once. */
+  seeded: SeedReport | null;
   close(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     const engine: Engine = {
       config, db, registry: holder, records, clock, log, systemActor: SYSTEM_ACTOR, keys, mailer, accessLog, credentials,
       hooks: records.hooks,
+      seeded: null,
       workflow: undefined as unknown as WorkflowRuntime,
       async reloadDefinitions() {
         const candidate = await holder.prepare(config.definitionRoots);
@@ -123,7 +126,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     records.hooks.register(createSlaRecordHook({ log }));
     // Attachments: a deleted record's files are closed with it.
     records.hooks.register(attachmentRecordHook());
-    if (options.seed !== false) await seedData(engine, { demo: config.demoData });
+    if (options.seed !== false) engine.seeded = await seed(engine, { demo: config.demoData });
     engine.workflow.timers.start(options.timerPollMs ?? timerPollMs());
     engine.slaChecker = startSlaChecker(engine, options.slaPollMs ?? slaPollMs());
     return engine;

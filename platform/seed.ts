@@ -1,39 +1,197 @@
 import { createHash } from 'node:crypto';
+import { basename, dirname } from 'node:path';
+import type { Knex } from 'knex';
+import { actorForUser, createOrg, createUser, fetchOrgByCode, hashPassword, temporaryPassword } from './access/identity/index.js';
 import type { Formwork } from './context.js';
-import type { DataFile } from './definitions/types.js';
+import type { DataFile, DataPerson, DataQueue } from './definitions/types.js';
+import { fail } from './errors.js';
+import type { Actor } from './records/types.js';
+import { addQueueMember, insertQueue } from './workflow/index.js';
+
+/** A demo person created by this seeding, for the start banner. */
+export interface SeededPerson {
+  username: string;
+  displayName: string | null;
+  /** Home organisation code. */
+  org: string;
+  roles: string[];
+  /** The pack (definitions folder) whose data file declares them. */
+  pack: string;
+}
+
+/** What one seeding created. */
+export interface SeedReport {
+  records: number;
+  organisations: number;
+  queues: number;
+  people: SeededPerson[];
+  /** The temporary password every person created now shares (to show once), or null when nobody was created. */
+  password: string | null;
+}
+
+/** One temporary password per seeding, hashed once, made only when a person is created. */
+interface SharedPassword { plain: string; hash: string }
 
 /**
- * Load the data files of the registry (demo and reference data) through the record service, once each: a file is
- * applied again only when its content changed, and records whose `key` fields match an existing record are
- * skipped, so a restart never duplicates data. Returns the number of records created.
+ * Load the data files of the registry (demo and reference data), once each: a file is applied again only when its
+ * content changed, each in one transaction. Organisations, queues and people are matched by code, name and
+ * username, and records by their `key` fields: what exists is left alone, so a restart never duplicates data.
+ * Files declaring organisations, people or queues go first, so records may be created as a declared person.
  */
-export async function seedData(fw: Formwork, options: { demo: boolean }): Promise<number> {
-  let created = 0;
-  for (const file of fw.registry.current.data) {
-    if (file.demo && !options.demo) continue;
+export async function seed(fw: Formwork, options: { demo: boolean }): Promise<SeedReport> {
+  const report: SeedReport = { records: 0, organisations: 0, queues: 0, people: [], password: null };
+  const files = inDependencyOrder(fw.registry.current.data.filter((f) => !f.demo || options.demo));
+  let shared: SharedPassword | undefined;
+  const password = async (): Promise<SharedPassword> => {
+    if (!shared) {
+      const plain = temporaryPassword();
+      shared = { plain, hash: await hashPassword(plain, fw.config.scryptLog2N) };
+    }
+    return shared;
+  };
+  for (const file of files) {
     const hash = createHash('sha256').update(JSON.stringify(file)).digest('hex');
     const seen = await fw.db.knex('sys_seed').where({ name: file.name }).first();
     if (seen?.hash === hash) continue;
-    created += await applyFile(fw, file);
+    // Hashing is slow: do it before the transaction takes the write lock.
+    const pw = file.people?.length ? await password() : undefined;
+    await fw.db.knex.transaction(async (trx) => {
+      await applyIdentities(fw, file, trx, report, pw);
+      report.records += await applyRecords(fw, file, trx);
+    });
     await fw.db.knex('sys_seed').insert({ name: file.name, hash, applied_at: fw.clock.now().toISOString() })
       .onConflict('name').merge(['hash', 'applied_at']);
   }
-  return created;
+  if (report.people.length) report.password = shared!.plain;
+  return report;
 }
 
-async function applyFile(fw: Formwork, file: DataFile): Promise<number> {
-  const actor = fw.systemActor;
-  return fw.db.knex.transaction(async (trx) => {
-    let n = 0;
-    for (const record of file.records) {
-      if (file.key?.length) {
-        const filter = { all: file.key.map((k) => ({ fact: `record.${k}`, operator: 'equal', value: record[k] ?? null })) };
-        const existing = await fw.records.query(file.table, { filter, limit: 1, withTotal: false, fields: ['id'] }, { actor, trx });
-        if (existing.records.length) continue;
-      }
-      await fw.records.createOne(file.table, record, { actor, trx });
-      n += 1;
+/** {@link seed}, returning the number of records created. */
+export async function seedData(fw: Formwork, options: { demo: boolean }): Promise<number> {
+  return (await seed(fw, options)).records;
+}
+
+/**
+ * Data files ordered so that a file comes after those declaring the organisations its people and queues belong
+ * to and the person its records are created as; files declaring organisations, people or queues come before files
+ * of records only, otherwise the registry's order stays.
+ */
+function inDependencyOrder(files: readonly DataFile[]): DataFile[] {
+  const declares = new Map<string, DataFile>();
+  for (const f of files) {
+    for (const o of f.organisations ?? []) declares.set(`org:${o.code}`, f);
+    for (const p of f.people ?? []) declares.set(`person:${p.username.toLowerCase()}`, f);
+  }
+  const needs = (f: DataFile) => [
+    ...(f.people ?? []).flatMap((p) => [p.org, ...(p.orgs ?? [])]).map((c) => `org:${c}`),
+    ...(f.queues ?? []).flatMap((q) => (q.org ? [`org:${q.org}`] : [])),
+    ...(f.as ? [`person:${f.as.toLowerCase()}`] : []),
+  ];
+  const out: DataFile[] = [];
+  const visiting = new Set<DataFile>();
+  const visit = (f: DataFile) => {
+    if (out.includes(f) || visiting.has(f)) return;
+    visiting.add(f);
+    for (const key of needs(f)) {
+      const other = declares.get(key);
+      if (other && other !== f) visit(other);
     }
-    return n;
-  });
+    out.push(f);
+  };
+  const identities = (f: DataFile) => !!(f.organisations || f.people || f.queues);
+  for (const f of [...files.filter(identities), ...files.filter((f) => !identities(f))]) visit(f);
+  return out;
+}
+
+/** The pack a data file belongs to: the folder holding its `data/` folder (else its own folder). */
+function packOf(fw: Formwork, file: DataFile): string {
+  const path = fw.registry.current.sources.get(`data:${file.name}`)?.file ?? '';
+  const dir = dirname(path);
+  return basename(basename(dir) === 'data' ? dirname(dir) : dir) || file.name;
+}
+
+async function orgId(fw: Formwork, code: string, trx: Knex.Transaction, at: string): Promise<string> {
+  const org = await fetchOrgByCode(fw, code, trx);
+  if (!org) fail('validation_failed', `${at}: organisation "${code}" does not exist.`);
+  return org.id;
+}
+
+/** Organisations, then queues, then people and their queue memberships, through the identity and queue layers. */
+async function applyIdentities(fw: Formwork, file: DataFile, trx: Knex.Transaction, report: SeedReport, pw: SharedPassword | undefined): Promise<void> {
+  for (const o of file.organisations ?? []) {
+    if (await fetchOrgByCode(fw, o.code, trx)) continue;
+    await createOrg(fw, { code: o.code, name: o.name, mfaEmailFallback: o.mfaEmailFallback }, trx);
+    report.organisations += 1;
+  }
+  const newQueues: { id: string; members: string[] }[] = [];
+  for (const q of file.queues ?? []) {
+    if (await trx('sys_queue').where({ name: q.name }).first('id')) continue;
+    const owner = q.org === undefined ? null : await orgId(fw, q.org, trx, `Queue "${q.name}"`);
+    const id = await insertQueue(fw, { name: q.name, label: q.label, description: q.description ?? null, orgId: owner }, trx);
+    newQueues.push({ id, members: membersOf(fw, q) });
+    report.queues += 1;
+  }
+  // Memberships join what was created now: a new person joins their queues, a new queue gets its members.
+  for (const { id, members } of newQueues) {
+    for (const username of members) {
+      const user = await trx('sys_user').where({ username_key: username.toLowerCase() }).first('id');
+      if (user) await addQueueMember(fw, id, user.id, trx);
+    }
+  }
+  const pack = packOf(fw, file);
+  for (const p of file.people ?? []) {
+    if (await trx('sys_user').where({ username_key: p.username.toLowerCase() }).first('id')) continue;
+    const orgs = [];
+    for (const code of p.orgs ?? []) orgs.push(await orgId(fw, code, trx, `Person "${p.username}"`));
+    const user = await createUser(fw, {
+      username: p.username, displayName: p.displayName, firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone,
+      orgCode: p.org, orgs, roles: p.roles ?? [], passwordHash: pw!.hash, mustChangePassword: true, profileConfirmed: false,
+    }, trx);
+    for (const name of queuesOf(fw, p)) {
+      const queue = await trx('sys_queue').where({ name }).first('id');
+      if (queue) await addQueueMember(fw, queue.id, user.id, trx);
+    }
+    report.people.push({ username: p.username, displayName: user.display_name, org: p.org, roles: [...(p.roles ?? [])], pack });
+  }
+}
+
+/** A queue's members: its own `members` and the people (in any data file) listing it under their `queues`. */
+function membersOf(fw: Formwork, queue: DataQueue): string[] {
+  const names = new Set(queue.members ?? []);
+  for (const file of fw.registry.current.data) {
+    for (const p of file.people ?? []) if (p.queues?.includes(queue.name)) names.add(p.username);
+  }
+  return [...names];
+}
+
+/** The queues a person belongs to: their own `queues` and those (in any data file) listing them as a member. */
+function queuesOf(fw: Formwork, person: DataPerson): Set<string> {
+  const key = person.username.toLowerCase();
+  const names = new Set(person.queues ?? []);
+  for (const file of fw.registry.current.data) {
+    for (const q of file.queues ?? []) if (q.members?.some((m) => m.toLowerCase() === key)) names.add(q.name);
+  }
+  return names;
+}
+
+/** The file's records through the record service (as the system, or as the person `as` names); returns how many. */
+async function applyRecords(fw: Formwork, file: DataFile, trx: Knex.Transaction): Promise<number> {
+  if (!file.table || !file.records) return 0;
+  let actor: Actor = fw.systemActor;
+  if (file.as !== undefined) {
+    const user = await trx('sys_user').where({ username_key: file.as.toLowerCase() }).first('id', 'username', 'org_id');
+    if (!user) fail('validation_failed', `Data file "${file.name}": person "${file.as}" does not exist.`);
+    actor = await actorForUser(fw, user, { trx });
+  }
+  let n = 0;
+  for (const record of file.records) {
+    if (file.key?.length) {
+      const filter = { all: file.key.map((k) => ({ fact: `record.${k}`, operator: 'equal', value: record[k] ?? null })) };
+      const existing = await fw.records.query(file.table, { filter, limit: 1, withTotal: false, fields: ['id'] }, { actor: fw.systemActor, trx });
+      if (existing.records.length) continue;
+    }
+    await fw.records.createOne(file.table, record, { actor, trx });
+    n += 1;
+  }
+  return n;
 }

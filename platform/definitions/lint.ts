@@ -7,6 +7,8 @@ import type { Condition } from '../conditions/types.js';
 import { checkFieldValue } from '../records/field-values.js';
 import { checkNotificationTemplate, templatePaths, TEMPLATE_ROOTS } from '../notify/templates.js';
 import { checkTemplate, isTemplate } from '../rules/templates.js';
+import { lintDependentChoices } from './lint-choices.js';
+import { lintDataIdentities } from './lint-data.js';
 import { lintHolidaySet, lintSchedule, lintSla, type WorkingTimeLint } from './lint-sla.js';
 import { lintWorkflow } from './lint-workflow.js';
 import { ALWAYS_READABLE, type WorkflowDef } from './types.js';
@@ -97,6 +99,7 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
     for (const [name, f] of Object.entries(table.def.fields)) {
       if (f.readableWhen !== undefined) condition(reporter(source), `/fields/${name}/readableWhen`, table, f.readableWhen, { compilable: false, allowPrevious: false });
     }
+    lintDependentChoices(table, reporter(source));
   }
 
   for (const form of input.forms.values()) {
@@ -117,6 +120,29 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
         report(`/relatedLists/${i}/field`, `Field "${r.field}" of "${r.table}" does not refer to "${table.name}".`);
       }
       r.columns?.forEach((c, j) => fieldRef(report, `/relatedLists/${i}/columns/${j}`, related, c));
+    });
+    const copyNames = new Set<string>();
+    form.copies?.forEach((c, i) => {
+      const at = `/copies/${i}`;
+      if (copyNames.has(c.name)) report(`${at}/name`, `The form already has a copy action "${c.name}".`, { value: c.name });
+      copyNames.add(c.name);
+      const target = c.form === undefined ? form : input.forms.get(c.form);
+      if (c.form !== undefined && !input.declaredForms.has(c.form)) report(`${at}/form`, `Form "${c.form}" is not declared.`, { expected: list(input.declaredForms), value: c.form });
+      else if (target && target.table !== form.table) report(`${at}/form`, `Form "${c.form}" is a form of table "${target.table}", not "${form.table}".`, { value: c.form });
+      c.roles?.forEach((r, j) => {
+        if (!input.declaredRoles.has(r)) report(`${at}/roles/${j}`, `Role "${r}" is not declared.`, { expected: list(input.declaredRoles), value: r });
+      });
+      const placed = new Set(target?.sections.flatMap((s) => s.columns.flat()) ?? []);
+      c.fields.forEach((name, j) => {
+        const fat = `${at}/fields/${j}`;
+        fieldRef(report, fat, table, name);
+        const f = table?.fields.get(name);
+        if (!f) return;
+        // The copy travels as the new-record form's initial values: only fields a person can give a create.
+        if (f.system || f.protected || f.readOnly) report(fat, `Field "${name}" is ${f.system ? 'set by the system' : f.protected ? 'protected' : 'read-only'}: a new record cannot be given its value.`, { value: name });
+        else if (f.type === 'journal' || f.type === 'attachment' || f.type === 'json') report(fat, `Field "${name}" is of type ${f.type}: its value cannot be copied into a new-record form.`, { value: name });
+        else if (target && !placed.has(name)) report(fat, `Field "${name}" is not on form "${target.name}", so the new record's form would drop its value.`, { value: name });
+      });
     });
     form.uiPolicies?.forEach((p, i) => {
       condition(report, `/uiPolicies/${i}/condition`, table, p.condition, { compilable: false, allowPrevious: false });
@@ -190,12 +216,14 @@ export function lintDefinitions(input: LintInput): DefinitionError[] {
     });
   }
 
+  errors.push(...lintDataIdentities({ data: input.data, declaredRoles: input.declaredRoles }));
   for (const { def, source } of input.data) {
+    if (def.table === undefined) continue;
     const report = reporter(source);
     const table = tableRef(report, '/table', def.table);
     def.key?.forEach((k, i) => fieldRef(report, `/key/${i}`, table, k));
     if (!table) continue;
-    def.records.forEach((r, i) => {
+    (def.records ?? []).forEach((r, i) => {
       for (const k of Object.keys(r)) {
         const f = table.fields.get(k);
         if (!f) report(`/records/${i}/${k}`, `Field "${k}" is not a field of table "${table.name}".`, { expected: list([...table.fields.values()].filter((x) => !x.system).map((x) => x.name)) });

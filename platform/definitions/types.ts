@@ -14,6 +14,8 @@ export interface ChoiceOption {
   label: string;
   /** Hidden from pickers but still valid on existing records. */
   inactive?: boolean;
+  /** With the field's `dependsOn`: the controlling field's values this option applies to (absent: always). */
+  for?: string[];
 }
 
 /** One field of a table (also the field model of catalogue variables and report parameters). */
@@ -27,6 +29,11 @@ export interface FieldDef {
   choices?: ChoiceOption[];
   /** choice: several values allowed (stored as a JSON array). */
   multiple?: boolean;
+  /**
+   * choice: the field (of the same table) whose value decides which options apply — each option's `for` (see
+   * platform/records/dependent-choices.ts). Enforced on every write; forms offer only the options that apply.
+   */
+  dependsOn?: string;
   /** reference: the target table. */
   reference?: string;
   /** string-like: maximum / minimum length in characters. */
@@ -145,6 +152,17 @@ export interface RelatedList {
   columns?: string[];
 }
 
+/** A copy action of a form: a new record of the table prefilled with some of the viewed record's values. */
+export interface FormCopy {
+  name: string;
+  label: string;
+  fields: string[];
+  /** The form the new record is created with (default: the declaring form). */
+  form?: string;
+  /** Offered only to holders of one of these roles (besides create access to the table). */
+  roles?: string[];
+}
+
 export interface FormDef {
   kind: 'form';
   name: string;
@@ -153,6 +171,7 @@ export interface FormDef {
   sections: FormSection[];
   relatedLists?: RelatedList[];
   uiPolicies?: UiPolicy[];
+  copies?: FormCopy[];
 }
 
 export interface MenuItem {
@@ -369,16 +388,63 @@ export interface HolidaySetDef {
 export type Definition = TableDef | FormDef | MenuDef | RoleDef | GenericDef;
 export type DefinitionKind = Definition['kind'];
 
-/** Demo / seed data shipped in a pack's data/ folder. */
+/**
+ * Demo / seed data shipped in a pack's data/ folder: records of one table (`table` + `records`), and/or the
+ * organisations, people and work queues of the platform's identity layer. Seeding applies, in this order,
+ * organisations, queues, people (with their queue memberships), then records.
+ */
 export interface DataFile {
   kind: 'data';
   name: string;
-  table: string;
-  /** Demo data: loaded only when demo data is enabled (FORMWORK_DEMO_DATA). */
+  /** The table `records` go into (with `records`). */
+  table?: string;
+  /** Demo data: loaded only when demo data is enabled (FORMWORK_DEMO_DATA). People are demo data only. */
   demo?: boolean;
   /** Records to insert once, on first start; `key` fields identify a record already present. */
   key?: string[];
-  records: Record<string, unknown>[];
+  records?: Record<string, unknown>[];
+  /** Create `records` as this declared person (their organisation owns them) instead of the system. */
+  as?: string;
+  organisations?: DataOrganisation[];
+  people?: DataPerson[];
+  queues?: DataQueue[];
+}
+
+/** An organisation a data file declares (matched by code: an existing one is left alone). */
+export interface DataOrganisation {
+  code: string;
+  name: string;
+  /** Members may receive a one-time sign-in code by email instead of using an authenticator app. */
+  mfaEmailFallback?: boolean;
+}
+
+/** A demo person (matched by username: an existing user is left alone). */
+export interface DataPerson {
+  username: string;
+  displayName?: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string;
+  /** Home organisation (code). */
+  org: string;
+  /** Further organisations (codes). */
+  orgs?: string[];
+  /** Role definitions held. */
+  roles?: string[];
+  /** Work queues (declared in data files) the person is a member of. */
+  queues?: string[];
+}
+
+/** A work queue (matched by name: an existing queue is left alone). */
+export interface DataQueue {
+  name: string;
+  label: string;
+  description?: string;
+  /** Owning organisation (code): only its members (and administrators) see the queue. Omitted: every organisation. */
+  org?: string;
+  /** Members (usernames of declared people; demo files only). */
+  members?: string[];
 }
 
 /** Where a definition came from, for error messages. */

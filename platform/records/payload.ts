@@ -3,6 +3,7 @@ import type { ResolvedField, ResolvedTable } from '../definitions/types.js';
 import type { FieldError } from '../errors.js';
 import { fail } from '../errors.js';
 import type { Actor, RecordData } from './types.js';
+import { choiceApplies, controllingKey } from './dependent-choices.js';
 import { checkFieldValue, isEmptyValue } from './field-values.js';
 
 export interface CheckedPayload {
@@ -30,6 +31,35 @@ export function defaultsOf(table: ResolvedTable, actor: Actor, now: Date): Recor
   for (const field of table.fields.values()) {
     if (field.system) continue;
     out[field.name] = field.type !== 'journal' && field.default !== undefined ? resolveDefault(field, actor, now) : null;
+  }
+  return out;
+}
+
+/**
+ * Dependent choices (`dependsOn`): every value of such a field must apply to the controlling field's value, as the
+ * record will hold them after this write. On update only when the write sets either field, so an unrelated change
+ * does not trip over a record saved before the options were narrowed.
+ */
+function dependentChoiceErrors(table: ResolvedTable, values: RecordData, existing: RecordData | undefined, erred: Set<string>): FieldError[] {
+  const out: FieldError[] = [];
+  const has = (name: string) => Object.prototype.hasOwnProperty.call(values, name);
+  for (const field of table.fields.values()) {
+    const control = field.dependsOn ? table.fields.get(field.dependsOn) : undefined;
+    if (!control || erred.has(field.name) || erred.has(control.name)) continue;
+    if (existing && !has(field.name) && !has(control.name)) continue;
+    const value = has(field.name) ? values[field.name] : existing?.[field.name];
+    const controlling = has(control.name) ? values[control.name] : existing?.[control.name];
+    if (isEmptyValue(value)) continue;
+    const held = (Array.isArray(value) ? value : [value]).map(String);
+    const refused = (field.choices ?? []).filter((c) => held.includes(c.value) && !choiceApplies(c, controlling));
+    if (!refused.length) continue;
+    const key = controllingKey(controlling)!;
+    const shown = control.choices?.find((c) => c.value === key)?.label ?? key;
+    const fits = (field.choices ?? []).filter((c) => !c.inactive && choiceApplies(c, controlling)).map((c) => c.value);
+    out.push({
+      field: field.name, code: 'dependent_choice',
+      message: `${field.label ?? field.name} "${refused[0]!.label}" does not apply when ${control.label ?? control.name} is "${shown}"; choose one of ${fits.join(', ')}.`,
+    });
   }
   return out;
 }
@@ -123,6 +153,7 @@ export function checkPayload(
     values[field.name] = checked.value;
   }
   errors.push(...earlier.values());
+  errors.push(...dependentChoiceErrors(table, values, existing, new Set(errors.map((e) => e.field))));
   if (errors.length) {
     fail('validation_failed', `${errors.length} field${errors.length > 1 ? 's are' : ' is'} not valid: ${errors.map((e) => e.message).join(' ')}`, { fieldErrors: errors });
   }

@@ -7,7 +7,7 @@
  * more condition, through the record service, so access applies unchanged.
  *
  * Queues: organisation queues are sys_queue rows (name, label, the owning organisation, or none for a queue every
- * organisation sees) with members (sys_queue_member); names the workflows mention (state queues, queue effects,
+ * organisation sees) with members (sys_queue_member), created here, by administrators, or by data files (labels); names the workflows mention (state queues, queue effects,
  * assignment rules, queue approvers) are queues too, shared, until a row says more. A person sees the queues of
  * their organisations and the shared ones (administrators: all), and their personal queue `@me` (records assigned
  * to them).
@@ -18,6 +18,7 @@
  * unassigns it and returns it to its queue (routing it as a transition would when it has none). The write runs as
  * `workflow:assign for <person>` and emits `workflow.assigned`.
  */
+import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 import { accessFor, hasCapability } from '../access/policy.js';
 import { assertCanOperate } from '../access/table-access.js';
@@ -128,10 +129,12 @@ export async function queueSummaries(fw: Formwork, actor: Actor, options: { coun
   const byQueue = keepers(registry, 'queueField').filter(readable);
   const byAssignee = keepers(registry, 'assigneeField').filter(readable);
   const person = originalActor(actor);
+  const named = declaredQueues(registry);
   const out: QueueSummary[] = [];
   for (const q of queues) {
     let holders = q.personal ? byAssignee : byQueue;
-    if (q.declared) holders = holders.filter((w) => mentions(w.def, q.name));
+    // A queue the workflows name (labelled by a row or not) holds their records only.
+    if (q.declared || named.has(q.name)) holders = holders.filter((w) => mentions(w.def, q.name));
     const tables: QueueTableView[] = [];
     for (const w of holders) {
       const t = registry.getTable(w.def.table);
@@ -225,8 +228,24 @@ export async function createQueue(fw: Formwork, actor: Actor, body: Record<strin
   if (errors.length) fail('validation_failed', errors.map((e) => e.message).join(' '), { fieldErrors: errors });
   if (await fw.db.knex('sys_queue').where({ name }).first('id')) fail('unique_violation', `A queue named "${name}" already exists.`, { fieldErrors: [{ field: 'name', code: 'unique', message: `A queue named "${name}" already exists.` }] });
   const description = typeof body.description === 'string' ? body.description : null;
-  await fw.db.knex('sys_queue').insert({ id: uuidv7(), name, label, org_id: org?.id ?? null, description, created_at: fw.clock.now().toISOString() });
+  await insertQueue(fw, { name, label, description, orgId: org?.id ?? null });
   return { name, label, description, org, personal: false, member: false, declared: false };
+}
+
+/**
+ * Store a queue row whose name the caller checked (see {@link createQueue}; seeding uses it inside its
+ * transaction). Returns the row's id.
+ */
+export async function insertQueue(fw: Formwork, input: { name: string; label: string; description?: string | null; orgId?: string | null }, knex: Knex = fw.db.knex): Promise<string> {
+  const id = uuidv7();
+  await knex('sys_queue').insert({ id, name: input.name, label: input.label, org_id: input.orgId ?? null, description: input.description ?? null, created_at: fw.clock.now().toISOString() });
+  return id;
+}
+
+/** Make a user a member of a queue (both ids) unless they are one already. */
+export async function addQueueMember(fw: Formwork, queueId: string, userId: string, knex: Knex = fw.db.knex): Promise<void> {
+  if (await knex('sys_queue_member').where({ queue_id: queueId, user_id: userId }).first('user_id')) return;
+  await knex('sys_queue_member').insert({ queue_id: queueId, user_id: userId, created_at: fw.clock.now().toISOString() });
 }
 
 /** Add or remove a member of a queue (administrators). */
@@ -237,8 +256,7 @@ export async function setQueueMember(fw: Formwork, actor: Actor, queue: string, 
   const [u] = await findActiveUsers(fw.db.knex, [username]);
   if (!u) fail('not_found', `There is no active user "${username}".`);
   if (member) {
-    const exists = await fw.db.knex('sys_queue_member').where({ queue_id: q.id, user_id: u.id }).first('user_id');
-    if (!exists) await fw.db.knex('sys_queue_member').insert({ queue_id: q.id, user_id: u.id, created_at: fw.clock.now().toISOString() });
+    await addQueueMember(fw, q.id, u.id);
   } else {
     await fw.db.knex('sys_queue_member').where({ queue_id: q.id, user_id: u.id }).delete();
   }

@@ -52,11 +52,13 @@ export async function unlockAccount(fw: Formwork, username: string): Promise<Use
 
 /**
  * On a fresh database with demo data enabled: a demo organisation and an `admin` user with a temporary password.
- * Returns the credential to print once, or null when any user exists already.
+ * Returns the credential to print once, or null when any user exists already (other than the demo people data
+ * files declare, who are seeded first).
  */
 export async function ensureDemoAdministrator(fw: Formwork): Promise<CreatedCredential | null> {
   if (!fw.config.demoData) return null;
-  const any = await fw.db.knex('sys_user').first('id');
+  const people = fw.registry.current.data.flatMap((f) => (f.people ?? []).map((p) => p.username.toLowerCase()));
+  const any = await fw.db.knex('sys_user').modify((q) => { if (people.length) q.whereNotIn('username_key', people); }).first('id');
   if (any) return null;
   return createAdministrator(fw, { username: 'admin', orgCode: 'DEMO', orgName: 'Demo organisation' });
 }

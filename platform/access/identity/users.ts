@@ -136,6 +136,11 @@ export interface CreateUserInput {
   userIds?: string[];
   /** Initial password (checked against the policy); without one the user cannot sign in yet. */
   password?: string;
+  /**
+   * Instead of `password`: its hash (hashPassword), when the caller checked the policy and gives one password to
+   * several users (demo people), so it is hashed once.
+   */
+  passwordHash?: string;
   /** Default true: the first sign-in must choose a new password. */
   mustChangePassword?: boolean;
   /** Default false: the first sign-in asks for names, email and phone. */
@@ -157,10 +162,10 @@ export async function assertUsernameAvailable(fw: Formwork, username: string, tr
 }
 
 /**
- * Create a user with roles, extra organisations and User IDs, in one transaction.
+ * Create a user with roles, extra organisations and User IDs, in one transaction (nested in `trx` when given).
  * Errors: validation_failed (username, unknown role, organisation or User ID, weak password), unique_violation.
  */
-export async function createUser(fw: Formwork, input: CreateUserInput): Promise<UserRow> {
+export async function createUser(fw: Formwork, input: CreateUserInput, trx?: Knex.Transaction): Promise<UserRow> {
   const registry = fw.registry.current;
   const problems: FieldError[] = [];
   for (const role of input.roles ?? []) {
@@ -171,10 +176,10 @@ export async function createUser(fw: Formwork, input: CreateUserInput): Promise<
   }
   if (problems.length) fail('validation_failed', problems.map((p) => p.message).join(' '), { fieldErrors: problems });
   if (input.password !== undefined) assertPasswordPolicy(input.password, input.username, 'password');
-  const passwordHash = input.password === undefined ? null : await hashPassword(input.password, fw.config.scryptLog2N);
+  const passwordHash = input.password === undefined ? input.passwordHash ?? null : await hashPassword(input.password, fw.config.scryptLog2N);
   const now = fw.clock.now().toISOString();
 
-  return fw.db.knex.transaction(async (trx) => {
+  return (trx ?? fw.db.knex).transaction(async (trx) => {
     await assertUsernameAvailable(fw, input.username, trx);
     let orgId = input.orgId ?? null;
     if (!orgId && input.orgCode) {
@@ -258,6 +263,8 @@ export { capabilitiesOf };
 export interface ActorOptions {
   sessionId?: string | null;
   via?: 'session' | 'token';
+  /** Read inside this transaction (e.g. seeding, which may just have created the user). */
+  trx?: Knex.Transaction;
 }
 
 /** One membership of the identity read: a role, an organisation, an own User ID (code) or an open access grant. */
@@ -303,7 +310,7 @@ export async function readCredentialWithMemberships(
  * (codes: their own, then those shared by consent), and the capabilities the roles grant.
  */
 export async function actorForUser(fw: Formwork, user: Pick<UserRow, 'id' | 'username' | 'org_id'>, options: ActorOptions = {}): Promise<Actor> {
-  const memberships = rowsOf<Membership>(await fw.db.knex.raw(membershipBranches('= ?', ''), [user.id, user.id, user.id, user.id]));
+  const memberships = rowsOf<Membership>(await (options.trx ?? fw.db.knex).raw(membershipBranches('= ?', ''), [user.id, user.id, user.id, user.id]));
   return actorFromMemberships(fw, user, memberships, options);
 }
 
@@ -314,7 +321,7 @@ export async function actorFromMemberships(fw: Formwork, user: Pick<UserRow, 'id
   const userIds = rows.filter((r) => r.k === 'uid').map((r) => r.v).sort();
   if (rows.some((r) => r.k === 'grant')) {
     // One definition of "shared by consent" (sharing.ts): grants whose pair of consents is in force right now.
-    for (const code of await grantedUserIds(fw.db.knex, user.id, fw.clock.now().toISOString())) {
+    for (const code of await grantedUserIds(options.trx ?? fw.db.knex, user.id, fw.clock.now().toISOString())) {
       if (!userIds.includes(code)) userIds.push(code);
     }
   }

@@ -4,8 +4,8 @@
  */
 import { Router } from 'express';
 import type { Formwork } from '../../context.js';
-import { accessFor, hasCapability } from '../../access/index.js';
-import type { FormDef, MenuDef, MenuItem, Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
+import { accessFor, expandRoles, hasCapability } from '../../access/index.js';
+import type { FormCopy, FormDef, MenuDef, MenuItem, Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
 import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
 import { defaultFormOf } from '../../rules/data-policy.js';
@@ -21,9 +21,14 @@ export interface FieldMeta {
   /** System fields are never written by clients. */
   readOnly: boolean;
   default?: unknown;
-  /** Every option, inactive ones flagged (still valid on existing records, hidden from pickers). */
-  choices?: { value: string; label: string; inactive?: boolean }[];
+  /**
+   * Every option, inactive ones flagged (still valid on existing records, hidden from pickers); with `dependsOn`,
+   * `for` lists the controlling field's values an option applies to.
+   */
+  choices?: { value: string; label: string; inactive?: boolean; for?: string[] }[];
   multiple?: boolean;
+  /** The field controlling which choices apply (platform/records/dependent-choices.ts). */
+  dependsOn?: string;
   reference?: string;
   maxLength?: number;
   minLength?: number;
@@ -62,7 +67,7 @@ export interface TableMeta {
 /** Optional FieldDef members passed through unchanged when set. */
 const PASSTHROUGH = [
   'help', 'default', 'multiple', 'reference', 'maxLength', 'minLength', 'min', 'max', 'scale', 'currency',
-  'pattern', 'patternMessage', 'accept', 'maxSize', 'fetchFrom',
+  'pattern', 'patternMessage', 'accept', 'maxSize', 'fetchFrom', 'dependsOn',
 ] as const;
 
 export function fieldMeta(field: ResolvedField): FieldMeta {
@@ -79,7 +84,9 @@ export function fieldMeta(field: ResolvedField): FieldMeta {
     if (field[key] !== undefined) out[key] = field[key];
   }
   if (field.choices) {
-    meta.choices = field.choices.map((c) => (c.inactive ? { value: c.value, label: c.label, inactive: true } : { value: c.value, label: c.label }));
+    meta.choices = field.choices.map((c) => ({
+      value: c.value, label: c.label, ...(c.inactive ? { inactive: true } : {}), ...(c.for ? { for: [...c.for] } : {}),
+    }));
   }
   if (field.type === 'journal') meta.journalType = field.journalType ?? 'comment';
   return meta;
@@ -121,6 +128,23 @@ export function tableMeta(table: ResolvedTable, access?: { readable: ReadonlySet
   return meta;
 }
 
+/**
+ * The copy actions an actor may use: they hold one of the action's roles (when it names any) and may create records
+ * of the table; each copies only the fields they may read and set on create. Actions left with no field are dropped.
+ */
+function copiesFor(registry: Registry, form: FormDef, actor: Actor, readable: ReadonlySet<string>): FormCopy[] {
+  const create = accessFor(registry, actor, form.table, 'create');
+  if (!create.allowed || registry.getTable(form.table).def.abstract) return [];
+  const held = new Set(expandRoles(registry, actor.roles).map((r) => r.name));
+  const out: FormCopy[] = [];
+  for (const copy of form.copies ?? []) {
+    if (copy.roles?.length && !copy.roles.some((r) => held.has(r))) continue;
+    const fields = copy.fields.filter((f) => readable.has(f) && create.writable.has(f));
+    if (fields.length) out.push({ ...copy, fields });
+  }
+  return out;
+}
+
 /** The form definition, its table's labels, and the metadata of every field its sections and policies name. */
 export function formMeta(registry: Registry, form: FormDef, actor?: Actor) {
   const table = registry.getTable(form.table);
@@ -133,8 +157,10 @@ export function formMeta(registry: Registry, form: FormDef, actor?: Actor) {
     const f = table.fields.get(name);
     if (f && (!access || access.readable.has(name))) fields[name] = access ? withAccess(fieldMeta(f), access.writable) : fieldMeta(f);
   }
+  const copies = actor ? copiesFor(registry, form, actor, access!.readable) : form.copies;
   return {
     ...form,
+    ...(form.copies ? { copies } : {}),
     tableLabel: table.def.label ?? table.name,
     tablePluralLabel: table.def.pluralLabel ?? table.def.label ?? table.name,
     displayField: table.displayField,
