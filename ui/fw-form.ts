@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { choiceApplies, controllingKey } from '../platform/records/dependent-choices.js';
 import { ApiError, api, tablePath } from './api/client.js';
 import type { FieldMeta, FormMeta, RecordData } from './api/types.js';
 import {
@@ -69,6 +70,8 @@ export class FwForm extends LitElement {
   @state() private accessor saving = false;
   @state() private accessor ready = false;
   @state() private accessor revision = 0;
+  /** Said by the polite live region: a dependent choice cleared because it stopped applying. */
+  @state() private accessor announcement = '';
 
   /** Values as loaded, to tell what changed. */
   #original: RecordData = {};
@@ -107,6 +110,7 @@ export class FwForm extends LitElement {
       @fw-attachments-changed=${this.#onAttachmentsChanged} @fw-field-problem=${this.#onFieldProblem}>
       ${this.#renderNotice()}
       <fw-error-summary .items=${this.summary}></fw-error-summary>
+      <p class="fw-visually-hidden" role="status" data-announcement>${this.announcement}</p>
       ${this.form.sections.map((section, i) => {
         const visible = section.columns.some((c) => c.some((name) => this.#isShown(name)));
         if (!visible) return nothing;
@@ -202,11 +206,12 @@ export class FwForm extends LitElement {
       inputId: this.#inputId(name),
       record: this.record ? { table: this.#table(), id: String(this.record.id) } : null,
       revision: this.revision,
+      ...(field.dependsOn ? { controlling: this.values[field.dependsOn] ?? null } : {}),
     };
     const prev = this.#propsCache.get(name);
     if (prev && prev.field === next.field && prev.value === next.value && prev.mandatory === next.mandatory && prev.readOnly === next.readOnly
       && prev.error === next.error && prev.inputId === next.inputId && prev.revision === next.revision
-      && prev.record?.id === next.record?.id && prev.record?.table === next.record?.table) {
+      && prev.record?.id === next.record?.id && prev.record?.table === next.record?.table && prev.controlling === next.controlling) {
       return prev;
     }
     this.#propsCache.set(name, next);
@@ -244,6 +249,7 @@ export class FwForm extends LitElement {
     }
     this.values = values;
     this.#original = { ...values };
+    this.announcement = '';
     this.#problems.clear();
     this.#policySet.clear();
     if (this.summary.length) this.dispatchEvent(new ErrorStateEvent(false));
@@ -280,10 +286,40 @@ export class FwForm extends LitElement {
     if (e.problem) this.#problems.set(e.field, e.problem);
     else this.#problems.delete(e.field);
     this.#policySet.delete(e.field);
+    this.#clearInapplicable(e.field);
     this.#updateDirty();
     void this.#runPolicies();
     void this.#fetchInto(e.field, e.value);
   };
+
+  /**
+   * Clear the values of dependent choice fields (`dependsOn`, through chains of them) that stopped applying when
+   * field `changed` changed, as the server would refuse them, and say so through the live region.
+   */
+  #clearInapplicable(changed: string) {
+    const said: string[] = [];
+    const next = { ...this.values };
+    const queue = [changed];
+    while (queue.length) {
+      const control = queue.shift()!;
+      for (const [name, f] of Object.entries(this.form.fields)) {
+        if (f.dependsOn !== control || f.type !== 'choice' || isEmptyValue(next[name])) continue;
+        const held = Array.isArray(next[name]) ? (next[name] as unknown[]).map(String) : [String(next[name])];
+        const dropped = (f.choices ?? []).filter((c) => held.includes(c.value) && !choiceApplies(c, next[control]));
+        if (!dropped.length) continue;
+        const kept = held.filter((v) => !dropped.some((c) => c.value === v));
+        next[name] = f.multiple ? kept : null;
+        queue.push(name);
+        const controlField = this.form.fields[control];
+        const key = controllingKey(next[control]);
+        const shown = controlField?.choices?.find((c) => c.value === key)?.label ?? key;
+        said.push(`${f.label}: ${dropped.map((c) => `"${c.label}"`).join(', ')} ${dropped.length > 1 ? 'were cleared, as they do' : 'was cleared, as it does'} not apply when ${controlField?.label ?? control} is "${shown}".`);
+      }
+    }
+    if (!said.length) return;
+    this.values = next;
+    this.announcement = said.join(' ');
+  }
 
   /**
    * Fill in the fields that fetch from reference field `name` (`fetchFrom`) from the record it now names, as the

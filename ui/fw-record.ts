@@ -3,22 +3,25 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { Condition } from '../platform/conditions/browser.js';
 import { ApiError, api, tablePath } from './api/client.js';
 import { fetchFormForTable, fetchTableMeta } from './api/meta.js';
-import type { FormMeta, RecordData, TableMeta } from './api/types.js';
+import type { FormCopy, FormMeta, RecordData, TableMeta } from './api/types.js';
 import { PageEvent, type RecordChangedEvent } from './events.js';
 import { takeFlash } from './flash.js';
 import './fw-form.js';
 import './fw-list.js';
-import { listUrl } from './router.js';
+import { formUrl, listUrl } from './router.js';
 import './record/fw-activity.js';
 import { fetchWorkflow } from './workflow/api.js';
-import type { WorkflowChangedEvent } from './workflow/events.js';
+import type { WorkflowChangedEvent, WorkflowLink } from './workflow/events.js';
 import './workflow/fw-workflow-actions.js';
 
 /**
  * A record's page: its number and display value as the heading, its workflow actions (state, the transitions the
  * person may make as buttons, approvals asked of them, queue and assignee; ui/workflow), the form in edit mode —
  * where a workflow's state field is read-only, as only transitions change it — the related lists the form declares
- * (each a list of the related table filtered by its reference to this record) and the activity stream.
+ * (each a list of the related table filtered by its reference to this record) and the activity stream. The form's
+ * copy actions the person may use (the server lists only those) are links to a new record prefilled, through the
+ * new-record page's query, with the values of the record they can read. A workflow action's success message links to
+ * the records it created.
  *
  * @fires fw-page - the page's title and breadcrumb
  */
@@ -35,7 +38,7 @@ export class FwRecord extends LitElement {
   @state() private accessor etag: string | null = null;
   @state() private accessor error: { title: string; text: string } | null = null;
   @state() private accessor revision = 0;
-  @state() private accessor flash: string | null = null;
+  @state() private accessor flash: { text: string; links: WorkflowLink[] } | null = null;
 
   #seq = 0;
   /** The related lists' filters and "New" values, built once per record so the lists do not reload on every render. */
@@ -61,10 +64,14 @@ export class FwRecord extends LitElement {
       <h1 class="fw-heading-l"><span class="fw-caption-l">${this.#caption()}</span>${this.#heading()}</h1>
       ${this.flash ? html`<div class="fw-notification-banner fw-notification-banner--success" role="alert" tabindex="-1">
         <div class="fw-notification-banner__header"><h2 class="fw-notification-banner__title">Success</h2></div>
-        <div class="fw-notification-banner__content"><p class="fw-notification-banner__heading">${this.flash}</p></div>
+        <div class="fw-notification-banner__content"><p class="fw-notification-banner__heading">${this.flash.text}</p>
+          ${this.flash.links.length ? html`<p class="fw-body">Created ${this.flash.links.map((l, i) => html`${i ? ', ' : ''}<a class="fw-notification-banner__link" href=${l.href}>${l.text}</a>`)}.</p>` : nothing}</div>
       </div>` : nothing}
       <fw-workflow-actions class="fw-record-actions" table=${this.table} recordId=${id} .record=${this.record}
         @fw-workflow-changed=${this.#onWorkflow}></fw-workflow-actions>
+      ${this.form.copies?.length ? html`<div class="fw-button-group fw-record-copies" role="group" aria-label="Copy into a new record">
+        ${this.form.copies.map((c) => html`<a class="fw-button fw-button--secondary" data-copy=${c.name} href=${this.#copyUrl(c)}>${c.label}</a>`)}
+      </div>` : nothing}
       <fw-form .form=${this.form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record"
         @fw-record-changed=${this.#onChanged} @fw-attachments-changed=${this.#onAttachments}></fw-form>
       ${this.#related.map((rl) => html`<section class="fw-related-list">
@@ -75,6 +82,18 @@ export class FwRecord extends LitElement {
         <h2 class="fw-heading-m" id="activity-heading">Activity stream</h2>
         <fw-activity table=${this.table} recordId=${id} .fields=${this.meta.fields} .revision=${this.revision}></fw-activity>
       </section>`;
+  }
+
+  /** The new-record page of the copy's form, with the values of the copied fields the record shows. */
+  #copyUrl(copy: FormCopy): string {
+    const params = new URLSearchParams();
+    for (const name of copy.fields) {
+      const v = this.record?.[name];
+      if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) continue;
+      params.set(name, Array.isArray(v) ? v.map(String).join(',') : String(v));
+    }
+    const q = params.toString();
+    return `${formUrl(copy.form ?? this.form!.name)}${q ? `?${q}` : ''}`;
   }
 
   #caption(): string {
@@ -125,7 +144,8 @@ export class FwRecord extends LitElement {
       this.meta = meta;
       this.record = res.data;
       this.etag = res.etag;
-      this.flash = takeFlash();
+      const flash = takeFlash();
+      this.flash = flash ? { text: flash, links: [] } : null;
       this.#announcePage();
     } catch (e) {
       if (seq !== this.#seq) return;
@@ -152,7 +172,7 @@ export class FwRecord extends LitElement {
     this.record = e.record;
     this.etag = e.etag ?? `W/"${String(e.record.version)}"`;
     this.revision += 1;
-    this.flash = e.message;
+    this.flash = { text: e.message, links: e.links };
     this.#announcePage();
   };
 

@@ -2,9 +2,9 @@
  * The shapes of the public REST API as the browser sees them (see README "The REST API" and
  * platform/http/routes/meta.ts). Definition shapes come from the engine's own type declarations (type-only).
  */
-import type { FieldType, FormDef, MenuDef, MenuItem, RelatedList, UiPolicy } from '../../platform/definitions/types.js';
+import type { FieldType, FormCopy, FormDef, MenuDef, MenuItem, RelatedList, UiPolicy } from '../../platform/definitions/types.js';
 
-export type { FieldType, FormDef, MenuDef, MenuItem, RelatedList, UiPolicy };
+export type { FieldType, FormCopy, FormDef, MenuDef, MenuItem, RelatedList, UiPolicy };
 
 /** A field as GET /api/meta/tables/:t and /api/meta/forms/:f describe it. */
 export interface FieldMeta {
@@ -15,8 +15,11 @@ export interface FieldMeta {
   required: boolean;
   readOnly: boolean;
   default?: unknown;
-  choices?: { value: string; label: string; inactive?: boolean }[];
+  /** With `dependsOn`, `for` lists the controlling field's values an option applies to (absent: always). */
+  choices?: { value: string; label: string; inactive?: boolean; for?: string[] }[];
   multiple?: boolean;
+  /** The field controlling which choices apply (platform/records/dependent-choices.ts). */
+  dependsOn?: string;
   reference?: string;
   maxLength?: number;
   minLength?: number;
@@ -52,7 +55,10 @@ export interface TableMeta {
   defaultForm?: string | null;
 }
 
-/** GET /api/meta/forms/:f: the form definition plus its table's labels and the metadata of every field it names. */
+/**
+ * GET /api/meta/forms/:f: the form definition plus its table's labels and the metadata of every field it names.
+ * `copies` holds only the copy actions the person may use, each with only the fields they may read and set.
+ */
 export interface FormMeta extends FormDef {
   tableLabel: string;
   tablePluralLabel: string;

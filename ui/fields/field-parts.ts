@@ -25,6 +25,8 @@ export interface FieldProps {
   record?: { table: string; id: string } | null;
   /** Changes when the record was saved, so widgets showing server data fetch it again. */
   revision?: number;
+  /** Choice fields with `dependsOn`: the controlling field's current value, which decides the options offered. */
+  controlling?: unknown;
 }
 
 export const hintId = (id: string) => `${id}-hint`;

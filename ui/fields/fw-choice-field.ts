@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
+import { choiceApplies } from '../../platform/records/dependent-choices.js';
 import type { FieldMeta } from '../api/types.js';
 import { FieldChangeEvent } from '../events.js';
 import { formatValue } from '../format.js';
@@ -10,15 +11,20 @@ import { describedBy, errorMessage, groupClass, hint, hintId, labelFor, readOnly
 /** Up to this many options show as radios; more as a select (GOV.UK: radios when there are few). */
 const MAX_RADIOS = 4;
 
-/** The options to offer: active ones, plus inactive ones the record already holds (they stay valid on it). */
-function options(field: FieldMeta, value: unknown) {
+/**
+ * The options to offer: active ones that apply to the controlling field's value (`dependsOn`), plus any the record
+ * already holds (an inactive option stays valid on it; the form clears one that stops applying).
+ */
+function options(field: FieldMeta, value: unknown, controlling: unknown) {
   const held = new Set(Array.isArray(value) ? value.map(String) : value === null || value === undefined ? [] : [String(value)]);
-  return (field.choices ?? []).filter((c) => !c.inactive || held.has(c.value));
+  const applies = (c: { for?: string[] }) => !field.dependsOn || choiceApplies(c, controlling);
+  return (field.choices ?? []).filter((c) => held.has(c.value) || (!c.inactive && applies(c)));
 }
 
 /**
  * Choice fields. One value: radios for up to four options (with "None" when the field is optional), else a
- * select. Several values: checkboxes in a fieldset whose legend is the field's label.
+ * select. Several values: checkboxes in a fieldset whose legend is the field's label. A field with `dependsOn` offers
+ * only the options that apply to `props.controlling`.
  *
  * @fires fw-field-change - the chosen value (null for none), or the array of chosen values
  */
@@ -35,7 +41,9 @@ export class FwChoiceField extends LitElement {
     const { field, value } = this.props;
     if (this.props.readOnly) return readOnlyField(this.props, formatValue(field, value));
     if (field.multiple) return this.#checkboxes();
-    return options(field, value).length <= MAX_RADIOS ? this.#radios() : this.#select();
+    // A dependent field keeps one kind of control whatever its controlling value: counted on every active option.
+    const count = field.dependsOn ? (field.choices ?? []).filter((c) => !c.inactive).length : options(field, value, this.props.controlling).length;
+    return count <= MAX_RADIOS ? this.#radios() : this.#select();
   }
 
   #fieldset(kind: 'radios' | 'checkboxes', items: unknown) {
@@ -52,7 +60,7 @@ export class FwChoiceField extends LitElement {
 
   #radios() {
     const { field, value, inputId: id, mandatory } = this.props;
-    const opts: { value: string | null; label: string }[] = options(field, value);
+    const opts: { value: string | null; label: string }[] = options(field, value, this.props.controlling);
     if (!mandatory) opts.push({ value: null, label: 'None' });
     return this.#fieldset('radios', opts.map((o, i) => {
       const oid = i === 0 ? id : `${id}-${i}`;
@@ -67,7 +75,7 @@ export class FwChoiceField extends LitElement {
   #checkboxes() {
     const { field, value, inputId: id } = this.props;
     const chosen = Array.isArray(value) ? value.map(String) : [];
-    return this.#fieldset('checkboxes', options(field, value).map((o, i) => {
+    return this.#fieldset('checkboxes', options(field, value, this.props.controlling).map((o, i) => {
       const oid = i === 0 ? id : `${id}-${i}`;
       return html`<div class="fw-checkboxes__item">
         <input class="fw-checkboxes__input" id=${oid} name=${id} type="checkbox" .checked=${live(chosen.includes(o.value))}
@@ -88,7 +96,7 @@ export class FwChoiceField extends LitElement {
         aria-describedby=${ifDefined(describedBy(id, field.help, error))} aria-invalid=${error ? 'true' : 'false'}
         aria-required=${mandatory ? 'true' : 'false'} @change=${this.#onSelect}>
         <option value="" .selected=${live(current === '')}>${mandatory ? 'Select an option' : 'None'}</option>
-        ${options(field, value).map((o) => html`<option value=${o.value} .selected=${live(o.value === current)}>${o.label}</option>`)}
+        ${options(field, value, this.props.controlling).map((o) => html`<option value=${o.value} .selected=${live(o.value === current)}>${o.label}</option>`)}
       </select>
     </div>`;
   }

@@ -15,12 +15,20 @@ import '../fields/fw-text-field.js';
 import type { FieldProps } from '../fields/field-parts.js';
 import '../fw-error-summary.js';
 import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
+import { recordUrl } from '../router.js';
 import { currentSession } from '../session-state.js';
 import {
   assignRecord, decideApproval, fetchAllowed, fetchApprovals, fetchQueues, fetchWorkflow, makeTransition,
   type Approval, type Queue, type TransitionOption, type WorkflowMeta,
 } from './api.js';
-import { WorkflowChangedEvent } from './events.js';
+import { WorkflowChangedEvent, type WorkflowLink } from './events.js';
+
+/** A record a transition created (the answer's `meta.created`: only those the person can read). */
+interface CreatedRecord {
+  table: string;
+  id: string;
+  number: string | null;
+}
 
 /** What the dialog is asking for. */
 type Pending =
@@ -274,7 +282,22 @@ export class FwWorkflowActions extends LitElement {
   };
 
   async #transition(t: TransitionOption, body: { fields?: RecordData; comment?: string }) {
-    await this.#act(() => makeTransition(this.table, this.recordId, t.name, body), `${t.label}: the record is now ${t.toLabel.toLowerCase()}.`);
+    await this.#act(async () => {
+      const res = await makeTransition(this.table, this.recordId, t.name, body);
+      const meta = res.body.meta as { created?: CreatedRecord[] } | undefined;
+      return { data: res.data, etag: res.etag, links: await Promise.all((meta?.created ?? []).map((c) => this.#link(c))) };
+    }, `${t.label}: the record is now ${t.toLabel.toLowerCase()}.`);
+  }
+
+  /** A created record as a link named by its table's label and its number ("Contact CRN00000012"). */
+  async #link(c: CreatedRecord): Promise<WorkflowLink> {
+    let label = c.table;
+    try {
+      label = (await fetchTableMeta(c.table)).label;
+    } catch {
+      // The link still leads to the record; its table's name stands in for the label.
+    }
+    return { href: recordUrl(c.table, c.id), text: c.number ? `${label} ${c.number}` : `a new ${label.toLowerCase()}` };
   }
 
   async #decide(a: Approval, decision: 'approve' | 'reject', comment: string) {
@@ -303,7 +326,7 @@ export class FwWorkflowActions extends LitElement {
   };
 
   /** Run an action; on success tell the page, on failure show what went wrong where it can be fixed. */
-  async #act(run: () => Promise<{ data: RecordData; etag: string | null }>, message: string) {
+  async #act(run: () => Promise<{ data: RecordData; etag: string | null; links?: WorkflowLink[] }>, message: string) {
     this.busy = true;
     try {
       const res = await run();
@@ -312,7 +335,7 @@ export class FwWorkflowActions extends LitElement {
       this.problems = [];
       this.dialogErrors = {};
       this.dispatchEvent(new ErrorStateEvent(false));
-      this.dispatchEvent(new WorkflowChangedEvent(res.data, res.etag, message));
+      this.dispatchEvent(new WorkflowChangedEvent(res.data, res.etag, message, res.links ?? []));
     } catch (e) {
       this.busy = false;
       if (!(e instanceof ApiError)) throw e;
