@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../platform/http/app.js';
 import { ensureUiBuilt } from '../../platform/http/static.js';
-import { createQueue, setQueueMember } from '../../platform/workflow/index.js';
+import { setQueueMember } from '../../platform/workflow/index.js';
 import { createUser, listen, type RunningServer, type TestUser } from '../support/auth.js';
 import { CORE_DEFINITIONS, createTestEngine, type TestEngine } from '../support/engine.js';
 import { axeViolations, launchChromium, signInInBrowser } from './browser.js';
@@ -37,8 +37,8 @@ describe('SSI incident pack in Chromium (seed 000, SSI-FR-22 to SSI-FR-34a)', fu
     fw.config.signInRateLimit = 1000;
     raiser = await createUser(fw, { roles: ['ssi_service_management_user'], org: 'SUPPLIER_A' });
     desk = await createUser(fw, { roles: ['ssi_service_desk_agent'], org: 'DCC' });
+    // The pack's reference data (definitions/ssi/data) declares the resolver-group queues.
     for (const name of ['ssi_service_desk', 'ssi_premises_resolvers', 'ssi_comms_hub_resolvers']) {
-      await createQueue(fw, fw.systemActor, { name, label: name });
       await setQueueMember(fw, fw.systemActor, name, desk.username, true);
     }
     server = await listen(createApp(fw));

@@ -81,7 +81,7 @@ describe('workflow UI in Chromium', function () {
 
   it('shows the state, queue and the allowed transitions as buttons; the form shows the state read-only', async () => {
     expect(await page.textContent('fw-workflow-actions [data-state]')).to.equal('New');
-    expect(await page.textContent('fw-workflow-actions .fw-summary-list')).to.contain('service_desk').and.to.contain('Nobody');
+    expect(await page.textContent('fw-workflow-actions .fw-summary-list')).to.contain('Service desk').and.to.contain('Nobody');
     const buttons = await page.$$eval('fw-workflow-actions button[data-transition]', (b) => b.map((x) => x.textContent?.trim()));
     expect(buttons).to.deep.equal(['Start work', 'Put on hold', 'Resolve']);
     // Read-only: a value, not a control.

@@ -95,7 +95,9 @@ export async function freshTotpCode(fw: Formwork, userId: string, secret: string
   const row = await fw.db.knex('sys_user').where({ id: userId }).first('totp_last_step');
   const last = row?.totp_last_step == null ? -Infinity : Number(row.totp_last_step);
   const step = Math.floor(fw.clock.now().getTime() / 30_000);
-  const next = [step - 1, step, step + 1].find((s) => s > last);
+  // The current step first: its code stays valid if the clock crosses a step boundary before the server checks it
+  // (the server accepts ±1 step); the previous step's code would then be two steps old and refused.
+  const next = [step, step + 1].find((s) => s > last);
   if (next === undefined) throw new Error('every TOTP step within the window is used: advance the clock');
   return totpCode(secret, new Date(next * 30_000));
 }

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { dispatchNotifications } from '../../../platform/notify/index.js';
-import { createQueue, setQueueMember } from '../../../platform/workflow/index.js';
+import { setQueueMember } from '../../../platform/workflow/index.js';
 import { createToken, serve, type RunningServer } from '../../support/auth.js';
 import { CORE_DEFINITIONS, steppingClock, type TestEngine } from '../../support/engine.js';
 import { person, workflowEngine, type Person } from './support.js';
@@ -49,8 +49,8 @@ describe('SSI incident pack (seed 000, SSI-FR-22 to SSI-FR-34a) through the API'
     otherOrg = await person(fw, ['ssi_service_management_user'], 'SUPPLIER_B');
     desk = await person(fw, ['ssi_service_desk_agent'], 'DCC');
     miUser = await person(fw, ['ssi_mi_user'], 'SUPPLIER_A');
+    // The pack's reference data (definitions/ssi/data) declares the resolver-group queues.
     for (const name of ['ssi_service_desk', 'ssi_premises_resolvers', 'ssi_comms_hub_resolvers']) {
-      await createQueue(fw, fw.systemActor, { name, label: name });
       await setQueueMember(fw, fw.systemActor, name, desk.username, true);
     }
     server = await serve(fw);
@@ -95,6 +95,22 @@ describe('SSI incident pack (seed 000, SSI-FR-22 to SSI-FR-34a) through the API'
     const hub = await as.raiser('POST', TABLE, { ...CONTACT, category: 'comms_hub', summary: 'Hub', details: 'Hub dead' });
     expect(hub.status).to.equal(422);
     expect(hub.body.errors.map((e: { field: string }) => e.field)).to.include('device_id');
+  });
+
+  it('SSI-FR-22: the incident categories are filtered by the Smart Metering Activity (dependent choices, enforced by the server)', async () => {
+    const form = await as.raiser('GET', '/api/meta/forms/ssi_incident');
+    const category = form.body.data.fields.category;
+    expect(category.dependsOn).to.equal('smart_metering_activity');
+    const forActivity = (activity: string) => (category.choices as { value: string; for?: string[] }[])
+      .filter((c) => !c.for || c.for.includes(activity)).map((c) => c.value);
+    expect(forActivity('self_service')).to.deep.equal(['ssi_access', 'knowledge_feedback', 'general']);
+    expect(forActivity('communications')).to.deep.equal(['comms_hub', 'service_request', 'knowledge_feedback', 'general']);
+    const bad = await as.raiser('POST', TABLE, { ...CONTACT, smart_metering_activity: 'self_service', category: 'premises', summary: 'x', details: 'y' });
+    expect(bad.status, JSON.stringify(bad.body)).to.equal(422);
+    expect(bad.body.code).to.equal('validation_failed');
+    expect(bad.body.errors.map((e: { field: string; code: string }) => [e.field.replace(/^\//, ''), e.code])).to.deep.equal([['category', 'dependent_choice']]);
+    const ok = await raise(as.raiser, { smart_metering_activity: 'communications', category: 'general' });
+    expect(ok.category).to.equal('general');
   });
 
   it('SSI-FR-22a: only User Personnel whose job-type role grants UC_RaiseSMI_001 may raise incidents', async () => {
@@ -288,6 +304,13 @@ describe('SSI incident pack (seed 000, SSI-FR-22 to SSI-FR-34a) through the API'
     });
 
     it('SSI-FR-34a: a new incident of the same categorisation starts from the viewed one\'s category', async () => {
+      // The form's copy action "raise_similar" links from the viewed incident to a new one prefilled with its categorisation.
+      const form = (await as.colleague('GET', '/api/meta/forms/ssi_incident')).body.data;
+      const copy = (form.copies as { name: string; fields: string[] }[]).find((c) => c.name === 'raise_similar');
+      expect(copy?.fields).to.include.members(['smart_metering_activity', 'category', 'device_id']);
+      expect(copy?.fields).not.to.include('requester_first_name');
+      const mi = await as.miUser('GET', '/api/meta/forms/ssi_incident');
+      expect(mi.status === 200 ? mi.body.data.copies : [], 'no copy without UC_RaiseSMI_001').to.deep.equal([]);
       const viewed = (await as.colleague('GET', at(inc.id))).body.data;
       const again = await raise(as.colleague, { smart_metering_activity: viewed.smart_metering_activity, category: viewed.category, device_id: viewed.device_id });
       expect(again.category).to.equal(inc.category);
