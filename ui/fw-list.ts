@@ -304,6 +304,8 @@ export class FwList extends LitElement {
             ${cols.map((c) => {
               const label = byName.get(c)?.label ?? c;
               const sorted = sortField === c;
+              // A field the server will not sort by (encrypted, or readable record by record) is a plain header.
+              if (byName.get(c)?.queryable === false) return html`<th scope="col" class="fw-table__header">${label}</th>`;
               return html`<th scope="col" class="fw-table__header" aria-sort=${sorted ? (descending ? 'descending' : 'ascending') : nothing}>
                 <button type="button" class="fw-table__sort" @click=${() => this.#sortBy(c, sorted && !descending)}>${label}</button>
               </th>`;

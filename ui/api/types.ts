@@ -35,6 +35,8 @@ export interface FieldMeta {
   fetchFrom?: string;
   system: boolean;
   journalType?: 'comment' | 'work_note';
+  /** false when lists cannot filter or sort by the field (encrypted, or readable record by record). */
+  queryable?: false;
 }
 
 export interface TableMeta {

@@ -45,7 +45,7 @@ const NOT_FILTERABLE = new Set(['id', 'class', 'version']);
 const NOT_FILTERABLE_TYPES = new Set(['journal', 'attachment', 'json', 'uuid']);
 
 export function filterableFields(fields: FieldMeta[]): FieldMeta[] {
-  return fields.filter((f) => !NOT_FILTERABLE.has(f.name) && !NOT_FILTERABLE_TYPES.has(f.type));
+  return fields.filter((f) => f.queryable !== false && !NOT_FILTERABLE.has(f.name) && !NOT_FILTERABLE_TYPES.has(f.type));
 }
 
 /** The operators a field offers, in the order shown. */

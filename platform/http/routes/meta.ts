@@ -44,6 +44,11 @@ export interface FieldMeta {
   fetchFrom?: string;
   system: boolean;
   journalType?: 'comment' | 'work_note';
+  /**
+   * false when lists cannot filter or sort by the field: it is encrypted at rest, or readable record by record
+   * (`readableWhen`), where the matching rows would give its value away. Absent: it can.
+   */
+  queryable?: false;
 }
 
 export interface TableMeta {
@@ -89,6 +94,7 @@ export function fieldMeta(field: ResolvedField): FieldMeta {
     }));
   }
   if (field.type === 'journal') meta.journalType = field.journalType ?? 'comment';
+  if (field.encrypted || field.readableWhen) meta.queryable = false;
   return meta;
 }
 

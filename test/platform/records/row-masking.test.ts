@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import { buildRegistry } from '../../../platform/definitions/index.js';
+import { fieldMeta } from '../../../platform/http/routes/meta.js';
 import type { Actor } from '../../../platform/records/types.js';
 import { createTestEngine, fixture, steppingClock, type TestEngine } from '../../support/engine.js';
 import { expectError } from '../../support/errors.js';
@@ -56,6 +57,12 @@ describe('records: per-record field masking (readableWhen)', () => {
     await expectError(fw.records.query('rm_note', { filter }, { actor: author }), 'unknown_field');
     await expectError(fw.records.query('rm_note', { sort: [{ field: 'secret', direction: 'asc' }] }, { actor: colleague }), 'unknown_field');
     expect((await fw.records.query('rm_note', { filter }, { actor: fw.systemActor })).total).to.equal(1);
+  });
+
+  it('tells the browser not to offer it in filters or sorting (queryable: false), unlike plain fields', () => {
+    const fields = fw.registry.current.getTable('rm_note').fields;
+    expect(fieldMeta(fields.get('secret')!).queryable).to.equal(false);
+    expect(fieldMeta(fields.get('title')!)).not.to.have.property('queryable');
   });
 
   it('leaves its changes out of the history for other readers', async () => {
