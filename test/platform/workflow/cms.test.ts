@@ -9,11 +9,10 @@
  */
 import { expect } from 'chai';
 import { dispatchNotifications } from '../../../platform/notify/index.js';
-import { createToken, serve, type RunningServer } from '../../support/auth.js';
+import { serve, type RunningServer } from '../../support/auth.js';
 import { CORE_DEFINITIONS, createTestEngine, steppingClock, type TestEngine } from '../../support/engine.js';
-import { person, type Person } from './support.js';
+import { apiClient, person, type Call, type Person } from './support.js';
 
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 type Row = Record<string, any>;
 
 const CONTACTS = '/api/tables/cms_contact';
@@ -27,18 +26,6 @@ describe('CMS pack: shipper raised MNC contacts over the API', () => {
   const people: Record<string, Person> = {};
   const as: Record<string, Call> = {};
   const address: Record<string, Row> = {};
-
-  async function client(who: Person): Promise<Call> {
-    const token = await createToken(fw, who.username);
-    return async (method, p, body) => {
-      const res = await fetch(server.url + p, {
-        method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    };
-  }
 
   /** Make a transition and expect it to succeed; the answer's body. */
   async function move(who: string, id: unknown, name: string, body: Row = {}): Promise<Row> {
@@ -81,7 +68,7 @@ describe('CMS pack: shipper raised MNC contacts over the API', () => {
     ];
     for (const [name, roles, org] of cast) people[name] = await person(fw, roles, org, `${name}_${org.toLowerCase()}`);
     server = await serve(fw);
-    for (const name of Object.keys(people)) as[name] = await client(people[name]!);
+    for (const name of Object.keys(people)) as[name] = await apiClient(fw, server, people[name]!);
     // The demo address file (definitions/cms/data): one address per case.
     const addresses = await as.alice!('GET', '/api/tables/cms_address?limit=100');
     expect(addresses.status).to.equal(200);

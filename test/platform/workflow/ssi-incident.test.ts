@@ -8,23 +8,9 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { dispatchNotifications } from '../../../platform/notify/index.js';
 import { setQueueMember } from '../../../platform/workflow/index.js';
-import { createToken, serve, type RunningServer } from '../../support/auth.js';
+import { serve, type RunningServer } from '../../support/auth.js';
 import { CORE_DEFINITIONS, steppingClock, type TestEngine } from '../../support/engine.js';
-import { person, workflowEngine, type Person } from './support.js';
-
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any; headers: Headers }>;
-
-async function client(fw: TestEngine, server: RunningServer, who: Person): Promise<Call> {
-  const token = await createToken(fw, who.username);
-  return async (method, path, body) => {
-    const res = await fetch(server.url + path, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
-  };
-}
+import { apiClient, person, workflowEngine, type Call, type Person } from './support.js';
 
 const CONTACT = { requester_first_name: 'Ada', requester_last_name: 'Lovelace', requester_phone: '020 7946 0001', requester_email: 'ada@supplier-a.test' };
 const TABLE = '/api/tables/ssi_incident';
@@ -55,8 +41,8 @@ describe('SSI incident pack (seed 000, SSI-FR-22 to SSI-FR-34a) through the API'
     }
     server = await serve(fw);
     as = {
-      raiser: await client(fw, server, raiser), colleague: await client(fw, server, colleague), otherOrg: await client(fw, server, otherOrg),
-      desk: await client(fw, server, desk), miUser: await client(fw, server, miUser),
+      raiser: await apiClient(fw, server, raiser), colleague: await apiClient(fw, server, colleague), otherOrg: await apiClient(fw, server, otherOrg),
+      desk: await apiClient(fw, server, desk), miUser: await apiClient(fw, server, miUser),
     };
   });
   after(async () => {
@@ -149,7 +135,7 @@ describe('SSI incident pack (seed 000, SSI-FR-22 to SSI-FR-34a) through the API'
 
   it('SSI-FR-26: raises on behalf of another User only for a User ID the person may act for', async () => {
     const mine = await person(fw, ['ssi_service_management_user'], 'SUPPLIER_A');
-    const call = await client(fw, server, mine);
+    const call = await apiClient(fw, server, mine);
     const refused = await call('POST', TABLE, { ...CONTACT, category: 'premises', device_id: '00-DB-12-34-56-78-9A-BD', summary: 'x', details: 'y', user_id: 'SUPPLIER-Z-UID' });
     expect(refused.status).to.equal(422);
     expect(refused.body.code).to.equal('rule_aborted');
