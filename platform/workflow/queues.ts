@@ -130,6 +130,7 @@ export async function queueSummaries(fw: Formwork, actor: Actor, options: { coun
   const byAssignee = keepers(registry, 'assigneeField').filter(readable);
   const person = originalActor(actor);
   const named = declaredQueues(registry);
+  const admin = isAdmin(fw, actor);
   const out: QueueSummary[] = [];
   for (const q of queues) {
     let holders = q.personal ? byAssignee : byQueue;
@@ -148,6 +149,10 @@ export async function queueSummaries(fw: Formwork, actor: Actor, options: { coun
       }
       tables.push(view);
     }
+    // A shared queue holding nothing the person can read (another pack's work) is not theirs to see in a list;
+    // their own queue, those they are members of, a queue asked for by name, and every queue for an administrator
+    // (who manages them) always are.
+    if (!tables.length && !q.personal && !q.member && options.only === undefined && !admin) continue;
     out.push({ ...q, tables, ...(options.counts ? { count: tables.reduce((n, t) => n + (t.count ?? 0), 0) } : {}) });
   }
   return out;
