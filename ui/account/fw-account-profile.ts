@@ -2,8 +2,9 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { removeBookmark, type Bookmark, type Profile } from '../api/account.js';
 import { api } from '../api/client.js';
-import { BookmarksChangedEvent, PageEvent } from '../events.js';
+import { BookmarksChangedEvent } from '../events.js';
 import { formatDateTime } from '../format.js';
+import { announcePage, loadingState, pageHeading } from '../page-state.js';
 
 const TITLE = 'Your profile';
 
@@ -26,7 +27,7 @@ export class FwAccountProfile extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.dispatchEvent(new PageEvent(TITLE, [{ label: 'Home', href: '/' }, { label: TITLE }]));
+    announcePage(this, TITLE);
     void this.#load();
   }
 
@@ -45,11 +46,11 @@ export class FwAccountProfile extends LitElement {
 
   override render() {
     const p = this.profile;
-    if (this.error) return html`<h1 class="fw-heading-l">${TITLE}</h1><p class="fw-body">${this.error}</p>`;
-    if (!p) return html`<h1 class="fw-heading-l">${TITLE}</h1><p class="fw-body">Loading…</p>`;
+    if (this.error) return html`${pageHeading(TITLE)}<p class="fw-body">${this.error}</p>`;
+    if (!p) return html`${pageHeading(TITLE)}${loadingState()}`;
     const row = (key: string, value: unknown) => html`<div class="fw-summary-list__row"><dt class="fw-summary-list__key">${key}</dt><dd class="fw-summary-list__value">${value}</dd></div>`;
     const allowed = p.transactions.filter((t) => t.allowed).length;
-    return html`<h1 class="fw-heading-l">${TITLE}</h1>
+    return html`${pageHeading(TITLE)}
       <section class="fw-section" aria-labelledby="profile-details">
         <h2 class="fw-heading-m" id="profile-details">Your details</h2>
         <dl class="fw-summary-list">

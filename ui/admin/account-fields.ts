@@ -4,7 +4,7 @@
  */
 import { html, type TemplateResult } from 'lit';
 import type { AdminRole, OrgUserId } from '../api/admin.js';
-import type { Problems } from '../auth/problems.js';
+import type { Problems } from '../form-problems.js';
 import { checkboxGroup, textInput } from '../fields/field-parts.js';
 
 export interface AccountValues {

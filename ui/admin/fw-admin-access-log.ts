@@ -2,12 +2,10 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AccessGroup, AccessLogEntry, AccessReportRow } from '../api/admin.js';
 import { ApiError, api } from '../api/client.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from '../auth/problems.js';
-import { ErrorStateEvent, NavigateEvent, PageEvent } from '../events.js';
+import { NavigateEvent, PageEvent } from '../events.js';
 import { radioGroup, textInput } from '../fields/field-parts.js';
+import { FormProblems, noProblems, problemsOf } from '../form-problems.js';
 import { formatDate, formatDateTime } from '../format.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
 import { withQuery } from '../router.js';
 import { adminCrumbs, countText, isoDay, pager, problemBanner } from './admin-parts.js';
 
@@ -49,7 +47,8 @@ export class FwAdminAccessLog extends LitElement {
   @state() private accessor entriesTotal: number | null = null;
   @state() private accessor loading = true;
   @state() private accessor error = '';
-  @state() private accessor problems: Problems = noProblems();
+
+  #form = new FormProblems(this, { fields: FIELDS, prefix: 'log' });
 
   #seq = 0;
 
@@ -101,8 +100,7 @@ export class FwAdminAccessLog extends LitElement {
       this.entries = [];
       if (e instanceof ApiError && e.errors.length) {
         // A period the server refuses (typed into the address): its problems belong to the form's fields.
-        this.problems = problemsOf(e, FIELDS);
-        this.dispatchEvent(new ErrorStateEvent(true));
+        void this.#form.show(problemsOf(e, FIELDS), { focus: false });
         this.error = '';
       } else {
         this.error = e instanceof Error ? e.message : 'The access log cannot be shown.';
@@ -114,12 +112,12 @@ export class FwAdminAccessLog extends LitElement {
 
   override render() {
     const q = this.#query;
-    const f = this.problems.fields;
+    const f = this.#form.problems.fields;
     const group = GROUPS.find((g) => g.value === q.groupBy)!;
     const csv = withQuery('/api/admin/access-log/report', { from: q.from, to: q.to, groupBy: q.groupBy, format: 'csv' });
     const period = `${formatDate(q.from)} to ${formatDate(q.to)}`;
     return html`
-      <fw-error-summary .items=${summaryOf(this.problems, FIELDS, 'log')}></fw-error-summary>
+      <fw-error-summary .items=${this.#form.items}></fw-error-summary>
       <h1 class="fw-heading-l">${TITLE}</h1>
       <p class="fw-body">Every sign-in, sign-out, failed sign-in and page or API access of your organisation is recorded.</p>
       <form class="fw-form fw-log-form" novalidate @submit=${this.#submit}>
@@ -198,17 +196,8 @@ export class FwAdminAccessLog extends LitElement {
     if (!DAY.test(this.from)) problems.fields.set('from', 'Enter the first day of the period');
     if (!DAY.test(this.to)) problems.fields.set('to', 'Enter the last day of the period');
     else if (DAY.test(this.from) && this.to < this.from) problems.fields.set('to', 'The last day must be the same as or after the first day');
-    if (problems.fields.size) {
-      this.problems = problems;
-      this.dispatchEvent(new ErrorStateEvent(true));
-      await this.updateComplete;
-      await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
-      return;
-    }
-    if (this.problems.fields.size || this.problems.general.length) {
-      this.problems = noProblems();
-      this.dispatchEvent(new ErrorStateEvent(false));
-    }
+    if (await this.#form.check(problems)) return;
+    this.#form.clear();
     this.dispatchEvent(new NavigateEvent(withQuery(PATH, { from: this.from, to: this.to, groupBy: this.groupBy })));
   };
 }

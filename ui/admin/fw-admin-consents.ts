@@ -2,12 +2,10 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Consent, ConsentSide, OrgRef, OrgUserId } from '../api/admin.js';
 import { api } from '../api/client.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from '../auth/problems.js';
-import { ErrorStateEvent, PageEvent } from '../events.js';
+import { PageEvent } from '../events.js';
 import { checkboxGroup, radioGroup, selectInput, textInput } from '../fields/field-parts.js';
+import { FormProblems, noProblems, problemsOf } from '../form-problems.js';
 import { formatDate } from '../format.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
 import { currentSession } from '../session-state.js';
 import { adminCrumbs, confirmation, problemBanner, successBanner, tag } from './admin-parts.js';
 
@@ -35,11 +33,11 @@ export class FwAdminConsents extends LitElement {
   /** User IDs the chosen counterparty offers us (when it has consented as grantor), else null. */
   @state() private accessor offered: OrgUserId[] | null = null;
   @state() private accessor draft: Draft = emptyDraft();
-  @state() private accessor problems: Problems = noProblems();
   @state() private accessor notice: { kind: 'success' | 'problem'; text: string } | null = null;
   @state() private accessor loading = true;
   @state() private accessor rescinding: Consent | null = null;
-  @state() private accessor busy = false;
+
+  #form = new FormProblems(this, { fields: FIELDS, prefix: 'consent' });
 
   #offerSeq = 0;
 
@@ -85,13 +83,13 @@ export class FwAdminConsents extends LitElement {
   override render() {
     return html`
       ${this.notice ? (this.notice.kind === 'success' ? successBanner(this.notice.text) : problemBanner(this.notice.text)) : nothing}
-      <fw-error-summary .items=${summaryOf(this.problems, FIELDS, 'consent')}></fw-error-summary>
+      <fw-error-summary .items=${this.#form.items}></fw-error-summary>
       <h1 class="fw-heading-l">${TITLE}</h1>
       <p class="fw-body">Organisations share User IDs only by mutual consent: the organisation holding the User IDs consents to share them, and the other organisation consents to receive them. Once both consents are in force, administrators of the receiving organisation can give their people access. If either side rescinds its consent, that access ends at once.</p>
       ${this.rescinding ? confirmation({
         title: `Rescind the consent with ${this.#orgName(this.#counterparty(this.rescinding))}?`,
         body: `Sharing of ${this.rescinding.userIds.join(', ')} under this consent ends at once, and so does every access granted to it.`,
-        confirmLabel: 'Yes, rescind the consent', busy: this.busy,
+        confirmLabel: 'Yes, rescind the consent', busy: this.#form.busy,
         onConfirm: () => void this.#rescind(), onCancel: () => void this.#cancelRescind(),
       }) : nothing}
       <section class="fw-section" aria-labelledby="consents-list-heading">
@@ -100,7 +98,7 @@ export class FwAdminConsents extends LitElement {
       </section>
       <section class="fw-section" aria-labelledby="consent-form-heading">
         <h2 class="fw-heading-m" id="consent-form-heading">Record a consent</h2>
-        ${this.#form()}
+        ${this.#consentForm()}
       </section>`;
   }
 
@@ -152,9 +150,9 @@ export class FwAdminConsents extends LitElement {
     </div>`;
   }
 
-  #form() {
+  #consentForm() {
     const d = this.draft;
-    const f = this.problems.fields;
+    const f = this.#form.problems.fields;
     const others = this.orgs.filter((o) => o.id !== this.#own);
     const set = (patch: Partial<Draft>) => { this.draft = { ...this.draft, ...patch }; };
     return html`<form class="fw-form fw-form--narrow" novalidate @submit=${this.#submit}>
@@ -176,13 +174,13 @@ export class FwAdminConsents extends LitElement {
         hint: 'Leave empty to start now.', error: f.get('validFrom') ?? null, widthClass: 'fw-input--width-10', onInput: (v) => set({ validFrom: v }) })}
       ${textInput({ id: 'consent-validTo', name: 'validTo', label: 'Valid until (optional)', type: 'date', value: d.validTo,
         hint: 'Leave empty for no end date.', error: f.get('validTo') ?? null, widthClass: 'fw-input--width-10', onInput: (v) => set({ validTo: v }) })}
-      <button type="submit" class="fw-button" ?disabled=${this.busy}>Record consent</button>
+      <button type="submit" class="fw-button" ?disabled=${this.#form.busy}>Record consent</button>
     </form>`;
   }
 
   #userIdField() {
     const d = this.draft;
-    const error = this.problems.fields.get('userIds') ?? null;
+    const error = this.#form.error('userIds');
     const toggle = (code: string, checked: boolean) => {
       const next = new Set(d.userIds);
       if (checked) next.add(code);
@@ -234,43 +232,37 @@ export class FwAdminConsents extends LitElement {
     if (d.validFrom && !DAY.test(d.validFrom)) problems.fields.set('validFrom', 'Enter a real date for the start');
     if (d.validTo && !DAY.test(d.validTo)) problems.fields.set('validTo', 'Enter a real date for the end');
     else if (d.validTo && d.validFrom && d.validTo <= d.validFrom) problems.fields.set('validTo', 'The end must be after the start');
-    if (problems.fields.size) return this.#show(problems);
-    this.busy = true;
-    try {
+    if (await this.#form.check(problems)) return;
+    await this.#form.submit(async () => {
       await api.post('/admin/consents', {
         side: d.side, counterparty: d.counterparty, userIds: codes,
         ...(d.validFrom ? { validFrom: d.validFrom } : {}), ...(d.validTo ? { validTo: d.validTo } : {}),
       });
       this.draft = emptyDraft();
       this.offered = null;
-      this.problems = noProblems();
-      this.dispatchEvent(new ErrorStateEvent(false));
+      this.#form.clear();
       await this.#load();
       this.notice = { kind: 'success', text: `Your consent with ${this.#orgName(d.counterparty)} has been recorded.` };
-    } catch (err) {
+    }, (err) => {
       const p = problemsOf(err, [...FIELDS, 'counterpartyOrgId']);
       const cp = p.fields.get('counterpartyOrgId');
       if (cp) { p.fields.delete('counterpartyOrgId'); p.fields.set('counterparty', cp); }
-      await this.#show(p);
-    } finally {
-      this.busy = false;
-    }
+      return p;
+    });
   };
 
   async #rescind() {
     const c = this.rescinding!;
-    this.busy = true;
-    try {
+    await this.#form.submit(async () => {
       await api.post(`/admin/consents/${encodeURIComponent(c.id)}/rescind`);
       this.rescinding = null;
       await this.#load();
       this.notice = { kind: 'success', text: `The consent with ${this.#orgName(this.#counterparty(c))} has been rescinded.` };
-    } catch (e) {
+    }, (e) => {
       this.rescinding = null;
       this.notice = { kind: 'problem', text: e instanceof Error ? e.message : 'The consent could not be rescinded.' };
-    } finally {
-      this.busy = false;
-    }
+      return null;
+    });
   }
 
   async #cancelRescind() {
@@ -278,13 +270,6 @@ export class FwAdminConsents extends LitElement {
     this.rescinding = null;
     await this.updateComplete;
     this.querySelector<HTMLElement>(`[data-consent="${id}"]`)?.focus();
-  }
-
-  async #show(problems: Problems) {
-    this.problems = problems;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
   }
 }
 

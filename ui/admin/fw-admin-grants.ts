@@ -2,12 +2,10 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { sharedWith, type AccessGrant, type AdminUserSummary, type Consent, type OrgRef } from '../api/admin.js';
 import { api } from '../api/client.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from '../auth/problems.js';
-import { ErrorStateEvent, PageEvent } from '../events.js';
+import { PageEvent } from '../events.js';
 import { selectInput } from '../fields/field-parts.js';
+import { FormProblems, noProblems } from '../form-problems.js';
 import { formatDateTime } from '../format.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
 import { currentSession } from '../session-state.js';
 import { adminCrumbs, problemBanner, successBanner, tag } from './admin-parts.js';
 
@@ -29,10 +27,10 @@ export class FwAdminGrants extends LitElement {
   @state() private accessor orgs: OrgRef[] = [];
   @state() private accessor person = '';
   @state() private accessor code = '';
-  @state() private accessor problems: Problems = noProblems();
   @state() private accessor notice: { kind: 'success' | 'problem'; text: string } | null = null;
   @state() private accessor loading = true;
-  @state() private accessor busy = false;
+
+  #form = new FormProblems(this, { fields: FIELDS, prefix: 'grant' });
 
   protected override createRenderRoot() {
     return this;
@@ -76,7 +74,7 @@ export class FwAdminGrants extends LitElement {
     const shared = sharedWith(this.consents, currentSession()?.user.orgId ?? '');
     return html`
       ${this.notice ? (this.notice.kind === 'success' ? successBanner(this.notice.text) : problemBanner(this.notice.text)) : nothing}
-      <fw-error-summary .items=${summaryOf(this.problems, FIELDS, 'grant')}></fw-error-summary>
+      <fw-error-summary .items=${this.#form.items}></fw-error-summary>
       <h1 class="fw-heading-l">${TITLE}</h1>
       <p class="fw-body">You can give people of your organisation access to User IDs that another organisation shares with yours. Both organisations must have recorded consent first, on the <a class="fw-link" href="/admin/consents">consents page</a>.</p>
       <section class="fw-section" aria-labelledby="grants-list-heading">
@@ -85,7 +83,7 @@ export class FwAdminGrants extends LitElement {
       </section>
       <section class="fw-section" aria-labelledby="grant-form-heading">
         <h2 class="fw-heading-m" id="grant-form-heading">Give access</h2>
-        ${this.loading ? nothing : shared.length ? this.#form(shared) : html`<div class="fw-inset-text">No User IDs are shared with your organisation at the moment.</div>`}
+        ${this.loading ? nothing : shared.length ? this.#grantForm(shared) : html`<div class="fw-inset-text">No User IDs are shared with your organisation at the moment.</div>`}
       </section>`;
   }
 
@@ -105,24 +103,24 @@ export class FwAdminGrants extends LitElement {
             <td class="fw-table__cell">${g.userIdCode}</td>
             <td class="fw-table__cell">${formatDateTime(g.grantedAt)}</td>
             <td class="fw-table__cell">${g.revokedAt ? tag('Withdrawn', 'grey') : g.active ? tag('In force', 'green') : tag('Consent ended', 'red')}</td>
-            <td class="fw-table__cell">${g.revokedAt ? nothing : html`<button type="button" class="fw-link-button" ?disabled=${this.busy} @click=${() => void this.#withdraw(g)}>Withdraw<span class="fw-visually-hidden"> access of ${this.#person(g.userId)} to ${g.userIdCode}</span></button>`}</td>
+            <td class="fw-table__cell">${g.revokedAt ? nothing : html`<button type="button" class="fw-link-button" ?disabled=${this.#form.busy} @click=${() => void this.#withdraw(g)}>Withdraw<span class="fw-visually-hidden"> access of ${this.#person(g.userId)} to ${g.userIdCode}</span></button>`}</td>
           </tr>`)}
         </tbody>
       </table>
     </div>`;
   }
 
-  #form(shared: { code: string; grantorOrgId: string }[]) {
-    const f = this.problems.fields;
+  #grantForm(shared: { code: string; grantorOrgId: string }[]) {
+    const form = this.#form;
     const orgName = (id: string) => this.orgs.find((o) => o.id === id)?.name ?? id;
     return html`<form class="fw-form fw-form--narrow" novalidate @submit=${this.#grant}>
-      ${selectInput({ id: 'grant-userId', name: 'userId', label: 'Person', value: this.person, placeholder: 'Choose a person', error: f.get('userId') ?? null,
+      ${selectInput({ id: 'grant-userId', name: 'userId', label: 'Person', value: this.person, placeholder: 'Choose a person', error: form.error('userId'),
         options: this.users.map((u) => ({ value: u.id, label: u.displayName ? `${u.displayName} (${u.username})` : u.username })),
         onChange: (v) => { this.person = v; } })}
-      ${selectInput({ id: 'grant-userIdCode', name: 'userIdCode', label: 'Shared User ID', value: this.code, placeholder: 'Choose a User ID', error: f.get('userIdCode') ?? null,
+      ${selectInput({ id: 'grant-userIdCode', name: 'userIdCode', label: 'Shared User ID', value: this.code, placeholder: 'Choose a User ID', error: form.error('userIdCode'),
         options: shared.map((s) => ({ value: s.code, label: `${s.code} (shared by ${orgName(s.grantorOrgId)})` })),
         onChange: (v) => { this.code = v; } })}
-      <button type="submit" class="fw-button" ?disabled=${this.busy}>Give access</button>
+      <button type="submit" class="fw-button" ?disabled=${this.#form.busy}>Give access</button>
     </form>`;
   }
 
@@ -132,43 +130,28 @@ export class FwAdminGrants extends LitElement {
     const problems = noProblems();
     if (!this.person) problems.fields.set('userId', 'Choose the person to give access to');
     if (!this.code) problems.fields.set('userIdCode', 'Choose the User ID');
-    if (problems.fields.size) return this.#show(problems);
-    this.busy = true;
-    try {
+    if (await this.#form.check(problems)) return;
+    await this.#form.submit(async () => {
       await api.post('/admin/access-grants', { userId: this.person, userIdCode: this.code });
       const text = `${this.#person(this.person)} now has access to ${this.code}.`;
       this.person = '';
       this.code = '';
-      this.problems = noProblems();
-      this.dispatchEvent(new ErrorStateEvent(false));
+      this.#form.clear();
       await this.#load();
       this.notice = { kind: 'success', text };
-    } catch (err) {
-      await this.#show(problemsOf(err, FIELDS));
-    } finally {
-      this.busy = false;
-    }
+    });
   };
 
   async #withdraw(g: AccessGrant) {
     this.notice = null;
-    this.busy = true;
-    try {
+    await this.#form.submit(async () => {
       await api.request('DELETE', `/admin/access-grants/${encodeURIComponent(g.id)}`);
       await this.#load();
       this.notice = { kind: 'success', text: `The access of ${this.#person(g.userId)} to ${g.userIdCode} has been withdrawn.` };
-    } catch (e) {
+    }, (e) => {
       this.notice = { kind: 'problem', text: e instanceof Error ? e.message : 'The access could not be withdrawn.' };
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  async #show(problems: Problems) {
-    this.problems = problems;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
+      return null;
+    });
   }
 }
 

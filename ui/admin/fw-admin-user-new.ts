@@ -2,12 +2,10 @@ import { LitElement, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { AdminRole, AdminUser, OrgUserId, UsernameCheck } from '../api/admin.js';
 import { ApiError, api } from '../api/client.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from '../auth/problems.js';
-import { DirtyEvent, ErrorStateEvent, NavigateEvent, PageEvent } from '../events.js';
+import { DirtyEvent, NavigateEvent, PageEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
 import { setFlash } from '../flash.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
+import { FormProblems, noProblems, problemsOf } from '../form-problems.js';
 import { adminUserUrl } from '../router.js';
 import { ACCOUNT_FIELDS, accountBody, accountFields, checkAccount, emptyAccount, type AccountValues } from './account-fields.js';
 import { adminCrumbs } from './admin-parts.js';
@@ -36,8 +34,8 @@ export class FwAdminUserNew extends LitElement {
   @state() private accessor roles: AdminRole[] = [];
   @state() private accessor userIds: OrgUserId[] = [];
   @state() private accessor availability: Availability = { state: 'idle', message: '' };
-  @state() private accessor problems: Problems = noProblems();
-  @state() private accessor busy = false;
+
+  #form = new FormProblems(this, { fields: ACCOUNT_FIELDS, prefix: 'new-user' });
 
   #timer: ReturnType<typeof setTimeout> | undefined;
   #checkSeq = 0;
@@ -64,25 +62,25 @@ export class FwAdminUserNew extends LitElement {
       this.roles = roles.data;
       this.userIds = ids.data.filter((u) => u.status === 'active' || !u.status);
     } catch (e) {
-      this.problems = problemsOf(e, []);
+      void this.#form.show(problemsOf(e, []), { focus: false });
     }
   }
 
   override render() {
-    const f = this.problems.fields;
+    const form = this.#form;
     return html`
-      <fw-error-summary .items=${summaryOf(this.problems, ACCOUNT_FIELDS, 'new-user')}></fw-error-summary>
+      <fw-error-summary .items=${form.items}></fw-error-summary>
       <h1 class="fw-heading-l">${TITLE}</h1>
       <p class="fw-body">The person will get an email with a link to choose their password. The link works once, for 24 hours.</p>
       <form class="fw-form fw-form--narrow" novalidate @submit=${this.#submit}>
-        ${textInput({ id: 'new-user-username', name: 'username', label: 'Username', value: this.username, error: f.get('username') ?? null,
+        ${textInput({ id: 'new-user-username', name: 'username', label: 'Username', value: this.username, error: form.error('username'),
           hint: 'Letters, digits and . _ @ + - only. Usernames are unique across the whole platform and cannot be changed later.',
           autocomplete: 'off', spellcheck: false, widthClass: 'fw-input--width-20', maxlength: 100, status: this.availability.message,
           onInput: (v) => this.#onUsername(v) })}
-        ${accountFields({ prefix: 'new-user', values: this.values, problems: this.problems, roles: this.roles, userIds: this.userIds,
+        ${accountFields({ prefix: 'new-user', values: this.values, problems: form.problems, roles: this.roles, userIds: this.userIds,
           onChange: (patch) => { this.values = { ...this.values, ...patch }; this.#setDirty(); } })}
         <div class="fw-button-group">
-          <button type="submit" class="fw-button" ?disabled=${this.busy}>Create user</button>
+          <button type="submit" class="fw-button" ?disabled=${form.busy}>Create user</button>
           <a class="fw-link" href="/admin/users">Cancel</a>
         </div>
       </form>`;
@@ -127,36 +125,24 @@ export class FwAdminUserNew extends LitElement {
     if (!username) problems.fields.set('username', 'Enter a username');
     else if (this.availability.state === 'unavailable') problems.fields.set('username', this.availability.message);
     checkAccount(this.values, problems);
-    if (problems.fields.size) return this.#show(problems);
-    this.busy = true;
-    try {
+    if (await this.#form.check(problems)) return;
+    await this.#form.submit(async () => {
       const { data } = await api.post<AdminUser>('/admin/users', { username, ...accountBody(this.values) });
       this.#done(data.id, `The user ${data.username} has been created. We have sent an email to ${data.email ?? 'them'} with a link to choose a password.`);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'mail_unavailable' && typeof err.body.userId === 'string') {
-        // The account exists; only the mail failed. Its page offers "Reset password" to send a new link.
-        this.#done(err.body.userId, `The user ${username} has been created, but the email could not be sent. Use “Reset password” to send a new link once mail works.`);
-        return;
-      }
-      await this.#show(problemsOf(err, ACCOUNT_FIELDS));
-    } finally {
-      this.busy = false;
-    }
+    }, (err) => {
+      if (!(err instanceof ApiError && err.code === 'mail_unavailable' && typeof err.body.userId === 'string')) return undefined;
+      // The account exists; only the mail failed. Its page offers "Reset password" to send a new link.
+      this.#done(err.body.userId, `The user ${username} has been created, but the email could not be sent. Use “Reset password” to send a new link once mail works.`);
+      return null;
+    });
   };
 
   #done(id: string, message: string) {
     this.#dirty = false;
     this.dispatchEvent(new DirtyEvent(false));
-    this.dispatchEvent(new ErrorStateEvent(false));
+    this.#form.clear();
     setFlash(message);
     this.dispatchEvent(new NavigateEvent(adminUserUrl(id)));
-  }
-
-  async #show(problems: Problems) {
-    this.problems = problems;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
   }
 }
 

@@ -2,12 +2,10 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AccountSession, AdminRole, AdminUser, OrgUserId } from '../api/admin.js';
 import { ApiError, api } from '../api/client.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from '../auth/problems.js';
-import { DirtyEvent, ErrorStateEvent, PageEvent } from '../events.js';
+import { DirtyEvent, PageEvent } from '../events.js';
 import { takeFlash } from '../flash.js';
+import { FormProblems, noProblems } from '../form-problems.js';
 import { formatDateTime } from '../format.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
 import { currentSession } from '../session-state.js';
 import { ACCOUNT_FIELDS, accountBody, accountFields, checkAccount, emptyAccount, type AccountValues } from './account-fields.js';
 import { adminCrumbs, confirmation, problemBanner, statusTag, successBanner } from './admin-parts.js';
@@ -54,10 +52,10 @@ export class FwAdminUser extends LitElement {
   @state() private accessor roles: AdminRole[] = [];
   @state() private accessor userIds: OrgUserId[] = [];
   @state() private accessor sessions: AccountSession[] = [];
-  @state() private accessor problems: Problems = noProblems();
   @state() private accessor notice: Notice | null = null;
   @state() private accessor confirming: Action | null = null;
-  @state() private accessor busy = false;
+
+  #form = new FormProblems(this, { fields: ACCOUNT_FIELDS, prefix: 'user' });
 
   #dirty = false;
 
@@ -117,7 +115,7 @@ export class FwAdminUser extends LitElement {
     const deleted = u.status === 'deleted';
     return html`
       ${this.notice ? (this.notice.kind === 'success' ? successBanner(this.notice.text) : problemBanner(this.notice.text)) : nothing}
-      <fw-error-summary .items=${summaryOf(this.problems, ACCOUNT_FIELDS, 'user')}></fw-error-summary>
+      <fw-error-summary .items=${this.#form.items}></fw-error-summary>
       <h1 class="fw-heading-l"><span class="fw-caption-l">User</span>${u.displayName || u.username}</h1>
       ${this.#facts(u)}
       ${deleted ? html`<p class="fw-body">This account was deleted${u.deletedAt ? ` on ${formatDateTime(u.deletedAt)}` : ''}. It cannot be changed.</p>` : html`
@@ -129,9 +127,9 @@ export class FwAdminUser extends LitElement {
         <section class="fw-section" aria-labelledby="user-edit-heading">
           <h2 class="fw-heading-m" id="user-edit-heading">Change details</h2>
           <form class="fw-form fw-form--narrow" novalidate @submit=${this.#save}>
-            ${accountFields({ prefix: 'user', values: this.values, problems: this.problems, roles: this.roles, userIds: this.userIds,
+            ${accountFields({ prefix: 'user', values: this.values, problems: this.#form.problems, roles: this.roles, userIds: this.userIds,
               onChange: (patch) => { this.values = { ...this.values, ...patch }; this.#setDirty(true); } })}
-            <button type="submit" class="fw-button" ?disabled=${this.busy}>Save changes</button>
+            <button type="submit" class="fw-button" ?disabled=${this.#form.busy}>Save changes</button>
           </form>
         </section>`}`;
   }
@@ -155,7 +153,7 @@ export class FwAdminUser extends LitElement {
   #actions(u: AdminUser) {
     const self = currentSession()?.user.id === u.id;
     const button = (action: Action, label: string, cls = 'fw-button--secondary'): TemplateResult =>
-      html`<button type="button" class="fw-button ${cls}" data-action=${action} ?disabled=${this.busy} @click=${() => this.#ask(action)}>${label}</button>`;
+      html`<button type="button" class="fw-button ${cls}" data-action=${action} ?disabled=${this.#form.busy} @click=${() => this.#ask(action)}>${label}</button>`;
     return html`<div class="fw-button-group">
       ${u.status === 'locked' ? button('unlock', 'Unlock account') : nothing}
       ${u.status === 'disabled' ? button('enable', 'Enable account') : self ? nothing : button('disable', 'Disable account')}
@@ -168,7 +166,7 @@ export class FwAdminUser extends LitElement {
   #confirmation(u: AdminUser) {
     const c = CONFIRM[this.confirming!]!;
     return confirmation({
-      title: c.title(u.username), body: c.body, confirmLabel: c.label, busy: this.busy,
+      title: c.title(u.username), body: c.body, confirmLabel: c.label, busy: this.#form.busy,
       onConfirm: () => void this.#run(this.confirming!),
       onCancel: () => this.#cancel(),
     });
@@ -190,8 +188,7 @@ export class FwAdminUser extends LitElement {
   async #run(action: Action) {
     const u = this.user!;
     const path = `/admin/users/${encodeURIComponent(u.id)}`;
-    this.busy = true;
-    try {
+    await this.#form.submit(async () => {
       let text = '';
       switch (action) {
         case 'unlock':
@@ -221,12 +218,11 @@ export class FwAdminUser extends LitElement {
       this.confirming = null;
       await this.#load();
       this.notice = { kind: 'success', text };
-    } catch (e) {
+    }, (e) => {
       this.confirming = null;
       this.notice = { kind: 'problem', text: e instanceof Error ? e.message : 'The action failed.' };
-    } finally {
-      this.busy = false;
-    }
+      return null;
+    });
   }
 
   #setDirty(dirty: boolean) {
@@ -240,27 +236,14 @@ export class FwAdminUser extends LitElement {
     this.notice = null;
     const problems = noProblems();
     checkAccount(this.values, problems);
-    if (problems.fields.size) return this.#show(problems);
-    this.busy = true;
-    try {
+    if (await this.#form.check(problems)) return;
+    await this.#form.submit(async () => {
       await api.patch(`/admin/users/${encodeURIComponent(this.user!.id)}`, accountBody(this.values));
-      this.problems = noProblems();
-      this.dispatchEvent(new ErrorStateEvent(false));
+      this.#form.clear();
       await this.#load();
       this.notice = { kind: 'success', text: `The details of ${this.user?.username ?? 'the user'} have been saved.` };
-    } catch (err) {
-      await this.#show(problemsOf(err, ACCOUNT_FIELDS));
-    } finally {
-      this.busy = false;
-    }
+    });
   };
-
-  async #show(problems: Problems) {
-    this.problems = problems;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
-  }
 }
 
 declare global {

@@ -1,12 +1,10 @@
 import { LitElement, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { ApiError, api } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { SessionInfo } from '../api/types.js';
-import { ErrorStateEvent, PageEvent, SessionEvent, SignedOutEvent } from '../events.js';
+import { PageEvent, SessionEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from './problems.js';
+import { FormProblems, signOutIfSessionLost, noProblems } from '../form-problems.js';
 
 const FIELDS = ['current', 'new', 'confirm'] as const;
 /** The server's policy (platform/access/identity/passwords.ts): 12 to 128 characters, not the username. */
@@ -25,8 +23,8 @@ export class FwChangePassword extends LitElement {
   @state() private accessor current = '';
   @state() private accessor next = '';
   @state() private accessor confirm = '';
-  @state() private accessor problems: Problems = noProblems();
-  @state() private accessor busy = false;
+
+  #form = new FormProblems(this, { fields: FIELDS, prefix: 'password' });
 
   protected override createRenderRoot() {
     return this;
@@ -38,20 +36,20 @@ export class FwChangePassword extends LitElement {
   }
 
   override render() {
-    const f = this.problems.fields;
+    const form = this.#form;
     return html`
-      <fw-error-summary .items=${summaryOf(this.problems, FIELDS, 'password')}></fw-error-summary>
+      <fw-error-summary .items=${form.items}></fw-error-summary>
       <h1 class="fw-heading-l">Choose a new password</h1>
       <p class="fw-body">You need to choose a new password before you continue.</p>
       <form class="fw-form fw-form--narrow" novalidate @submit=${this.#submit}>
         ${textInput({ id: 'password-current', name: 'current', label: 'Current password', type: 'password', value: this.current,
-          error: f.get('current') ?? null, autocomplete: 'current-password', onInput: (v) => { this.current = v; } })}
+          error: form.error('current'), autocomplete: 'current-password', onInput: (v) => { this.current = v; } })}
         ${textInput({ id: 'password-new', name: 'new', label: 'New password', type: 'password', value: this.next,
           hint: `Use at least ${MIN_LENGTH} characters. A few unrelated words make a strong password. Do not use your username.`,
-          error: f.get('new') ?? null, autocomplete: 'new-password', onInput: (v) => { this.next = v; } })}
+          error: form.error('new'), autocomplete: 'new-password', onInput: (v) => { this.next = v; } })}
         ${textInput({ id: 'password-confirm', name: 'confirm', label: 'Confirm new password', type: 'password', value: this.confirm,
-          error: f.get('confirm') ?? null, autocomplete: 'new-password', onInput: (v) => { this.confirm = v; } })}
-        <button type="submit" class="fw-button" ?disabled=${this.busy}>Change password</button>
+          error: form.error('confirm'), autocomplete: 'new-password', onInput: (v) => { this.confirm = v; } })}
+        <button type="submit" class="fw-button" ?disabled=${form.busy}>Change password</button>
       </form>`;
   }
 
@@ -62,29 +60,13 @@ export class FwChangePassword extends LitElement {
     if (!this.next) problems.fields.set('new', 'Enter a new password');
     else if ([...this.next].length < MIN_LENGTH) problems.fields.set('new', `Your new password must be at least ${MIN_LENGTH} characters`);
     if (this.next && this.confirm !== this.next) problems.fields.set('confirm', 'The passwords do not match');
-    if (problems.fields.size) return this.#show(problems);
-    this.busy = true;
-    try {
+    if (await this.#form.check(problems)) return;
+    await this.#form.submit(async () => {
       const { data } = await api.post<SessionInfo>('/auth/password', { current: this.current, new: this.next });
-      this.dispatchEvent(new ErrorStateEvent(false));
+      this.#form.clear();
       this.dispatchEvent(new SessionEvent(data));
-    } catch (err) {
-      if (err instanceof ApiError && (err.code === 'unauthenticated' || err.code === 'session_expired')) {
-        this.dispatchEvent(new SignedOutEvent('expired'));
-        return;
-      }
-      await this.#show(problemsOf(err, FIELDS));
-    } finally {
-      this.busy = false;
-    }
+    }, (err) => (signOutIfSessionLost(this, err) ? null : undefined));
   };
-
-  async #show(problems: Problems) {
-    this.problems = problems;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
-  }
 }
 
 declare global {

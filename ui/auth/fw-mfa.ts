@@ -2,12 +2,10 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, api } from '../api/client.js';
 import type { SessionInfo, TotpEnrolment } from '../api/types.js';
-import { ErrorStateEvent, PageEvent, SessionEvent, SignedOutEvent } from '../events.js';
+import { PageEvent, SessionEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
+import { FormProblems, fieldProblem, problemsOf, signOutIfSessionLost } from '../form-problems.js';
 import { formatTime } from '../format.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from './problems.js';
 
 type Mode = 'enrol' | 'totp' | 'email';
 
@@ -40,8 +38,8 @@ export class FwMfa extends LitElement {
   @state() private accessor enrolment: TotpEnrolment | null = null;
   @state() private accessor emailSent: { sentTo: string | null; expiresAt: string } | null = null;
   @state() private accessor code = '';
-  @state() private accessor problems: Problems = noProblems();
-  @state() private accessor busy = false;
+
+  #form = new FormProblems(this, { fields: ['code'], prefix: 'mfa' });
 
   protected override createRenderRoot() {
     return this;
@@ -56,10 +54,9 @@ export class FwMfa extends LitElement {
   }
 
   override render() {
-    const p = this.problems;
     const mfa = this.session?.mfa;
     return html`
-      <fw-error-summary .items=${summaryOf(p, ['code'], 'mfa')}></fw-error-summary>
+      <fw-error-summary .items=${this.#form.items}></fw-error-summary>
       <h1 class="fw-heading-l" tabindex="-1">${this.#title()}</h1>
       ${this.mode === 'enrol' ? this.#enrolSteps() : nothing}
       ${this.mode === 'email' && !this.emailSent ? this.#emailOffer() : this.#codeForm()}
@@ -76,7 +73,7 @@ export class FwMfa extends LitElement {
 
   #enrolSteps() {
     const e = this.enrolment;
-    if (!e) return html`<p class="fw-body">${this.problems.general.length ? '' : 'Preparing your authenticator set-up…'}</p>`;
+    if (!e) return html`<p class="fw-body">${this.#form.problems.general.length ? '' : 'Preparing your authenticator set-up…'}</p>`;
     return html`<p class="fw-body">You need an authenticator app on your phone or computer to sign in, for example one from your phone’s app store.</p>
       <ol class="fw-list fw-list--number">
         <li>Open your authenticator app and choose to add an account.</li>
@@ -92,7 +89,7 @@ export class FwMfa extends LitElement {
   #emailOffer() {
     const to = this.session?.user.email;
     return html`<p class="fw-body">We will send a security code to ${to ? html`<strong>${to}</strong>` : 'the email address on your account'}.</p>
-      <button type="button" class="fw-button" ?disabled=${this.busy} @click=${this.#sendEmail}>Send the code</button>`;
+      <button type="button" class="fw-button" ?disabled=${this.#form.busy} @click=${this.#sendEmail}>Send the code</button>`;
   }
 
   #codeForm() {
@@ -100,12 +97,12 @@ export class FwMfa extends LitElement {
       ? `We have sent a code to ${this.emailSent?.sentTo ?? 'your email address'}. It expires at ${this.emailSent ? formatTime(Date.parse(this.emailSent.expiresAt)) : ''}.`
       : 'The 6-digit code shown in your authenticator app.';
     return html`<form class="fw-form fw-form--narrow" novalidate @submit=${this.#verify}>
-      ${textInput({ id: 'mfa-code', name: 'code', label: 'Security code', hint, value: this.code, error: this.problems.fields.get('code') ?? null,
+      ${textInput({ id: 'mfa-code', name: 'code', label: 'Security code', hint, value: this.code, error: this.#form.error('code'),
         autocomplete: 'one-time-code', inputmode: 'numeric', spellcheck: false, widthClass: 'fw-input--width-10',
         onInput: (v) => { this.code = v; } })}
       <div class="fw-button-group">
-        <button type="submit" class="fw-button" ?disabled=${this.busy || (this.mode === 'enrol' && !this.enrolment)}>Continue</button>
-        ${this.mode === 'email' ? html`<button type="button" class="fw-button fw-button--secondary" ?disabled=${this.busy} @click=${this.#sendEmail}>Send a new code</button>` : nothing}
+        <button type="submit" class="fw-button" ?disabled=${this.#form.busy || (this.mode === 'enrol' && !this.enrolment)}>Continue</button>
+        ${this.mode === 'email' ? html`<button type="button" class="fw-button fw-button--secondary" ?disabled=${this.#form.busy} @click=${this.#sendEmail}>Send a new code</button>` : nothing}
       </div>
     </form>`;
   }
@@ -114,8 +111,7 @@ export class FwMfa extends LitElement {
   #setMode(mode: Mode, focus = true) {
     this.mode = mode;
     this.code = '';
-    this.problems = noProblems();
-    this.dispatchEvent(new ErrorStateEvent(false));
+    this.#form.clear();
     this.dispatchEvent(new PageEvent(TITLES[mode], [{ label: 'Sign in', href: '/sign-in' }, { label: TITLES[mode] }]));
     if (mode === 'enrol' && !this.enrolment) void this.#enrol();
     if (mode !== 'email') this.emailSent = null;
@@ -127,59 +123,36 @@ export class FwMfa extends LitElement {
       const { data } = await api.post<TotpEnrolment>('/auth/mfa/enrol');
       this.enrolment = data;
     } catch (err) {
-      await this.#show(problemsOf(err, []));
+      await this.#form.show(problemsOf(err, []));
     }
   }
 
-  #sendEmail = async () => {
-    this.busy = true;
-    try {
-      const { data } = await api.post<{ sentTo: string | null; expiresAt: string }>('/auth/mfa/email');
-      this.emailSent = data;
-      this.code = '';
-      this.problems = noProblems();
-      this.dispatchEvent(new PageEvent('Check your email', [{ label: 'Sign in', href: '/sign-in' }, { label: 'Check your email' }]));
-      await this.updateComplete;
-      this.querySelector<HTMLInputElement>('#mfa-code')?.focus();
-    } catch (err) {
-      await this.#show(problemsOf(err, []));
-    } finally {
-      this.busy = false;
-    }
-  };
+  #sendEmail = () => this.#form.submit(async () => {
+    const { data } = await api.post<{ sentTo: string | null; expiresAt: string }>('/auth/mfa/email');
+    this.emailSent = data;
+    this.code = '';
+    this.#form.clear();
+    this.dispatchEvent(new PageEvent('Check your email', [{ label: 'Sign in', href: '/sign-in' }, { label: 'Check your email' }]));
+    await this.updateComplete;
+    this.querySelector<HTMLInputElement>('#mfa-code')?.focus();
+  }, (err) => problemsOf(err, []));
 
   #verify = async (e: Event) => {
     e.preventDefault();
     const code = this.code.replace(/[\s-]/g, '');
-    if (!code) return this.#show({ fields: new Map([['code', 'Enter the security code']]), general: [] });
-    if (!/^\d{6}$/.test(code)) return this.#show({ fields: new Map([['code', 'The security code must be 6 digits']]), general: [] });
-    this.busy = true;
-    try {
+    if (!code) return this.#form.show(fieldProblem('code', 'Enter the security code'));
+    if (!/^\d{6}$/.test(code)) return this.#form.show(fieldProblem('code', 'The security code must be 6 digits'));
+    await this.#form.submit(async () => {
       const path = this.mode === 'email' ? '/auth/mfa/email/verify' : '/auth/mfa/verify';
       const { data } = await api.post<SessionInfo>(path, { code });
-      this.dispatchEvent(new ErrorStateEvent(false));
+      this.#form.clear();
       this.dispatchEvent(new SessionEvent(data));
-    } catch (err) {
-      if (err instanceof ApiError && (err.code === 'unauthenticated' || err.code === 'session_expired')) {
-        this.dispatchEvent(new SignedOutEvent('expired'));
-        return;
-      }
+    }, (err) => {
+      if (signOutIfSessionLost(this, err)) return null;
       this.code = '';
-      const problems = err instanceof ApiError && err.code === 'mfa_failed'
-        ? { fields: new Map([['code', err.message]]), general: [] }
-        : problemsOf(err, ['code']);
-      await this.#show(problems);
-    } finally {
-      this.busy = false;
-    }
+      return err instanceof ApiError && err.code === 'mfa_failed' ? fieldProblem('code', err.message) : undefined;
+    });
   };
-
-  async #show(problems: Problems) {
-    this.problems = problems;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
-  }
 }
 
 declare global {

@@ -1,12 +1,10 @@
 import { LitElement, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { ApiError, api } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { SessionInfo } from '../api/types.js';
-import { ErrorStateEvent, PageEvent, SessionEvent, SignedOutEvent } from '../events.js';
+import { PageEvent, SessionEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from './problems.js';
+import { FormProblems, signOutIfSessionLost, noProblems } from '../form-problems.js';
 
 const FIELDS = ['first_name', 'last_name', 'email', 'phone'] as const;
 type Profile = Record<(typeof FIELDS)[number], string>;
@@ -23,9 +21,9 @@ type Profile = Record<(typeof FIELDS)[number], string>;
 @customElement('fw-profile')
 export class FwProfile extends LitElement {
   @state() private accessor values: Profile = { first_name: '', last_name: '', email: '', phone: '' };
-  @state() private accessor problems: Problems = noProblems();
-  @state() private accessor busy = false;
   @state() private accessor confirmation = '';
+
+  #form = new FormProblems(this, { fields: FIELDS, prefix: 'profile' });
 
   protected override createRenderRoot() {
     return this;
@@ -45,12 +43,12 @@ export class FwProfile extends LitElement {
         </div>
         <a class="fw-button" href="/">Continue</a>`;
     }
-    const f = this.problems.fields;
+    const form = this.#form;
     const input = (name: (typeof FIELDS)[number], label: string, extra: { type?: string; autocomplete: string; hint?: string; widthClass?: string; spellcheck?: boolean }) =>
-      textInput({ id: `profile-${name}`, name, label, value: this.values[name], error: f.get(name) ?? null, mandatory: true, ...extra,
+      textInput({ id: `profile-${name}`, name, label, value: this.values[name], error: form.error(name), mandatory: true, ...extra,
         onInput: (v) => { this.values = { ...this.values, [name]: v }; } });
     return html`
-      <fw-error-summary .items=${summaryOf(this.problems, FIELDS, 'profile')}></fw-error-summary>
+      <fw-error-summary .items=${form.items}></fw-error-summary>
       <h1 class="fw-heading-l">Confirm your details</h1>
       <p class="fw-body">Check your details are correct. We use them to contact you about your account.</p>
       <form class="fw-form fw-form--narrow" novalidate @submit=${this.#submit}>
@@ -58,7 +56,7 @@ export class FwProfile extends LitElement {
         ${input('last_name', 'Last name', { autocomplete: 'family-name', spellcheck: false })}
         ${input('email', 'Email address', { type: 'email', autocomplete: 'email', spellcheck: false })}
         ${input('phone', 'Phone number', { type: 'tel', autocomplete: 'tel', widthClass: 'fw-input--width-20', hint: 'For international numbers include the country code, like +44.' })}
-        <button type="submit" class="fw-button" ?disabled=${this.busy}>Confirm details</button>
+        <button type="submit" class="fw-button" ?disabled=${form.busy}>Confirm details</button>
       </form>`;
   }
 
@@ -81,33 +79,17 @@ export class FwProfile extends LitElement {
     if (!problems.fields.has('email') && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(this.values.email.trim())) {
       problems.fields.set('email', 'Enter an email address in the correct format, like name@example.com');
     }
-    if (problems.fields.size) return this.#show(problems);
-    this.busy = true;
-    try {
+    if (await this.#form.check(problems)) return;
+    await this.#form.submit(async () => {
       const res = await api.post<SessionInfo>('/auth/profile', Object.fromEntries(FIELDS.map((k) => [k, this.values[k].trim()])));
-      this.dispatchEvent(new ErrorStateEvent(false));
+      this.#form.clear();
       this.confirmation = typeof res.body.message === 'string' ? res.body.message : 'Your details have been saved.';
       this.dispatchEvent(new SessionEvent(res.data, false));
       this.dispatchEvent(new PageEvent('Details saved', [{ label: 'Details saved' }]));
       await this.updateComplete;
       this.querySelector<HTMLElement>('.fw-panel__title')?.focus();
-    } catch (err) {
-      if (err instanceof ApiError && (err.code === 'unauthenticated' || err.code === 'session_expired')) {
-        this.dispatchEvent(new SignedOutEvent('expired'));
-        return;
-      }
-      await this.#show(problemsOf(err, FIELDS));
-    } finally {
-      this.busy = false;
-    }
+    }, (err) => (signOutIfSessionLost(this, err) ? null : undefined));
   };
-
-  async #show(problems: Problems) {
-    this.problems = problems;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
-  }
 }
 
 declare global {

@@ -1,12 +1,10 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, api } from '../api/client.js';
-import { ErrorStateEvent, PageEvent } from '../events.js';
+import { PageEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
+import { FormProblems, noProblems, problemsOf } from '../form-problems.js';
 import { formatDateTime } from '../format.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from './problems.js';
 
 const FIELDS = ['new', 'confirm'] as const;
 /** The server's policy (platform/access/identity/passwords.ts): 12 to 128 characters, not the username. */
@@ -41,8 +39,8 @@ export class FwResetPassword extends LitElement {
   @state() private accessor invalidReason = '';
   @state() private accessor next = '';
   @state() private accessor confirm = '';
-  @state() private accessor problems: Problems = noProblems();
-  @state() private accessor busy = false;
+
+  #form = new FormProblems(this, { fields: FIELDS, prefix: 'reset' });
 
   protected override createRenderRoot() {
     return this;
@@ -69,9 +67,9 @@ export class FwResetPassword extends LitElement {
           <p class="fw-body">Sign in with your username and your new password. You will also be asked for a security code from your authenticator app, or to set one up.</p>
           <a class="fw-button" href="/sign-in">Sign in</a>`;
       case 'form': {
-        const f = this.problems.fields;
+        const form = this.#form;
         return html`
-          <fw-error-summary .items=${summaryOf(this.problems, FIELDS, 'reset')}></fw-error-summary>
+          <fw-error-summary .items=${form.items}></fw-error-summary>
           <h1 class="fw-heading-l">${TITLES.form}</h1>
           <p class="fw-body">You are choosing the password for the username <strong>${this.username}</strong>.
             This link works until ${formatDateTime(this.expiresAt)}.</p>
@@ -79,10 +77,10 @@ export class FwResetPassword extends LitElement {
             <input type="text" name="username" autocomplete="username" .value=${this.username} hidden readonly>
             ${textInput({ id: 'reset-new', name: 'new', label: 'New password', type: 'password', value: this.next,
               hint: `Use at least ${MIN_LENGTH} characters. A few unrelated words make a strong password. Do not use your username.`,
-              error: f.get('new') ?? null, autocomplete: 'new-password', onInput: (v) => { this.next = v; } })}
+              error: form.error('new'), autocomplete: 'new-password', onInput: (v) => { this.next = v; } })}
             ${textInput({ id: 'reset-confirm', name: 'confirm', label: 'Confirm new password', type: 'password', value: this.confirm,
-              error: f.get('confirm') ?? null, autocomplete: 'new-password', onInput: (v) => { this.confirm = v; } })}
-            <button type="submit" class="fw-button" ?disabled=${this.busy}>Set password</button>
+              error: form.error('confirm'), autocomplete: 'new-password', onInput: (v) => { this.confirm = v; } })}
+            <button type="submit" class="fw-button" ?disabled=${form.busy}>Set password</button>
           </form>`;
       }
     }
@@ -125,40 +123,29 @@ export class FwResetPassword extends LitElement {
     else if (length > MAX_LENGTH) problems.fields.set('new', `Your new password must be ${MAX_LENGTH} characters or fewer`);
     if (this.next && !this.confirm) problems.fields.set('confirm', 'Confirm your new password');
     else if (this.next && this.confirm !== this.next) problems.fields.set('confirm', 'The passwords do not match');
-    if (problems.fields.size) return this.#show(problems);
-    this.busy = true;
-    try {
+    if (await this.#form.check(problems)) return;
+    await this.#form.submit(async () => {
       await api.post(`/auth/reset/${encodeURIComponent(this.token ?? '')}`, { password: this.next });
       this.next = '';
       this.confirm = '';
-      this.problems = noProblems();
-      this.dispatchEvent(new ErrorStateEvent(false));
+      this.#form.clear();
       // The link is used up: keep it out of the address bar and the history.
       history.replaceState(null, '', '/reset-password');
       this.stage = 'done';
       this.#announce();
       await this.updateComplete;
       this.querySelector<HTMLElement>('.fw-panel__title')?.focus();
-    } catch (err) {
+    }, (err) => {
       if (err instanceof ApiError && err.status === 404) {
-        this.dispatchEvent(new ErrorStateEvent(false));
+        this.#form.clear();
         this.#invalid(err.message);
-        return;
+        return null;
       }
       const problems = problemsOf(err, ['password']);
       const fieldMessage = problems.fields.get('password');
-      await this.#show(fieldMessage ? { fields: new Map([['new', fieldMessage]]), general: problems.general } : problems);
-    } finally {
-      this.busy = false;
-    }
+      return fieldMessage ? { fields: new Map([['new', fieldMessage]]), general: problems.general } : problems;
+    });
   };
-
-  async #show(problems: Problems) {
-    this.problems = problems;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
-  }
 }
 
 declare global {

@@ -2,11 +2,9 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, api } from '../api/client.js';
 import type { SessionInfo } from '../api/types.js';
-import { ErrorStateEvent, PageEvent, SessionEvent } from '../events.js';
+import { PageEvent, SessionEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from './problems.js';
+import { FormProblems, fieldProblem, noProblems } from '../form-problems.js';
 
 const FIELDS = ['username', 'password'] as const;
 
@@ -24,8 +22,8 @@ export class FwSignIn extends LitElement {
 
   @state() private accessor username = '';
   @state() private accessor password = '';
-  @state() private accessor problems: Problems = noProblems();
-  @state() private accessor busy = false;
+
+  #form = new FormProblems(this, { fields: FIELDS, prefix: 'sign-in' });
 
   protected override createRenderRoot() {
     return this;
@@ -37,20 +35,20 @@ export class FwSignIn extends LitElement {
   }
 
   override render() {
-    const p = this.problems;
+    const form = this.#form;
     return html`
       ${this.message ? html`<div class="fw-notification-banner" role="status">
         <div class="fw-notification-banner__header"><h2 class="fw-notification-banner__title">Important</h2></div>
         <div class="fw-notification-banner__content"><p class="fw-notification-banner__heading">${this.message}</p></div>
       </div>` : nothing}
-      <fw-error-summary .items=${summaryOf(p, FIELDS, 'sign-in')}></fw-error-summary>
+      <fw-error-summary .items=${form.items}></fw-error-summary>
       <h1 class="fw-heading-l">Sign in</h1>
       <form class="fw-form fw-form--narrow" novalidate @submit=${this.#submit}>
-        ${textInput({ id: 'sign-in-username', name: 'username', label: 'Username', value: this.username, error: p.fields.get('username') ?? null,
+        ${textInput({ id: 'sign-in-username', name: 'username', label: 'Username', value: this.username, error: form.error('username'),
           autocomplete: 'username', spellcheck: false, onInput: (v) => { this.username = v; } })}
         ${textInput({ id: 'sign-in-password', name: 'password', label: 'Password', type: 'password', value: this.password,
-          error: p.fields.get('password') ?? null, autocomplete: 'current-password', onInput: (v) => { this.password = v; } })}
-        <button type="submit" class="fw-button" ?disabled=${this.busy}>Sign in</button>
+          error: form.error('password'), autocomplete: 'current-password', onInput: (v) => { this.password = v; } })}
+        <button type="submit" class="fw-button" ?disabled=${form.busy}>Sign in</button>
       </form>`;
   }
 
@@ -59,34 +57,17 @@ export class FwSignIn extends LitElement {
     const problems = noProblems();
     if (!this.username.trim()) problems.fields.set('username', 'Enter your username');
     if (!this.password) problems.fields.set('password', 'Enter your password');
-    if (problems.fields.size) {
-      await this.#show(problems);
-      return;
-    }
-    this.busy = true;
-    try {
+    if (await this.#form.check(problems)) return;
+    await this.#form.submit(async () => {
       const { data } = await api.post<SessionInfo>('/auth/sign-in', { username: this.username.trim(), password: this.password });
       this.password = '';
-      this.dispatchEvent(new ErrorStateEvent(false));
+      this.#form.clear();
       this.dispatchEvent(new SessionEvent(data));
-    } catch (err) {
+    }, (err) => {
       this.password = '';
-      if (err instanceof ApiError && err.code === 'invalid_credentials') {
-        await this.#show({ fields: new Map([['username', 'Enter a correct username and password']]), general: [] });
-      } else {
-        await this.#show(problemsOf(err, FIELDS));
-      }
-    } finally {
-      this.busy = false;
-    }
+      return err instanceof ApiError && err.code === 'invalid_credentials' ? fieldProblem('username', 'Enter a correct username and password') : undefined;
+    });
   };
-
-  async #show(problems: Problems) {
-    this.problems = problems;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
-  }
 }
 
 declare global {

@@ -1,7 +1,8 @@
 /**
  * The pieces every field widget is made of, in the GOV.UK Design System's order: label (or legend), hint, error
- * message, control; the control is described by the hint and the error (aria-describedby). Also the plain text
- * input used by the sign-in pages, built from the same pieces.
+ * message, control ({@link fieldFrame}, {@link fieldsetFrame}); the control is described by the hint and the error
+ * (aria-describedby). Also the plain inputs, selects, radios and checkboxes the sign-in and administration pages
+ * use, built from the same frames.
  *
  * Everything renders into the light DOM: ids referenced by aria-describedby, label[for] and the error summary's
  * links must live in the same tree as the controls.
@@ -58,6 +59,56 @@ export function groupClass(error: string | null): string {
   return error ? 'fw-form-group fw-form-group--error' : 'fw-form-group';
 }
 
+export interface FrameOptions {
+  /** The control's id: its label points to it, its hint and error take ids from it. */
+  id: string;
+  label: string;
+  error: string | null;
+  hint?: string;
+  mandatory?: boolean;
+  /** More label text after the label (e.g. visually hidden words for screen readers). */
+  labelExtra?: TemplateResult;
+}
+
+/**
+ * The GOV.UK form group around one control: label, hint, error message, then the control. The control itself sets
+ * `aria-describedby=${describedBy(id, hint, error)}`.
+ */
+export function fieldFrame(o: FrameOptions, control: unknown): TemplateResult {
+  return html`<div class=${groupClass(o.error)}>
+    ${labelFor(o.id, o.label, o.mandatory ?? false, o.labelExtra)}
+    ${hint(o.id, o.hint)}
+    ${errorMessage(o.id, o.error)}
+    ${control}
+  </div>`;
+}
+
+/** {@link fieldFrame} for a form widget: the field's label and help (or `hint`), the form's error and mandatory flag. */
+export function widgetFrame(props: FieldProps, control: unknown, o: { hint?: string; labelExtra?: TemplateResult } = {}): TemplateResult {
+  return fieldFrame({
+    id: props.inputId, label: props.field.label, error: props.error, mandatory: props.mandatory,
+    hint: 'hint' in o ? o.hint : props.field.help, labelExtra: o.labelExtra,
+  }, control);
+}
+
+/**
+ * The GOV.UK form group around a group of controls: a fieldset described by its hint and error, its legend, hint,
+ * error message, then the items in a `fw-radios` or `fw-checkboxes` container.
+ */
+export function fieldsetFrame(
+  o: { id: string; legend: string; error: string | null; hint?: string; mandatory?: boolean; boldLegend?: boolean },
+  kind: 'radios' | 'checkboxes', items: unknown, inline = false,
+): TemplateResult {
+  return html`<div class=${groupClass(o.error)}>
+    <fieldset class="fw-fieldset" aria-describedby=${ifDefined(describedBy(o.id, o.hint, o.error))}>
+      <legend class="fw-fieldset__legend ${o.boldLegend ? 'fw-fieldset__legend--s' : ''}">${o.legend}${requiredMark(o.mandatory ?? false)}</legend>
+      ${hint(o.id, o.hint)}
+      ${errorMessage(o.id, o.error)}
+      <div class="fw-${kind} ${inline ? 'fw-radios--inline' : ''}">${items}</div>
+    </fieldset>
+  </div>`;
+}
+
 /** A read-only field: its label and value as a description list (focusable text, no control to fight with). */
 export function readOnlyField(props: FieldProps, text: string): TemplateResult {
   return html`<div class="fw-form-group">
@@ -97,11 +148,7 @@ export const statusId = (id: string) => `${id}-status`;
 export function textInput(o: TextInputOptions): TemplateResult {
   const cls = ['fw-input', o.error ? 'fw-input--error' : '', o.widthClass ?? ''].filter(Boolean).join(' ');
   const described = [describedBy(o.id, o.hint, o.error), o.status ? statusId(o.id) : undefined].filter(Boolean).join(' ') || undefined;
-  return html`<div class=${groupClass(o.error)}>
-    ${labelFor(o.id, o.label, o.mandatory ?? false)}
-    ${hint(o.id, o.hint)}
-    ${errorMessage(o.id, o.error)}
-    <input class=${cls} id=${o.id} name=${o.name} type=${o.type ?? 'text'}
+  return fieldFrame(o, html`<input class=${cls} id=${o.id} name=${o.name} type=${o.type ?? 'text'}
       autocomplete=${ifDefined(o.autocomplete)} inputmode=${ifDefined(o.inputmode)} maxlength=${ifDefined(o.maxlength)}
       spellcheck=${o.spellcheck === false ? 'false' : nothing}
       aria-describedby=${ifDefined(described)}
@@ -109,8 +156,7 @@ export function textInput(o: TextInputOptions): TemplateResult {
       aria-required=${o.mandatory ? 'true' : nothing}
       .value=${live(o.value)}
       @input=${(e: Event) => o.onInput((e.target as HTMLInputElement).value)}>
-    ${o.status !== undefined ? html`<div class="fw-input-status" id=${statusId(o.id)} aria-live="polite">${o.status}</div>` : nothing}
-  </div>`;
+    ${o.status !== undefined ? html`<div class="fw-input-status" id=${statusId(o.id)} aria-live="polite">${o.status}</div>` : nothing}`);
 }
 
 export interface ChoiceOption {
@@ -136,20 +182,9 @@ export interface GroupOptions {
 
 const optionId = (id: string, i: number) => (i === 0 ? id : `${id}-${i}`);
 
-function fieldset(o: GroupOptions, kind: 'radios' | 'checkboxes', items: TemplateResult[], inline = false): TemplateResult {
-  return html`<div class=${groupClass(o.error)}>
-    <fieldset class="fw-fieldset" aria-describedby=${ifDefined(describedBy(o.id, o.hint, o.error))}>
-      <legend class="fw-fieldset__legend ${o.boldLegend ? 'fw-fieldset__legend--s' : ''}">${o.legend}${requiredMark(o.mandatory ?? false)}</legend>
-      ${hint(o.id, o.hint)}
-      ${errorMessage(o.id, o.error)}
-      <div class="fw-${kind} ${inline ? 'fw-radios--inline' : ''}">${items}</div>
-    </fieldset>
-  </div>`;
-}
-
 /** A fieldset of checkboxes (GOV.UK checkboxes): legend, hint, error, one checkbox per option with its own hint. */
 export function checkboxGroup(o: GroupOptions & { checked: ReadonlySet<string>; onToggle: (value: string, checked: boolean) => void }): TemplateResult {
-  return fieldset(o, 'checkboxes', o.options.map((opt, i) => {
+  return fieldsetFrame(o, 'checkboxes', o.options.map((opt, i) => {
     const oid = optionId(o.id, i);
     return html`<div class="fw-checkboxes__item">
       <input class="fw-checkboxes__input" id=${oid} name=${o.name} type="checkbox" value=${opt.value} ?disabled=${opt.disabled ?? false}
@@ -163,7 +198,7 @@ export function checkboxGroup(o: GroupOptions & { checked: ReadonlySet<string>; 
 
 /** A fieldset of radios (GOV.UK radios). */
 export function radioGroup(o: GroupOptions & { value: string; onChange: (value: string) => void; inline?: boolean }): TemplateResult {
-  return fieldset(o, 'radios', o.options.map((opt, i) => {
+  return fieldsetFrame(o, 'radios', o.options.map((opt, i) => {
     const oid = optionId(o.id, i);
     return html`<div class="fw-radios__item">
       <input class="fw-radios__input" id=${oid} name=${o.name} type="radio" value=${opt.value} ?disabled=${opt.disabled ?? false}
@@ -180,15 +215,10 @@ export function selectInput(o: {
   id: string; name: string; label: string; value: string; options: ChoiceOption[]; error: string | null;
   onChange: (value: string) => void; hint?: string; placeholder?: string; mandatory?: boolean;
 }): TemplateResult {
-  return html`<div class=${groupClass(o.error)}>
-    ${labelFor(o.id, o.label, o.mandatory ?? false)}
-    ${hint(o.id, o.hint)}
-    ${errorMessage(o.id, o.error)}
-    <select class="fw-select ${o.error ? 'fw-select--error' : ''}" id=${o.id} name=${o.name}
+  return fieldFrame(o, html`<select class="fw-select ${o.error ? 'fw-select--error' : ''}" id=${o.id} name=${o.name}
       aria-describedby=${ifDefined(describedBy(o.id, o.hint, o.error))} aria-invalid=${o.error ? 'true' : nothing}
       @change=${(e: Event) => o.onChange((e.target as HTMLSelectElement).value)}>
       ${o.placeholder !== undefined ? html`<option value="" .selected=${live(o.value === '')}>${o.placeholder}</option>` : nothing}
       ${o.options.map((opt) => html`<option value=${opt.value} ?disabled=${opt.disabled ?? false} .selected=${live(opt.value === o.value)}>${opt.label}</option>`)}
-    </select>
-  </div>`;
+    </select>`);
 }

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
@@ -6,7 +6,7 @@ import { choiceApplies } from '../../platform/records/dependent-choices.js';
 import type { FieldMeta } from '../api/types.js';
 import { FieldChangeEvent } from '../events.js';
 import { formatValue } from '../format.js';
-import { describedBy, errorMessage, groupClass, hint, hintId, labelFor, readOnlyField, requiredMark, type FieldProps } from './field-parts.js';
+import { describedBy, fieldsetFrame, readOnlyField, widgetFrame, type FieldProps } from './field-parts.js';
 
 /** Up to this many options show as radios; more as a select (GOV.UK: radios when there are few). */
 const MAX_RADIOS = 4;
@@ -48,14 +48,7 @@ export class FwChoiceField extends LitElement {
 
   #fieldset(kind: 'radios' | 'checkboxes', items: unknown) {
     const { field, error, inputId: id, mandatory } = this.props;
-    return html`<div class=${groupClass(error)}>
-      <fieldset class="fw-fieldset" aria-describedby=${ifDefined(describedBy(id, field.help, error))}>
-        <legend class="fw-fieldset__legend">${field.label}${requiredMark(mandatory)}</legend>
-        ${hint(id, field.help)}
-        ${errorMessage(id, error)}
-        <div class="fw-${kind}">${items}</div>
-      </fieldset>
-    </div>`;
+    return fieldsetFrame({ id, legend: field.label, hint: field.help, error, mandatory }, kind, items);
   }
 
   #radios() {
@@ -88,17 +81,12 @@ export class FwChoiceField extends LitElement {
   #select() {
     const { field, value, error, inputId: id, mandatory } = this.props;
     const current = value === null || value === undefined ? '' : String(value);
-    return html`<div class=${groupClass(error)}>
-      ${labelFor(id, field.label, mandatory)}
-      ${field.help ? html`<div class="fw-hint" id=${hintId(id)}>${field.help}</div>` : nothing}
-      ${errorMessage(id, error)}
-      <select class="fw-select ${error ? 'fw-select--error' : ''}" id=${id} name=${field.name}
+    return widgetFrame(this.props, html`<select class="fw-select ${error ? 'fw-select--error' : ''}" id=${id} name=${field.name}
         aria-describedby=${ifDefined(describedBy(id, field.help, error))} aria-invalid=${error ? 'true' : 'false'}
         aria-required=${mandatory ? 'true' : 'false'} @change=${this.#onSelect}>
         <option value="" .selected=${live(current === '')}>${mandatory ? 'Select an option' : 'None'}</option>
         ${options(field, value, this.props.controlling).map((o) => html`<option value=${o.value} .selected=${live(o.value === current)}>${o.label}</option>`)}
-      </select>
-    </div>`;
+      </select>`);
   }
 
   #toggle(option: string, checked: boolean) {

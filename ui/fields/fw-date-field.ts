@@ -5,7 +5,7 @@ import { live } from 'lit/directives/live.js';
 import { FieldChangeEvent } from '../events.js';
 import { formatValue } from '../format.js';
 import { isoToLocalInput, localInputToIso } from '../form/values.js';
-import { describedBy, errorMessage, groupClass, hint, labelFor, readOnlyField, type FieldProps } from './field-parts.js';
+import { describedBy, readOnlyField, widgetFrame, type FieldProps } from './field-parts.js';
 
 /**
  * Date and date-time fields as the browser's native inputs. A date is stored as YYYY-MM-DD, as typed; a
@@ -27,15 +27,10 @@ export class FwDateField extends LitElement {
     if (this.props.readOnly) return readOnlyField(this.props, formatValue(field, value));
     const datetime = field.type === 'datetime';
     const text = datetime ? isoToLocalInput(value) : typeof value === 'string' ? value : '';
-    return html`<div class=${groupClass(error)}>
-      ${labelFor(id, field.label, mandatory)}
-      ${hint(id, field.help)}
-      ${errorMessage(id, error)}
-      <input class="fw-input ${datetime ? 'fw-input--width-20' : 'fw-input--width-10'} ${error ? 'fw-input--error' : ''}"
+    return widgetFrame(this.props, html`<input class="fw-input ${datetime ? 'fw-input--width-20' : 'fw-input--width-10'} ${error ? 'fw-input--error' : ''}"
         id=${id} name=${field.name} type=${datetime ? 'datetime-local' : 'date'}
         aria-describedby=${ifDefined(describedBy(id, field.help, error))} aria-invalid=${error ? 'true' : 'false'}
-        aria-required=${mandatory ? 'true' : 'false'} .value=${live(text)} @input=${this.#onChange}>
-    </div>`;
+        aria-required=${mandatory ? 'true' : 'false'} .value=${live(text)} @input=${this.#onChange}>`);
   }
 
   #onChange = (e: Event) => {

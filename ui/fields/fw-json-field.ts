@@ -4,7 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { FieldChangeEvent } from '../events.js';
 import { parseJson } from '../form/values.js';
-import { describedBy, errorMessage, groupClass, hint, labelFor, readOnlyField, type FieldProps } from './field-parts.js';
+import { describedBy, readOnlyField, widgetFrame, type FieldProps } from './field-parts.js';
 
 /**
  * A JSON field: a textarea holding the value as formatted JSON. Text that is not valid JSON is kept as typed and
@@ -36,14 +36,9 @@ export class FwJsonField extends LitElement {
     const { field, value, error, inputId: id, mandatory } = this.props;
     if (this.props.readOnly) return readOnlyField(this.props, value === null || value === undefined ? '' : JSON.stringify(value));
     const help = field.help ?? 'Enter JSON, like {"key": "value"}.';
-    return html`<div class=${groupClass(error)}>
-      ${labelFor(id, field.label, mandatory)}
-      ${hint(id, help)}
-      ${errorMessage(id, error)}
-      <textarea class="fw-textarea fw-textarea--code ${error ? 'fw-textarea--error' : ''}" id=${id} name=${field.name} rows="6"
+    return widgetFrame(this.props, html`<textarea class="fw-textarea fw-textarea--code ${error ? 'fw-textarea--error' : ''}" id=${id} name=${field.name} rows="6"
         spellcheck="false" aria-describedby=${ifDefined(describedBy(id, help, error))} aria-invalid=${error ? 'true' : 'false'}
-        aria-required=${mandatory ? 'true' : 'false'} .value=${live(this.text)} @input=${this.#onInput}></textarea>
-    </div>`;
+        aria-required=${mandatory ? 'true' : 'false'} .value=${live(this.text)} @input=${this.#onInput}></textarea>`, { hint: help });
   }
 
   #onInput = (e: Event) => {

@@ -5,7 +5,7 @@ import { live } from 'lit/directives/live.js';
 import { FieldChangeEvent } from '../events.js';
 import { currencySymbol, formatValue } from '../format.js';
 import { parseNumber } from '../form/values.js';
-import { describedBy, errorMessage, groupClass, hint, labelFor, readOnlyField, type FieldProps } from './field-parts.js';
+import { describedBy, readOnlyField, widgetFrame, type FieldProps } from './field-parts.js';
 
 let currencyNames: Intl.DisplayNames | null = null;
 function currencyName(code: string): string {
@@ -55,14 +55,9 @@ export class FwNumberField extends LitElement {
       autocomplete="off" aria-describedby=${ifDefined(describedBy(id, field.help, error))}
       aria-invalid=${error ? 'true' : 'false'} aria-required=${mandatory ? 'true' : 'false'}
       .value=${live(this.text)} @input=${this.#onInput}>`;
-    return html`<div class=${groupClass(error)}>
-      ${labelFor(id, field.label, mandatory, currency ? html`<span class="fw-visually-hidden">, in ${currencyName(currency)}</span>` : undefined)}
-      ${hint(id, field.help)}
-      ${errorMessage(id, error)}
-      ${currency
-        ? html`<div class="fw-input__wrapper"><div class="fw-input__prefix" aria-hidden="true">${currencySymbol(currency)}</div>${input}</div>`
-        : input}
-    </div>`;
+    return widgetFrame(this.props, currency
+      ? html`<div class="fw-input__wrapper"><div class="fw-input__prefix" aria-hidden="true">${currencySymbol(currency)}</div>${input}</div>`
+      : input, { labelExtra: currency ? html`<span class="fw-visually-hidden">, in ${currencyName(currency)}</span>` : undefined });
   }
 
   #onInput = (e: Event) => {

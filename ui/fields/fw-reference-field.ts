@@ -6,7 +6,7 @@ import { api, tablePath } from '../api/client.js';
 import { fetchTableMeta } from '../api/meta.js';
 import type { RecordData } from '../api/types.js';
 import { FieldChangeEvent } from '../events.js';
-import { describedBy, errorMessage, groupClass, hint, labelFor, readOnlyField, type FieldProps } from './field-parts.js';
+import { describedBy, readOnlyField, widgetFrame, type FieldProps } from './field-parts.js';
 
 interface Option { id: string; label: string }
 
@@ -71,11 +71,7 @@ export class FwReferenceField extends LitElement {
     const listId = `${id}-listbox`;
     const help = field.help ? `${field.help} ${DEFAULT_HINT}` : DEFAULT_HINT;
     const showEmpty = this.open && this.options.length === 0 && this.status !== '';
-    return html`<div class=${groupClass(error)}>
-      ${labelFor(id, field.label, mandatory)}
-      ${hint(id, help)}
-      ${errorMessage(id, error)}
-      <div class="fw-combobox" @focusout=${this.#onFocusOut}>
+    return widgetFrame(this.props, html`<div class="fw-combobox" @focusout=${this.#onFocusOut}>
         <input class="fw-input ${error ? 'fw-input--error' : ''}" id=${id} name=${field.name} type="text"
           role="combobox" aria-autocomplete="list" aria-expanded=${this.open && this.options.length ? 'true' : 'false'}
           aria-controls=${listId} aria-activedescendant=${ifDefined(this.open && this.active >= 0 ? this.#optionId(this.active) : undefined)}
@@ -90,8 +86,7 @@ export class FwReferenceField extends LitElement {
         </ul>
         ${showEmpty ? html`<p class="fw-combobox__empty fw-hint" aria-hidden="true">No results found</p>` : nothing}
         <div class="fw-visually-hidden" role="status">${this.status}</div>
-      </div>
-    </div>`;
+      </div>`, { hint: help });
   }
 
   #optionId(i: number) {

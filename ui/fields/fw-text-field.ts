@@ -4,7 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { FieldChangeEvent } from '../events.js';
 import { formatValue } from '../format.js';
-import { describedBy, errorMessage, groupClass, hint, labelFor, readOnlyField, type FieldProps } from './field-parts.js';
+import { describedBy, readOnlyField, widgetFrame, type FieldProps } from './field-parts.js';
 
 /** Input attributes per text-like field type (type, inputmode, autocomplete, width). */
 const KINDS: Record<string, { type: string; inputmode?: string; autocomplete?: string; spellcheck?: false; width?: string }> = {
@@ -37,26 +37,16 @@ export class FwTextField extends LitElement {
     const text = value === null || value === undefined ? '' : String(value);
     const describedby = describedBy(id, field.help, error);
     if (field.type === 'text') {
-      return html`<div class=${groupClass(error)}>
-        ${labelFor(id, field.label, mandatory)}
-        ${hint(id, field.help)}
-        ${errorMessage(id, error)}
-        <textarea class="fw-textarea ${error ? 'fw-textarea--error' : ''}" id=${id} name=${field.name} rows="5"
+      return widgetFrame(this.props, html`<textarea class="fw-textarea ${error ? 'fw-textarea--error' : ''}" id=${id} name=${field.name} rows="5"
           aria-describedby=${ifDefined(describedby)} aria-invalid=${error ? 'true' : 'false'}
-          aria-required=${mandatory ? 'true' : 'false'} .value=${live(text)} @input=${this.#onInput}></textarea>
-      </div>`;
+          aria-required=${mandatory ? 'true' : 'false'} .value=${live(text)} @input=${this.#onInput}></textarea>`);
     }
     const kind = KINDS[field.type] ?? KINDS.string!;
-    return html`<div class=${groupClass(error)}>
-      ${labelFor(id, field.label, mandatory)}
-      ${hint(id, field.help)}
-      ${errorMessage(id, error)}
-      <input class="fw-input ${error ? 'fw-input--error' : ''} ${kind.width ?? ''}" id=${id} name=${field.name}
+    return widgetFrame(this.props, html`<input class="fw-input ${error ? 'fw-input--error' : ''} ${kind.width ?? ''}" id=${id} name=${field.name}
         type=${kind.type} inputmode=${ifDefined(kind.inputmode)} autocomplete=${ifDefined(kind.autocomplete)}
         spellcheck=${ifDefined(kind.spellcheck === false ? 'false' : undefined)}
         aria-describedby=${ifDefined(describedby)} aria-invalid=${error ? 'true' : 'false'}
-        aria-required=${mandatory ? 'true' : 'false'} .value=${live(text)} @input=${this.#onInput}>
-    </div>`;
+        aria-required=${mandatory ? 'true' : 'false'} .value=${live(text)} @input=${this.#onInput}>`);
   }
 
   #onInput = (e: Event) => {

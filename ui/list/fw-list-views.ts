@@ -4,11 +4,9 @@ import type { Condition } from '../../platform/conditions/browser.js';
 import { deleteView, fetchViews, saveView, type SavedView } from '../api/account.js';
 import { fetchMenus } from '../api/meta.js';
 import type { MenuItem } from '../api/types.js';
-import { noProblems, problemsOf, summaryOf, type Problems } from '../auth/problems.js';
-import { ErrorStateEvent, NavigateEvent } from '../events.js';
+import { NavigateEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
-import type { FwErrorSummary } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
+import { FormProblems, fieldProblem } from '../form-problems.js';
 import { listUrl, type ListMenuItem } from '../router.js';
 
 interface ViewLink { key: string; label: string; filter: Condition | null; sort: string | null; columns: string[] | null }
@@ -57,9 +55,9 @@ export class FwListViews extends LitElement {
   @state() private accessor saved: SavedView[] = [];
   @state() private accessor shared: ViewLink[] = [];
   @state() private accessor name = '';
-  @state() private accessor problems: Problems = noProblems();
   @state() private accessor status = '';
-  @state() private accessor busy = false;
+
+  #form = new FormProblems(this, { fields: ['name'], prefix: 'view' });
 
   protected override createRenderRoot() {
     return this;
@@ -107,14 +105,14 @@ export class FwListViews extends LitElement {
         <h2 class="fw-heading-s" id="saved-views-heading">Your views</h2>
         ${this.saved.length ? html`<ul class="fw-list fw-list-views__saved" aria-labelledby="saved-views-heading">${this.saved.map((v) => html`<li class="fw-list-views__item">
             ${link(v, v.name)}
-            <button type="button" class="fw-link-button fw-list-views__delete" ?disabled=${this.busy} @click=${() => void this.#delete(v)}>Delete<span class="fw-visually-hidden"> the view ${v.name}</span></button>
+            <button type="button" class="fw-link-button fw-list-views__delete" ?disabled=${this.#form.busy} @click=${() => void this.#delete(v)}>Delete<span class="fw-visually-hidden"> the view ${v.name}</span></button>
           </li>`)}</ul>` : html`<p class="fw-body fw-secondary-text">You have not saved a view of this list.</p>`}
         <form class="fw-form fw-list-views__form" novalidate @submit=${this.#save}>
-          <fw-error-summary .items=${summaryOf(this.problems, ['name'], 'view')}></fw-error-summary>
-          ${textInput({ id: 'view-name', name: 'name', label: 'Save this view as', value: this.name, error: this.problems.fields.get('name') ?? null,
+          <fw-error-summary .items=${this.#form.items}></fw-error-summary>
+          ${textInput({ id: 'view-name', name: 'name', label: 'Save this view as', value: this.name, error: this.#form.error('name'),
             hint: 'Saves the filter, sort order and columns shown now, for you only.', widthClass: 'fw-input--width-20', maxlength: 100,
             onInput: (v) => { this.name = v; } })}
-          <button type="submit" class="fw-button fw-button--secondary" ?disabled=${this.busy}>Save view</button>
+          <button type="submit" class="fw-button fw-button--secondary" ?disabled=${this.#form.busy}>Save view</button>
         </form>
       </div>
     </details>`;
@@ -123,50 +121,33 @@ export class FwListViews extends LitElement {
   #save = async (e: Event) => {
     e.preventDefault();
     const name = this.name.trim();
-    if (!name) return this.#show({ fields: new Map([['name', 'Enter a name for the view']]), general: [] });
-    if (this.saved.some((v) => v.name === name)) return this.#show({ fields: new Map([['name', `You already have a view called “${name}”. Choose another name.`]]), general: [] });
+    if (!name) return this.#form.show(fieldProblem('name', 'Enter a name for the view'));
+    if (this.saved.some((v) => v.name === name)) return this.#form.show(fieldProblem('name', `You already have a view called “${name}”. Choose another name.`));
     const p = this.params;
     const columns = p.get('columns')?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
-    this.busy = true;
-    try {
+    await this.#form.submit(async () => {
       const view = await saveView({
         table: this.table, name, filter: parseFilter(p.get('filter')), sort: p.get('sort') || null, columns: columns.length ? columns : null,
       });
       this.name = '';
-      if (this.problems.fields.size || this.problems.general.length) {
-        this.problems = noProblems();
-        this.dispatchEvent(new ErrorStateEvent(false));
-      }
+      this.#form.clear();
       this.saved = [...this.saved, view].sort((a, b) => a.name.localeCompare(b.name));
       this.status = `Your view “${view.name}” has been saved.`;
       this.dispatchEvent(new NavigateEvent(this.#url({ ...view, label: view.name }), true));
-    } catch (err) {
-      await this.#show(problemsOf(err, ['name']));
-    } finally {
-      this.busy = false;
-    }
+    });
   };
 
   async #delete(v: SavedView) {
-    this.busy = true;
-    try {
+    await this.#form.submit(async () => {
       await deleteView(v.id);
       this.saved = this.saved.filter((x) => x.id !== v.id);
       this.status = `Your view “${v.name}” has been deleted.`;
       await this.updateComplete;
       this.querySelector<HTMLElement>('#view-name')?.focus();
-    } catch (e) {
+    }, (e) => {
       this.status = e instanceof Error ? e.message : 'The view could not be deleted.';
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  async #show(problems: Problems) {
-    this.problems = problems;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
+      return null;
+    });
   }
 }
 

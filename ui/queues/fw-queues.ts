@@ -1,7 +1,6 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { ApiError } from '../api/client.js';
-import { PageEvent } from '../events.js';
+import { announcePage, loadErrorText, loadingState, loadProblem, pageHeading } from '../page-state.js';
 import { queueUrl } from '../router.js';
 import { fetchQueues, type Queue } from '../workflow/api.js';
 
@@ -31,7 +30,7 @@ export class FwQueues extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.dispatchEvent(new PageEvent(TITLE, [{ label: 'Home', href: '/' }, { label: TITLE }]));
+    announcePage(this, TITLE);
     void this.#load();
   }
 
@@ -39,17 +38,16 @@ export class FwQueues extends LitElement {
     try {
       this.queues = (await fetchQueues(true)).filter((q) => q.tables?.length);
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : 'The queues cannot be shown.';
+      this.error = loadErrorText(e, 'The queues cannot be shown.');
     }
   }
 
   override render() {
     const queues = this.queues;
-    return html`<span class="fw-caption-l">My work</span>
-      <h1 class="fw-heading-l">${TITLE}</h1>
+    return html`${pageHeading(TITLE, 'My work')}
       <p class="fw-body">Work waits in queues until someone takes it. Open a queue to search and filter its records, assign them to yourself or return them.</p>
-      ${this.error ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">The queues cannot be shown</h2><p class="fw-body">${this.error}</p></div>` : nothing}
-      ${!queues ? (this.error ? nothing : html`<p class="fw-body" role="status">Loading…</p>`) : queues.length ? html`
+      ${loadProblem('The queues cannot be shown', this.error)}
+      ${!queues ? (this.error ? nothing : loadingState()) : queues.length ? html`
         ${this.#group('queues-personal', 'Your queue', queues.filter((q) => q.personal), false)}
         ${this.#group('queues-org', 'Your organisations’ queues', queues.filter((q) => !q.personal && q.org), true)}
         ${this.#group('queues-shared', 'Shared queues', queues.filter((q) => !q.personal && !q.org), false)}`

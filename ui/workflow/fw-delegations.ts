@@ -1,14 +1,12 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import { customElement, query, state } from 'lit/decorators.js';
-import { ifDefined } from 'lit/directives/if-defined.js';
-import { live } from 'lit/directives/live.js';
+import { customElement, state } from 'lit/decorators.js';
 import { confirmation, successBanner, tag } from '../admin/admin-parts.js';
 import { ApiError } from '../api/client.js';
-import { DirtyEvent, ErrorStateEvent, PageEvent } from '../events.js';
-import { describedBy, errorMessage, groupClass, hint, textInput } from '../fields/field-parts.js';
+import { DirtyEvent } from '../events.js';
+import { textInput } from '../fields/field-parts.js';
 import { formatDateTime } from '../format.js';
-import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
+import { FormProblems, noProblems, type Problems } from '../form-problems.js';
+import { announcePage, loadErrorText, loadingState, loadProblem, pageHeading } from '../page-state.js';
 import { currentSession } from '../session-state.js';
 import { createDelegation, deleteDelegation, fetchDelegations, type Delegation } from './api.js';
 
@@ -52,13 +50,10 @@ export class FwDelegations extends LitElement {
   @state() private accessor delegations: Delegation[] | null = null;
   @state() private accessor loadError = '';
   @state() private accessor values: Record<Field, string> = { delegate: '', from: '', to: '' };
-  @state() private accessor errors = new Map<Field, string>();
-  @state() private accessor general: string[] = [];
   @state() private accessor message = '';
-  @state() private accessor busy = false;
   @state() private accessor confirming: Delegation | null = null;
 
-  @query('fw-error-summary') private accessor summary!: FwErrorSummary | null;
+  #form = new FormProblems(this, { fields: FIELDS, prefix: 'delegation', fallback: 'The delegation could not be added. Try again.' });
 
   #dirty = false;
 
@@ -68,7 +63,7 @@ export class FwDelegations extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.dispatchEvent(new PageEvent(TITLE, [{ label: 'Home', href: '/' }, { label: TITLE }]));
+    announcePage(this, TITLE);
     void this.#load();
   }
 
@@ -77,7 +72,7 @@ export class FwDelegations extends LitElement {
       this.delegations = await fetchDelegations();
       this.loadError = '';
     } catch (e) {
-      this.loadError = e instanceof ApiError ? e.message : 'Your delegations cannot be shown.';
+      this.loadError = loadErrorText(e, 'Your delegations cannot be shown.');
     }
   }
 
@@ -87,19 +82,14 @@ export class FwDelegations extends LitElement {
     const given = all.filter((d) => d.user === me);
     const received = all.filter((d) => d.delegate === me && d.user !== me);
     const others = all.filter((d) => d.user !== me && d.delegate !== me);
-    const summary: SummaryItem[] = [
-      ...this.general.map((text) => ({ text })),
-      ...FIELDS.filter((f) => this.errors.has(f)).map((f) => ({ text: this.errors.get(f)!, target: inputId(f) })),
-    ];
     return html`${this.message ? successBanner(this.message) : nothing}
-      <fw-error-summary .items=${summary}></fw-error-summary>
-      <span class="fw-caption-l">My work</span>
-      <h1 class="fw-heading-l">${TITLE}</h1>
+      <fw-error-summary .items=${this.#form.items}></fw-error-summary>
+      ${pageHeading(TITLE, 'My work')}
       <p class="fw-body">While you are away, someone you choose can approve or reject the requests sent to you. Their decisions say they acted for you. You can end a delegation at any time.</p>
-      ${this.loadError ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">Your delegations cannot be shown</h2><p class="fw-body">${this.loadError}</p></div>` : nothing}
+      ${loadProblem('Your delegations cannot be shown', this.loadError)}
       ${this.confirming ? this.#confirmation(this.confirming) : nothing}
       <h2 class="fw-heading-m" id="delegations-given">Your delegations</h2>
-      ${this.delegations === null && !this.loadError ? html`<p class="fw-body" role="status">Loading…</p>`
+      ${this.delegations === null && !this.loadError ? loadingState()
         : given.length ? this.#table('delegations-given', 'Your delegations', given, 'delegate', true)
         : html`<p class="fw-body" data-empty>You have not delegated your approvals.</p>`}
       ${received.length ? html`<h2 class="fw-heading-m" id="delegations-received">Delegated to you</h2>
@@ -107,7 +97,7 @@ export class FwDelegations extends LitElement {
       ${others.length ? html`<h2 class="fw-heading-m" id="delegations-others">Other people’s delegations</h2>
         ${this.#table('delegations-others', 'Other people’s delegations', others, 'both', true)}` : nothing}
       <h2 class="fw-heading-m" id="delegation-new">Add a delegation</h2>
-      ${this.#form()}`;
+      ${this.#addForm()}`;
   }
 
   #table(id: string, caption: string, list: Delegation[], who: 'delegate' | 'user' | 'both', removable: boolean): TemplateResult {
@@ -129,7 +119,7 @@ export class FwDelegations extends LitElement {
             <td class="fw-table__cell">${formatDateTime(d.from)}</td>
             <td class="fw-table__cell">${d.to ? formatDateTime(d.to) : 'When it is ended'}</td>
             <td class="fw-table__cell">${statusOf(d)}</td>
-            ${removable ? html`<td class="fw-table__cell"><button type="button" class="fw-link-button" data-delete=${d.id} ?disabled=${this.busy}
+            ${removable ? html`<td class="fw-table__cell"><button type="button" class="fw-link-button" data-delete=${d.id} ?disabled=${this.#form.busy}
               @click=${() => this.#askDelete(d)}>End<span class="fw-visually-hidden"> the delegation to ${d.delegate}</span></button></td>` : nothing}
           </tr>`)}
         </tbody>
@@ -141,7 +131,7 @@ export class FwDelegations extends LitElement {
     return confirmation({
       title: `End the delegation to ${d.delegate}?`,
       body: `${d.delegate} will no longer be able to decide ${d.user === currentSession()?.user.username ? 'your' : `${d.user}’s`} approval requests.`,
-      confirmLabel: 'End delegation', busy: this.busy,
+      confirmLabel: 'End delegation', busy: this.#form.busy,
       onConfirm: () => void this.#delete(d),
       onCancel: () => {
         this.confirming = null;
@@ -150,31 +140,23 @@ export class FwDelegations extends LitElement {
     });
   }
 
-  #form(): TemplateResult {
+  #addForm(): TemplateResult {
     const v = this.values;
     return html`<form class="fw-form fw-form--narrow" novalidate aria-labelledby="delegation-new" @submit=${this.#submit}>
-      ${textInput({ id: inputId('delegate'), name: 'delegate', label: 'Who should decide for you?', value: v.delegate, error: this.errors.get('delegate') ?? null,
+      ${textInput({ id: inputId('delegate'), name: 'delegate', label: 'Who should decide for you?', value: v.delegate, error: this.#form.error('delegate'),
         hint: 'Their username', autocomplete: 'off', spellcheck: false, widthClass: 'fw-input--width-20', maxlength: 100,
         onInput: (x) => this.#set('delegate', x) })}
       ${this.#dateInput('from', 'First day (optional)', 'Leave empty to start now.')}
       ${this.#dateInput('to', 'Last day (optional)', 'The delegation ends at the end of this day. Leave empty to keep it until you end it.')}
       <div class="fw-button-group">
-        <button type="submit" class="fw-button" ?disabled=${this.busy}>Add delegation</button>
+        <button type="submit" class="fw-button" ?disabled=${this.#form.busy}>Add delegation</button>
       </div>
     </form>`;
   }
 
   #dateInput(f: Field, label: string, hintText: string): TemplateResult {
-    const id = inputId(f);
-    const error = this.errors.get(f) ?? null;
-    return html`<div class=${groupClass(error)}>
-      <label class="fw-label" for=${id}>${label}</label>
-      ${hint(id, hintText)}
-      ${errorMessage(id, error)}
-      <input class="fw-input fw-input--width-10 ${error ? 'fw-input--error' : ''}" id=${id} name=${f} type="date"
-        aria-describedby=${ifDefined(describedBy(id, hintText, error))} aria-invalid=${error ? 'true' : nothing}
-        .value=${live(this.values[f])} @input=${(e: Event) => this.#set(f, (e.target as HTMLInputElement).value)}>
-    </div>`;
+    return textInput({ id: inputId(f), name: f, label, type: 'date', hint: hintText, value: this.values[f], error: this.#form.error(f),
+      widthClass: 'fw-input--width-10', onInput: (x) => this.#set(f, x) });
   }
 
   #set(f: Field, value: string) {
@@ -186,8 +168,9 @@ export class FwDelegations extends LitElement {
   }
 
   /** The browser's checks (the server checks again). */
-  #check(): Map<Field, string> {
-    const errors = new Map<Field, string>();
+  #check(): Problems {
+    const problems = noProblems();
+    const errors = problems.fields;
     const v = this.values;
     const delegate = v.delegate.trim();
     if (!delegate) errors.set('delegate', 'Enter the username of the person to decide for you');
@@ -198,48 +181,29 @@ export class FwDelegations extends LitElement {
     else if (v.to && v.to < (v.from && DAY.test(v.from) ? v.from : today())) {
       errors.set('to', v.from ? 'Last day must be the same as or after the first day' : 'Last day must be today or in the future');
     }
-    return errors;
+    return problems;
   }
 
   #submit = async (e: Event) => {
     e.preventDefault();
     this.message = '';
-    const errors = this.#check();
-    if (errors.size) return this.#showProblems(errors, []);
+    if (await this.#form.check(this.#check())) return;
     const v = this.values;
     const body: { delegate: string; from?: string; to?: string } = { delegate: v.delegate.trim() };
     // A first day of today starts now; the last day is included, so the delegation ends at the next midnight.
     if (v.from && v.from > today()) body.from = dayStart(v.from);
     if (v.to) body.to = dayStart(v.to, 1);
-    this.busy = true;
-    try {
+    await this.#form.submit(async () => {
       const created = await createDelegation(body);
-      this.busy = false;
       this.values = { delegate: '', from: '', to: '' };
       this.#dirty = false;
       this.dispatchEvent(new DirtyEvent(false));
-      if (this.errors.size || this.general.length) this.dispatchEvent(new ErrorStateEvent(false));
-      this.errors = new Map();
-      this.general = [];
+      this.#form.clear();
       const message = `${created.delegate} can now decide your approval requests${created.to ? ` until ${formatDateTime(created.to)}` : ''}.`;
       await this.#load();
       this.message = message;
       await this.#focusBanner();
-    } catch (err) {
-      this.busy = false;
-      const fieldErrors = new Map<Field, string>();
-      const general: string[] = [];
-      if (err instanceof ApiError) {
-        for (const p of err.errors) {
-          if ((FIELDS as readonly string[]).includes(p.field) && !fieldErrors.has(p.field as Field)) fieldErrors.set(p.field as Field, p.message);
-          else general.push(p.message);
-        }
-        if (!fieldErrors.size && !general.length) general.push(err.message);
-      } else {
-        general.push('The delegation could not be added. Try again.');
-      }
-      await this.#showProblems(fieldErrors, general);
-    }
+    });
   };
 
   #askDelete(d: Delegation) {
@@ -249,33 +213,21 @@ export class FwDelegations extends LitElement {
   }
 
   async #delete(d: Delegation) {
-    this.busy = true;
-    try {
+    await this.#form.submit(async () => {
       await deleteDelegation(d.id);
       this.confirming = null;
       await this.#load();
       this.message = `The delegation to ${d.delegate} has ended.`;
-    } catch (e) {
+      await this.#focusBanner();
+    }, (e) => {
       this.confirming = null;
-      await this.#showProblems(new Map(), [e instanceof ApiError ? e.message : 'The delegation could not be ended. Try again.']);
-      return;
-    } finally {
-      this.busy = false;
-    }
-    await this.#focusBanner();
+      return { fields: new Map(), general: [e instanceof ApiError ? e.message : 'The delegation could not be ended. Try again.'] };
+    });
   }
 
   async #focusBanner() {
     await this.updateComplete;
     this.querySelector<HTMLElement>('.fw-notification-banner')?.focus();
-  }
-
-  async #showProblems(errors: Map<Field, string>, general: string[]) {
-    this.errors = errors;
-    this.general = general;
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.summary?.show();
   }
 }
 

@@ -2,13 +2,12 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { successBanner } from '../admin/admin-parts.js';
-import { ApiError, api, tablePath } from '../api/client.js';
+import { api, tablePath } from '../api/client.js';
 import { fetchTableMeta } from '../api/meta.js';
 import type { RecordData } from '../api/types.js';
-import { ErrorStateEvent, PageEvent } from '../events.js';
 import { formatDateTime } from '../format.js';
-import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
-import '../fw-error-summary.js';
+import { FormProblems } from '../form-problems.js';
+import { announcePage, loadErrorText, loadingState, loadProblem, pageHeading } from '../page-state.js';
 import { recordUrl } from '../router.js';
 import { currentSession } from '../session-state.js';
 import { decideApproval, fetchPendingApprovals, fetchWorkflow, type PendingApproval } from './api.js';
@@ -38,11 +37,11 @@ export class FwMyApprovals extends LitElement {
   @state() private accessor message = '';
   @state() private accessor pending: Pending | null = null;
   @state() private accessor comment = '';
-  @state() private accessor problems: SummaryItem[] = [];
-  @state() private accessor busy = false;
 
   @query('dialog') private accessor dialog!: HTMLDialogElement | null;
-  @query('dialog fw-error-summary') private accessor summary!: FwErrorSummary | null;
+  /** The dialog's submit state; the API's error on `comment` links to its box (`approval-comment`). */
+  #form = new FormProblems(this, { fields: ['comment'], prefix: 'approval', summary: 'dialog fw-error-summary',
+    fallback: 'The decision could not be recorded. Try again.' });
 
   /** The button that opened the dialog, to return focus to when it closes without a decision. */
   #opener: HTMLElement | null = null;
@@ -53,7 +52,7 @@ export class FwMyApprovals extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.dispatchEvent(new PageEvent(TITLE, [{ label: 'Home', href: '/' }, { label: TITLE }]));
+    announcePage(this, TITLE);
     void this.#load();
   }
 
@@ -76,23 +75,22 @@ export class FwMyApprovals extends LitElement {
       this.requests = requests;
       this.error = '';
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : 'Your approval requests cannot be shown.';
+      this.error = loadErrorText(e, 'Your approval requests cannot be shown.');
     }
   }
 
   override render() {
     return html`${this.message ? successBanner(this.message) : nothing}
-      <span class="fw-caption-l">My work</span>
-      <h1 class="fw-heading-l">${TITLE}</h1>
+      ${pageHeading(TITLE, 'My work')}
       <p class="fw-body">Requests waiting for your decision, including those of people who delegated their approvals to you while they are away.</p>
-      ${this.error ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">Your approval requests cannot be shown</h2><p class="fw-body">${this.error}</p></div>` : nothing}
+      ${loadProblem('Your approval requests cannot be shown', this.error)}
       ${this.#list()}
       ${this.#dialog()}`;
   }
 
   #list(): TemplateResult | typeof nothing {
     const requests = this.requests;
-    if (!requests) return this.error ? nothing : html`<p class="fw-body" role="status">Loading…</p>`;
+    if (!requests) return this.error ? nothing : loadingState();
     if (!requests.length) return html`<p class="fw-body" data-empty>You have no approval requests waiting.</p>`;
     const me = currentSession()?.user.username;
     return html`<div class="fw-table-wrapper" role="region" aria-labelledby="approvals-caption" tabindex="0">
@@ -119,9 +117,9 @@ export class FwMyApprovals extends LitElement {
               <td class="fw-table__cell">${formatDateTime(a.requestedAt)}</td>
               <td class="fw-table__cell">
                 <div class="fw-button-group fw-approvals__actions">
-                  <button type="button" class="fw-button fw-button--secondary" data-approve=${a.id} ?disabled=${this.busy}
+                  <button type="button" class="fw-button fw-button--secondary" data-approve=${a.id} ?disabled=${this.#form.busy}
                     @click=${(e: Event) => this.#open({ a, decision: 'approve' }, e)}>Approve<span class="fw-visually-hidden"> ${name}</span></button>
-                  <button type="button" class="fw-button fw-button--warning" data-reject=${a.id} ?disabled=${this.busy}
+                  <button type="button" class="fw-button fw-button--warning" data-reject=${a.id} ?disabled=${this.#form.busy}
                     @click=${(e: Event) => this.#open({ a, decision: 'reject' }, e)}>Reject<span class="fw-visually-hidden"> ${name}</span></button>
                 </div>
               </td>
@@ -139,7 +137,7 @@ export class FwMyApprovals extends LitElement {
     return html`<dialog class="fw-dialog" aria-labelledby="approval-dialog-title" @cancel=${this.#onCancel}>
       ${p ? html`<form @submit=${this.#confirm} novalidate>
         <h2 class="fw-heading-m" id="approval-dialog-title">${verb} ${name}</h2>
-        <fw-error-summary .items=${this.problems}></fw-error-summary>
+        <fw-error-summary .items=${this.#form.items}></fw-error-summary>
         <p class="fw-body">${p.a.approval}${p.a.approver !== currentSession()?.user.username ? `, asked of ${p.a.approver}` : ''}.</p>
         <div class="fw-form-group">
           <label class="fw-label" for=${COMMENT_ID}>Comment (optional)</label>
@@ -148,8 +146,8 @@ export class FwMyApprovals extends LitElement {
             @input=${(e: Event) => { this.comment = (e.target as HTMLTextAreaElement).value; }}></textarea>
         </div>
         <div class="fw-button-group">
-          <button type="submit" class="fw-button ${p.decision === 'reject' ? 'fw-button--warning' : ''}" ?disabled=${this.busy}>${verb}</button>
-          <button type="button" class="fw-link-button" ?disabled=${this.busy} @click=${this.#close}>Cancel</button>
+          <button type="submit" class="fw-button ${p.decision === 'reject' ? 'fw-button--warning' : ''}" ?disabled=${this.#form.busy}>${verb}</button>
+          <button type="button" class="fw-link-button" ?disabled=${this.#form.busy} @click=${this.#close}>Cancel</button>
         </div>
       </form>` : nothing}
     </dialog>`;
@@ -158,20 +156,19 @@ export class FwMyApprovals extends LitElement {
   #open(p: Pending, e: Event) {
     this.#opener = e.currentTarget as HTMLElement;
     this.comment = '';
-    this.problems = [];
+    this.#form.clear();
     this.message = '';
     this.pending = p;
   }
 
   #onCancel = (e: Event) => {
     e.preventDefault();
-    if (!this.busy) this.#close();
+    if (!this.#form.busy) this.#close();
   };
 
   #close = () => {
     this.pending = null;
-    if (this.problems.length) this.dispatchEvent(new ErrorStateEvent(false));
-    this.problems = [];
+    this.#form.clear();
     const opener = this.#opener;
     this.#opener = null;
     void this.updateComplete.then(() => opener?.focus());
@@ -181,30 +178,19 @@ export class FwMyApprovals extends LitElement {
     e.preventDefault();
     const p = this.pending;
     if (!p) return;
-    this.busy = true;
-    try {
+    await this.#form.submit(async () => {
       const { data } = await decideApproval(p.a.table, p.a.recordId, p.a.id, p.decision, this.comment.trim());
       const name = this.described.get(p.a.id)?.record ?? p.a.number ?? 'the record';
       const outcome = data.outcome === 'pending' ? ' It is waiting for other approvers.' : '';
-      this.busy = false;
       this.pending = null;
       this.#opener = null;
-      if (this.problems.length) this.dispatchEvent(new ErrorStateEvent(false));
-      this.problems = [];
+      this.#form.clear();
       const message = `You ${p.decision === 'approve' ? 'approved' : 'rejected'} ${p.a.approval} for ${name}.${outcome}`;
       await this.#load();
       this.message = message;
       await this.updateComplete;
       this.querySelector<HTMLElement>('.fw-notification-banner')?.focus();
-    } catch (err) {
-      this.busy = false;
-      this.problems = err instanceof ApiError
-        ? (err.errors.length ? err.errors.map((x) => ({ text: x.message, target: x.field === 'comment' ? COMMENT_ID : undefined })) : [{ text: err.message }])
-        : [{ text: 'The decision could not be recorded. Try again.' }];
-      this.dispatchEvent(new ErrorStateEvent(true));
-      await this.updateComplete;
-      await this.summary?.show();
-    }
+    });
   };
 }
 
