@@ -229,7 +229,8 @@ describe('work queues, approvals and delegation in Chromium', function () {
         const page = await open(context, lead);
         await page.click('fw-nav a[href="/delegations"]');
         await page.waitForSelector('fw-delegations form');
-        expect(await page.textContent('fw-delegations')).to.contain('You have not delegated your approvals.');
+        // The list loads after the form appears: wait for it rather than read the page at once.
+        await page.waitForSelector('fw-delegations :text("You have not delegated your approvals.")');
         expect(await axeViolations(page)).to.deep.equal([]);
 
         await page.fill('#delegation-from', '2030-05-10');
@@ -319,7 +320,7 @@ describe('work queues, approvals and delegation in Chromium', function () {
         await page.click('fw-delegations .fw-confirm button.fw-button--warning');
         await page.waitForSelector('fw-delegations .fw-notification-banner');
         expect(await page.textContent('fw-delegations .fw-notification-banner')).to.contain(`The delegation to ${deputy.username} has ended.`);
-        expect(await page.textContent('fw-delegations')).to.contain('You have not delegated your approvals.');
+        await page.waitForSelector('fw-delegations :text("You have not delegated your approvals.")');
         expect(await fw.db.knex('sys_delegation').where({ user_id: lead.user.id })).to.deep.equal([]);
         expect(await axeViolations(page)).to.deep.equal([]);
       } finally {

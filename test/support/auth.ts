@@ -11,7 +11,7 @@ import * as OTPAuth from 'otpauth';
 import {
   createApiToken, createOrg, createUser as createIdentityUser, fetchOrgByCode, type UserRow,
 } from '../../platform/access/identity/index.js';
-import type { Formwork } from '../../platform/context.js';
+import { systemClock, type Formwork } from '../../platform/context.js';
 import { createApp } from '../../platform/http/app.js';
 import { createTestEngine, steppingClock, type TestEngine } from './engine.js';
 
@@ -95,9 +95,12 @@ export async function freshTotpCode(fw: Formwork, userId: string, secret: string
   const row = await fw.db.knex('sys_user').where({ id: userId }).first('totp_last_step');
   const last = row?.totp_last_step == null ? -Infinity : Number(row.totp_last_step);
   const step = Math.floor(fw.clock.now().getTime() / 30_000);
-  // The current step first: its code stays valid if the clock crosses a step boundary before the server checks it
-  // (the server accepts ±1 step); the previous step's code would then be two steps old and refused.
-  const next = [step, step + 1].find((s) => s > last);
+  // The server accepts ±1 step and each step once. Under a test clock, time moves only when the test says so: the
+  // previous step's code comes first, giving three sign-ins per step. Under the real clock the current step comes
+  // first: the clock could cross a boundary before the server checks the code, and the previous step's code would
+  // then be two steps old and refused.
+  const order = fw.clock === systemClock ? [step, step + 1] : [step - 1, step, step + 1];
+  const next = order.find((s) => s > last);
   if (next === undefined) throw new Error('every TOTP step within the window is used: advance the clock');
   return totpCode(secret, new Date(next * 30_000));
 }
