@@ -222,11 +222,9 @@ describe('workflow/sla: the record hook in the record pipeline', () => {
   let fw: TestEngine;
   let clock: Clock;
 
-  before(async function () {
+  before(async () => {
     ({ fw, clock } = await slaEngine());
-    const hooks = (fw.records as unknown as { hooks?: { register(h: unknown): unknown; list(): readonly { name: string }[] } }).hooks;
-    if (!hooks) this.skip(); // the record service predates hooks
-    if (!hooks.list().some((h) => h.name === 'sla')) hooks.register(slaRecordHook);
+    if (!fw.hooks.list().some((h) => h.name === 'sla')) fw.hooks.register(slaRecordHook);
   });
   after(async () => { await fw?.dispose(); });
 
