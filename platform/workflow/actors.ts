@@ -11,6 +11,7 @@ import type { Knex } from 'knex';
 import { accessFacts, accessFor } from '../access/policy.js';
 import { evaluateCondition } from '../conditions/evaluate.js';
 import type { Registry, ResolvedTable } from '../definitions/types.js';
+import { fail } from '../errors.js';
 import type { Actor, RecordData } from '../records/types.js';
 import { originalActor, ruleActor } from '../rules/chain.js';
 
@@ -87,4 +88,28 @@ export async function mayOn(registry: Registry, actor: Actor, table: ResolvedTab
   if (!access.allowed) return false;
   if (access.rowCondition === null) return true;
   return evaluateCondition(access.rowCondition, { ...accessFacts(registry, actor, now), record });
+}
+
+/**
+ * The user `name` (id or username) checked as the assignee of `record`: an active user who may update it, and a
+ * member of `queue` when that queue has members. Returns the user; fails with validation_failed on `field`
+ * (unknown_user, not_permitted, not_member) otherwise. One rule for the assign API and for any write that sets a
+ * workflow's assignee field (a transition's field, a PATCH), so the browser cannot assign around it.
+ */
+export async function assertAssignee(
+  trx: Knex.Transaction, registry: Registry, table: ResolvedTable, record: RecordData, name: string, queue: unknown, now: Date, field: string,
+): Promise<UserRef> {
+  const problem = (message: string, code: string): never => fail('validation_failed', message, { fieldErrors: [{ field, code, message }] });
+  const [user] = await findActiveUsers(trx, [name]);
+  if (!user) return problem(`There is no active user "${name}".`, 'unknown_user');
+  const [target] = await actorsOf(trx, [user]);
+  if (!(await mayOn(registry, target!, table, record, 'update', now))) problem(`${user.username} cannot work on this record.`, 'not_permitted');
+  if (typeof queue === 'string' && queue) {
+    const q = await trx('sys_queue').where({ name: queue }).first('id');
+    if (q && await trx('sys_queue_member').where({ queue_id: q.id }).first('user_id')
+      && !(await trx('sys_queue_member').where({ queue_id: q.id, user_id: user.id }).first('user_id'))) {
+      problem(`${user.username} is not a member of queue "${queue}".`, 'not_member');
+    }
+  }
+  return user;
 }

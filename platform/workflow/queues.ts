@@ -29,7 +29,7 @@ import { fail } from '../errors.js';
 import { isEmptyValue } from '../records/field-values.js';
 import type { Actor, QueryResult, QuerySpec, RecordData } from '../records/types.js';
 import { writeEvent } from '../rules/events.js';
-import { actorsOf, findActiveUsers, mayOn, originalActor, workflowActor } from './actors.js';
+import { assertAssignee, findActiveUsers, mayOn, originalActor, workflowActor } from './actors.js';
 import { allWorkflows, declaredQueues, workflowOf, type CompiledWorkflow } from './definitions.js';
 import type { WorkflowService } from './service.js';
 
@@ -316,20 +316,8 @@ export async function assign(service: WorkflowService, tableName: string, id: st
         }
       } else {
         const name = body.user === PERSONAL_QUEUE ? person.username : body.user!;
-        const [user] = await findActiveUsers(trx, [name]);
-        const problem = (message: string, code: string) => fail('validation_failed', message, { fieldErrors: [{ field: 'user', code, message }] });
-        if (!user) problem(`There is no active user "${name}".`, 'unknown_user');
-        const [target] = await actorsOf(trx, [user!]);
-        if (!(await mayOn(registry, target!, cls, record, 'update', now))) problem(`${user!.username} cannot work on this record.`, 'not_permitted');
         const queue = qf ? (has('queue') ? patch[qf] : record[qf]) : null;
-        if (typeof queue === 'string' && queue) {
-          const q = await trx('sys_queue').where({ name: queue }).first('id');
-          if (q && await trx('sys_queue_member').where({ queue_id: q.id }).first('user_id')
-            && !(await trx('sys_queue_member').where({ queue_id: q.id, user_id: user!.id }).first('user_id'))) {
-            problem(`${user!.username} is not a member of queue "${queue}".`, 'not_member');
-          }
-        }
-        patch[af!] = user!.username;
+        patch[af!] = (await assertAssignee(trx, registry, cls, record, name, queue, now, 'user')).username;
       }
     }
     const before = { queue: qf ? record[qf] ?? null : null, assignee: af ? record[af] ?? null : null };

@@ -41,7 +41,7 @@ import { checkPayload } from '../records/payload.js';
 import type { Actor, RecordData } from '../records/types.js';
 import { writeEvent } from '../rules/events.js';
 import type { TemplateContext } from '../rules/templates.js';
-import { isTransitionWrite, mayOn, originalActor, personFacts, workflowActor } from './actors.js';
+import { assertAssignee, isTransitionWrite, mayOn, originalActor, personFacts, workflowActor } from './actors.js';
 import { ApprovalEngine } from './approvals.js';
 import { commentFieldOf, startsFrom, workflowOf, type CompiledWorkflow } from './definitions.js';
 import { renderValue } from './effects.js';
@@ -350,8 +350,10 @@ export class WorkflowService {
         const queue = await this.ruleQueue(wf, record, null, ctx.actor, ctx.now) ?? wf.def.states[String(record[sf])]?.queue;
         if (queue !== undefined) record[qf] = queue;
       }
+      await this.#checkAssignee(ctx, wf, record, null);
       return;
     }
+    if (ctx.operation === 'update' && previous) await this.#checkAssignee(ctx, wf, record, previous);
     if (ctx.operation !== 'update' || !previous || record[sf] === previous[sf]) return;
     if (ctx.actor.kind === 'user') {
       const allowed = await this.allowedFor(wf, ctx.table, previous, ctx.actor, ctx.now);
@@ -363,6 +365,17 @@ export class WorkflowService {
       await this.route(wf, record, previous, patch, undefined, ctx.actor, ctx.now);
       Object.assign(record, patch);
     }
+  }
+
+  /**
+   * A person's write that sets the assignee field (a transition's field, a PATCH, a rule acting for them) names
+   * someone who can take the record, by the same rule as the assign API ({@link assertAssignee}).
+   */
+  async #checkAssignee(ctx: RecordHookContext, wf: CompiledWorkflow, record: RecordData, previous: RecordData | null): Promise<void> {
+    const af = wf.def.assigneeField;
+    if (!af || originalActor(ctx.actor).kind !== 'user' || isEmptyValue(record[af]) || record[af] === (previous?.[af] ?? null)) return;
+    const qf = wf.def.queueField;
+    await assertAssignee(ctx.trx, ctx.registry, ctx.table, record, String(record[af]), qf ? record[qf] : null, ctx.now, af);
   }
 
   async #after(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void> {

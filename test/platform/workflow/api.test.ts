@@ -212,6 +212,20 @@ describe('workflow: HTTP API', () => {
       expect((await as.agent('POST', path(t.id, '/assign'), { user: 42 })).status).to.equal(400);
     });
 
+    it('holds any write of the assignee field to the same rule: a PATCH cannot assign around the assign API', async () => {
+      const t = await create(as.agent);
+      const patch = (assignee: string) => as.agent('PATCH', path(t.id), { assignee });
+      const unknown = await patch('nobody.here');
+      expect(unknown.status).to.equal(422);
+      expect(unknown.body.errors).to.deep.equal([{ field: 'assignee', code: 'unknown_user', message: 'There is no active user "nobody.here".' }]);
+      expect((await patch(viewer.username)).body.errors[0]).to.include({ field: 'assignee', code: 'not_permitted' });
+      expect((await patch(other.username)).body.errors[0]).to.include({ field: 'assignee', code: 'not_permitted' });
+      expect((await read(fw, t.id)).assignee).to.equal(null);
+      const ok = await patch(agent2.username);
+      expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
+      expect((await read(fw, t.id)).assignee).to.equal(agent2.username);
+    });
+
     it('lists a queue\'s records with list filtering, sorting and paging, scoped by the records\' access', async () => {
       const mineA = [];
       for (const [i, p] of ['1', '2', '3', '1'].entries()) mineA.push(await create(as.agent, { title: `Q${i}`, priority: p, category: 'queue-test' }));

@@ -297,15 +297,17 @@ describe('SSI incident pack: auto-close, notifications, SLAs and attachments', (
       expect(outbox.map((o: { status: string }) => o.status)).to.deep.equal(['sent', 'sent', 'sent']);
     });
 
-    it('tells nobody who assigned it to themselves, and nobody of another organisation even when it is assigned to them', async () => {
+    it('tells nobody who assigned it to themselves, and refuses to assign it to a person of another organisation', async () => {
       const inc = await raise(as.raiser, { summary: 'Self-assigned' });
       const num = inc.number as string;
       await transition(as.desk, inc.id, 'assign', { fields: { assignment_group: 'ssi_service_desk', assigned_to: people.desk.username } });
       await deliver();
       for (const who of Object.keys(people) as (keyof typeof people)[]) expect(await feed(who, inc.id), who).to.deep.equal([]);
 
-      // Assigned by mistake to a person of another organisation: they cannot read the incident, so are not told.
-      await transition(as.desk, inc.id, 'assign', { fields: { assignment_group: 'ssi_service_desk', assigned_to: people.otherOrg.username } });
+      // A person of another organisation cannot work on the incident: the assignment is refused, nobody is told.
+      const refused = await as.desk('POST', at(inc.id, '/transitions/assign'), { fields: { assignment_group: 'ssi_service_desk', assigned_to: people.otherOrg.username } });
+      expect(refused.status).to.equal(422);
+      expect(refused.body.errors).to.deep.equal([{ field: 'assigned_to', code: 'not_permitted', message: `${people.otherOrg.username} cannot work on this record.` }]);
       await deliver();
       expect((await as.otherOrg('GET', at(inc.id))).status).to.equal(404);
       for (const who of Object.keys(people) as (keyof typeof people)[]) expect(await feed(who, inc.id), who).to.deep.equal([]);
@@ -343,6 +345,7 @@ describe('SSI incident pack: auto-close, notifications, SLAs and attachments', (
     let server: RunningServer;
     const clock = steppingClock('2026-11-23T10:00:00.000Z');
     let as: Record<'raiser' | 'colleague' | 'otherOrg' | 'desk', Call>;
+    let deskName: string;
 
     before(async () => {
       fw = await workflowEngine({ roots: ROOTS, clock });
@@ -352,6 +355,7 @@ describe('SSI incident pack: auto-close, notifications, SLAs and attachments', (
       const colleague = await person(fw, ['ssi_service_management_user'], 'SUPPLIER_A');
       const otherOrg = await person(fw, ['ssi_service_management_user'], 'SUPPLIER_B');
       const desk = await person(fw, ['ssi_service_desk_agent'], 'DCC');
+      deskName = desk.username;
       for (const q of QUEUES) await setQueueMember(fw, fw.systemActor, q, desk.username, true);
       server = await serve(fw);
       as = {
@@ -393,7 +397,7 @@ describe('SSI incident pack: auto-close, notifications, SLAs and attachments', (
       clock.set('2026-11-23T10:00:00.000Z'); // Monday
       const inc = await raise(as.raiser, { summary: 'Pauses and resumes' });
       clock.set('2026-11-23T10:30:00.000Z');
-      await transition(as.desk, inc.id, 'assign', { fields: { assignment_group: 'ssi_service_desk', assigned_to: 'someone.desk', priority: '3' } });
+      await transition(as.desk, inc.id, 'assign', { fields: { assignment_group: 'ssi_service_desk', assigned_to: deskName, priority: '3' } });
       let all = await slas(inc.id);
       expect(all.map(view)).to.deep.equal([
         { sla: 'ssi_incident_p4_resolution', state: 'cancelled', schedule: 'uk_support_hours', elapsedMs: 30 * M, remainingMs: 40 * H - 30 * M, dueAt: null },
@@ -432,7 +436,7 @@ describe('SSI incident pack: auto-close, notifications, SLAs and attachments', (
     it('priority 2: 8 support hours, across the night', async () => {
       clock.set('2026-11-24T16:00:00.000Z'); // Tuesday 16:00
       const inc = await raise(as.raiser, { summary: 'Priority 2' });
-      await transition(as.desk, inc.id, 'assign', { fields: { assignment_group: 'ssi_service_desk', assigned_to: 'someone.desk', priority: '2' } });
+      await transition(as.desk, inc.id, 'assign', { fields: { assignment_group: 'ssi_service_desk', assigned_to: deskName, priority: '2' } });
       const p2 = (await slas(inc.id)).find((s) => s.state !== 'cancelled')!;
       // Tuesday 16:00-17:00 and Wednesday 09:00-16:00.
       expect(view(p2)).to.deep.equal({ sla: 'ssi_incident_p2_resolution', state: 'active', schedule: 'uk_support_hours', elapsedMs: 0, remainingMs: 8 * H, dueAt: '2026-11-25T16:00:00.000Z' });
@@ -447,7 +451,7 @@ describe('SSI incident pack: auto-close, notifications, SLAs and attachments', (
         { sla: 'ssi_incident_p1_resolution', state: 'active', schedule: null, elapsedMs: 0, remainingMs: 4 * H, dueAt: '2026-11-28T02:00:00.000Z' },
       ]);
       clock.set('2026-11-28T00:00:00.000Z');
-      await transition(as.desk, inc.id, 'assign', { fields: { assignment_group: 'ssi_service_desk', assigned_to: 'someone.desk' } });
+      await transition(as.desk, inc.id, 'assign', { fields: { assignment_group: 'ssi_service_desk', assigned_to: deskName } });
       await transition(as.desk, inc.id, 'request_information', { comment: 'Call us.' });
       clock.set('2026-11-28T05:00:00.000Z');
       expect(view((await slas(inc.id, as.desk))[0]!)).to.include({ state: 'paused', elapsedMs: 2 * H, remainingMs: 2 * H });

@@ -261,7 +261,7 @@ describe('API: profile, bookmarks, access-log reports, mass assignment and expor
         const batch = Array.from({ length: Math.min(700, ROWS - i) }, (_, j) => ({ short_description: `Bulk ${String(i + j).padStart(5, '0')}` }));
         await fw.records.createMany('task', batch, { actor: system });
       }
-      await c.ok('POST', '/api/tables/task', { short_description: '=1+2', description: '@SUM(A1)', assigned_to: '-2+3' }, 201);
+      await c.ok('POST', '/api/tables/task', { short_description: '=1+2', description: '@SUM(A1)', close_notes: '-2+3' }, 201);
       await c.ok('POST', '/api/tables/task', { short_description: '+cmd|\' /C calc\'!A0', description: 'plain, "quoted"\nline two' }, 201);
     });
     afterEach(() => { EXPORT_LIMITS.maxRows = 100_000; });
@@ -290,10 +290,10 @@ describe('API: profile, bookmarks, access-log reports, mass assignment and expor
 
     it('neutralises cells a spreadsheet would run as formulas (SSI-NFR-21)', async () => {
       const filter = encodeURIComponent(JSON.stringify({ fact: 'short_description', operator: 'doesNotContain', value: 'Bulk' }));
-      const res = await c.get(`/api/tables/task/export?filter=${filter}&fields=short_description,description,assigned_to&sort=short_description`);
+      const res = await c.get(`/api/tables/task/export?filter=${filter}&fields=short_description,description,close_notes&sort=short_description`);
       const rows = parseCsv(res.text);
       expect(rows).to.deep.equal([
-        ['Short description', 'Description', 'Assigned to'],
+        ['Short description', 'Description', 'Resolution notes'],
         ['\'+cmd|\' /C calc\'!A0', 'plain, "quoted"\nline two', ''],
         ['\'=1+2', '\'@SUM(A1)', '\'-2+3'],
       ]);
