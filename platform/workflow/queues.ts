@@ -25,11 +25,11 @@ import { assertCanOperate } from '../access/table-access.js';
 import type { Condition } from '../conditions/types.js';
 import type { Formwork } from '../context.js';
 import type { Registry, ResolvedTable, WorkflowDef } from '../definitions/types.js';
-import { fail } from '../errors.js';
+import { fail, isFormworkError } from '../errors.js';
 import { isEmptyValue } from '../records/field-values.js';
 import type { Actor, QueryResult, QuerySpec, RecordData } from '../records/types.js';
 import { writeEvent } from '../rules/events.js';
-import { assertAssignee, findActiveUsers, mayOn, originalActor, workflowActor } from './actors.js';
+import { findActiveUsers, mayOn, originalActor, workflowActor } from './actors.js';
 import { allWorkflows, declaredQueues, workflowOf, type CompiledWorkflow } from './definitions.js';
 import type { WorkflowService } from './service.js';
 
@@ -315,14 +315,21 @@ export async function assign(service: WorkflowService, tableName: string, id: st
           if (routed !== undefined) patch[qf] = routed;
         }
       } else {
+        // Stored by username; whether they may take the record is the workflow hook's one rule (assertAssignee),
+        // applied to this write like any other that sets the assignee.
         const name = body.user === PERSONAL_QUEUE ? person.username : body.user!;
-        const queue = qf ? (has('queue') ? patch[qf] : record[qf]) : null;
-        patch[af!] = (await assertAssignee(trx, registry, cls, record, name, queue, now, 'user')).username;
+        const [user] = await findActiveUsers(trx, [name]);
+        if (!user) fail('validation_failed', `There is no active user "${name}".`, { fieldErrors: [{ field: 'user', code: 'unknown_user', message: `There is no active user "${name}".` }] });
+        patch[af!] = user!.username;
       }
     }
     const before = { queue: qf ? record[qf] ?? null : null, assignee: af ? record[af] ?? null : null };
     const writer = workflowActor(actor, 'assign', `assign on ${cls.name}`);
-    const updated = await fw.records.updateOne(cls.name, id, patch, { actor: writer, trx });
+    const updated = await fw.records.updateOne(cls.name, id, patch, { actor: writer, trx }).catch((e: unknown) => {
+      // The assignee's problems are the request's `user`.
+      if (af && isFormworkError(e)) for (const fe of e.fieldErrors) if (fe.field === af) fe.field = 'user';
+      throw e;
+    });
     const after = { queue: qf ? updated[qf] ?? null : null, assignee: af ? updated[af] ?? null : null };
     if (after.queue !== before.queue || after.assignee !== before.assignee) {
       await writeEvent(trx, {
