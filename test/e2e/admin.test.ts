@@ -6,9 +6,7 @@
  * axe-core finds no WCAG 2.1 AA violation on any of these pages.
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { actorForUser, createOrgUserId } from '../../platform/access/identity/index.js';
 import { createApp } from '../../platform/http/app.js';
 import { ensureUiBuilt } from '../../platform/http/static.js';
@@ -16,23 +14,9 @@ import { createMailer } from '../../platform/notify/mailer.js';
 import { createUser, ensureOrg, freshTotpCode, listen, type RunningServer, type TestUser } from '../support/auth.js';
 import { createTestEngine, type TestEngine } from '../support/engine.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+import { axeViolations, launchChromium, signInInBrowser } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const NEW_PASSWORD = 'five quiet lanterns over water';
-
-/** axe-core's WCAG 2.1 A/AA violations on the page, as "rule: targets" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }, AXE_TAGS);
-}
 
 describe('Account and administration pages in Chromium', function () {
   this.timeout(60_000);
@@ -48,7 +32,6 @@ describe('Account and administration pages in Chromium', function () {
   let mailedToken = '';
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
     await ensureUiBuilt();
     fw = await createTestEngine();
     fw.config.scryptLog2N = 10;
@@ -63,7 +46,7 @@ describe('Account and administration pages in Chromium', function () {
     admin = await createUser(fw, { username: 'e2e.admin', roles: ['ssi_org_admin', 'agent'], org: 'E2E-HOME' });
     colleague = await createUser(fw, { username: 'e2e.colleague', roles: ['agent'], org: 'E2E-HOME' });
     server = await listen(createApp(fw));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
   });
@@ -85,14 +68,7 @@ describe('Account and administration pages in Chromium', function () {
   });
 
   it('signs the administrator in and shows the administration pages in the navigation', async () => {
-    await page.goto(`${server.url}/sign-in`);
-    await page.fill('#sign-in-username', admin.username);
-    await page.fill('#sign-in-password', admin.password);
-    await page.click('fw-sign-in button[type=submit]');
-    await page.waitForSelector('#mfa-code');
-    await page.fill('#mfa-code', await freshTotpCode(fw, admin.user.id, admin.secret!));
-    await page.click('fw-mfa button[type=submit]');
-    await page.waitForSelector('fw-home h1');
+    await signInInBrowser(page, fw, server.url, admin);
     const nav = await page.textContent('fw-nav');
     expect(nav).to.contain('Administration').and.to.contain('Users').and.to.contain('Access log');
   });

@@ -5,29 +5,13 @@
  * WCAG 2.1 AA violation with the count shown and with the panel open.
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../platform/http/app.js';
 import { ensureUiBuilt } from '../../platform/http/static.js';
 import { dispatchNotifications } from '../../platform/notify/index.js';
-import { createUser, freshTotpCode, listen, type RunningServer, type TestUser } from '../support/auth.js';
+import { createUser, listen, type RunningServer, type TestUser } from '../support/auth.js';
 import { createTestEngine, type TestEngine } from '../support/engine.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }, AXE_TAGS);
-}
+import { axeViolations, launchChromium, signInInBrowser } from './browser.js';
 
 describe('Notification centre in Chromium', function () {
   this.timeout(60_000);
@@ -40,14 +24,13 @@ describe('Notification centre in Chromium', function () {
   const errors: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
     await ensureUiBuilt();
     fw = await createTestEngine();
     fw.config.scryptLog2N = 10;
     fw.config.signInRateLimit = 1000;
     user = await createUser(fw, { roles: ['agent'] });
     server = await listen(createApp(fw));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
   });
@@ -59,15 +42,7 @@ describe('Notification centre in Chromium', function () {
   });
 
   it('shows no unread count after signing in', async () => {
-    await page.goto(`${server.url}/`);
-    await page.waitForSelector('#sign-in-username');
-    await page.fill('#sign-in-username', user.username);
-    await page.fill('#sign-in-password', user.password);
-    await page.click('fw-sign-in button[type=submit]');
-    await page.waitForSelector('#mfa-code');
-    await page.fill('#mfa-code', await freshTotpCode(fw, user.user.id, user.secret!));
-    await page.click('fw-mfa button[type=submit]');
-    await page.waitForSelector('fw-home h1');
+    await signInInBrowser(page, fw, server.url, user);
     await page.waitForFunction(() => document.querySelector('fw-notifications [aria-live="polite"]')?.textContent === 'No unread notifications');
     // The bell's accessible name carries the count (none yet); the icon is hidden from assistive technology.
     expect(await page.getByRole('button', { name: 'Notifications', exact: true }).count()).to.equal(1);

@@ -6,30 +6,12 @@
  * Needs Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it); without it the suite fails, it never skips.
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../platform/http/app.js';
 import { ensureUiBuilt } from '../../platform/http/static.js';
 import { createUser, freshTotpCode, listen, type RunningServer, type TestUser } from '../support/auth.js';
 import { createTestEngine, type TestEngine } from '../support/engine.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's WCAG 2.1 A/AA violations on the page, as "rule: targets" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  // The page's CSP forbids inline script tags; evaluating the source is not affected by it.
-  await page.evaluate(axeSource);
-  return page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }, AXE_TAGS);
-}
+import { axeViolations, launchChromium } from './browser.js';
 
 describe('UI in Chromium', function () {
   this.timeout(60_000);
@@ -41,7 +23,6 @@ describe('UI in Chromium', function () {
   const errors: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
     await ensureUiBuilt();
     // The system clock: the browser compares session expiry times with its own clock.
     fw = await createTestEngine();
@@ -49,7 +30,7 @@ describe('UI in Chromium', function () {
     fw.config.signInRateLimit = 1000;
     user = await createUser(fw, { roles: ['admin'] });
     server = await listen(createApp(fw));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
   });

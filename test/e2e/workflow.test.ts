@@ -7,9 +7,7 @@
  * Needs Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it); without it the suite fails, it never skips.
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadActor } from '../../platform/access/identity/index.js';
 import { createApp } from '../../platform/http/app.js';
 import { ensureUiBuilt } from '../../platform/http/static.js';
@@ -18,21 +16,7 @@ import { createUser, freshTotpCode, listen, type RunningServer, type TestUser } 
 import { CORE_DEFINITIONS, createTestEngine, type TestEngine } from '../support/engine.js';
 import { PACK } from '../platform/workflow/support.js';
 import { workflowService } from '../../platform/workflow/index.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }, AXE_TAGS);
-}
+import { axeViolations, launchChromium } from './browser.js';
 
 describe('workflow UI in Chromium', function () {
   this.timeout(60_000);
@@ -48,7 +32,6 @@ describe('workflow UI in Chromium', function () {
   const state = () => fw.records.readOne('incident', id, { actor: fw.systemActor }).then((r) => r.state);
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
     await ensureUiBuilt();
     fw = await createTestEngine({ roots: [CORE_DEFINITIONS, PACK] });
     await fw.workflow.timers.stop();
@@ -59,7 +42,7 @@ describe('workflow UI in Chromium', function () {
     const record = await fw.records.createOne('incident', { short_description: 'Kettle tripped the fuse', category: 'hardware' }, { actor });
     id = record.id as string;
     server = await listen(createApp(fw));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}/tables/incident/${id}`);
