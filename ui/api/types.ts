@@ -1,61 +1,14 @@
 /**
  * The shapes of the public REST API as the browser sees them (see README "The REST API" and
- * platform/http/routes/meta.ts). Definition shapes come from the engine's own type declarations (type-only).
+ * platform/http/routes/meta.ts). Definition and metadata shapes come from the engine's own type declarations
+ * (type-only: platform/definitions/types.ts, platform/http/api-types.ts).
  */
 import type { FieldType, FormCopy, FormDef, MenuDef, MenuItem, RelatedList, UiPolicy } from '../../platform/definitions/types.js';
 
+import type { FieldMeta, TableMeta } from '../../platform/http/api-types.js';
+
 export type { FieldType, FormCopy, FormDef, MenuDef, MenuItem, RelatedList, UiPolicy };
-
-/** A field as GET /api/meta/tables/:t and /api/meta/forms/:f describe it. */
-export interface FieldMeta {
-  name: string;
-  type: FieldType | 'uuid';
-  label: string;
-  help?: string;
-  required: boolean;
-  readOnly: boolean;
-  default?: unknown;
-  /** With `dependsOn`, `for` lists the controlling field's values an option applies to (absent: always). */
-  choices?: { value: string; label: string; inactive?: boolean; for?: string[] }[];
-  multiple?: boolean;
-  /** The field controlling which choices apply (platform/records/dependent-choices.ts). */
-  dependsOn?: string;
-  reference?: string;
-  maxLength?: number;
-  minLength?: number;
-  min?: number;
-  max?: number;
-  scale?: number;
-  currency?: string;
-  pattern?: string;
-  patternMessage?: string;
-  accept?: string[];
-  maxSize?: number;
-  /** `<reference field>.<field>`: filled in from the record the reference names (the server copies it too). */
-  fetchFrom?: string;
-  system: boolean;
-  journalType?: 'comment' | 'work_note';
-  /** false when lists cannot filter or sort by the field (encrypted, or readable record by record). */
-  queryable?: false;
-}
-
-export interface TableMeta {
-  name: string;
-  label: string;
-  pluralLabel: string;
-  description?: string;
-  extends?: string;
-  ancestors: string[];
-  abstract: boolean;
-  numberPrefix?: string;
-  displayField: string;
-  fields: FieldMeta[];
-  /**
-   * The table's default form: named like the table, else its only form; null when there is none. The server
-   * enforces its UI policies on every write (platform/rules/data-policy.ts), so the UI edits the table with it.
-   */
-  defaultForm?: string | null;
-}
+export type { FieldMeta, TableMeta };
 
 /**
  * GET /api/meta/forms/:f: the form definition plus its table's labels and the metadata of every field it names.

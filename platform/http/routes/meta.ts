@@ -9,65 +9,10 @@ import type { FormCopy, FormDef, MenuDef, MenuItem, Registry, ResolvedField, Res
 import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
 import { defaultFormOf } from '../../rules/data-policy.js';
+import type { FieldMeta, TableMeta } from '../api-types.js';
 import { methodNotAllowed } from '../middleware.js';
 
-/** A field as the UI sees it. Absent properties are omitted. */
-export interface FieldMeta {
-  name: string;
-  type: ResolvedField['type'];
-  label: string;
-  help?: string;
-  required: boolean;
-  /** System fields are never written by clients. */
-  readOnly: boolean;
-  default?: unknown;
-  /**
-   * Every option, inactive ones flagged (still valid on existing records, hidden from pickers); with `dependsOn`,
-   * `for` lists the controlling field's values an option applies to.
-   */
-  choices?: { value: string; label: string; inactive?: boolean; for?: string[] }[];
-  multiple?: boolean;
-  /** The field controlling which choices apply (platform/records/dependent-choices.ts). */
-  dependsOn?: string;
-  reference?: string;
-  maxLength?: number;
-  minLength?: number;
-  min?: number;
-  max?: number;
-  scale?: number;
-  currency?: string;
-  pattern?: string;
-  patternMessage?: string;
-  accept?: string[];
-  maxSize?: number;
-  /** `<reference field>.<field>`: the form fills the field in from the record the reference names. */
-  fetchFrom?: string;
-  system: boolean;
-  journalType?: 'comment' | 'work_note';
-  /**
-   * false when lists cannot filter or sort by the field: it is encrypted at rest, or readable record by record
-   * (`readableWhen`), where the matching rows would give its value away. Absent: it can.
-   */
-  queryable?: false;
-}
-
-export interface TableMeta {
-  name: string;
-  label: string;
-  pluralLabel: string;
-  description?: string;
-  extends?: string;
-  ancestors: string[];
-  abstract: boolean;
-  numberPrefix?: string;
-  displayField: string;
-  fields: FieldMeta[];
-  /**
-   * The table's default form (GET /api/meta/tables/:t only): the form named like the table, else its only form, else
-   * null — the form whose UI policies the server enforces on every write (platform/rules/data-policy.ts).
-   */
-  defaultForm?: string | null;
-}
+export type { FieldMeta, TableMeta };
 
 /** Optional FieldDef members passed through unchanged when set. */
 const PASSTHROUGH = [

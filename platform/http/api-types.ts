@@ -1,0 +1,64 @@
+/**
+ * The metadata shapes of the REST API (GET /api/meta/…), shared by the server that builds them
+ * (platform/http/routes/meta.ts) and the browser that reads them (ui/api/types.ts). Type declarations only, with
+ * no runtime import, so the UI bundle can use them.
+ */
+import type { FieldType } from '../definitions/types.js';
+
+/** A field as the UI sees it. Absent properties are omitted. */
+export interface FieldMeta {
+  name: string;
+  type: FieldType | 'uuid';
+  label: string;
+  help?: string;
+  required: boolean;
+  /** System fields are never written by clients. */
+  readOnly: boolean;
+  default?: unknown;
+  /**
+   * Every option, inactive ones flagged (still valid on existing records, hidden from pickers); with `dependsOn`,
+   * `for` lists the controlling field's values an option applies to.
+   */
+  choices?: { value: string; label: string; inactive?: boolean; for?: string[] }[];
+  multiple?: boolean;
+  /** The field controlling which choices apply (platform/records/dependent-choices.ts). */
+  dependsOn?: string;
+  reference?: string;
+  maxLength?: number;
+  minLength?: number;
+  min?: number;
+  max?: number;
+  scale?: number;
+  currency?: string;
+  pattern?: string;
+  patternMessage?: string;
+  accept?: string[];
+  maxSize?: number;
+  /** `<reference field>.<field>`: the form fills the field in from the record the reference names. */
+  fetchFrom?: string;
+  system: boolean;
+  journalType?: 'comment' | 'work_note';
+  /**
+   * false when lists cannot filter or sort by the field: it is encrypted at rest, or readable record by record
+   * (`readableWhen`), where the matching rows would give its value away. Absent: it can.
+   */
+  queryable?: false;
+}
+
+export interface TableMeta {
+  name: string;
+  label: string;
+  pluralLabel: string;
+  description?: string;
+  extends?: string;
+  ancestors: string[];
+  abstract: boolean;
+  numberPrefix?: string;
+  displayField: string;
+  fields: FieldMeta[];
+  /**
+   * The table's default form (GET /api/meta/tables/:t only): the form named like the table, else its only form, else
+   * null — the form whose UI policies the server enforces on every write (platform/rules/data-policy.ts).
+   */
+  defaultForm?: string | null;
+}
