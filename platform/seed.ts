@@ -55,12 +55,13 @@ export async function seed(fw: Formwork, options: { demo: boolean }): Promise<Se
     if (seen?.hash === hash) continue;
     // Hashing is slow: do it before the transaction takes the write lock.
     const pw = file.people?.length ? await password() : undefined;
+    // The file's data and the mark that it was applied commit together.
     await fw.db.knex.transaction(async (trx) => {
       await applyIdentities(fw, file, trx, report, pw);
       report.records += await applyRecords(fw, file, trx);
+      await trx('sys_seed').insert({ name: file.name, hash, applied_at: fw.clock.now().toISOString() })
+        .onConflict('name').merge(['hash', 'applied_at']);
     });
-    await fw.db.knex('sys_seed').insert({ name: file.name, hash, applied_at: fw.clock.now().toISOString() })
-      .onConflict('name').merge(['hash', 'applied_at']);
   }
   if (report.people.length) report.password = shared!.plain;
   return report;
