@@ -27,4 +27,5 @@ await Promise.all(Array.from({ length: spec.connections }, worker));
 const seconds = (performance.now() - start) / 1000;
 latencies.sort((a, b) => a - b);
 const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-process.stdout.write(JSON.stringify({ requests: latencies.length, seconds, rps: latencies.length / seconds, p50: q(0.5), p99: q(0.99), errors }));
+const result = { requests: latencies.length, seconds, rps: latencies.length / seconds, p50: q(0.5), p99: q(0.99), errors };
+process.stdout.write(JSON.stringify(result));

@@ -51,13 +51,17 @@ async function paired(a: Record<string, unknown>, b: Record<string, unknown>): P
   const sum = (xs: Load[]): Load => {
     const requests = xs.reduce((n, x) => n + x.requests, 0);
     const time = xs.reduce((n, x) => n + x.requests / x.rps, 0);
-    return { requests, rps: requests / time, p50: median(xs.map((x) => x.p50)), p99: Math.max(...xs.map((x) => x.p99)), errors: xs.reduce((n, x) => n + x.errors, 0) };
+    const errors = xs.reduce((n, x) => n + x.errors, 0);
+    return { requests, rps: requests / time, p50: median(xs.map((x) => x.p50)), p99: Math.max(...xs.map((x) => x.p99)), errors };
   };
   const as: Load[] = [];
   const bs: Load[] = [];
   for (let i = 0; i < slices; i++) {
-    if (i % 2 === 0) { as.push(await load({ ...a, seconds })); bs.push(await load({ ...b, seconds })); }
-    else { bs.push(await load({ ...b, seconds })); as.push(await load({ ...a, seconds })); }
+    if (i % 2 === 0) {
+      as.push(await load({ ...a, seconds })); bs.push(await load({ ...b, seconds }));
+    } else {
+      bs.push(await load({ ...b, seconds })); as.push(await load({ ...a, seconds }));
+    }
   }
   return [sum(as), sum(bs)];
 }

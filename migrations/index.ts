@@ -8,6 +8,7 @@ import * as views from './20261123_006_views.js';
 import * as workflow from './20261123_007_workflow.js';
 import * as sla from './20261123_008_sla.js';
 import * as notify from './20261123_009_notify.js';
+import * as partyCodes from './20261207_010_party_codes.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '20261123_007_workflow': workflow,
   '20261123_008_sla': sla,
   '20261123_009_notify': notify,
+  '20261207_010_party_codes': partyCodes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

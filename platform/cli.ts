@@ -9,18 +9,21 @@
  *   formwork admin reset-password <username>    a new temporary password; the user's sessions end
  *   formwork token create <username> [--name N] an API token, printed once on stdout
  */
-import { existsSync, watch } from 'node:fs';
+import { existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { readConfig } from './config.js';
 import { createEngine, type Engine } from './engine.js';
-import { openDatabase, closeDatabase, runMigrations, planSchemaSync, applySchemaSync, describeRefusal } from './db/index.js';
-import { RegistryHolder, validateDefinitions, formatDefinitionErrors } from './definitions/index.js';
-import { createAdministrator, createApiToken, ensureDemoAdministrator, requireUser, resetPassword, unlockAccount } from './access/identity/index.js';
+import { openDatabase, closeDatabase, runMigrations } from './db/index.js';
+import { planSchemaSync, applySchemaSync, describeRefusal } from './records/schema-sync.js';
+import { formatDefinitionErrors } from './definitions/index.js';
+import { createRegistryHolder, definitionSchemaText, validateDefinitions } from './kinds.js';
+import { SCHEMA_PATH } from './definitions/schema.js';
+import { createAdministrator, createApiToken, ensureDemoAdministrator, requireUser, resetPassword, unlockUserByOperator } from './access/identity/index.js';
 import { createApp } from './http/app.js';
 import { ensureUiBuilt } from './http/static.js';
 import { startNotificationRunners } from './notify/index.js';
 import { createLogger } from './log.js';
 import { isFormworkError } from './errors.js';
-import { seed as seedAll, type SeededPerson, type SeedReport } from './seed.js';
+import { seed as seedAll, type SeededPerson, type SeedReport } from './data/seed.js';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -132,7 +135,7 @@ async function sync(args: string[]): Promise<number> {
   const db = openDatabase(config.databaseUrl);
   try {
     await runMigrations(db);
-    const holder = new RegistryHolder();
+    const holder = createRegistryHolder();
     const loaded = await holder.reload(config.definitionRoots);
     if (loaded.errors.length) {
       err(formatDefinitionErrors(loaded.errors));
@@ -215,7 +218,7 @@ async function admin(args: string[]): Promise<number> {
       });
     case 'unlock':
       return withEngine(async (engine) => {
-        await unlockAccount(engine, username);
+        await unlockUserByOperator(engine, username);
         out(`Unlocked "${username}".`);
         return 0;
       });
@@ -249,6 +252,23 @@ async function token(args: string[]): Promise<number> {
   });
 }
 
+/**
+ * `formwork schema [--check]`: write the assembled definition schema to definitions.schema.json (editors and the
+ * designer read it); with --check, only say whether the file is current (exit 1 when it is not).
+ */
+function schema(args: string[]): number {
+  const text = definitionSchemaText();
+  const current = existsSync(SCHEMA_PATH) ? readFileSync(SCHEMA_PATH, 'utf8') : '';
+  if (args.includes('--check')) {
+    if (current === text) { out('definitions.schema.json is current.'); return 0; }
+    err('definitions.schema.json is out of date: run `npm run build:schema`.');
+    return 1;
+  }
+  if (current !== text) writeFileSync(SCHEMA_PATH, text);
+  out(current === text ? 'definitions.schema.json is current.' : 'Wrote definitions.schema.json.');
+  return 0;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command = 'start', ...args] = argv;
   switch (command) {
@@ -258,8 +278,9 @@ async function main(argv: string[]): Promise<void> {
     case 'seed': process.exitCode = await seed(); return;
     case 'admin': process.exitCode = await admin(args); return;
     case 'token': process.exitCode = await token(args); return;
+    case 'schema': process.exitCode = schema(args); return;
     default:
-      err(`Unknown command "${command}". Commands: start, validate [paths], sync [--dry-run], seed, admin create|unlock|reset-password <username>, token create <username>.`);
+      err(`Unknown command "${command}". Commands: start, validate [paths], sync [--dry-run], seed, schema [--check], admin create|unlock|reset-password <username>, token create <username>.`);
       process.exitCode = 2;
   }
 }

@@ -27,16 +27,16 @@ export interface Config {
   /** Outgoing mail: SMTP_URL (e.g. smtp://user:pass@host:587) and MAIL_FROM. Without SMTP_URL mail is logged only. */
   smtpUrl: string | null;
   mailFrom: string;
-  /** Session absolute lifetime after authentication (SESSION_ABSOLUTE_MINUTES, default 540 = 9 hours, SSI-NFR-6). */
+  /** Session absolute lifetime after authentication (SESSION_ABSOLUTE_MINUTES, default 540 = 9 hours: a working day). */
   sessionAbsoluteMinutes: number;
-  /** Idle time-out (SESSION_IDLE_MINUTES, default 15, SSI-NFR-20). */
+  /** Idle time-out (SESSION_IDLE_MINUTES, default 15). */
   sessionIdleMinutes: number;
   /** One active session per user, the newest wins (SINGLE_SESSION, default true). */
   singleSession: boolean;
   /** Failed sign-ins before the account locks (LOCKOUT_THRESHOLD, default 5). */
   lockoutThreshold: number;
   /**
-   * How long a credential read (session or API token with the user's roles, organisations and User IDs) may be
+   * How long a credential read (session or API token with the user's roles, organisations and party codes) may be
    * reused, in ms (IDENTITY_CACHE_MS, default 1000; 0 = read on every request). Changes made through this process
    * apply at once regardless; the limit bounds how long another process's changes (a second instance, the CLI)
    * take to be seen.

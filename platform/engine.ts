@@ -1,11 +1,12 @@
 import { keyRingFromConfig, type KeyRing } from './access/crypto.js';
 import { createAccessLog } from './access/identity/access-log.js';
 import { CredentialCache } from './access/identity/credential-cache.js';
-import type { CredentialRead } from './access/identity/users.js';
 import type { Config } from './config.js';
-import { systemClock, type Clock, type Formwork } from './context.js';
-import { openDatabase, closeDatabase, runMigrations, applySchemaSync, type Database, type SchemaChange } from './db/index.js';
-import { RegistryHolder, formatDefinitionErrors, type DefinitionError } from './definitions/index.js';
+import { systemClock, type Clock, type CredentialRead, type Formwork } from './context.js';
+import { openDatabase, closeDatabase, runMigrations, type Database } from './db/index.js';
+import { applySchemaSync, type SchemaChange } from './records/schema-sync.js';
+import { formatDefinitionErrors, type DefinitionError } from './definitions/index.js';
+import { createRegistryHolder } from './kinds.js';
 import { fail, FormworkError } from './errors.js';
 import { attachmentRecordHook } from './files/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -15,7 +16,7 @@ import type { RecordHooks } from './records/hooks.js';
 import { startWorkflow, timerPollMs, type WorkflowRuntime } from './workflow/index.js';
 import { createSlaRecordHook, slaPollMs, startSlaChecker, type SlaChecker } from './workflow/sla/index.js';
 import type { Actor } from './records/types.js';
-import { seed, type SeedReport } from './seed.js';
+import { seed, type SeedReport } from './data/seed.js';
 
 export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: 'system', id: null, username: 'system', roles: [], orgs: [], orgId: null });
 
@@ -26,8 +27,8 @@ export interface Engine extends Formwork {
    */
   reloadDefinitions(): Promise<{ ok: boolean; errors: DefinitionError[]; changes: SchemaChange[] }>;
   /**
-   * The record pipeline's hooks (platform/records/hooks.ts): engine parts register theirs here at start, e.g.
-   * `engine.hooks.register({ name: 'sla', after: … })`.
+   * The record hooks (platform/records/hooks.ts; where they run in a write: platform/records/lifecycle.ts): engine
+   * parts register theirs here at start, e.g. `engine.hooks.register({ name: 'sla', after: … })`.
    */
   hooks: RecordHooks;
   /** The workflow engine: its service and the timer runner (stopped by close()). */
@@ -76,7 +77,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   const db = options.db ?? openDatabase(config.databaseUrl);
   try {
     await runMigrations(db);
-    const holder = new RegistryHolder();
+    const holder = createRegistryHolder();
     const loaded = await holder.reload(config.definitionRoots);
     if (loaded.errors.length) {
       fail('definition_invalid', `The definitions are not valid:\n${formatDefinitionErrors(loaded.errors)}`, {

@@ -1,6 +1,9 @@
 /**
  * The catalogue of stable error codes. Every error the engine raises is a FormworkError with one of these
  * codes; only platform/http turns them into HTTP responses (application/problem+json, RFC 9457).
+ *
+ * Adding a code means raising it somewhere in platform/ and adding its row to the README's "Errors" table;
+ * removing one means removing both. test/platform/errors.test.ts fails otherwise.
  */
 export const ERROR_CODES = {
   validation_failed: { status: 422, title: 'The input is not valid' },
@@ -25,7 +28,6 @@ export const ERROR_CODES = {
   reference_in_use: { status: 409, title: 'The record is referenced by other records' },
   invalid_transition: { status: 409, title: 'The workflow transition is not allowed now' },
   precondition_failed: { status: 412, title: 'The If-Match precondition failed' },
-  precondition_required: { status: 428, title: 'An If-Match header is required' },
   definition_invalid: { status: 422, title: 'A definition is not valid' },
   rule_aborted: { status: 422, title: 'A business rule refused the operation' },
   rule_depth_exceeded: { status: 422, title: 'Business rules re-entered each other too deeply' },
@@ -36,6 +38,7 @@ export const ERROR_CODES = {
   internal_error: { status: 500, title: 'Internal error' },
 } as const;
 
+/** One of the catalogue's stable codes. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** A per-field problem: `field` names the field, `code` is a stable sub-code, `message` is for people. */
@@ -45,6 +48,7 @@ export interface FieldError {
   message: string;
 }
 
+/** What an error carries besides its code and message. */
 export interface ErrorDetails {
   fieldErrors?: FieldError[];
   /** Extra members for the problem document (e.g. currentVersion on conflict). */
@@ -52,6 +56,7 @@ export interface ErrorDetails {
   cause?: unknown;
 }
 
+/** An error with a catalogue code; its HTTP status comes from the catalogue. Raise it with {@link fail}. */
 export class FormworkError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
@@ -73,6 +78,7 @@ export function fail(code: ErrorCode, message: string, details?: ErrorDetails): 
   throw new FormworkError(code, message, details);
 }
 
+/** Whether `e` is a FormworkError (to branch on its `code`). */
 export function isFormworkError(e: unknown): e is FormworkError {
   return e instanceof FormworkError;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: type-check, then the whole mocha suite on SQLite and again on PostgreSQL, then one plain line:
-// "N passed, N failed, N skipped". PostgreSQL comes from PG_URL, or else a throwaway cluster started here from
-// the Debian package's binaries (/usr/lib/postgresql/*/bin) on a loopback port and removed afterwards.
+// `npm test`: lint, type-check, then the whole mocha suite on SQLite and again on PostgreSQL, then one plain line:
+// "N passed, N failed, N skipped" (a failed lint or type-check counts as one failure). PostgreSQL comes from PG_URL,
+// or else a throwaway cluster started here from the Debian package's binaries (/usr/lib/postgresql/*/bin) on a
+// loopback port and removed afterwards.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ function run(label, cmd, args, env = {}) {
     totals.passed += s.passes; totals.failed += s.failures; totals.skipped += s.pending;
     rmSync(statsFile);
   } else if (r.status !== 0) {
-    totals.failed += 1; // the type-check failed, or a test run died before reporting
+    totals.failed += 1; // the lint or a type-check failed, or a test run died before reporting
   }
 }
 
@@ -46,8 +47,9 @@ function startPostgres() {
   };
 }
 
-run("type-check", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
-run("type-check (browser)", "npx", ["tsc", "-p", "tsconfig.ui.json", "--noEmit"]);
+run('lint', 'npx', ['eslint', '.']);
+run('type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+run('type-check (browser)', 'npx', ['tsc', '-p', 'tsconfig.ui.json', '--noEmit']);
 run('tests on SQLite', 'npx', ['mocha'], { DB: 'sqlite' });
 
 let pg = null;

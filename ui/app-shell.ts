@@ -1,5 +1,7 @@
-import { LitElement, html, nothing } from 'lit';
+import { provide } from '@lit/context';
+import { html, nothing, type LitElement } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { LightElement } from './light-element.js';
 import './account/fw-account-profile.js';
 import './admin/fw-admin-access-log.js';
 import './admin/fw-admin-consents.js';
@@ -9,14 +11,15 @@ import './admin/fw-admin-user.js';
 import './admin/fw-admin-users.js';
 import { fetchBookmarks, type Bookmark } from './api/account.js';
 import { isAdministrator } from './api/admin.js';
-import { ApiError, api } from './api/client.js';
-import { clearMetaCache, fetchMenus } from './api/meta.js';
+import { ApiClient, ApiError } from './api/client.js';
+import { Metadata } from './api/meta.js';
 import type { MenuDef, SessionInfo } from './api/types.js';
 import './auth/fw-change-password.js';
 import './auth/fw-mfa.js';
 import './auth/fw-profile.js';
 import './auth/fw-reset-password.js';
 import './auth/fw-sign-in.js';
+import { apiContext, metaContext, sessionContext } from './contexts.js';
 import { PageEvent, type Crumb, type DirtyEvent, type ErrorStateEvent, type NavigateEvent, type SessionEvent, type SignedOutEvent } from './events.js';
 import './fw-list.js';
 import './fw-record.js';
@@ -24,7 +27,6 @@ import './queues/fw-queue.js';
 import './queues/fw-queues.js';
 import './record/fw-new-record.js';
 import { isAppUrl, isPublicRoute, isSignInRoute, matchRoute, stagePath, type Route } from './router.js';
-import { setCurrentSession } from './session-state.js';
 import './shell/fw-bookmark-toggle.js';
 import './shell/fw-breadcrumbs.js';
 import './shell/fw-home.js';
@@ -87,10 +89,20 @@ interface GoOptions {
  * afterwards); a session still signing in is sent to the page of its stage (MFA, new password, profile).
  * Leaving a page with unsaved changes asks first (in-app navigation) or triggers the browser's warning
  * (beforeunload). After an in-app navigation focus moves to the new page's h1.
+ *
+ * It provides the session, the API client and the metadata to every component below it (ui/contexts.ts).
  */
 @customElement('fw-app')
-export class FwApp extends LitElement {
-  @state() private accessor session: SessionInfo | null = null;
+export class FwApp extends LightElement {
+  /** The page's one API client, for every component (apiContext). */
+  @provide({ context: apiContext }) private accessor api = new ApiClient();
+  /** The session held now, for every component (sessionContext); set only by #setSession. */
+  @provide({ context: sessionContext }) @state() private accessor session: SessionInfo | null = null;
+  /**
+   * The metadata of this sign-in (metaContext): a new one for each person who signs in, so nothing cached for the
+   * previous person reaches the next. Replaced at sign-in rather than sign-out, when no page that uses it is shown.
+   */
+  @provide({ context: metaContext }) private accessor meta = new Metadata(this.api);
   @state() private accessor checked = false;
   @state() private accessor route: Route = { name: 'home' };
   @state() private accessor menus: MenuDef[] = [];
@@ -114,10 +126,6 @@ export class FwApp extends LitElement {
   /** The URL asked for a record's history (`#activity`, from a notification): focus it once the page announces itself. */
   #focusActivity = false;
 
-  protected override createRenderRoot() {
-    return this;
-  }
-
   override connectedCallback() {
     super.connectedCallback();
     this.addEventListener('click', this.#onClick);
@@ -130,7 +138,7 @@ export class FwApp extends LitElement {
     this.addEventListener('fw-bookmarks-changed', this.#onBookmarksChanged);
     window.addEventListener('popstate', this.#onPopState);
     window.addEventListener('beforeunload', this.#onBeforeUnload);
-    api.onSessionLost = () => {
+    this.api.onSessionLost = () => {
       if (this.session) this.#signedOut('expired');
     };
     void this.#start();
@@ -140,7 +148,7 @@ export class FwApp extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.#onPopState);
     window.removeEventListener('beforeunload', this.#onBeforeUnload);
-    api.onSessionLost = null;
+    this.api.onSessionLost = null;
   }
 
   override render() {
@@ -170,7 +178,7 @@ export class FwApp extends LitElement {
         </div>
       </div>
       <footer class="fw-footer"><div class="fw-width-container"><p class="fw-footer__text">${SERVICE}</p></div></footer>
-      <fw-timeout-dialog .session=${active ? this.session : null}></fw-timeout-dialog>`;
+      <fw-timeout-dialog></fw-timeout-dialog>`;
   }
 
   /**
@@ -197,13 +205,13 @@ export class FwApp extends LitElement {
       case 'sign-in':
         return html`<fw-sign-in .message=${this.signInMessage}></fw-sign-in>`;
       case 'verify':
-        return this.session ? html`<fw-mfa .session=${this.session}></fw-mfa>` : nothing;
+        return this.session ? html`<fw-mfa></fw-mfa>` : nothing;
       case 'new-password':
         return html`<fw-change-password></fw-change-password>`;
       case 'profile':
         return html`<fw-profile></fw-profile>`;
       case 'home':
-        return html`<fw-home .session=${this.session} .menus=${this.#navMenus} .bookmarks=${this.bookmarks}></fw-home>`;
+        return html`<fw-home .menus=${this.#navMenus} .bookmarks=${this.bookmarks}></fw-home>`;
       case 'reset-password':
         return html`<fw-reset-password .token=${r.token}></fw-reset-password>`;
       case 'account':
@@ -244,7 +252,7 @@ export class FwApp extends LitElement {
   /** Read the session, then show the page the URL names (or the one the session must go to). */
   async #start() {
     try {
-      const { data } = await api.get<SessionInfo>('/auth/session');
+      const { data } = await this.api.get<SessionInfo>('/auth/session');
       this.#setSession(data);
       if (data.stage === 'active') await Promise.all([this.#loadMenus(), this.#loadBookmarks()]);
     } catch (e) {
@@ -255,14 +263,14 @@ export class FwApp extends LitElement {
   }
 
   async #loadMenus() {
-    const [menus, queues] = await Promise.allSettled([fetchMenus(), fetchQueues()]);
+    const [menus, queues] = await Promise.allSettled([this.meta.menus(), fetchQueues(this.api)]);
     this.menus = menus.status === 'fulfilled' ? menus.value : [];
     this.hasQueues = queues.status === 'fulfilled' && queues.value.some((q) => (q.tables?.length ?? 0) > 0);
   }
 
   async #loadBookmarks() {
     try {
-      this.bookmarks = await fetchBookmarks();
+      this.bookmarks = await fetchBookmarks(this.api);
     } catch {
       this.bookmarks = [];
     }
@@ -270,8 +278,7 @@ export class FwApp extends LitElement {
 
   #setSession(session: SessionInfo | null) {
     this.session = session;
-    setCurrentSession(session);
-    if (session) api.csrfToken = session.csrfToken;
+    if (session) this.api.csrfToken = session.csrfToken;
   }
 
   /** Where a session in its current state must be instead of `route`, or null when `route` is fine. */
@@ -424,7 +431,10 @@ export class FwApp extends LitElement {
     e.stopPropagation();
     const wasActive = this.session?.stage === 'active';
     this.#setSession(e.session);
-    if (e.session.stage === 'active' && !wasActive) await Promise.all([this.#loadMenus(), this.#loadBookmarks()]);
+    if (e.session.stage === 'active' && !wasActive) {
+      this.meta = new Metadata(this.api);
+      await Promise.all([this.#loadMenus(), this.#loadBookmarks()]);
+    }
     if (!e.navigate) return;
     if (e.session.stage === 'active') {
       const next = this.#next ?? '/';
@@ -453,7 +463,7 @@ export class FwApp extends LitElement {
   #signOut = async () => {
     if (this.#dirty && !window.confirm(LEAVE_WARNING)) return;
     try {
-      await api.post('/auth/sign-out');
+      await this.api.post('/auth/sign-out');
     } catch {
       // The session may have ended already; the user is signed out either way.
     }
@@ -463,8 +473,7 @@ export class FwApp extends LitElement {
   #signedOut(reason: SignedOutEvent['reason']) {
     if (!this.session && this.route.name === 'sign-in') return;
     this.#setSession(null);
-    api.csrfToken = null;
-    clearMetaCache();
+    this.api.csrfToken = null;
     this.menus = [];
     this.hasQueues = false;
     this.bookmarks = [];

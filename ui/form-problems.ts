@@ -32,7 +32,9 @@ export function problemsOf(err: unknown, known: readonly string[], fallback = 'S
     return { fields, general };
   }
   for (const p of err.errors) {
-    if (known.includes(p.field) && !fields.has(p.field)) fields.set(p.field, p.message);
+    // A field may come as a JSON pointer ("/name"): the form knows it by name.
+    const field = p.field.replace(/^\//, '');
+    if (known.includes(field) && !fields.has(field)) fields.set(field, p.message);
     else general.push(p.message);
   }
   if (!fields.size && !general.length) {
@@ -65,10 +67,13 @@ export function signOutIfSessionLost(host: HTMLElement, err: unknown): boolean {
 }
 
 export interface FormProblemsOptions {
-  /** The form's fields in order; the API's errors on other fields become general problems. */
-  fields: readonly string[];
+  /**
+   * The form's fields in order; the API's errors on other fields become general problems. A function for a form
+   * whose fields change (a form definition's fields shown by its policies).
+   */
+  fields: readonly string[] | (() => readonly string[]);
   /** A field's control has the id `${prefix}-${field}`: the summary links to it. */
-  prefix: string;
+  prefix: string | (() => string);
   /** The summary that takes focus, as a selector within the host (default: its first `fw-error-summary`). */
   summary?: string;
   /** The general problem for a failure that is not an API error. */
@@ -106,7 +111,8 @@ export class FormProblems implements ReactiveController {
 
   /** The error summary's items. */
   get items(): SummaryItem[] {
-    return summaryOf(this.#problems, this.options.fields, this.options.prefix);
+    const { prefix } = this.options;
+    return summaryOf(this.#problems, this.#fields(), typeof prefix === 'function' ? prefix() : prefix);
   }
 
   /** A field's inline error, or null. */
@@ -134,6 +140,16 @@ export class FormProblems implements ReactiveController {
     return true;
   }
 
+  /** Forget one field's problem (it was dealt with another way), without moving focus. */
+  dismiss(field: string): void {
+    if (!this.#problems.fields.has(field)) return;
+    const fields = new Map(this.#problems.fields);
+    fields.delete(field);
+    this.#problems = { fields, general: this.#problems.general };
+    this.host.requestUpdate();
+    if (!this.shown) this.host.dispatchEvent(new ErrorStateEvent(false));
+  }
+
   /** Forget the problems (a success, or the form was closed). */
   clear(): void {
     const had = this.shown;
@@ -152,10 +168,15 @@ export class FormProblems implements ReactiveController {
       await work();
     } catch (err) {
       const problems = recover ? recover(err) : undefined;
-      if (problems !== null) await this.show(problems ?? problemsOf(err, this.options.fields, this.options.fallback));
+      if (problems !== null) await this.show(problems ?? problemsOf(err, this.#fields(), this.options.fallback));
     } finally {
       this.#setBusy(false);
     }
+  }
+
+  #fields(): readonly string[] {
+    const { fields } = this.options;
+    return typeof fields === 'function' ? fields() : fields;
   }
 
   #setBusy(busy: boolean): void {

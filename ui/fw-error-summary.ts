@@ -1,5 +1,6 @@
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { LightElement } from './light-element.js';
 
 /** One problem: its text, and the id of the control to fix it in (no link when the problem has no field). */
 export interface SummaryItem { text: string; target?: string }
@@ -10,15 +11,11 @@ export interface SummaryItem { text: string; target?: string }
  * control's label (or legend) into view, as GOV.UK Frontend does.
  */
 @customElement('fw-error-summary')
-export class FwErrorSummary extends LitElement {
+export class FwErrorSummary extends LightElement {
   /** The problems, in the order of the form. */
   @property({ attribute: false }) accessor items: SummaryItem[] = [];
   /** The heading. */
   @property() accessor heading = 'There is a problem';
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   /** Render, then move focus to the summary (screen readers read it out). */
   async show(): Promise<void> {

@@ -1,10 +1,13 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
+import { Task, initialState } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from './light-element.js';
 import { choiceApplies, controllingKey } from '../platform/records/dependent-choices.js';
-import { ApiError, api, tablePath } from './api/client.js';
-import type { FieldMeta, FormMeta, RecordData } from './api/types.js';
+import { ApiError, tablePath, type ApiClient } from './api/client.js';
+import type { FieldMeta, FormMeta, RecordData, SessionInfo } from './api/types.js';
 import {
-  DirtyEvent, ErrorStateEvent, FieldChangeEvent, RecordChangedEvent, type AttachmentsChangedEvent, type FieldProblemEvent,
+  DirtyEvent, RecordChangedEvent, type AttachmentsChangedEvent, type FieldChangeEvent, type FieldProblemEvent,
 } from './events.js';
 import type { FieldProps } from './fields/field-parts.js';
 import './fields/fw-attachment-field.js';
@@ -19,9 +22,10 @@ import './fields/fw-text-field.js';
 import { evaluateFormPolicies, fieldState, mustBeFilled, type FieldState, type PolicyOutcome } from './form/policies.js';
 import { isEmptyValue, requiredMessage, sameValue } from './form/values.js';
 import { lowerFirst } from './format.js';
-import type { FwErrorSummary, SummaryItem } from './fw-error-summary.js';
+import { FormProblems } from './form-problems.js';
 import './fw-error-summary.js';
 import { userFacts } from './session-state.js';
+import { apiContext, sessionContext } from './contexts.js';
 
 type Notice = { kind: 'success' | 'info'; text: string } | { kind: 'conflict' };
 
@@ -47,7 +51,7 @@ function isUnfilled(field: FieldMeta, value: unknown): boolean {
  * @fires fw-record-changed - the record was created, updated, or reloaded after a conflict
  */
 @customElement('fw-form')
-export class FwForm extends LitElement {
+export class FwForm extends LightElement {
   /** The form definition with its fields' metadata (GET /api/meta/forms/:form). */
   @property({ attribute: false }) accessor form!: FormMeta;
   /** The table records are written to (default: the form's table). */
@@ -61,13 +65,14 @@ export class FwForm extends LitElement {
   /** Prefix of the controls' ids (unique per page). */
   @property() accessor idPrefix = 'field';
 
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+
   @state() private accessor values: RecordData = {};
   /** The last evaluation of the form's UI policies (null until the first one). */
   @state() private accessor policies: PolicyOutcome | null = null;
-  @state() private accessor errors = new Map<string, string>();
-  @state() private accessor summary: SummaryItem[] = [];
   @state() private accessor notice: Notice | null = null;
-  @state() private accessor saving = false;
   @state() private accessor ready = false;
   @state() private accessor revision = 0;
   /** Said by the polite live region: a dependent choice cleared because it stopped applying. */
@@ -79,14 +84,44 @@ export class FwForm extends LitElement {
   #problems = new Map<string, string>();
   /** Fields whose value a policy set (sent even when read-only). */
   #policySet = new Set<string>();
-  #policySeq = 0;
-  #fetchSeq = 0;
   #dirty = false;
   #propsCache = new Map<string, FieldProps>();
 
-  protected override createRenderRoot() {
-    return this;
-  }
+  /** Submit state and problems, shared with every form: fields are those shown now, in order. */
+  #submission = new FormProblems(this, { fields: () => this.#fieldNames().filter((n) => this.#isShown(n)), prefix: () => this.idPrefix });
+
+  /**
+   * An evaluation of the form's UI policies, run by hand on every change (not on every render: a policy's value
+   * action changes the values again). A newer evaluation drops an older one's outcome.
+   */
+  #policyRun = new Task(this, {
+    autoRun: false,
+    task: ([form, values, previous, user]: readonly [FormMeta, RecordData, RecordData | null, Record<string, unknown>]) =>
+      evaluateFormPolicies(form, values, { user, now: new Date().toISOString(), previous }),
+    onComplete: (outcome) => this.#applyPolicies(outcome),
+  });
+
+  /**
+   * The record a reference field now names, read for the fields that fetch from it (`fetchFrom`); run by hand when
+   * such a field changes. A newer read drops an older one's answer; a failed read leaves them to the server.
+   */
+  #fetchRun = new Task(this, {
+    autoRun: false,
+    task: async ([api, name, value, reference, fields]: readonly [ApiClient, string, unknown, string, string], { signal }) => {
+      const source = isEmptyValue(value)
+        ? {}
+        : (await api.get<RecordData>(tablePath(reference, String(value)), { query: { fields }, signal })).data;
+      // A policy may have set the reference meanwhile: its copies then follow that value instead.
+      return sameValue(this.values[name], value) ? { name, source } : initialState;
+    },
+    onComplete: ({ name, source }) => {
+      const copies = Object.values(this.form.fields).filter((f) => f.fetchFrom?.startsWith(`${name}.`));
+      const copied = copies.map((f) => [f.name, source[f.fetchFrom!.slice(name.length + 1)] ?? null]);
+      this.values = { ...this.values, ...Object.fromEntries(copied) };
+      this.#updateDirty();
+      this.#runPolicies();
+    },
+  });
 
   /** Whether the form holds changes not yet saved. */
   get dirty(): boolean {
@@ -109,7 +144,7 @@ export class FwForm extends LitElement {
     return html`<form class="fw-form" novalidate @submit=${this.#onSubmit} @fw-field-change=${this.#onFieldChange}
       @fw-attachments-changed=${this.#onAttachmentsChanged} @fw-field-problem=${this.#onFieldProblem}>
       ${this.#renderNotice()}
-      <fw-error-summary .items=${this.summary}></fw-error-summary>
+      <fw-error-summary .items=${this.#submission.items}></fw-error-summary>
       <p class="fw-visually-hidden" role="status" data-announcement>${this.announcement}</p>
       ${this.form.sections.map((section, i) => {
         const visible = section.columns.some((c) => c.some((name) => this.#isShown(name)));
@@ -124,7 +159,7 @@ export class FwForm extends LitElement {
         </section>`;
       })}
       <div class="fw-button-group">
-        <button type="submit" class="fw-button" ?disabled=${this.saving}>
+        <button type="submit" class="fw-button" ?disabled=${this.#submission.busy}>
           ${this.record ? 'Save changes' : `Create ${lowerFirst(this.form.tableLabel)}`}
         </button>
       </div>
@@ -202,7 +237,7 @@ export class FwForm extends LitElement {
       value: this.values[name] ?? null,
       mandatory: mustBeFilled(state),
       readOnly: state.readOnly,
-      error: this.errors.get(name) ?? null,
+      error: this.#submission.error(name),
       inputId: this.#inputId(name),
       record: this.record ? { table: this.#table(), id: String(this.record.id) } : null,
       revision: this.revision,
@@ -252,19 +287,17 @@ export class FwForm extends LitElement {
     this.announcement = '';
     this.#problems.clear();
     this.#policySet.clear();
-    if (this.summary.length) this.dispatchEvent(new ErrorStateEvent(false));
-    this.errors = new Map();
-    this.summary = [];
+    this.#submission.clear();
     this.#setDirty(false);
-    void this.#runPolicies();
+    this.#runPolicies();
   }
 
-  async #runPolicies() {
-    const seq = ++this.#policySeq;
-    const outcome = await evaluateFormPolicies(this.form, this.values, {
-      user: userFacts(), now: new Date().toISOString(), previous: this.record,
-    });
-    if (seq !== this.#policySeq) return;
+  #runPolicies() {
+    void this.#policyRun.run([this.form, this.values, this.record, userFacts(this.session)]);
+  }
+
+  /** The policies' outcome: the values they set (sent even when read-only), then the fields' states. */
+  #applyPolicies(outcome: PolicyOutcome) {
     const set = Object.entries(outcome.values);
     for (const [k] of set) {
       // Sent even when read-only: the server sets the same value (a value action), whatever the client sends.
@@ -288,8 +321,8 @@ export class FwForm extends LitElement {
     this.#policySet.delete(e.field);
     this.#clearInapplicable(e.field);
     this.#updateDirty();
-    void this.#runPolicies();
-    void this.#fetchInto(e.field, e.value);
+    this.#runPolicies();
+    this.#fetchInto(e.field, e.value);
   };
 
   /**
@@ -325,24 +358,12 @@ export class FwForm extends LitElement {
    * Fill in the fields that fetch from reference field `name` (`fetchFrom`) from the record it now names, as the
    * server will when the record is saved; a cleared reference clears them. A failed read leaves them to the server.
    */
-  async #fetchInto(name: string, value: unknown) {
+  #fetchInto(name: string, value: unknown) {
     const reference = this.form.fields[name]?.reference;
     const copies = Object.values(this.form.fields).filter((f) => f.fetchFrom?.startsWith(`${name}.`));
     if (!reference || !copies.length) return;
-    const from = (f: FieldMeta) => f.fetchFrom!.slice(name.length + 1);
-    const seq = ++this.#fetchSeq;
-    let source: RecordData = {};
-    if (!isEmptyValue(value)) {
-      try {
-        source = (await api.get<RecordData>(tablePath(reference, String(value)), { query: { fields: [...new Set(copies.map(from))].join(',') } })).data;
-      } catch {
-        return;
-      }
-    }
-    if (seq !== this.#fetchSeq || !sameValue(this.values[name], value)) return;
-    this.values = { ...this.values, ...Object.fromEntries(copies.map((f) => [f.name, source[from(f)] ?? null])) };
-    this.#updateDirty();
-    void this.#runPolicies();
+    const fields = [...new Set(copies.map((f) => f.fetchFrom!.slice(name.length + 1)))].join(',');
+    void this.#fetchRun.run([this.api, name, value, reference, fields]);
   }
 
   /**
@@ -354,20 +375,14 @@ export class FwForm extends LitElement {
     if (e.etag) this.etag = e.etag;
     this.values = { ...this.values, [e.field]: e.value };
     this.#original = { ...this.#original, [e.field]: e.value };
-    if (this.errors.has(e.field)) {
-      const errors = new Map(this.errors);
-      errors.delete(e.field);
-      this.errors = errors;
-      this.summary = this.summary.filter((i) => i.target !== this.#inputId(e.field));
-      if (!this.summary.length) this.dispatchEvent(new ErrorStateEvent(false));
-    }
+    this.#submission.dismiss(e.field);
   };
 
   /** A widget's refused action (an upload) is shown like a submit's field error: inline and in the summary. */
   #onFieldProblem = async (e: FieldProblemEvent) => {
     e.stopPropagation();
     if (!this.form.fields[e.field]) return;
-    await this.#showErrors(new Map([...this.errors, [e.field, e.problem]]), []);
+    await this.#submission.show({ fields: new Map([...this.#submission.problems.fields, [e.field, e.problem]]), general: [] });
   };
 
   #updateDirty() {
@@ -419,28 +434,23 @@ export class FwForm extends LitElement {
 
   #onSubmit = async (e: Event) => {
     e.preventDefault();
-    if (this.saving) return;
+    if (this.#submission.busy) return;
     this.notice = null;
-    const problems = this.#check();
-    if (problems.size) {
-      await this.#showErrors(problems, []);
-      return;
-    }
+    if (await this.#submission.check({ fields: this.#check(), general: [] })) return;
     const payload = this.#payload();
     if (this.record && Object.keys(payload).length === 0) {
-      await this.#clearErrors();
+      await this.#clearProblems();
       await this.#showNotice({ kind: 'info', text: 'There are no changes to save.' });
       return;
     }
-    this.saving = true;
-    try {
+    await this.#submission.submit(async () => {
       const table = this.#table();
       const query = { form: this.form.generated ? undefined : this.form.name };
       const res = this.record
-        ? await api.patch<RecordData>(tablePath(table, String(this.record.id)), payload, { headers: this.etag ? { 'if-match': this.etag } : {}, query })
-        : await api.post<RecordData>(tablePath(table), payload, { query });
+        ? await this.api.patch<RecordData>(tablePath(table, String(this.record.id)), payload, { headers: this.etag ? { 'if-match': this.etag } : {}, query })
+        : await this.api.post<RecordData>(tablePath(table), payload, { query });
       const created = !this.record;
-      await this.#clearErrors();
+      await this.#clearProblems();
       this.revision += 1;
       this.etag = res.etag;
       // Setting the record resets the form to it (willUpdate), clearing journal texts; the dirty flag is cleared
@@ -449,48 +459,23 @@ export class FwForm extends LitElement {
       this.#setDirty(false);
       this.dispatchEvent(new RecordChangedEvent(table, res.data, created ? 'created' : 'updated'));
       if (!created) await this.#showNotice({ kind: 'success', text: 'Your changes have been saved.' });
-    } catch (err) {
-      await this.#onSaveError(err);
-    } finally {
-      this.saving = false;
-    }
+    }, this.#recover);
   };
 
-  async #onSaveError(err: unknown) {
-    if (!(err instanceof ApiError)) throw err;
-    if (err.code === 'precondition_failed' || err.code === 'conflict') {
-      await this.#clearErrors();
-      await this.#showNotice({ kind: 'conflict' });
-      return;
-    }
-    const fieldErrors = new Map<string, string>();
-    const general: string[] = [];
-    for (const p of err.errors) {
-      const name = p.field.replace(/^\//, '');
-      if (this.form.fields[name] && this.#isShown(name) && !fieldErrors.has(name)) fieldErrors.set(name, p.message);
-      else general.push(p.message);
-    }
-    // A problem without field errors — a business rule's refusal (rule_aborted, 422), a refused access — is its detail.
-    if (!fieldErrors.size && !general.length) general.push(err.message);
-    await this.#showErrors(fieldErrors, general);
-  }
+  /**
+   * A refused save or reload: a stale If-Match (412, or a conflict) offers to reload the record instead of problems;
+   * anything else becomes the problems (field errors on fields shown, the rest — a business rule's refusal
+   * (`rule_aborted`, a 422 whose message is the problem's detail), a refused access — as general problems).
+   */
+  #recover = (err: unknown): null | undefined => {
+    if (!(err instanceof ApiError && (err.code === 'precondition_failed' || err.code === 'conflict'))) return undefined;
+    void this.#clearProblems().then(() => this.#showNotice({ kind: 'conflict' }));
+    return null;
+  };
 
-  async #showErrors(fieldErrors: Map<string, string>, general: string[]) {
-    this.errors = fieldErrors;
-    this.summary = [
-      ...general.map((text) => ({ text })),
-      ...this.#fieldNames().filter((n) => fieldErrors.has(n)).map((n) => ({ text: fieldErrors.get(n)!, target: this.#inputId(n) })),
-    ];
-    this.dispatchEvent(new ErrorStateEvent(true));
-    await this.updateComplete;
-    await this.querySelector<FwErrorSummary>('fw-error-summary')?.show();
-  }
-
-  async #clearErrors() {
-    if (!this.summary.length && !this.errors.size) return;
-    this.errors = new Map();
-    this.summary = [];
-    this.dispatchEvent(new ErrorStateEvent(false));
+  async #clearProblems() {
+    if (!this.#submission.shown) return;
+    this.#submission.clear();
     await this.updateComplete;
   }
 
@@ -503,10 +488,11 @@ export class FwForm extends LitElement {
   }
 
   #reload = async () => {
-    if (!this.record) return;
+    const record = this.record;
+    if (!record) return;
     const table = this.#table();
-    try {
-      const res = await api.get<RecordData>(tablePath(table, String(this.record.id)));
+    await this.#submission.submit(async () => {
+      const res = await this.api.get<RecordData>(tablePath(table, String(record.id)));
       this.notice = null;
       this.etag = res.etag;
       this.record = res.data;
@@ -514,9 +500,7 @@ export class FwForm extends LitElement {
       this.dispatchEvent(new RecordChangedEvent(table, res.data, 'reloaded'));
       await this.updateComplete;
       await this.#showNotice({ kind: 'info', text: 'The record has been reloaded. It now shows the latest version.' });
-    } catch (err) {
-      await this.#onSaveError(err);
-    }
+    }, this.#recover);
   };
 }
 

@@ -1,15 +1,20 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
+import { consume } from '@lit/context';
+import { Task, TaskStatus } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from './light-element.js';
 import type { Condition } from '../platform/conditions/browser.js';
-import { ApiError, api, tablePath } from './api/client.js';
-import { fetchTableMeta } from './api/meta.js';
+import { ApiError, tablePath, type ApiClient } from './api/client.js';
 import type { FieldMeta, RecordData, TableMeta } from './api/types.js';
-import { FilterEvent, NavigateEvent, PageEvent, type Crumb } from './events.js';
+import { NavigateEvent, PageEvent, type Crumb, type FilterEvent } from './events.js';
 import { formatValue, lowerFirst } from './format.js';
 import { andConditions } from './list/filter-model.js';
 import './list/fw-filter-builder.js';
 import './list/fw-list-views.js';
+import { isLoading } from './page-state.js';
 import { listUrl, newRecordUrl, recordUrl } from './router.js';
+import type { Metadata } from './api/meta.js';
+import { apiContext, metaContext } from './contexts.js';
 
 const DEFAULT_LIMIT = 20;
 /** Columns besides the number and display field when none are given. */
@@ -23,6 +28,9 @@ export class ListSelectionEvent extends Event {
     super(ListSelectionEvent.eventName, { bubbles: true, composed: true });
   }
 }
+
+/** What one load of the list gives: the table's metadata, its rows, and why the rows cannot be shown (if so). */
+interface Rows { meta: TableMeta; records: RecordData[]; total: number | null; error: string }
 
 interface View { filter: Condition | null; sort: string | null; offset: number; limit: number; search: string }
 
@@ -77,7 +85,7 @@ function parseOffset(text: string | null): number {
  * @fires fw-list-selection - the rows selected changed (`selectable`)
  */
 @customElement('fw-list')
-export class FwList extends LitElement {
+export class FwList extends LightElement {
   /** The table to list. */
   @property() accessor table = '';
   /** The page's URL query (page mode). */
@@ -105,35 +113,37 @@ export class FwList extends LitElement {
   /** Content shown above the table when it has rows (bulk actions). */
   @property({ attribute: false }) accessor toolbar: unknown = null;
 
-  @state() private accessor meta: TableMeta | null = null;
-  @state() private accessor records: RecordData[] = [];
-  @state() private accessor total: number | null = null;
-  @state() private accessor loading = true;
-  @state() private accessor error = '';
-  @state() private accessor references = new Map<string, string>();
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+  @consume({ context: metaContext, subscribe: true }) private accessor metadata!: Metadata;
+
   @state() private accessor ownView: View = { filter: null, sort: null, offset: 0, limit: DEFAULT_LIMIT, search: '' };
   @state() private accessor selected = new Set<string>();
 
-  #seq = 0;
+  /** The table's metadata and the rows of the view in force; a superseded query's late answer is dropped. */
+  #rows = new Task(this, {
+    args: () => [this.api, this.metadata, this.table, this.params, this.fixedFilter, this.columns, this.ownView, this.source] as const,
+    task: ([api, metadata], { signal }) => this.#fetchRows(api, metadata, signal),
+    onComplete: () => this.#select(new Set()),
+    onError: () => {
+      this.#select(new Set());
+      if (!this.embedded) this.dispatchEvent(new PageEvent('List not available', [{ label: 'Home', href: '/' }, { label: 'List not available' }]));
+    },
+  });
 
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  protected override willUpdate(changed: PropertyValues) {
-    if (changed.has('table') || changed.has('params') || changed.has('fixedFilter') || changed.has('columns') || changed.has('ownView') || changed.has('source')) {
-      void this.#load();
-    }
-  }
+  /** Display values of the referenced records in the rows shown, by id (kept from earlier rows). */
+  #references = new Task(this, {
+    args: () => [this.api, this.metadata, this.#rows.value] as const,
+    task: ([api, metadata, rows]) => this.#fetchReferences(api, metadata, rows),
+  });
 
   /** Fetch the rows again (after an action changed them); the selection is cleared. */
   reload(): Promise<void> {
-    return this.#load();
+    return this.#rows.run();
   }
 
   /** The records selected (`selectable`), in the order shown. */
   get selectedRecords(): RecordData[] {
-    return this.records.filter((r) => this.selected.has(String(r.id)));
+    return this.#records.filter((r) => this.selected.has(String(r.id)));
   }
 
   /** Sort, filter and page in force. */
@@ -172,53 +182,44 @@ export class FwList extends LitElement {
     return cols;
   }
 
-  async #load() {
-    const seq = ++this.#seq;
-    this.loading = true;
+  /** The table's metadata and the rows of the view in force (the `signal` drops a superseded query's requests). */
+  async #fetchRows(api: ApiClient, metadata: Metadata, signal: AbortSignal): Promise<Rows> {
+    const meta = await metadata.table(this.table);
+    signal.throwIfAborted();
+    if (!this.embedded) this.dispatchEvent(new PageEvent(this.#title(meta), [{ label: 'Home', href: '/' }, ...(this.source?.crumbs ?? []), { label: this.#title(meta) }]));
+    const view = this.#view;
+    const fields = new Set(this.#columnNames(meta));
+    if (meta.fields.some((f) => f.name === 'class')) fields.add('class');
+    for (const f of this.extraFields) if (meta.fields.some((x) => x.name === f)) fields.add(f);
+    const filter = andConditions(this.fixedFilter, view.filter);
     try {
-      const meta = await fetchTableMeta(this.table);
-      if (seq !== this.#seq) return;
-      this.meta = meta;
-      if (!this.embedded) this.dispatchEvent(new PageEvent(this.#title(meta), [{ label: 'Home', href: '/' }, ...(this.source?.crumbs ?? []), { label: this.#title(meta) }]));
-      const view = this.#view;
-      const fields = new Set(this.#columnNames(meta));
-      if (meta.fields.some((f) => f.name === 'class')) fields.add('class');
-      for (const f of this.extraFields) if (meta.fields.some((x) => x.name === f)) fields.add(f);
-      const filter = andConditions(this.fixedFilter, view.filter);
       const res = await api.get<RecordData[]>(this.source?.path ?? tablePath(this.table), {
         query: {
           ...this.source?.query, q: view.search || undefined,
           filter: filter ? JSON.stringify(filter) : undefined, sort: view.sort ?? undefined, limit: view.limit,
           offset: view.offset || undefined, fields: [...fields].join(','),
         },
+        signal,
       });
-      if (seq !== this.#seq) return;
-      this.records = res.data;
-      this.#select(new Set());
-      this.total = (res.body.meta as { total?: number | null } | undefined)?.total ?? null;
-      this.error = '';
-      this.loading = false;
-      void this.#resolveReferences(meta, seq);
+      return { meta, records: res.data, total: (res.body.meta as { total?: number | null } | undefined)?.total ?? null, error: '' };
     } catch (e) {
-      if (seq !== this.#seq) return;
-      this.records = [];
-      this.#select(new Set());
-      this.total = null;
-      this.loading = false;
-      this.error = e instanceof ApiError ? e.message : 'The list cannot be shown.';
-      if (!this.embedded && !this.meta) this.dispatchEvent(new PageEvent('List not available', [{ label: 'Home', href: '/' }, { label: 'List not available' }]));
+      // The table is known but its rows cannot be shown: the page stays, with the problem above the (empty) table.
+      if (signal.aborted) throw e;
+      return { meta, records: [], total: null, error: e instanceof ApiError ? e.message : 'The list cannot be shown.' };
     }
   }
 
   /** Display values of referenced records shown in the list, one request per referenced table. */
-  async #resolveReferences(meta: TableMeta, seq: number) {
+  async #fetchReferences(api: ApiClient, metadata: Metadata, rows: Rows | undefined): Promise<Map<string, string>> {
+    const found = new Map(this.#references.value);
+    if (!rows) return found;
+    const { meta, records } = rows;
     const refs = this.#columnNames(meta).map((c) => meta.fields.find((f) => f.name === c)).filter((f): f is FieldMeta => f?.type === 'reference' && !!f.reference);
-    const found = new Map(this.references);
     await Promise.all(refs.map(async (f) => {
-      const ids = [...new Set(this.records.map((r) => r[f.name]).filter((v): v is string => typeof v === 'string' && !found.has(v)))];
+      const ids = [...new Set(records.map((r) => r[f.name]).filter((v): v is string => typeof v === 'string' && !found.has(v)))];
       if (!ids.length) return;
       try {
-        const target = await fetchTableMeta(f.reference!);
+        const target = await metadata.table(f.reference!);
         const res = await api.get<RecordData[]>(tablePath(f.reference!), {
           query: { filter: JSON.stringify({ fact: 'id', operator: 'in', value: ids }), fields: target.displayField, limit: ids.length, total: false },
         });
@@ -230,20 +231,38 @@ export class FwList extends LitElement {
         // Without access to the target the list shows short ids; nothing else depends on it.
       }
     }));
-    if (seq === this.#seq) this.references = found;
+    return found;
+  }
+
+  /** The rows shown: the last answer (kept while the next one loads), none after a failure. */
+  get #records(): RecordData[] {
+    return this.#rows.value?.records ?? [];
+  }
+
+  get #meta(): TableMeta | null {
+    return this.#rows.value?.meta ?? null;
+  }
+
+  get #error(): string {
+    if (this.#rows.status === TaskStatus.ERROR) return this.#rows.error instanceof ApiError ? this.#rows.error.message : 'The list cannot be shown.';
+    return this.#rows.value?.error ?? '';
+  }
+
+  get #refs(): Map<string, string> {
+    return this.#references.value ?? new Map();
   }
 
   override render() {
-    const meta = this.meta;
+    const meta = this.#meta;
     const title = this.#title(meta);
     const headingId = `${this.embedded ? `related-${this.table}` : 'list'}-heading`;
     const heading = this.embedded
       ? html`<h2 class="fw-heading-m" id=${headingId}>${title}</h2>`
       : html`<h1 class="fw-heading-l" id=${headingId}>${title}</h1>`;
     if (!meta) {
-      if (!this.error) return html`${heading}<p class="fw-body">Loading…</p>`;
+      if (this.#rows.status !== TaskStatus.ERROR) return html`${heading}<p class="fw-body">Loading…</p>`;
       return html`${this.embedded ? html`<h2 class="fw-heading-m">${title}</h2>` : html`<h1 class="fw-heading-l">List not available</h1>`}
-        <p class="fw-body">${this.error}</p>`;
+        <p class="fw-body">${this.#error}</p>`;
     }
     const view = this.#view;
     return html`<div class="fw-list-header">
@@ -259,14 +278,14 @@ export class FwList extends LitElement {
         </div>
       </details>`}
       ${this.embedded || this.source ? nothing : html`<fw-list-views table=${this.table} .params=${this.params}></fw-list-views>`}
-      ${this.error ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">The list cannot be shown</h2><p class="fw-body">${this.error}</p></div>` : nothing}
+      ${this.#error ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">The list cannot be shown</h2><p class="fw-body">${this.#error}</p></div>` : nothing}
       <div class="fw-list__summary">
         <p class="fw-body fw-list__count" role="status">${this.#countText(meta)}</p>
-        ${this.embedded || this.source || this.error || !this.records.length ? nothing : html`<p class="fw-body fw-list__export">
+        ${this.embedded || this.source || this.#error || !this.#records.length ? nothing : html`<p class="fw-body fw-list__export">
           <a class="fw-link" href=${this.#exportUrl(meta, view)} download>Export to CSV<span class="fw-visually-hidden"> (${lowerFirst(this.#title(meta))}, the filter, sort and columns shown)</span></a></p>`}
       </div>
-      ${this.records.length && this.toolbar ? html`<div class="fw-list__toolbar">${this.toolbar}</div>` : nothing}
-      ${this.records.length ? this.#table(meta, view, headingId) : nothing}
+      ${this.#records.length && this.toolbar ? html`<div class="fw-list__toolbar">${this.toolbar}</div>` : nothing}
+      ${this.#records.length ? this.#table(meta, view, headingId) : nothing}
       ${this.#pagination(view)}`;
   }
 
@@ -280,13 +299,14 @@ export class FwList extends LitElement {
   }
 
   #countText(meta: TableMeta) {
-    if (this.loading) return 'Loading…';
-    if (this.error) return '';
+    if (isLoading(this.#rows)) return 'Loading…';
+    if (this.#error) return '';
     const plural = lowerFirst(meta.pluralLabel);
-    if (!this.records.length) return this.#view.offset > 0 ? 'There are no more records.' : `No ${plural} found.`;
+    if (!this.#records.length) return this.#view.offset > 0 ? 'There are no more records.' : `No ${plural} found.`;
     const from = this.#view.offset + 1;
-    const to = this.#view.offset + this.records.length;
-    return this.total === null ? `Showing ${from}–${to} ${plural}` : `Showing ${from}–${to} of ${this.total} ${plural}`;
+    const to = this.#view.offset + this.#records.length;
+    const total = this.#rows.value?.total ?? null;
+    return total === null ? `Showing ${from}–${to} ${plural}` : `Showing ${from}–${to} of ${total} ${plural}`;
   }
 
   #table(meta: TableMeta, view: View, headingId: string) {
@@ -314,10 +334,10 @@ export class FwList extends LitElement {
           </tr>
         </thead>
         <tbody class="fw-table__body">
-          ${this.records.map((r) => html`<tr class="fw-table__row">
+          ${this.#records.map((r) => html`<tr class="fw-table__row">
             ${this.selectable ? this.#selectCell(r, cols, byName) : nothing}
             ${cols.map((c, i) => {
-              const text = formatValue(byName.get(c), r[c], this.references);
+              const text = formatValue(byName.get(c), r[c], this.#refs);
               if (i === 0) {
                 const href = recordUrl(typeof r.class === 'string' && r.class ? r.class : this.table, String(r.id));
                 return html`<th scope="row" class="fw-table__cell"><a class="fw-link" href=${href}>${text || 'Untitled record'}</a></th>`;
@@ -333,7 +353,8 @@ export class FwList extends LitElement {
 
   #pagination(view: View) {
     const hasPrev = view.offset > 0;
-    const hasNext = this.total !== null ? view.offset + view.limit < this.total : this.records.length === view.limit;
+    const total = this.#rows.value?.total ?? null;
+    const hasNext = total !== null ? view.offset + view.limit < total : this.#records.length === view.limit;
     if (!hasPrev && !hasNext) return nothing;
     const link = (offset: number, rel: 'prev' | 'next') => {
       const text = rel === 'prev' ? 'Previous' : 'Next';
@@ -346,7 +367,7 @@ export class FwList extends LitElement {
       else params.delete('offset');
       return html`<a class="fw-pagination__link" rel=${rel} href=${this.#pageUrl(params)}>${content}</a>`;
     };
-    return html`<nav class="fw-pagination" aria-label=${this.embedded ? `${this.#title(this.meta)} pages` : 'Pagination'}>
+    return html`<nav class="fw-pagination" aria-label=${this.embedded ? `${this.#title(this.#meta)} pages` : 'Pagination'}>
       ${hasPrev ? html`<div class="fw-pagination__prev">${link(Math.max(0, view.offset - view.limit), 'prev')}</div>` : nothing}
       ${hasNext ? html`<div class="fw-pagination__next">${link(view.offset + view.limit, 'next')}</div>` : nothing}
     </nav>`;
@@ -383,15 +404,15 @@ export class FwList extends LitElement {
 
   /** A row's label for its checkbox and actions: its first column's text. */
   #rowName(r: RecordData, cols: string[], byName: Map<string, FieldMeta>): string {
-    return formatValue(byName.get(cols[0]!), r[cols[0]!], this.references) || 'untitled record';
+    return formatValue(byName.get(cols[0]!), r[cols[0]!], this.#refs) || 'untitled record';
   }
 
   #selectAllCell(meta: TableMeta) {
-    const all = this.records.length > 0 && this.records.every((r) => this.selected.has(String(r.id)));
+    const all = this.#records.length > 0 && this.#records.every((r) => this.selected.has(String(r.id)));
     return html`<td class="fw-table__header fw-table__select">
       <div class="fw-checkboxes__item fw-checkboxes__item--small">
         <input class="fw-checkboxes__input" type="checkbox" id="list-select-all" .checked=${all}
-          @change=${(e: Event) => this.#select((e.target as HTMLInputElement).checked ? new Set(this.records.map((r) => String(r.id))) : new Set())}>
+          @change=${(e: Event) => this.#select((e.target as HTMLInputElement).checked ? new Set(this.#records.map((r) => String(r.id))) : new Set())}>
         <label class="fw-label fw-checkboxes__label" for="list-select-all"><span class="fw-visually-hidden">Select all ${lowerFirst(meta.pluralLabel)} on this page</span></label>
       </div>
     </td>`;

@@ -1,8 +1,10 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
+import { Task, TaskStatus } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from './light-element.js';
 import type { Condition } from '../platform/conditions/browser.js';
-import { ApiError, api, tablePath } from './api/client.js';
-import { fetchFormForTable, fetchTableMeta } from './api/meta.js';
+import { ApiError, tablePath, type ApiClient } from './api/client.js';
 import type { FormCopy, FormMeta, RecordData, TableMeta } from './api/types.js';
 import { PageEvent, type RecordChangedEvent } from './events.js';
 import { takeFlash } from './flash.js';
@@ -10,9 +12,28 @@ import './fw-form.js';
 import './fw-list.js';
 import { formUrl, listUrl } from './router.js';
 import './record/fw-activity.js';
-import { fetchWorkflow } from './workflow/api.js';
 import type { WorkflowChangedEvent, WorkflowLink } from './workflow/events.js';
 import './workflow/fw-workflow-actions.js';
+import type { Metadata } from './api/meta.js';
+import { apiContext, metaContext } from './contexts.js';
+
+/** What a loaded record page shows besides the record itself. */
+interface Page {
+  form: FormMeta;
+  meta: TableMeta;
+  /** The related lists' filters and "New" values, built once per record so the lists do not reload on every render. */
+  related: { table: string; label: string; columns: string[] | null; filter: Condition; params: URLSearchParams }[];
+  record: RecordData;
+  etag: string | null;
+}
+
+/** Why the record cannot be shown, as the page's heading and text. */
+function problemOf(e: unknown): { title: string; text: string } {
+  if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {
+    return { title: 'Record not found', text: 'The record does not exist, or you do not have access to it.' };
+  }
+  return { title: 'Sorry, there is a problem', text: e instanceof ApiError ? e.message : 'The record cannot be shown.' };
+}
 
 /**
  * A record's page: its number and display value as the heading, its workflow actions (state, the transitions the
@@ -26,39 +47,50 @@ import './workflow/fw-workflow-actions.js';
  * @fires fw-page - the page's title and breadcrumb
  */
 @customElement('fw-record')
-export class FwRecord extends LitElement {
+export class FwRecord extends LightElement {
   /** The record's table. */
   @property() accessor table = '';
   /** The record's id. */
   @property() accessor recordId = '';
 
-  @state() private accessor form: FormMeta | null = null;
-  @state() private accessor meta: TableMeta | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+  @consume({ context: metaContext, subscribe: true }) private accessor metadata!: Metadata;
+
+  /** The record as shown now: as loaded, then as saved or moved on by a transition. */
   @state() private accessor record: RecordData | null = null;
   @state() private accessor etag: string | null = null;
-  @state() private accessor error: { title: string; text: string } | null = null;
   @state() private accessor revision = 0;
   @state() private accessor flash: { text: string; links: WorkflowLink[] } | null = null;
 
-  #seq = 0;
-  /** The related lists' filters and "New" values, built once per record so the lists do not reload on every render. */
-  #related: { table: string; label: string; columns: string[] | null; filter: Condition; params: URLSearchParams }[] = [];
-
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  protected override willUpdate(changed: PropertyValues) {
-    if (changed.has('table') || changed.has('recordId')) void this.#load();
-  }
+  /** The page of the record the URL names; the answer for a record left meanwhile is dropped. */
+  #page = new Task(this, {
+    args: () => [this.api, this.metadata, this.table, this.recordId] as const,
+    task: ([api, metadata, table, id], { signal }) => this.#fetchPage(api, metadata, table, id, signal),
+    onComplete: ({ meta, record, etag }) => {
+      this.record = record;
+      this.etag = etag;
+      const flash = takeFlash();
+      this.flash = flash ? { text: flash, links: [] } : null;
+      this.#announcePage(meta);
+    },
+    onError: (e) => {
+      const { title } = problemOf(e);
+      this.dispatchEvent(new PageEvent(title, [{ label: 'Home', href: '/' }, { label: title }]));
+    },
+  });
 
   protected override updated(changed: PropertyValues) {
     if (changed.has('flash') && this.flash) this.querySelector<HTMLElement>('.fw-notification-banner')?.focus();
   }
 
   override render() {
-    if (this.error) return html`<h1 class="fw-heading-l">${this.error.title}</h1><p class="fw-body">${this.error.text}</p>`;
-    if (!this.form || !this.record || !this.meta) return html`<p class="fw-body">Loading…</p>`;
+    if (this.#page.status === TaskStatus.ERROR) {
+      const { title, text } = problemOf(this.#page.error);
+      return html`<h1 class="fw-heading-l">${title}</h1><p class="fw-body">${text}</p>`;
+    }
+    const page = this.#page.status === TaskStatus.COMPLETE ? this.#page.value : undefined;
+    if (!page || !this.record) return html`<p class="fw-body">Loading…</p>`;
+    const { form, meta, related } = page;
     const id = String(this.record.id);
     return html`
       <h1 class="fw-heading-l"><span class="fw-caption-l">${this.#caption()}</span>${this.#heading()}</h1>
@@ -69,18 +101,18 @@ export class FwRecord extends LitElement {
       </div>` : nothing}
       <fw-workflow-actions class="fw-record-actions" table=${this.table} recordId=${id} .record=${this.record}
         @fw-workflow-changed=${this.#onWorkflow}></fw-workflow-actions>
-      ${this.form.copies?.length ? html`<div class="fw-button-group fw-record-copies" role="group" aria-label="Copy into a new record">
-        ${this.form.copies.map((c) => html`<a class="fw-button fw-button--secondary" data-copy=${c.name} href=${this.#copyUrl(c)}>${c.label}</a>`)}
+      ${form.copies?.length ? html`<div class="fw-button-group fw-record-copies" role="group" aria-label="Copy into a new record">
+        ${form.copies.map((c) => html`<a class="fw-button fw-button--secondary" data-copy=${c.name} href=${this.#copyUrl(c)}>${c.label}</a>`)}
       </div>` : nothing}
-      <fw-form .form=${this.form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record"
+      <fw-form .form=${form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record"
         @fw-record-changed=${this.#onChanged} @fw-attachments-changed=${this.#onAttachments}></fw-form>
-      ${this.#related.map((rl) => html`<section class="fw-related-list">
+      ${related.map((rl) => html`<section class="fw-related-list">
         <fw-list embedded table=${rl.table} heading=${rl.label} .columns=${rl.columns} .fixedFilter=${rl.filter}
           .newParams=${rl.params}></fw-list>
       </section>`)}
       <section class="fw-activity" aria-labelledby="activity-heading">
         <h2 class="fw-heading-m" id="activity-heading">Activity stream</h2>
-        <fw-activity table=${this.table} recordId=${id} .fields=${this.meta.fields} .revision=${this.revision}></fw-activity>
+        <fw-activity table=${this.table} recordId=${id} .fields=${meta.fields} .revision=${this.revision}></fw-activity>
       </section>`;
   }
 
@@ -93,68 +125,50 @@ export class FwRecord extends LitElement {
       params.set(name, Array.isArray(v) ? v.map(String).join(',') : String(v));
     }
     const q = params.toString();
-    return `${formUrl(copy.form ?? this.form!.name)}${q ? `?${q}` : ''}`;
+    return `${formUrl(copy.form ?? this.#page.value!.form.name)}${q ? `?${q}` : ''}`;
   }
 
   #caption(): string {
     const number = this.record?.number;
-    return `${this.meta?.label ?? this.table}${typeof number === 'string' && number ? ` ${number}` : ''}`;
+    return `${this.#page.value?.meta.label ?? this.table}${typeof number === 'string' && number ? ` ${number}` : ''}`;
   }
 
   #heading(): string {
-    const v = this.record?.[this.meta?.displayField ?? ''];
-    if (v !== null && v !== undefined && v !== '' && this.meta?.displayField !== 'number') return String(v);
+    const displayField = this.#page.value?.meta.displayField;
+    const v = this.record?.[displayField ?? ''];
+    if (v !== null && v !== undefined && v !== '' && displayField !== 'number') return String(v);
     const number = this.record?.number;
     return typeof number === 'string' && number ? number : 'Untitled record';
   }
 
-  #announcePage() {
-    if (!this.meta) return;
+  #announcePage(meta: TableMeta | undefined) {
+    if (!meta) return;
     const number = typeof this.record?.number === 'string' ? this.record.number : '';
     const heading = this.#heading();
     const title = number && heading !== number ? `${number}: ${heading}` : heading;
     this.dispatchEvent(new PageEvent(title, [
       { label: 'Home', href: '/' },
-      { label: this.meta.pluralLabel, href: listUrl(this.table) },
+      { label: meta.pluralLabel, href: listUrl(this.table) },
       { label: number || heading },
     ]));
   }
 
-  async #load() {
-    const seq = ++this.#seq;
-    this.record = null;
-    this.error = null;
-    try {
-      const [loadedForm, meta, res, workflow] = await Promise.all([
-        fetchFormForTable(this.table),
-        fetchTableMeta(this.table),
-        api.get<RecordData>(tablePath(this.table, this.recordId)),
-        fetchWorkflow(this.table),
-      ]);
-      // Only transitions change a workflow's state: the form shows it read-only.
-      const stateField = workflow ? loadedForm.fields[workflow.stateField] : undefined;
-      const form = stateField ? { ...loadedForm, fields: { ...loadedForm.fields, [stateField.name]: { ...stateField, readOnly: true } } } : loadedForm;
-      if (seq !== this.#seq) return;
-      const id = String(res.data.id);
-      this.#related = (form.relatedLists ?? []).map((rl) => ({
-        table: rl.table, label: rl.label ?? '', columns: rl.columns ?? null,
-        filter: { fact: rl.field, operator: 'equal', value: id }, params: new URLSearchParams({ [rl.field]: id }),
-      }));
-      this.form = form;
-      this.meta = meta;
-      this.record = res.data;
-      this.etag = res.etag;
-      const flash = takeFlash();
-      this.flash = flash ? { text: flash, links: [] } : null;
-      this.#announcePage();
-    } catch (e) {
-      if (seq !== this.#seq) return;
-      const missing = e instanceof ApiError && (e.status === 404 || e.status === 403);
-      this.error = missing
-        ? { title: 'Record not found', text: 'The record does not exist, or you do not have access to it.' }
-        : { title: 'Sorry, there is a problem', text: e instanceof ApiError ? e.message : 'The record cannot be shown.' };
-      this.dispatchEvent(new PageEvent(this.error.title, [{ label: 'Home', href: '/' }, { label: this.error.title }]));
-    }
+  /** The record's form (its workflow's state read-only: only transitions change it), table, related lists and the record. */
+  async #fetchPage(api: ApiClient, metadata: Metadata, table: string, recordId: string, signal: AbortSignal): Promise<Page> {
+    const [loadedForm, meta, res, workflow] = await Promise.all([
+      metadata.formForTable(table),
+      metadata.table(table),
+      api.get<RecordData>(tablePath(table, recordId), { signal }),
+      metadata.workflow(table),
+    ]);
+    const stateField = workflow ? loadedForm.fields[workflow.stateField] : undefined;
+    const form = stateField ? { ...loadedForm, fields: { ...loadedForm.fields, [stateField.name]: { ...stateField, readOnly: true } } } : loadedForm;
+    const id = String(res.data.id);
+    const related = (form.relatedLists ?? []).map((rl) => ({
+      table: rl.table, label: rl.label ?? '', columns: rl.columns ?? null,
+      filter: { fact: rl.field, operator: 'equal', value: id } as Condition, params: new URLSearchParams({ [rl.field]: id }),
+    }));
+    return { form, meta, related, record: res.data, etag: res.etag };
   }
 
   /** A file was attached or removed: the activity stream shows the change. */
@@ -166,21 +180,21 @@ export class FwRecord extends LitElement {
   #onWorkflow = (e: WorkflowChangedEvent) => {
     if (e.record.version === undefined) {
       // Out of the person's sight now (it moved to another organisation's queue): load what they may still see.
-      void this.#load();
+      void this.#page.run();
       return;
     }
     this.record = e.record;
     this.etag = e.etag ?? `W/"${String(e.record.version)}"`;
     this.revision += 1;
     this.flash = { text: e.message, links: e.links };
-    this.#announcePage();
+    this.#announcePage(this.#page.value?.meta);
   };
 
   #onChanged = (e: RecordChangedEvent) => {
     this.record = e.record;
     this.revision += 1;
     this.flash = null;
-    this.#announcePage();
+    this.#announcePage(this.#page.value?.meta);
   };
 }
 

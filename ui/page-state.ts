@@ -3,6 +3,7 @@
  * under Home), its heading with an optional caption, "Loading…" while its data is fetched and the problem when
  * it cannot be.
  */
+import { TaskStatus } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ApiError } from './api/client.js';
 import { PageEvent } from './events.js';
@@ -31,4 +32,9 @@ export function loadErrorText(err: unknown, fallback: string): string {
 /** The page's data cannot be shown: a heading saying what, and why (announced at once). */
 export function loadProblem(heading: string, text: string): TemplateResult | typeof nothing {
   return text ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">${heading}</h2><p class="fw-body">${text}</p></div>` : nothing;
+}
+
+/** Whether a task has no answer yet for its current inputs: it has not run, or it runs now. */
+export function isLoading(task: { readonly status: TaskStatus }): boolean {
+  return task.status === TaskStatus.INITIAL || task.status === TaskStatus.PENDING;
 }

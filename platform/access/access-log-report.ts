@@ -1,5 +1,5 @@
 /**
- * Audit data analysis over the access log (SSI-FR-61a): counts of sign-ins, failures, distinct users, page views
+ * Audit data analysis over the access log: counts of sign-ins, failures, distinct users, page views
  * and API calls per organisation, user or day, over a period. An organisation administrator sees only their own
  * organisation; a platform administrator any or all.
  */

@@ -25,13 +25,11 @@
  *
  * The system actor (jobs, seeding, rules) is unrestricted. Results are cached per registry snapshot and set of
  * roles: the row condition refers to the actor through facts (`user.orgs`, `user.userIds`, `user.id`), bound when
- * it is compiled, so a change to an actor's organisations or User IDs applies at once.
+ * it is compiled, so a change to an actor's organisations or party codes applies at once.
  */
 import type { Condition, FactContext } from '../conditions/types.js';
-import {
-  ALWAYS_READABLE, type GrantScope, type Registry, type ResolvedField, type ResolvedTable, type RoleDef, type TableGrant,
-  type TableOperation,
-} from '../definitions/types.js';
+import { ALWAYS_READABLE, type Registry, type ResolvedField, type ResolvedTable } from '../definitions/types.js';
+import type { GrantScope, RoleDef, TableGrant, TableOperation } from './roles/types.js';
 import type { Actor } from '../records/types.js';
 
 export interface TableAccess {
@@ -65,12 +63,9 @@ export function expandRoles(registry: Registry, names: readonly string[]): RoleD
   return out;
 }
 
-const capabilityCache = new WeakMap<Registry, Map<string, readonly string[]>>();
-
 /** Every capability (interface transaction) the roles grant through `includes`, sorted; cached per snapshot. */
 export function capabilitiesOf(registry: Registry, roles: readonly string[]): string[] {
-  let byRoles = capabilityCache.get(registry);
-  if (!byRoles) { byRoles = new Map(); capabilityCache.set(registry, byRoles); }
+  const byRoles = registry.memo('access.capabilities', () => new Map<string, readonly string[]>());
   const key = rolesKey(roles);
   let caps = byRoles.get(key);
   if (!caps) {
@@ -111,16 +106,13 @@ function rolesKey(roles: readonly string[]): string {
   return [...new Set(roles)].sort().join('\n');
 }
 
-const accessCache = new WeakMap<Registry, Map<string, TableAccess>>();
-
 /**
  * The actor's access to `tableName` for `operation` (see the module comment). Throws `table_not_found` for an
  * unknown table. Cached per registry snapshot, sorted roles, table and operation.
  */
 export function accessFor(registry: Registry, actor: Actor, tableName: string, operation: TableOperation): TableAccess {
   const table = registry.getTable(tableName);
-  let byKey = accessCache.get(registry);
-  if (!byKey) { byKey = new Map(); accessCache.set(registry, byKey); }
+  const byKey = registry.memo('access.tables', () => new Map<string, TableAccess>());
   const key = `${table.name}\0${operation}\0${actor.kind === 'system' ? '\0system' : rolesKey(actor.roles)}`;
   let access = byKey.get(key);
   if (!access) {

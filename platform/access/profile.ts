@@ -1,5 +1,5 @@
 /**
- * The user's own profile (SSI-FR-62/63): who they are, their organisations, roles and User IDs, every interface
+ * The user's own profile: who they are, their organisations, roles and party codes, every interface
  * transaction the platform knows with whether they may perform it, and their bookmarks (links to any record or
  * page of this site).
  */
@@ -35,7 +35,7 @@ export interface Profile {
   /** Home first, then the other organisations the user belongs to. */
   organisations: { id: string; code: string; name: string; home: boolean }[];
   roles: { name: string; label: string }[];
-  /** User IDs the user acts for: of their own organisations, and those shared with them by consent (`shared`). */
+  /** Party codes the user acts under: of their own organisations, and those shared with them by consent (`shared`). */
   userIds: { code: string; name: string | null; org: { id: string; code: string; name: string } | null; shared: boolean }[];
   transactions: ProfileTransaction[];
   bookmarks: Bookmark[];
@@ -44,19 +44,13 @@ export interface Profile {
 /** Capabilities the engine itself uses (`platform.*`): permissions of the platform, not interface transactions. */
 const isPlatformCapability = (c: string) => c.startsWith('platform.');
 
-const transactionCache = new WeakMap<Registry, string[]>();
-
 /** Every interface transaction any role declares (engine capabilities left out), sorted; cached per snapshot. */
 export function declaredTransactions(registry: Registry): string[] {
-  let ids = transactionCache.get(registry);
-  if (!ids) {
-    ids = [...new Set([...registry.roles.values()].flatMap((r) => r.capabilities ?? []))].filter((c) => !isPlatformCapability(c)).sort();
-    transactionCache.set(registry, ids);
-  }
-  return ids;
+  return registry.memo('access.transactions', (r) =>
+    [...new Set([...r.roles.values()].flatMap((role) => role.capabilities ?? []))].filter((c) => !isPlatformCapability(c)).sort());
 }
 
-/** Every declared interface transaction with whether the actor's roles grant it (SSI-FR-63 "Use cases"). */
+/** Every declared interface transaction with whether the actor's roles grant it (the profile's list of what they may do). */
 export function transactionsFor(registry: Registry, actor: Actor): ProfileTransaction[] {
   const held = new Set(capabilitiesOf(registry, actor.roles));
   return declaredTransactions(registry).map((id) => ({ id, allowed: held.has(id) }));
@@ -77,7 +71,7 @@ export async function profileOf(fw: Formwork, actor: Actor): Promise<Profile> {
   const codes = actor.userIds ?? [];
   const [orgs, ids, bookmarks] = await Promise.all([
     orgIds.length ? k('sys_org').whereIn('id', orgIds).select('id', 'code', 'name') : [],
-    codes.length ? k('sys_org_user_id as c').join('sys_org as o', 'o.id', 'c.org_id').whereIn('c.code', codes)
+    codes.length ? k('sys_party_code as c').join('sys_org as o', 'o.id', 'c.org_id').whereIn('c.code', codes)
       .select('c.code', 'c.name', 'o.id as org_id', 'o.code as org_code', 'o.name as org_name') : [],
     listBookmarks(fw, actor),
   ]);

@@ -1,9 +1,12 @@
 /**
- * Mutual-consent sharing between organisations (SSI-NFR-28 to 34, generically): the grantor organisation's
- * administrator consents to share named User IDs with a grantee organisation, and the grantee's administrator
- * consents to receive them. Only while both consents are present and valid may the grantee's administrators grant
- * their personnel access to those User IDs; either side rescinding ends the access at once, because the identity
- * layer checks the pair on every request rather than copying it. Every step is written to the audit trail.
+ * Mutual-consent sharing between organisations: the grantor organisation's administrator consents to share named
+ * party codes (identity/party-codes.ts) with a grantee organisation, and the grantee's administrator consents to
+ * receive them. Only while both consents are present and valid may the grantee's administrators grant their
+ * personnel access to those codes; either side rescinding ends the access at once, because the identity layer
+ * checks the pair on every request rather than copying it. Every step is written to the audit trail.
+ *
+ * The API fields keep their published names: `userIds` (the codes of a consent) and `userIdCode` / `orgUserId`
+ * (the code of a grant and its row id).
  */
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
@@ -24,7 +27,7 @@ export interface Consent {
   grantorOrgId: string;
   granteeOrgId: string;
   side: ConsentSide;
-  /** User ID codes of the grantor organisation. */
+  /** Party codes of the grantor organisation. */
   userIds: string[];
   validFrom: string;
   validTo: string | null;
@@ -37,7 +40,9 @@ export interface AccessGrant {
   id: string;
   consentId: string;
   userId: string;
+  /** The sys_party_code row. */
   orgUserId: string;
+  /** The party code. */
   userIdCode: string;
   grantedBy: string;
   grantedAt: string;
@@ -59,7 +64,7 @@ export function assertAdministers(actor: Actor, orgId: string | null | undefined
 function toConsent(r: Record<string, unknown>): Consent {
   return {
     id: r.id as string, grantorOrgId: r.grantor_org_id as string, granteeOrgId: r.grantee_org_id as string,
-    side: r.side as ConsentSide, userIds: JSON.parse(r.user_ids as string) as string[],
+    side: r.side as ConsentSide, userIds: JSON.parse(r.party_codes as string) as string[],
     validFrom: r.valid_from as string, validTo: (r.valid_to as string) ?? null,
     recordedBy: r.recorded_by as string, recordedAt: r.recorded_at as string, rescindedAt: (r.rescinded_at as string) ?? null,
   };
@@ -67,8 +72,8 @@ function toConsent(r: Record<string, unknown>): Consent {
 
 const isValidAt = (c: Consent, at: string) => !c.rescindedAt && c.validFrom <= at && (!c.validTo || at < c.validTo);
 
-/** The User ID codes both sides currently consent to share from grantor to grantee (empty when no valid pair). */
-export async function sharedUserIds(knex: Knex | Knex.Transaction, grantorOrgId: string, granteeOrgId: string, at: string): Promise<string[]> {
+/** The party codes both sides currently consent to share from grantor to grantee (empty when no valid pair). */
+export async function sharedPartyCodes(knex: Knex | Knex.Transaction, grantorOrgId: string, granteeOrgId: string, at: string): Promise<string[]> {
   const rows = (await knex('sys_consent').where({ grantor_org_id: grantorOrgId, grantee_org_id: granteeOrgId }).whereNull('rescinded_at')).map(toConsent);
   const valid = rows.filter((c) => isValidAt(c, at));
   const grantor = new Set(valid.filter((c) => c.side === 'grantor').flatMap((c) => c.userIds));
@@ -77,20 +82,20 @@ export async function sharedUserIds(knex: Knex | Knex.Transaction, grantorOrgId:
 }
 
 /**
- * User ID codes a user may act for through consent: grants not revoked whose User ID both sides still consent to.
+ * Party codes a user may act under through consent: grants not revoked whose code both sides still consent to.
  * The identity layer calls this on every request, so a rescinded consent takes effect at once.
  */
-export async function grantedUserIds(knex: Knex | Knex.Transaction, userId: string, at: string): Promise<string[]> {
+export async function grantedPartyCodes(knex: Knex | Knex.Transaction, userId: string, at: string): Promise<string[]> {
   const grants = await knex('sys_access_grant as g')
     .join('sys_consent as c', 'c.id', 'g.consent_id')
-    .join('sys_org_user_id as u', 'u.id', 'g.org_user_id')
+    .join('sys_party_code as u', 'u.id', 'g.party_code_id')
     .where('g.user_id', userId).whereNull('g.revoked_at')
     .select('u.code', 'c.grantor_org_id', 'c.grantee_org_id');
   const out = new Set<string>();
   const pairs = new Map<string, Promise<string[]>>();
   for (const g of grants as { code: string; grantor_org_id: string; grantee_org_id: string }[]) {
     const key = `${g.grantor_org_id}|${g.grantee_org_id}`;
-    if (!pairs.has(key)) pairs.set(key, sharedUserIds(knex, g.grantor_org_id, g.grantee_org_id, at));
+    if (!pairs.has(key)) pairs.set(key, sharedPartyCodes(knex, g.grantor_org_id, g.grantee_org_id, at));
     if ((await pairs.get(key)!).includes(g.code)) out.add(g.code);
   }
   return [...out].sort();
@@ -105,7 +110,7 @@ export interface ConsentInput {
   side: ConsentSide;
   /** The other organisation (id). */
   counterpartyOrgId: string;
-  /** User ID codes of the grantor organisation. */
+  /** Party codes of the grantor organisation. */
   userIds: string[];
   validFrom?: string;
   validTo?: string | null;
@@ -129,23 +134,23 @@ export async function recordConsent(fw: Formwork, actor: Actor, input: ConsentIn
   const granteeOrgId = input.side === 'grantor' ? input.counterpartyOrgId : orgId;
   const codes = [...new Set(input.userIds)];
   const errors: { field: string; code: string; message: string }[] = [];
-  if (!codes.length) errors.push({ field: 'userIds', code: 'required', message: 'Name at least one User ID.' });
+  if (!codes.length) errors.push({ field: 'userIds', code: 'required', message: 'Name at least one party code.' });
   if (input.validTo && input.validTo <= (input.validFrom ?? now)) errors.push({ field: 'validTo', code: 'invalid', message: 'The end must be after the start.' });
   return fw.db.knex.transaction(async (trx) => {
     const counterparty = await trx('sys_org').where({ id: input.counterpartyOrgId }).first('id');
     if (!counterparty) errors.push({ field: 'counterpartyOrgId', code: 'not_found', message: 'No such organisation.' });
-    const known = new Set((await trx('sys_org_user_id').where({ org_id: grantorOrgId }).whereIn('code', codes).select('code')).map((r: { code: string }) => r.code));
-    for (const c of codes) if (!known.has(c)) errors.push({ field: 'userIds', code: 'not_found', message: `User ID "${c}" is not held by the granting organisation.` });
+    const known = new Set((await trx('sys_party_code').where({ org_id: grantorOrgId }).whereIn('code', codes).select('code')).map((r: { code: string }) => r.code));
+    for (const c of codes) if (!known.has(c)) errors.push({ field: 'userIds', code: 'not_found', message: `Party code "${c}" is not held by the granting organisation.` });
     if (errors.length) fail('validation_failed', errors.map((e) => e.message).join(' '), { fieldErrors: errors });
     const row = {
       id: uuidv7(), grantor_org_id: grantorOrgId, grantee_org_id: granteeOrgId, side: input.side,
-      user_ids: JSON.stringify(codes.sort()), valid_from: input.validFrom ?? now, valid_to: input.validTo ?? null,
+      party_codes: JSON.stringify(codes.sort()), valid_from: input.validFrom ?? now, valid_to: input.validTo ?? null,
       recorded_by: actor.id ?? 'system', recorded_at: now, rescinded_at: null, rescinded_by: null,
     };
     await trx('sys_consent').insert(row);
     await audit(trx, actor, now, 'sys_consent', row.id, 'insert', {
       side: [null, row.side], grantor_org_id: [null, grantorOrgId], grantee_org_id: [null, granteeOrgId],
-      user_ids: [null, codes], valid_from: [null, row.valid_from], valid_to: [null, row.valid_to],
+      party_codes: [null, codes], valid_from: [null, row.valid_from], valid_to: [null, row.valid_to],
     });
     return toConsent(row);
   });
@@ -176,8 +181,9 @@ export async function listConsents(fw: Formwork, actor: Actor, orgId: string): P
 }
 
 /**
- * Grant a person of the grantee organisation access to a User ID of the grantor. Allowed only to an administrator
- * of the grantee organisation, for a person of that organisation, while both sides consent to that User ID.
+ * Grant a person of the grantee organisation access to a party code of the grantor. Allowed only to an
+ * administrator of the grantee organisation, for a person of that organisation, while both sides consent to that
+ * code.
  */
 export async function grantAccess(fw: Formwork, actor: Actor, input: { userId: string; userIdCode: string; granteeOrgId?: string }): Promise<AccessGrant> {
   const granteeOrgId = input.granteeOrgId ?? actor.orgId ?? null;
@@ -190,24 +196,24 @@ export async function grantAccess(fw: Formwork, actor: Actor, input: { userId: s
     if (!person || !member || person.status === 'deleted') {
       fail('validation_failed', 'The person must belong to your organisation.', { fieldErrors: [{ field: 'userId', code: 'not_found', message: 'No such person in your organisation.' }] });
     }
-    const target = await trx('sys_org_user_id').where({ code: input.userIdCode }).first('id', 'org_id', 'code');
-    if (!target) fail('validation_failed', `No User ID "${input.userIdCode}".`, { fieldErrors: [{ field: 'userIdCode', code: 'not_found', message: 'No such User ID.' }] });
-    const shared = await sharedUserIds(trx, target.org_id, granteeOrgId!, now);
+    const target = await trx('sys_party_code').where({ code: input.userIdCode }).first('id', 'org_id', 'code');
+    if (!target) fail('validation_failed', `No party code "${input.userIdCode}".`, { fieldErrors: [{ field: 'userIdCode', code: 'not_found', message: 'No such party code.' }] });
+    const shared = await sharedPartyCodes(trx, target.org_id, granteeOrgId!, now);
     if (!shared.includes(target.code)) {
-      fail('forbidden', `Both organisations must consent to share User ID "${target.code}" before access can be granted.`);
+      fail('forbidden', `Both organisations must consent to share party code "${target.code}" before access can be granted.`);
     }
     const consent = await trx('sys_consent').where({ grantor_org_id: target.org_id, grantee_org_id: granteeOrgId, side: 'grantee' })
       .whereNull('rescinded_at').orderBy('recorded_at', 'desc').first('id');
-    const existing = await trx('sys_access_grant').where({ user_id: input.userId, org_user_id: target.id }).whereNull('revoked_at').first();
-    if (existing) fail('conflict', 'This person already has access to that User ID.');
-    const row = { id: uuidv7(), consent_id: consent.id, user_id: input.userId, org_user_id: target.id, granted_by: actor.id ?? 'system', granted_at: now, revoked_at: null, revoked_by: null };
+    const existing = await trx('sys_access_grant').where({ user_id: input.userId, party_code_id: target.id }).whereNull('revoked_at').first();
+    if (existing) fail('conflict', 'This person already has access to that party code.');
+    const row = { id: uuidv7(), consent_id: consent.id, user_id: input.userId, party_code_id: target.id, granted_by: actor.id ?? 'system', granted_at: now, revoked_at: null, revoked_by: null };
     await trx('sys_access_grant').insert(row);
-    await audit(trx, actor, now, 'sys_access_grant', row.id, 'insert', { user_id: [null, input.userId], user_id_code: [null, target.code] });
-    return { id: row.id, consentId: row.consent_id, userId: row.user_id, orgUserId: row.org_user_id, userIdCode: target.code, grantedBy: row.granted_by, grantedAt: now, revokedAt: null };
+    await audit(trx, actor, now, 'sys_access_grant', row.id, 'insert', { user_id: [null, input.userId], party_code: [null, target.code] });
+    return { id: row.id, consentId: row.consent_id, userId: row.user_id, orgUserId: row.party_code_id, userIdCode: target.code, grantedBy: row.granted_by, grantedAt: now, revokedAt: null };
   });
 }
 
-/** Withdraw a person's access to a User ID (an administrator of the grantee organisation). */
+/** Withdraw a person's access to a party code (an administrator of the grantee organisation). */
 export async function revokeAccess(fw: Formwork, actor: Actor, grantId: string): Promise<void> {
   const now = fw.clock.now().toISOString();
   await fw.db.knex.transaction(async (trx) => {
@@ -225,15 +231,15 @@ export async function listGrants(fw: Formwork, actor: Actor, granteeOrgId: strin
   assertAdministers(actor, granteeOrgId);
   const at = fw.clock.now().toISOString();
   const rows = await fw.db.knex('sys_access_grant as g').join('sys_consent as c', 'c.id', 'g.consent_id')
-    .join('sys_org_user_id as u', 'u.id', 'g.org_user_id')
+    .join('sys_party_code as u', 'u.id', 'g.party_code_id')
     .where('c.grantee_org_id', granteeOrgId)
     .select('g.*', 'u.code', 'c.grantor_org_id')
     .orderBy([{ column: 'g.granted_at', order: 'desc' }, { column: 'g.id', order: 'desc' }]);
   const out: (AccessGrant & { active: boolean })[] = [];
   for (const r of rows) {
-    const shared = r.revoked_at ? [] : await sharedUserIds(fw.db.knex, r.grantor_org_id, granteeOrgId, at);
+    const shared = r.revoked_at ? [] : await sharedPartyCodes(fw.db.knex, r.grantor_org_id, granteeOrgId, at);
     out.push({
-      id: r.id, consentId: r.consent_id, userId: r.user_id, orgUserId: r.org_user_id, userIdCode: r.code,
+      id: r.id, consentId: r.consent_id, userId: r.user_id, orgUserId: r.party_code_id, userIdCode: r.code,
       grantedBy: r.granted_by, grantedAt: r.granted_at, revokedAt: r.revoked_at ?? null, active: !r.revoked_at && shared.includes(r.code),
     });
   }

@@ -1,4 +1,5 @@
-import type { Registry, TableOperation } from '../definitions/types.js';
+import type { Registry } from '../definitions/types.js';
+import type { TableOperation } from './roles/types.js';
 import type { Actor } from '../records/types.js';
 import { fail } from '../errors.js';
 import { accessFor, type TableAccess } from './policy.js';

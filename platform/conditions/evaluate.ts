@@ -7,9 +7,11 @@
  *   - bare field names become `record.<field>`;
  *   - relative-date operators get a synthetic fact `{ now, span }` as their value;
  *   - `changes` / `changesTo` / `changesFrom` become a synthetic "changed" fact plus ordinary comparisons.
+ * A value whose shape does not fit its operator (facts.ts `valueProblem`) is refused when compiling, as the lint
+ * and the SQL compiler refuse it.
  */
 import { Engine } from 'json-rules-engine';
-import { factRef, factValue, isLeaf, parseFact, type ParsedFact } from './facts.js';
+import { factRef, factValue, isLeaf, parseFact, valueProblem, type ParsedFact } from './facts.js';
 import { OPERATORS, RELATIVE_OPERATORS, VALUELESS_OPERATORS, isMissing } from './operators.js';
 import type { Condition, FactContext, LeafCondition } from './types.js';
 
@@ -44,9 +46,13 @@ class Lowering {
 
   leaf(c: LeafCondition): Record<string, unknown> {
     const op = String(c.operator);
+    // A value of the wrong shape would silently never match: refuse it as the lint does.
+    const problem = factRef(c.value) === undefined ? valueProblem(op, c.value, String(c.fact)) : null;
+    if (problem) throw new Error(`${problem.message} Expected: ${problem.expected}.`);
     if (op === 'changes' || op === 'changesTo' || op === 'changesFrom') {
       const current = parseFact(c.fact);
       if (!current || current.root !== 'record') throw new Error(`Operator "${op}" applies to a record field.`);
+      if (c.path !== undefined) throw new Error(`"path" cannot be used with operator "${op}".`);
       const previous: ParsedFact = { root: 'previous', path: current.path, name: `previous.${current.path.join('.')}` };
       const id = `$changed.${current.path.join('.')}`;
       this.synthetic.set(id, (ctx) => {

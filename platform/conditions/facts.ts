@@ -2,7 +2,7 @@
  * Fact names and the structural walk of conditions, shared by the evaluator, the SQL compiler and the definition
  * lint. No Node dependency (the browser bundle imports it).
  */
-import { CHANGE_OPERATORS, MEMORY_ONLY_OPERATORS, OPERATOR_NAMES, RELATIVE_OPERATORS, VALUELESS_OPERATORS, isRelativeSpan } from './operators.js';
+import { CHANGE_OPERATORS, MEMORY_ONLY_OPERATORS, OPERATOR_NAMES, RELATIVE_OPERATORS, RELATIVE_UNITS, VALUELESS_OPERATORS, isRelativeSpan } from './operators.js';
 import type { Condition, FactContext, LeafCondition } from './types.js';
 
 export type FactRoot = 'record' | 'previous' | 'user' | 'now';
@@ -109,6 +109,10 @@ export function checkCondition(condition: unknown, options: CheckOptions, pointe
     if (CHANGE_OPERATORS.has(op) && !allowPrevious) {
       problems.push({ pointer: `${at}/operator`, message: `Operator "${op}" compares with the previous record, which only rules and workflow guards have.` });
     }
+    // `path` narrows the fact's value in memory only; the change operators and queries would ignore it.
+    if (o.path !== undefined && (options.compilable || CHANGE_OPERATORS.has(op))) {
+      problems.push({ pointer: `${at}/path`, message: options.compilable ? '"path" cannot be used in a query.' : `"path" cannot be used with operator "${op}".`, expected: 'no "path"' });
+    }
     if (CHANGE_OPERATORS.has(op) && fact && fact.root !== 'record') {
       problems.push({ pointer: `${at}/fact`, message: `Operator "${op}" applies to a record field.`, expected: 'record.<field>' });
     }
@@ -116,7 +120,7 @@ export function checkCondition(condition: unknown, options: CheckOptions, pointe
     const ref = factRef(value);
     if (ref === null) problems.push({ pointer: `${at}/value/fact`, message: `"${String((value as { fact: unknown }).fact)}" is not a fact.` });
     else if (ref) checkFactUse(ref, `${at}/value/fact`);
-    else checkValue(op, value, `${at}/value`);
+    else checkValue(op, value, `${at}/value`, fact?.name ?? 'record.<field>');
   };
   const checkFactUse = (fact: ParsedFact, at: string) => {
     if (fact.root === 'record' || fact.root === 'previous') {
@@ -129,20 +133,92 @@ export function checkCondition(condition: unknown, options: CheckOptions, pointe
       problems.push({ pointer: at, message: `Unknown user fact "${fact.name}".`, expected: USER_FACTS.map((u) => `user.${u}`).join(', ') });
     }
   };
-  const checkValue = (op: string, value: unknown, at: string) => {
-    if (RELATIVE_OPERATORS.has(op) && !isRelativeSpan(value)) {
-      problems.push({ pointer: at, message: `Operator "${op}" needs a relative span.`, expected: '{ "amount": <whole number>, "unit": "minutes|hours|days|weeks|months" }' });
-    } else if ((op === 'in' || op === 'notIn') && !Array.isArray(value)) {
-      problems.push({ pointer: at, message: `Operator "${op}" needs an array of values.`, expected: 'array' });
-    } else if (op === 'between' && !(Array.isArray(value) && value.length === 2)) {
-      problems.push({ pointer: at, message: 'Operator "between" needs [low, high].', expected: 'array of two values' });
-    } else if (op === 'matches') {
-      if (typeof value !== 'string') problems.push({ pointer: at, message: 'Operator "matches" needs a regular expression string.' });
-      else { try { new RegExp(value, 'u'); } catch (e) { problems.push({ pointer: at, message: `Invalid regular expression: ${(e as Error).message}` }); } }
-    } else if (!VALUELESS_OPERATORS.has(op) && value === undefined) {
-      problems.push({ pointer: at, message: `Operator "${op}" needs a value.` });
-    }
+  const checkValue = (op: string, value: unknown, at: string, factName: string) => {
+    const problem = valueProblem(op, value, factName);
+    if (problem) problems.push({ pointer: at, ...problem });
   };
   walk(condition, pointer);
   return problems;
+}
+
+/** Operators comparing with one value: an array or object there would never match (or match by accident). */
+const SCALAR_OPERATORS = new Set([
+  'equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'before', 'after',
+  'contains', 'doesNotContain', 'startsWith', 'endsWith', 'changesTo', 'changesFrom',
+]);
+
+const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
+
+/** What an operator with a scalar value may have meant when given a list. */
+function listAdvice(op: string, fact: string): string {
+  const f = JSON.stringify(fact);
+  if (op === 'changesTo' || op === 'changesFrom') {
+    const side = op === 'changesTo' ? f : JSON.stringify(fact.replace(/^(record\.)?/, 'previous.'));
+    return `a single value; for "changes to one of several values" write { "all": [{ "fact": ${f}, "operator": "changes" }, { "fact": ${side}, "operator": "in", "value": [ … ] }] }`;
+  }
+  if (op === 'equal' || op === 'notEqual') return `a single value; for one of several values use "${op === 'equal' ? 'in' : 'notIn'}" with the list`;
+  if (op === 'contains' || op === 'doesNotContain') return 'a single value; for several, combine conditions with "all" or "any"';
+  return 'a single value (text, number, date or true/false)';
+}
+
+/**
+ * Whether a literal `value` has the shape operator `op` needs (a value given as `{ "fact": … }` is not literal and
+ * is not checked here). The evaluator, the SQL compiler and the lint all refuse the same shapes through this, so a
+ * condition that would silently never match is refused everywhere, at validation first. `fact` names the leaf's
+ * fact, for the suggested rewrite. Null when the value fits.
+ */
+export function valueProblem(op: string, value: unknown, fact = 'record.<field>'): { message: string; expected: string } | null {
+  if (RELATIVE_OPERATORS.has(op)) {
+    if (isRelativeSpan(value)) return null;
+    const unit = (value as { unit?: unknown } | null)?.unit;
+    const why = typeof unit === 'string' && !RELATIVE_UNITS.includes(unit) ? `unit "${unit}" is not a unit` : `got ${show(value)}`;
+    return { message: `Operator "${op}" needs a relative span; ${why}.`, expected: `{ "amount": <whole number>, "unit": "${RELATIVE_UNITS.join('|')}" }` };
+  }
+  if (op === 'in' || op === 'notIn') {
+    if (!Array.isArray(value)) return { message: `Operator "${op}" needs a list of values; got ${show(value)}.`, expected: `an array, e.g. [${isScalar(value) && value !== undefined ? JSON.stringify(value) : '"a", "b"'}]` };
+    if (!value.every(isScalar)) return { message: `Operator "${op}" compares with single values; the list holds a list or an object.`, expected: 'an array of text, numbers, dates or true/false' };
+    return null;
+  }
+  if (op === 'between') {
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => isScalar(v) && v !== null)) return null;
+    return { message: `Operator "between" needs [low, high]; got ${show(value)}.`, expected: 'an array of two values, e.g. [1, 5] or ["2025-01-01", "2025-12-31"]' };
+  }
+  if (op === 'matches') {
+    if (typeof value !== 'string') return { message: `Operator "matches" needs a regular expression string; got ${show(value)}.`, expected: 'a regular expression, e.g. "^[A-Z]{2}\\d+$"' };
+    try { new RegExp(value, 'u'); } catch (e) { return { message: `Invalid regular expression: ${(e as Error).message}`, expected: 'a valid regular expression' }; }
+    return null;
+  }
+  if (op === 'changes') {
+    return value === undefined ? null : { message: `Operator "changes" takes no value; got ${show(value)}.`, expected: 'no "value" (or "changesTo" / "changesFrom" to compare with one)' };
+  }
+  if (VALUELESS_OPERATORS.has(op)) {
+    return value === undefined || typeof value === 'boolean' ? null : { message: `Operator "${op}" takes no value (or true / false); got ${show(value)}.`, expected: 'no "value", or true / false' };
+  }
+  if (value === undefined) return { message: `Operator "${op}" needs a value.`, expected: listAdvice(op, fact) };
+  if (SCALAR_OPERATORS.has(op) && !isScalar(value)) {
+    return { message: `Operator "${op}" compares with a single value; got ${Array.isArray(value) ? 'a list' : 'an object'} (${show(value)}), which never matches.`, expected: listAdvice(op, fact) };
+  }
+  return null;
+}
+
+/**
+ * The capability names a (structurally valid) condition compares `user.capabilities` with (`contains`,
+ * `doesNotContain`, `in`, `notIn` literals), with their pointers: the lint checks that some role grants them.
+ */
+export function capabilityNames(condition: unknown, pointer = ''): { name: string; at: string }[] {
+  const out: { name: string; at: string }[] = [];
+  const walk = (c: unknown, at: string) => {
+    if (!c || typeof c !== 'object') return;
+    const o = c as Record<string, unknown>;
+    if (Array.isArray(o.all)) o.all.forEach((x, i) => walk(x, `${at}/all/${i}`));
+    else if (Array.isArray(o.any)) o.any.forEach((x, i) => walk(x, `${at}/any/${i}`));
+    else if ('not' in o) walk(o.not, `${at}/not`);
+    else if (o.fact === 'user.capabilities') {
+      if (typeof o.value === 'string') out.push({ name: o.value, at: `${at}/value` });
+      else if (Array.isArray(o.value)) o.value.forEach((v, i) => { if (typeof v === 'string') out.push({ name: v, at: `${at}/value/${i}` }); });
+    }
+  };
+  walk(condition, pointer);
+  return out;
 }

@@ -5,6 +5,6 @@
  */
 export * from './types.js';
 export { OPERATORS, OPERATOR_NAMES, MEMORY_ONLY_OPERATORS, RELATIVE_OPERATORS, CHANGE_OPERATORS } from './operators.js';
-export { checkCondition, parseFact, FACT_ROOTS, USER_FACTS, type ConditionProblem, type CheckOptions, type ParsedFact } from './facts.js';
+export { checkCondition, valueProblem, parseFact, FACT_ROOTS, USER_FACTS, type ConditionProblem, type CheckOptions, type ParsedFact } from './facts.js';
 export { compileEvaluator, evaluateCondition, type Evaluator } from './evaluate.js';
 export { compileToSql, type SqlCompileOptions } from './sql.js';

@@ -66,11 +66,14 @@ export function shift(now: Date, span: RelativeSpan, sign: 1 | -1): Date {
   return new Date(now.getTime() + sign * span.amount * MS[span.unit]!);
 }
 
+/** The units of a relative span. */
+export const RELATIVE_UNITS: readonly string[] = ['minutes', 'hours', 'days', 'weeks', 'months'];
+
 export function isRelativeSpan(v: unknown): v is RelativeSpan {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
   const s = v as Partial<RelativeSpan>;
   return Number.isInteger(s.amount) && (s.amount as number) >= 0 && typeof s.unit === 'string'
-    && ['minutes', 'hours', 'days', 'weeks', 'months'].includes(s.unit);
+    && RELATIVE_UNITS.includes(s.unit);
 }
 
 /** The inclusive [start, end] range, as ISO strings, of "in the last / next span" at `now`. */

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../db/dialects/types.js';
 import { fail } from '../errors.js';
-import { factRef, factValue, isLeaf, parseFact, type ParsedFact } from './facts.js';
+import { factRef, factValue, isLeaf, parseFact, valueProblem, type ParsedFact } from './facts.js';
 import { MEMORY_ONLY_OPERATORS, OPERATORS, OPERATOR_NAMES, RELATIVE_OPERATORS, isMissing, isRelativeSpan, relativeRange } from './operators.js';
 import type { CompileField, CompileOptions, Condition, LeafCondition } from './types.js';
 
@@ -110,6 +110,10 @@ class Compiler {
     const ref = factRef(c.value);
     if (ref === null) invalid(`"${String((c.value as { fact: unknown }).fact)}" is not a fact.`);
     if (ref) raw = this.#constant(ref);
+    else {
+      const problem = valueProblem(op, c.value, String(c.fact));
+      if (problem) invalid(`${problem.message} Expected: ${problem.expected}.`);
+    }
 
     if (RELATIVE_OPERATORS.has(op) && !isRelativeSpan(c.value)) {
       invalid(`Operator "${op}" needs a value like { "amount": 7, "unit": "days" }.`);

@@ -17,9 +17,7 @@ export function dialectFor(url: string): Dialect {
 /** Open a database. `searchPath` (PostgreSQL only) isolates a schema, which the test suite uses. */
 export function openDatabase(url: string, options: { searchPath?: string } = {}): Database {
   const dialect = dialectFor(url);
-  const config = dialect.knexConfig(url);
-  if (options.searchPath && dialect.name === 'postgres') config.searchPath = [options.searchPath];
-  return { knex: knexFactory(config), dialect, url };
+  return { knex: knexFactory(dialect.knexConfig(url, options)), dialect, url };
 }
 
 export async function closeDatabase(db: Database): Promise<void> {

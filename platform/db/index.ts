@@ -1,5 +1,4 @@
 export { openDatabase, closeDatabase, dialectFor, type Database } from './connection.js';
 export type { Dialect } from './dialects/types.js';
 export { runMigrations } from './migrate.js';
-export { planSchemaSync, applySchemaSync, acceptSchemaChange, describeRefusal, indexName, type SchemaChange } from './schema-sync.js';
 export { storageTypeOf, valueTypeOf } from './storage-types.js';

@@ -1,6 +1,8 @@
 export * from './types.js';
+export * from './kinds.js';
 export { loadDefinitionFiles, parseJson, displayPath, type LoadedDocument, type LoadResult } from './loader.js';
-export { validateAgainstSchema, definitionSchema, SCHEMA_PATH } from './schema.js';
+export { validateAgainstSchema, assembleSchema, schemaFileText, readSchemaPart, SCHEMA_PATH } from './schema.js';
 export { resolveTables } from './tables.js';
 export { lintDefinitions } from './lint.js';
-export { buildRegistry, loadRegistry, validateDefinitions, RegistryHolder, formatDefinitionErrors, type BuildResult } from './registry.js';
+export { closestNames, expectedNames } from './suggest.js';
+export { buildRegistry, loadRegistry, validateDefinitions, RegistryHolder, formatDefinitionErrors, type BuildResult, type RegistrySource } from './registry.js';

@@ -1,6 +1,8 @@
 /**
  * Read definition files: every `*.json` under the given roots (a root may also be a single file). A file holds
- * one definition or an array of them. Syntax errors are reported with line and column, never thrown.
+ * one definition (an array is refused: one definition per file keeps diffs, reviews and the designer's exports
+ * one-to-one). Syntax errors are reported with line and column, and a root that does not exist is reported,
+ * never thrown or passed over.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -26,12 +28,12 @@ export function displayPath(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-async function listJsonFiles(root: string): Promise<string[]> {
+async function listJsonFiles(root: string): Promise<string[] | null> {
   let info;
   try {
     info = await stat(root);
   } catch {
-    return [];
+    return null;
   }
   if (info.isFile()) return root.endsWith('.json') ? [root] : [];
   const out: string[] = [];
@@ -40,7 +42,7 @@ async function listJsonFiles(root: string): Promise<string[]> {
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const path = join(root, e.name);
-    if (e.isDirectory()) out.push(...(await listJsonFiles(path)));
+    if (e.isDirectory()) out.push(...((await listJsonFiles(path)) ?? []));
     else if (e.isFile() && e.name.endsWith('.json')) out.push(path);
   }
   return out;
@@ -140,7 +142,12 @@ export async function loadDefinitionFiles(roots: string[]): Promise<LoadResult> 
   const errors: DefinitionError[] = [];
   const files: string[] = [];
   for (const root of roots) {
-    for (const path of await listJsonFiles(resolve(root))) {
+    const paths = await listJsonFiles(resolve(root));
+    if (!paths) {
+      errors.push({ file: displayPath(resolve(root)), pointer: '', message: `The definitions folder "${root}" does not exist.`, expected: 'an existing folder or .json file (see FORMWORK_DEFINITIONS)' });
+      continue;
+    }
+    for (const path of paths) {
       const file = displayPath(path);
       files.push(file);
       const text = await readFile(path, 'utf8');
@@ -149,8 +156,14 @@ export async function loadDefinitionFiles(roots: string[]): Promise<LoadResult> 
         errors.push(parsed.error);
         continue;
       }
-      if (Array.isArray(parsed.value)) parsed.value.forEach((value, i) => documents.push({ file, pointer: `/${i}`, value }));
-      else documents.push({ file, pointer: '', value: parsed.value });
+      if (Array.isArray(parsed.value)) {
+        const names = parsed.value.map((d) => (d && typeof d === 'object' ? (d as { name?: unknown }).name : undefined)).filter((n) => typeof n === 'string');
+        errors.push({
+          file, pointer: '',
+          message: `The file holds an array of ${parsed.value.length} definitions: write one definition per file${names.length ? ` (e.g. ${names.slice(0, 3).map((n) => `${String(n)}.json`).join(', ')})` : ''}.`,
+          expected: 'one JSON object with "kind" and "name"',
+        });
+      } else documents.push({ file, pointer: '', value: parsed.value });
     }
   }
   return { documents, errors, files };

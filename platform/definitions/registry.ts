@@ -1,31 +1,38 @@
 /**
  * Build immutable registry snapshots from definition files, and hold the one in force. An invalid set of
- * definitions never replaces the registry in force.
+ * definitions never replaces the registry in force. The kinds a registry knows are passed in (platform/kinds.ts
+ * lists them): a document of any other kind is refused.
  */
 import { createHash } from 'node:crypto';
 import { fail } from '../errors.js';
-import type { RegistrySource } from '../context.js';
+import type { AnyKindModule, DefOf, KindMaps, KindName, ReplacedForm } from './kinds.js';
 import { lintDefinitions } from './lint.js';
 import { loadDefinitionFiles, type LoadedDocument } from './loader.js';
 import { validateAgainstSchema } from './schema.js';
+import { expectedNames } from './suggest.js';
 import { resolveTables } from './tables.js';
-import type {
-  DataFile, DefinitionError, DefinitionSource, FormDef, GenericDef, MenuDef, PhysicalTable, Registry, ResolvedTable,
-  RoleDef, TableDef,
-} from './types.js';
+import type { DefinitionBase, DefinitionError, DefinitionSource, PhysicalTable, Registry, ResolvedTable, SharedChoiceList, TableDef } from './types.js';
 
+// The kinds' named maps (`rules`, `forms`…) are defined on each snapshot from the registered kinds.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+interface Snapshot extends KindMaps {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 class Snapshot implements Registry {
+  readonly #byKind: ReadonlyMap<string, ReadonlyMap<string, DefinitionBase>>;
+  readonly #memo = new Map<string, unknown>();
+
   constructor(
     readonly version: string,
     readonly tables: ReadonlyMap<string, ResolvedTable>,
     readonly physicalTables: ReadonlyMap<string, PhysicalTable>,
-    readonly forms: ReadonlyMap<string, FormDef>,
-    readonly menus: ReadonlyMap<string, MenuDef>,
-    readonly roles: ReadonlyMap<string, RoleDef>,
-    readonly others: ReadonlyMap<string, GenericDef>,
-    readonly data: readonly DataFile[],
     readonly sources: ReadonlyMap<string, DefinitionSource>,
-  ) {}
+    kinds: readonly AnyKindModule[],
+    byKind: ReadonlyMap<string, ReadonlyMap<string, DefinitionBase>>,
+  ) {
+    this.#byKind = byKind;
+    for (const k of kinds) Object.defineProperty(this, k.map, { value: byKind.get(k.kind), enumerable: true });
+  }
 
   getTable(name: string): ResolvedTable {
     const t = this.tables.get(name);
@@ -33,10 +40,17 @@ class Snapshot implements Registry {
     return t;
   }
 
-  getForm(name: string): FormDef {
-    const f = this.forms.get(name);
-    if (!f) fail('not_found', `There is no form "${name}".`, { extra: { form: name } });
-    return f;
+  get<K extends KindName>(kind: K, name: string): DefOf<K> {
+    const d = this.#byKind.get(kind)?.get(name);
+    if (!d) fail('not_found', `There is no ${kind} "${name}".`, { extra: { [kind]: name } });
+    return d as DefOf<K>;
+  }
+
+  memo<T>(key: string, build: (registry: Registry) => T): T {
+    if (this.#memo.has(key)) return this.#memo.get(key) as T;
+    const value = build(this);
+    this.#memo.set(key, value);
+    return value;
   }
 }
 
@@ -48,20 +62,67 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Places in `value` matching a pointer pattern (`*` = any one segment), as pointers. */
+function matchPointer(value: unknown, pattern: string): { pointer: string; value: unknown }[] {
+  const segments = pattern.split('/').slice(1);
+  const out: { pointer: string; value: unknown }[] = [];
+  const walk = (v: unknown, i: number, at: string) => {
+    if (i === segments.length) { out.push({ pointer: at, value: v }); return; }
+    if (!v || typeof v !== 'object') return;
+    const seg = segments[i]!;
+    const keys = seg === '*' ? Object.keys(v) : Object.hasOwn(v, seg) ? [seg] : [];
+    for (const k of keys) walk((v as Record<string, unknown>)[k], i + 1, `${at}/${k}`);
+  };
+  walk(value, 0, '');
+  return out;
+}
+
+/** Old forms still written in a document, each with what replaced it. */
+function replacedForms(doc: LoadedDocument, forms: readonly ReplacedForm[]): DefinitionError[] {
+  const errors: DefinitionError[] = [];
+  for (const form of forms) {
+    for (const hit of matchPointer(doc.value, form.at)) {
+      if (form.value !== undefined && JSON.stringify(hit.value) !== JSON.stringify(form.value)) continue;
+      errors.push({ file: doc.file, pointer: doc.pointer + hit.pointer, message: `This form is no longer accepted: ${form.use}`, value: hit.value });
+    }
+  }
+  return errors;
+}
+
 export interface BuildResult {
   registry?: Registry;
   errors: DefinitionError[];
 }
 
-/** Validate (schema, then cross references) and resolve documents into a registry snapshot. */
-export function buildRegistry(documents: LoadedDocument[], priorErrors: DefinitionError[] = []): BuildResult {
+/** Validate (kind, schema, then cross references) and resolve documents into a registry snapshot. */
+export function buildRegistry(kinds: readonly AnyKindModule[], documents: LoadedDocument[], priorErrors: DefinitionError[] = []): BuildResult {
   const errors = [...priorErrors];
-  const schema = validateAgainstSchema(documents);
+  const byName = new Map(kinds.map((k) => [k.kind as string, k]));
+
+  // A kind nobody implements is refused outright: validating its shape would suggest it does something.
+  const candidates: LoadedDocument[] = [];
+  for (const doc of documents) {
+    const kind = (doc.value as { kind?: unknown } | null)?.kind;
+    const module = typeof kind === 'string' ? byName.get(kind) : undefined;
+    if (typeof kind === 'string' && !module) {
+      errors.push({
+        file: doc.file, pointer: `${doc.pointer}/kind`, value: kind,
+        message: `Kind "${kind}" is not supported yet: nothing would run it.`,
+        expected: expectedNames(byName.keys(), kind),
+      });
+      continue;
+    }
+    const replaced = module?.replaced ? replacedForms(doc, module.replaced) : [];
+    if (replaced.length) { errors.push(...replaced); continue; }
+    candidates.push(doc);
+  }
+
+  const schema = validateAgainstSchema(kinds, candidates);
+  const checked = new Set(candidates);
   errors.push(...schema.errors);
 
   const sources = new Map<string, DefinitionSource>();
-  const declared = new Map<string, Set<string>>();
-  const valid: { doc: LoadedDocument; def: { kind: string; name: string } }[] = [];
+  const valid: { doc: LoadedDocument; def: DefinitionBase }[] = [];
   for (const doc of documents) {
     const def = doc.value as { kind?: unknown; name?: unknown };
     if (!def || typeof def !== 'object' || typeof def.kind !== 'string' || typeof def.name !== 'string') continue;
@@ -76,64 +137,51 @@ export function buildRegistry(documents: LoadedDocument[], priorErrors: Definiti
       continue;
     }
     sources.set(key, { file: doc.file, pointer: doc.pointer });
-    if (!declared.has(def.kind)) declared.set(def.kind, new Set());
-    declared.get(def.kind)!.add(def.name);
-    if (!schema.invalid.has(doc)) valid.push({ doc, def: def as { kind: string; name: string } });
+    if (checked.has(doc) && !schema.invalid.has(doc)) valid.push({ doc, def: def as DefinitionBase });
   }
 
-  const tableDefs = new Map<string, TableDef>();
-  const forms = new Map<string, FormDef>();
-  const menus = new Map<string, MenuDef>();
-  const roles = new Map<string, RoleDef>();
-  const others = new Map<string, GenericDef>();
-  const data: { def: DataFile; source: DefinitionSource }[] = [];
-  for (const { doc, def } of valid) {
-    switch (def.kind) {
-      case 'table': tableDefs.set(def.name, def as TableDef); break;
-      case 'form': forms.set(def.name, def as FormDef); break;
-      case 'menu': menus.set(def.name, def as MenuDef); break;
-      case 'role': roles.set(def.name, def as RoleDef); break;
-      case 'data': data.push({ def: def as DataFile, source: { file: doc.file, pointer: doc.pointer } }); break;
-      default: others.set(`${def.kind}:${def.name}`, def as GenericDef);
-    }
-  }
+  const byKind = new Map<string, Map<string, DefinitionBase>>(kinds.map((k) => [k.kind, new Map()]));
+  for (const { def } of valid) byKind.get(def.kind)!.set(def.name, def);
 
-  const resolved = resolveTables(tableDefs, sources);
+  // Shared choice lists are resolved into the tables' fields, so lint and the runtime see plain `choices`.
+  const resolved = resolveTables(byKind.get('table') as Map<string, TableDef> ?? new Map(), sources, byKind.get('choiceList') as Map<string, SharedChoiceList> | undefined);
   errors.push(...resolved.errors);
-  errors.push(...lintDefinitions({
-    tables: resolved.tables,
-    declaredTables: declared.get('table') ?? new Set(),
-    forms, declaredForms: declared.get('form') ?? new Set(),
-    menus, roles, declaredRoles: declared.get('role') ?? new Set(),
-    others, data, sources,
-  }));
+  errors.push(...lintDefinitions({ kinds, tables: resolved.tables, defs: byKind, sources }));
   if (errors.length) return { errors };
+
+  // Sugar expanded and the maps put in their kind's order (default: by name).
+  const ordered = new Map<string, ReadonlyMap<string, DefinitionBase>>();
+  for (const k of kinds) {
+    const normalise = { tables: resolved.tables };
+    const defs = [...byKind.get(k.kind)!.values()].map((d) => (k.normalise ? k.normalise(d, normalise) : d) as DefinitionBase);
+    defs.sort(k.compare ?? ((a, b) => a.name.localeCompare(b.name)));
+    ordered.set(k.kind, new Map(defs.map((d) => [d.name, d])));
+  }
 
   const hash = createHash('sha256');
   for (const { doc } of [...valid].sort((a, b) => `${a.doc.file}${a.doc.pointer}`.localeCompare(`${b.doc.file}${b.doc.pointer}`))) {
     hash.update(doc.file).update('\0').update(doc.pointer).update('\0').update(JSON.stringify(doc.value)).update('\0');
   }
-  const registry = new Snapshot(
-    hash.digest('hex'),
-    resolved.tables, resolved.physical, forms,
-    // Menus without an order come after those with one, then by name.
-    new Map([...menus].sort((a, b) => (a[1].order ?? Number.MAX_SAFE_INTEGER) - (b[1].order ?? Number.MAX_SAFE_INTEGER) || a[0].localeCompare(b[0]))),
-    roles, others, data.map((d) => d.def), sources,
-  );
+  const registry = new Snapshot(hash.digest('hex'), resolved.tables, resolved.physical, sources, kinds, ordered);
   // Definitions are shared by every request: freeze them so no code path can alter the snapshot in force.
-  for (const { doc } of valid) deepFreeze(doc.value);
+  for (const defs of ordered.values()) for (const d of defs.values()) deepFreeze(d);
   return { registry: Object.freeze(registry), errors: [] };
 }
 
 /** Load, validate and build from definition folders. */
-export async function loadRegistry(roots: string[]): Promise<BuildResult> {
+export async function loadRegistry(kinds: readonly AnyKindModule[], roots: string[]): Promise<BuildResult> {
   const loaded = await loadDefinitionFiles(roots);
-  return buildRegistry(loaded.documents, loaded.errors);
+  return buildRegistry(kinds, loaded.documents, loaded.errors);
 }
 
 /** Every definition error under the roots (empty when valid). */
-export async function validateDefinitions(roots: string[]): Promise<DefinitionError[]> {
-  return (await loadRegistry(roots)).errors;
+export async function validateDefinitions(kinds: readonly AnyKindModule[], roots: string[]): Promise<DefinitionError[]> {
+  return (await loadRegistry(kinds, roots)).errors;
+}
+
+/** Where the running system reads the registry in force (the engine's `fw.registry`). */
+export interface RegistrySource {
+  readonly current: Registry;
 }
 
 /**
@@ -143,6 +191,8 @@ export async function validateDefinitions(roots: string[]): Promise<DefinitionEr
 export class RegistryHolder implements RegistrySource {
   #current: Registry | undefined;
 
+  constructor(readonly kinds: readonly AnyKindModule[]) {}
+
   get current(): Registry {
     if (!this.#current) fail('internal_error', 'No definitions are loaded.');
     return this.#current;
@@ -151,7 +201,7 @@ export class RegistryHolder implements RegistrySource {
   get loaded(): boolean { return this.#current !== undefined; }
 
   prepare(roots: string[]): Promise<BuildResult> {
-    return loadRegistry(roots);
+    return loadRegistry(this.kinds, roots);
   }
 
   swap(registry: Registry): void {

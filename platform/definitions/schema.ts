@@ -1,10 +1,14 @@
 /**
- * Validation of definition documents against `definitions.schema.json` (JSON Schema 2020-12, ajv). Every error
- * is reported, each with its file, JSON pointer, the offending value and what was expected.
+ * The definition schema, assembled from parts: the shapes every kind shares (common.schema.json) and each registered
+ * kind's own part (beside its runtime code). `definitions.schema.json` at the repository root is that assembly
+ * written out for editors and the designer's help texts (`npm run build:schema`; a test keeps it current).
+ * Validation (JSON Schema 2020-12, ajv) reports every error, each with its file, JSON pointer, the offending value
+ * and what was expected.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { AnyKindModule, SchemaPart } from './kinds.js';
 import type { LoadedDocument } from './loader.js';
 import type { DefinitionError } from './types.js';
 
@@ -13,26 +17,75 @@ const require = createRequire(import.meta.url);
 const Ajv2020 = require('ajv/dist/2020.js').default as typeof import('ajv/dist/2020.js').default;
 const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
 
+/** Where the assembled schema is written for editors (`npm run build:schema`). */
 export const SCHEMA_PATH = new URL('../../definitions.schema.json', import.meta.url);
+const SCHEMA_ID = 'https://formwork.dev/definitions.schema.json';
 
-let validator: ValidateFunction | undefined;
-let schemaJson: Record<string, unknown> | undefined;
-
-/** The parsed schema (the designer serves it to the browser for help texts). */
-export function definitionSchema(): Record<string, unknown> {
-  schemaJson ??= JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
-  return schemaJson;
+/** Read a schema part (a JSON file beside a kind's code). */
+export function readSchemaPart(url: URL): SchemaPart {
+  return JSON.parse(readFileSync(url, 'utf8')) as SchemaPart;
 }
 
-function compiled(): ValidateFunction {
+const COMMON = readSchemaPart(new URL('./common.schema.json', import.meta.url));
+
+const assembled = new WeakMap<readonly AnyKindModule[], Record<string, unknown>>();
+
+/** The whole schema for a list of kinds: common shapes, every kind's part, and the `definition` switch on `kind`. */
+export function assembleSchema(kinds: readonly AnyKindModule[]): Record<string, unknown> {
+  const cached = assembled.get(kinds);
+  if (cached) return cached;
+  const $defs: Record<string, unknown> = {};
+  const add = (part: SchemaPart) => {
+    for (const [name, shape] of Object.entries(part.$defs)) {
+      if (name in $defs && $defs[name] !== shape) throw new Error(`Schema part defines "${name}" twice.`);
+      $defs[name] = shape;
+    }
+  };
+  add(COMMON);
+  for (const k of new Set(kinds.map((m) => m.schema))) add(k);
+  const names = kinds.map((k) => k.kind);
+  $defs.definition = {
+    type: 'object',
+    description: 'One definition. The `kind` property decides which shape applies; errors are reported against that kind only.',
+    required: ['kind'],
+    properties: {
+      kind: {
+        description: `What this document declares: ${kinds.map((k) => `${k.kind} (${k.summary})`).join('; ')}.`,
+        enum: names,
+      },
+    },
+    allOf: names.map((kind) => ({
+      if: { type: 'object', properties: { kind: { const: kind } }, required: ['kind'] },
+      then: { $ref: `#/$defs/${kind}` },
+    })),
+  };
+  const schema = {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: SCHEMA_ID,
+    title: 'Formwork definition',
+    description: 'A Formwork definition file: one definition object with a `kind` and a `name`. One definition per file.',
+    $ref: '#/$defs/definition',
+    $defs,
+  };
+  assembled.set(kinds, schema);
+  return schema;
+}
+
+/** The assembled schema as written to `definitions.schema.json`. */
+export function schemaFileText(kinds: readonly AnyKindModule[]): string {
+  return `${JSON.stringify(assembleSchema(kinds), null, 2)}\n`;
+}
+
+const validators = new WeakMap<readonly AnyKindModule[], ValidateFunction>();
+
+function compiled(kinds: readonly AnyKindModule[]): ValidateFunction {
+  let validator = validators.get(kinds);
   if (!validator) {
     const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
     addFormats(ajv);
-    // Documents are validated one by one (the loader splits array files), each as a definition: against the
-    // root schema an array nested in an array file would pass and then be silently dropped.
-    const schema = definitionSchema();
-    ajv.addSchema(schema);
-    validator = ajv.getSchema(`${String(schema.$id)}#/$defs/definition`)!;
+    ajv.addSchema(assembleSchema(kinds));
+    validator = ajv.getSchema(`${SCHEMA_ID}#/$defs/definition`)!;
+    validators.set(kinds, validator);
   }
   return validator;
 }
@@ -79,9 +132,9 @@ function describe(e: ErrorObject, file: string, base: string): DefinitionError |
   }
 }
 
-/** Validate documents against the schema; returns every error (empty when all are valid). */
-export function validateAgainstSchema(documents: LoadedDocument[]): { errors: DefinitionError[]; invalid: Set<LoadedDocument> } {
-  const validate = compiled();
+/** Validate documents against the schema of the kinds; returns every error (empty when all are valid). */
+export function validateAgainstSchema(kinds: readonly AnyKindModule[], documents: LoadedDocument[]): { errors: DefinitionError[]; invalid: Set<LoadedDocument> } {
+  const validate = compiled(kinds);
   const errors: DefinitionError[] = [];
   const invalid = new Set<LoadedDocument>();
   for (const doc of documents) {

@@ -1,11 +1,17 @@
 /**
  * Resolve table definitions: `extends` chains (one physical table per hierarchy, with a class column), system
- * fields, number prefixes and indexes. Reports unknown parents, cycles and field collisions as definition errors.
+ * fields, number prefixes and indexes, shared choice lists (`choiceList`), field sets and a child table's overrides
+ * of inherited fields. Reports unknown parents, cycles and field collisions as definition errors.
+ *
+ * An override changes the field's metadata on the child only: the child's resolved field carries it, the parent's
+ * does not, and the column (declared by the parent) is unchanged — so records of the child written through the
+ * child get its default, required and choices, while lists of the parent read the same column as before.
  */
 import { storageTypeOf } from '../db/storage-types.js';
+import { expectedNames } from './suggest.js';
 import {
-  SYSTEM_FIELDS, type DefinitionError, type DefinitionSource, type FieldDef, type PhysicalTable,
-  type ResolvedField, type ResolvedTable, type TableDef,
+  SYSTEM_FIELDS, type ChoiceOption, type DefinitionError, type DefinitionSource, type FieldDef, type FieldOverride,
+  type PhysicalTable, type ResolvedField, type ResolvedTable, type SharedChoiceList, type TableDef,
 } from './types.js';
 
 const SYSTEM_FIELD_DEFS: Record<string, Pick<ResolvedField, 'type' | 'label'>> = {
@@ -31,8 +37,15 @@ function systemField(name: string): ResolvedField {
   return { ...d, name, column: name, declaredBy: '', system: true };
 }
 
-function resolveField(name: string, def: FieldDef, declaredBy: string): ResolvedField {
-  return { ...def, name, column: def.type === 'journal' ? null : name, declaredBy, system: false };
+function resolveField(name: string, def: FieldDef, declaredBy: string, shared?: SharedChoiceList): ResolvedField {
+  const field: ResolvedField = { ...def, name, column: def.type === 'journal' ? null : name, declaredBy, system: false };
+  if (shared) field.choices = shared.choices.map((c) => ({ ...c }));
+  return field;
+}
+
+/** The inherited field with a child's override applied (the override's keys replace the inherited ones). */
+function overrideField(inherited: ResolvedField, o: FieldOverride, by: string): ResolvedField {
+  return { ...inherited, ...o, overriddenBy: by };
 }
 
 export interface TableResolution {
@@ -44,8 +57,11 @@ export interface TableResolution {
 /**
  * @param defs valid table definitions by name
  * @param sources where each came from (for error messages)
+ * @param choiceLists valid shared choice lists by name (the `choiceList` kind)
  */
-export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, DefinitionSource>): TableResolution {
+export function resolveTables(
+  defs: Map<string, TableDef>, sources: Map<string, DefinitionSource>, choiceLists: ReadonlyMap<string, SharedChoiceList> = new Map(),
+): TableResolution {
   const errors: DefinitionError[] = [];
   const at = (table: string, pointer: string, message: string, extra: Partial<DefinitionError> = {}) => {
     const src = sources.get(`table:${table}`)!;
@@ -78,6 +94,40 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
     chains.set(name, ok ? chain : null);
   }
 
+  /** The shared list a choice field names, reported when it is missing or cannot apply. */
+  const sharedChoices = (table: string, fname: string, f: FieldDef): SharedChoiceList | undefined => {
+    if (f.choiceList === undefined) return undefined;
+    const pointer = `/fields/${fname}/choiceList`;
+    if (f.type !== 'choice') { at(table, pointer, `Field "${fname}" is ${f.type}: only choice fields take a choice list.`, { value: f.choiceList }); return undefined; }
+    if (f.choices) { at(table, pointer, `Field "${fname}" gives both "choices" and "choiceList"; keep one.`, { value: f.choiceList }); return undefined; }
+    const list = choiceLists.get(f.choiceList);
+    // A list that is declared but invalid has its own errors: do not also call it undeclared.
+    if (!list && !sources.has(`choiceList:${f.choiceList}`)) {
+      at(table, pointer, `Field "${fname}" names choice list "${f.choiceList}", which is not declared.`, { expected: expectedNames(choiceLists.keys(), f.choiceList), value: f.choiceList });
+    }
+    return list;
+  };
+
+  /**
+   * An override's choices may narrow and relabel the inherited field's options, never add values: the column is
+   * shared, and a value only the child allows would be invalid when the record is read or written as its parent.
+   */
+  const checkOverrideChoices = (table: string, fname: string, field: ResolvedField, choices: ChoiceOption[]): boolean => {
+    const pointer = `/overrides/${fname}/choices`;
+    if (field.type !== 'choice') {
+      at(table, pointer, `Field "${fname}" is ${field.type}: only a choice field's options can be overridden.`);
+      return false;
+    }
+    const allowed = new Set((field.choices ?? []).map((c) => c.value));
+    let ok = true;
+    choices.forEach((c, i) => {
+      if (allowed.has(c.value)) return;
+      ok = false;
+      at(table, `${pointer}/${i}/value`, `Option "${c.value}" is not an option of inherited field "${fname}": an override may only keep or relabel the parent's options, since both tables store the same column.`, { expected: expectedNames(allowed, c.value), value: c.value });
+    });
+    return ok;
+  };
+
   const tables = new Map<string, ResolvedTable>();
   const resolve = (name: string): ResolvedTable | null => {
     if (tables.has(name)) return tables.get(name)!;
@@ -87,13 +137,16 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
     const root = chain.length ? chain[chain.length - 1]! : name;
     const prefixOwner = [name, ...chain].find((t) => defs.get(t)!.numberPrefix);
     const fields = new Map<string, ResolvedField>();
+    const fieldSets = new Map<string, readonly string[]>();
     for (const s of SYSTEM_FIELDS) if (s !== 'number' || prefixOwner) fields.set(s, systemField(s));
-    // Inherited fields first (root down), then own.
-    for (const t of [...chain].reverse()) {
-      const parent = resolve(t);
+    // Inherited fields and field sets first (from the parent, which holds its own ancestors' and overrides), then own.
+    if (chain.length) {
+      const parent = resolve(chain[0]!);
       if (!parent) return null;
       for (const [fname, f] of parent.fields) if (!f.system) fields.set(fname, f);
+      for (const [set, list] of parent.fieldSets) fieldSets.set(set, list);
     }
+    const inherited = new Set([...fields.values()].filter((f) => !f.system).map((f) => f.name));
     for (const [fname, f] of Object.entries(def.fields)) {
       if ((SYSTEM_FIELDS as readonly string[]).includes(fname)) {
         at(name, `/fields/${fname}`, `Field "${fname}" is a system field and cannot be declared.`, { expected: `a name other than ${SYSTEM_FIELDS.join(', ')}` });
@@ -103,11 +156,29 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
         at(name, `/fields/${fname}`, `Field "${fname}" is already declared by "${fields.get(fname)!.declaredBy}", which "${name}" extends.`);
         continue;
       }
-      fields.set(fname, resolveField(fname, f, name));
+      fields.set(fname, resolveField(fname, f, name, sharedChoices(name, fname, f)));
+    }
+    for (const [fname, o] of Object.entries(def.overrides ?? {})) {
+      const field = inherited.has(fname) ? fields.get(fname)! : undefined;
+      if (!field) {
+        at(name, `/overrides/${fname}`, chain.length
+          ? `Field "${fname}" is not inherited by "${name}": only fields of the tables it extends can be overridden.`
+          : `Table "${name}" extends no table, so it has no inherited field "${fname}" to override; change the field itself.`,
+        { expected: chain.length ? expectedNames(inherited, fname) : 'a table with "extends"', value: fname });
+        continue;
+      }
+      if (!o.choices || checkOverrideChoices(name, fname, field, o.choices)) fields.set(fname, overrideField(field, o, name));
+    }
+    for (const [set, list] of Object.entries(def.fieldSets ?? {})) {
+      if (fieldSets.has(set)) {
+        at(name, `/fieldSets/${set}`, `Field set "${set}" is already declared by a table "${name}" extends; choose another name.`, { value: set });
+        continue;
+      }
+      fieldSets.set(set, list);
     }
     const resolved: ResolvedTable = {
       name, def, physical: root, ancestors: chain, classes: [name],
-      fields,
+      fields, fieldSets,
       numberPrefix: prefixOwner ? defs.get(prefixOwner)!.numberPrefix : undefined,
       // Digits come from the prefix's owner, or else the nearest ancestor that sets them.
       numberDigits: [name, ...chain].slice(prefixOwner ? [name, ...chain].indexOf(prefixOwner) : 0)
@@ -148,8 +219,23 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
     if (source.encrypted && !own.encrypted) at(t.name, pointer, `"${path}" is encrypted at rest; field "${fname}" must be encrypted too to hold a copy of it.`, { value: path });
   };
 
+  /** A choice field's default (own, or given by an override) must be one of the options in force on the table. */
+  const checkChoiceDefault = (t: ResolvedTable, fname: string, pointer: string) => {
+    const f = t.fields.get(fname);
+    if (!f || f.type !== 'choice' || f.default === undefined || f.default === null) return;
+    const values = new Set((f.choices ?? []).map((c) => c.value));
+    const defaults = f.multiple && Array.isArray(f.default) ? f.default : [f.default];
+    for (const d of defaults) {
+      if (!values.has(d as string)) at(t.name, pointer, `Default ${JSON.stringify(d)} of field "${fname}" is not one of its choices.`, { expected: `one of: ${[...values].join(', ')}`, value: d });
+    }
+  };
+
   // Per-table checks that need the resolved fields.
   for (const t of tables.values()) {
+    for (const [fname, o] of Object.entries(t.def.overrides ?? {})) {
+      // A narrowed list may drop the inherited default: the override must then give one of the options it keeps.
+      if (t.fields.get(fname)?.overriddenBy === t.name && (o.default !== undefined || o.choices)) checkChoiceDefault(t, fname, `/overrides/${fname}/${o.default !== undefined ? 'default' : 'choices'}`);
+    }
     const check = (field: string | undefined, pointer: string, what: string) => {
       if (field !== undefined && !t.fields.has(field)) at(t.name, pointer, `${what} "${field}" is not a field of table "${t.name}".`, { expected: `one of: ${[...t.fields.keys()].join(', ')}`, value: field });
     };
@@ -188,13 +274,7 @@ export function resolveTables(defs: Map<string, TableDef>, sources: Map<string, 
       if (f.type === 'reference' && f.reference && !defs.has(f.reference) && !sources.has(`table:${f.reference}`)) {
         at(t.name, `/fields/${fname}/reference`, `Field "${fname}" refers to table "${f.reference}", which is not declared.`, { expected: `one of: ${[...defs.keys()].join(', ')}`, value: f.reference });
       }
-      if (f.type === 'choice' && f.default !== undefined && f.default !== null) {
-        const values = new Set((f.choices ?? []).map((c) => c.value));
-        const defaults = f.multiple && Array.isArray(f.default) ? f.default : [f.default];
-        for (const d of defaults) {
-          if (!values.has(d as string)) at(t.name, `/fields/${fname}/default`, `Default ${JSON.stringify(d)} of field "${fname}" is not one of its choices.`, { expected: `one of: ${[...values].join(', ')}`, value: d });
-        }
-      }
+      checkChoiceDefault(t, fname, `/fields/${fname}/default`);
       if (f.pattern !== undefined) {
         try { new RegExp(f.pattern, 'u'); } catch (e) { at(t.name, `/fields/${fname}/pattern`, `Invalid regular expression: ${(e as Error).message}`, { value: f.pattern }); }
       }

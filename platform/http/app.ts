@@ -9,19 +9,19 @@ import express from 'express';
 import type { Formwork } from '../context.js';
 import {
   accessLogger, actorMiddleware, csrfProtection, notFound, rejectUnsafeKeys, requestId, requireJson, securityHeaders,
-} from './middleware.js';
+} from './middleware/index.js';
 import { problemHandler } from './problem.js';
 import { adminRouter } from './routes/admin.js';
 import { attachmentsRouter } from './routes/attachments.js';
 import { authRouter } from './routes/auth.js';
 import { metaRouter } from './routes/meta.js';
-import { notificationsRouter } from './routes/notifications.js';
+import { notificationsRouter } from '../notify/routes.js';
 import { passwordResetRouter } from './routes/password-reset.js';
 import { profileRouter } from './routes/profile.js';
 import { recordsRouter } from './routes/records.js';
 import { viewsRouter } from './routes/views.js';
-import { workflowRouter } from './routes/workflow.js';
-import { slaRouter } from './routes/sla.js';
+import { workflowRouter } from '../workflow/routes.js';
+import { slaRouter } from '../workflow/sla/routes.js';
 import { uiRouter } from './static.js';
 
 /**

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Formwork } from '../context.js';
-import { isApiPath } from './middleware.js';
+import { isApiPath } from './paths.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'dist', 'ui');

@@ -2,7 +2,8 @@
  * The notification definitions of one registry snapshot, compiled once (templates) and indexed by what triggers
  * them, so the dispatcher's hot path is a map look-up. Cached per snapshot: a definitions reload compiles anew.
  */
-import type { NotificationDef, Registry, ResolvedTable } from '../definitions/types.js';
+import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { NotificationDef } from './types.js';
 import { compileNotificationTemplate, type NotificationTemplate } from './templates.js';
 
 /** Events other engines write into sys_event that notification triggers listen for. */
@@ -44,28 +45,26 @@ export interface NotificationIndex {
   byEvent: ReadonlyMap<string, readonly CompiledNotification[]>;
 }
 
-const cache = new WeakMap<Registry, NotificationIndex>();
-
 /** The compiled, indexed active notifications of a registry snapshot. */
 export function notificationIndex(registry: Registry): NotificationIndex {
-  let index = cache.get(registry);
-  if (index) return index;
+  return registry.memo('notify.index', buildIndex);
+}
+
+function buildIndex(registry: Registry): NotificationIndex {
   const byName = new Map<string, CompiledNotification>();
   const created: CompiledNotification[] = [];
   const updated: CompiledNotification[] = [];
   const fieldChange: CompiledNotification[] = [];
   const byEvent = new Map<string, CompiledNotification[]>();
   const auditTables = new Set<string>();
-  for (const generic of registry.others.values()) {
-    if (generic.kind !== 'notification') continue;
-    const def = generic as unknown as NotificationDef;
+  for (const def of registry.notifications.values()) {
     const table = def.table ? registry.tables.get(def.table) ?? null : null;
     if (def.active === false) continue;
     const compiled: CompiledNotification = {
       def, table,
-      subject: compileNotificationTemplate(def.subject, 'text'),
-      body: compileNotificationTemplate(def.body, 'text'),
-      html: def.html ? compileNotificationTemplate(def.html, 'html') : null,
+      subject: compileNotificationTemplate(def.subject, 'text', table),
+      body: compileNotificationTemplate(def.body, 'text', table),
+      html: def.html ? compileNotificationTemplate(def.html, 'html', table) : null,
     };
     byName.set(def.name, compiled);
     const { type } = def.trigger;
@@ -80,9 +79,7 @@ export function notificationIndex(registry: Registry): NotificationIndex {
     list.push(compiled);
     byEvent.set(event, list);
   }
-  index = { byName, created, updated, fieldChange, byEvent, auditTables: [...auditTables].sort() };
-  cache.set(registry, index);
-  return index;
+  return { byName, created, updated, fieldChange, byEvent, auditTables: [...auditTables].sort() };
 }
 
 /** Whether records of `cls` send notification `n` (its table is `cls` or a table `cls` extends). */

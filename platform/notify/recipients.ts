@@ -18,7 +18,8 @@ import type { Knex } from 'knex';
 import { capabilitiesOf, expandRoles } from '../access/policy.js';
 import { ORG_ADMIN } from '../access/sharing.js';
 import type { Formwork } from '../context.js';
-import type { NotificationRecipient, Registry, ResolvedTable } from '../definitions/types.js';
+import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { NotificationRecipient } from './types.js';
 import { isFormworkError } from '../errors.js';
 import type { RecordData } from '../records/types.js';
 

@@ -1,7 +1,8 @@
 /**
  * Notification templates: Handlebars subject, text body and optional HTML body, compiled once per registry snapshot
  * (see ./definitions.ts) with the same safety rules as business-rule templates (platform/rules/templates.ts: only
- * the logic helpers `if`, `unless`, `each`, `with`, `lookup`; no partials, decorators or `log`).
+ * the logic helpers `if`, `unless`, `each`, `with`, `lookup`, and `label` — `{{label record "priority"}}` prints a
+ * stored value as people read it, see platform/rules/template-label.ts; no partials, decorators or `log`).
  *
  * Escaping:
  *  - subject and body are plain text. They are rendered without HTML escaping (an escaped body would show
@@ -11,13 +12,15 @@
  *    checked, so markup comes only from the template the configurator wrote.
  */
 import Handlebars from 'handlebars';
-import { checkTemplate } from '../rules/templates.js';
+import type { ResolvedTable } from '../definitions/types.js';
+import { registerLabelHelper } from '../rules/template-label.js';
+import { checkTemplate, TEMPLATE_OPTIONS } from '../rules/templates.js';
 
 export type NotificationTemplate = (context: Record<string, unknown>) => string;
 
 const env = Handlebars.create();
 env.unregisterHelper('log');
-const BASE = { knownHelpersOnly: true, knownHelpers: { log: false }, strict: false } as const;
+registerLabelHelper(env);
 
 /** Names a template may start a path with besides a bare record field. */
 export const TEMPLATE_ROOTS = ['record', 'previous', 'user', 'recipient', 'event', 'url', 'now'] as const;
@@ -53,10 +56,11 @@ function walk(node: unknown, visit: (n: Node, scoped: boolean) => void, scoped =
 }
 
 /**
- * The problem with a notification template, or null. `html` templates must not insert raw HTML.
+ * The problem with a notification template, or null. `html` templates must not insert raw HTML. With the
+ * notification's table, `label` calls are checked against its fields.
  */
-export function checkNotificationTemplate(source: string, kind: 'text' | 'html'): string | null {
-  const problem = checkTemplate(source);
+export function checkNotificationTemplate(source: string, kind: 'text' | 'html', table?: ResolvedTable | null): string | null {
+  const problem = checkTemplate(source, table ?? undefined);
   if (problem || kind === 'text') return problem;
   let raw: string | null = null;
   walk(env.parse(source), (n) => {
@@ -80,10 +84,14 @@ export function templatePaths(source: string): string[][] {
   return out;
 }
 
-/** Compile a template that passed {@link checkNotificationTemplate}. Throws on an invalid one. */
-export function compileNotificationTemplate(source: string, kind: 'text' | 'html'): NotificationTemplate {
+/**
+ * Compile a template that passed {@link checkNotificationTemplate}; `table` (the notification's) gives `label` its
+ * choice labels and fetched display values. Throws on an invalid one.
+ */
+export function compileNotificationTemplate(source: string, kind: 'text' | 'html', table?: ResolvedTable | null): NotificationTemplate {
   const problem = checkNotificationTemplate(source, kind);
   if (problem) throw new Error(`Template ${JSON.stringify(source)} is not valid: ${problem}`);
-  const fn = env.compile(source, { ...BASE, noEscape: kind === 'text' });
-  return (context) => fn(context);
+  const fn = env.compile(source, { ...TEMPLATE_OPTIONS, noEscape: kind === 'text' });
+  const data = { table: table ?? undefined };
+  return (context) => fn(context, { data });
 }

@@ -128,8 +128,7 @@ export class RecordReader {
     const selected = masking ? [...table.fields.values()].filter((f) => f.column !== null) : cols;
     const qb = knex(table.physical).select(selected.map((c) => `${table.physical}.${c.column!}`)).whereIn(`${table.physical}.id`, ids);
     this.restrict(this.scope(qb, table), table, scope);
-    // SQLite's IMMEDIATE transaction already holds the write lock; PostgreSQL needs the row lock.
-    if (opts.forUpdate && this.#db.dialect.name === 'postgres') qb.forUpdate();
+    if (opts.forUpdate) this.#db.dialect.lockRowsForUpdate(qb);
     const rows = await qb;
     if (!masking) return rows.map((r: RecordData) => this.fromRow(cols, r));
     return this.#masked(table, scope, cols, selected, rows);

@@ -2,12 +2,13 @@ import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock, RegistrySource } from '../context.js';
 import type { Database } from '../db/connection.js';
-import type { Registry, ResolvedTable, TableOperation } from '../definitions/types.js';
+import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { TableOperation } from '../access/roles/types.js';
 import { fail, FormworkError, isFormworkError } from '../errors.js';
 import { accessFacts, accessFor, assertCanOperate, type TableAccess } from '../access/index.js';
 import type { KeyRing } from '../access/crypto.js';
 import { evaluateCondition, type FactContext } from '../conditions/index.js';
-import { writeAudit, fetchHistory, type AuditRow, type Changes } from './audit.js';
+import { fetchHistory, type AuditRow, type Changes } from './audit.js';
 import { hiddenFieldsOf, maskedFields, maskRecords } from './row-masking.js';
 import { appendJournal, fetchJournal, type NewJournalEntry } from './journal.js';
 import { insertRows } from '../db/insert.js';
@@ -19,7 +20,9 @@ import { enforceDataPolicies } from '../rules/data-policy.js';
 import { applyFetchedFields, type ReadReferenced } from './fetched-fields.js';
 import { RecordReader, type ReadScope } from './record-reader.js';
 import { FieldSealer } from './sealing.js';
-import { RecordHooks } from './hooks.js';
+import { assertNotReferenced, assertReferences } from './references.js';
+import { RecordHooks, type RecordHookContext } from './hooks.js';
+import { pick, RULES, runWrite, writeItem, type LifecycleHost, type WriteBatch, type WriteKind, type WriteOptions } from './lifecycle.js';
 import type {
   Actor, HistoryEntry, JournalEntry, OperationOptions, QueryResult, QuerySpec, RecordData, RecordService, UpdateOptions,
 } from './types.js';
@@ -40,22 +43,18 @@ interface Operation extends ReadScope {
   table: ResolvedTable;
 }
 
-/** A journal entry waiting to be written, with its author (the actor, or a rule acting for them). */
-interface PendingJournal { actor: Actor; entry: NewJournalEntry }
-
-/** Checks references that rules set: rules are trusted, so any existing record will do. */
-const RULES: Actor = Object.freeze({ kind: 'system', id: null, username: 'rules', roles: [], orgs: [] });
+/** The state of a create as it moves through the lifecycle. */
+interface CreateState { data: RecordData[]; form: string | undefined; readAccess: TableAccess; checked: CheckedPayload[] }
+/** The state of an update. */
+interface UpdateState {
+  op: Operation; ids: string[]; patch: RecordData; expectedVersion: number | undefined; form: string | undefined; readAccess: TableAccess;
+}
+/** The state of a delete. */
+interface DeleteState { op: Operation; ids: string[]; expectedVersion: number | undefined; count: number }
 
 /** The journal text an operation adds, by field (what rule conditions see as `record.<journal field>`). */
 function addedJournal(entries: { field: string; body: string }[]): RecordData {
   return Object.fromEntries(entries.map((e) => [e.field, e.body]));
-}
-
-/** The named keys of a record. */
-function pick(record: RecordData, keys: Iterable<string>): RecordData {
-  const out: RecordData = {};
-  for (const k of keys) if (Object.prototype.hasOwnProperty.call(record, k)) out[k] = record[k];
-  return out;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -64,26 +63,23 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** The context hooks and rules get for a record of table `cls` in a write. */
+function hookContext(b: WriteBatch<unknown>, cls: ResolvedTable, trx: Knex.Transaction): RecordHookContext {
+  return { registry: b.registry, table: cls, operation: b.operation, actor: b.actor, trx, now: b.now };
+}
+
 /**
  * The one generic record service (see {@link RecordService}). Each method opens one transaction unless given
  * `trx`; the record rows, their field history, journal entries and sequence numbers commit or roll back together.
+ * Creates, updates and deletes run through the lifecycle of platform/records/lifecycle.ts (its module comment is
+ * the pipeline's one description); this class supplies what differs between them (a {@link WriteKind} each).
  *
  * Access (platform/access/policy.ts) is applied here, for every operation: the table operation must be granted
  * (else `forbidden`); the row condition of the actor's grants is compiled into every statement that reads records
  * — lists and totals, reads, history, journal and the read before an update or delete — so a record outside it
  * answers `not_found`, exactly like a missing one; a created or updated record must fall inside the grants' rows
  * (else `forbidden`); fields the actor may not read are absent from every response and unknown to filters, sorts
- * and field lists; fields they may not assign are refused.
- *
- * The write pipeline, for create / update / delete: access → data policies (the UI policies of the table's default
- * form and of the form the client names, for every actor but the system; platform/rules/data-policy.ts) and payload
- * checks → fetched fields (platform/records/fetched-fields.ts) → before rules → the write with its audit rows and
- * journal entries → after rules, all in one transaction (platform/rules/business-rules.ts). The row check applies to
- * the client's change (with its fetched fields), before rules run: rules are trusted definitions and may set any
- * field. Registered record hooks (platform/records/hooks.ts: workflow, SLAs, notifications) run next to the rules:
- * before hooks just before the before rules, after hooks just after the write and before the after rules, in the
- * same transaction. Rules' own writes re-enter this service as `rule:<name> for <user>` in the same transaction,
- * nested at most MAX_RULE_DEPTH deep (platform/rules/chain.ts). Policies and rules see a record as its own table
+ * and field lists; fields they may not assign are refused. Policies and rules see a record as its own table
  * (class) has it, also when it is written through a table it extends.
  */
 export class KnexRecordService implements RecordService {
@@ -93,6 +89,8 @@ export class KnexRecordService implements RecordService {
   readonly #rules: BusinessRules;
   /** Hooks other engine parts register (platform/records/hooks.ts); run next to the rules in every write. */
   readonly hooks = new RecordHooks();
+  /** What the lifecycle runner needs of this service: a later entry passes it to `runWrite` with its own kind. */
+  readonly lifecycle: LifecycleHost;
 
   constructor(deps: RecordServiceDeps) {
     this.#deps = deps;
@@ -105,6 +103,14 @@ export class KnexRecordService implements RecordService {
       appendJournal: (trx, table, actor, at, entries) =>
         appendJournal(trx, table.physical, actor, at, entries.map((e) => this.#journalEntry(table, e.recordId, e))),
     });
+    this.lifecycle = {
+      hooks: this.hooks,
+      rules: this.#rules,
+      transaction: (trx, fn) => this.#inTransaction(trx, fn),
+      journalEntry: (table, recordId, e) => this.#journalEntry(table, recordId, e),
+      assertReferences: (trx, registry, table, rows, actor, facts) =>
+        assertReferences(this.#reader, trx, registry, table, rows, actor, facts),
+    };
   }
 
   get #registry(): Registry { return this.#deps.registry.current; }
@@ -114,6 +120,13 @@ export class KnexRecordService implements RecordService {
     const table = registry.getTable(name);
     const access = assertCanOperate(registry, actor, name, operation);
     return { table, access, facts: accessFacts(registry, actor, this.#deps.clock.now()) };
+  }
+
+  /** The lifecycle options of a write the operation `op` describes. */
+  #writeOptions(registry: Registry, op: Operation, operation: WriteOptions['operation'], opts: OperationOptions): WriteOptions {
+    return {
+      trx: opts.trx, actor: opts.actor, registry, table: op.table, operation, access: op.access, facts: op.facts, now: this.#deps.clock.now(),
+    };
   }
 
   async #inTransaction<T>(trx: Knex.Transaction | undefined, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
@@ -158,29 +171,35 @@ export class KnexRecordService implements RecordService {
   async createMany(tableName: string, data: RecordData[], opts: OperationOptions): Promise<RecordData[]> {
     assertRuleDepth(opts.actor);
     const registry = this.#registry;
-    const { table, access, facts } = this.#operation(tableName, opts.actor, 'create', registry);
-    if (table.def.abstract) fail('forbidden', `Table "${table.name}" is abstract: create records in a table that extends it.`);
+    const op = this.#operation(tableName, opts.actor, 'create', registry);
+    if (op.table.def.abstract) fail('forbidden', `Table "${op.table.name}" is abstract: create records in a table that extends it.`);
     if (!Array.isArray(data) || data.length === 0) fail('invalid_payload', 'Nothing to create: send one record or a non-empty array.');
-    const now = this.#deps.clock.now();
-    const at = now.toISOString();
-    const { actor } = opts;
-    const readAccess = accessFor(registry, actor, table.name, 'read');
-    const checked: CheckedPayload[] = [];
-    for (const [i, d] of data.entries()) {
-      try {
-        checked.push(await this.#checkWrite(registry, table, table, d, actor, now, undefined, access, facts, opts.form));
-      } catch (e) {
-        if (data.length > 1 && isFormworkError(e)) {
-          for (const fe of e.fieldErrors) fe.field = `${i}.${fe.field}`;
-        }
-        throw e;
-      }
-    }
+    const readAccess = accessFor(registry, opts.actor, op.table.name, 'read');
+    return runWrite(this.lifecycle, this.#create, this.#writeOptions(registry, op, 'insert', opts), { data, form: opts.form, readAccess, checked: [] });
+  }
 
-    return this.#inTransaction(opts.trx, async (trx) => {
-      await this.#assertReferences(trx, registry, table, checked.map((c) => c.values), actor, facts);
-      const numbers = await reserveNumbers(trx, registry, table, data.length);
-      const records: RecordData[] = checked.map((c, i) => {
+  /** Create: data policies and payload checks before the transaction; new ids and numbers; one multi-row insert. */
+  readonly #create: WriteKind<CreateState, RecordData[]> = {
+    check: async (b) => {
+      const { data, checked, form } = b.state;
+      for (const [i, d] of data.entries()) {
+        try {
+          checked.push(await this.#checkWrite(b.registry, b.table, b.table, d, b.actor, b.now, undefined, b.access, b.facts, form));
+        } catch (e) {
+          if (data.length > 1 && isFormworkError(e)) {
+            for (const fe of e.fieldErrors) fe.field = `${i}.${fe.field}`;
+          }
+          throw e;
+        }
+      }
+    },
+    load: async (b, trx) => {
+      const { table, actor, at } = b;
+      const { checked } = b.state;
+      await assertReferences(this.#reader, trx, b.registry, table, checked.map((c) => c.values), actor, b.facts);
+      const numbers = await reserveNumbers(trx, b.registry, table, checked.length);
+      const ctx = hookContext(b, table, trx);
+      for (const [i, c] of checked.entries()) {
         const record: RecordData = {};
         for (const field of table.fields.values()) {
           if (field.column === null) continue;
@@ -191,30 +210,26 @@ export class KnexRecordService implements RecordService {
           created_at: at, created_by: actor.id, updated_at: at, updated_by: actor.id,
         });
         if (numbers) record.number = numbers[i];
-        return record;
-      });
-      for (const [i, r] of records.entries()) await applyFetchedFields(trx, table, r, checked[i]!.values, null, this.#readReferenced);
+        b.items.push(writeItem(ctx, record, null, addedJournal(c.journal), c.journal.length));
+      }
+      for (const [i, item] of b.items.entries()) {
+        await applyFetchedFields(trx, table, item.record, checked[i]!.values, null, this.#readReferenced);
+      }
       // The new records must lie inside the rows the create grants reach (their own organisation, say).
-      for (const [i, r] of records.entries()) {
-        if (!(await this.#inRows(access, facts, r))) {
-          fail('forbidden', `${actor.username} may not create ${data.length > 1 ? `record ${i} of table "${table.name}"` : `this record of table "${table.name}"`}: it would lie outside the records their roles let them create.`);
+      for (const [i, item] of b.items.entries()) {
+        if (!(await this.#inRows(b.access, b.facts, item.record))) {
+          fail('forbidden', `${actor.username} may not create ${checked.length > 1 ? `record ${i} of table "${table.name}"` : `this record of table "${table.name}"`}: it would lie outside the records their roles let them create.`);
         }
       }
-      const journal: PendingJournal[] = records.flatMap((r, i) => checked[i]!.journal.map((e) => ({ actor, entry: this.#journalEntry(table, r.id as string, e) })));
-      const invocation = { registry, table, operation: 'insert' as const, actor, trx, now };
-      // Before hooks (workflow: initial state, queue), then before rules: they may change the records, refuse the
-      // operation, or add journal entries.
-      if (this.hooks.hasBefore) for (const r of records) await this.hooks.before(invocation, r, null);
-      if (this.#rules.has(registry, table, 'before', 'insert')) {
-        for (const [i, r] of records.entries()) {
-          const outcome = await this.#rules.before(invocation, r, null, addedJournal(checked[i]!.journal));
-          for (const e of outcome.journal) journal.push({ actor: e.actor, entry: this.#journalEntry(table, r.id as string, e) });
-          if (outcome.set.size) await this.#assertReferences(trx, registry, table, [pick(r, outcome.set)], RULES, facts);
-        }
+      for (const [i, item] of b.items.entries()) {
+        for (const e of checked[i]!.journal) b.journal.push({ actor, entry: this.#journalEntry(table, item.record.id as string, e) });
       }
-      const rows = records.map((r) => this.#toRow(table, r));
+    },
+    write: async (b, trx) => {
+      const { table } = b;
+      const rows = b.items.map((item) => this.#toRow(table, item.record));
       await insertRows(trx, table.physical, rows, Math.max(1, Math.floor(900 / Math.max(1, table.fields.size))));
-      const audits: AuditRow[] = records.map((r) => {
+      return b.items.map(({ record: r }) => {
         const changes: Changes = {};
         for (const [k, v] of Object.entries(r)) {
           const f = table.fields.get(k);
@@ -222,22 +237,20 @@ export class KnexRecordService implements RecordService {
         }
         return { table: table.physical, recordId: r.id as string, operation: 'insert', version: 1, changes: this.#sealChanges(table, changes) };
       });
-      await writeAudit(trx, actor, at, audits);
-      await this.#writeJournal(trx, table.physical, at, journal);
-      if (this.hooks.hasAfter) for (const r of records) await this.hooks.after(invocation, r, null);
-      // After rules: in the same transaction, on the written records (an after rule's `set` updates them).
-      if (this.#rules.has(registry, table, 'after', 'insert')) {
-        for (const [i, r] of records.entries()) await this.#rules.after(invocation, r, null, addedJournal(checked[i]!.journal));
-      }
+    },
+    result: async (b) => {
+      const { readAccess } = b.state;
+      const records = b.items.map((item) => item.record);
       const out = records.map((r) => this.#project(r, readAccess));
-      await maskRecords(table, readAccess.unrestricted, facts, out, records);
+      await maskRecords(b.table, readAccess.unrestricted, b.facts, out, records);
       return out;
-    });
-  }
+    },
+  };
 
   /**
-   * The checks of a client's values before the transaction: data policies (for anyone but the system: the browser
-   * is never trusted with them), then the payload checks, reported together.
+   * The checks of a client's values (a create's before its transaction, an update's on the locked record): data
+   * policies (for anyone but the system: the browser is never trusted with them), then the payload checks, reported
+   * together.
    */
   async #checkWrite(
     registry: Registry, table: ResolvedTable, recordTable: ResolvedTable, data: RecordData, actor: Actor, now: Date,
@@ -272,52 +285,45 @@ export class KnexRecordService implements RecordService {
     assertRuleDepth(opts.actor);
     const registry = this.#registry;
     const op = this.#operation(tableName, opts.actor, 'update', registry);
-    const { table, access, facts } = op;
-    const now = this.#deps.clock.now();
-    const at = now.toISOString();
-    const { actor } = opts;
-    const readAccess = accessFor(registry, actor, table.name, 'read');
-    return this.#inTransaction(opts.trx, async (trx) => {
-      const current = await this.#lockForWrite(trx, registry, op, actor, ids, opts.expectedVersion);
-      const out: RecordData[] = [];
-      // The stored record behind each answer: per-record field masking (row-masking.ts) is decided on it.
-      const fulls: RecordData[] = [];
-      const audits: AuditRow[] = [];
-      const journal: PendingJournal[] = [];
-      const written: { cls: ResolvedTable; record: RecordData; previous: RecordData; added: RecordData; index: number }[] = [];
-      for (const stored of current) {
+    const readAccess = accessFor(registry, opts.actor, op.table.name, 'read');
+    return runWrite(this.lifecycle, this.#update, this.#writeOptions(registry, op, 'update', opts),
+      { op, ids, patch, expectedVersion: opts.expectedVersion, form: opts.form, readAccess });
+  }
+
+  /** Update: the stored rows locked and checked in the transaction; one versioned UPDATE per changed record. */
+  readonly #update: WriteKind<UpdateState, RecordData[]> = {
+    load: async (b, trx) => {
+      const { registry, table, actor, access, facts, now } = b;
+      const { op, patch, form } = b.state;
+      for (const stored of await this.#lockForWrite(trx, registry, op, actor, b.state.ids, b.state.expectedVersion)) {
         // Policies and rules see the record as its own table (class) has it, with every field of that table.
         const cls = this.#classOf(registry, table, stored);
         const before = cls === table ? stored : await this.#fullRecord(trx, cls, stored, op);
-        const { values, journal: entries } = await this.#checkWrite(registry, table, cls, patch, actor, now, before, access, facts, opts.form);
-        await this.#assertReferences(trx, registry, table, [values], actor, facts);
+        const { values, journal: entries } = await this.#checkWrite(registry, table, cls, patch, actor, now, before, access, facts, form);
+        await assertReferences(this.#reader, trx, registry, table, [values], actor, facts);
         const after: RecordData = { ...before, ...values };
         await applyFetchedFields(trx, cls, after, values, before, this.#readReferenced);
         // The record must stay inside the rows the update grants reach: no moving it out of one's own scope.
         if (Object.keys(values).some((k) => !sameValue(before[k], values[k])) && !(await this.#inRows(access, facts, after))) {
           fail('forbidden', `${actor.username} may not make this change to record "${before.id}" of table "${table.name}": it would move the record outside the records their roles let them update.`);
         }
-        const added = addedJournal(entries);
-        const recordJournal: PendingJournal[] = entries.map((e) => ({ actor, entry: this.#journalEntry(cls, before.id as string, e) }));
-        if (this.hooks.hasBefore) await this.hooks.before({ registry, table: cls, operation: 'update', actor, trx, now }, after, before);
-        if (this.#rules.has(registry, cls, 'before', 'update')) {
-          const outcome = await this.#rules.before({ registry, table: cls, operation: 'update', actor, trx, now }, after, before, added);
-          for (const e of outcome.journal) recordJournal.push({ actor: e.actor, entry: this.#journalEntry(cls, before.id as string, e) });
-          if (outcome.set.size) await this.#assertReferences(trx, registry, cls, [pick(after, outcome.set)], RULES, facts);
-        }
+        for (const e of entries) b.journal.push({ actor, entry: this.#journalEntry(cls, before.id as string, e) });
+        b.items.push(writeItem(hookContext(b, cls, trx), after, before, addedJournal(entries), entries.length));
+      }
+    },
+    write: async (b, trx) => {
+      const { table, actor, at } = b;
+      const audits: AuditRow[] = [];
+      for (const item of b.items) {
+        const { cls, record: after } = item;
+        const before = item.previous!;
         const changes: Changes = {};
         for (const field of cls.fields.values()) {
           if (field.system || field.column === null) continue;
           if (!sameValue(before[field.name], after[field.name])) changes[field.name] = [before[field.name] ?? null, after[field.name] ?? null];
         }
-        journal.push(...recordJournal);
-        if (!Object.keys(changes).length) {
-          out.push(this.#project(pick(before, table.fields.keys()), readAccess));
-          fulls.push(before);
-          // A journal entry alone is an update of the record too: its after rules run (no new version).
-          if (recordJournal.length) written.push({ cls, record: after, previous: before, added, index: out.length - 1 });
-          continue;
-        }
+        // Nothing changed: no new version. A journal entry alone is an update of the record too: its after stages run.
+        if (!Object.keys(changes).length) { item.changed = false; continue; }
         const version = (before.version as number) + 1;
         Object.assign(after, { version, updated_at: at, updated_by: actor.id });
         const set = this.#toRow(cls, Object.fromEntries(Object.keys(changes).map((k) => [k, after[k]])));
@@ -325,23 +331,18 @@ export class KnexRecordService implements RecordService {
         const n = await trx(table.physical).where({ id: before.id, version: before.version }).update(set);
         if (n !== 1) fail('conflict', `Record "${before.id}" changed while it was being updated.`, { extra: { currentVersion: before.version } });
         audits.push({ table: table.physical, recordId: before.id as string, operation: 'update', version, changes: this.#sealChanges(cls, changes) });
-        out.push(this.#project(pick(after, table.fields.keys()), readAccess));
-        fulls.push(after);
-        written.push({ cls, record: after, previous: before, added, index: out.length - 1 });
       }
-      await writeAudit(trx, actor, at, audits);
-      await this.#writeJournal(trx, table.physical, at, journal);
-      for (const w of written) {
-        if (this.hooks.hasAfter) await this.hooks.after({ registry, table: w.cls, operation: 'update', actor, trx, now }, w.record, w.previous);
-        if (!this.#rules.has(registry, w.cls, 'after', 'update')) continue;
-        await this.#rules.after({ registry, table: w.cls, operation: 'update', actor, trx, now }, w.record, w.previous, w.added);
-        out[w.index] = this.#project(pick(w.record, table.fields.keys()), readAccess);
-        fulls[w.index] = w.record;
-      }
-      await maskRecords(table, readAccess.unrestricted, facts, out, fulls);
+      return audits;
+    },
+    result: async (b) => {
+      const { readAccess } = b.state;
+      // The stored record behind each answer: per-record field masking (row-masking.ts) is decided on it.
+      const fulls = b.items.map((item) => (item.changed || item.rewritten ? item.record : item.previous!));
+      const out = fulls.map((r) => this.#project(pick(r, b.table.fields.keys()), readAccess));
+      await maskRecords(b.table, readAccess.unrestricted, b.facts, out, fulls);
       return out;
-    });
-  }
+    },
+  };
 
   async deleteOne(table: string, id: string, opts: UpdateOptions): Promise<void> {
     await this.deleteMany(table, [id], opts);
@@ -351,42 +352,34 @@ export class KnexRecordService implements RecordService {
     assertRuleDepth(opts.actor);
     const registry = this.#registry;
     const op = this.#operation(tableName, opts.actor, 'delete', registry);
-    const { table } = op;
-    const now = this.#deps.clock.now();
-    const at = now.toISOString();
-    const { actor } = opts;
-    return this.#inTransaction(opts.trx, async (trx) => {
-      const current = await this.#lockForWrite(trx, registry, op, actor, ids, opts.expectedVersion);
-      const records: { cls: ResolvedTable; record: RecordData }[] = [];
+    return runWrite(this.lifecycle, this.#delete, this.#writeOptions(registry, op, 'delete', opts),
+      { op, ids, expectedVersion: opts.expectedVersion, count: 0 });
+  }
+
+  /** Delete: the stored rows locked in the transaction; refused while other records reference them. */
+  readonly #delete: WriteKind<DeleteState, number> = {
+    load: async (b, trx) => {
+      const { op } = b.state;
+      const current = await this.#lockForWrite(trx, b.registry, op, b.actor, b.state.ids, b.state.expectedVersion);
+      b.state.count = current.length;
       for (const stored of current) {
-        const cls = this.#classOf(registry, table, stored);
-        records.push({ cls, record: cls === table ? stored : await this.#fullRecord(trx, cls, stored, op) });
+        const cls = this.#classOf(b.registry, b.table, stored);
+        const record = cls === b.table ? stored : await this.#fullRecord(trx, cls, stored, op);
+        b.items.push(writeItem(hookContext(b, cls, trx), record, null, {}, 0));
       }
-      const journal: PendingJournal[] = [];
-      if (this.hooks.hasBefore) {
-        for (const { cls, record } of records) await this.hooks.before({ registry, table: cls, operation: 'delete', actor, trx, now }, record, { ...record });
-      }
-      for (const { cls, record } of records) {
-        if (!this.#rules.has(registry, cls, 'before', 'delete')) continue;
-        const outcome = await this.#rules.before({ registry, table: cls, operation: 'delete', actor, trx, now }, record, { ...record });
-        for (const e of outcome.journal) journal.push({ actor: e.actor, entry: this.#journalEntry(cls, record.id as string, e) });
-      }
-      await this.#assertNotReferenced(trx, registry, table, ids);
-      await trx(table.physical).whereIn('id', ids).delete();
-      await writeAudit(trx, actor, at, records.map(({ cls, record: r }) => {
+    },
+    write: async (b, trx) => {
+      const { table } = b;
+      await assertNotReferenced(trx, b.registry, table, b.state.ids);
+      await trx(table.physical).whereIn('id', b.state.ids).delete();
+      return b.items.map(({ cls, record: r }) => {
         const changes: Changes = {};
         for (const [k, v] of Object.entries(r)) if (v !== null && !cls.fields.get(k)?.system) changes[k] = [v, null];
         return { table: table.physical, recordId: r.id as string, operation: 'delete', version: r.version as number, changes: this.#sealChanges(cls, changes) };
-      }));
-      await this.#writeJournal(trx, table.physical, at, journal);
-      for (const { cls, record } of records) {
-        if (this.hooks.hasAfter) await this.hooks.after({ registry, table: cls, operation: 'delete', actor, trx, now }, record, { ...record });
-        if (!this.#rules.has(registry, cls, 'after', 'delete')) continue;
-        await this.#rules.after({ registry, table: cls, operation: 'delete', actor, trx, now }, record, { ...record });
-      }
-      return current.length;
-    });
-  }
+      });
+    },
+    result: async (b) => b.state.count,
+  };
 
   /** The record a fetched field copies from, read as the system (platform/records/fetched-fields.ts). */
   #readReferenced: ReadReferenced = (table, id, fields, trx) => this.readOne(table, id, { actor: RULES, trx, fields });
@@ -401,17 +394,6 @@ export class KnexRecordService implements RecordService {
   async #fullRecord(trx: Knex.Transaction, cls: ResolvedTable, stored: RecordData, op: Operation): Promise<RecordData> {
     const [row] = await this.#reader.readMany(trx, cls, [stored.id as string], op, { allColumns: true });
     return row ?? stored;
-  }
-
-  /** Journal entries of several authors (the actor, rules acting for them), in order. */
-  async #writeJournal(trx: Knex.Transaction, physical: string, at: string, pending: PendingJournal[]): Promise<void> {
-    let i = 0;
-    while (i < pending.length) {
-      const actor = pending[i]!.actor;
-      const run: NewJournalEntry[] = [];
-      while (i < pending.length && pending[i]!.actor === actor) run.push(pending[i++]!.entry);
-      await appendJournal(trx, physical, actor, at, run);
-    }
   }
 
   async history(tableName: string, id: string, opts: OperationOptions): Promise<HistoryEntry[]> {
@@ -487,41 +469,6 @@ export class KnexRecordService implements RecordService {
       }
     }
     return ids.map((id) => byId.get(id)!);
-  }
-
-  /**
-   * Every reference value must name an existing record of the target table (or a table extending it) that the
-   * actor may read: a record outside their rows is as absent as one that does not exist.
-   */
-  async #assertReferences(trx: Knex.Transaction, registry: Registry, table: ResolvedTable, rows: RecordData[], actor: Actor, facts: FactContext): Promise<void> {
-    const errors: { field: string; code: string; message: string }[] = [];
-    for (const field of table.fields.values()) {
-      if (field.type !== 'reference' || !field.reference) continue;
-      const wanted = [...new Set(rows.map((r) => r[field.name]).filter((v): v is string => typeof v === 'string'))];
-      if (!wanted.length) continue;
-      const target = registry.getTable(field.reference);
-      const access = accessFor(registry, actor, target.name, 'read');
-      const found = new Set(access.allowed
-        ? (await this.#reader.readMany(trx, target, wanted, { access, facts }, { columns: ['id'] })).map((r) => r.id)
-        : []);
-      for (const id of wanted) {
-        if (!found.has(id)) errors.push({ field: field.name, code: 'reference_not_found', message: `${field.label ?? field.name}: no ${target.def.label ?? target.name} record "${id}" exists.` });
-      }
-    }
-    if (errors.length) fail('validation_failed', errors.map((e) => e.message).join(' '), { fieldErrors: errors });
-  }
-
-  /** Refuse to delete records that other records reference (409 reference_in_use). */
-  async #assertNotReferenced(trx: Knex.Transaction, registry: Registry, table: ResolvedTable, ids: string[]): Promise<void> {
-    for (const other of registry.tables.values()) {
-      for (const field of other.fields.values()) {
-        if (field.type !== 'reference' || field.declaredBy !== other.name || !field.reference) continue;
-        const target = registry.getTable(field.reference);
-        if (target.physical !== table.physical) continue;
-        const hit = await trx(other.physical).whereIn(field.column!, ids).first('id');
-        if (hit) fail('reference_in_use', `Record "${ids.length === 1 ? ids[0] : ids.join(', ')}" is referenced by field "${field.name}" of table "${other.name}".`);
-      }
-    }
   }
 
   /** Field history holds the values as stored: encrypted fields' old and new values are sealed too. */

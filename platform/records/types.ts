@@ -14,7 +14,7 @@ export interface Actor {
   /** The organisation new records are owned by, when the table has no value for it (the home organisation). */
   orgId?: string | null;
   /**
-   * User IDs the actor may act for, as codes (sys_org_user_id.code): their own and those shared under a consent.
+   * Party codes the actor may act under (sys_party_code.code): their own and those shared under a consent.
    * Row scope 'org' covers records whose table `userIdField` holds one of them (the `user.userIds` fact).
    */
   userIds?: string[];

@@ -30,7 +30,8 @@ import type { Knex } from 'knex';
 import { accessFacts } from '../access/policy.js';
 import { evaluateCondition } from '../conditions/evaluate.js';
 import type { FactContext } from '../conditions/types.js';
-import type { Registry, ResolvedField, ResolvedTable, RuleAction, RuleDef, RuleOperation } from '../definitions/types.js';
+import type { Registry, ResolvedField, ResolvedTable } from '../definitions/types.js';
+import type { RuleAction, RuleDef, RuleOperation } from './types.js';
 import { fail } from '../errors.js';
 import { checkFieldValue, isEmptyValue } from '../records/field-values.js';
 import type { Actor, OperationOptions, RecordData, UpdateOptions } from '../records/types.js';
@@ -73,7 +74,7 @@ class CompiledRules {
   readonly #templates = new Map<string, Template>();
 
   constructor(registry: Registry) {
-    this.#all = [...registry.others.values()].filter((d) => d.kind === 'rule' && d.active !== false) as unknown as RuleDef[];
+    this.#all = [...registry.rules.values()].filter((d) => d.active !== false);
   }
 
   rules(table: ResolvedTable, when: 'before' | 'after', operation: RuleOperation): RuleDef[] {
@@ -96,12 +97,8 @@ class CompiledRules {
   }
 }
 
-const compiledByRegistry = new WeakMap<Registry, CompiledRules>();
-
 function compiledOf(registry: Registry): CompiledRules {
-  let c = compiledByRegistry.get(registry);
-  if (!c) { c = new CompiledRules(registry); compiledByRegistry.set(registry, c); }
-  return c;
+  return registry.memo('rules.compiled', (r) => new CompiledRules(r));
 }
 
 export class BusinessRules {
@@ -139,7 +136,7 @@ export class BusinessRules {
     const userFacts = accessFacts(inv.registry, user, inv.now).user as Record<string, unknown>;
     const now = inv.now.toISOString();
     const at = now;
-    const context = (): TemplateContext => ({ record: { ...record, ...added }, previous, user: userFacts, now });
+    const context = (): TemplateContext => ({ record: { ...record, ...added }, previous, user: userFacts, now, table: inv.table });
     for (const rule of rules) {
       if (rule.condition && !(await evaluateCondition(rule.condition, context() as FactContext))) continue;
       let actor: Actor | undefined;

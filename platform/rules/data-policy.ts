@@ -26,7 +26,8 @@
  * Errors are reported with every other field error in one `validation_failed` (422).
  */
 import type { FactContext } from '../conditions/types.js';
-import type { FormDef, Registry, ResolvedTable, UiPolicy } from '../definitions/types.js';
+import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { FormDef, UiPolicy } from '../forms/types.js';
 import { fail, type FieldError } from '../errors.js';
 import { checkFieldValue, isEmptyValue } from '../records/field-values.js';
 import type { RecordData } from '../records/types.js';
@@ -59,12 +60,9 @@ export interface DataPolicyResult {
   discarded: string[];
 }
 
-const defaultForms = new WeakMap<Registry, Map<string, FormDef | null>>();
-
 /** The table's default form: named like the table, else its only form; null when there is none. */
 export function defaultFormOf(registry: Registry, table: string): FormDef | null {
-  let byTable = defaultForms.get(registry);
-  if (!byTable) { byTable = new Map(); defaultForms.set(registry, byTable); }
+  const byTable = registry.memo('forms.default', () => new Map<string, FormDef | null>());
   let form = byTable.get(table);
   if (form === undefined) {
     const named = registry.forms.get(table);

@@ -1,8 +1,9 @@
 /**
  * The event outbox (sys_event): rows written in the record operation's transaction, so nothing is emitted for a
  * rolled-back write. The engine itself emits no event per create / update / delete — only `emitEvent` actions do
- * (a row per write would double the cost of every bulk load for listeners that mostly do not exist); notifications
- * and workflows that react to record changes hook into the pipeline or declare a rule.
+ * (a row per write would double the cost of every bulk load for listeners that mostly do not exist). Notifications
+ * of record changes read the sys_audit row every write makes (platform/notify/feed.ts); engine parts that must act
+ * in the write's transaction register a record hook (platform/records/lifecycle.ts describes the order).
  */
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';

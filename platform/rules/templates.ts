@@ -3,31 +3,45 @@
  * payloads), rendered against `{ record, previous, user, now }`.
  *
  * Safety: templates run in a private Handlebars environment with only the built-in logic helpers (`if`, `unless`,
- * `each`, `with`, `lookup`); partials, decorators, `log` and any other helper are refused when a template is
- * checked (lint) and compiled. Handlebars 4.7 never reads prototype properties, so a template can only read data.
+ * `each`, `with`, `lookup`) and `label` (./template-label.ts: a stored value as people read it); partials,
+ * decorators, `log` and any other helper are refused when a template is checked (lint) and compiled. Handlebars 4.7
+ * never reads prototype properties, so a template can only read data.
  *
  * Escaping: the output is plain text stored in fields, journals and events, never HTML; it is rendered without
  * HTML escaping, and whoever puts it into HTML encodes it there (Lit text bindings in the UI, the notification
  * templates for mail). Escaping here would store `O&#x27;Brien` and show it that way in every text view.
  */
 import Handlebars from 'handlebars';
-import type { ResolvedField } from '../definitions/types.js';
+import type { ResolvedField, ResolvedTable } from '../definitions/types.js';
+import { LABEL_HELPER, checkLabelCall, registerLabelHelper } from './template-label.js';
 
 export interface TemplateContext {
   record: Record<string, unknown>;
   previous: Record<string, unknown> | null;
   user: Record<string, unknown>;
   now: string;
+  /** A workflow transition's comment (the person's, or the approver's when an approval makes it). */
+  comment?: string | null;
+  /** An SLA's warning and breach actions: the SLA as the API shows it. */
+  sla?: Record<string, unknown>;
+  /**
+   * The record's table, for the `label` helper (choice labels, fetched display values). Not data: templates cannot
+   * read it. Without it, `label` still prints Yes/No and dates for people, and choice values as stored.
+   */
+  table?: ResolvedTable;
 }
 
 export type Template = (context: TemplateContext) => string;
 
 const env = Handlebars.create();
 env.unregisterHelper('log');
+registerLabelHelper(env);
 
-const ALLOWED_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup']);
+const ALLOWED_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', LABEL_HELPER]);
 const RESERVED = new Set(['log', 'helperMissing', 'blockHelperMissing']);
-const OPTIONS = { knownHelpersOnly: true, knownHelpers: { log: false }, noEscape: true, strict: false } as const;
+/** Compile options every template environment shares: only the helpers above exist. */
+export const TEMPLATE_OPTIONS = { knownHelpersOnly: true, knownHelpers: { log: false, [LABEL_HELPER]: true }, strict: false } as const;
+const OPTIONS = { ...TEMPLATE_OPTIONS, noEscape: true } as const;
 
 /** A string that contains a Handlebars expression; any other value is a literal. */
 export function isTemplate(value: unknown): value is string {
@@ -36,10 +50,10 @@ export function isTemplate(value: unknown): value is string {
 
 type Node = { type: string; [k: string]: unknown };
 
-/** Refuse what a data template must not do: partials, decorators and helpers beyond the logic ones. */
-function checkAst(node: unknown, problems: string[]): void {
+/** Refuse what a data template must not do: partials, decorators and helpers beyond the logic ones and `label`. */
+function checkAst(node: unknown, problems: string[], table: ResolvedTable | undefined): void {
   if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) { for (const n of node) checkAst(n, problems); return; }
+  if (Array.isArray(node)) { for (const n of node) checkAst(n, problems, table); return; }
   const n = node as Node;
   switch (n.type) {
     case 'PartialStatement': case 'PartialBlockStatement':
@@ -53,25 +67,32 @@ function checkAst(node: unknown, problems: string[]): void {
       const name = path.type === 'PathExpression' ? String(path.original) : '';
       const hasArgs = (Array.isArray(n.params) && n.params.length > 0) || Boolean(n.hash);
       if (RESERVED.has(name) || (hasArgs && !ALLOWED_HELPERS.has(name))) {
-        problems.push(`"${name || String(path.original)}" is not an available helper (use if, unless, each, with or lookup)`);
+        problems.push(`"${name || String(path.original)}" is not an available helper (use if, unless, each, with, lookup or label)`);
       }
-      checkAst(n.params, problems);
-      checkAst((n.hash as Node | undefined)?.pairs, problems);
-      checkAst(n.program, problems);
-      checkAst(n.inverse, problems);
+      if (name === LABEL_HELPER) {
+        const problem = checkLabelCall(n, table);
+        if (problem) problems.push(problem);
+      }
+      checkAst(n.params, problems, table);
+      checkAst((n.hash as Node | undefined)?.pairs, problems, table);
+      checkAst(n.program, problems, table);
+      checkAst(n.inverse, problems, table);
       return;
     }
-    case 'HashPair': checkAst(n.value, problems); return;
-    case 'Program': checkAst(n.body, problems); return;
+    case 'HashPair': checkAst(n.value, problems, table); return;
+    case 'Program': checkAst(n.body, problems, table); return;
     default:
   }
 }
 
-/** The problem with a template, or null when it compiles and uses only what rules allow. */
-export function checkTemplate(source: string): string | null {
+/**
+ * The problem with a template, or null when it compiles and uses only what rules allow. With the table the
+ * template's record belongs to, `label` calls are checked against its fields too.
+ */
+export function checkTemplate(source: string, table?: ResolvedTable): string | null {
   try {
     const problems: string[] = [];
-    checkAst(env.parse(source), problems);
+    checkAst(env.parse(source), problems, table);
     if (problems.length) return problems[0]!;
     env.precompile(source, OPTIONS);
     return null;
@@ -85,7 +106,7 @@ export function compileTemplate(source: string): Template {
   const problem = checkTemplate(source);
   if (problem) throw new Error(`Template ${JSON.stringify(source)} is not valid: ${problem}`);
   const fn = env.compile(source, OPTIONS);
-  return (context) => fn(context);
+  return ({ table, ...data }) => fn(data, { data: { table } });
 }
 
 const SINGLE_PATH = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}$/;
@@ -114,8 +135,8 @@ const TEXT_TYPES = new Set(['string', 'text', 'email', 'phone', 'url', 'postcode
 
 /**
  * A rendered value in the type its field holds, where the text says so unambiguously: numbers for numeric fields,
- * booleans for boolean ones, text for text fields; an empty (or missing) result is null. Rules' `set` and
- * `createRecord` values and workflow effects both go through here.
+ * booleans for boolean ones, text for text fields; an empty (or missing) result is null. Every action's values go
+ * through here (platform/rules/actions.ts).
  */
 export function coerceToField(field: ResolvedField | undefined, value: unknown): unknown {
   if (value === '' || value === undefined) return null;

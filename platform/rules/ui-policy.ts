@@ -24,7 +24,7 @@
  * unless it is hidden or read-only, when nobody could fill it in.
  */
 import { compileEvaluator, type Evaluator, type FactContext } from '../conditions/browser.js';
-import type { UiPolicy } from '../definitions/types.js';
+import type { UiPolicy } from '../forms/types.js';
 
 /** What a field's table definition says before any policy (required, readOnly). */
 export interface PolicyFieldBase {

@@ -56,7 +56,7 @@ export async function findActiveUsers(trx: Knex | Knex.Transaction, names: strin
 }
 
 /**
- * The actors of users (roles, organisations, their own User IDs), read in the caller's transaction — enough to
+ * The actors of users (roles, organisations, their own party codes), read in the caller's transaction — enough to
  * decide what they may read or update. (Shares by consent are not followed here: approvers and assignees act on
  * records of their own organisations.)
  */
@@ -67,7 +67,7 @@ export async function actorsOf(trx: Knex | Knex.Transaction, users: UserRef[]): 
   const homes = await trx('sys_user').whereIn('id', ids).select('id', 'org_id');
   const roles = await trx('sys_user_role').whereIn('user_id', ids).select('user_id', 'role');
   const orgs = await trx('sys_user_org').whereIn('user_id', ids).select('user_id', 'org_id');
-  const uids = await trx('sys_user_user_id as u').join('sys_org_user_id as c', 'c.id', 'u.org_user_id').whereIn('u.user_id', ids)
+  const uids = await trx('sys_user_party_code as u').join('sys_party_code as c', 'c.id', 'u.party_code_id').whereIn('u.user_id', ids)
     .where('c.status', 'active').select('u.user_id', 'c.code');
   return users.map((u) => {
     const home = (homes as { id: string; org_id: string | null }[]).find((h) => h.id === u.id)?.org_id ?? null;

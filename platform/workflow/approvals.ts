@@ -22,7 +22,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { expandRoles } from '../access/policy.js';
 import { evaluateCondition } from '../conditions/evaluate.js';
 import type { FactContext } from '../conditions/types.js';
-import type { ApprovalDef, Registry, ResolvedTable } from '../definitions/types.js';
+import type { Formwork } from '../context.js';
+import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { ApprovalDef } from './types.js';
 import { fail } from '../errors.js';
 import type { RecordHookContext } from '../records/hooks.js';
 import type { Actor, RecordData } from '../records/types.js';
@@ -30,7 +32,7 @@ import { writeEvent } from '../rules/events.js';
 import { actorsOf, findActiveUsers, mayOn, originalActor, personFacts, workflowActor, type UserRef } from './actors.js';
 import { commentFieldOf, type CompiledWorkflow } from './definitions.js';
 import { delegatesOf, delegatorsOf } from './delegations.js';
-import type { WorkflowService } from './service.js';
+import type { Located, TransitionInput, TransitionOptions } from './transition-types.js';
 
 export type ApprovalStatus = 'requested' | 'approved' | 'rejected' | 'cancelled';
 
@@ -74,10 +76,21 @@ function view(r: Record<string, unknown>, canDecide: boolean): ApprovalView {
   };
 }
 
-export class ApprovalEngine {
-  readonly #wf: WorkflowService;
+/** What approvals call on the workflow service (platform/workflow/service.ts), which owns them. */
+export interface ApprovalHost {
+  readonly fw: Pick<Formwork, 'db' | 'clock' | 'records' | 'systemActor'>;
+  readonly registry: Registry;
+  inTransaction<T>(trx: Knex.Transaction | undefined, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
+  /** The record as the workflow sees it; not_found unless `actor` can read it and its table has a workflow. */
+  locate(trx: Knex.Transaction, tableName: string, id: string, actor: Actor): Promise<Located>;
+  /** Make a transition (an approval's outcome: `opts.automatic`). */
+  transition(tableName: string, id: string, name: string, input: TransitionInput, actor: Actor, opts: TransitionOptions): Promise<unknown>;
+}
 
-  constructor(service: WorkflowService) {
+export class ApprovalEngine {
+  readonly #wf: ApprovalHost;
+
+  constructor(service: ApprovalHost) {
     this.#wf = service;
   }
 

@@ -4,7 +4,8 @@
  * hours of working time, days as working days (the same time of day on the n-th working day), weeks as that many
  * calendar weeks moved on to the next working instant. Without a default schedule working time is elapsed time.
  */
-import type { Registry, TimerDef } from '../definitions/types.js';
+import type { Registry } from '../definitions/types.js';
+import type { TimerDef } from './types.js';
 import { defaultCalendar } from './sla/definitions.js';
 
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 7 * 86_400_000 } as const;

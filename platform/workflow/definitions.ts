@@ -2,7 +2,8 @@
  * The workflows of one registry snapshot, indexed once: which workflow a table follows (its own, else the nearest
  * table it extends that has one), transitions by name, and every queue name the workflows mention.
  */
-import type { Registry, ResolvedTable, TransitionDef, WorkflowDef } from '../definitions/types.js';
+import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { TransitionDef, WorkflowDef } from './types.js';
 
 export interface CompiledWorkflow {
   def: WorkflowDef;
@@ -17,15 +18,13 @@ interface WorkflowIndex {
   resolved: Map<string, CompiledWorkflow | null>;
 }
 
-const cache = new WeakMap<Registry, WorkflowIndex>();
-
 function indexOf(registry: Registry): WorkflowIndex {
-  let index = cache.get(registry);
-  if (index) return index;
-  index = { byTable: new Map(), all: [], queues: new Set(), resolved: new Map() };
-  for (const generic of registry.others.values()) {
-    if (generic.kind !== 'workflow') continue;
-    const def = generic as unknown as WorkflowDef;
+  return registry.memo('workflow.index', buildIndex);
+}
+
+function buildIndex(registry: Registry): WorkflowIndex {
+  const index: WorkflowIndex = { byTable: new Map(), all: [], queues: new Set(), resolved: new Map() };
+  for (const def of registry.workflows.values()) {
     const compiled: CompiledWorkflow = { def, transitions: new Map(def.transitions.map((t) => [t.name, t])) };
     index.all.push(compiled);
     index.byTable.set(def.table, compiled);
@@ -34,7 +33,6 @@ function indexOf(registry: Registry): WorkflowIndex {
     for (const r of def.assignmentRules ?? []) index.queues.add(r.queue);
     for (const a of def.approvals ?? []) for (const p of a.approvers) { if (p.queue) index.queues.add(p.queue); if (p.group) index.queues.add(p.group); }
   }
-  cache.set(registry, index);
   return index;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The workflow engine (issue 5 items 1–4): state machines, approvals, timers and work queues, declared as
+ * The workflow engine: state machines, approvals, timers and work queues, declared as
  * `workflow` definitions and run inside the record pipeline through a record hook. SLAs live in ./sla.
  *
  *   service.ts      transitions, the state-field guard, queue routing, the record hook

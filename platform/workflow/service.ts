@@ -33,7 +33,8 @@ import { accessFor } from '../access/policy.js';
 import { evaluateCondition } from '../conditions/evaluate.js';
 import type { FactContext } from '../conditions/types.js';
 import type { Formwork } from '../context.js';
-import type { Registry, ResolvedTable, TransitionDef } from '../definitions/types.js';
+import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { TransitionDef } from './types.js';
 import { fail, isFormworkError, type FieldError } from '../errors.js';
 import { isEmptyValue } from '../records/field-values.js';
 import type { RecordHook, RecordHookContext } from '../records/hooks.js';
@@ -42,60 +43,21 @@ import type { Actor, RecordData } from '../records/types.js';
 import { writeEvent } from '../rules/events.js';
 import type { TemplateContext } from '../rules/templates.js';
 import { assertAssignee, isTransitionWrite, mayOn, originalActor, personFacts, workflowActor } from './actors.js';
-import { ApprovalEngine } from './approvals.js';
+import { ApprovalEngine, type ApprovalHost } from './approvals.js';
 import { commentFieldOf, startsFrom, workflowOf, type CompiledWorkflow } from './definitions.js';
 import { renderValue } from './effects.js';
-import { TimerStore } from './timers.js';
+import { TimerStore, type TimerHost } from './timers.js';
+import type { CreatedRecord, Located, TransitionInput, TransitionOptions, TransitionResult, TransitionSummary } from './transition-types.js';
 
-/** A transition as offered to a person (GET …/transitions, and `allowed` in a 409). */
-export interface TransitionSummary {
-  name: string;
-  label: string;
-  description?: string;
-  /** The state it leads to, and that state's label and category. */
-  to: string;
-  toLabel: string;
-  category: string;
-  /** Fields that must have a value (on the record or in the request's `fields`). */
-  requiredFields: string[];
-  comment: 'none' | 'optional' | 'required';
-}
-
-export interface TransitionInput {
-  /** Field values set with the transition (checked like an update by the person asking). */
-  fields?: RecordData;
-  /** Added to the workflow's comment journal. */
-  comment?: string;
-}
-
-/** A record a transition's `createRecord` effect made, as its reference for the person who made the transition. */
-export interface CreatedRecord { table: string; id: string; number: string | null }
-
-export interface TransitionResult {
-  /** The record after the transition, as the person sees it (only its id if they can no longer read it). */
-  record: RecordData;
-  transition: TransitionSummary;
-  /** Records the transition's createRecord effects made that the person can read (e.g. to tell them the new number). */
-  created: CreatedRecord[];
-  from: string | null;
-  to: string;
-}
-
-export interface TransitionOptions {
-  trx?: Knex.Transaction;
-  /** Made by an approval or a timer: only the from-state and the condition are checked. `by` names what made it. */
-  automatic?: { by: string };
-}
-
-/** What one record is, for the workflow: its table (class), workflow, and every field as stored. */
-export interface Located { cls: ResolvedTable; wf: CompiledWorkflow; record: RecordData }
+export type { CreatedRecord, Located, TransitionInput, TransitionOptions, TransitionResult, TransitionSummary } from './transition-types.js';
 
 const stateOf = (wf: CompiledWorkflow, record: RecordData | null | undefined): string | null => {
   const v = record?.[wf.def.stateField];
   return v === null || v === undefined ? null : String(v);
 };
 
-export class WorkflowService {
+/** The workflow service; it is the host approvals and timers are given ({@link ApprovalHost}, {@link TimerHost}). */
+export class WorkflowService implements ApprovalHost, TimerHost {
   readonly fw: Formwork;
   readonly approvals: ApprovalEngine;
   readonly timers: TimerStore;
@@ -241,7 +203,7 @@ export class WorkflowService {
 
       // The write: the state, the fields, set effects, the queue and the comment, as one update.
       const patch: RecordData = { ...fields, [sf]: t!.to };
-      const ctx = (): TemplateContext => ({ record: { ...merged, ...patch }, previous: stored, user: personFacts(registry, actor, now).user, now: now.toISOString() });
+      const ctx = (): TemplateContext => ({ record: { ...merged, ...patch }, previous: stored, user: personFacts(registry, actor, now).user, now: now.toISOString(), table: cls });
       let queue: string | undefined;
       const notify: string[] = [];
       for (const e of t!.effects ?? []) {
@@ -264,7 +226,7 @@ export class WorkflowService {
       for (const e of t!.effects ?? []) {
         if (!e.createRecord) continue;
         const target = registry.getTable(e.createRecord.table);
-        const c: TemplateContext = { record: written, previous: stored, user: personFacts(registry, actor, now).user, now: now.toISOString() };
+        const c: TemplateContext = { record: written, previous: stored, user: personFacts(registry, actor, now).user, now: now.toISOString(), table: cls };
         const values: RecordData = {};
         for (const [k, raw] of Object.entries(e.createRecord.values)) values[k] = renderValue(raw, target.fields.get(k), c);
         const made = await this.fw.records.createOne(target.name, values, { actor: writer, trx });
@@ -313,7 +275,7 @@ export class WorkflowService {
    */
   async route(wf: CompiledWorkflow, record: RecordData, previous: RecordData | null, patch: RecordData, explicit: string | undefined, actor: Actor, now: Date): Promise<void> {
     const qf = wf.def.queueField;
-    if (!qf || Object.prototype.hasOwnProperty.call(patch, qf) && explicit === undefined) return;
+    if (!qf || (Object.prototype.hasOwnProperty.call(patch, qf) && explicit === undefined)) return;
     const queue = explicit ?? await this.ruleQueue(wf, record, previous, actor, now) ?? wf.def.states[String(record[wf.def.stateField])]?.queue;
     if (queue === undefined || queue === (previous?.[qf] ?? null)) return;
     patch[qf] = queue;

@@ -19,15 +19,17 @@ import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 import { evaluateCondition } from '../conditions/evaluate.js';
 import type { FactContext } from '../conditions/types.js';
-import type { TimerDef } from '../definitions/types.js';
+import type { Formwork } from '../context.js';
+import type { Registry } from '../definitions/types.js';
+import type { TimerDef } from './types.js';
 import { isFormworkError } from '../errors.js';
 import { isEmptyValue } from '../records/field-values.js';
 import type { RecordHookContext } from '../records/hooks.js';
-import type { RecordData } from '../records/types.js';
+import type { Actor, RecordData } from '../records/types.js';
 import { personFacts } from './actors.js';
 import { dueAt } from './calendar.js';
 import { workflowOf, type CompiledWorkflow } from './definitions.js';
-import type { WorkflowService } from './service.js';
+import type { TransitionInput, TransitionOptions } from './transition-types.js';
 
 export const MAX_ATTEMPTS = 3;
 /** A claim older than this is taken over: its runner is presumed dead. */
@@ -93,8 +95,16 @@ export interface TimerRunnerOptions {
 }
 
 /** Claims and runs due timers (see the module comment). `start` polls; `stop` ends polling and waits for a run. */
+/** What the timer runner calls on the workflow service (platform/workflow/service.ts), which owns it. */
+export interface TimerHost {
+  readonly fw: Pick<Formwork, 'db' | 'clock' | 'log' | 'records' | 'systemActor'>;
+  readonly registry: Registry;
+  /** Make a transition (a timer's: `opts.automatic`). */
+  transition(tableName: string, id: string, name: string, input: TransitionInput, actor: Actor, opts: TransitionOptions): Promise<unknown>;
+}
+
 export class TimerRunner {
-  readonly #wf: WorkflowService;
+  readonly #wf: TimerHost;
   readonly #batch: number;
   readonly #leaseMs: number;
   readonly #instance: string;
@@ -102,7 +112,7 @@ export class TimerRunner {
   #running: Promise<unknown> | null = null;
   #stopped = true;
 
-  constructor(service: WorkflowService, options: TimerRunnerOptions = {}) {
+  constructor(service: TimerHost, options: TimerRunnerOptions = {}) {
     this.#wf = service;
     this.#batch = options.batch ?? 50;
     this.#leaseMs = options.leaseMs ?? CLAIM_LEASE_MS;

@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { actorForUser, createOrgUserId } from '../../platform/access/identity/index.js';
+import { actorForUser, createPartyCode } from '../../platform/access/identity/index.js';
 import { createApp } from '../../platform/http/app.js';
 import { ensureUiBuilt } from '../../platform/http/static.js';
 import { createMailer } from '../../platform/notify/mailer.js';
@@ -39,10 +39,10 @@ describe('Account and administration pages in Chromium', function () {
     smtp = await startSmtpServer();
     fw.mailer = createMailer({ smtpUrl: smtp.url, mailFrom: 'Formwork <formwork@example.test>' }, fw.log);
     const home = await ensureOrg(fw, 'E2E-HOME');
-    await createOrgUserId(fw, { orgId: home.id, code: 'E2E-UID-1', name: 'North depot' });
-    await createOrgUserId(fw, { orgId: home.id, code: 'E2E-UID-2', name: 'South depot' });
+    await createPartyCode(fw, { orgId: home.id, code: 'E2E-UID-1', name: 'North depot' });
+    await createPartyCode(fw, { orgId: home.id, code: 'E2E-UID-2', name: 'South depot' });
     const partner = await ensureOrg(fw, 'E2E-PARTNER');
-    await createOrgUserId(fw, { orgId: partner.id, code: 'PTN-UID-1' });
+    await createPartyCode(fw, { orgId: partner.id, code: 'PTN-UID-1' });
     admin = await createUser(fw, { username: 'e2e.admin', roles: ['ssi_org_admin', 'agent'], org: 'E2E-HOME' });
     colleague = await createUser(fw, { username: 'e2e.colleague', roles: ['agent'], org: 'E2E-HOME' });
     server = await listen(createApp(fw));

@@ -84,8 +84,12 @@ describe('Notification centre in Chromium', function () {
     const url = new URL(page.url());
     expect(url.pathname + url.hash).to.equal(`/tables/task/${String(task.id)}#activity`);
     await page.waitForFunction(() => document.activeElement?.id === 'activity-heading');
-    // Scrolled into view, and kept there while the form above it renders.
-    await page.waitForTimeout(300);
+    // Scrolled into view, and kept there while the page above it renders: wait for the parts fetched after the page
+    // announced itself (the workflow state, the form's values), then for two frames, so that the resize observer
+    // that keeps the heading in view has seen the final layout.
+    await page.waitForSelector('fw-record fw-workflow-actions [data-state]');
+    await page.waitForFunction(() => (document.getElementById('record-short_description') as HTMLInputElement | null)?.value === 'Replace the <router>');
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     expect(await page.evaluate(() => {
       const box = document.getElementById('activity-heading')!.getBoundingClientRect();
       return box.top >= 0 && box.bottom <= window.innerHeight;

@@ -140,7 +140,7 @@ describe('UI policies: the browser and the server agree (Chromium)', function ()
       let user: { id: string; roles: string[] };
 
       before(async () => {
-        const form = fw.registry.current.getForm(c.form);
+        const form = fw.registry.current.get('form', c.form);
         role = roleFor(form.table);
         user = { id: users.get(role)!.user.id, roles: [role] };
         node = await applyPolicies(form.uiPolicies, c.record, { now: NOW, user });
@@ -151,7 +151,7 @@ describe('UI policies: the browser and the server agree (Chromium)', function ()
 
       it('applyPolicies in Chromium gives the outcome applyPolicies gives in Node', async () => {
         const page = await evaluatorPage(role);
-        const policies = fw.registry.current.getForm(c.form).uiPolicies ?? [];
+        const policies = fw.registry.current.get('form', c.form).uiPolicies ?? [];
         const inBrowser = await page.evaluate(async ({ g, policies, record, now, user }) => {
           const fns = (window as unknown as Record<string, { applyPolicies: typeof applyPolicies }>)[g]!;
           return fns.applyPolicies(policies, record, { now, user });
@@ -161,11 +161,11 @@ describe('UI policies: the browser and the server agree (Chromium)', function ()
 
       it('the form, over its metadata as this user gets it, agrees with the data policy over the table', async () => {
         const registry = fw.registry.current;
-        const table = registry.getTable(registry.getForm(c.form).table);
+        const table = registry.getTable(registry.get('form', c.form).table);
         // The server's data policy starts from the table's non-system fields (platform/rules/data-policy.ts).
         const fields: Record<string, PolicyFieldBase> = {};
         for (const f of table.fields.values()) if (!f.system) fields[f.name] = { required: f.required, readOnly: f.readOnly };
-        const server = await applyPolicies(registry.getForm(c.form).uiPolicies, c.record, { now: NOW, user, fields });
+        const server = await applyPolicies(registry.get('form', c.form).uiPolicies, c.record, { now: NOW, user, fields });
         const page = await evaluatorPage(role);
         const inForm = await page.evaluate(async ({ g, form, record, now, user }) => {
           const res = await fetch(`/api/meta/forms/${encodeURIComponent(form)}`, { headers: { accept: 'application/json' } });
@@ -197,7 +197,7 @@ describe('UI policies: the browser and the server agree (Chromium)', function ()
 
       it('the record service, through the API with ?form=, behaves as the outcome says', async () => {
         const registry = fw.registry.current;
-        const form = registry.getForm(c.form);
+        const form = registry.get('form', c.form);
         const table = registry.getTable(form.table);
         const client = clients.get(role)!;
         const path = `/api/tables/${table.name}?form=${encodeURIComponent(c.form)}`;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readConfig } from '../../platform/config.js';
 import { createEngine, type Engine } from '../../platform/engine.js';
 import { createLogger } from '../../platform/log.js';
-import { seedData } from '../../platform/seed.js';
+import { seedData } from '../../platform/data/seed.js';
 import type { DefinitionError } from '../../platform/definitions/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { createTestEngine, fixture, REPO, type TestEngine } from '../support/engine.js';

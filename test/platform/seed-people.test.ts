@@ -1,16 +1,16 @@
 /**
  * Organisations, demo people and work queues declared in data files: seeding through the identity layer (once,
  * idempotent, additive when a file changes), lint of their references, the first sign-in of a seeded person, queue
- * labels in GET /api/queues, and the repository's packs seeding on a fresh database.
+ * labels in GET /api/queues. The repository's packs seeding together is tested in test/packs/seed.test.ts.
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDemoAdministrator } from '../../platform/access/identity/index.js';
-import { loadRegistry } from '../../platform/definitions/index.js';
-import { seed } from '../../platform/seed.js';
-import { createToken, createUser, serve, TestClient, totpCode, type RunningServer } from '../support/auth.js';
+import { loadRegistry } from '../../platform/kinds.js';
+import { seed } from '../../platform/data/seed.js';
+import { serve, TestClient, totpCode, type RunningServer } from '../support/auth.js';
 import { CORE_DEFINITIONS, createTestEngine, steppingClock, type TestEngine } from '../support/engine.js';
 
 type Json = Record<string, unknown>;
@@ -43,7 +43,7 @@ const RECORDS = { kind: 'data', name: 'sp_tickets', demo: true, table: 'sp_ticke
 function pack(data: Json[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'formwork-seed-people-'));
   mkdirSync(join(dir, 'data'));
-  writeFileSync(join(dir, 'roles.json'), JSON.stringify(ROLES));
+  for (const r of ROLES) writeFileSync(join(dir, `role-${String(r.name)}.json`), JSON.stringify(r));
   writeFileSync(join(dir, 'tables.json'), JSON.stringify(TABLE));
   for (const d of data) writeFileSync(join(dir, 'data', `${String(d.name)}.json`), JSON.stringify(d));
   return dir;
@@ -236,36 +236,6 @@ describe('seeding organisations, people and queues (data files)', function () {
       expect(errors.find((e) => e.pointer === '/queues/0/colour')!.expected).to.equal('one of: name, label, description, org, members');
       const empty = await lint([{ kind: 'data', name: 'sp_empty' }]);
       expect(empty).to.deep.equal([{ file: 'sp_empty.json', pointer: '', message: 'Data file "sp_empty" declares nothing.', expected: 'records ("table" and "records"), "organisations", "people" or "queues"' }]);
-    });
-  });
-
-  describe('the repository\'s packs', () => {
-    it('seed on a fresh database: organisations, labelled queues and people of every pack, shown in GET /api/queues', async () => {
-      const fw = await engine([CORE_DEFINITIONS]);
-      const report = fw.seeded!;
-      const byPack = (pack: string) => report.people.filter((p) => p.pack === pack).map((p) => p.username);
-      expect(byPack('cms')).to.have.length.of.at.least(6);
-      expect(byPack('ssi')).to.have.length.of.at.least(6);
-      expect(report.password).to.be.a('string');
-      const roles = new Set(report.people.flatMap((p) => p.roles));
-      for (const role of ['cms_shipper_agent', 'cms_cdsp_agent', 'ssi_service_management_user', 'ssi_org_admin', 'ssi_service_desk_agent']) expect(roles).to.include(role);
-
-      const admin = await createUser(fw, { roles: ['admin'] });
-      const token = await createToken(fw, admin.username);
-      const server = await serve(fw);
-      try {
-        const res = await fetch(`${server.url}/api/queues`, { headers: { authorization: `Bearer ${token}` } });
-        expect(res.status).to.equal(200);
-        const labels = Object.fromEntries(((await res.json()) as { data: { name: string; label: string }[] }).data.map((q) => [q.name, q.label]));
-        expect(labels).to.include({
-          service_desk: 'Service desk', major_incidents: 'Major incidents',
-          cms_cdsp: 'CDSP work queue', cms_dn: 'Network site visits', cms_raising_org: 'Raising organisation',
-          ssi_service_desk: 'DCC service desk', ssi_premises_resolvers: 'Premises resolver group', ssi_comms_hub_resolvers: 'Comms hub resolver group',
-        });
-      } finally {
-        await server.close();
-      }
-      expect(await seed(fw, { demo: true })).to.deep.include({ records: 0, organisations: 0, queues: 0, people: [] });
     });
   });
 });

@@ -14,7 +14,10 @@ import type { Actor } from '../../platform/records/types.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository's definitions/ folder: every pack (core, cms, ssi…) together. */
 export const CORE_DEFINITIONS = fileURLToPath(new URL('../../definitions/', import.meta.url));
+/** One pack's folder under definitions/ (a pack test loads `packRoot('core')` and its own pack, no other). */
+export const packRoot = (name: string) => join(CORE_DEFINITIONS, name);
 export const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
 
 export interface TestEngine extends Engine {

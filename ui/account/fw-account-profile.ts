@@ -1,29 +1,31 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import { removeBookmark, type Bookmark, type Profile } from '../api/account.js';
-import { api } from '../api/client.js';
+
 import { BookmarksChangedEvent } from '../events.js';
 import { formatDateTime } from '../format.js';
 import { announcePage, loadingState, pageHeading } from '../page-state.js';
+import type { ApiClient } from '../api/client.js';
+import { apiContext } from '../contexts.js';
 
 const TITLE = 'Your profile';
 
 /**
- * The signed-in person's profile (SSI-FR-62/63, GET /api/profile): identity, organisations, roles, User IDs, every
+ * The signed-in person's profile (GET /api/profile): identity, organisations, roles, party codes, every
  * interface transaction of the platform with Yes / No for them, and their bookmarks, each removable.
  *
  * @fires fw-page - title and breadcrumb
  * @fires fw-bookmarks-changed - a bookmark was removed
  */
 @customElement('fw-account-profile')
-export class FwAccountProfile extends LitElement {
+export class FwAccountProfile extends LightElement {
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+
   @state() private accessor profile: Profile | null = null;
   @state() private accessor error = '';
   @state() private accessor status = '';
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override connectedCallback() {
     super.connectedCallback();
@@ -37,7 +39,7 @@ export class FwAccountProfile extends LitElement {
 
   async #load() {
     try {
-      this.profile = (await api.get<Profile>('/profile')).data;
+      this.profile = (await this.api.get<Profile>('/profile')).data;
       this.error = '';
     } catch (e) {
       this.error = e instanceof Error ? e.message : 'Your profile cannot be shown.';
@@ -107,7 +109,7 @@ export class FwAccountProfile extends LitElement {
 
   async #remove(b: Bookmark) {
     try {
-      await removeBookmark(b.id);
+      await removeBookmark(this.api, b.id);
       this.profile = { ...this.profile!, bookmarks: this.profile!.bookmarks.filter((x) => x.id !== b.id) };
       this.status = `The bookmark “${b.title}” has been removed.`;
       this.dispatchEvent(new BookmarksChangedEvent());

@@ -1,13 +1,18 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
+import { Task, TaskStatus } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import type { AccessGroup, AccessLogEntry, AccessReportRow } from '../api/admin.js';
-import { ApiError, api } from '../api/client.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import { NavigateEvent, PageEvent } from '../events.js';
 import { radioGroup, textInput } from '../fields/field-parts.js';
 import { FormProblems, noProblems, problemsOf } from '../form-problems.js';
 import { formatDate, formatDateTime } from '../format.js';
+import { isLoading } from '../page-state.js';
 import { withQuery } from '../router.js';
 import { adminCrumbs, countText, isoDay, pager, problemBanner } from './admin-parts.js';
+import { apiContext } from '../contexts.js';
 
 const TITLE = 'Access log';
 const PATH = '/admin/access-log';
@@ -25,7 +30,7 @@ const COUNTS: { key: keyof AccessReportRow; label: string }[] = [
 ];
 
 /**
- * Organisation administration: audit data analysis of the access log (SSI-FR-61a). A period and a grouping (by
+ * Organisation administration: audit data analysis of the access log. A period and a grouping (by
  * organisation, user or day) give a table of counts — sign-ins, distinct users, page views, API calls, failures,
  * sign-outs — with a link that downloads the same report as CSV, and below it the log's entries, paged. The
  * period, grouping and page live in the URL (`from`, `to`, `groupBy`, `offset`).
@@ -35,26 +40,39 @@ const COUNTS: { key: keyof AccessReportRow; label: string }[] = [
  * @fires fw-navigate - a new period, grouping or page
  */
 @customElement('fw-admin-access-log')
-export class FwAdminAccessLog extends LitElement {
+export class FwAdminAccessLog extends LightElement {
   /** The page's URL query. */
   @property({ attribute: false }) accessor params = new URLSearchParams();
+
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
 
   @state() private accessor from = '';
   @state() private accessor to = '';
   @state() private accessor groupBy: AccessGroup = 'org';
-  @state() private accessor rows: AccessReportRow[] = [];
-  @state() private accessor entries: AccessLogEntry[] = [];
-  @state() private accessor entriesTotal: number | null = null;
-  @state() private accessor loading = true;
-  @state() private accessor error = '';
 
   #form = new FormProblems(this, { fields: FIELDS, prefix: 'log' });
 
-  #seq = 0;
-
-  protected override createRenderRoot() {
-    return this;
-  }
+  /**
+   * The report and the page of entries the URL asks for (an older query's late answer is dropped by the task). A
+   * period the server refuses (typed into the address) is no load failure: its problems belong to the form's fields.
+   */
+  #log = new Task(this, {
+    args: () => [this.api, this.params] as const,
+    task: async ([api], { signal }) => {
+      const q = this.#query;
+      try {
+        const [report, entries] = await Promise.all([
+          api.get<AccessReportRow[]>('/admin/access-log/report', { query: { from: q.from, to: q.to, groupBy: q.groupBy }, signal }),
+          api.get<AccessLogEntry[]>('/admin/access-log', { query: { from: q.from, to: q.to, limit: ENTRY_LIMIT, offset: q.offset || undefined }, signal }),
+        ]);
+        return { rows: report.data, entries: entries.data, total: (entries.body.meta as { total?: number } | undefined)?.total ?? null };
+      } catch (e) {
+        if (signal.aborted || !(e instanceof ApiError && e.errors.length)) throw e;
+        void this.#form.show(problemsOf(e, FIELDS), { focus: false });
+        return { rows: [], entries: [], total: null };
+      }
+    },
+  });
 
   override connectedCallback() {
     super.connectedCallback();
@@ -66,7 +84,6 @@ export class FwAdminAccessLog extends LitElement {
       this.from = this.#query.from;
       this.to = this.#query.to;
       this.groupBy = this.#query.groupBy;
-      void this.#load();
     }
   }
 
@@ -80,42 +97,15 @@ export class FwAdminAccessLog extends LitElement {
     };
   }
 
-  async #load() {
-    const seq = ++this.#seq;
-    const q = this.#query;
-    this.loading = true;
-    try {
-      const [report, entries] = await Promise.all([
-        api.get<AccessReportRow[]>('/admin/access-log/report', { query: { from: q.from, to: q.to, groupBy: q.groupBy } }),
-        api.get<AccessLogEntry[]>('/admin/access-log', { query: { from: q.from, to: q.to, limit: ENTRY_LIMIT, offset: q.offset || undefined } }),
-      ]);
-      if (seq !== this.#seq) return;
-      this.rows = report.data;
-      this.entries = entries.data;
-      this.entriesTotal = (entries.body.meta as { total?: number } | undefined)?.total ?? null;
-      this.error = '';
-    } catch (e) {
-      if (seq !== this.#seq) return;
-      this.rows = [];
-      this.entries = [];
-      if (e instanceof ApiError && e.errors.length) {
-        // A period the server refuses (typed into the address): its problems belong to the form's fields.
-        void this.#form.show(problemsOf(e, FIELDS), { focus: false });
-        this.error = '';
-      } else {
-        this.error = e instanceof Error ? e.message : 'The access log cannot be shown.';
-      }
-    } finally {
-      if (seq === this.#seq) this.loading = false;
-    }
-  }
-
   override render() {
     const q = this.#query;
     const f = this.#form.problems.fields;
     const group = GROUPS.find((g) => g.value === q.groupBy)!;
     const csv = withQuery('/api/admin/access-log/report', { from: q.from, to: q.to, groupBy: q.groupBy, format: 'csv' });
     const period = `${formatDate(q.from)} to ${formatDate(q.to)}`;
+    const loading = isLoading(this.#log);
+    const { rows = [], entries = [], total = null } = this.#log.value ?? {};
+    const error = this.#log.status === TaskStatus.ERROR ? (this.#log.error instanceof Error ? this.#log.error.message : 'The access log cannot be shown.') : '';
     return html`
       <fw-error-summary .items=${this.#form.items}></fw-error-summary>
       <h1 class="fw-heading-l">${TITLE}</h1>
@@ -131,10 +121,10 @@ export class FwAdminAccessLog extends LitElement {
           options: GROUPS.map((g) => ({ value: g.value, label: g.label })), onChange: (v) => { this.groupBy = v as AccessGroup; } })}
         <button type="submit" class="fw-button">Show report</button>
       </form>
-      ${this.error ? problemBanner(this.error) : nothing}
+      ${error ? problemBanner(error) : nothing}
       <section class="fw-section" aria-labelledby="report-heading">
         <h2 class="fw-heading-m" id="report-heading">Report by ${group.label.toLowerCase()}, ${period}</h2>
-        ${this.loading ? html`<p class="fw-body" role="status">Loading…</p>` : this.rows.length ? html`
+        ${loading ? html`<p class="fw-body" role="status">Loading…</p>` : rows.length ? html`
           <div class="fw-table-wrapper" role="region" aria-labelledby="report-heading" tabindex="0">
             <table class="fw-table">
               <thead class="fw-table__head"><tr class="fw-table__row">
@@ -142,7 +132,7 @@ export class FwAdminAccessLog extends LitElement {
                 ${COUNTS.map((c) => html`<th scope="col" class="fw-table__header fw-table__header--numeric">${c.label}</th>`)}
               </tr></thead>
               <tbody class="fw-table__body">
-                ${this.rows.map((r) => html`<tr class="fw-table__row">
+                ${rows.map((r) => html`<tr class="fw-table__row">
                   <th scope="row" class="fw-table__cell">${q.groupBy === 'day' ? formatDate(r.key) : r.label || r.key || 'No organisation'}</th>
                   ${COUNTS.map((c) => html`<td class="fw-table__cell fw-table__cell--numeric">${r[c.key]}</td>`)}
                 </tr>`)}
@@ -153,13 +143,13 @@ export class FwAdminAccessLog extends LitElement {
       </section>
       <section class="fw-section" aria-labelledby="entries-heading">
         <h2 class="fw-heading-m" id="entries-heading">Entries</h2>
-        <p class="fw-body fw-list__count" role="status">${this.loading ? '' : countText(q.offset, this.entries.length, this.entriesTotal, 'entries')}</p>
-        ${this.entries.length ? this.#entries() : nothing}
-        ${pager(q.offset, ENTRY_LIMIT, this.entriesTotal, this.entries.length, (offset) => this.#url({ offset: offset || null }), 'Entries pages')}
+        <p class="fw-body fw-list__count" role="status">${loading ? '' : countText(q.offset, entries.length, total, 'entries')}</p>
+        ${entries.length ? this.#entries(entries) : nothing}
+        ${pager(q.offset, ENTRY_LIMIT, total, entries.length, (offset) => this.#url({ offset: offset || null }), 'Entries pages')}
       </section>`;
   }
 
-  #entries() {
+  #entries(entries: readonly AccessLogEntry[]) {
     return html`<div class="fw-table-wrapper" role="region" aria-labelledby="entries-heading" tabindex="0">
       <table class="fw-table">
         <thead class="fw-table__head"><tr class="fw-table__row">
@@ -171,7 +161,7 @@ export class FwAdminAccessLog extends LitElement {
           <th scope="col" class="fw-table__header">Description</th>
         </tr></thead>
         <tbody class="fw-table__body">
-          ${this.entries.map((e) => html`<tr class="fw-table__row">
+          ${entries.map((e) => html`<tr class="fw-table__row">
             <td class="fw-table__cell fw-table__cell--nowrap">${formatDateTime(e.at)}</td>
             <td class="fw-table__cell">${e.username ?? ''}</td>
             <td class="fw-table__cell">${e.event}${e.signIn ? ' (sign-in)' : ''}</td>

@@ -1,13 +1,18 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
+import { Task, TaskStatus } from '@lit/task';
 import { customElement, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import type { Consent, ConsentSide, OrgRef, OrgUserId } from '../api/admin.js';
-import { api } from '../api/client.js';
+
 import { PageEvent } from '../events.js';
 import { checkboxGroup, radioGroup, selectInput, textInput } from '../fields/field-parts.js';
 import { FormProblems, noProblems, problemsOf } from '../form-problems.js';
 import { formatDate } from '../format.js';
-import { currentSession } from '../session-state.js';
 import { adminCrumbs, confirmation, problemBanner, successBanner, tag } from './admin-parts.js';
+import type { ApiClient } from '../api/client.js';
+import type { SessionInfo } from '../api/types.js';
+import { apiContext, sessionContext } from '../contexts.js';
 
 const TITLE = 'Consents';
 const FIELDS = ['side', 'counterparty', 'userIds', 'validFrom', 'validTo'] as const;
@@ -17,8 +22,8 @@ interface Draft { side: ConsentSide | ''; counterparty: string; userIds: Set<str
 const emptyDraft = (): Draft => ({ side: '', counterparty: '', userIds: new Set(), typedUserIds: '', validFrom: '', validTo: '' });
 
 /**
- * Organisation administration: mutual consent (SSI-NFR-28 to 34). Record this organisation's side of a consent —
- * as grantor (sharing its own User IDs with another organisation) or as grantee (receiving the other's) — naming
+ * Organisation administration: mutual consent. Record this organisation's side of a consent —
+ * as grantor (sharing its own party codes with another organisation) or as grantee (receiving the other's) — naming
  * the counterparty and the User IDs; see every consent the organisation is party to with its status; rescind one
  * of its own after a confirmation. Sharing starts only when both sides' consents are in force.
  *
@@ -26,12 +31,14 @@ const emptyDraft = (): Draft => ({ side: '', counterparty: '', userIds: new Set(
  * @fires fw-error-state - the error summary appeared or went away
  */
 @customElement('fw-admin-consents')
-export class FwAdminConsents extends LitElement {
+export class FwAdminConsents extends LightElement {
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+
   @state() private accessor consents: Consent[] = [];
   @state() private accessor orgs: OrgRef[] = [];
   @state() private accessor ownIds: OrgUserId[] = [];
-  /** User IDs the chosen counterparty offers us (when it has consented as grantor), else null. */
-  @state() private accessor offered: OrgUserId[] | null = null;
   @state() private accessor draft: Draft = emptyDraft();
   @state() private accessor notice: { kind: 'success' | 'problem'; text: string } | null = null;
   @state() private accessor loading = true;
@@ -39,10 +46,26 @@ export class FwAdminConsents extends LitElement {
 
   #form = new FormProblems(this, { fields: FIELDS, prefix: 'consent' });
 
-  #offerSeq = 0;
+  /**
+   * The User IDs the chosen counterparty offers us, when receiving (only after it consented as grantor); null
+   * otherwise, and when it offers nothing yet (403: the codes are typed instead).
+   */
+  #offers = new Task(this, {
+    args: () => [this.api, this.draft.side, this.draft.counterparty] as const,
+    task: async ([api, side, counterparty], { signal }) => {
+      if (side !== 'grantee' || !counterparty) return null;
+      try {
+        return (await api.get<OrgUserId[]>('/admin/org-user-ids', { query: { org: counterparty }, signal })).data;
+      } catch (e) {
+        if (signal.aborted) throw e;
+        return null;
+      }
+    },
+  });
 
-  protected override createRenderRoot() {
-    return this;
+  /** User IDs the chosen counterparty offers us (when it has consented as grantor), else null (also while asking). */
+  get #offered(): OrgUserId[] | null {
+    return this.#offers.status === TaskStatus.COMPLETE ? this.#offers.value ?? null : null;
   }
 
   override connectedCallback() {
@@ -57,13 +80,13 @@ export class FwAdminConsents extends LitElement {
   }
 
   get #own(): string {
-    return currentSession()?.user.orgId ?? '';
+    return this.session?.user.orgId ?? '';
   }
 
   async #load() {
     try {
       const [consents, orgs, ids] = await Promise.all([
-        api.get<Consent[]>('/admin/consents'), api.get<OrgRef[]>('/admin/orgs'), api.get<OrgUserId[]>('/admin/org-user-ids'),
+        this.api.get<Consent[]>('/admin/consents'), this.api.get<OrgRef[]>('/admin/orgs'), this.api.get<OrgUserId[]>('/admin/org-user-ids'),
       ]);
       this.consents = consents.data;
       this.orgs = orgs.data;
@@ -162,12 +185,12 @@ export class FwAdminConsents extends LitElement {
           { value: 'grantor', label: 'Sharing our User IDs with another organisation' },
           { value: 'grantee', label: 'Receiving User IDs from another organisation' },
         ],
-        onChange: (v) => { set({ side: v as ConsentSide, userIds: new Set(), typedUserIds: '' }); void this.#loadOffered(); },
+        onChange: (v) => { set({ side: v as ConsentSide, userIds: new Set(), typedUserIds: '' }); },
       })}
       ${selectInput({
         id: 'consent-counterparty', name: 'counterparty', label: 'Other organisation', value: d.counterparty, placeholder: 'Choose an organisation',
         options: others.map((o) => ({ value: o.id, label: `${o.name} (${o.code})` })), error: f.get('counterparty') ?? null,
-        onChange: (v) => { set({ counterparty: v, userIds: new Set(), typedUserIds: '' }); void this.#loadOffered(); },
+        onChange: (v) => { set({ counterparty: v, userIds: new Set(), typedUserIds: '' }); },
       })}
       ${this.#userIdField()}
       ${textInput({ id: 'consent-validFrom', name: 'validFrom', label: 'Valid from (optional)', type: 'date', value: d.validFrom,
@@ -187,7 +210,7 @@ export class FwAdminConsents extends LitElement {
       else next.delete(code);
       this.draft = { ...d, userIds: next };
     };
-    const list = d.side === 'grantor' ? this.ownIds : d.side === 'grantee' ? this.offered : null;
+    const list = d.side === 'grantor' ? this.ownIds : d.side === 'grantee' ? this.#offered : null;
     if (list && list.length) {
       return checkboxGroup({
         id: 'consent-userIds', name: 'userIds', legend: d.side === 'grantor' ? 'Which of your User IDs?' : 'Which of their User IDs?', boldLegend: true,
@@ -204,26 +227,12 @@ export class FwAdminConsents extends LitElement {
     });
   }
 
-  /** The User IDs the chosen counterparty offers us, when receiving (only after it consented as grantor). */
-  async #loadOffered() {
-    const seq = ++this.#offerSeq;
-    this.offered = null;
-    const d = this.draft;
-    if (d.side !== 'grantee' || !d.counterparty) return;
-    try {
-      const { data } = await api.get<OrgUserId[]>('/admin/org-user-ids', { query: { org: d.counterparty } });
-      if (seq === this.#offerSeq) this.offered = data;
-    } catch {
-      // Not offered yet (403): the codes are typed instead.
-    }
-  }
-
   #submit = async (e: Event) => {
     e.preventDefault();
     this.notice = null;
     const d = this.draft;
     const problems = noProblems();
-    const codes = this.offered?.length || d.side === 'grantor'
+    const codes = this.#offered?.length || d.side === 'grantor'
       ? [...d.userIds]
       : d.typedUserIds.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
     if (!d.side) problems.fields.set('side', 'Select what your organisation consents to');
@@ -234,12 +243,11 @@ export class FwAdminConsents extends LitElement {
     else if (d.validTo && d.validFrom && d.validTo <= d.validFrom) problems.fields.set('validTo', 'The end must be after the start');
     if (await this.#form.check(problems)) return;
     await this.#form.submit(async () => {
-      await api.post('/admin/consents', {
+      await this.api.post('/admin/consents', {
         side: d.side, counterparty: d.counterparty, userIds: codes,
         ...(d.validFrom ? { validFrom: d.validFrom } : {}), ...(d.validTo ? { validTo: d.validTo } : {}),
       });
       this.draft = emptyDraft();
-      this.offered = null;
       this.#form.clear();
       await this.#load();
       this.notice = { kind: 'success', text: `Your consent with ${this.#orgName(d.counterparty)} has been recorded.` };
@@ -254,7 +262,7 @@ export class FwAdminConsents extends LitElement {
   async #rescind() {
     const c = this.rescinding!;
     await this.#form.submit(async () => {
-      await api.post(`/admin/consents/${encodeURIComponent(c.id)}/rescind`);
+      await this.api.post(`/admin/consents/${encodeURIComponent(c.id)}/rescind`);
       this.rescinding = null;
       await this.#load();
       this.notice = { kind: 'success', text: `The consent with ${this.#orgName(this.#counterparty(c))} has been rescinded.` };

@@ -1,13 +1,17 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import { sharedWith, type AccessGrant, type AdminUserSummary, type Consent, type OrgRef } from '../api/admin.js';
-import { api } from '../api/client.js';
+
 import { PageEvent } from '../events.js';
 import { selectInput } from '../fields/field-parts.js';
 import { FormProblems, noProblems } from '../form-problems.js';
 import { formatDateTime } from '../format.js';
-import { currentSession } from '../session-state.js';
 import { adminCrumbs, problemBanner, successBanner, tag } from './admin-parts.js';
+import type { ApiClient } from '../api/client.js';
+import type { SessionInfo } from '../api/types.js';
+import { apiContext, sessionContext } from '../contexts.js';
 
 const TITLE = 'Access to shared User IDs';
 const FIELDS = ['userId', 'userIdCode'] as const;
@@ -20,7 +24,11 @@ const FIELDS = ['userId', 'userIdCode'] as const;
  * @fires fw-error-state - the error summary appeared or went away
  */
 @customElement('fw-admin-grants')
-export class FwAdminGrants extends LitElement {
+export class FwAdminGrants extends LightElement {
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+
   @state() private accessor grants: AccessGrant[] = [];
   @state() private accessor users: AdminUserSummary[] = [];
   @state() private accessor consents: Consent[] = [];
@@ -31,10 +39,6 @@ export class FwAdminGrants extends LitElement {
   @state() private accessor loading = true;
 
   #form = new FormProblems(this, { fields: FIELDS, prefix: 'grant' });
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override connectedCallback() {
     super.connectedCallback();
@@ -49,10 +53,10 @@ export class FwAdminGrants extends LitElement {
   async #load() {
     try {
       const [grants, users, consents, orgs] = await Promise.all([
-        api.get<AccessGrant[]>('/admin/access-grants'),
-        api.get<AdminUserSummary[]>('/admin/users', { query: { status: 'active', limit: 200 } }),
-        api.get<Consent[]>('/admin/consents'),
-        api.get<OrgRef[]>('/admin/orgs'),
+        this.api.get<AccessGrant[]>('/admin/access-grants'),
+        this.api.get<AdminUserSummary[]>('/admin/users', { query: { status: 'active', limit: 200 } }),
+        this.api.get<Consent[]>('/admin/consents'),
+        this.api.get<OrgRef[]>('/admin/orgs'),
       ]);
       this.grants = grants.data;
       this.users = users.data;
@@ -71,7 +75,7 @@ export class FwAdminGrants extends LitElement {
   }
 
   override render() {
-    const shared = sharedWith(this.consents, currentSession()?.user.orgId ?? '');
+    const shared = sharedWith(this.consents, this.session?.user.orgId ?? '');
     return html`
       ${this.notice ? (this.notice.kind === 'success' ? successBanner(this.notice.text) : problemBanner(this.notice.text)) : nothing}
       <fw-error-summary .items=${this.#form.items}></fw-error-summary>
@@ -132,7 +136,7 @@ export class FwAdminGrants extends LitElement {
     if (!this.code) problems.fields.set('userIdCode', 'Choose the User ID');
     if (await this.#form.check(problems)) return;
     await this.#form.submit(async () => {
-      await api.post('/admin/access-grants', { userId: this.person, userIdCode: this.code });
+      await this.api.post('/admin/access-grants', { userId: this.person, userIdCode: this.code });
       const text = `${this.#person(this.person)} now has access to ${this.code}.`;
       this.person = '';
       this.code = '';
@@ -145,7 +149,7 @@ export class FwAdminGrants extends LitElement {
   async #withdraw(g: AccessGrant) {
     this.notice = null;
     await this.#form.submit(async () => {
-      await api.request('DELETE', `/admin/access-grants/${encodeURIComponent(g.id)}`);
+      await this.api.request('DELETE', `/admin/access-grants/${encodeURIComponent(g.id)}`);
       await this.#load();
       this.notice = { kind: 'success', text: `The access of ${this.#person(g.userId)} to ${g.userIdCode} has been withdrawn.` };
     }, (e) => {

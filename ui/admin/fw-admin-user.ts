@@ -1,14 +1,17 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import type { AccountSession, AdminRole, AdminUser, OrgUserId } from '../api/admin.js';
-import { ApiError, api } from '../api/client.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import { DirtyEvent, PageEvent } from '../events.js';
 import { takeFlash } from '../flash.js';
 import { FormProblems, noProblems } from '../form-problems.js';
 import { formatDateTime } from '../format.js';
-import { currentSession } from '../session-state.js';
 import { ACCOUNT_FIELDS, accountBody, accountFields, checkAccount, emptyAccount, type AccountValues } from './account-fields.js';
 import { adminCrumbs, confirmation, problemBanner, statusTag, successBanner } from './admin-parts.js';
+import type { SessionInfo } from '../api/types.js';
+import { apiContext, sessionContext } from '../contexts.js';
 
 type Action = 'unlock' | 'disable' | 'enable' | 'reset' | 'revoke' | 'delete';
 type Notice = { kind: 'success' | 'problem'; text: string };
@@ -33,8 +36,8 @@ const CONFIRM: Partial<Record<Action, { title: (u: string) => string; body: stri
 };
 
 /**
- * Organisation administration: one account (PM22–24). Its facts, a form to edit names, email, phone, roles and
- * User IDs (PATCH /api/admin/users/:id), and actions: unlock, disable / enable, reset the password (a new link is
+ * Organisation administration: one account. Its facts, a form to edit names, email, phone, roles and
+ * party codes (PATCH /api/admin/users/:id), and actions: unlock, disable / enable, reset the password (a new link is
  * mailed), end its sessions, and delete — the destructive ones after a confirmation in the page.
  *
  * @fires fw-page - title and breadcrumb
@@ -42,9 +45,13 @@ const CONFIRM: Partial<Record<Action, { title: (u: string) => string; body: stri
  * @fires fw-dirty - edits not yet saved
  */
 @customElement('fw-admin-user')
-export class FwAdminUser extends LitElement {
+export class FwAdminUser extends LightElement {
   /** The account's id. */
   @property() accessor userId = '';
+
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
 
   @state() private accessor user: AdminUser | null = null;
   @state() private accessor loadError = '';
@@ -58,10 +65,6 @@ export class FwAdminUser extends LitElement {
   #form = new FormProblems(this, { fields: ACCOUNT_FIELDS, prefix: 'user' });
 
   #dirty = false;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   protected override willUpdate(changed: PropertyValues) {
     if (changed.has('userId')) {
@@ -78,11 +81,11 @@ export class FwAdminUser extends LitElement {
 
   async #load(): Promise<void> {
     try {
-      const { data } = await api.get<AdminUser>(`/admin/users/${encodeURIComponent(this.userId)}`);
+      const { data } = await this.api.get<AdminUser>(`/admin/users/${encodeURIComponent(this.userId)}`);
       const [roles, ids, sessions] = await Promise.all([
-        api.get<AdminRole[]>('/admin/roles').then((r) => r.data, () => []),
-        api.get<OrgUserId[]>('/admin/org-user-ids', { query: { org: data.org?.id } }).then((r) => r.data, () => []),
-        data.status === 'deleted' ? [] : api.get<AccountSession[]>(`/admin/users/${encodeURIComponent(this.userId)}/sessions`).then((r) => r.data, () => []),
+        this.api.get<AdminRole[]>('/admin/roles').then((r) => r.data, () => []),
+        this.api.get<OrgUserId[]>('/admin/org-user-ids', { query: { org: data.org?.id } }).then((r) => r.data, () => []),
+        data.status === 'deleted' ? [] : this.api.get<AccountSession[]>(`/admin/users/${encodeURIComponent(this.userId)}/sessions`).then((r) => r.data, () => []),
       ]);
       this.user = data;
       this.roles = roles;
@@ -151,7 +154,7 @@ export class FwAdminUser extends LitElement {
   }
 
   #actions(u: AdminUser) {
-    const self = currentSession()?.user.id === u.id;
+    const self = this.session?.user.id === u.id;
     const button = (action: Action, label: string, cls = 'fw-button--secondary'): TemplateResult =>
       html`<button type="button" class="fw-button ${cls}" data-action=${action} ?disabled=${this.#form.busy} @click=${() => this.#ask(action)}>${label}</button>`;
     return html`<div class="fw-button-group">
@@ -192,26 +195,26 @@ export class FwAdminUser extends LitElement {
       let text = '';
       switch (action) {
         case 'unlock':
-          await api.post(`${path}/unlock`);
+          await this.api.post(`${path}/unlock`);
           text = `The account ${u.username} has been unlocked.`;
           break;
         case 'disable':
         case 'enable':
-          await api.patch(path, { status: action === 'disable' ? 'disabled' : 'active' });
+          await this.api.patch(path, { status: action === 'disable' ? 'disabled' : 'active' });
           text = `The account ${u.username} has been ${action === 'disable' ? 'disabled' : 'enabled'}.`;
           break;
         case 'reset': {
-          const { data } = await api.post<{ sentTo: string }>(`${path}/reset-password`);
+          const { data } = await this.api.post<{ sentTo: string }>(`${path}/reset-password`);
           text = `The password of ${u.username} has been reset. We have sent a link to choose a new one to ${data.sentTo}.`;
           break;
         }
         case 'revoke': {
-          const { data } = await api.post<{ revoked: number }>(`${path}/revoke-sessions`);
+          const { data } = await this.api.post<{ revoked: number }>(`${path}/revoke-sessions`);
           text = `${u.username} has been signed out everywhere (${data.revoked} ${data.revoked === 1 ? 'session' : 'sessions'} ended).`;
           break;
         }
         case 'delete':
-          await api.request('DELETE', path);
+          await this.api.request('DELETE', path);
           text = `The account ${u.username} has been deleted.`;
           break;
       }
@@ -238,7 +241,7 @@ export class FwAdminUser extends LitElement {
     checkAccount(this.values, problems);
     if (await this.#form.check(problems)) return;
     await this.#form.submit(async () => {
-      await api.patch(`/admin/users/${encodeURIComponent(this.user!.id)}`, accountBody(this.values));
+      await this.api.patch(`/admin/users/${encodeURIComponent(this.user!.id)}`, accountBody(this.values));
       this.#form.clear();
       await this.#load();
       this.notice = { kind: 'success', text: `The details of ${this.user?.username ?? 'the user'} have been saved.` };

@@ -1,13 +1,18 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
+import { Task, TaskStatus } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import { isPlatformAdministrator, type AdminUserSummary, type OrgRef } from '../api/admin.js';
-import { ApiError, api } from '../api/client.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import { NavigateEvent, PageEvent } from '../events.js';
 import { selectInput, textInput } from '../fields/field-parts.js';
 import { formatDateTime } from '../format.js';
+import { isLoading } from '../page-state.js';
 import { adminUserUrl, withQuery } from '../router.js';
-import { currentSession } from '../session-state.js';
 import { adminCrumbs, countText, pager, problemBanner, sortHeader, statusTag } from './admin-parts.js';
+import type { SessionInfo } from '../api/types.js';
+import { apiContext, sessionContext } from '../contexts.js';
 
 const LIMIT = 20;
 const PATH = '/admin/users';
@@ -17,7 +22,7 @@ const STATUSES = [
 ];
 
 /**
- * Organisation administration: the accounts of the administrator's organisation (SSI-FR-59) — a search, a
+ * Organisation administration: the accounts of the administrator's organisation — a search, a
  * sortable, pageable table (username, display name, status, last sign-in) and a link to create a user. Its state
  * lives in the URL (`q`, `status`, `org`, `sort`, `offset`). A platform administrator may pick the organisation.
  *
@@ -25,30 +30,39 @@ const STATUSES = [
  * @fires fw-navigate - a new search, sort or page
  */
 @customElement('fw-admin-users')
-export class FwAdminUsers extends LitElement {
+export class FwAdminUsers extends LightElement {
   /** The page's URL query. */
   @property({ attribute: false }) accessor params = new URLSearchParams();
 
-  @state() private accessor users: AdminUserSummary[] = [];
-  @state() private accessor total: number | null = null;
-  @state() private accessor loading = true;
-  @state() private accessor error = '';
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+
   @state() private accessor orgs: OrgRef[] = [];
   @state() private accessor q = '';
   @state() private accessor status = '';
   @state() private accessor org = '';
 
-  #seq = 0;
-
-  protected override createRenderRoot() {
-    return this;
-  }
+  /** The page of users the URL asks for (an older query's late answer is dropped by the task). */
+  #users = new Task(this, {
+    args: () => [this.api, this.params] as const,
+    task: async ([api, params], { signal }) => {
+      const res = await api.get<AdminUserSummary[]>('/admin/users', {
+        query: {
+          q: params.get('q') || undefined, status: params.get('status') || undefined, org: params.get('org') || undefined,
+          sort: this.#sort, limit: LIMIT, offset: this.#offset || undefined,
+        },
+        signal,
+      });
+      return { users: res.data, total: (res.body.meta as { total?: number } | undefined)?.total ?? null };
+    },
+  });
 
   override connectedCallback() {
     super.connectedCallback();
     this.dispatchEvent(new PageEvent('Users', adminCrumbs({ label: 'Users' })));
-    if (isPlatformAdministrator(currentSession())) {
-      void api.get<OrgRef[]>('/admin/orgs').then((r) => { this.orgs = r.data; }, () => { this.orgs = []; });
+    if (isPlatformAdministrator(this.session)) {
+      void this.api.get<OrgRef[]>('/admin/orgs').then((r) => { this.orgs = r.data; }, () => { this.orgs = []; });
     }
   }
 
@@ -57,38 +71,16 @@ export class FwAdminUsers extends LitElement {
       this.q = this.params.get('q') ?? '';
       this.status = this.params.get('status') ?? '';
       this.org = this.params.get('org') ?? '';
-      void this.#load();
     }
   }
 
   get #sort() { return this.params.get('sort') ?? 'username'; }
   get #offset() { return Number(this.params.get('offset')) || 0; }
 
-  async #load() {
-    const seq = ++this.#seq;
-    this.loading = true;
-    try {
-      const res = await api.get<AdminUserSummary[]>('/admin/users', {
-        query: {
-          q: this.params.get('q') || undefined, status: this.params.get('status') || undefined, org: this.params.get('org') || undefined,
-          sort: this.#sort, limit: LIMIT, offset: this.#offset || undefined,
-        },
-      });
-      if (seq !== this.#seq) return;
-      this.users = res.data;
-      this.total = (res.body.meta as { total?: number } | undefined)?.total ?? null;
-      this.error = '';
-    } catch (e) {
-      if (seq !== this.#seq) return;
-      this.users = [];
-      this.total = null;
-      this.error = e instanceof ApiError && e.status === 403 ? 'You do not have access to user administration.' : e instanceof Error ? e.message : 'The users cannot be shown.';
-    } finally {
-      if (seq === this.#seq) this.loading = false;
-    }
-  }
-
   override render() {
+    const users = this.#users.value?.users ?? [];
+    const total = this.#users.value?.total ?? null;
+    const error = this.#users.status === TaskStatus.ERROR ? this.#errorText(this.#users.error) : '';
     return html`<div class="fw-list-header">
         <h1 class="fw-heading-l" id="users-heading">Users</h1>
         <a class="fw-button fw-list-header__new" href="/admin/users/new">Create a user</a>
@@ -102,13 +94,17 @@ export class FwAdminUsers extends LitElement {
           options: this.orgs.map((o) => ({ value: o.code, label: `${o.name} (${o.code})` })), error: null, onChange: (v) => { this.org = v; } }) : nothing}
         <button type="submit" class="fw-button fw-button--secondary">Search</button>
       </form>
-      ${this.error ? problemBanner(this.error) : nothing}
-      <p class="fw-body fw-list__count" role="status">${this.loading ? 'Loading…' : this.error ? '' : countText(this.#offset, this.users.length, this.total, 'users')}</p>
-      ${this.users.length ? this.#table() : nothing}
-      ${pager(this.#offset, LIMIT, this.total, this.users.length, (offset) => this.#url({ offset: offset || null }))}`;
+      ${error ? problemBanner(error) : nothing}
+      <p class="fw-body fw-list__count" role="status">${isLoading(this.#users) ? 'Loading…' : error ? '' : countText(this.#offset, users.length, total, 'users')}</p>
+      ${users.length ? this.#table(users) : nothing}
+      ${pager(this.#offset, LIMIT, total, users.length, (offset) => this.#url({ offset: offset || null }))}`;
   }
 
-  #table() {
+  #errorText(e: unknown): string {
+    return e instanceof ApiError && e.status === 403 ? 'You do not have access to user administration.' : e instanceof Error ? e.message : 'The users cannot be shown.';
+  }
+
+  #table(users: AdminUserSummary[]) {
     const sort = this.#sort;
     const onSort = (s: string) => this.dispatchEvent(new NavigateEvent(this.#url({ sort: s, offset: null }), true));
     const labels: Record<string, string> = { username: 'username', displayName: 'name', status: 'status', lastSignInAt: 'last sign-in' };
@@ -124,7 +120,7 @@ export class FwAdminUsers extends LitElement {
           ${this.orgs.length ? html`<th scope="col" class="fw-table__header">Organisation</th>` : nothing}
         </tr></thead>
         <tbody class="fw-table__body">
-          ${this.users.map((u) => html`<tr class="fw-table__row">
+          ${users.map((u) => html`<tr class="fw-table__row">
             <th scope="row" class="fw-table__cell"><a class="fw-link" href=${adminUserUrl(u.id)}>${u.username}</a></th>
             <td class="fw-table__cell">${u.displayName ?? ''}</td>
             <td class="fw-table__cell">${statusTag(u.status)}</td>

@@ -1,9 +1,9 @@
 /**
- * The signed-in person's own things: their profile (GET /api/profile, SSI-FR-62/63), bookmarks
+ * The signed-in person's own things: their profile (GET /api/profile), bookmarks
  * (/api/profile/bookmarks) and saved views of lists (/api/views).
  */
 import type { Condition } from '../../platform/conditions/browser.js';
-import { api } from './client.js';
+import type { ApiClient } from './client.js';
 
 export interface Bookmark {
   id: string;
@@ -45,31 +45,35 @@ export interface SavedView {
 }
 
 /** GET /api/profile/bookmarks: newest first. */
-export async function fetchBookmarks(): Promise<Bookmark[]> {
+export async function fetchBookmarks(api: ApiClient): Promise<Bookmark[]> {
   return (await api.get<Bookmark[]>('/profile/bookmarks')).data;
 }
 
 /** POST /api/profile/bookmarks. Rejects with ApiError (validation_failed, unique_violation). */
-export async function addBookmark(input: { title: string; url: string; table?: string; recordId?: string }): Promise<Bookmark> {
+export async function addBookmark(
+  api: ApiClient, input: { title: string; url: string; table?: string; recordId?: string },
+): Promise<Bookmark> {
   return (await api.post<Bookmark>('/profile/bookmarks', input)).data;
 }
 
 /** DELETE /api/profile/bookmarks/:id */
-export async function removeBookmark(id: string): Promise<void> {
+export async function removeBookmark(api: ApiClient, id: string): Promise<void> {
   await api.request('DELETE', `/profile/bookmarks/${encodeURIComponent(id)}`);
 }
 
 /** GET /api/views?table= : the person's views of a table, by name. */
-export async function fetchViews(table: string): Promise<SavedView[]> {
+export async function fetchViews(api: ApiClient, table: string): Promise<SavedView[]> {
   return (await api.get<SavedView[]>('/views', { query: { table } })).data;
 }
 
 /** POST /api/views. Rejects with ApiError (validation_failed, unique_violation, unknown_field…). */
-export async function saveView(input: { table: string; name: string; filter: Condition | null; sort: string | null; columns: string[] | null }): Promise<SavedView> {
+export async function saveView(
+  api: ApiClient, input: { table: string; name: string; filter: Condition | null; sort: string | null; columns: string[] | null },
+): Promise<SavedView> {
   return (await api.post<SavedView>('/views', input)).data;
 }
 
 /** DELETE /api/views/:id */
-export async function deleteView(id: string): Promise<void> {
+export async function deleteView(api: ApiClient, id: string): Promise<void> {
   await api.request('DELETE', `/views/${encodeURIComponent(id)}`);
 }

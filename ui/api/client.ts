@@ -34,12 +34,18 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Query parameters; undefined values are left out. */
   query?: Record<string, string | number | boolean | undefined>;
+  /** Aborts the request (a task's signal: its answer is no longer wanted); it then rejects with `aborted`. */
+  signal?: AbortSignal;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Codes meaning the browser no longer holds a usable session. */
 const SESSION_LOST = new Set(['unauthenticated', 'session_expired']);
 
+/**
+ * The JSON client. The app shell makes the page's one instance and provides it to components as `apiContext`
+ * (ui/contexts.ts).
+ */
 export class ApiClient {
   /** Sent as X-CSRF-Token on unsafe requests; updated from every answer that carries one. */
   csrfToken: string | null = null;
@@ -73,8 +79,10 @@ export class ApiClient {
         headers,
         credentials: 'same-origin',
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
       });
     } catch {
+      if (options.signal?.aborted) throw new ApiError(0, 'aborted', 'The request was cancelled.');
       throw new ApiError(0, 'network_error', 'The server cannot be reached. Check your connection and try again.');
     }
     this.#readClock(res);
@@ -122,6 +130,3 @@ export function tablePath(table: string, id?: string, suffix?: string): string {
   if (suffix) p += `/${suffix}`;
   return p;
 }
-
-/** The application's client (one per page). */
-export const api = new ApiClient();

@@ -1,70 +1,86 @@
 /**
- * Definitions as the UI renders them, fetched once per sign-in: tables, forms and menus. A table is edited with its
- * default form (the server's rule, given by GET /api/meta/tables/:t as `defaultForm`); a table without one gets a
- * form generated from its fields, so every declared table can be viewed and edited.
+ * Definitions as the UI renders them, fetched once per sign-in: tables, forms, menus and workflows. A table is edited
+ * with its default form (the server's rule, given by GET /api/meta/tables/:t as `defaultForm`); a table without one
+ * gets a form generated from its fields, so every declared table can be viewed and edited.
  */
-import { ApiError, api } from './client.js';
+import type { WorkflowMeta } from '../workflow/api.js';
+import { ApiError, type ApiClient } from './client.js';
 import type { FieldMeta, FormMeta, MenuDef, TableMeta } from './types.js';
 
-const tables = new Map<string, Promise<TableMeta>>();
-const forms = new Map<string, Promise<FormMeta | null>>();
-let menus: Promise<MenuDef[]> | null = null;
+/**
+ * The metadata cache of one sign-in (provided to components as `metaContext`): each answer is fetched once and
+ * shared by every component asking for it; a failed fetch is forgotten so the next ask tries again. The shell makes
+ * a new one at each sign-in, so each person sees only what they may.
+ */
+export class Metadata {
+  readonly #tables = new Map<string, Promise<TableMeta>>();
+  readonly #forms = new Map<string, Promise<FormMeta | null>>();
+  readonly #workflows = new Map<string, Promise<WorkflowMeta | null>>();
+  #menus: Promise<MenuDef[]> | null = null;
 
-/** Forget everything (on sign-out, so the next user sees only what they may). */
-export function clearMetaCache(): void {
-  tables.clear();
-  forms.clear();
-  menus = null;
+  constructor(private readonly api: ApiClient) {}
+
+  /** GET /api/meta/tables/:table. Rejects with ApiError (`table_not_found`, `forbidden`…). */
+  table(table: string): Promise<TableMeta> {
+    return cached(this.#tables, table, () => this.api.get<TableMeta>(`/meta/tables/${encodeURIComponent(table)}`).then((r) => r.data));
+  }
+
+  /** GET /api/meta/forms/:form, or null when no such form exists. */
+  form(form: string): Promise<FormMeta | null> {
+    return cached(this.#forms, form, () => this.api.get<FormMeta>(`/meta/forms/${encodeURIComponent(form)}`).then((r) => r.data, orNullWhen(404)));
+  }
+
+  /**
+   * The form of a table: its default form — the one the server applies to every write of the table (named like the
+   * table, else the table's only form; `defaultForm` of the table's metadata) — else one generated from the table's
+   * declared fields (two columns, journals last).
+   */
+  async formForTable(table: string): Promise<FormMeta> {
+    const meta = await this.table(table);
+    const form = meta.defaultForm ? await this.form(meta.defaultForm) : null;
+    return form ?? generatedForm(meta);
+  }
+
+  /** GET /api/meta/menus: the menus this user may see, in order. */
+  menus(): Promise<MenuDef[]> {
+    if (!this.#menus) {
+      const p = this.api.get<MenuDef[]>('/meta/menus').then((r) => r.data);
+      p.catch(() => { if (this.#menus === p) this.#menus = null; });
+      this.#menus = p;
+    }
+    return this.#menus;
+  }
+
+  /** GET /api/workflows/:table: the table's workflow, or null when it has none (or the person may not see it). */
+  workflow(table: string): Promise<WorkflowMeta | null> {
+    return cached(this.#workflows, table, () => this.api.get<WorkflowMeta>(`/workflows/${encodeURIComponent(table)}`).then((r) => r.data, orNullWhen(404, 403)));
+  }
 }
 
-/** GET /api/meta/tables/:table (cached). Rejects with ApiError (`table_not_found`, `forbidden`…). */
-export function fetchTableMeta(table: string): Promise<TableMeta> {
-  let p = tables.get(table);
+/** The cached promise of `key`, or a new one from `fetch`, forgotten again if it fails. */
+function cached<T>(cache: Map<string, Promise<T>>, key: string, fetch: () => Promise<T>): Promise<T> {
+  let p = cache.get(key);
   if (!p) {
-    p = api.get<TableMeta>(`/meta/tables/${encodeURIComponent(table)}`).then((r) => r.data);
-    p.catch(() => tables.delete(table));
-    tables.set(table, p);
+    const made = fetch();
+    made.catch(() => { if (cache.get(key) === made) cache.delete(key); });
+    cache.set(key, made);
+    p = made;
   }
   return p;
 }
 
-/** GET /api/meta/forms/:form (cached), or null when no such form exists. */
-export function fetchFormMeta(form: string): Promise<FormMeta | null> {
-  let p = forms.get(form);
-  if (!p) {
-    p = api.get<FormMeta>(`/meta/forms/${encodeURIComponent(form)}`).then((r) => r.data, (e: unknown) => {
-      if (e instanceof ApiError && e.status === 404) return null;
-      throw e;
-    });
-    p.catch(() => forms.delete(form));
-    forms.set(form, p);
-  }
-  return p;
-}
-
-/** GET /api/meta/menus (cached): the menus this user may see, in order. */
-export function fetchMenus(): Promise<MenuDef[]> {
-  if (!menus) {
-    menus = api.get<MenuDef[]>('/meta/menus').then((r) => r.data);
-    menus.catch(() => { menus = null; });
-  }
-  return menus;
+/** A rejection handler answering null for API errors of the given statuses, rethrowing anything else. */
+function orNullWhen(...statuses: number[]) {
+  return (e: unknown): null => {
+    if (e instanceof ApiError && statuses.includes(e.status)) return null;
+    throw e;
+  };
 }
 
 /** Field types a generated form leaves out of its columns (they are shown elsewhere or not at all). */
 const NOT_ON_GENERATED_FORMS = new Set(['uuid']);
 
-/**
- * The form of a table: its default form — the one the server applies to every write of the table (named like the
- * table, else the table's only form; `defaultForm` of the table's metadata) — else one generated from the table's
- * declared fields (two columns, journals last).
- */
-export async function fetchFormForTable(table: string): Promise<FormMeta> {
-  const meta = await fetchTableMeta(table);
-  const form = meta.defaultForm ? await fetchFormMeta(meta.defaultForm) : null;
-  return form ?? generatedForm(meta);
-}
-
+/** A form for a table without one: its declared fields in two columns, journals last. */
 export function generatedForm(meta: TableMeta): FormMeta {
   const declared = meta.fields.filter((f) => !f.system && !NOT_ON_GENERATED_FORMS.has(f.type));
   const main = declared.filter((f) => f.type !== 'journal');

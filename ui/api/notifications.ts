@@ -2,7 +2,7 @@
  * The signed-in person's notification centre (/api/notifications): their in-app notifications, newest first, the
  * unread count, and marking them read.
  */
-import { api } from './client.js';
+import type { ApiClient } from './client.js';
 
 export interface InAppNotification {
   id: string;
@@ -25,16 +25,16 @@ export interface NotificationList {
 }
 
 /** A page of the person's notifications, with the total and the unread count. */
-export async function fetchNotifications(options: { limit?: number; offset?: number } = {}): Promise<NotificationList> {
+export async function fetchNotifications(api: ApiClient, options: { limit?: number; offset?: number } = {}): Promise<NotificationList> {
   const { data, body } = await api.get<InAppNotification[]>('/notifications', { query: { limit: options.limit, offset: options.offset } });
   const meta = (body.meta ?? {}) as { total?: number; unread?: number };
   return { notifications: data, total: meta.total ?? data.length, unread: meta.unread ?? 0 };
 }
 
-export async function markRead(id: string): Promise<InAppNotification> {
+export async function markRead(api: ApiClient, id: string): Promise<InAppNotification> {
   return (await api.post<InAppNotification>(`/notifications/${encodeURIComponent(id)}/read`)).data;
 }
 
-export async function markAllRead(): Promise<number> {
+export async function markAllRead(api: ApiClient): Promise<number> {
   return (await api.post<{ updated: number }>('/notifications/read-all')).data.updated;
 }

@@ -3,7 +3,9 @@
  * platform/http/routes/meta.ts). Definition and metadata shapes come from the engine's own type declarations
  * (type-only: platform/definitions/types.ts, platform/http/api-types.ts).
  */
-import type { FieldType, FormCopy, FormDef, MenuDef, MenuItem, RelatedList, UiPolicy } from '../../platform/definitions/types.js';
+import type { FieldType } from '../../platform/definitions/types.js';
+import type { FormCopy, FormDef, RelatedList, UiPolicy } from '../../platform/forms/types.js';
+import type { MenuDef, MenuItem } from '../../platform/menus/types.js';
 
 import type { FieldMeta, TableMeta } from '../../platform/http/api-types.js';
 

@@ -3,7 +3,7 @@
  * Content-Disposition), through XMLHttpRequest because fetch cannot report upload progress. Answers and errors have
  * the shapes of the JSON client's ({@link ApiResponse}, {@link ApiError}).
  */
-import { ApiError, api, tablePath, type ApiResponse } from './client.js';
+import { ApiError, tablePath, type ApiClient, type ApiResponse } from './client.js';
 import type { FieldProblem } from './types.js';
 
 /** An attachment as the API shows it (GET /api/tables/:t/:id/attachments). */
@@ -39,7 +39,7 @@ export function attachmentUrl(table: string, id: string, field: string, attachme
  * reached).
  */
 export function uploadFile(
-  table: string, id: string, field: string, file: File, onProgress?: (fraction: number) => void,
+  api: ApiClient, table: string, id: string, field: string, file: File, onProgress?: (fraction: number) => void,
 ): Promise<ApiResponse<AttachmentInfo>> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -74,7 +74,9 @@ export function uploadFile(
 }
 
 /** DELETE one attachment; resolves with the record's new ETag. */
-export async function removeAttachment(table: string, id: string, field: string, attachmentId: string): Promise<string | null> {
+export async function removeAttachment(
+  api: ApiClient, table: string, id: string, field: string, attachmentId: string,
+): Promise<string | null> {
   const res = await api.request<unknown>('DELETE', attachmentPath(table, id, field, attachmentId));
   return res.etag;
 }

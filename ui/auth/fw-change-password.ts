@@ -1,10 +1,14 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, state } from 'lit/decorators.js';
-import { api } from '../api/client.js';
+import { LightElement } from '../light-element.js';
+
 import type { SessionInfo } from '../api/types.js';
 import { PageEvent, SessionEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
 import { FormProblems, signOutIfSessionLost, noProblems } from '../form-problems.js';
+import type { ApiClient } from '../api/client.js';
+import { apiContext } from '../contexts.js';
 
 const FIELDS = ['current', 'new', 'confirm'] as const;
 /** The server's policy (platform/access/identity/passwords.ts): 12 to 128 characters, not the username. */
@@ -19,16 +23,14 @@ const MIN_LENGTH = 12;
  * @fires fw-error-state - the error summary appeared or went away
  */
 @customElement('fw-change-password')
-export class FwChangePassword extends LitElement {
+export class FwChangePassword extends LightElement {
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+
   @state() private accessor current = '';
   @state() private accessor next = '';
   @state() private accessor confirm = '';
 
   #form = new FormProblems(this, { fields: FIELDS, prefix: 'password' });
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override connectedCallback() {
     super.connectedCallback();
@@ -62,7 +64,7 @@ export class FwChangePassword extends LitElement {
     if (this.next && this.confirm !== this.next) problems.fields.set('confirm', 'The passwords do not match');
     if (await this.#form.check(problems)) return;
     await this.#form.submit(async () => {
-      const { data } = await api.post<SessionInfo>('/auth/password', { current: this.current, new: this.next });
+      const { data } = await this.api.post<SessionInfo>('/auth/password', { current: this.current, new: this.next });
       this.#form.clear();
       this.dispatchEvent(new SessionEvent(data));
     }, (err) => (signOutIfSessionLost(this, err) ? null : undefined));

@@ -1,11 +1,14 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError, api } from '../api/client.js';
+import { html, nothing, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
+import { customElement, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import type { SessionInfo, TotpEnrolment } from '../api/types.js';
 import { PageEvent, SessionEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
 import { FormProblems, fieldProblem, problemsOf, signOutIfSessionLost } from '../form-problems.js';
 import { formatTime } from '../format.js';
+import { apiContext, sessionContext } from '../contexts.js';
 
 type Mode = 'enrol' | 'totp' | 'email';
 
@@ -30,9 +33,10 @@ const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
  * @fires fw-error-state - the error summary appeared or went away
  */
 @customElement('fw-mfa')
-export class FwMfa extends LitElement {
+export class FwMfa extends LightElement {
   /** The session waiting for MFA (stage `mfa` or `mfa_enrol`). */
-  @property({ attribute: false }) accessor session!: SessionInfo;
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
 
   @state() private accessor mode: Mode = 'totp';
   @state() private accessor enrolment: TotpEnrolment | null = null;
@@ -40,10 +44,6 @@ export class FwMfa extends LitElement {
   @state() private accessor code = '';
 
   #form = new FormProblems(this, { fields: ['code'], prefix: 'mfa' });
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   protected override willUpdate(changed: PropertyValues) {
     if (changed.has('session') && this.session && !changed.get('session')) {
@@ -120,7 +120,7 @@ export class FwMfa extends LitElement {
 
   async #enrol() {
     try {
-      const { data } = await api.post<TotpEnrolment>('/auth/mfa/enrol');
+      const { data } = await this.api.post<TotpEnrolment>('/auth/mfa/enrol');
       this.enrolment = data;
     } catch (err) {
       await this.#form.show(problemsOf(err, []));
@@ -128,7 +128,7 @@ export class FwMfa extends LitElement {
   }
 
   #sendEmail = () => this.#form.submit(async () => {
-    const { data } = await api.post<{ sentTo: string | null; expiresAt: string }>('/auth/mfa/email');
+    const { data } = await this.api.post<{ sentTo: string | null; expiresAt: string }>('/auth/mfa/email');
     this.emailSent = data;
     this.code = '';
     this.#form.clear();
@@ -144,7 +144,7 @@ export class FwMfa extends LitElement {
     if (!/^\d{6}$/.test(code)) return this.#form.show(fieldProblem('code', 'The security code must be 6 digits'));
     await this.#form.submit(async () => {
       const path = this.mode === 'email' ? '/auth/mfa/email/verify' : '/auth/mfa/verify';
-      const { data } = await api.post<SessionInfo>(path, { code });
+      const { data } = await this.api.post<SessionInfo>(path, { code });
       this.#form.clear();
       this.dispatchEvent(new SessionEvent(data));
     }, (err) => {

@@ -1,33 +1,35 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, state } from 'lit/decorators.js';
-import { api } from '../api/client.js';
+import { LightElement } from '../light-element.js';
+
 import type { SessionInfo } from '../api/types.js';
 import { PageEvent, SessionEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
 import { FormProblems, signOutIfSessionLost, noProblems } from '../form-problems.js';
+import type { ApiClient } from '../api/client.js';
+import { apiContext } from '../contexts.js';
 
 const FIELDS = ['first_name', 'last_name', 'email', 'phone'] as const;
 type Profile = Record<(typeof FIELDS)[number], string>;
 
 /**
- * Sign in, first-sign-in profile (SSI-FR-1): the user confirms or corrects their name, email and phone
+ * Sign in, first-sign-in profile: the user confirms or corrects their name, email and phone
  * (GET, then POST /api/auth/profile). The answer's message is shown as the confirmation that the details were
- * recorded (SSI-FR-1a), with a link on to the service.
+ * recorded, with a link on to the service.
  *
  * @fires fw-session - the session after confirmation (active), without navigating away
  * @fires fw-page - title and breadcrumb
  * @fires fw-error-state - the error summary appeared or went away
  */
 @customElement('fw-profile')
-export class FwProfile extends LitElement {
+export class FwProfile extends LightElement {
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+
   @state() private accessor values: Profile = { first_name: '', last_name: '', email: '', phone: '' };
   @state() private accessor confirmation = '';
 
   #form = new FormProblems(this, { fields: FIELDS, prefix: 'profile' });
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override connectedCallback() {
     super.connectedCallback();
@@ -62,7 +64,7 @@ export class FwProfile extends LitElement {
 
   async #load() {
     try {
-      const { data } = await api.get<Record<string, string | null>>('/auth/profile');
+      const { data } = await this.api.get<Record<string, string | null>>('/auth/profile');
       const v: Profile = { first_name: '', last_name: '', email: '', phone: '' };
       for (const k of FIELDS) v[k] = data[k] ?? '';
       this.values = v;
@@ -81,7 +83,7 @@ export class FwProfile extends LitElement {
     }
     if (await this.#form.check(problems)) return;
     await this.#form.submit(async () => {
-      const res = await api.post<SessionInfo>('/auth/profile', Object.fromEntries(FIELDS.map((k) => [k, this.values[k].trim()])));
+      const res = await this.api.post<SessionInfo>('/auth/profile', Object.fromEntries(FIELDS.map((k) => [k, this.values[k].trim()])));
       this.#form.clear();
       this.confirmation = typeof res.body.message === 'string' ? res.body.message : 'Your details have been saved.';
       this.dispatchEvent(new SessionEvent(res.data, false));

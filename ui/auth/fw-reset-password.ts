@@ -1,10 +1,13 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError, api } from '../api/client.js';
+import { LightElement } from '../light-element.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import { PageEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
 import { FormProblems, noProblems, problemsOf } from '../form-problems.js';
 import { formatDateTime } from '../format.js';
+import { apiContext } from '../contexts.js';
 
 const FIELDS = ['new', 'confirm'] as const;
 /** The server's policy (platform/access/identity/passwords.ts): 12 to 128 characters, not the username. */
@@ -29,9 +32,11 @@ const TITLES: Record<Stage, string> = {
  * @fires fw-error-state - the error summary appeared or went away
  */
 @customElement('fw-reset-password')
-export class FwResetPassword extends LitElement {
+export class FwResetPassword extends LightElement {
   /** The link's token (from the URL fragment), or null when the address has none. */
   @property({ attribute: false }) accessor token: string | null = null;
+
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
 
   @state() private accessor stage: Stage = 'checking';
   @state() private accessor username = '';
@@ -41,10 +46,6 @@ export class FwResetPassword extends LitElement {
   @state() private accessor confirm = '';
 
   #form = new FormProblems(this, { fields: FIELDS, prefix: 'reset' });
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   protected override willUpdate(changed: PropertyValues) {
     if (changed.has('token')) void this.#check();
@@ -98,7 +99,7 @@ export class FwResetPassword extends LitElement {
       return;
     }
     try {
-      const { data } = await api.get<{ valid: boolean; username: string; expiresAt: string }>(`/auth/reset/${encodeURIComponent(this.token)}`);
+      const { data } = await this.api.get<{ valid: boolean; username: string; expiresAt: string }>(`/auth/reset/${encodeURIComponent(this.token)}`);
       this.username = data.username;
       this.expiresAt = data.expiresAt;
       this.stage = 'form';
@@ -125,7 +126,7 @@ export class FwResetPassword extends LitElement {
     else if (this.next && this.confirm !== this.next) problems.fields.set('confirm', 'The passwords do not match');
     if (await this.#form.check(problems)) return;
     await this.#form.submit(async () => {
-      await api.post(`/auth/reset/${encodeURIComponent(this.token ?? '')}`, { password: this.next });
+      await this.api.post(`/auth/reset/${encodeURIComponent(this.token ?? '')}`, { password: this.next });
       this.next = '';
       this.confirm = '';
       this.#form.clear();

@@ -1,10 +1,13 @@
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError, api } from '../api/client.js';
+import { LightElement } from '../light-element.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import type { SessionInfo } from '../api/types.js';
 import { PageEvent, SessionEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
 import { FormProblems, fieldProblem, noProblems } from '../form-problems.js';
+import { apiContext } from '../contexts.js';
 
 const FIELDS = ['username', 'password'] as const;
 
@@ -16,18 +19,16 @@ const FIELDS = ['username', 'password'] as const;
  * @fires fw-error-state - the error summary appeared or went away
  */
 @customElement('fw-sign-in')
-export class FwSignIn extends LitElement {
+export class FwSignIn extends LightElement {
   /** A message to show above the form (signed out, timed out). */
   @property() accessor message = '';
+
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
 
   @state() private accessor username = '';
   @state() private accessor password = '';
 
   #form = new FormProblems(this, { fields: FIELDS, prefix: 'sign-in' });
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override connectedCallback() {
     super.connectedCallback();
@@ -59,7 +60,7 @@ export class FwSignIn extends LitElement {
     if (!this.password) problems.fields.set('password', 'Enter your password');
     if (await this.#form.check(problems)) return;
     await this.#form.submit(async () => {
-      const { data } = await api.post<SessionInfo>('/auth/sign-in', { username: this.username.trim(), password: this.password });
+      const { data } = await this.api.post<SessionInfo>('/auth/sign-in', { username: this.username.trim(), password: this.password });
       this.password = '';
       this.#form.clear();
       this.dispatchEvent(new SessionEvent(data));

@@ -1,9 +1,12 @@
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError } from '../api/client.js';
+import { LightElement } from '../light-element.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import { attachmentUrl, removeAttachment, uploadFile, type AttachmentEntry } from '../api/upload.js';
 import { AttachmentsChangedEvent, FieldProblemEvent } from '../events.js';
 import { errorMessage, errorId, groupClass, hintId, type FieldProps } from './field-parts.js';
+import { apiContext } from '../contexts.js';
 
 /** Friendly names of common types for the hint ("PDF, PNG or Word document"); others show as given. */
 const TYPE_NAMES: Record<string, string> = {
@@ -41,19 +44,17 @@ function entries(value: unknown): AttachmentEntry[] {
  * @fires fw-field-problem - an upload or removal was refused
  */
 @customElement('fw-attachment-field')
-export class FwAttachmentField extends LitElement {
+export class FwAttachmentField extends LightElement {
   /** The field, its value (the attached files) and its state, from the form; `record` says where files go. */
   @property({ attribute: false }) accessor props!: FieldProps;
+
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
 
   @state() private accessor status = '';
   /** Fraction of the current upload sent (0–1), or null when not uploading. */
   @state() private accessor progress: number | null = null;
   /** The last refused upload, until the form reports it (or when there is no form). */
   @state() private accessor problem: string | null = null;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override render() {
     const { field, value, inputId: id, readOnly, record } = this.props;
@@ -137,7 +138,7 @@ export class FwAttachmentField extends LitElement {
     this.progress = 0;
     this.status = `Uploading ${file.name}…`;
     try {
-      const res = await uploadFile(record.table, record.id, field.name, file, (fraction) => { this.progress = fraction; });
+      const res = await uploadFile(this.api, record.table, record.id, field.name, file, (fraction) => { this.progress = fraction; });
       const added: AttachmentEntry = { id: res.data.id, name: res.data.name, type: res.data.type.split(';')[0]!, size: res.data.size };
       const value = [...entries(this.props.value), added];
       this.status = `${added.name} has been uploaded.`;
@@ -156,7 +157,7 @@ export class FwAttachmentField extends LitElement {
     if (!record) return;
     this.status = `Removing ${file.name}…`;
     try {
-      const etag = await removeAttachment(record.table, record.id, field.name, file.id);
+      const etag = await removeAttachment(this.api, record.table, record.id, field.name, file.id);
       const value = entries(this.props.value).filter((f) => f.id !== file.id);
       this.status = `${file.name} has been removed.`;
       this.dispatchEvent(new AttachmentsChangedEvent(field.name, value.length ? value : null, etag));

@@ -1,7 +1,8 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
+import { LightElement } from '../light-element.js';
 import { FieldChangeEvent } from '../events.js';
 import { formatValue } from '../format.js';
 import { describedBy, errorMessage, groupClass, hintId, readOnlyField, requiredMark, type FieldProps } from './field-parts.js';
@@ -12,13 +13,9 @@ import { describedBy, errorMessage, groupClass, hintId, readOnlyField, requiredM
  * @fires fw-field-change - true or false
  */
 @customElement('fw-boolean-field')
-export class FwBooleanField extends LitElement {
+export class FwBooleanField extends LightElement {
   /** The field, its value and its state, from the form. */
   @property({ attribute: false }) accessor props!: FieldProps;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override render() {
     const { field, value, error, inputId: id, mandatory } = this.props;

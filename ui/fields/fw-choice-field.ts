@@ -1,7 +1,8 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
+import { LightElement } from '../light-element.js';
 import { choiceApplies } from '../../platform/records/dependent-choices.js';
 import type { FieldMeta } from '../api/types.js';
 import { FieldChangeEvent } from '../events.js';
@@ -29,13 +30,9 @@ function options(field: FieldMeta, value: unknown, controlling: unknown) {
  * @fires fw-field-change - the chosen value (null for none), or the array of chosen values
  */
 @customElement('fw-choice-field')
-export class FwChoiceField extends LitElement {
+export class FwChoiceField extends LightElement {
   /** The field, its value and its state, from the form. */
   @property({ attribute: false }) accessor props!: FieldProps;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override render() {
     const { field, value } = this.props;

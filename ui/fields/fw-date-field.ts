@@ -1,7 +1,8 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
+import { LightElement } from '../light-element.js';
 import { FieldChangeEvent } from '../events.js';
 import { formatValue } from '../format.js';
 import { isoToLocalInput, localInputToIso } from '../form/values.js';
@@ -14,13 +15,9 @@ import { describedBy, readOnlyField, widgetFrame, type FieldProps } from './fiel
  * @fires fw-field-change - the date or ISO instant, or null
  */
 @customElement('fw-date-field')
-export class FwDateField extends LitElement {
+export class FwDateField extends LightElement {
   /** The field, its value and its state, from the form. */
   @property({ attribute: false }) accessor props!: FieldProps;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override render() {
     const { field, value, error, inputId: id, mandatory } = this.props;

@@ -1,13 +1,17 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
+import { consume } from '@lit/context';
+import { Task, TaskStatus, initialState } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
-import { api, tablePath } from '../api/client.js';
-import type { JournalEntry } from '../api/types.js';
+import { LightElement } from '../light-element.js';
+import { tablePath, type ApiClient } from '../api/client.js';
+import type { JournalEntry, SessionInfo } from '../api/types.js';
 import { FieldChangeEvent } from '../events.js';
 import { formatDateTime } from '../format.js';
 import { authorName } from '../session-state.js';
 import { describedBy, errorMessage, groupClass, hint, labelFor, type FieldProps } from './field-parts.js';
+import { apiContext, sessionContext } from '../contexts.js';
 
 /**
  * A journal field (comments, work notes): a textarea whose text is added as a new entry when the form is saved,
@@ -16,29 +20,23 @@ import { describedBy, errorMessage, groupClass, hint, labelFor, type FieldProps 
  * @fires fw-field-change - the text of the new entry, or null
  */
 @customElement('fw-journal-field')
-export class FwJournalField extends LitElement {
+export class FwJournalField extends LightElement {
   /** The field, its value (the new entry's text) and its state, from the form. */
   @property({ attribute: false }) accessor props!: FieldProps;
 
-  @state() private accessor entries: JournalEntry[] = [];
-  @state() private accessor loadError = '';
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
 
-  #loadedFor = '';
-
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>) {
-    if (!changed.has('props')) return;
-    const r = this.props.record;
-    const key = r ? `${r.table}/${r.id}/${this.props.revision ?? 0}` : '';
-    if (key !== this.#loadedFor) {
-      this.#loadedFor = key;
-      this.entries = [];
-      if (r) void this.#load(r.table, r.id, key);
-    }
-  }
+  /** The record's earlier entries, newest first, read again when it was saved (`revision`); late answers are dropped. */
+  #entries = new Task(this, {
+    args: () => [this.api, this.props.record?.table, this.props.record?.id, this.props.revision ?? 0, this.props.field.name] as const,
+    task: async ([api, table, id, , field], { signal }) => {
+      if (!table || !id) return initialState;
+      const { data } = await api.get<JournalEntry[]>(tablePath(table, id, 'journal'), { query: { field }, signal });
+      return [...data].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+  });
 
   override render() {
     const { field, value, error, inputId: id, mandatory, readOnly } = this.props;
@@ -58,25 +56,15 @@ export class FwJournalField extends LitElement {
 
   #thread() {
     const label = this.props.field.label;
-    if (this.loadError) return html`<p class="fw-body fw-secondary-text">${this.loadError}</p>`;
-    if (!this.entries.length) return html`<p class="fw-body fw-secondary-text">No ${label.toLowerCase()} yet.</p>`;
+    if (this.#entries.status === TaskStatus.ERROR) return html`<p class="fw-body fw-secondary-text">Earlier entries cannot be shown right now.</p>`;
+    const entries = this.#entries.status === TaskStatus.COMPLETE ? this.#entries.value ?? [] : [];
+    if (!entries.length) return html`<p class="fw-body fw-secondary-text">No ${label.toLowerCase()} yet.</p>`;
     return html`<ol class="fw-thread" aria-label=${`Earlier ${label.toLowerCase()}`}>
-      ${this.entries.map((e) => html`<li class="fw-thread__entry">
-        <p class="fw-thread__meta">${authorName(e.createdBy)}, <time datetime=${e.createdAt}>${formatDateTime(e.createdAt)}</time></p>
+      ${entries.map((e) => html`<li class="fw-thread__entry">
+        <p class="fw-thread__meta">${authorName(this.session, e.createdBy)}, <time datetime=${e.createdAt}>${formatDateTime(e.createdAt)}</time></p>
         <p class="fw-thread__body">${e.body}</p>
       </li>`)}
     </ol>`;
-  }
-
-  async #load(table: string, id: string, key: string) {
-    try {
-      const { data } = await api.get<JournalEntry[]>(tablePath(table, id, 'journal'), { query: { field: this.props.field.name } });
-      if (key !== this.#loadedFor) return;
-      this.entries = [...data].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-      this.loadError = '';
-    } catch {
-      if (key === this.#loadedFor) this.loadError = 'Earlier entries cannot be shown right now.';
-    }
   }
 
   #onInput = (e: Event) => {

@@ -1,7 +1,8 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
+import { LightElement } from '../light-element.js';
 import { FieldChangeEvent } from '../events.js';
 import { parseJson } from '../form/values.js';
 import { describedBy, readOnlyField, widgetFrame, type FieldProps } from './field-parts.js';
@@ -13,16 +14,12 @@ import { describedBy, readOnlyField, widgetFrame, type FieldProps } from './fiel
  * @fires fw-field-change - the parsed value (null when empty), or the text and a problem
  */
 @customElement('fw-json-field')
-export class FwJsonField extends LitElement {
+export class FwJsonField extends LightElement {
   /** The field, its value and its state, from the form. */
   @property({ attribute: false }) accessor props!: FieldProps;
 
   @state() private accessor text = '';
   #reported: unknown = undefined;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('props') && this.props.value !== this.#reported) {

@@ -1,7 +1,8 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
+import { LightElement } from '../light-element.js';
 import { FieldChangeEvent } from '../events.js';
 import { currencySymbol, formatValue } from '../format.js';
 import { parseNumber } from '../form/values.js';
@@ -25,17 +26,13 @@ function currencyName(code: string): string {
  * @fires fw-field-change - the number (null when empty), with a problem for text that is not a number
  */
 @customElement('fw-number-field')
-export class FwNumberField extends LitElement {
+export class FwNumberField extends LightElement {
   /** The field, its value and its state, from the form. */
   @property({ attribute: false }) accessor props!: FieldProps;
 
   @state() private accessor text = '';
   /** The value this widget last reported, so an outside change (a policy, a reload) replaces the text. */
   #reported: unknown = undefined;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('props') && this.props.value !== this.#reported) {

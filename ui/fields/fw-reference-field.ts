@@ -1,12 +1,16 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
+import { consume } from '@lit/context';
+import { Task, initialState } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
-import { api, tablePath } from '../api/client.js';
-import { fetchTableMeta } from '../api/meta.js';
+import { LightElement } from '../light-element.js';
+import { tablePath, type ApiClient } from '../api/client.js';
 import type { RecordData } from '../api/types.js';
 import { FieldChangeEvent } from '../events.js';
 import { describedBy, readOnlyField, widgetFrame, type FieldProps } from './field-parts.js';
+import type { Metadata } from '../api/meta.js';
+import { apiContext, metaContext } from '../contexts.js';
 
 interface Option { id: string; label: string }
 
@@ -30,9 +34,12 @@ function labelOf(record: RecordData, displayField: string): string {
  * @fires fw-field-change - the id of the chosen record, or null
  */
 @customElement('fw-reference-field')
-export class FwReferenceField extends LitElement {
+export class FwReferenceField extends LightElement {
   /** The field, its value and its state, from the form. */
   @property({ attribute: false }) accessor props!: FieldProps;
+
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+  @consume({ context: metaContext, subscribe: true }) private accessor metadata!: Metadata;
 
   @state() private accessor text = '';
   @state() private accessor chosenLabel = '';
@@ -41,24 +48,69 @@ export class FwReferenceField extends LitElement {
   @state() private accessor active = -1;
   @state() private accessor status = '';
 
-  #resolvedFor: unknown = undefined;
+  /** The record last chosen here: its label is known, so the value coming back from the form needs no lookup. */
+  #chosen: Option | null = null;
   #timer: number | undefined;
-  #seq = 0;
 
-  protected override createRenderRoot() {
-    return this;
-  }
+  /** The text of the record the value names (its display field); the answer for an earlier value is dropped. */
+  #label = new Task(this, {
+    args: () => [this.api, this.metadata, this.props.field.reference, this.props.value] as const,
+    task: async ([api, metadata, target, value], { signal }) => {
+      if (value === null || value === undefined || value === '' || !target) return '';
+      const id = String(value);
+      if (this.#chosen?.id === id) return this.#chosen.label;
+      try {
+        const meta = await metadata.table(target);
+        const { data } = await api.get<RecordData>(tablePath(target, id), { query: { fields: meta.displayField }, signal });
+        return labelOf(data, meta.displayField);
+      } catch (e) {
+        if (signal.aborted) throw e;
+        return `Record ${id.slice(0, 8)}`;
+      }
+    },
+    onComplete: (label) => {
+      this.chosenLabel = label;
+      this.text = label;
+    },
+  });
+
+  /**
+   * The options for the text typed, run by hand (see #find). A newer search drops an older one's answer; leaving
+   * the field aborts the one running, which then says nothing.
+   */
+  #search = new Task(this, {
+    autoRun: false,
+    task: async ([api, metadata, target, q]: readonly [ApiClient, Metadata, string, string], { signal }) => {
+      try {
+        const meta = await metadata.table(target);
+        const filter = JSON.stringify({ fact: meta.displayField, operator: 'contains', value: q });
+        const { data } = await api.get<RecordData[]>(tablePath(target), {
+          query: { filter, limit: SEARCH_LIMIT, fields: meta.displayField, total: false }, signal,
+        });
+        return data.map((r): Option => ({ id: String(r.id), label: labelOf(r, meta.displayField) }));
+      } catch (e) {
+        if (signal.aborted) return initialState;
+        throw e;
+      }
+    },
+    onComplete: (options) => {
+      this.options = options;
+      this.active = -1;
+      this.open = true;
+      this.status = options.length
+        ? `${options.length} ${options.length === 1 ? 'result is' : 'results are'} available. Use up and down arrows to review and Enter to choose.`
+        : 'No results found.';
+    },
+    onError: () => {
+      this.options = [];
+      this.open = true;
+      this.status = 'The search failed. Try again.';
+    },
+  });
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     clearTimeout(this.#timer);
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('props') && this.props.value !== this.#resolvedFor) {
-      this.#resolvedFor = this.props.value;
-      void this.#resolve(this.props.value);
-    }
   }
 
   protected override updated() {
@@ -67,7 +119,7 @@ export class FwReferenceField extends LitElement {
 
   override render() {
     const { field, error, inputId: id, mandatory } = this.props;
-    if (this.props.readOnly) return readOnlyField(this.props, this.chosenLabel);
+    if (this.props.readOnly) return readOnlyField(this.props, this.#label.value ?? '');
     const listId = `${id}-listbox`;
     const help = field.help ? `${field.help} ${DEFAULT_HINT}` : DEFAULT_HINT;
     const showEmpty = this.open && this.options.length === 0 && this.status !== '';
@@ -93,26 +145,6 @@ export class FwReferenceField extends LitElement {
     return `${this.props.inputId}-option-${i}`;
   }
 
-  async #resolve(value: unknown) {
-    const target = this.props.field.reference;
-    if (value === null || value === undefined || value === '' || !target) {
-      this.chosenLabel = '';
-      this.text = '';
-      return;
-    }
-    const id = String(value);
-    try {
-      const meta = await fetchTableMeta(target);
-      const { data } = await api.get<RecordData>(tablePath(target, id), { query: { fields: meta.displayField } });
-      if (this.props.value !== value) return;
-      this.chosenLabel = labelOf(data, meta.displayField);
-    } catch {
-      if (this.props.value !== value) return;
-      this.chosenLabel = `Record ${id.slice(0, 8)}`;
-    }
-    this.text = this.chosenLabel;
-  }
-
   #onInput = (e: Event) => {
     this.text = (e.target as HTMLInputElement).value;
     clearTimeout(this.#timer);
@@ -121,32 +153,13 @@ export class FwReferenceField extends LitElement {
       this.status = '';
       return;
     }
-    this.#timer = window.setTimeout(() => void this.#search(this.text.trim()), SEARCH_DELAY_MS);
+    this.#timer = window.setTimeout(() => this.#find(this.text.trim()), SEARCH_DELAY_MS);
   };
 
-  async #search(q: string) {
+  /** Search the target table for `q` (typing paused, or ArrowDown on a closed list). */
+  #find(q: string) {
     const target = this.props.field.reference;
-    if (!target) return;
-    const seq = ++this.#seq;
-    try {
-      const meta = await fetchTableMeta(target);
-      const filter = JSON.stringify({ fact: meta.displayField, operator: 'contains', value: q });
-      const { data } = await api.get<RecordData[]>(tablePath(target), {
-        query: { filter, limit: SEARCH_LIMIT, fields: meta.displayField, total: false },
-      });
-      if (seq !== this.#seq) return;
-      this.options = data.map((r) => ({ id: String(r.id), label: labelOf(r, meta.displayField) }));
-      this.active = -1;
-      this.open = true;
-      this.status = this.options.length
-        ? `${this.options.length} ${this.options.length === 1 ? 'result is' : 'results are'} available. Use up and down arrows to review and Enter to choose.`
-        : 'No results found.';
-    } catch {
-      if (seq !== this.#seq) return;
-      this.options = [];
-      this.open = true;
-      this.status = 'The search failed. Try again.';
-    }
+    if (target) void this.#search.run([this.api, this.metadata, target, q]);
   }
 
   #onKeyDown = (e: KeyboardEvent) => {
@@ -155,7 +168,7 @@ export class FwReferenceField extends LitElement {
       case 'ArrowDown':
         e.preventDefault();
         if (!this.open || !n) {
-          if (this.text.trim()) void this.#search(this.text.trim());
+          if (this.text.trim()) this.#find(this.text.trim());
           return;
         }
         this.active = (this.active + 1) % n;
@@ -189,7 +202,7 @@ export class FwReferenceField extends LitElement {
   #onFocusOut = (e: FocusEvent) => {
     if (e.relatedTarget instanceof Node && this.contains(e.relatedTarget)) return;
     clearTimeout(this.#timer);
-    this.#seq += 1;
+    this.#search.abort();
     this.#close();
     if (this.text.trim() === '') {
       this.text = '';
@@ -209,7 +222,7 @@ export class FwReferenceField extends LitElement {
 
   #emit(id: string | null, label: string) {
     this.chosenLabel = label;
-    this.#resolvedFor = id;
+    this.#chosen = id === null ? null : { id, label };
     this.dispatchEvent(new FieldChangeEvent(this.props.field.name, id));
   }
 

@@ -1,7 +1,8 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
+import { LightElement } from '../light-element.js';
 import { FieldChangeEvent } from '../events.js';
 import { formatValue } from '../format.js';
 import { describedBy, readOnlyField, widgetFrame, type FieldProps } from './field-parts.js';
@@ -23,13 +24,9 @@ const KINDS: Record<string, { type: string; inputmode?: string; autocomplete?: s
  * @fires fw-field-change - the new text (empty text is null)
  */
 @customElement('fw-text-field')
-export class FwTextField extends LitElement {
+export class FwTextField extends LightElement {
   /** The field, its value and its state, from the form. */
   @property({ attribute: false }) accessor props!: FieldProps;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override render() {
     const { field, value, error, inputId: id, mandatory } = this.props;

@@ -14,7 +14,7 @@ import type { FormMeta, RecordData } from '../api/types.js';
 export { fieldState, mustBeFilled, type FieldState, type PolicyOutcome };
 
 export interface FormPolicyFacts {
-  /** The `user` fact (session-state's userFacts()). */
+  /** The `user` fact (session-state.ts, userFacts). */
   user: PolicyContext['user'];
   /** ISO 8601. */
   now: string;

@@ -1,9 +1,10 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
+import { LightElement } from '../light-element.js';
 import type { Condition } from '../../platform/conditions/browser.js';
 import type { FieldMeta } from '../api/types.js';
-import { FieldChangeEvent, FilterEvent } from '../events.js';
+import { FilterEvent, type FieldChangeEvent } from '../events.js';
 import '../fields/fw-reference-field.js';
 import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
 import '../fw-error-summary.js';
@@ -26,7 +27,7 @@ const nextKey = () => ++keys;
  * @fires fw-filter - the condition to apply, or null to clear the filter
  */
 @customElement('fw-filter-builder')
-export class FwFilterBuilder extends LitElement {
+export class FwFilterBuilder extends LightElement {
   /** The table's fields (the builder offers the filterable ones). */
   @property({ attribute: false }) accessor fields: FieldMeta[] = [];
   /** The filter in force. */
@@ -38,10 +39,6 @@ export class FwFilterBuilder extends LitElement {
   @state() private accessor match: Match = 'all';
   @state() private accessor kept: Condition | null = null;
   @state() private accessor problems = new Map<number, string>();
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('condition') || changed.has('fields')) {

@@ -1,13 +1,18 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
+import { consume } from '@lit/context';
+import { Task } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import type { Condition } from '../../platform/conditions/browser.js';
 import { deleteView, fetchViews, saveView, type SavedView } from '../api/account.js';
-import { fetchMenus } from '../api/meta.js';
 import type { MenuItem } from '../api/types.js';
 import { NavigateEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
 import { FormProblems, fieldProblem } from '../form-problems.js';
 import { listUrl, type ListMenuItem } from '../router.js';
+import type { ApiClient } from '../api/client.js';
+import type { Metadata } from '../api/meta.js';
+import { apiContext, metaContext } from '../contexts.js';
 
 interface ViewLink { key: string; label: string; filter: Condition | null; sort: string | null; columns: string[] | null }
 
@@ -46,34 +51,33 @@ function sharedViews(items: MenuItem[], table: string): ViewLink[] {
  * @fires fw-error-state - the save form's error summary appeared or went away
  */
 @customElement('fw-list-views')
-export class FwListViews extends LitElement {
+export class FwListViews extends LightElement {
   /** The list's table. */
   @property() accessor table = '';
   /** The list page's URL query (filter, sort, columns, title). */
   @property({ attribute: false }) accessor params = new URLSearchParams();
 
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+  @consume({ context: metaContext, subscribe: true }) private accessor metadata!: Metadata;
+
   @state() private accessor saved: SavedView[] = [];
-  @state() private accessor shared: ViewLink[] = [];
   @state() private accessor name = '';
   @state() private accessor status = '';
 
   #form = new FormProblems(this, { fields: ['name'], prefix: 'view' });
 
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  protected override willUpdate(changed: PropertyValues) {
-    if (changed.has('table')) void this.#load();
-  }
-
-  async #load() {
-    const table = this.table;
-    const [saved, menus] = await Promise.all([fetchViews(table).catch(() => []), fetchMenus().catch(() => [])]);
-    if (table !== this.table) return;
-    this.saved = saved;
-    this.shared = menus.flatMap((m) => sharedViews(m.items, table));
-  }
+  /** The table's saved and shared views (either may fail alone: none are shown); a previous table's answer is dropped. */
+  #views = new Task(this, {
+    args: () => [this.api, this.metadata, this.table] as const,
+    task: async ([api, metadata, table]) => {
+      const [saved, menus] = await Promise.all([fetchViews(api, table).catch(() => []), metadata.menus().catch(() => [])]);
+      return { saved, shared: menus.flatMap((m) => sharedViews(m.items, table)) };
+    },
+    // Saved views change here afterwards (saved, deleted): the task gives their starting point.
+    onComplete: ({ saved }) => {
+      this.saved = saved;
+    },
+  });
 
   get #current(): string {
     const p = this.params;
@@ -90,18 +94,19 @@ export class FwListViews extends LitElement {
   }
 
   override render() {
+    const shared = this.#views.value?.shared ?? [];
     const current = this.#current;
     const link = (v: ViewLink | SavedView, label: string) => {
       const on = signature(v.filter, v.sort, v.columns) === current && this.params.get('title') === label;
       return html`<a class="fw-link" href=${this.#url({ ...v, label })} aria-current=${on ? 'true' : nothing}>${label}</a>${on ? html` <span class="fw-secondary-text">(shown now)</span>` : nothing}`;
     };
-    const count = this.shared.length + this.saved.length;
+    const count = shared.length + this.saved.length;
     return html`<details class="fw-details fw-list-views">
       <summary class="fw-details__summary"><span class="fw-details__summary-text">Views${count ? ` (${count})` : ''}</span></summary>
       <div class="fw-details__text">
         <p class="fw-body fw-list-views__status" role="status">${this.status}</p>
-        ${this.shared.length ? html`<h2 class="fw-heading-s" id="shared-views-heading">Shared views</h2>
-          <ul class="fw-list" aria-labelledby="shared-views-heading">${this.shared.map((v) => html`<li>${link(v, v.label)}</li>`)}</ul>` : nothing}
+        ${shared.length ? html`<h2 class="fw-heading-s" id="shared-views-heading">Shared views</h2>
+          <ul class="fw-list" aria-labelledby="shared-views-heading">${shared.map((v) => html`<li>${link(v, v.label)}</li>`)}</ul>` : nothing}
         <h2 class="fw-heading-s" id="saved-views-heading">Your views</h2>
         ${this.saved.length ? html`<ul class="fw-list fw-list-views__saved" aria-labelledby="saved-views-heading">${this.saved.map((v) => html`<li class="fw-list-views__item">
             ${link(v, v.name)}
@@ -126,7 +131,7 @@ export class FwListViews extends LitElement {
     const p = this.params;
     const columns = p.get('columns')?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
     await this.#form.submit(async () => {
-      const view = await saveView({
+      const view = await saveView(this.api, {
         table: this.table, name, filter: parseFilter(p.get('filter')), sort: p.get('sort') || null, columns: columns.length ? columns : null,
       });
       this.name = '';
@@ -139,7 +144,7 @@ export class FwListViews extends LitElement {
 
   async #delete(v: SavedView) {
     await this.#form.submit(async () => {
-      await deleteView(v.id);
+      await deleteView(this.api, v.id);
       this.saved = this.saved.filter((x) => x.id !== v.id);
       this.status = `Your view “${v.name}” has been deleted.`;
       await this.updateComplete;

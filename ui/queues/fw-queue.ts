@@ -1,9 +1,11 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { consume } from '@lit/context';
+import { Task, TaskStatus, initialState } from '@lit/task';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import type { Condition } from '../../platform/conditions/browser.js';
-import { ApiError } from '../api/client.js';
-import { fetchTableMeta } from '../api/meta.js';
-import type { RecordData, TableMeta } from '../api/types.js';
+import { ApiError, type ApiClient } from '../api/client.js';
+import type { RecordData, TableMeta, SessionInfo } from '../api/types.js';
 import { successBanner } from '../admin/admin-parts.js';
 import { ErrorStateEvent, PageEvent } from '../events.js';
 import { formatValue } from '../format.js';
@@ -12,8 +14,9 @@ import '../fw-error-summary.js';
 import { type FwList, type ListSelectionEvent, type ListSource } from '../fw-list.js';
 import '../fw-list.js';
 import { queueUrl } from '../router.js';
-import { currentSession } from '../session-state.js';
-import { assignRecord, fetchQueue, fetchWorkflow, queuePath, type Queue, type WorkflowMeta } from '../workflow/api.js';
+import { assignRecord, fetchQueue, queuePath, type Queue, type WorkflowMeta } from '../workflow/api.js';
+import type { Metadata } from '../api/meta.js';
+import { apiContext, metaContext, sessionContext } from '../contexts.js';
 
 const CRUMBS = [{ label: 'Work queues', href: '/queues' }];
 
@@ -47,16 +50,17 @@ type Action = 'assign' | 'return';
  * @fires fw-error-state - the error summary appeared or went away
  */
 @customElement('fw-queue')
-export class FwQueue extends LitElement {
+export class FwQueue extends LightElement {
   /** The queue's name. */
   @property() accessor queue = '';
   /** The page's URL query. */
   @property({ attribute: false }) accessor params = new URLSearchParams();
 
-  @state() private accessor loaded: Loaded | null = null;
-  @state() private accessor error = '';
-  /** The queue, when it holds no table the person can read. */
-  @state() private accessor empty: Queue | null = null;
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+  @consume({ context: metaContext, subscribe: true }) private accessor metadata!: Metadata;
+
   @state() private accessor selection: RecordData[] = [];
   @state() private accessor busy = false;
   @state() private accessor message = '';
@@ -65,64 +69,63 @@ export class FwQueue extends LitElement {
   @query('fw-list') private accessor list!: FwList | null;
   @query('fw-error-summary') private accessor summary!: FwErrorSummary | null;
 
-  #seq = 0;
-  #key = '';
+  /**
+   * The queue and the table shown (`empty`: the queue holds no table the person can read). Sorting, filtering,
+   * searching and paging are the list's business: only the queue, table or scope are its inputs.
+   */
+  #page = new Task(this, {
+    args: () => [this.api, this.metadata, this.queue, this.params.get('table'), this.params.get('closed')] as const,
+    task: ([api, metadata, name, table, closed]) => this.#fetchPage(api, metadata, name, table, closed),
+    onComplete: ({ empty }) => {
+      if (empty) this.dispatchEvent(new PageEvent(empty.label, [{ label: 'Home', href: '/' }, ...CRUMBS, { label: empty.label }]));
+    },
+    onError: () => this.dispatchEvent(new PageEvent('Queue not available', [{ label: 'Home', href: '/' }, ...CRUMBS, { label: 'Queue not available' }])),
+  });
 
-  protected override createRenderRoot() {
-    return this;
-  }
+  /** The queue read again after an action, for its counts (run by hand; a failure leaves the page as it is). */
+  #counts = new Task(this, {
+    autoRun: false,
+    args: () => [this.api, this.#page.value?.loaded?.queue.name] as const,
+    task: ([api, name]) => (name ? fetchQueue(api, name, true) : initialState),
+  });
 
+  /** The queue, table or scope changed: what was said about the previous one goes. */
   protected override willUpdate(changed: PropertyValues<this>) {
     if (!changed.has('queue') && !changed.has('params')) return;
-    // Sorting, filtering, searching and paging are the list's business; only the queue, table or scope reload here.
-    const key = `${this.queue}\n${this.params.get('table') ?? ''}\n${this.params.get('closed') ?? ''}`;
-    if (key === this.#key) return;
-    this.#key = key;
-    void this.#load();
-  }
-
-  /** Load the queue and the table shown; `refresh` (after an action): only the queue's counts, keeping the list as it is. */
-  async #load(refresh = false) {
-    const seq = ++this.#seq;
-    if (!refresh) {
+    const old = changed.get('params') as URLSearchParams | undefined;
+    const scope = (p: URLSearchParams | undefined) => `${p?.get('table') ?? ''}\n${p?.get('closed') ?? ''}`;
+    if (changed.has('queue') || scope(old) !== scope(this.params)) {
       this.message = '';
       this.#setProblems([]);
     }
-    try {
-      const queue = await fetchQueue(this.queue, true);
-      if (seq !== this.#seq) return;
-      if (refresh && this.loaded) {
-        this.loaded = { ...this.loaded, queue };
-        return;
-      }
-      const tables = queue.tables ?? [];
-      const asked = this.params.get('table');
-      const chosen = tables.find((t) => t.name === asked) ?? tables.find((t) => (t.count ?? 0) > 0) ?? tables[0];
-      this.empty = chosen ? null : queue;
-      if (!chosen) {
-        this.loaded = null;
-        this.dispatchEvent(new PageEvent(queue.label, [{ label: 'Home', href: '/' }, ...CRUMBS, { label: queue.label }]));
-        return;
-      }
-      const [meta, workflow] = await Promise.all([fetchTableMeta(chosen.name), fetchWorkflow(chosen.name)]);
-      if (seq !== this.#seq) return;
-      this.error = '';
-      const name = queue.name;
-      this.loaded = {
+  }
+
+  /** The queue and the table shown, from the queue's name and the URL's `table` and `closed`. */
+  async #fetchPage(
+    api: ApiClient, metadata: Metadata, name: string, asked: string | null, closed: string | null,
+  ): Promise<{ loaded: Loaded | null; empty: Queue | null }> {
+    const queue = await fetchQueue(api, name, true);
+    const tables = queue.tables ?? [];
+    const chosen = tables.find((t) => t.name === asked) ?? tables.find((t) => (t.count ?? 0) > 0) ?? tables[0];
+    if (!chosen) return { loaded: null, empty: queue };
+    const [meta, workflow] = await Promise.all([metadata.table(chosen.name), metadata.workflow(chosen.name)]);
+    return {
+      empty: null,
+      loaded: {
         queue, table: chosen.name, meta, workflow,
-        source: { path: queuePath(name, 'items'), query: { table: chosen.name }, search: true, crumbs: CRUMBS, pageUrl: (p) => queueUrl(name, p) },
+        source: { path: queuePath(queue.name, 'items'), query: { table: chosen.name }, search: true, crumbs: CRUMBS, pageUrl: (p) => queueUrl(queue.name, p) },
         columns: this.#columns(meta, workflow, queue.personal),
         extraFields: workflow?.assigneeField ? [workflow.assigneeField] : [],
-        openFilter: this.params.get('closed') === '1' ? null : openCondition(workflow),
-      };
-    } catch (e) {
-      // A failed refresh of the counts leaves the page as it is.
-      if (seq !== this.#seq || (refresh && this.loaded)) return;
-      this.loaded = null;
-      this.empty = null;
-      this.error = e instanceof ApiError ? e.message : 'The queue cannot be shown.';
-      this.dispatchEvent(new PageEvent('Queue not available', [{ label: 'Home', href: '/' }, ...CRUMBS, { label: 'Queue not available' }]));
-    }
+        openFilter: closed === '1' ? null : openCondition(workflow),
+      },
+    };
+  }
+
+  /** The page as loaded, with the queue's counts as read again after an action (when they could be). */
+  get #loaded(): Loaded | null {
+    const l = this.#page.value?.loaded ?? null;
+    const fresh = this.#counts.status === TaskStatus.COMPLETE ? this.#counts.value : undefined;
+    return l && fresh && fresh.name === l.queue.name ? { ...l, queue: fresh } : l;
   }
 
   /** Number, display field, state, then the assignee (or, in the personal queue, the queue) and when it last changed. */
@@ -137,13 +140,16 @@ export class FwQueue extends LitElement {
   }
 
   override render() {
-    const l = this.loaded;
+    const l = this.#loaded;
     const top = html`${this.message ? successBanner(this.message) : nothing}
       <fw-error-summary .items=${this.problems}></fw-error-summary>`;
     if (!l) {
-      if (!this.error && !this.empty) return html`${top}<p class="fw-body" role="status">Loading…</p>`;
-      return html`${top}<h1 class="fw-heading-l">${this.empty?.label ?? 'Queue not available'}</h1>
-        <p class="fw-body">${this.empty ? 'There are no records in this queue that you can see.' : this.error}</p>
+      const empty = this.#page.value?.empty ?? null;
+      const failed = this.#page.status === TaskStatus.ERROR;
+      if (!failed && !empty) return html`${top}<p class="fw-body" role="status">Loading…</p>`;
+      const error = this.#page.error instanceof ApiError ? this.#page.error.message : 'The queue cannot be shown.';
+      return html`${top}<h1 class="fw-heading-l">${empty?.label ?? 'Queue not available'}</h1>
+        <p class="fw-body">${empty ? 'There are no records in this queue that you can see.' : error}</p>
         <p class="fw-body"><a class="fw-link" href="/queues">Back to work queues</a></p>`;
     }
     return html`${top}
@@ -176,13 +182,13 @@ export class FwQueue extends LitElement {
   }
 
   #toolbar(): TemplateResult | null {
-    const wf = this.loaded?.workflow;
+    const wf = this.#loaded?.workflow;
     if (!wf?.assigneeField) return null;
     const n = this.selection.length;
     return html`<div class="fw-queue__bulk">
       <p class="fw-body fw-queue__selected" role="status">${n ? `${n} selected` : 'Select records to act on several at once.'}</p>
       <div class="fw-button-group" role="group" aria-label="Selected records">
-        ${this.loaded!.queue.personal ? nothing : html`<button type="button" class="fw-button fw-button--secondary" data-bulk="assign" ?disabled=${this.busy}
+        ${this.#loaded!.queue.personal ? nothing : html`<button type="button" class="fw-button fw-button--secondary" data-bulk="assign" ?disabled=${this.busy}
           @click=${() => this.#bulk('assign')}>Assign selected to me</button>`}
         <button type="button" class="fw-button fw-button--secondary" data-bulk="return" ?disabled=${this.busy}
           @click=${() => this.#bulk('return')}>Return selected to queue</button>
@@ -191,9 +197,9 @@ export class FwQueue extends LitElement {
   }
 
   #rowActions = (r: RecordData): TemplateResult | typeof nothing => {
-    const wf = this.loaded?.workflow;
+    const wf = this.#loaded?.workflow;
     if (!wf?.assigneeField) return nothing;
-    const me = currentSession()?.user.username;
+    const me = this.session?.user.username;
     const assignee = r[wf.assigneeField];
     const name = this.#name(r);
     return html`<div class="fw-queue__row-actions">
@@ -206,14 +212,14 @@ export class FwQueue extends LitElement {
 
   /** How the page names a record: its number, else its display value. */
   #name(r: RecordData): string {
-    const meta = this.loaded?.meta;
+    const meta = this.#loaded?.meta;
     if (typeof r.number === 'string' && r.number) return r.number;
     const f = meta?.fields.find((x) => x.name === meta.displayField);
     return formatValue(f, r[meta?.displayField ?? 'id'], new Map()) || 'the record';
   }
 
   #bulk(action: Action) {
-    const wf = this.loaded?.workflow;
+    const wf = this.#loaded?.workflow;
     const records = action === 'return' && wf?.assigneeField ? this.selection.filter((r) => r[wf.assigneeField!]) : this.selection;
     if (!this.selection.length) {
       void this.#showProblems([{ text: `Select the records to ${action === 'assign' ? 'assign to you' : 'return to the queue'}`, target: 'list-select-all' }]);
@@ -234,9 +240,9 @@ export class FwQueue extends LitElement {
     const failed: SummaryItem[] = [];
     let done = 0;
     for (const r of records) {
-      const table = typeof r.class === 'string' && r.class ? r.class : this.loaded!.table;
+      const table = typeof r.class === 'string' && r.class ? r.class : this.#loaded!.table;
       try {
-        await assignRecord(table, String(r.id), action === 'assign' ? { user: '@me' } : { user: null });
+        await assignRecord(this.api, table, String(r.id), action === 'assign' ? { user: '@me' } : { user: null });
         done += 1;
       } catch (e) {
         failed.push({ text: `${this.#name(r)}: ${e instanceof ApiError ? (e.errors[0]?.message ?? e.message) : 'it could not be changed.'}` });
@@ -248,7 +254,7 @@ export class FwQueue extends LitElement {
     const message = !done ? '' : action === 'assign'
       ? `${what} ${one ? 'is' : 'are'} now assigned to you.`
       : `${what} ${one ? 'has' : 'have'} been returned to the queue.`;
-    await Promise.all([this.list?.reload(), this.#load(true)]);
+    await Promise.all([this.list?.reload(), this.#counts.run()]);
     this.message = message;
     if (failed.length) {
       await this.#showProblems(failed);

@@ -1,8 +1,12 @@
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import { announcePage, loadErrorText, loadingState, loadProblem, pageHeading } from '../page-state.js';
 import { queueUrl } from '../router.js';
 import { fetchQueues, type Queue } from '../workflow/api.js';
+import type { ApiClient } from '../api/client.js';
+import { apiContext } from '../contexts.js';
 
 const TITLE = 'Work queues';
 
@@ -20,13 +24,11 @@ function countText(q: Queue): string {
  * @fires fw-page - title and breadcrumb
  */
 @customElement('fw-queues')
-export class FwQueues extends LitElement {
+export class FwQueues extends LightElement {
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+
   @state() private accessor queues: Queue[] | null = null;
   @state() private accessor error = '';
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override connectedCallback() {
     super.connectedCallback();
@@ -36,7 +38,7 @@ export class FwQueues extends LitElement {
 
   async #load() {
     try {
-      this.queues = (await fetchQueues(true)).filter((q) => q.tables?.length);
+      this.queues = (await fetchQueues(this.api, true)).filter((q) => q.tables?.length);
     } catch (e) {
       this.error = loadErrorText(e, 'The queues cannot be shown.');
     }

@@ -1,9 +1,14 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
+import { consume } from '@lit/context';
+import { Task, TaskStatus, initialState } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, tablePath } from '../api/client.js';
-import type { FieldMeta, HistoryEntry, JournalEntry } from '../api/types.js';
+import { LightElement } from '../light-element.js';
+import { tablePath, type ApiClient } from '../api/client.js';
+import type { FieldMeta, HistoryEntry, JournalEntry, SessionInfo } from '../api/types.js';
 import { formatDateTime, formatValue } from '../format.js';
+import { isLoading } from '../page-state.js';
 import { authorName } from '../session-state.js';
+import { apiContext, sessionContext } from '../contexts.js';
 
 type Item =
   | { kind: 'change'; at: string; by: string | null; version: number; operation: string; changes: HistoryEntry[] }
@@ -14,7 +19,7 @@ type Item =
  * (GET …/journal) merged, newest first.
  */
 @customElement('fw-activity')
-export class FwActivity extends LitElement {
+export class FwActivity extends LightElement {
   /** The record's table. */
   @property() accessor table = '';
   /** The record's id. */
@@ -24,29 +29,33 @@ export class FwActivity extends LitElement {
   /** Changes when the record was saved, to fetch the stream again. */
   @property({ type: Number }) accessor revision = 0;
 
-  @state() private accessor items: Item[] = [];
-  @state() private accessor error = '';
-  @state() private accessor loading = true;
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
 
-  #seq = 0;
-
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('table') || changed.has('recordId') || changed.has('revision')) void this.#load();
-  }
+  /** The stream, fetched again when the record was saved (`revision`); an older fetch's late answer is dropped. */
+  #activity = new Task(this, {
+    args: () => [this.api, this.table, this.recordId, this.revision] as const,
+    task: async ([api, table, id], { signal }) => {
+      if (!table || !id) return initialState;
+      const [history, journal] = await Promise.all([
+        api.get<HistoryEntry[]>(tablePath(table, id, 'history'), { signal }),
+        api.get<JournalEntry[]>(tablePath(table, id, 'journal'), { signal }),
+      ]);
+      return mergeActivity(history.data, journal.data, this.fields);
+    },
+  });
 
   override render() {
-    if (this.loading && !this.items.length) return html`<p class="fw-body">Loading the activity…</p>`;
-    if (this.error) return html`<p class="fw-body">${this.error}</p>`;
-    if (!this.items.length) return html`<p class="fw-body">No activity yet.</p>`;
+    const items = this.#activity.value ?? [];
+    if (this.#activity.status === TaskStatus.ERROR) return html`<p class="fw-body">The activity cannot be shown right now.</p>`;
+    if (isLoading(this.#activity) && !items.length) return html`<p class="fw-body">Loading the activity…</p>`;
+    if (!items.length) return html`<p class="fw-body">No activity yet.</p>`;
     const byName = new Map(this.fields.map((f) => [f.name, f]));
     return html`<ol class="fw-timeline">
-      ${this.items.map((item) => html`<li class="fw-timeline__item">
+      ${items.map((item) => html`<li class="fw-timeline__item">
         <h3 class="fw-timeline__title">${this.#title(item, byName)}</h3>
-        <p class="fw-timeline__meta">By ${authorName(item.by)}, <time datetime=${item.at}>${formatDateTime(item.at)}</time></p>
+        <p class="fw-timeline__meta">By ${authorName(this.session, item.by)}, <time datetime=${item.at}>${formatDateTime(item.at)}</time></p>
         ${item.kind === 'entry'
           ? html`<p class="fw-timeline__body">${item.entry.body}</p>`
           : this.#changes(item.changes, byName)}
@@ -79,39 +88,25 @@ export class FwActivity extends LitElement {
       })}
     </dl>`;
   }
+}
 
-  async #load() {
-    if (!this.table || !this.recordId) return;
-    const seq = ++this.#seq;
-    this.loading = true;
-    try {
-      const [history, journal] = await Promise.all([
-        api.get<HistoryEntry[]>(tablePath(this.table, this.recordId, 'history')),
-        api.get<JournalEntry[]>(tablePath(this.table, this.recordId, 'journal')),
-      ]);
-      if (seq !== this.#seq) return;
-      const journalFields = new Set(this.fields.filter((f) => f.type === 'journal').map((f) => f.name));
-      const versions = new Map<number, Item & { kind: 'change' }>();
-      for (const h of history.data) {
-        if (journalFields.has(h.field)) continue;
-        let item = versions.get(h.version);
-        if (!item) {
-          item = { kind: 'change', at: h.changedAt, by: h.changedBy, version: h.version, operation: h.operation, changes: [] };
-          versions.set(h.version, item);
-        }
-        item.changes.push(h);
-      }
-      const items: Item[] = [...versions.values(), ...journal.data.map((entry) => ({ kind: 'entry' as const, at: entry.createdAt, by: entry.createdBy, entry }))];
-      // Newest first; at the same instant a journal entry is listed above the change saved with it.
-      items.sort((a, b) => b.at.localeCompare(a.at) || (a.kind === b.kind ? 0 : a.kind === 'entry' ? -1 : 1));
-      this.items = items;
-      this.error = '';
-    } catch {
-      if (seq === this.#seq) this.error = 'The activity cannot be shown right now.';
-    } finally {
-      if (seq === this.#seq) this.loading = false;
+/** History and journal merged into the stream: one item per saved version, newest first. */
+function mergeActivity(history: HistoryEntry[], journal: JournalEntry[], fields: FieldMeta[]): Item[] {
+  const journalFields = new Set(fields.filter((f) => f.type === 'journal').map((f) => f.name));
+  const versions = new Map<number, Item & { kind: 'change' }>();
+  for (const h of history) {
+    if (journalFields.has(h.field)) continue;
+    let item = versions.get(h.version);
+    if (!item) {
+      item = { kind: 'change', at: h.changedAt, by: h.changedBy, version: h.version, operation: h.operation, changes: [] };
+      versions.set(h.version, item);
     }
+    item.changes.push(h);
   }
+  const items: Item[] = [...versions.values(), ...journal.map((entry) => ({ kind: 'entry' as const, at: entry.createdAt, by: entry.createdBy, entry }))];
+  // Newest first; at the same instant a journal entry is listed above the change saved with it.
+  items.sort((a, b) => b.at.localeCompare(a.at) || (a.kind === b.kind ? 0 : a.kind === 'entry' ? -1 : 1));
+  return items;
 }
 
 declare global {

@@ -1,13 +1,17 @@
-import { LitElement, html, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html } from 'lit';
+import { consume } from '@lit/context';
+import { Task } from '@lit/task';
+import { customElement, property } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import { ApiError } from '../api/client.js';
-import { fetchFormForTable, fetchFormMeta } from '../api/meta.js';
 import type { FormMeta, RecordData } from '../api/types.js';
 import { NavigateEvent, PageEvent, type RecordChangedEvent } from '../events.js';
 import { setFlash } from '../flash.js';
 import { lowerFirst } from '../format.js';
 import '../fw-form.js';
 import { listUrl, recordUrl } from '../router.js';
+import type { Metadata } from '../api/meta.js';
+import { metaContext } from '../contexts.js';
 
 /**
  * The page to create a record: a named form (`/forms/:form/new`) or a table's form (`/tables/:table/new`), with
@@ -18,7 +22,7 @@ import { listUrl, recordUrl } from '../router.js';
  * @fires fw-navigate - to the new record
  */
 @customElement('fw-new-record')
-export class FwNewRecord extends LitElement {
+export class FwNewRecord extends LightElement {
   /** The table (when no form is named). */
   @property() accessor table = '';
   /** The form to use. */
@@ -26,30 +30,40 @@ export class FwNewRecord extends LitElement {
   /** The URL query: initial values by field name. */
   @property({ attribute: false }) accessor params = new URLSearchParams();
 
-  @state() private accessor form: FormMeta | null = null;
-  @state() private accessor error = '';
-  /** Computed once per form, so the form is not reset on every render. */
-  #initial: RecordData = {};
+  @consume({ context: metaContext, subscribe: true }) private accessor metadata!: Metadata;
 
-  #seq = 0;
-
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('table') || changed.has('formName')) void this.#load();
-  }
+  /**
+   * The form, with the initial values from the URL (computed once per form, so the form is not reset on every
+   * render); the answer for a page left meanwhile is dropped.
+   */
+  #form = new Task(this, {
+    args: () => [this.metadata, this.table, this.formName] as const,
+    task: async ([metadata, table, formName]) => {
+      const form = formName ? await metadata.form(formName) : await metadata.formForTable(table);
+      if (!form) throw new ApiError(404, 'not_found', `There is no form "${formName}".`);
+      return { form, initial: this.#initialValues(form) };
+    },
+    onComplete: ({ form }) => this.dispatchEvent(new PageEvent(this.#title(form), [
+      { label: 'Home', href: '/' },
+      { label: form.tablePluralLabel, href: listUrl(form.table) },
+      { label: this.#title(form) },
+    ])),
+    onError: () => this.dispatchEvent(new PageEvent('Page not found', [{ label: 'Home', href: '/' }, { label: 'Page not found' }])),
+  });
 
   override render() {
-    if (this.error) return html`<h1 class="fw-heading-l">Page not found</h1><p class="fw-body">${this.error}</p>`;
-    if (!this.form) return html`<p class="fw-body">Loading…</p>`;
-    return html`<h1 class="fw-heading-l">${this.#title()}</h1>
-      <fw-form .form=${this.form} .initialValues=${this.#initial} idPrefix="new" @fw-record-changed=${this.#onCreated}></fw-form>`;
+    return this.#form.render({
+      initial: () => html`<p class="fw-body">Loading…</p>`,
+      pending: () => html`<p class="fw-body">Loading…</p>`,
+      complete: ({ form, initial }) => html`<h1 class="fw-heading-l">${this.#title(form)}</h1>
+        <fw-form .form=${form} .initialValues=${initial} idPrefix="new" @fw-record-changed=${this.#onCreated}></fw-form>`,
+      error: (e) => html`<h1 class="fw-heading-l">Page not found</h1>
+        <p class="fw-body">${e instanceof ApiError && e.status !== 404 ? e.message : 'There is no such form, or you do not have access to it.'}</p>`,
+    });
   }
 
-  #title(): string {
-    return `New ${lowerFirst(this.form?.label ?? this.form?.tableLabel ?? 'record')}`;
+  #title(form: FormMeta): string {
+    return `New ${lowerFirst(form.label ?? form.tableLabel)}`;
   }
 
   #initialValues(form: FormMeta): RecordData {
@@ -65,33 +79,12 @@ export class FwNewRecord extends LitElement {
     return values;
   }
 
-  async #load() {
-    const seq = ++this.#seq;
-    this.form = null;
-    this.error = '';
-    try {
-      const form = this.formName ? await fetchFormMeta(this.formName) : await fetchFormForTable(this.table);
-      if (seq !== this.#seq) return;
-      if (!form) throw new ApiError(404, 'not_found', `There is no form "${this.formName}".`);
-      this.#initial = this.#initialValues(form);
-      this.form = form;
-      this.dispatchEvent(new PageEvent(this.#title(), [
-        { label: 'Home', href: '/' },
-        { label: form.tablePluralLabel, href: listUrl(form.table) },
-        { label: this.#title() },
-      ]));
-    } catch (e) {
-      if (seq !== this.#seq) return;
-      this.error = e instanceof ApiError && e.status !== 404 ? e.message : 'There is no such form, or you do not have access to it.';
-      this.dispatchEvent(new PageEvent('Page not found', [{ label: 'Home', href: '/' }, { label: 'Page not found' }]));
-    }
-  }
-
   #onCreated = (e: RecordChangedEvent) => {
     if (e.kind !== 'created') return;
     e.stopPropagation();
     const r = e.record;
-    const name = typeof r.number === 'string' && r.number ? `${this.form?.tableLabel ?? 'Record'} ${r.number}` : `The ${lowerFirst(this.form?.tableLabel ?? 'record')}`;
+    const label = this.#form.value?.form.tableLabel;
+    const name = typeof r.number === 'string' && r.number ? `${label ?? 'Record'} ${r.number}` : `The ${lowerFirst(label ?? 'record')}`;
     setFlash(`${name} has been created.`);
     const table = typeof r.class === 'string' && r.class ? r.class : e.table;
     this.dispatchEvent(new NavigateEvent(recordUrl(table, String(r.id))));

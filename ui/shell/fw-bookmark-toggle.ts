@@ -1,8 +1,11 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import { addBookmark, removeBookmark, type Bookmark } from '../api/account.js';
-import { ApiError } from '../api/client.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import { BookmarksChangedEvent } from '../events.js';
+import { apiContext } from '../contexts.js';
 
 /**
  * "Bookmark this page", in the header of every signed-in page: a toggle button (aria-pressed) that bookmarks the
@@ -12,7 +15,7 @@ import { BookmarksChangedEvent } from '../events.js';
  * @fires fw-bookmarks-changed - a bookmark was added or removed
  */
 @customElement('fw-bookmark-toggle')
-export class FwBookmarkToggle extends LitElement {
+export class FwBookmarkToggle extends LightElement {
   /** The person's bookmarks. */
   @property({ attribute: false }) accessor bookmarks: Bookmark[] = [];
   /** The page's path and query. */
@@ -22,12 +25,10 @@ export class FwBookmarkToggle extends LitElement {
   /** The record the page shows, when it shows one. */
   @property({ attribute: false }) accessor record: { table: string; id: string } | null = null;
 
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+
   @state() private accessor busy = false;
   @state() private accessor message = '';
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   get #current(): Bookmark | undefined {
     return this.bookmarks.find((b) => b.url === this.url);
@@ -49,11 +50,11 @@ export class FwBookmarkToggle extends LitElement {
     try {
       const existing = this.#current;
       if (existing) {
-        await removeBookmark(existing.id);
+        await removeBookmark(this.api, existing.id);
         this.message = 'Bookmark removed.';
       } else {
         const record = this.record && /^[0-9a-f-]{36}$/i.test(this.record.id) ? { table: this.record.table, recordId: this.record.id } : {};
-        await addBookmark({ title: this.pageTitle.slice(0, 200) || this.url, url: this.url, ...record });
+        await addBookmark(this.api, { title: this.pageTitle.slice(0, 200) || this.url, url: this.url, ...record });
         this.message = 'Page bookmarked. Your bookmarks are on the home page and your profile.';
       }
       this.dispatchEvent(new BookmarksChangedEvent());

@@ -1,5 +1,6 @@
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import type { Crumb } from '../events.js';
 
 /**
@@ -7,13 +8,9 @@ import type { Crumb } from '../events.js';
  * current page (aria-current, not a link).
  */
 @customElement('fw-breadcrumbs')
-export class FwBreadcrumbs extends LitElement {
+export class FwBreadcrumbs extends LightElement {
   /** The trail, from the top; the last one is the current page. */
   @property({ attribute: false }) accessor crumbs: Crumb[] = [];
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override render() {
     if (!this.crumbs.length) return nothing;

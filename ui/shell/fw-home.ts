@@ -1,7 +1,10 @@
-import { LitElement, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { html, nothing } from 'lit';
+import { consume } from '@lit/context';
+import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import type { Bookmark } from '../api/account.js';
 import type { MenuDef, MenuItem, SessionInfo } from '../api/types.js';
+import { sessionContext } from '../contexts.js';
 import { PageEvent } from '../events.js';
 import { menuItemUrl } from '../router.js';
 
@@ -11,17 +14,14 @@ import { menuItemUrl } from '../router.js';
  * @fires fw-page - title and breadcrumb
  */
 @customElement('fw-home')
-export class FwHome extends LitElement {
-  /** The active session. */
-  @property({ attribute: false }) accessor session: SessionInfo | null = null;
+export class FwHome extends LightElement {
   /** The menus this user may see. */
   @property({ attribute: false }) accessor menus: MenuDef[] = [];
   /** The person's bookmarks, newest first. */
   @property({ attribute: false }) accessor bookmarks: Bookmark[] = [];
 
-  protected override createRenderRoot() {
-    return this;
-  }
+  /** The active session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
 
   override connectedCallback() {
     super.connectedCallback();

@@ -1,5 +1,6 @@
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import type { MenuDef, MenuItem } from '../api/types.js';
 import { menuItemUrl } from '../router.js';
 
@@ -10,17 +11,13 @@ import { menuItemUrl } from '../router.js';
  * narrow screens the menus fold behind a "Menu" button.
  */
 @customElement('fw-nav')
-export class FwNav extends LitElement {
+export class FwNav extends LightElement {
   /** The menus, in order. */
   @property({ attribute: false }) accessor menus: MenuDef[] = [];
   /** The current path and query, to mark the current page. */
   @property() accessor current = '';
 
   @state() private accessor expanded = false;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override render() {
     if (!this.menus.length) return nothing;

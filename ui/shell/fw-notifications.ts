@@ -1,9 +1,13 @@
-import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { html, nothing, svg, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
+import { Task, TaskStatus } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError } from '../api/client.js';
+import { LightElement } from '../light-element.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import { fetchNotifications, markAllRead, markRead, type InAppNotification } from '../api/notifications.js';
 import { NavigateEvent } from '../events.js';
 import { formatDateTime } from '../format.js';
+import { apiContext } from '../contexts.js';
 
 const PAGE = 20;
 const BELL = svg`<svg class="fw-notifications__icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
@@ -25,24 +29,44 @@ const unreadText = (n: number) => (n === 0 ? 'No unread notifications' : `${n} u
  * @fires fw-navigate - a notification was opened
  */
 @customElement('fw-notifications')
-export class FwNotifications extends LitElement {
+export class FwNotifications extends LightElement {
   /** The page shown: each change reads the unread count again. */
   @property() accessor url = '';
+
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
 
   @state() private accessor unread = 0;
   @state() private accessor open = false;
   @state() private accessor items: InAppNotification[] = [];
   @state() private accessor total = 0;
+  /** Older notifications are being fetched ("Show older notifications"). */
   @state() private accessor loading = false;
   @state() private accessor error = '';
   /** The live region's text: set once the count is known, so later changes are announced. */
   @state() private accessor status = '';
 
-  #seq = 0;
-
-  protected override createRenderRoot() {
-    return this;
-  }
+  /**
+   * Read the unread count (and the first page of the list, `withList`), run by hand: on a new page, when the window
+   * regains focus and when the panel opens. A later run's answer wins; an earlier one arriving late is dropped.
+   */
+  #refresh = new Task(this, {
+    autoRun: false,
+    task: async ([api, withList]: readonly [ApiClient, boolean]) => ({
+      withList, page: await fetchNotifications(api, { limit: withList ? PAGE : 1 }),
+    }),
+    onComplete: ({ withList, page }) => {
+      this.#setUnread(page.unread);
+      if (withList) {
+        this.items = page.notifications;
+        this.total = page.total;
+      }
+      this.error = '';
+    },
+    onError: (e) => {
+      // Signed out meanwhile: the shell takes over. Otherwise keep the last count and say so in the panel.
+      if (!(e instanceof ApiError && e.status === 401)) this.error = 'Your notifications cannot be shown right now. Try again later.';
+    },
+  });
 
   override connectedCallback() {
     super.connectedCallback();
@@ -57,7 +81,7 @@ export class FwNotifications extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues) {
-    if (changed.has('url')) void this.#refresh(false);
+    if (changed.has('url')) void this.#refresh.run([this.api, false]);
   }
 
   override render() {
@@ -70,6 +94,7 @@ export class FwNotifications extends LitElement {
   }
 
   #panel() {
+    const loading = this.loading || this.#refresh.status === TaskStatus.PENDING;
     return html`<div class="fw-notifications__panel" id="fw-notifications-panel" role="region" aria-labelledby="fw-notifications-heading"
         @keydown=${this.#onKeydown}>
       <div class="fw-notifications__header">
@@ -79,8 +104,8 @@ export class FwNotifications extends LitElement {
       ${this.error ? html`<p class="fw-body fw-notifications__error">${this.error}</p>` : nothing}
       ${this.items.length
         ? html`<ul class="fw-notifications__list">${this.items.map((n) => this.#item(n))}</ul>
-          ${this.items.length < this.total ? html`<button type="button" class="fw-link-button" ?disabled=${this.loading} @click=${this.#more}>Show older notifications</button>` : nothing}`
-        : html`<p class="fw-body">${this.loading ? 'Loading…' : 'You have no notifications.'}</p>`}
+          ${this.items.length < this.total ? html`<button type="button" class="fw-link-button" ?disabled=${loading} @click=${this.#more}>Show older notifications</button>` : nothing}`
+        : html`<p class="fw-body">${loading ? 'Loading…' : 'You have no notifications.'}</p>`}
     </div>`;
   }
 
@@ -98,28 +123,6 @@ export class FwNotifications extends LitElement {
     </li>`;
   }
 
-  /** Read the unread count (and the list, when the panel is open). */
-  async #refresh(withList: boolean) {
-    const seq = ++this.#seq;
-    if (withList) this.loading = true;
-    try {
-      const page = await fetchNotifications({ limit: withList ? PAGE : 1 });
-      if (seq !== this.#seq) return;
-      this.#setUnread(page.unread);
-      if (withList) {
-        this.items = page.notifications;
-        this.total = page.total;
-      }
-      this.error = '';
-    } catch (e) {
-      if (seq !== this.#seq) return;
-      // Signed out meanwhile: the shell takes over. Otherwise keep the last count and say so in the panel.
-      if (!(e instanceof ApiError && e.status === 401)) this.error = 'Your notifications cannot be shown right now. Try again later.';
-    } finally {
-      if (seq === this.#seq) this.loading = false;
-    }
-  }
-
   #setUnread(n: number) {
     this.unread = n;
     this.status = unreadText(n);
@@ -128,7 +131,7 @@ export class FwNotifications extends LitElement {
   #toggle = async () => {
     this.open = !this.open;
     if (!this.open) return;
-    await this.#refresh(true);
+    await this.#refresh.run([this.api, true]);
     await this.updateComplete;
     this.querySelector<HTMLElement>('#fw-notifications-heading')?.focus();
   };
@@ -142,7 +145,7 @@ export class FwNotifications extends LitElement {
   #more = async () => {
     this.loading = true;
     try {
-      const page = await fetchNotifications({ limit: PAGE, offset: this.items.length });
+      const page = await fetchNotifications(this.api, { limit: PAGE, offset: this.items.length });
       this.items = [...this.items, ...page.notifications];
       this.total = page.total;
       this.#setUnread(page.unread);
@@ -155,7 +158,7 @@ export class FwNotifications extends LitElement {
 
   async #markRead(n: InAppNotification): Promise<void> {
     if (n.readAt) return;
-    const updated = await markRead(n.id);
+    const updated = await markRead(this.api, n.id);
     this.items = this.items.map((x) => (x.id === n.id ? updated : x));
     this.#setUnread(Math.max(0, this.unread - 1));
   }
@@ -173,7 +176,7 @@ export class FwNotifications extends LitElement {
 
   #readAll = async () => {
     try {
-      await markAllRead();
+      await markAllRead(this.api);
       const at = new Date().toISOString();
       this.items = this.items.map((x) => (x.readAt ? x : { ...x, readAt: at }));
       this.#setUnread(0);
@@ -208,7 +211,7 @@ export class FwNotifications extends LitElement {
   };
 
   #onWindowFocus = () => {
-    void this.#refresh(this.open);
+    void this.#refresh.run([this.api, this.open]);
   };
 }
 

@@ -1,7 +1,10 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError, api } from '../api/client.js';
+import { LightElement } from '../light-element.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import type { SessionInfo } from '../api/types.js';
+import { apiContext, sessionContext } from '../contexts.js';
 import { SessionEvent, SignedOutEvent } from '../events.js';
 import { formatTime } from '../format.js';
 
@@ -28,11 +31,13 @@ function spell(ms: number): string {
  * @fires fw-signed-out - the user signed out here, or the session ended
  */
 @customElement('fw-timeout-dialog')
-export class FwTimeoutDialog extends LitElement {
-  /** The active session (null when signed out). */
-  @property({ attribute: false }) accessor session: SessionInfo | null = null;
+export class FwTimeoutDialog extends LightElement {
   /** How long before the end to warn (GOV.UK: 2 minutes). */
   @property({ type: Number }) accessor warnBeforeMs = 120_000;
+
+  /** The session (null when signed out); the warning runs only while it is active. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
 
   @state() private accessor open = false;
   @state() private accessor endsAt = 0;
@@ -44,10 +49,6 @@ export class FwTimeoutDialog extends LitElement {
   #ticker: number | undefined;
   /** The end the user already acknowledged (an absolute expiry cannot be extended; warn about it once). */
   #dismissedFor = 0;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
@@ -92,7 +93,7 @@ export class FwTimeoutDialog extends LitElement {
 
   /** A server instant as a browser timestamp. */
   #local(serverMs: number): number {
-    return serverMs - api.serverOffsetMs;
+    return serverMs - this.api.serverOffsetMs;
   }
 
   #stop() {
@@ -114,12 +115,12 @@ export class FwTimeoutDialog extends LitElement {
     const absolute = Date.parse(s.expiresAt);
     this.endsAt = Math.min(idle, absolute);
     this.extendable = idle < absolute;
-    const now = api.serverNow();
+    const now = this.api.serverNow();
     const warnAt = this.endsAt - this.warnBeforeMs;
     this.open = now >= warnAt && this.#dismissedFor !== this.endsAt;
     if (this.open) {
       this.now = now;
-      this.#ticker = window.setInterval(() => { this.now = api.serverNow(); }, 1000);
+      this.#ticker = window.setInterval(() => { this.now = this.api.serverNow(); }, 1000);
     }
     const next = now < warnAt ? warnAt : this.endsAt;
     this.#timer = window.setTimeout(() => void this.#check(), Math.min(Math.max(next - now + 500, 0), MAX_DELAY));
@@ -128,7 +129,7 @@ export class FwTimeoutDialog extends LitElement {
   /** Read the session again (not counted as activity): other requests may have moved the idle expiry on. */
   async #check() {
     try {
-      const { data } = await api.get<SessionInfo>('/auth/session');
+      const { data } = await this.api.get<SessionInfo>('/auth/session');
       this.dispatchEvent(new SessionEvent(data, false));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.#expire();
@@ -151,7 +152,7 @@ export class FwTimeoutDialog extends LitElement {
   #extend = async () => {
     this.busy = true;
     try {
-      const { data } = await api.post<SessionInfo>('/auth/session/extend');
+      const { data } = await this.api.post<SessionInfo>('/auth/session/extend');
       this.dispatchEvent(new SessionEvent(data, false));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.#expire();
@@ -163,7 +164,7 @@ export class FwTimeoutDialog extends LitElement {
   #signOut = async () => {
     this.busy = true;
     try {
-      await api.post('/auth/sign-out');
+      await this.api.post('/auth/sign-out');
     } catch {
       // Signed out either way: the session is gone or about to be.
     } finally {

@@ -1,8 +1,9 @@
 /**
  * The workflow API as the browser uses it (platform/http/routes/workflow.ts): the table's workflow, the transitions
- * allowed now, approvals, assignment, queues and delegations.
+ * allowed now, approvals, assignment, queues and delegations. Each call takes the page's client (`apiContext`); the
+ * workflow definitions themselves are metadata (Metadata.workflow).
  */
-import { ApiError, api, tablePath } from '../api/client.js';
+import { tablePath, type ApiClient } from '../api/client.js';
 import type { RecordData } from '../api/types.js';
 
 export interface WorkflowMeta {
@@ -72,38 +73,23 @@ export interface Delegation { id: string; user: string; delegate: string; from: 
 /** The personal queue's name. */
 export const PERSONAL_QUEUE = '@me';
 
-const workflows = new Map<string, Promise<WorkflowMeta | null>>();
-
-/** The table's workflow (cached per page), or null when it has none. */
-export function fetchWorkflow(table: string): Promise<WorkflowMeta | null> {
-  let p = workflows.get(table);
-  if (!p) {
-    p = api.get<WorkflowMeta>(`/workflows/${encodeURIComponent(table)}`).then((r) => r.data).catch((e) => {
-      workflows.delete(table);
-      if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
-      throw e;
-    });
-    workflows.set(table, p);
-  }
-  return p;
-}
-
-export const fetchAllowed = (table: string, id: string) => api.get<Allowed>(tablePath(table, id, 'transitions')).then((r) => r.data);
-export const fetchApprovals = (table: string, id: string) => api.get<Approval[]>(tablePath(table, id, 'approvals')).then((r) => r.data);
-export const fetchQueues = (counts = false) => api.get<Queue[]>('/queues', { query: { counts: counts || undefined } }).then((r) => r.data);
-export const fetchQueue = (name: string, counts = false) => api.get<Queue>(queuePath(name), { query: { counts: counts || undefined } }).then((r) => r.data);
+export const fetchAllowed = (api: ApiClient, table: string, id: string) => api.get<Allowed>(tablePath(table, id, 'transitions')).then((r) => r.data);
+export const fetchApprovals = (api: ApiClient, table: string, id: string) => api.get<Approval[]>(tablePath(table, id, 'approvals')).then((r) => r.data);
+export const fetchQueues = (api: ApiClient, counts = false) => api.get<Queue[]>('/queues', { query: { counts: counts || undefined } }).then((r) => r.data);
+export const fetchQueue = (api: ApiClient, name: string, counts = false) =>
+  api.get<Queue>(queuePath(name), { query: { counts: counts || undefined } }).then((r) => r.data);
 /** The API path of a queue, or of its items. */
 export const queuePath = (name: string, suffix?: string) => `/queues/${encodeURIComponent(name)}${suffix ? `/${suffix}` : ''}`;
-export const fetchPendingApprovals = () => api.get<PendingApproval[]>('/approvals').then((r) => r.data);
-export const fetchDelegations = () => api.get<Delegation[]>('/delegations').then((r) => r.data);
-export const createDelegation = (body: { delegate: string; from?: string; to?: string }) => api.post<Delegation>('/delegations', body).then((r) => r.data);
-export const deleteDelegation = (id: string) => api.request<null>('DELETE', `/delegations/${encodeURIComponent(id)}`);
+export const fetchPendingApprovals = (api: ApiClient) => api.get<PendingApproval[]>('/approvals').then((r) => r.data);
+export const fetchDelegations = (api: ApiClient) => api.get<Delegation[]>('/delegations').then((r) => r.data);
+export const createDelegation = (api: ApiClient, body: { delegate: string; from?: string; to?: string }) => api.post<Delegation>('/delegations', body).then((r) => r.data);
+export const deleteDelegation = (api: ApiClient, id: string) => api.request<null>('DELETE', `/delegations/${encodeURIComponent(id)}`);
 
-export const makeTransition = (table: string, id: string, name: string, body: { fields?: RecordData; comment?: string }) =>
+export const makeTransition = (api: ApiClient, table: string, id: string, name: string, body: { fields?: RecordData; comment?: string }) =>
   api.post<RecordData>(tablePath(table, id, `transitions/${encodeURIComponent(name)}`), body);
 
-export const decideApproval = (table: string, id: string, approvalId: string, decision: 'approve' | 'reject', comment: string) =>
+export const decideApproval = (api: ApiClient, table: string, id: string, approvalId: string, decision: 'approve' | 'reject', comment: string) =>
   api.post<{ outcome: string; record: RecordData }>(tablePath(table, id, `approvals/${encodeURIComponent(approvalId)}/${decision}`), comment ? { comment } : {});
 
-export const assignRecord = (table: string, id: string, body: { user?: string | null; queue?: string | null }) =>
+export const assignRecord = (api: ApiClient, table: string, id: string, body: { user?: string | null; queue?: string | null }) =>
   api.post<RecordData>(tablePath(table, id, 'assign'), body);

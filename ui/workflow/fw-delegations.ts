@@ -1,14 +1,17 @@
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, state } from 'lit/decorators.js';
+import { LightElement } from '../light-element.js';
 import { confirmation, successBanner, tag } from '../admin/admin-parts.js';
-import { ApiError } from '../api/client.js';
+import { ApiError, type ApiClient } from '../api/client.js';
 import { DirtyEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
 import { formatDateTime } from '../format.js';
 import { FormProblems, noProblems, type Problems } from '../form-problems.js';
 import { announcePage, loadErrorText, loadingState, loadProblem, pageHeading } from '../page-state.js';
-import { currentSession } from '../session-state.js';
 import { createDelegation, deleteDelegation, fetchDelegations, type Delegation } from './api.js';
+import type { SessionInfo } from '../api/types.js';
+import { apiContext, sessionContext } from '../contexts.js';
 
 const TITLE = 'Delegate while away';
 /** The form's fields, in order (the error summary follows it); the API names them alike. */
@@ -46,7 +49,11 @@ function statusOf(d: Delegation): TemplateResult {
  * @fires fw-dirty - typed values not yet saved
  */
 @customElement('fw-delegations')
-export class FwDelegations extends LitElement {
+export class FwDelegations extends LightElement {
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+
   @state() private accessor delegations: Delegation[] | null = null;
   @state() private accessor loadError = '';
   @state() private accessor values: Record<Field, string> = { delegate: '', from: '', to: '' };
@@ -57,10 +64,6 @@ export class FwDelegations extends LitElement {
 
   #dirty = false;
 
-  protected override createRenderRoot() {
-    return this;
-  }
-
   override connectedCallback() {
     super.connectedCallback();
     announcePage(this, TITLE);
@@ -69,7 +72,7 @@ export class FwDelegations extends LitElement {
 
   async #load() {
     try {
-      this.delegations = await fetchDelegations();
+      this.delegations = await fetchDelegations(this.api);
       this.loadError = '';
     } catch (e) {
       this.loadError = loadErrorText(e, 'Your delegations cannot be shown.');
@@ -77,7 +80,7 @@ export class FwDelegations extends LitElement {
   }
 
   override render() {
-    const me = currentSession()?.user.username;
+    const me = this.session?.user.username;
     const all = this.delegations ?? [];
     const given = all.filter((d) => d.user === me);
     const received = all.filter((d) => d.delegate === me && d.user !== me);
@@ -91,7 +94,7 @@ export class FwDelegations extends LitElement {
       <h2 class="fw-heading-m" id="delegations-given">Your delegations</h2>
       ${this.delegations === null && !this.loadError ? loadingState()
         : given.length ? this.#table('delegations-given', 'Your delegations', given, 'delegate', true)
-        : html`<p class="fw-body" data-empty>You have not delegated your approvals.</p>`}
+          : html`<p class="fw-body" data-empty>You have not delegated your approvals.</p>`}
       ${received.length ? html`<h2 class="fw-heading-m" id="delegations-received">Delegated to you</h2>
         ${this.#table('delegations-received', 'Delegated to you', received, 'user', false)}` : nothing}
       ${others.length ? html`<h2 class="fw-heading-m" id="delegations-others">Other people’s delegations</h2>
@@ -130,7 +133,7 @@ export class FwDelegations extends LitElement {
   #confirmation(d: Delegation): TemplateResult {
     return confirmation({
       title: `End the delegation to ${d.delegate}?`,
-      body: `${d.delegate} will no longer be able to decide ${d.user === currentSession()?.user.username ? 'your' : `${d.user}’s`} approval requests.`,
+      body: `${d.delegate} will no longer be able to decide ${d.user === this.session?.user.username ? 'your' : `${d.user}’s`} approval requests.`,
       confirmLabel: 'End delegation', busy: this.#form.busy,
       onConfirm: () => void this.#delete(d),
       onCancel: () => {
@@ -174,7 +177,7 @@ export class FwDelegations extends LitElement {
     const v = this.values;
     const delegate = v.delegate.trim();
     if (!delegate) errors.set('delegate', 'Enter the username of the person to decide for you');
-    else if (delegate === currentSession()?.user.username) errors.set('delegate', 'Enter someone else’s username: you cannot delegate to yourself');
+    else if (delegate === this.session?.user.username) errors.set('delegate', 'Enter someone else’s username: you cannot delegate to yourself');
     if (v.from && !DAY.test(v.from)) errors.set('from', 'First day must be a real date');
     else if (v.from && v.from < today()) errors.set('from', 'First day must be today or in the future');
     if (v.to && !DAY.test(v.to)) errors.set('to', 'Last day must be a real date');
@@ -194,7 +197,7 @@ export class FwDelegations extends LitElement {
     if (v.from && v.from > today()) body.from = dayStart(v.from);
     if (v.to) body.to = dayStart(v.to, 1);
     await this.#form.submit(async () => {
-      const created = await createDelegation(body);
+      const created = await createDelegation(this.api, body);
       this.values = { delegate: '', from: '', to: '' };
       this.#dirty = false;
       this.dispatchEvent(new DirtyEvent(false));
@@ -214,7 +217,7 @@ export class FwDelegations extends LitElement {
 
   async #delete(d: Delegation) {
     await this.#form.submit(async () => {
-      await deleteDelegation(d.id);
+      await deleteDelegation(this.api, d.id);
       this.confirming = null;
       await this.#load();
       this.message = `The delegation to ${d.delegate} has ended.`;

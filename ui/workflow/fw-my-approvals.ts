@@ -1,16 +1,18 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { LightElement } from '../light-element.js';
 import { successBanner } from '../admin/admin-parts.js';
-import { api, tablePath } from '../api/client.js';
-import { fetchTableMeta } from '../api/meta.js';
-import type { RecordData } from '../api/types.js';
+import { tablePath, type ApiClient } from '../api/client.js';
+import type { RecordData, SessionInfo } from '../api/types.js';
 import { formatDateTime } from '../format.js';
 import { FormProblems } from '../form-problems.js';
 import { announcePage, loadErrorText, loadingState, loadProblem, pageHeading } from '../page-state.js';
 import { recordUrl } from '../router.js';
-import { currentSession } from '../session-state.js';
-import { decideApproval, fetchPendingApprovals, fetchWorkflow, type PendingApproval } from './api.js';
+import { decideApproval, fetchPendingApprovals, type PendingApproval } from './api.js';
+import type { Metadata } from '../api/meta.js';
+import { apiContext, metaContext, sessionContext } from '../contexts.js';
 
 const TITLE = 'My approvals';
 const COMMENT_ID = 'approval-comment';
@@ -30,7 +32,12 @@ type Pending = { a: PendingApproval; decision: 'approve' | 'reject' };
  * @fires fw-error-state - the error summary appeared or went away
  */
 @customElement('fw-my-approvals')
-export class FwMyApprovals extends LitElement {
+export class FwMyApprovals extends LightElement {
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+  @consume({ context: metaContext, subscribe: true }) private accessor metadata!: Metadata;
+
   @state() private accessor requests: PendingApproval[] | null = null;
   @state() private accessor described = new Map<string, Described>();
   @state() private accessor error = '';
@@ -45,10 +52,6 @@ export class FwMyApprovals extends LitElement {
 
   /** The button that opened the dialog, to return focus to when it closes without a decision. */
   #opener: HTMLElement | null = null;
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override connectedCallback() {
     super.connectedCallback();
@@ -70,8 +73,8 @@ export class FwMyApprovals extends LitElement {
 
   async #load() {
     try {
-      const requests = await fetchPendingApprovals();
-      this.described = await describe(requests, this.described);
+      const requests = await fetchPendingApprovals(this.api);
+      this.described = await describe(this.api, this.metadata, requests, this.described);
       this.requests = requests;
       this.error = '';
     } catch (e) {
@@ -92,7 +95,7 @@ export class FwMyApprovals extends LitElement {
     const requests = this.requests;
     if (!requests) return this.error ? nothing : loadingState();
     if (!requests.length) return html`<p class="fw-body" data-empty>You have no approval requests waiting.</p>`;
-    const me = currentSession()?.user.username;
+    const me = this.session?.user.username;
     return html`<div class="fw-table-wrapper" role="region" aria-labelledby="approvals-caption" tabindex="0">
       <table class="fw-table">
         <caption class="fw-table__caption" id="approvals-caption">${requests.length === 1 ? '1 request' : `${requests.length} requests`} waiting for you</caption>
@@ -138,7 +141,7 @@ export class FwMyApprovals extends LitElement {
       ${p ? html`<form @submit=${this.#confirm} novalidate>
         <h2 class="fw-heading-m" id="approval-dialog-title">${verb} ${name}</h2>
         <fw-error-summary .items=${this.#form.items}></fw-error-summary>
-        <p class="fw-body">${p.a.approval}${p.a.approver !== currentSession()?.user.username ? `, asked of ${p.a.approver}` : ''}.</p>
+        <p class="fw-body">${p.a.approval}${p.a.approver !== this.session?.user.username ? `, asked of ${p.a.approver}` : ''}.</p>
         <div class="fw-form-group">
           <label class="fw-label" for=${COMMENT_ID}>Comment (optional)</label>
           <div class="fw-hint" id="approval-comment-hint">It is added to the record’s history.</div>
@@ -179,7 +182,7 @@ export class FwMyApprovals extends LitElement {
     const p = this.pending;
     if (!p) return;
     await this.#form.submit(async () => {
-      const { data } = await decideApproval(p.a.table, p.a.recordId, p.a.id, p.decision, this.comment.trim());
+      const { data } = await decideApproval(this.api, p.a.table, p.a.recordId, p.a.id, p.decision, this.comment.trim());
       const name = this.described.get(p.a.id)?.record ?? p.a.number ?? 'the record';
       const outcome = data.outcome === 'pending' ? ' It is waiting for other approvers.' : '';
       this.pending = null;
@@ -198,7 +201,9 @@ export class FwMyApprovals extends LitElement {
  * Each request's record as a person reads it — its number and display value — with its table's label and the
  * state it waits in: one list request per table, cached across reloads.
  */
-async function describe(requests: PendingApproval[], known: Map<string, Described>): Promise<Map<string, Described>> {
+async function describe(
+  api: ApiClient, metadata: Metadata, requests: PendingApproval[], known: Map<string, Described>,
+): Promise<Map<string, Described>> {
   const out = new Map<string, Described>();
   const byTable = new Map<string, PendingApproval[]>();
   for (const a of requests) {
@@ -208,7 +213,7 @@ async function describe(requests: PendingApproval[], known: Map<string, Describe
   }
   await Promise.all([...byTable].map(async ([table, list]) => {
     try {
-      const [meta, wf] = await Promise.all([fetchTableMeta(table), fetchWorkflow(table)]);
+      const [meta, wf] = await Promise.all([metadata.table(table), metadata.workflow(table)]);
       const ids = [...new Set(list.map((a) => a.recordId))];
       const fields = [...new Set(['number', meta.displayField].filter((f) => meta.fields.some((x) => x.name === f)))];
       const res = await api.get<RecordData[]>(tablePath(table), {

@@ -1,9 +1,11 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { consume } from '@lit/context';
+import { Task, initialState } from '@lit/task';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { ApiError } from '../api/client.js';
-import { fetchTableMeta } from '../api/meta.js';
-import type { FieldMeta, RecordData, TableMeta } from '../api/types.js';
+import { LightElement } from '../light-element.js';
+import { ApiError, type ApiClient } from '../api/client.js';
+import type { FieldMeta, RecordData, TableMeta, SessionInfo } from '../api/types.js';
 import { ErrorStateEvent, type FieldChangeEvent } from '../events.js';
 import '../fields/fw-boolean-field.js';
 import '../fields/fw-choice-field.js';
@@ -16,12 +18,13 @@ import type { FieldProps } from '../fields/field-parts.js';
 import '../fw-error-summary.js';
 import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
 import { recordUrl } from '../router.js';
-import { currentSession } from '../session-state.js';
 import {
-  assignRecord, decideApproval, fetchAllowed, fetchApprovals, fetchQueues, fetchWorkflow, makeTransition,
+  assignRecord, decideApproval, fetchAllowed, fetchApprovals, fetchQueues, makeTransition,
   type Approval, type Queue, type TransitionOption, type WorkflowMeta,
 } from './api.js';
 import { WorkflowChangedEvent, type WorkflowLink } from './events.js';
+import type { Metadata } from '../api/meta.js';
+import { apiContext, metaContext, sessionContext } from '../contexts.js';
 
 /** A record a transition created (the answer's `meta.created`: only those the person can read). */
 interface CreatedRecord {
@@ -38,6 +41,18 @@ type Pending =
 const COMMENT_ID = 'wf-comment';
 const fieldId = (name: string) => `wf-field-${name}`;
 
+/** What the workflow section shows; NO_ACTIONS for a table without a workflow. */
+interface Actions {
+  workflow: WorkflowMeta | null;
+  meta: TableMeta | null;
+  stateLabel: string | null;
+  transitions: TransitionOption[];
+  approvals: Approval[];
+  queues: Queue[];
+}
+
+const NO_ACTIONS: Actions = { workflow: null, meta: null, stateLabel: null, transitions: [], approvals: [], queues: [] };
+
 /**
  * The workflow actions of a record page: its state, the transitions the signed-in person may make now (one button
  * each; a transition that needs fields or a comment opens a dialog for them), the approvals they are asked for
@@ -48,18 +63,17 @@ const fieldId = (name: string) => `wf-field-${name}`;
  * @fires fw-workflow-changed - an action changed the record (its new version and a message)
  */
 @customElement('fw-workflow-actions')
-export class FwWorkflowActions extends LitElement {
+export class FwWorkflowActions extends LightElement {
   @property() accessor table = '';
   @property() accessor recordId = '';
   /** The record as the page shows it: a new version reloads what is allowed. */
   @property({ attribute: false }) accessor record: RecordData | null = null;
 
-  @state() private accessor workflow: WorkflowMeta | null = null;
-  @state() private accessor meta: TableMeta | null = null;
-  @state() private accessor stateLabel: string | null = null;
-  @state() private accessor transitions: TransitionOption[] = [];
-  @state() private accessor approvals: Approval[] = [];
-  @state() private accessor queues: Queue[] = [];
+  /** The signed-in person's session. */
+  @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  @consume({ context: apiContext }) private accessor api!: ApiClient;
+  @consume({ context: metaContext, subscribe: true }) private accessor metadata!: Metadata;
+
   @state() private accessor busy = false;
   @state() private accessor problems: SummaryItem[] = [];
   @state() private accessor pending: Pending | null = null;
@@ -73,21 +87,11 @@ export class FwWorkflowActions extends LitElement {
   @query('.fw-workflow__summary fw-error-summary') private accessor pageSummary!: FwErrorSummary | null;
   @query('dialog fw-error-summary') private accessor dialogSummary!: FwErrorSummary | null;
 
-  #loadedFor = '';
-  #seq = 0;
-
-  protected override createRenderRoot() {
-    return this;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>) {
-    if (!changed.has('record') && !changed.has('table') && !changed.has('recordId')) return;
-    const key = `${this.table}/${this.recordId}/${String(this.record?.version ?? '')}`;
-    if (this.table && this.recordId && key !== this.#loadedFor) {
-      this.#loadedFor = key;
-      void this.#load();
-    }
-  }
+  /** The workflow, state, transitions and approvals of the record, read again for each new version of it. */
+  #actions = new Task(this, {
+    args: () => [this.api, this.metadata, this.table, this.recordId, String(this.record?.version ?? '')] as const,
+    task: ([api, metadata, table, id], { signal }) => (table && id ? this.#fetchActions(api, metadata, table, id, signal) : initialState),
+  });
 
   protected override updated(changed: PropertyValues) {
     if (!changed.has('pending')) return;
@@ -101,42 +105,44 @@ export class FwWorkflowActions extends LitElement {
     }
   }
 
-  async #load() {
-    const seq = ++this.#seq;
+  /** What the workflow section shows of the record; a failure keeps what was shown and says why. */
+  async #fetchActions(api: ApiClient, metadata: Metadata, table: string, id: string, signal: AbortSignal): Promise<Actions> {
+    const before = this.#actions.value ?? NO_ACTIONS;
     try {
-      const workflow = await fetchWorkflow(this.table);
-      if (seq !== this.#seq) return;
-      this.workflow = workflow;
-      if (!workflow) return;
-      const [meta, allowed, approvals] = await Promise.all([fetchTableMeta(this.table), fetchAllowed(this.table, this.recordId), fetchApprovals(this.table, this.recordId)]);
-      if (seq !== this.#seq) return;
-      this.meta = meta;
-      this.stateLabel = allowed.stateLabel;
-      this.transitions = allowed.transitions;
-      this.approvals = approvals;
-      if (workflow.queueField && !this.queues.length) this.queues = (await fetchQueues()).filter((q) => !q.personal);
+      const workflow = await metadata.workflow(table);
+      if (!workflow) return NO_ACTIONS;
+      const [meta, allowed, approvals] = await Promise.all([
+        metadata.table(table), fetchAllowed(api, table, id), fetchApprovals(api, table, id),
+      ]);
+      const queues = workflow.queueField && !before.queues.length ? (await fetchQueues(api)).filter((q) => !q.personal) : before.queues;
+      return { workflow, meta, stateLabel: allowed.stateLabel, transitions: allowed.transitions, approvals, queues };
     } catch (e) {
-      if (seq !== this.#seq) return;
-      await this.#showProblems([{ text: e instanceof ApiError ? e.message : 'The workflow actions cannot be shown.' }]);
+      if (signal.aborted) throw e;
+      void this.#showProblems([{ text: e instanceof ApiError ? e.message : 'The workflow actions cannot be shown.' }]);
+      return before;
     }
   }
 
+  get #shown(): Actions {
+    return this.#actions.value ?? NO_ACTIONS;
+  }
+
   override render() {
-    const wf = this.workflow;
+    const { workflow: wf, stateLabel, transitions, approvals } = this.#shown;
     if (!wf || !this.record) return nothing;
-    const requests = this.approvals.filter((a) => a.canDecide);
+    const requests = approvals.filter((a) => a.canDecide);
     return html`<section class="fw-workflow" aria-labelledby="wf-heading">
       <h2 class="fw-heading-m" id="wf-heading">Workflow</h2>
       <div class="fw-workflow__summary"><fw-error-summary .items=${this.pending ? [] : this.problems}></fw-error-summary></div>
       <dl class="fw-summary-list">
         <div class="fw-summary-list__row"><dt class="fw-summary-list__key">State</dt>
-          <dd class="fw-summary-list__value"><strong class="fw-tag fw-tag--blue" data-state=${String(this.record[wf.stateField] ?? '')}>${this.stateLabel ?? '—'}</strong></dd></div>
+          <dd class="fw-summary-list__value"><strong class="fw-tag fw-tag--blue" data-state=${String(this.record[wf.stateField] ?? '')}>${stateLabel ?? '—'}</strong></dd></div>
         ${wf.queueField ? this.#row('Queue', this.#queueLabel(this.record[wf.queueField])) : nothing}
         ${wf.assigneeField ? this.#row('Assigned to', this.record[wf.assigneeField] ? String(this.record[wf.assigneeField]) : 'Nobody') : nothing}
       </dl>
-      ${this.transitions.length
+      ${transitions.length
         ? html`<div class="fw-button-group fw-workflow__transitions" role="group" aria-label="Workflow actions">
-            ${this.transitions.map((t) => html`<button type="button" class="fw-button ${t.category === 'closed' ? '' : 'fw-button--secondary'}"
+            ${transitions.map((t) => html`<button type="button" class="fw-button ${t.category === 'closed' ? '' : 'fw-button--secondary'}"
               data-transition=${t.name} ?disabled=${this.busy} @click=${() => this.#start(t)}>${t.label}</button>`)}
           </div>`
         : html`<p class="fw-body">No workflow actions are open to you in this state.</p>`}
@@ -152,14 +158,14 @@ export class FwWorkflowActions extends LitElement {
 
   #queueLabel(name: unknown): string {
     if (name === null || name === undefined || name === '') return 'None';
-    return this.queues.find((q) => q.name === name)?.label ?? String(name);
+    return this.#shown.queues.find((q) => q.name === name)?.label ?? String(name);
   }
 
   #renderRequests(requests: Approval[]): TemplateResult {
     return html`<h3 class="fw-heading-s">Your approval is requested</h3>
       <ul class="fw-list">
         ${requests.map((a) => html`<li class="fw-workflow__request">
-          <p class="fw-body">${a.approval} (stage ${a.stage})${a.approver !== currentSession()?.user.username ? ` — for ${a.approver}` : ''}</p>
+          <p class="fw-body">${a.approval} (stage ${a.stage})${a.approver !== this.session?.user.username ? ` — for ${a.approver}` : ''}</p>
           <div class="fw-button-group">
             <button type="button" class="fw-button" data-approve=${a.id} ?disabled=${this.busy} @click=${() => this.#open({ kind: 'approval', a, decision: 'approve' })}>Approve<span class="fw-visually-hidden"> ${a.approval}</span></button>
             <button type="button" class="fw-button fw-button--warning" data-reject=${a.id} ?disabled=${this.busy} @click=${() => this.#open({ kind: 'approval', a, decision: 'reject' })}>Reject<span class="fw-visually-hidden"> ${a.approval}</span></button>
@@ -169,7 +175,7 @@ export class FwWorkflowActions extends LitElement {
   }
 
   #renderAssignment(wf: WorkflowMeta): TemplateResult {
-    const me = currentSession()?.user.username;
+    const me = this.session?.user.username;
     const assigned = wf.assigneeField ? this.record?.[wf.assigneeField] : null;
     return html`<h3 class="fw-heading-s">Assignment</h3>
       ${wf.assigneeField ? html`<div class="fw-button-group">
@@ -187,7 +193,7 @@ export class FwWorkflowActions extends LitElement {
         <label class="fw-label" for="wf-queue">Move to queue</label>
         <select class="fw-select" id="wf-queue" name="queue" @change=${(e: Event) => { this.targetQueue = (e.target as HTMLSelectElement).value; }}>
           <option value="" ?selected=${!this.targetQueue}>Choose a queue</option>
-          ${this.queues.map((q) => html`<option value=${q.name} ?selected=${this.targetQueue === q.name}>${q.label}</option>`)}
+          ${this.#shown.queues.map((q) => html`<option value=${q.name} ?selected=${this.targetQueue === q.name}>${q.label}</option>`)}
         </select>
         <button type="submit" class="fw-button fw-button--secondary" ?disabled=${this.busy}>Move</button>
       </form>` : nothing}`;
@@ -219,7 +225,7 @@ export class FwWorkflowActions extends LitElement {
   }
 
   #renderField(name: string): TemplateResult | typeof nothing {
-    const field: FieldMeta | undefined = this.meta?.fields.find((f) => f.name === name);
+    const field: FieldMeta | undefined = this.#shown.meta?.fields.find((f) => f.name === name);
     if (!field) return nothing;
     const props: FieldProps = {
       field, value: Object.prototype.hasOwnProperty.call(this.values, name) ? this.values[name] : field.type === 'journal' ? null : this.record?.[name] ?? null,
@@ -283,7 +289,7 @@ export class FwWorkflowActions extends LitElement {
 
   async #transition(t: TransitionOption, body: { fields?: RecordData; comment?: string }) {
     await this.#act(async () => {
-      const res = await makeTransition(this.table, this.recordId, t.name, body);
+      const res = await makeTransition(this.api, this.table, this.recordId, t.name, body);
       const meta = res.body.meta as { created?: CreatedRecord[] } | undefined;
       return { data: res.data, etag: res.etag, links: await Promise.all((meta?.created ?? []).map((c) => this.#link(c))) };
     }, `${t.label}: the record is now ${t.toLabel.toLowerCase()}.`);
@@ -293,7 +299,7 @@ export class FwWorkflowActions extends LitElement {
   async #link(c: CreatedRecord): Promise<WorkflowLink> {
     let label = c.table;
     try {
-      label = (await fetchTableMeta(c.table)).label;
+      label = (await this.metadata.table(c.table)).label;
     } catch {
       // The link still leads to the record; its table's name stands in for the label.
     }
@@ -302,13 +308,13 @@ export class FwWorkflowActions extends LitElement {
 
   async #decide(a: Approval, decision: 'approve' | 'reject', comment: string) {
     await this.#act(async () => {
-      const r = await decideApproval(this.table, this.recordId, a.id, decision, comment);
+      const r = await decideApproval(this.api, this.table, this.recordId, a.id, decision, comment);
       return { data: r.data.record, etag: null };
     }, decision === 'approve' ? `You approved ${a.approval}.` : `You rejected ${a.approval}.`);
   }
 
   async #assign(body: { user?: string | null; queue?: string | null }, message: string) {
-    await this.#act(() => assignRecord(this.table, this.recordId, body), `${message}.`);
+    await this.#act(() => assignRecord(this.api, this.table, this.recordId, body), `${message}.`);
   }
 
   #assignOther = (e: Event) => {
@@ -356,8 +362,7 @@ export class FwWorkflowActions extends LitElement {
       this.pending = null;
       const target = e.errors[0]?.field === 'user' ? 'wf-assign-user' : e.errors[0]?.field === 'queue' ? 'wf-queue' : undefined;
       await this.#showProblems(e.errors.length ? e.errors.map((x) => ({ text: x.message, target })) : [{ text: e.message }]);
-      this.#loadedFor = '';
-      void this.#load();
+      void this.#actions.run();
     }
   }
 

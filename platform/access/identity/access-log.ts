@@ -1,39 +1,15 @@
 /**
- * The access log (SSI-FR-61a): every sign-in, sign-out, failure, session expiry, and page or API request, with
+ * The access log: every sign-in, sign-out, failure, session expiry, and page or API request, with
  * user, organisation, time, URL, description and a sign-in flag. Rows are written in the background: a slow or
  * failing write never delays or fails the request it describes (it is logged instead).
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { Clock } from '../../context.js';
+import type { AccessEvent, AccessLog, AccessLogEntry, Clock } from '../../context.js';
 import type { Database } from '../../db/connection.js';
 import type { Logger } from '../../log.js';
 
-/** Events the platform records; reports count `sign_in` rows as sign-ins and `page` rows as page views. */
-export type AccessEvent =
-  | 'sign_in' | 'sign_in_failed' | 'mfa_failed' | 'sign_out' | 'session_expired' | 'api' | 'page';
-
-export interface AccessLogEntry {
-  event: AccessEvent;
-  /** True for sign-in events (successful or not). */
-  signIn?: boolean;
-  userId?: string | null;
-  username?: string | null;
-  orgId?: string | null;
-  method?: string | null;
-  url?: string | null;
-  status?: number | null;
-  description?: string | null;
-  ip?: string | null;
-  /** When it happened (default: the clock's now). */
-  at?: Date;
-}
-
-export interface AccessLog {
-  /** Queue one row; returns at once. */
-  record(entry: AccessLogEntry): void;
-  /** Wait for every queued row to be written (tests, shutdown). */
-  flush(): Promise<void>;
-}
+/** The entry and log shapes are declared with the engine context, which holds the log. */
+export type { AccessEvent, AccessLog, AccessLogEntry };
 
 const clip = (v: string | null | undefined, n: number) => (v == null ? null : v.length > n ? v.slice(0, n) : v);
 

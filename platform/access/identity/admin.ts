@@ -6,7 +6,7 @@ import type { Formwork } from '../../context.js';
 import { fail } from '../../errors.js';
 import { temporaryPassword } from './passwords.js';
 import { revokeUserSessions } from './sessions.js';
-import { createOrg, createUser, fetchOrgByCode, requireUser, setPassword, unlockUser, type UserRow } from './users.js';
+import { clearUserLockout, createOrg, createUser, fetchOrgByCode, requireUser, setPassword, type UserRow } from './users.js';
 
 export const DEFAULT_ADMIN_ORG = 'MAIN';
 
@@ -42,11 +42,15 @@ export async function resetPassword(fw: Formwork, username: string): Promise<Cre
   return { user, password };
 }
 
-/** Lift a lockout. Errors: not_found. */
-export async function unlockAccount(fw: Formwork, username: string): Promise<UserRow> {
+/**
+ * The operator's unlock (the CLI, run by whoever runs the server): lifts the lockout of any account by username,
+ * with no actor and no permission check. Administrators unlock through `unlockManagedAccount` (account-changes.ts), which checks
+ * and audits. Errors: not_found, conflict (deleted).
+ */
+export async function unlockUserByOperator(fw: Formwork, username: string): Promise<UserRow> {
   const user = await requireUser(fw, username);
   if (user.status === 'deleted') fail('conflict', `User "${username}" is deleted and cannot be unlocked.`);
-  await unlockUser(fw, user.id);
+  await clearUserLockout(fw, user.id);
   return user;
 }
 
@@ -57,7 +61,7 @@ export async function unlockAccount(fw: Formwork, username: string): Promise<Use
  */
 export async function ensureDemoAdministrator(fw: Formwork): Promise<CreatedCredential | null> {
   if (!fw.config.demoData) return null;
-  const people = fw.registry.current.data.flatMap((f) => (f.people ?? []).map((p) => p.username.toLowerCase()));
+  const people = [...fw.registry.current.data.values()].flatMap((f) => (f.people ?? []).map((p) => p.username.toLowerCase()));
   const any = await fw.db.knex('sys_user').modify((q) => { if (people.length) q.whereNotIn('username_key', people); }).first('id');
   if (any) return null;
   return createAdministrator(fw, { username: 'admin', orgCode: 'DEMO', orgName: 'Demo organisation' });

@@ -24,7 +24,7 @@ import type { Knex } from 'knex';
 
 /** Tables whose rows a credential read depends on. */
 export const IDENTITY_TABLES: ReadonlySet<string> = new Set([
-  'sys_user', 'sys_user_role', 'sys_user_org', 'sys_user_user_id', 'sys_org_user_id', 'sys_access_grant',
+  'sys_user', 'sys_user_role', 'sys_user_org', 'sys_user_party_code', 'sys_party_code', 'sys_access_grant',
   'sys_consent', 'sys_org', 'sys_api_token', 'sys_session',
 ]);
 
@@ -42,12 +42,28 @@ export function writesIdentity(sql: string): boolean {
 
 interface Entry<T> { value: T; generation: number; storedAt: number }
 
+/** Options of a {@link CredentialCache}. */
+export interface CredentialCacheOptions {
+  /** At most this many credentials are held; the oldest is dropped first (default 10,000). */
+  maxEntries?: number;
+  /**
+   * The time `ttlMs` is measured on, in milliseconds (default `performance.now`: monotonic, so a wall-clock step
+   * neither keeps an entry alive nor drops it early). Tests pass a clock they move instead of waiting.
+   */
+  now?: () => number;
+}
+
 export class CredentialCache<T> {
   private generation = 0;
   private readonly dirty = new Set<string>();
   private readonly entries = new Map<string, Entry<T>>();
+  private readonly maxEntries: number;
+  private readonly now: () => number;
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 10_000) {}
+  constructor(private readonly ttlMs: number, options: CredentialCacheOptions = {}) {
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.now = options.now ?? (() => performance.now());
+  }
 
   /** Follow the writes made through `knex` (see the module comment). Without a pool to watch, nothing is cached. */
   watch(knex: Knex): this {
@@ -73,7 +89,7 @@ export class CredentialCache<T> {
   /** The value for `key` from the cache when current, else from `load` (stored when it is safe to). */
   async read(key: string, load: () => Promise<T | null>): Promise<T | null> {
     if (this.disabled) return load();
-    const now = performance.now();
+    const now = this.now();
     const hit = this.entries.get(key);
     if (hit && hit.generation === this.generation && this.dirty.size === 0 && now - hit.storedAt < this.ttlMs) return hit.value;
     if (hit) this.entries.delete(key);

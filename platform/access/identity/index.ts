@@ -1,14 +1,28 @@
 /**
- * Identity: users and organisations, passwords, MFA, sessions, API tokens, rate limits and the access log.
- * Other folders import this face, not the files behind it.
+ * Identity: users and organisations, party codes, passwords, MFA, sessions, API tokens, rate limits, the access
+ * log, and what organisation administrators do to the accounts of their organisation. Other folders import this
+ * face, not the files behind it.
  */
 export { createAccessLog, loggableUrl, type AccessLog, type AccessLogEntry, type AccessEvent } from './access-log.js';
-export { createAdministrator, resetPassword, unlockAccount, ensureDemoAdministrator, type CreatedCredential } from './admin.js';
+export { parseUserInput, type AdminUserInput } from './account-input.js';
+export { createAccount, deleteAccount, resetAccountPassword, unlockManagedAccount, updateAccount } from './account-changes.js';
+export { listAccountSessions, revokeAccountSessions, revokeOneSession, type SessionInfo } from './account-sessions.js';
+export {
+  checkUsername, getUser, listUsers, MAX_USER_PAGE,
+  type AccountStatus, type AdminUser, type AdminUserSummary, type UserListQuery, type UserSort,
+} from './account-view.js';
+export { createAdministrator, resetPassword, unlockUserByOperator, ensureDemoAdministrator, type CreatedCredential } from './admin.js';
+export { adminScope, assertAdministrator, findOrg, isPlatformAdmin, listOrgs, manages, type OrgRef } from './admin-scope.js';
 export { issueEmailCode, verifyEmailCode, EMAIL_CODE_MINUTES } from './email-otp.js';
+export { createPartyCode, listPartyCodes, type PartyCode } from './party-codes.js';
+export {
+  completePasswordLink, inspectPasswordLink, linkBase, passwordLinkUrl, PASSWORD_LINK_HOURS, type LinkOptions,
+} from './password-links.js';
 export { hashPassword, verifyPassword, needsRehash, assertPasswordPolicy, passwordProblems, temporaryPassword } from './passwords.js';
 export { hitRateLimit, assertRateLimit } from './rate-limit.js';
+export { assignableRoles, roleAssignability } from './role-assignment.js';
 export {
-  createSession, fetchSession, touchSession, rotateSession, revokeSession, revokeUserSessions, adminRevokeSession,
+  createSession, fetchSession, touchSession, rotateSession, revokeSession, revokeUserSessions,
   sessionCookieName, sessionCookieOptions, idleExpiresAt, isExpired, PENDING_MFA, TOUCH_INTERVAL_MS,
   type SessionRow, type SessionStage, type SessionUser, type RevokeReason,
 } from './sessions.js';
@@ -16,7 +30,8 @@ export { signIn, completeMfa, sendEmailCode, changePassword, confirmProfile, mfa
 export { createApiToken, listApiTokens, revokeApiToken, resolveApiToken, type ApiTokenInfo } from './tokens.js';
 export { beginTotpEnrolment, verifyTotp, totpStep, type TotpEnrolment } from './totp.js';
 export {
-  createOrg, fetchOrg, fetchOrgByCode, createOrgUserId, createUser, fetchUser, fetchUserByUsername, requireUser,
-  setPassword, unlockUser, loadActor, actorForUser, actorFromMemberships, readCredentialWithMemberships, type Membership, capabilitiesOf, isUsable,
+  createOrg, fetchOrg, fetchOrgByCode, createUser, fetchUser, fetchUserByUsername, requireUser,
+  setPassword, clearUserLockout, loadActor, actorForUser, actorFromMemberships, readCredentialWithMemberships, type Membership,
+  capabilitiesOf, isUsable,
   type UserRow, type OrgRow, type UserStatus, type CreateUserInput, type CreateOrgInput,
 } from './users.js';

@@ -165,8 +165,3 @@ export async function revokeUserSessions(fw: Formwork, userId: string, reason: R
   if (options.stages) q.whereIn('stage', [...options.stages]);
   return q.update({ revoked_at: fw.clock.now().toISOString(), revoked_reason: reason });
 }
-
-/** End a session by its id for an administrator (or the user's own session list). */
-export async function adminRevokeSession(fw: Formwork, id: string): Promise<boolean> {
-  return revokeSession(fw, id, 'revoked');
-}

@@ -163,7 +163,7 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{1,63}$/;
 const PHONE = /^\+?[0-9 ()-]{6,40}$/;
 
 /**
- * Save and confirm the first-sign-in profile (SSI-FR-1): first and last name, email and phone, all required.
+ * Save and confirm the first-sign-in profile: first and last name, email and phone, all required.
  * Moves a session at 'profile' to 'active'. Errors: validation_failed (per field).
  */
 export async function confirmProfile(fw: Formwork, session: SessionRow, input: ProfileInput): Promise<{ session: SessionRow; user: UserRow }> {

@@ -1,14 +1,14 @@
 /**
- * Users, organisations and the User IDs organisations hold, and the Actor a user acts as: roles, organisations,
- * User IDs (their own and those shared with them under an active mutual consent) and capabilities.
+ * Users and organisations, and the Actor a user acts as: roles, organisations, party codes (their own and those
+ * shared with them under an active mutual consent; see party-codes.ts) and capabilities.
  */
 import { capabilitiesOf } from '../policy.js';
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
-import type { Formwork } from '../../context.js';
+import type { CredentialRead, Formwork, Membership } from '../../context.js';
 import { fail, type FieldError } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
-import { grantedUserIds } from '../sharing.js';
+import { grantedPartyCodes } from '../sharing.js';
 import { assertPasswordPolicy, hashPassword } from './passwords.js';
 
 export type UserStatus = 'active' | 'locked' | 'disabled' | 'deleted';
@@ -107,16 +107,6 @@ export async function fetchOrg(fw: Formwork, id: string): Promise<OrgRow | null>
   return row ? toOrgRow(row) : null;
 }
 
-/** Record a User ID (SSI-FR-60) held by an organisation. Errors: unique_violation (code taken). */
-export async function createOrgUserId(fw: Formwork, input: { orgId: string; code: string; name?: string }): Promise<{ id: string; code: string }> {
-  if (await fw.db.knex('sys_org_user_id').where({ code: input.code }).first('id')) {
-    fail('unique_violation', `User ID "${input.code}" already exists.`);
-  }
-  const row = { id: uuidv7(), org_id: input.orgId, code: input.code, name: input.name ?? null, status: 'active' };
-  await fw.db.knex('sys_org_user_id').insert(row);
-  return { id: row.id, code: row.code };
-}
-
 export interface CreateUserInput {
   username: string;
   firstName?: string;
@@ -132,7 +122,7 @@ export interface CreateUserInput {
   roles?: string[];
   /** Further organisations (ids) the user belongs to. */
   orgs?: string[];
-  /** User IDs (codes) of their organisations the user acts for. */
+  /** Party codes of their organisations the user acts under (party-codes.ts); named like the Actor's `userIds`. */
   userIds?: string[];
   /** Initial password (checked against the policy); without one the user cannot sign in yet. */
   password?: string;
@@ -162,8 +152,8 @@ export async function assertUsernameAvailable(fw: Formwork, username: string, tr
 }
 
 /**
- * Create a user with roles, extra organisations and User IDs, in one transaction (nested in `trx` when given).
- * Errors: validation_failed (username, unknown role, organisation or User ID, weak password), unique_violation.
+ * Create a user with roles, extra organisations and party codes, in one transaction (nested in `trx` when given).
+ * Errors: validation_failed (username, unknown role, organisation or party code, weak password), unique_violation.
  */
 export async function createUser(fw: Formwork, input: CreateUserInput, trx?: Knex.Transaction): Promise<UserRow> {
   const registry = fw.registry.current;
@@ -203,15 +193,15 @@ export async function createUser(fw: Formwork, input: CreateUserInput, trx?: Kne
     if (orgs.length) await trx('sys_user_org').insert(orgs.map((org_id) => ({ user_id: row.id, org_id })));
     const codes = [...new Set(input.userIds ?? [])];
     if (codes.length) {
-      const found = await trx('sys_org_user_id').whereIn('code', codes).select('id', 'code', 'org_id');
+      const found = await trx('sys_party_code').whereIn('code', codes).select('id', 'code', 'org_id');
       const member = new Set([orgId, ...orgs]);
       const missing = codes.filter((c) => !found.some((f: { code: string; org_id: string }) => f.code === c && member.has(f.org_id)));
       if (missing.length) {
-        fail('validation_failed', `User IDs ${missing.map((c) => `"${c}"`).join(', ')} do not belong to the user's organisations.`, {
-          fieldErrors: [{ field: 'userIds', code: 'unknown_user_id', message: `Unknown User IDs: ${missing.join(', ')}.` }],
+        fail('validation_failed', `Party codes ${missing.map((c) => `"${c}"`).join(', ')} do not belong to the user's organisations.`, {
+          fieldErrors: [{ field: 'userIds', code: 'unknown_party_code', message: `Unknown party codes: ${missing.join(', ')}.` }],
         });
       }
-      await trx('sys_user_user_id').insert(found.map((f: { id: string }) => ({ user_id: row.id, org_user_id: f.id })));
+      await trx('sys_user_party_code').insert(found.map((f: { id: string }) => ({ user_id: row.id, party_code_id: f.id })));
     }
     return toUserRow(row);
   });
@@ -250,8 +240,11 @@ export async function setPassword(fw: Formwork, userId: string, password: string
   });
 }
 
-/** Lift a lockout (and a 'locked' status): clears locked_at and the failure count. */
-export async function unlockUser(fw: Formwork, userId: string): Promise<void> {
+/**
+ * Clear a lockout (and a 'locked' status): locked_at and the failure count. No permission check and no audit entry:
+ * for callers that decided already (the operator's CLI unlock, `unlockUserByOperator` in admin.ts).
+ */
+export async function clearUserLockout(fw: Formwork, userId: string): Promise<void> {
   const now = fw.clock.now().toISOString();
   await fw.db.knex('sys_user').where({ id: userId }).update({ locked_at: null, failed_attempts: 0, updated_at: now });
   await fw.db.knex('sys_user').where({ id: userId, status: 'locked' }).update({ status: 'active' });
@@ -267,17 +260,14 @@ export interface ActorOptions {
   trx?: Knex.Transaction;
 }
 
-/** One membership of the identity read: a role, an organisation, an own User ID (code) or an open access grant. */
-export interface Membership { k: 'role' | 'org' | 'uid' | 'grant'; v: string }
-
-/** A credential row and its user's memberships. */
-export interface CredentialRead { head: Readonly<Record<string, any>>; memberships: readonly Membership[] }
+/** The identity read's shapes are declared with the engine context, which holds the cache of them. */
+export type { CredentialRead, Membership };
 
 /** The membership branches of the identity read, for the users `who` selects (a constant SQL fragment). */
 const membershipBranches = (who: string, pad: string) => `
   select 'role' as k, r.role as v${pad} from sys_user_role r where r.user_id ${who}
   union all select 'org' as k, o.org_id as v${pad} from sys_user_org o where o.user_id ${who}
-  union all select 'uid' as k, c.code as v${pad} from sys_user_user_id u join sys_org_user_id c on c.id = u.org_user_id
+  union all select 'party' as k, c.code as v${pad} from sys_user_party_code u join sys_party_code c on c.id = u.party_code_id
     where u.user_id ${who} and c.status = 'active'
   union all select 'grant' as k, g.id as v${pad} from sys_access_grant g where g.user_id ${who} and g.revoked_at is null`;
 
@@ -306,8 +296,8 @@ export async function readCredentialWithMemberships(
 }
 
 /**
- * The Actor of a user row: roles (sys_user_role), organisations (home first, then sys_user_org), User IDs
- * (codes: their own, then those shared by consent), and the capabilities the roles grant.
+ * The Actor of a user row: roles (sys_user_role), organisations (home first, then sys_user_org), party codes
+ * (`userIds`: their own, then those shared by consent), and the capabilities the roles grant.
  */
 export async function actorForUser(fw: Formwork, user: Pick<UserRow, 'id' | 'username' | 'org_id'>, options: ActorOptions = {}): Promise<Actor> {
   const memberships = rowsOf<Membership>(await (options.trx ?? fw.db.knex).raw(membershipBranches('= ?', ''), [user.id, user.id, user.id, user.id]));
@@ -318,10 +308,10 @@ export async function actorForUser(fw: Formwork, user: Pick<UserRow, 'id' | 'use
 export async function actorFromMemberships(fw: Formwork, user: Pick<UserRow, 'id' | 'username' | 'org_id'>, rows: readonly Membership[], options: ActorOptions = {}): Promise<Actor> {
   const roles = rows.filter((r) => r.k === 'role').map((r) => r.v).sort();
   const orgs = [...new Set([...(user.org_id ? [user.org_id] : []), ...rows.filter((r) => r.k === 'org').map((r) => r.v)])];
-  const userIds = rows.filter((r) => r.k === 'uid').map((r) => r.v).sort();
+  const userIds = rows.filter((r) => r.k === 'party').map((r) => r.v).sort();
   if (rows.some((r) => r.k === 'grant')) {
     // One definition of "shared by consent" (sharing.ts): grants whose pair of consents is in force right now.
-    for (const code of await grantedUserIds(options.trx ?? fw.db.knex, user.id, fw.clock.now().toISOString())) {
+    for (const code of await grantedPartyCodes(options.trx ?? fw.db.knex, user.id, fw.clock.now().toISOString())) {
       if (!userIds.includes(code)) userIds.push(code);
     }
   }

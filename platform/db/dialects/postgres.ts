@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { Knex } from 'knex';
 import type { Dialect } from './types.js';
 
 // node-postgres turns DATE into a local-midnight Date and NUMERIC/INT8 into strings. Formwork's API speaks ISO
@@ -14,8 +13,8 @@ export const postgresDialect: Dialect = {
   name: 'postgres',
   ilike: 'ilike',
 
-  knexConfig(url: string): Knex.Config {
-    return { client: 'pg', connection: url, pool: { min: 0, max: 10 } };
+  knexConfig(url, options = {}) {
+    return { client: 'pg', connection: url, pool: { min: 0, max: 10 }, ...(options.searchPath ? { searchPath: [options.searchPath] } : {}) };
   },
 
   jsonArrayContains(column, value) {
@@ -61,5 +60,14 @@ export const postgresDialect: Dialect = {
   async indexNames(knex) {
     const { rows } = await knex.raw('select indexname from pg_indexes where schemaname = current_schema()');
     return new Set((rows as { indexname: string }[]).map((r) => r.indexname));
+  },
+
+  lockRowsForUpdate(query) {
+    query.forUpdate();
+    return query;
+  },
+
+  async lockRows(trx, table, ids) {
+    if (ids.length) await trx(table).whereIn('id', [...ids]).forUpdate().select('id');
   },
 };

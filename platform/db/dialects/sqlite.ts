@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
-import type { Knex } from 'knex';
 import type { Dialect } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +19,7 @@ export const sqliteDialect: Dialect = {
   name: 'sqlite',
   ilike: 'like',
 
-  knexConfig(url: string): Knex.Config {
+  knexConfig(url) {
     const filename = url.replace(/^sqlite:(\/\/)?/, '');
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     return {
@@ -88,4 +87,11 @@ export const sqliteDialect: Dialect = {
     const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'index'");
     return new Set(rows.map((r) => r.name));
   },
+
+  // The write lock is the database's: BEGIN IMMEDIATE (above) took it when the transaction started.
+  lockRowsForUpdate(query) {
+    return query;
+  },
+
+  async lockRows() {},
 };

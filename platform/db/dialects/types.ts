@@ -6,8 +6,11 @@ import type { Knex } from 'knex';
  */
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres';
-  /** knex configuration for a connection string. */
-  knexConfig(url: string): Knex.Config;
+  /**
+   * knex configuration for a connection string. `searchPath` names the PostgreSQL schema to work in (the test
+   * suite isolates each database in one); SQLite has no schemas and ignores it.
+   */
+  knexConfig(url: string, options?: { searchPath?: string }): Knex.Config;
   /** SQL fragment and bindings (`??` for the column identifier, `?` for values): the JSON-array column contains `value`. */
   jsonArrayContains(column: string, value: unknown): { sql: string; bindings: unknown[] };
   /** Case-insensitive LIKE operator keyword. */
@@ -24,4 +27,16 @@ export interface Dialect {
   foreignKeyViolation(error: unknown): boolean;
   /** Names of the indexes that exist in the database (the connection's schema on PostgreSQL). */
   indexNames(knex: Knex): Promise<Set<string>>;
+  /**
+   * Make a read inside a transaction lock the rows it returns until the transaction ends, so a read-then-write
+   * cannot interleave with another writer. PostgreSQL adds FOR UPDATE; SQLite returns the query unchanged because
+   * its write transactions begin IMMEDIATE and already hold the database's one write lock.
+   */
+  lockRowsForUpdate<T extends Knex.QueryBuilder>(query: T): T;
+  /**
+   * Lock rows `ids` of `table` until transaction `trx` ends without reading them otherwise, e.g. to take a
+   * record's lock before changing rows that depend on it, in the order record writes take them. A no-op on SQLite
+   * (see {@link lockRowsForUpdate}), which then runs no statement at all.
+   */
+  lockRows(trx: Knex.Transaction, table: string, ids: readonly string[]): Promise<void>;
 }

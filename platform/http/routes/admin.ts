@@ -22,79 +22,59 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { accessLogEntries, accessLogReport, type AccessGroup, type AccessReportRow } from '../../access/access-log-report.js';
 import {
   adminScope, assertAdministrator, assignableRoles, checkUsername, createAccount, deleteAccount, findOrg, getUser, linkBase,
-  listAccountSessions, listOrgs, listOrgUserIds, listUsers, parseUserInput, resetAccountPassword, revokeAccountSessions,
-  revokeOneSession, unlockAccount, updateAccount,
-} from '../../access/identity/org-admin.js';
+  listAccountSessions, listOrgs, listPartyCodes, listUsers, parseUserInput, resetAccountPassword, revokeAccountSessions,
+  revokeOneSession, unlockManagedAccount, updateAccount,
+} from '../../access/identity/index.js';
 import { grantAccess, listConsents, listGrants, recordConsent, rescindConsent, revokeAccess, type ConsentSide } from '../../access/sharing.js';
 import type { Formwork } from '../../context.js';
 import { fail } from '../../errors.js';
 import { toCsv, type CsvColumn } from '../../reports/csv.js';
-import { methodNotAllowed } from '../middleware.js';
+import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../input.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
-/** The request body as an object; a missing body is an empty one. */
-export function bodyOf(req: Request): Record<string, unknown> {
-  const body: unknown = req.body;
-  if (body === undefined) return {};
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) fail('invalid_payload', 'Send a JSON object.');
-  return body as Record<string, unknown>;
-}
+/** The period (default: the last 30 days), organisation and user of the access log and its report. */
+const LOG_PARAMS = { from: param.text, to: param.text, org: param.text, user: param.text };
+interface LogParams { from?: string; to?: string; org?: string; user?: string }
 
-/** Refuse query parameters the endpoint does not know, so a typo is an error rather than silently ignored. */
-export function assertQuery(req: Request, allowed: readonly string[]): void {
-  for (const key of Object.keys(req.query)) {
-    if (!allowed.includes(key)) {
-      fail('invalid_query', `Unknown query parameter "${key}"; ${allowed.length ? `expected ${allowed.join(', ')}` : 'this endpoint takes none'}.`);
-    }
-  }
-}
+const USERS_QUERY = compileQuery<{ org?: string; q?: string; status?: string; sort?: string; limit?: number; offset?: number }>({
+  org: param.text, q: param.text, status: param.text, sort: param.text, limit: param.wholeNumber, offset: param.wholeNumber,
+});
+const CHECK_QUERY = compileQuery<{ username: string }>({ username: param.nonEmpty }, ['username']);
+const ORG_QUERY = compileQuery<{ org?: string }>({ org: param.text });
+const LOG_QUERY = compileQuery<LogParams & { limit?: number; offset?: number }>({
+  ...LOG_PARAMS, limit: param.wholeNumber, offset: param.wholeNumber,
+});
+const REPORT_QUERY = compileQuery<LogParams & { groupBy?: string; format: 'json' | 'csv' }>({
+  ...LOG_PARAMS, groupBy: param.text, format: param.oneOf(['json', 'csv'], 'json'),
+});
 
-/** A query parameter given at most once. */
-export function queryString(req: Request, name: string): string | undefined {
-  const v = req.query[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') fail('invalid_query', `Query parameter "${name}" must be given once.`);
-  return v;
-}
+/** Optional text members may also be null, which means absent. */
+const OPTIONAL_TEXT = { type: ['string', 'null'], minLength: 1, expected: 'text' };
+const OPTIONAL_DATE = { type: ['string', 'null'], format: 'iso-date-time', expected: 'a date (YYYY-MM-DD) or an ISO 8601 date-time' };
+/** Accounts: parseUserInput checks the members (and refuses unknown ones). */
+const ACCOUNT_BODY = compileBody<Record<string, unknown>>({ type: 'object' });
+const CONSENT_BODY = compileBody<{
+  side: ConsentSide; counterparty?: string | null; counterpartyOrgId?: string | null; userIds: string[];
+  validFrom?: string | null; validTo?: string | null; org?: string | null;
+}>({
+  type: 'object',
+  properties: {
+    side: { type: 'string', enum: ['grantor', 'grantee'], expected: '"grantor" or "grantee"' },
+    // The other organisation by id or code (`counterpartyOrgId` is the service's own name for it).
+    counterparty: OPTIONAL_TEXT, counterpartyOrgId: OPTIONAL_TEXT,
+    userIds: { type: 'array', items: { type: 'string' }, expected: 'a list of User ID codes' },
+    validFrom: OPTIONAL_DATE, validTo: OPTIONAL_DATE, org: OPTIONAL_TEXT,
+  },
+  required: ['side', 'userIds'],
+});
+const GRANT_BODY = compileBody<{ userId: string; userIdCode: string; org?: string | null }>({
+  type: 'object',
+  properties: { userId: param.nonEmpty, userIdCode: param.nonEmpty, org: OPTIONAL_TEXT },
+  required: ['userId', 'userIdCode'],
+});
 
-export function queryInteger(req: Request, name: string): number | undefined {
-  const v = queryString(req, name);
-  if (v === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(v)) fail('invalid_query', `Query parameter "${name}" must be a whole number of 0 or more; got "${v}".`);
-  return Number(v);
-}
-
-/** A string member of a body, or a 422 naming it. */
-function bodyString(body: Record<string, unknown>, key: string, required: true): string;
-function bodyString(body: Record<string, unknown>, key: string, required: false): string | undefined;
-function bodyString(body: Record<string, unknown>, key: string, required: boolean): string | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) {
-    if (required) fail('validation_failed', `${key} is required.`, { fieldErrors: [{ field: key, code: 'required', message: `${key} is required.` }] });
-    return undefined;
-  }
-  if (typeof v !== 'string' || !v) fail('validation_failed', `${key} must be text.`, { fieldErrors: [{ field: key, code: 'type', message: `${key} must be text.` }] });
-  return v;
-}
-
-/** Refuse members a body may not have (mass assignment). */
-function assertKeys(body: Record<string, unknown>, allowed: readonly string[]): void {
-  const extra = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (extra.length) {
-    fail('invalid_payload', `Unexpected ${extra.map((k) => `"${k}"`).join(', ')}; send only ${allowed.join(', ')}.`, {
-      fieldErrors: extra.map((k) => ({ field: k, code: 'unknown_field', message: `"${k}" cannot be set here.` })),
-    });
-  }
-}
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
-function bodyDate(body: Record<string, unknown>, key: string): string | undefined {
-  const v = bodyString(body, key, false);
-  if (v === undefined) return undefined;
-  if (!ISO_DATE.test(v) || Number.isNaN(Date.parse(v))) {
-    fail('validation_failed', `${key} must be a date or an ISO 8601 date-time.`, { fieldErrors: [{ field: key, code: 'invalid', message: 'Use a date (YYYY-MM-DD) or an ISO 8601 date-time.' }] });
-  }
-  return new Date(v).toISOString();
-}
+/** A validated date or date-time as an ISO 8601 instant. */
+const instant = (v: string | null | undefined) => (v ? new Date(v).toISOString() : undefined);
 
 const REPORT_COLUMNS: Record<AccessGroup, CsvColumn[]> = {
   org: [{ key: 'label', header: 'Organisation' }, { key: 'key', header: 'Organisation id' }],
@@ -124,40 +104,34 @@ export function adminRouter(fw: Formwork): Router {
 
   router.route('/admin/users')
     .get(async (req, res) => {
-      assertQuery(req, ['org', 'q', 'status', 'sort', 'limit', 'offset']);
-      const result = await listUsers(fw, actor(res), {
-        org: queryString(req, 'org'), q: queryString(req, 'q'), status: queryString(req, 'status'), sort: queryString(req, 'sort'),
-        limit: queryInteger(req, 'limit'), offset: queryInteger(req, 'offset'),
-      });
+      const result = await listUsers(fw, actor(res), readQuery(req, USERS_QUERY));
       res.json({ data: result.users, meta: { total: result.total, limit: result.limit, offset: result.offset } });
     })
     .post(async (req, res) => {
-      assertQuery(req, []);
-      const created = await createAccount(fw, actor(res), parseUserInput(req.body ?? {}, 'create'), links());
+      readQuery(req, NO_QUERY);
+      const created = await createAccount(fw, actor(res), parseUserInput(readBody(req, ACCOUNT_BODY), 'create'), links());
       res.status(201).location(`${req.baseUrl}/admin/users/${created.id}`).json({ data: created });
     })
     .all(methodNotAllowed(['GET', 'POST']));
 
   router.route('/admin/users/check')
     .get(async (req, res) => {
-      assertQuery(req, ['username']);
-      const username = queryString(req, 'username');
-      if (!username) fail('invalid_query', 'Name the username to check: ?username=…');
+      const { username } = readQuery(req, CHECK_QUERY);
       res.json({ data: await checkUsername(fw, actor(res), username) });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/admin/users/:id')
     .get(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       res.json({ data: await getUser(fw, actor(res), req.params.id) });
     })
     .patch(async (req, res) => {
-      assertQuery(req, []);
-      res.json({ data: await updateAccount(fw, actor(res), req.params.id, parseUserInput(req.body ?? {}, 'update')) });
+      readQuery(req, NO_QUERY);
+      res.json({ data: await updateAccount(fw, actor(res), req.params.id, parseUserInput(readBody(req, ACCOUNT_BODY), 'update')) });
     })
     .delete(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       await deleteAccount(fw, actor(res), req.params.id);
       res.status(204).end();
     })
@@ -165,14 +139,14 @@ export function adminRouter(fw: Formwork): Router {
 
   router.route('/admin/users/:id/unlock')
     .post(async (req, res) => {
-      assertQuery(req, []);
-      res.json({ data: await unlockAccount(fw, actor(res), req.params.id) });
+      readQuery(req, NO_QUERY);
+      res.json({ data: await unlockManagedAccount(fw, actor(res), req.params.id) });
     })
     .all(methodNotAllowed(['POST']));
 
   router.route('/admin/users/:id/reset-password')
     .post(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       const done = await resetAccountPassword(fw, actor(res), req.params.id, links());
       res.status(202).json({ data: { sent: true, sentTo: done.sentTo, expiresAt: done.expiresAt, sessionsEnded: done.sessionsEnded } });
     })
@@ -180,21 +154,21 @@ export function adminRouter(fw: Formwork): Router {
 
   router.route('/admin/users/:id/sessions')
     .get(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       res.json({ data: await listAccountSessions(fw, actor(res), req.params.id) });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/admin/users/:id/revoke-sessions')
     .post(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       res.json({ data: { revoked: await revokeAccountSessions(fw, actor(res), req.params.id) } });
     })
     .all(methodNotAllowed(['POST']));
 
   router.route('/admin/sessions/:id')
     .delete(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       await revokeOneSession(fw, actor(res), req.params.id);
       res.status(204).end();
     })
@@ -202,7 +176,7 @@ export function adminRouter(fw: Formwork): Router {
 
   router.route('/admin/roles')
     .get((req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       res.json({ data: assignableRoles(fw, actor(res)) });
     })
     .all(methodNotAllowed(['GET']));
@@ -211,16 +185,15 @@ export function adminRouter(fw: Formwork): Router {
 
   router.route('/admin/orgs')
     .get(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       res.json({ data: await listOrgs(fw, actor(res)) });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/admin/org-user-ids')
     .get(async (req, res) => {
-      assertQuery(req, ['org']);
-      const result = await listOrgUserIds(fw, actor(res), queryString(req, 'org'));
-      res.json({ data: result.userIds, meta: { org: result.org } });
+      const result = await listPartyCodes(fw, actor(res), readQuery(req, ORG_QUERY).org);
+      res.json({ data: result.partyCodes, meta: { org: result.org } });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -228,31 +201,20 @@ export function adminRouter(fw: Formwork): Router {
 
   router.route('/admin/consents')
     .get(async (req, res) => {
-      assertQuery(req, ['org']);
-      const org = await adminScope(fw, actor(res), queryString(req, 'org'), { requireOne: true });
+      const org = await adminScope(fw, actor(res), readQuery(req, ORG_QUERY).org, { requireOne: true });
       res.json({ data: await listConsents(fw, actor(res), org!.id) });
     })
     .post(async (req, res) => {
-      assertQuery(req, []);
-      const body = bodyOf(req);
-      assertKeys(body, ['side', 'counterparty', 'counterpartyOrgId', 'userIds', 'validFrom', 'validTo', 'org']);
-      const side = bodyString(body, 'side', true);
-      if (side !== 'grantor' && side !== 'grantee') {
-        fail('validation_failed', 'side must be "grantor" or "grantee".', { fieldErrors: [{ field: 'side', code: 'choice', message: 'Choose grantor or grantee.' }] });
-      }
-      // The other organisation by id or code (`counterpartyOrgId` is the service's own name for it).
-      const counterpartyRef = bodyString(body, body.counterparty === undefined ? 'counterpartyOrgId' : 'counterparty', true);
+      readQuery(req, NO_QUERY);
+      const body = readBody(req, CONSENT_BODY);
+      const counterpartyRef = body.counterparty ?? body.counterpartyOrgId;
+      if (!counterpartyRef) fail('validation_failed', 'counterparty is required.', { fieldErrors: [{ field: 'counterparty', code: 'required', message: 'counterparty is required.' }] });
       const counterparty = await findOrg(fw.db.knex, counterpartyRef);
       if (!counterparty) fail('validation_failed', `There is no organisation "${counterpartyRef}".`, { fieldErrors: [{ field: 'counterparty', code: 'not_found', message: 'No such organisation.' }] });
-      const userIds = body.userIds;
-      if (!Array.isArray(userIds) || userIds.some((u) => typeof u !== 'string')) {
-        fail('validation_failed', 'userIds must be a list of User ID codes.', { fieldErrors: [{ field: 'userIds', code: 'type', message: 'List the User IDs.' }] });
-      }
-      const orgRef = bodyString(body, 'org', false);
-      const org = await adminScope(fw, actor(res), orgRef, { requireOne: true });
+      const org = await adminScope(fw, actor(res), body.org ?? undefined, { requireOne: true });
       const consent = await recordConsent(fw, actor(res), {
-        side: side as ConsentSide, counterpartyOrgId: counterparty.id, userIds: userIds as string[], orgId: org!.id,
-        validFrom: bodyDate(body, 'validFrom'), validTo: bodyDate(body, 'validTo') ?? null,
+        side: body.side, counterpartyOrgId: counterparty.id, userIds: body.userIds, orgId: org!.id,
+        validFrom: instant(body.validFrom), validTo: instant(body.validTo) ?? null,
       });
       res.status(201).location(`${req.baseUrl}/admin/consents/${consent.id}`).json({ data: consent });
     })
@@ -260,32 +222,28 @@ export function adminRouter(fw: Formwork): Router {
 
   router.route('/admin/consents/:id/rescind')
     .post(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       res.json({ data: await rescindConsent(fw, actor(res), req.params.id) });
     })
     .all(methodNotAllowed(['POST']));
 
   router.route('/admin/access-grants')
     .get(async (req, res) => {
-      assertQuery(req, ['org']);
-      const org = await adminScope(fw, actor(res), queryString(req, 'org'), { requireOne: true });
+      const org = await adminScope(fw, actor(res), readQuery(req, ORG_QUERY).org, { requireOne: true });
       res.json({ data: await listGrants(fw, actor(res), org!.id) });
     })
     .post(async (req, res) => {
-      assertQuery(req, []);
-      const body = bodyOf(req);
-      assertKeys(body, ['userId', 'userIdCode', 'org']);
-      const org = await adminScope(fw, actor(res), bodyString(body, 'org', false), { requireOne: true });
-      const grant = await grantAccess(fw, actor(res), {
-        userId: bodyString(body, 'userId', true), userIdCode: bodyString(body, 'userIdCode', true), granteeOrgId: org!.id,
-      });
+      readQuery(req, NO_QUERY);
+      const body = readBody(req, GRANT_BODY);
+      const org = await adminScope(fw, actor(res), body.org ?? undefined, { requireOne: true });
+      const grant = await grantAccess(fw, actor(res), { userId: body.userId, userIdCode: body.userIdCode, granteeOrgId: org!.id });
       res.status(201).location(`${req.baseUrl}/admin/access-grants/${grant.id}`).json({ data: grant });
     })
     .all(methodNotAllowed(['GET', 'POST']));
 
   router.route('/admin/access-grants/:id')
     .delete(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       await revokeAccess(fw, actor(res), req.params.id);
       res.status(204).end();
     })
@@ -294,13 +252,13 @@ export function adminRouter(fw: Formwork): Router {
   // --- the access log (SSI-FR-61a) --------------------------------------------------------------------------
 
   /** The period (default: the last 30 days), organisation id and user id of an access-log request. */
-  const logQuery = async (req: Request, res: Response) => {
+  const logQuery = async (params: LogParams, res: Response) => {
     const now = fw.clock.now();
-    const from = queryString(req, 'from') ?? new Date(now.getTime() - 30 * 86_400_000).toISOString();
-    const to = queryString(req, 'to') ?? new Date(now.getTime() + 1).toISOString();
-    const orgRef = queryString(req, 'org');
+    const from = params.from ?? new Date(now.getTime() - 30 * 86_400_000).toISOString();
+    const to = params.to ?? new Date(now.getTime() + 1).toISOString();
+    const orgRef = params.org;
     const org = orgRef ? await adminScope(fw, actor(res), orgRef) : null;
-    const userRef = queryString(req, 'user');
+    const userRef = params.user;
     let userId: string | undefined;
     if (userRef) {
       const u = await fw.db.knex('sys_user').where({ id: userRef }).orWhere({ username_key: userRef.toLowerCase() }).first('id');
@@ -312,20 +270,20 @@ export function adminRouter(fw: Formwork): Router {
 
   router.route('/admin/access-log')
     .get(async (req, res) => {
-      assertQuery(req, ['from', 'to', 'org', 'user', 'limit', 'offset']);
-      const q = await logQuery(req, res);
-      const result = await accessLogEntries(fw, actor(res), { ...q, limit: queryInteger(req, 'limit'), offset: queryInteger(req, 'offset') });
+      const params = readQuery(req, LOG_QUERY);
+      const q = await logQuery(params, res);
+      const result = await accessLogEntries(fw, actor(res), { ...q, limit: params.limit, offset: params.offset });
       res.json({ data: result.entries, meta: { total: result.total, from: q.from, to: q.to } });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/admin/access-log/report')
     .get(async (req, res) => {
-      assertQuery(req, ['from', 'to', 'org', 'user', 'groupBy', 'format']);
-      const groupBy = (queryString(req, 'groupBy') ?? 'org') as AccessGroup;
-      const format = queryString(req, 'format') ?? 'json';
-      if (format !== 'json' && format !== 'csv') fail('invalid_query', 'format must be json or csv.');
-      const q = await logQuery(req, res);
+      const params = readQuery(req, REPORT_QUERY);
+      // accessLogReport refuses a groupBy other than org, user or day.
+      const groupBy = (params.groupBy ?? 'org') as AccessGroup;
+      const format = params.format;
+      const q = await logQuery(params, res);
       const rows: AccessReportRow[] = await accessLogReport(fw, actor(res), { ...q, groupBy });
       if (format === 'json') {
         res.json({ data: rows, meta: { from: q.from, to: q.to, groupBy } });

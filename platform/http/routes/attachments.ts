@@ -10,7 +10,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Formwork } from '../../context.js';
 import { fail } from '../../errors.js';
 import { AttachmentService, attachmentDisposition, fileNameFromDisposition, type AttachmentInfo } from '../../files/index.js';
-import { methodNotAllowed } from '../middleware.js';
+import { compileQuery, NO_QUERY, param, readQuery } from '../input.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { etag } from './records.js';
 
 const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -20,6 +21,9 @@ const DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'";
 
 type Params = { table: string; id: string; field?: string; attachmentId?: string };
 
+/** An upload may name its file in the query when it has no Content-Disposition (which wins). */
+const UPLOAD_QUERY = compileQuery<{ name?: string }>({ name: param.text });
+
 export function attachmentsRouter(fw: Formwork): Router {
   const router = Router();
   const files = new AttachmentService(fw);
@@ -28,7 +32,7 @@ export function attachmentsRouter(fw: Formwork): Router {
 
   router.route('/tables/:table/:id/attachments')
     .get(async (req: Request<Params>, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       const list = await files.list(req.params.table, recordId(fw, req), res.locals.actor);
       res.json({ data: list.map((a) => ({ ...a, href: href(req, a) })) });
     })
@@ -36,8 +40,7 @@ export function attachmentsRouter(fw: Formwork): Router {
 
   router.route('/tables/:table/:id/attachments/:field')
     .post(async (req: Request<Params>, res) => {
-      assertQuery(req, ['name']);
-      const fromQuery = typeof req.query.name === 'string' ? req.query.name : undefined;
+      const fromQuery = readQuery(req, UPLOAD_QUERY).name;
       const length = req.get('content-length');
       try {
         const result = await files.upload({
@@ -60,7 +63,7 @@ export function attachmentsRouter(fw: Formwork): Router {
 
   router.route('/tables/:table/:id/attachments/:field/:attachmentId')
     .get(async (req: Request<Params>, res: Response) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       const { attachment, content } = await files.open(req.params.table, recordId(fw, req), req.params.field!, req.params.attachmentId!, res.locals.actor);
       res.status(200);
       res.setHeader('Content-Type', attachment.type);
@@ -77,7 +80,7 @@ export function attachmentsRouter(fw: Formwork): Router {
       }
     })
     .delete(async (req: Request<Params>, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       const version = await files.remove(req.params.table, recordId(fw, req), req.params.field!, req.params.attachmentId!, res.locals.actor);
       res.setHeader('ETag', etag(version));
       res.status(204).end();
@@ -95,13 +98,4 @@ function recordId(fw: Formwork, req: Request<Params>): string {
     fail('not_found', `Record "${id}" of table "${table}" does not exist.`);
   }
   return id.toLowerCase();
-}
-
-function assertQuery(req: Request<Params>, allowed: string[]): void {
-  for (const [key, value] of Object.entries(req.query)) {
-    if (!allowed.includes(key)) {
-      fail('invalid_query', `Unknown query parameter "${key}"; ${allowed.length ? `expected ${allowed.join(', ')}` : 'this endpoint takes none'}.`);
-    }
-    if (typeof value !== 'string') fail('invalid_query', `Query parameter "${key}" must be given once.`);
-  }
 }

@@ -22,15 +22,24 @@ import {
 } from '../../access/identity/index.js';
 import type { Formwork } from '../../context.js';
 import { fail, isFormworkError } from '../../errors.js';
-import { methodNotAllowed, readCookie } from '../middleware.js';
+import { readCookie } from '../cookies.js';
+import { compileBody, NO_QUERY, param, readBody, readQuery } from '../input.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
-/** The request body as an object; a missing body is an empty one. */
-function bodyOf(req: Request): Record<string, unknown> {
-  const body: unknown = req.body;
-  if (body === undefined) return {};
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) fail('invalid_payload', 'Send a JSON object.');
-  return body as Record<string, unknown>;
-}
+// The identity services check credentials, codes and profile members themselves, and answer a wrong one with the
+// same error whatever was wrong (invalid_credentials, mfa_failed): these bodies declare only their shape.
+const SIGN_IN_BODY = compileBody<{ username?: unknown; password?: unknown }>({ type: 'object' });
+const CODE_BODY = compileBody<{ code?: unknown }>({ type: 'object' });
+const PASSWORD_BODY = compileBody<{ current?: unknown; new?: unknown }>({ type: 'object' });
+const PROFILE_BODY = compileBody<Record<string, unknown>>({ type: 'object' });
+const TOKEN_BODY = compileBody<{ name?: string; expiresAt?: string }>({
+  type: 'object',
+  properties: {
+    name: { ...param.text, expected: 'text' },
+    expiresAt: { type: 'string', format: 'timestamp', expected: 'an ISO 8601 date-time' },
+  },
+  additionalProperties: true,
+});
 
 /** `a•••@example.com`: enough to recognise one's own address, not enough to learn someone else's. */
 function maskEmail(email: string | null): string | null {
@@ -86,9 +95,10 @@ export function authRouter(fw: Formwork): Router {
 
   router.route('/auth/sign-in')
     .post(async (req, res) => {
-      const body = bodyOf(req);
+      const body = readBody(req, SIGN_IN_BODY);
       const username = typeof body.username === 'string' ? body.username : null;
       res.locals.accessEvent = { event: 'sign_in_failed', signIn: true, username, description: 'Sign-in refused' };
+      readQuery(req, NO_QUERY);
       let result;
       try {
         result = await signIn(fw, { username: body.username, password: body.password, ip: req.ip, userAgent: req.get('user-agent') });
@@ -109,7 +119,8 @@ export function authRouter(fw: Formwork): Router {
     .all(methodNotAllowed(['POST']));
 
   router.route('/auth/mfa/enrol')
-    .post(async (_req, res) => {
+    .post(async (req, res) => {
+      readQuery(req, NO_QUERY);
       // Only where there is no other second factor: with the email fallback on offer, enrolling an app with the
       // password alone would step around the mailbox.
       if (session(res).stage !== 'mfa_enrol') fail('forbidden', 'Sign in with your second factor; an authenticator cannot be enrolled at this step.');
@@ -124,7 +135,8 @@ export function authRouter(fw: Formwork): Router {
       event: 'mfa_failed', signIn: true, userId: user.id, username: user.username, orgId: user.org_id,
       description: `MFA code refused (${method === 'totp' ? 'authenticator app' : 'email'})`,
     };
-    const done = await completeMfa(fw, s, method, bodyOf(req).code);
+    readQuery(req, NO_QUERY);
+    const done = await completeMfa(fw, s, method, readBody(req, CODE_BODY).code);
     setCookie(res, done.cookieValue, done.session);
     res.locals.session = { ...done.session, user: s.user };
     res.locals.accessEvent = {
@@ -138,7 +150,8 @@ export function authRouter(fw: Formwork): Router {
   router.route('/auth/mfa/email/verify').post(verify('email')).all(methodNotAllowed(['POST']));
 
   router.route('/auth/mfa/email')
-    .post(async (_req, res) => {
+    .post(async (req, res) => {
+      readQuery(req, NO_QUERY);
       const s = session(res);
       let sent;
       try {
@@ -153,7 +166,8 @@ export function authRouter(fw: Formwork): Router {
 
   router.route('/auth/password')
     .post(async (req, res) => {
-      const body = bodyOf(req);
+      readQuery(req, NO_QUERY);
+      const body = readBody(req, PASSWORD_BODY);
       const changed = await changePassword(fw, session(res), body.current, body.new);
       res.locals.accessEvent = { event: 'api', description: 'Password changed; other sessions ended' };
       res.json({ data: await sessionSummary(fw, changed.session, changed.user) });
@@ -161,13 +175,15 @@ export function authRouter(fw: Formwork): Router {
     .all(methodNotAllowed(['POST']));
 
   router.route('/auth/profile')
-    .get(async (_req, res) => {
+    .get(async (req, res) => {
+      readQuery(req, NO_QUERY);
       const user = await fetchUser(fw, session(res).user_id);
       if (!user) fail('unauthenticated', 'Sign in again.');
       res.json({ data: { first_name: user.first_name, last_name: user.last_name, email: user.email, phone: user.phone, confirmed: user.profile_confirmed } });
     })
     .post(async (req, res) => {
-      const saved = await confirmProfile(fw, session(res), bodyOf(req));
+      readQuery(req, NO_QUERY);
+      const saved = await confirmProfile(fw, session(res), readBody(req, PROFILE_BODY));
       const u = saved.user;
       res.json({
         data: await sessionSummary(fw, saved.session, u),
@@ -179,20 +195,23 @@ export function authRouter(fw: Formwork): Router {
     .all(methodNotAllowed(['GET', 'POST']));
 
   router.route('/auth/session')
-    .get(async (_req, res) => {
+    .get(async (req, res) => {
+      readQuery(req, NO_QUERY);
       res.json({ data: await sessionSummary(fw, session(res)) });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/auth/session/extend')
-    .post(async (_req, res) => {
+    .post(async (req, res) => {
+      readQuery(req, NO_QUERY);
       const extended = await touchSession(fw, session(res), true);
       res.json({ data: await sessionSummary(fw, extended) });
     })
     .all(methodNotAllowed(['POST']));
 
   router.route('/auth/sign-out')
-    .post(async (_req, res) => {
+    .post(async (req, res) => {
+      readQuery(req, NO_QUERY);
       await revokeSession(fw, session(res).id, 'signed_out');
       res.clearCookie(cookieName(), sessionCookieOptions(fw.config));
       res.locals.accessEvent = { event: 'sign_out', description: 'Signed out' };
@@ -201,23 +220,22 @@ export function authRouter(fw: Formwork): Router {
     .all(methodNotAllowed(['POST']));
 
   router.route('/auth/tokens')
-    .get(async (_req, res) => {
+    .get(async (req, res) => {
+      readQuery(req, NO_QUERY);
       res.json({ data: await listApiTokens(fw, res.locals.actor.id!) });
     })
     .post(async (req, res) => {
-      const body = bodyOf(req);
-      if (body.name !== undefined && typeof body.name !== 'string') fail('validation_failed', 'name must be a string.', { fieldErrors: [{ field: 'name', code: 'type', message: 'Use text.' }] });
-      if (body.expiresAt !== undefined && (typeof body.expiresAt !== 'string' || Number.isNaN(Date.parse(body.expiresAt)))) {
-        fail('validation_failed', 'expiresAt must be an ISO 8601 date-time.', { fieldErrors: [{ field: 'expiresAt', code: 'type', message: 'Use an ISO 8601 date-time.' }] });
-      }
-      const expiresAt = typeof body.expiresAt === 'string' ? new Date(body.expiresAt).toISOString() : null;
-      const created = await createApiToken(fw, res.locals.actor.id!, { name: body.name as string | undefined, expiresAt });
+      readQuery(req, NO_QUERY);
+      const body = readBody(req, TOKEN_BODY);
+      const expiresAt = body.expiresAt === undefined ? null : new Date(body.expiresAt).toISOString();
+      const created = await createApiToken(fw, res.locals.actor.id!, { name: body.name, expiresAt });
       res.status(201).location(`${req.baseUrl}/auth/tokens/${created.id}`).json({ data: created });
     })
     .all(methodNotAllowed(['GET', 'POST']));
 
   router.route('/auth/tokens/:id')
     .delete(async (req, res) => {
+      readQuery(req, NO_QUERY);
       await revokeApiToken(fw, res.locals.actor.id!, req.params.id);
       res.status(204).end();
     })

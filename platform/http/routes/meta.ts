@@ -5,12 +5,15 @@
 import { Router } from 'express';
 import type { Formwork } from '../../context.js';
 import { accessFor, expandRoles, hasCapability } from '../../access/index.js';
-import type { FormCopy, FormDef, MenuDef, MenuItem, Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
+import type { Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
+import type { FormCopy, FormDef } from '../../forms/types.js';
+import type { MenuDef, MenuItem } from '../../menus/types.js';
 import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
 import { defaultFormOf } from '../../rules/data-policy.js';
 import type { FieldMeta, TableMeta } from '../api-types.js';
-import { methodNotAllowed } from '../middleware.js';
+import { NO_QUERY, readQuery } from '../input.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 export type { FieldMeta, TableMeta };
 
@@ -153,6 +156,7 @@ export function metaRouter(fw: Formwork): Router {
 
   router.route('/meta/tables/:table')
     .get((req, res) => {
+      readQuery(req, NO_QUERY);
       const registry = fw.registry.current;
       const table = registry.getTable(req.params.table);
       const meta = tableMeta(table, visibleFields(registry, res.locals.actor, table));
@@ -162,19 +166,22 @@ export function metaRouter(fw: Formwork): Router {
 
   router.route('/meta/forms/:form')
     .get((req, res) => {
+      readQuery(req, NO_QUERY);
       const registry = fw.registry.current;
-      res.json({ data: formMeta(registry, registry.getForm(req.params.form), res.locals.actor) });
+      res.json({ data: formMeta(registry, registry.get('form', req.params.form), res.locals.actor) });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/meta/menus')
-    .get((_req, res) => {
+    .get((req, res) => {
+      readQuery(req, NO_QUERY);
       res.json({ data: menusFor(fw.registry.current, res.locals.actor) });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/health')
-    .get(async (_req, res) => {
+    .get(async (req, res) => {
+      readQuery(req, NO_QUERY);
       await fw.db.knex.raw('select 1');
       res.json({ status: 'ok', registry: fw.registry.current.version, database: fw.db.dialect.name });
     })

@@ -10,13 +10,15 @@
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { assertRateLimit } from '../../access/identity/rate-limit.js';
-import { completePasswordLink, inspectPasswordLink } from '../../access/identity/org-admin.js';
+import { completePasswordLink, inspectPasswordLink } from '../../access/identity/index.js';
 import type { Formwork } from '../../context.js';
-import { fail, isFormworkError } from '../../errors.js';
-import { csrfProtection, methodNotAllowed, rejectUnsafeKeys, requireJson } from '../middleware.js';
-import { assertQuery, bodyOf } from './admin.js';
+import { isFormworkError } from '../../errors.js';
+import { csrfProtection, methodNotAllowed, rejectUnsafeKeys, requireJson } from '../middleware/index.js';
+import { compileBody, NO_QUERY, readBody, readQuery } from '../input.js';
 
 const RATE_WINDOW_SECONDS = 60;
+/** The new password; completePasswordLink checks it (length, not the username). */
+const PASSWORD_BODY = compileBody<{ password?: unknown }>({ type: 'object', properties: { password: {} } });
 
 export function passwordResetRouter(fw: Formwork): Router {
   const router = Router();
@@ -40,14 +42,12 @@ export function passwordResetRouter(fw: Formwork): Router {
 
   router.route('/auth/reset/:token')
     .get(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       res.json({ data: await inspectPasswordLink(fw, req.params.token) });
     })
     .post(async (req, res) => {
-      assertQuery(req, []);
-      const body = bodyOf(req);
-      const extra = Object.keys(body).filter((k) => k !== 'password');
-      if (extra.length) fail('invalid_payload', `Send only {"password": "…"}; not ${extra.map((k) => `"${k}"`).join(', ')}.`);
+      readQuery(req, NO_QUERY);
+      const body = readBody(req, PASSWORD_BODY);
       const done = await completePasswordLink(fw, req.params.token, body.password);
       res.locals.accessEvent = { event: 'api', username: done.username, description: 'Password set with a one-time link; sessions ended' };
       res.json({ data: { username: done.username } });

@@ -7,27 +7,35 @@
 import { Router, type Request, type Response } from 'express';
 import { accessFor } from '../../access/index.js';
 import type { Formwork } from '../../context.js';
-import type { Condition } from '../../conditions/types.js';
 import { fail, FormworkError, isFormworkError } from '../../errors.js';
 import { MAX_LIMIT } from '../../records/index.js';
-import type { QuerySpec, RecordData, SortSpec, UpdateOptions } from '../../records/types.js';
+import type { QuerySpec, RecordData, UpdateOptions } from '../../records/types.js';
 import { toCsv } from '../../reports/csv.js';
-import { assertSafeJson, methodNotAllowed } from '../middleware.js';
+import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../input.js';
+import { LIST_PARAMS, parseNames, toQuerySpec, type ListParams } from '../list-query.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 /** Record ids are UUIDs; anything else names no record (and must not reach a uuid column). */
 const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const LIST_PARAMS = new Set(['filter', 'sort', 'limit', 'offset', 'fields', 'total']);
-const ONE_PARAMS = new Set(['fields']);
-const JOURNAL_PARAMS = new Set(['field']);
-/** Creates and updates may name the form the record was edited on, whose UI policies the server enforces too. */
-const WRITE_PARAMS = new Set(['form']);
-const EXPORT_PARAMS = new Set(['filter', 'sort', 'fields']);
+const { filter, sort, fields } = LIST_PARAMS;
+/**
+ * Creates and updates may name the form the record was edited on (`?form=`), whose UI policies the server enforces
+ * too, with those of the table's default form; the service reports an unknown form or one of another table as
+ * invalid_query.
+ */
+const WRITE_QUERY = compileQuery<{ form?: string }>({ form: param.text });
+const LIST_QUERY = compileQuery<ListParams>(LIST_PARAMS);
+const EXPORT_QUERY = compileQuery<Pick<ListParams, 'filter' | 'sort' | 'fields'>>({ filter, sort, fields });
+const ONE_QUERY = compileQuery<{ fields?: string }>({ fields });
+const JOURNAL_QUERY = compileQuery<{ field?: string }>({ field: param.text });
+// Only the shape: the record service checks the records themselves (its errors name the table and each field).
+const CREATE_BODY = compileBody<RecordData | RecordData[]>({ type: ['object', 'array'] }, { expected: 'one record (a JSON object) or an array of them', required: true });
+const UPDATE_BODY = compileBody<RecordData>({ type: 'object' }, { expected: 'the fields to change as one JSON object', required: true });
 /**
  * The most rows one export holds (a larger one is refused, asking for a narrower filter). Mutable so tests can
  * exercise the cap without writing 100,000 records.
  */
 export const EXPORT_LIMITS = { maxRows: 100_000 };
-const NO_PARAMS = new Set<string>();
 
 /** A request on one record: /tables/:table/:id[…]. */
 type RecordRequest = Request<{ table: string; id: string }>;
@@ -38,21 +46,20 @@ export function recordsRouter(fw: Formwork): Router {
 
   router.route('/tables/:table')
     .get(async (req, res) => {
-      const spec = parseListQuery(req);
+      const spec = toQuerySpec(readQuery(req, LIST_QUERY));
       const result = await fw.records.query(req.params.table, spec, opts(res));
       res.json({ data: result.records, meta: { total: result.total, limit: result.limit, offset: result.offset } });
     })
     .post(async (req, res) => {
-      assertQuery(req, WRITE_PARAMS);
+      const { form } = readQuery(req, WRITE_QUERY);
       const table = req.params.table;
-      const body: unknown = req.body;
-      const options = { ...opts(res), form: formParam(req) };
+      const body = readBody(req, CREATE_BODY);
+      const options = { ...opts(res), form };
       if (Array.isArray(body)) {
-        const records = await fw.records.createMany(table, body as RecordData[], options);
+        const records = await fw.records.createMany(table, body, options);
         res.status(201).json({ data: records });
         return;
       }
-      if (!isPlainObject(body)) fail('invalid_payload', `Send one record (a JSON object) or an array of them to create in table "${table}".`);
       const record = await fw.records.createOne(table, body, options);
       res.status(201)
         .location(`${req.baseUrl}/tables/${encodeURIComponent(table)}/${String(record.id)}`)
@@ -64,7 +71,6 @@ export function recordsRouter(fw: Formwork): Router {
   // Before /tables/:table/:id, though an id is a UUID and never "export".
   router.route('/tables/:table/export')
     .get(async (req, res) => {
-      assertQuery(req, EXPORT_PARAMS);
       const csv = await exportCsv(fw, req, res);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${csv.filename}"`);
@@ -74,7 +80,8 @@ export function recordsRouter(fw: Formwork): Router {
 
   router.route('/tables/:table/:id')
     .get(async (req, res) => {
-      const fields = parseList(req, 'fields', ONE_PARAMS);
+      const given = readQuery(req, ONE_QUERY).fields;
+      const fields = given === undefined ? undefined : parseNames('fields', given);
       const record = await fw.records.readOne(req.params.table, recordId(fw, req), { ...opts(res), fields });
       const tag = etag(record.version);
       res.setHeader('ETag', tag);
@@ -85,17 +92,15 @@ export function recordsRouter(fw: Formwork): Router {
       res.json({ data: record });
     })
     .patch(async (req, res) => {
-      assertQuery(req, WRITE_PARAMS);
+      const { form } = readQuery(req, WRITE_QUERY);
       const table = req.params.table;
-      const body: unknown = req.body;
-      if (!isPlainObject(body)) fail('invalid_payload', `Send the fields to change in table "${table}" as one JSON object.`);
-      const form = formParam(req);
+      const body = readBody(req, UPDATE_BODY);
       const record = await conditional(fw, req, res, (o) => fw.records.updateOne(table, recordId(fw, req), body, { ...o, form }));
       res.setHeader('ETag', etag(record.version));
       res.json({ data: record });
     })
     .delete(async (req, res) => {
-      assertQuery(req, NO_PARAMS);
+      readQuery(req, NO_QUERY);
       await conditional(fw, req, res, (o) => fw.records.deleteOne(req.params.table, recordId(fw, req), o));
       res.status(204).end();
     })
@@ -103,7 +108,7 @@ export function recordsRouter(fw: Formwork): Router {
 
   router.route('/tables/:table/:id/history')
     .get(async (req, res) => {
-      assertQuery(req, NO_PARAMS);
+      readQuery(req, NO_QUERY);
       res.json({ data: await fw.records.history(req.params.table, recordId(fw, req), opts(res)) });
     })
     .all(methodNotAllowed(['GET']));
@@ -111,8 +116,7 @@ export function recordsRouter(fw: Formwork): Router {
   // Journal entries are added by PATCHing a journal field; the service has no separate append.
   router.route('/tables/:table/:id/journal')
     .get(async (req, res) => {
-      assertQuery(req, JOURNAL_PARAMS);
-      const field = optionalString(req, 'field');
+      const { field } = readQuery(req, JOURNAL_QUERY);
       res.json({ data: await fw.records.journal(req.params.table, recordId(fw, req), { ...opts(res), field }) });
     })
     .all(methodNotAllowed(['GET']));
@@ -131,7 +135,7 @@ async function exportCsv(fw: Formwork, req: Request<{ table: string }>, res: Res
   const registry = fw.registry.current;
   const table = registry.getTable(req.params.table);
   const actor = res.locals.actor;
-  const spec = parseListQuery(req);
+  const spec = toQuerySpec(readQuery(req, EXPORT_QUERY));
   const readable = accessFor(registry, actor, table.name, 'read').readable;
   const names = spec.fields ?? [...table.fields.values()].filter((f) => f.column !== null && readable.has(f.name) && !f.pii).map((f) => f.name);
   const query: QuerySpec = { ...spec, fields: names, limit: MAX_LIMIT, offset: 0, withTotal: true };
@@ -224,98 +228,4 @@ function recordId(fw: Formwork, req: RecordRequest): string {
     fail('not_found', `Record "${id}" of table "${table}" does not exist.`);
   }
   return id.toLowerCase();
-}
-
-function isPlainObject(v: unknown): v is RecordData {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Refuse query parameters the endpoint does not know, so a typo is an error rather than silently ignored. */
-function assertQuery(req: Request, allowed: ReadonlySet<string>): void {
-  for (const key of Object.keys(req.query)) {
-    if (!allowed.has(key)) {
-      const expected = allowed.size ? `expected ${[...allowed].join(', ')}` : 'this endpoint takes none';
-      fail('invalid_query', `Unknown query parameter "${key}"; ${expected}.`);
-    }
-  }
-}
-
-/**
- * `?form=`: the form the client edited the record on (its UI policies are enforced as data policies, with those of
- * the table's default form). Given twice it is invalid_query rather than ignored; the service reports an unknown form
- * or one of another table as invalid_query.
- */
-function formParam(req: Request): string | undefined {
-  return optionalString(req, 'form');
-}
-
-function optionalString(req: Request, name: string): string | undefined {
-  const v = req.query[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') fail('invalid_query', `Query parameter "${name}" must be given once.`);
-  return v;
-}
-
-function parseInteger(req: Request, name: string): number | undefined {
-  const v = optionalString(req, name);
-  if (v === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(v)) fail('invalid_query', `Query parameter "${name}" must be a whole number of 0 or more; got "${v}".`);
-  return Number(v);
-}
-
-/** A comma-separated list (`fields`), each item non-empty. */
-function parseList(req: Request, name: string, allowed: ReadonlySet<string>): string[] | undefined {
-  assertQuery(req, allowed);
-  const v = optionalString(req, name);
-  if (v === undefined) return undefined;
-  const items = v.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) fail('invalid_query', `Query parameter "${name}" must be a comma-separated list of field names; got "${v}".`);
-  return items;
-}
-
-/** `sort=-priority,number`: a leading `-` sorts descending (a leading `+` is allowed and means ascending). */
-function parseSort(req: Request): SortSpec[] | undefined {
-  const items = parseList(req, 'sort', LIST_PARAMS);
-  return items?.map((item) => {
-    const desc = item.startsWith('-');
-    const field = desc || item.startsWith('+') ? item.slice(1) : item;
-    if (!field) fail('invalid_query', `Query parameter "sort" has an empty field name in "${item}".`);
-    return { field, direction: desc ? 'desc' : 'asc' };
-  });
-}
-
-function parseFilter(req: Request): Condition | undefined {
-  const v = optionalString(req, 'filter');
-  if (v === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(v);
-  } catch (e) {
-    fail('invalid_query', `Query parameter "filter" must be a condition in JSON: ${(e as Error).message}.`);
-  }
-  if (!isPlainObject(parsed)) {
-    fail('invalid_query', 'Query parameter "filter" must be a condition object ({"all": […]}, {"any": […]}, {"not": …} or {"fact", "operator", "value"}).');
-  }
-  assertSafeJson(parsed, 'invalid_query', 'filter');
-  return parsed as unknown as Condition;
-}
-
-function parseListQuery(req: Request): QuerySpec {
-  assertQuery(req, LIST_PARAMS);
-  const total = optionalString(req, 'total');
-  if (total !== undefined && total !== 'true' && total !== 'false') {
-    fail('invalid_query', `Query parameter "total" must be true or false; got "${total}".`);
-  }
-  const spec: QuerySpec = { withTotal: total !== 'false' };
-  const filter = parseFilter(req);
-  const sort = parseSort(req);
-  const limit = parseInteger(req, 'limit');
-  const offset = parseInteger(req, 'offset');
-  const fields = parseList(req, 'fields', LIST_PARAMS);
-  if (filter) spec.filter = filter;
-  if (sort) spec.sort = sort;
-  if (limit !== undefined) spec.limit = limit;
-  if (offset !== undefined) spec.offset = offset;
-  if (fields) spec.fields = fields;
-  return spec;
 }

@@ -20,8 +20,8 @@ import type { Condition } from '../../conditions/types.js';
 import type { Formwork } from '../../context.js';
 import { fail, isFormworkError, type FieldError } from '../../errors.js';
 import type { Actor, SortSpec } from '../../records/types.js';
-import { methodNotAllowed } from '../middleware.js';
-import { assertQuery, bodyOf, queryString } from './admin.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../input.js';
 
 /** The most views one person may keep for one table. */
 export const MAX_VIEWS_PER_TABLE = 100;
@@ -43,7 +43,10 @@ export interface SavedView {
   createdAt: string;
 }
 
-function toView(r: Record<string, any>): SavedView {
+/** A row of sys_saved_view. */
+interface ViewRow { id: string; table_name: string; name: string; filter: string | null; sort: string | null; columns: string | null; created_at: string }
+
+function toView(r: ViewRow): SavedView {
   return {
     id: r.id, table: r.table_name, name: r.name, filter: r.filter ? JSON.parse(r.filter) as Condition : null,
     sort: r.sort ?? null, columns: r.columns ? JSON.parse(r.columns) as string[] : null, createdAt: r.created_at,
@@ -188,24 +191,27 @@ export async function deleteView(fw: Formwork, actor: Actor, id: string): Promis
   if (n !== 1) fail('not_found', `View "${id}" does not exist.`);
 }
 
+const LIST_QUERY = compileQuery<{ table?: string }>({ table: param.text });
+/** A view: saveView checks its members, with the list's own errors. */
+const VIEW_BODY = compileBody<Record<string, unknown>>({ type: 'object' });
+
 export function viewsRouter(fw: Formwork): Router {
   const router = Router();
 
   router.route('/views')
     .get(async (req, res) => {
-      assertQuery(req, ['table']);
-      res.json({ data: await listViews(fw, res.locals.actor, queryString(req, 'table')) });
+      res.json({ data: await listViews(fw, res.locals.actor, readQuery(req, LIST_QUERY).table) });
     })
     .post(async (req, res) => {
-      assertQuery(req, []);
-      const view = await saveView(fw, res.locals.actor, bodyOf(req));
+      readQuery(req, NO_QUERY);
+      const view = await saveView(fw, res.locals.actor, readBody(req, VIEW_BODY));
       res.status(201).location(`${req.baseUrl}/views/${view.id}`).json({ data: view });
     })
     .all(methodNotAllowed(['GET', 'POST']));
 
   router.route('/views/:id')
     .delete(async (req, res) => {
-      assertQuery(req, []);
+      readQuery(req, NO_QUERY);
       await deleteView(fw, res.locals.actor, req.params.id);
       res.status(204).end();
     })

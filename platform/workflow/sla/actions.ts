@@ -7,7 +7,8 @@
  */
 import type { Knex } from 'knex';
 import type { Formwork } from '../../context.js';
-import type { ResolvedField, SlaAction, SlaDef } from '../../definitions/types.js';
+import type { ResolvedField } from '../../definitions/types.js';
+import type { SlaAction, SlaDef } from './types.js';
 import type { Actor, RecordData } from '../../records/types.js';
 import { writeEvent } from '../../rules/events.js';
 import { compileTemplate, isTemplate, lookupPath, singlePath, type Template, type TemplateContext } from '../../rules/templates.js';
@@ -44,7 +45,7 @@ export async function runSlaActions(
   const registry = fw.registry.current;
   const table = registry.getTable(sla.table);
   const at = now.toISOString();
-  const context = { record, previous: null, user: { id: null, username: actor.username }, now: at, sla: { ...sla, name: sla.sla } } as TemplateContext;
+  const context = { record, previous: null, user: { id: null, username: actor.username }, now: at, sla: { ...sla, name: sla.sla }, table } as TemplateContext;
   const render = (raw: unknown, field?: ResolvedField): unknown => {
     if (!isTemplate(raw)) return raw === undefined ? null : structuredClone(raw);
     const path = singlePath(raw);

@@ -1,5 +1,5 @@
 /**
- * What people see of SLAs (seed 003 FR-009: alert users about upcoming and overdue work): a record's SLAs, and the
+ * What people see of SLAs, so that work due soon or overdue is noticed before it breaches: a record's SLAs, and the
  * SLAs due soon or overdue across the records the actor may read.
  *
  * Access: a record's SLAs are read only after the record itself is read through the record service as the actor

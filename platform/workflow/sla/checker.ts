@@ -87,7 +87,7 @@ async function raise(fw: Formwork, kind: Kind, id: string, now: Date): Promise<{
     const found = await trx('sys_sla').where({ id }).first();
     if (!found) return { raised: false, failedAction: false };
     const table = registry.tables.get(found.table_name as string);
-    if (table && fw.db.dialect.name === 'postgres') await trx(table.physical).where({ id: found.record_id }).forUpdate().first('id');
+    if (table) await fw.db.dialect.lockRows(trx, table.physical, [found.record_id as string]);
 
     const { at: column, flag } = COLUMN[kind];
     const claim: Record<string, unknown> = { [flag]: at, version: trx.raw('version + 1'), updated_at: at };

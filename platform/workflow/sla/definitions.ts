@@ -2,7 +2,8 @@
  * SLA, schedule and holiday-set definitions of one registry snapshot, compiled once: business calendars per
  * schedule, the SLAs that measure each table (its own and its ancestors'), and durations in working time.
  */
-import type { GenericDef, HolidaySetDef, Registry, ResolvedTable, ScheduleDef, SlaDef } from '../../definitions/types.js';
+import type { Registry, ResolvedTable } from '../../definitions/types.js';
+import type { HolidaySetDef, ScheduleDef, SlaDef } from './types.js';
 import { fail } from '../../errors.js';
 import { ALWAYS, WEEKDAYS, createBusinessCalendar, parseClock, type BusinessCalendar, type WorkingPeriod } from './business-calendar.js';
 
@@ -10,12 +11,12 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const UNIT_MS = { minutes: MINUTE, hours: HOUR, days: 24 * HOUR, weeks: 7 * 24 * HOUR } as const;
 
-/** The calendar of a schedule definition, its holiday sets looked up in `others`. */
-export function calendarOfSchedule(def: ScheduleDef, others: ReadonlyMap<string, GenericDef>): BusinessCalendar {
+/** The calendar of a schedule definition, its holiday sets looked up among `holidaySets`. */
+export function calendarOfSchedule(def: ScheduleDef, holidaySets: ReadonlyMap<string, HolidaySetDef>): BusinessCalendar {
   const week: WorkingPeriod[][] = WEEKDAYS.map((d) => (def.hours[d] ?? []).map((p) => ({ from: parseClock(p.from), to: parseClock(p.to) })));
   const holidays = new Set((def.holidays ?? []).map((h) => h.date));
   for (const name of def.holidaySets ?? []) {
-    const set = others.get(`holidaySet:${name}`) as unknown as HolidaySetDef | undefined;
+    const set = holidaySets.get(name);
     for (const h of set?.holidays ?? []) holidays.add(h.date);
   }
   return createBusinessCalendar({ timezone: def.timezone, week, holidays });
@@ -27,17 +28,16 @@ class Compiled {
   readonly #byTable = new Map<string, SlaDef[]>();
 
   constructor(readonly registry: Registry) {
-    this.slas = [...registry.others.values()].filter((d) => d.kind === 'sla').map((d) => d as unknown as SlaDef)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.slas = [...registry.slas.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   calendar(schedule: string | undefined | null): BusinessCalendar {
     if (!schedule) return ALWAYS;
     let c = this.#calendars.get(schedule);
     if (!c) {
-      const def = this.registry.others.get(`schedule:${schedule}`) as unknown as ScheduleDef | undefined;
+      const def = this.registry.schedules.get(schedule);
       if (!def) fail('not_found', `There is no schedule "${schedule}".`, { extra: { schedule } });
-      c = calendarOfSchedule(def, this.registry.others);
+      c = calendarOfSchedule(def, this.registry.holidaySets);
       this.#calendars.set(schedule, c);
     }
     return c;
@@ -54,12 +54,8 @@ class Compiled {
   }
 }
 
-const compiled = new WeakMap<Registry, Compiled>();
-
 function compiledOf(registry: Registry): Compiled {
-  let c = compiled.get(registry);
-  if (!c) { c = new Compiled(registry); compiled.set(registry, c); }
-  return c;
+  return registry.memo('sla.compiled', (r) => new Compiled(r));
 }
 
 /** The SLAs measuring records of `table` (declared on it or a table it extends), by name. */
@@ -69,7 +65,7 @@ export function slasForTable(registry: Registry, table: ResolvedTable): SlaDef[]
 
 /** An SLA definition, or undefined when it no longer exists. */
 export function slaDefinition(registry: Registry, name: string): SlaDef | undefined {
-  return registry.others.get(`sla:${name}`) as unknown as SlaDef | undefined;
+  return registry.slas.get(name);
 }
 
 /**
@@ -82,7 +78,7 @@ export function calendarFor(registry: Registry, schedule?: string | null): Busin
 
 /** The calendar of the schedule marked `default` (workflow timers counting working time), or 24×7 when none is. */
 export function defaultCalendar(registry: Registry): BusinessCalendar {
-  const def = [...registry.others.values()].find((d) => d.kind === 'schedule' && d.default === true);
+  const def = [...registry.schedules.values()].find((d) => d.default === true);
   return calendarFor(registry, def?.name ?? null);
 }
 

@@ -1,5 +1,5 @@
 /**
- * SLAs on business-hours schedules (issue 5 item 5): business calendars, the SLA clock per record, the record hook
+ * SLAs on business-hours schedules: business calendars, the SLA clock per record, the record hook
  * that moves it on each write, the checker that raises warnings and breaches, and the alert lists.
  */
 export {

@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { accessFor, capabilitiesOf, expandRoles, hasCapability } from '../../../platform/access/index.js';
 import { evaluateCondition, type Condition } from '../../../platform/conditions/index.js';
-import { buildRegistry, type DefinitionError } from '../../../platform/definitions/index.js';
+import { type DefinitionError } from '../../../platform/definitions/index.js';
+import { buildRegistry } from '../../../platform/kinds.js';
 import type { Registry } from '../../../platform/definitions/types.js';
 import type { Actor } from '../../../platform/records/types.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { v7 as uuidv7 } from 'uuid';
 import {
-  grantAccess, grantedUserIds, listConsents, listGrants, recordConsent, rescindConsent, revokeAccess, sharedUserIds, ORG_ADMIN,
+  grantAccess, grantedPartyCodes, listConsents, listGrants, recordConsent, rescindConsent, revokeAccess, sharedPartyCodes, ORG_ADMIN,
 } from '../../../platform/access/sharing.js';
 import { accessLogEntries, accessLogReport } from '../../../platform/access/access-log-report.js';
 import { toCsv } from '../../../platform/reports/csv.js';
@@ -33,7 +33,7 @@ describe('mutual-consent sharing between organisations', () => {
       { id: user.personA, username: 'person.a', org_id: org.a, created_at: at },
       { id: user.adminC, username: 'admin.c', org_id: org.c, created_at: at },
     ]);
-    await k('sys_org_user_id').insert([
+    await k('sys_party_code').insert([
       { id: uuidv7(), org_id: org.a, code: 'ALPHA-01', name: 'Alpha supply' },
       { id: uuidv7(), org_id: org.a, code: 'ALPHA-02', name: 'Alpha metering' },
       { id: uuidv7(), org_id: org.b, code: 'BETA-01', name: 'Beta' },
@@ -42,21 +42,21 @@ describe('mutual-consent sharing between organisations', () => {
   });
   after(async () => { await fw.dispose(); });
 
-  it('needs both sides before access can be granted, and only for the User IDs both name', async () => {
+  it('needs both sides before access can be granted, and only for the party codes both name', async () => {
     await recordConsent(fw, adminA, { side: 'grantor', counterpartyOrgId: org.b, userIds: ['ALPHA-01', 'ALPHA-02'] });
-    expect(await sharedUserIds(fw.db.knex, org.a, org.b, clock.now().toISOString())).to.deep.equal([]);
+    expect(await sharedPartyCodes(fw.db.knex, org.a, org.b, clock.now().toISOString())).to.deep.equal([]);
     const err = await expectError(grantAccess(fw, adminB, { userId: user.personB, userIdCode: 'ALPHA-01' }), 'forbidden');
     expect(err.message).to.match(/Both organisations must consent/);
     await recordConsent(fw, adminB, { side: 'grantee', counterpartyOrgId: org.a, userIds: ['ALPHA-01'] });
-    expect(await sharedUserIds(fw.db.knex, org.a, org.b, clock.now().toISOString())).to.deep.equal(['ALPHA-01']);
+    expect(await sharedPartyCodes(fw.db.knex, org.a, org.b, clock.now().toISOString())).to.deep.equal(['ALPHA-01']);
     await expectError(grantAccess(fw, adminB, { userId: user.personB, userIdCode: 'ALPHA-02' }), 'forbidden');
     const g = await grantAccess(fw, adminB, { userId: user.personB, userIdCode: 'ALPHA-01' });
     expect(g.userIdCode).to.equal('ALPHA-01');
-    expect(await grantedUserIds(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal(['ALPHA-01']);
+    expect(await grantedPartyCodes(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal(['ALPHA-01']);
     await expectError(grantAccess(fw, adminB, { userId: user.personB, userIdCode: 'ALPHA-01' }), 'conflict');
   });
 
-  it('refuses what the actor does not administer, people of other organisations and unknown User IDs', async () => {
+  it('refuses what the actor does not administer, people of other organisations and unknown party codes', async () => {
     await expectError(grantAccess(fw, adminA, { userId: user.personB, userIdCode: 'ALPHA-01', granteeOrgId: org.b }), 'forbidden');
     await expectError(grantAccess(fw, adminB, { userId: user.personA, userIdCode: 'ALPHA-01' }), 'validation_failed');
     const bad = await expectError(recordConsent(fw, adminA, { side: 'grantor', counterpartyOrgId: org.b, userIds: ['BETA-01', 'NOPE'] }), 'validation_failed');
@@ -72,16 +72,16 @@ describe('mutual-consent sharing between organisations', () => {
     expect(granteeSide.active).to.equal(true);
     await expectError(rescindConsent(fw, adminC, granteeSide.id), 'not_found');
     await rescindConsent(fw, adminB, granteeSide.id);
-    expect(await grantedUserIds(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal([]);
+    expect(await grantedPartyCodes(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal([]);
     expect((await listGrants(fw, adminB, org.b))[0]!.active).to.equal(false);
     await expectError(rescindConsent(fw, adminB, granteeSide.id), 'conflict');
 
     // Consent again: the grant (never revoked) is in force again; then the grantor rescinds.
     await recordConsent(fw, adminB, { side: 'grantee', counterpartyOrgId: org.a, userIds: ['ALPHA-01'] });
-    expect(await grantedUserIds(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal(['ALPHA-01']);
+    expect(await grantedPartyCodes(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal(['ALPHA-01']);
     const grantorSide = (await listConsents(fw, adminA, org.a)).find((c) => c.side === 'grantor' && !c.rescindedAt)!;
     await rescindConsent(fw, adminA, grantorSide.id);
-    expect(await grantedUserIds(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal([]);
+    expect(await grantedPartyCodes(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal([]);
 
     const audited = await fw.db.knex('sys_audit').whereIn('table_name', ['sys_consent', 'sys_access_grant']).select('table_name', 'operation');
     expect(audited.filter((a: { table_name: string }) => a.table_name === 'sys_consent')).to.have.length(5);
@@ -94,10 +94,10 @@ describe('mutual-consent sharing between organisations', () => {
     await recordConsent(fw, adminA, { side: 'grantor', counterpartyOrgId: org.b, userIds: ['ALPHA-02'], validTo: until });
     await recordConsent(fw, adminB, { side: 'grantee', counterpartyOrgId: org.a, userIds: ['ALPHA-02'] });
     const g = await grantAccess(fw, adminB, { userId: user.personB, userIdCode: 'ALPHA-02' });
-    expect(await grantedUserIds(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal(['ALPHA-02']);
-    expect(await grantedUserIds(fw.db.knex, user.personB, until)).to.deep.equal([]);
+    expect(await grantedPartyCodes(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal(['ALPHA-02']);
+    expect(await grantedPartyCodes(fw.db.knex, user.personB, until)).to.deep.equal([]);
     await revokeAccess(fw, adminB, g.id);
-    expect(await grantedUserIds(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal([]);
+    expect(await grantedPartyCodes(fw.db.knex, user.personB, clock.now().toISOString())).to.deep.equal([]);
     await expectError(revokeAccess(fw, adminB, g.id), 'conflict');
     await expectError(revokeAccess(fw, adminA, g.id), 'not_found');
   });

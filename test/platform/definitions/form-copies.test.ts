@@ -4,7 +4,8 @@
  * read and set. On SQLite and PostgreSQL.
  */
 import { expect } from 'chai';
-import { buildRegistry, type DefinitionError } from '../../../platform/definitions/index.js';
+import { type DefinitionError } from '../../../platform/definitions/index.js';
+import { buildRegistry } from '../../../platform/kinds.js';
 import { createToken, createUser, serve, type RunningServer } from '../../support/auth.js';
 import { createTestEngine, fixture, steppingClock, type TestEngine } from '../../support/engine.js';
 

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { displayPath, loadDefinitionFiles, loadRegistry, parseJson } from '../../../platform/definitions/index.js';
+import { displayPath, loadDefinitionFiles, parseJson } from '../../../platform/definitions/index.js';
+import { loadRegistry } from '../../../platform/kinds.js';
 
 const FIXTURES = 'test/fixtures/definitions';
 const temps: string[] = [];
@@ -44,13 +45,22 @@ describe('definitions: loader', () => {
       expect(loaded.documents.map((d) => (d.value as { name: string }).name)).to.deep.equal(['y', 'x', 'b']);
     });
 
-    it('accepts a single file as a root, several roots in order, and ignores roots that do not exist', async () => {
+    it('accepts a single file as a root and several roots in order', async () => {
       const one = await tempPack({ 'one.json': table('one') });
       const two = await tempPack({ 'two.json': table('two'), 'three.txt': 'x' });
-      const loaded = await loadDefinitionFiles([join(two, 'two.json'), join(two, 'three.txt'), one, join(one, 'missing-folder')]);
+      const loaded = await loadDefinitionFiles([join(two, 'two.json'), join(two, 'three.txt'), one]);
       expect(loaded.errors).to.deep.equal([]);
       expect(loaded.files).to.deep.equal([join(two, 'two.json'), join(one, 'one.json')]);
       expect(loaded.documents.map((d) => (d.value as { name: string }).name)).to.deep.equal(['two', 'one']);
+    });
+
+    it('reports a root that does not exist (a mistyped FORMWORK_DEFINITIONS folder) and loads the others', async () => {
+      const one = await tempPack({ 'one.json': table('one') });
+      const loaded = await loadDefinitionFiles([one, join(one, 'missing-folder')]);
+      expect(loaded.documents.map((d) => (d.value as { name: string }).name)).to.deep.equal(['one']);
+      expect(loaded.errors).to.have.length(1);
+      expect(loaded.errors[0]).to.deep.include({ file: join(one, 'missing-folder'), pointer: '' });
+      expect(loaded.errors[0]!.message).to.equal(`The definitions folder "${join(one, 'missing-folder')}" does not exist.`);
     });
 
     it('names files relative to the working directory when below it, absolute otherwise', async () => {
@@ -71,50 +81,22 @@ describe('definitions: loader', () => {
       expect(loaded.documents[0]!.value).to.deep.equal(table('t'));
     });
 
-    it('yields one document per element of an array file, with pointers /0, /1, …', async () => {
-      const dir = await tempPack({ 'many.json': [table('first'), table('second'), table('third')] });
+    it('refuses an array file, naming the files its definitions should go to, and loads the other files', async () => {
+      const dir = await tempPack({ 'many.json': [table('first'), table('second')], 'empty.json': [], 'single.json': table('single') });
       const loaded = await loadDefinitionFiles([dir]);
-      expect(loaded.documents.map((d) => [d.file, d.pointer, (d.value as { name: string }).name])).to.deep.equal([
-        [join(dir, 'many.json'), '/0', 'first'],
-        [join(dir, 'many.json'), '/1', 'second'],
-        [join(dir, 'many.json'), '/2', 'third'],
-      ]);
-    });
-
-    it('reports errors inside an array file under the element pointer, and keeps the pointer as the source', async () => {
-      const dir = await tempPack({ 'many.json': [table('fine'), { kind: 'table', name: 'broken', fields: { x: { type: 'nope' } } }] });
-      const ok = await loadRegistry([join(dir, 'many.json')]);
-      expect(ok.registry).to.equal(undefined);
-      expect(ok.errors).to.have.length(1);
-      expect(ok.errors[0]).to.deep.include({ file: join(dir, 'many.json'), pointer: '/1/fields/x/type', value: 'nope' });
-
-      const good = await loadRegistry([(await tempPack({ 'many.json': [table('fine'), table('also_fine')] }))]);
-      expect(good.errors).to.deep.equal([]);
-      expect(good.registry!.sources.get('table:also_fine')!.pointer).to.equal('/1');
-    });
-
-    it('yields nothing, and no error, for an empty array file', async () => {
-      const dir = await tempPack({ 'empty.json': [] });
-      const loaded = await loadDefinitionFiles([dir]);
-      expect(loaded).to.deep.equal({ documents: [], errors: [], files: [join(dir, 'empty.json')] });
-    });
-
-    it('rejects an array nested inside an array file instead of silently dropping its definitions', async () => {
-      const dir = await tempPack({ 'nested.json': [[table('lost')], table('kept')] });
+      expect(loaded.documents.map((d) => (d.value as { name: string }).name)).to.deep.equal(['single']);
+      expect(loaded.errors.map((e) => [e.file, e.pointer])).to.deep.equal([[join(dir, 'empty.json'), ''], [join(dir, 'many.json'), '']]);
+      expect(loaded.errors[1]!.message).to.equal('The file holds an array of 2 definitions: write one definition per file (e.g. first.json, second.json).');
       const result = await loadRegistry([dir]);
       expect(result.registry).to.equal(undefined);
-      expect(result.errors).to.have.length(1);
-      expect(result.errors[0]).to.deep.include({ file: join(dir, 'nested.json'), pointer: '/0', expected: 'object' });
-      expect(result.errors[0]!.message).to.match(/Wrong type/);
     });
 
-    it('rejects a file whose top level is neither an object nor an array of objects', async () => {
-      const dir = await tempPack({ 'text.json': '"just text"', 'number.json': '42', 'mixed.json': [table('ok'), 7] });
+    it('rejects a file whose top level is not an object', async () => {
+      const dir = await tempPack({ 'text.json': '"just text"', 'number.json': '42' });
       const { errors } = await loadRegistry([dir]);
       expect(errors.map((e) => [e.file, e.pointer, e.expected, e.value])).to.have.deep.members([
         [join(dir, 'text.json'), '', 'object', 'just text'],
         [join(dir, 'number.json'), '', 'object', 42],
-        [join(dir, 'mixed.json'), '/1', 'object', 7],
       ]);
     });
   });

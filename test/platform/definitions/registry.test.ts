@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  RegistryHolder, buildRegistry, formatDefinitionErrors, loadRegistry, type Registry,
-} from '../../../platform/definitions/index.js';
+import { formatDefinitionErrors, type Registry } from '../../../platform/definitions/index.js';
+import { buildRegistry, createRegistryHolder, loadRegistry } from '../../../platform/kinds.js';
 import { FormworkError } from '../../../platform/errors.js';
 
 const HIERARCHY = 'test/fixtures/definitions/hierarchy';
@@ -163,10 +162,11 @@ describe('definitions: registry', () => {
       expect([...registry.forms.keys()]).to.have.members(['ticket', 'person']);
       expect([...registry.roles.keys()]).to.have.members(['agent', 'manager']);
       expect([...registry.menus.keys()]).to.deep.equal(['admin', 'work']);
-      expect(registry.data.map((d) => d.name)).to.deep.equal(['people']);
-      expect(registry.others.size).to.equal(0);
-      expect(registry.sources.get('role:manager')).to.deep.equal({ file: `${HIERARCHY}/roles/roles.json`, pointer: '/1' });
-      expect(registry.sources.get('table:bug')).to.deep.equal({ file: `${HIERARCHY}/tables/ticket-kinds.json`, pointer: '/0' });
+      expect([...registry.data.keys()]).to.deep.equal(['people']);
+      expect(registry.rules.size).to.equal(0);
+      expect(registry.workflows.size).to.equal(0);
+      expect(registry.sources.get('role:manager')).to.deep.equal({ file: `${HIERARCHY}/roles/manager.json`, pointer: '' });
+      expect(registry.sources.get('table:bug')).to.deep.equal({ file: `${HIERARCHY}/tables/bug.json`, pointer: '' });
       expect(registry.sources.get('table:person')).to.deep.equal({ file: `${HIERARCHY}/tables/person.json`, pointer: '' });
       expect(registry.tables.has('hidden_table')).to.equal(false);
     });
@@ -175,8 +175,19 @@ describe('definitions: registry', () => {
       const t = thrown(() => registry.getTable('nope'));
       expect(t.code).to.equal('table_not_found');
       expect(t.extra).to.deep.equal({ table: 'nope' });
-      expect(thrown(() => registry.getForm('nope')).code).to.equal('not_found');
-      expect(registry.getForm('ticket').table).to.equal('ticket');
+      expect(thrown(() => registry.get('form', 'nope')).code).to.equal('not_found');
+      expect(registry.get('form', 'ticket').table).to.equal('ticket');
+    });
+
+    it('memoises a derived value once per snapshot, and afresh for a new snapshot', async () => {
+      let builds = 0;
+      const build = (r: Registry) => { builds += 1; return { tables: r.tables.size }; };
+      const first = registry.memo('test.derived', build);
+      expect(registry.memo('test.derived', build)).to.equal(first);
+      expect(builds).to.equal(1);
+      const other = (await loadRegistry([HIERARCHY])).registry!;
+      expect(other.memo('test.derived', build)).to.not.equal(first);
+      expect(builds).to.equal(2);
     });
 
     it('is frozen, definitions included', () => {
@@ -184,7 +195,7 @@ describe('definitions: registry', () => {
       const def = registry.getTable('ticket').def;
       expect(Object.isFrozen(def.fields.severity!.choices![0])).to.equal(true);
       expect(() => { (def.fields as Record<string, unknown>).extra = { type: 'string' }; }).to.throw(TypeError);
-      expect(() => { (registry.getForm('ticket').sections[0]!.columns[0] as string[]).push('x'); }).to.throw(TypeError);
+      expect(() => { (registry.get('form', 'ticket').sections[0]!.columns[0] as string[]).push('x'); }).to.throw(TypeError);
     });
   });
 
@@ -222,13 +233,13 @@ describe('definitions: registry', () => {
 
   describe('RegistryHolder', () => {
     it('has nothing in force before the first load', () => {
-      const holder = new RegistryHolder();
+      const holder = createRegistryHolder();
       expect(holder.loaded).to.equal(false);
       expect(thrown(() => holder.current).code).to.equal('internal_error');
     });
 
     it('swaps in a valid set on reload', async () => {
-      const holder = new RegistryHolder();
+      const holder = createRegistryHolder();
       const result = await holder.reload([HIERARCHY]);
       expect(result.errors).to.deep.equal([]);
       expect(holder.loaded).to.equal(true);
@@ -238,7 +249,7 @@ describe('definitions: registry', () => {
 
     it('keeps the last good registry when a reload finds errors, and returns them', async () => {
       const dir = await copyOfHierarchy();
-      const holder = new RegistryHolder();
+      const holder = createRegistryHolder();
       await holder.reload([dir]);
       const good = holder.current;
 
@@ -263,7 +274,7 @@ describe('definitions: registry', () => {
     });
 
     it('prepares a candidate without putting it in force', async () => {
-      const holder = new RegistryHolder();
+      const holder = createRegistryHolder();
       await holder.reload(['definitions']);
       const inForce = holder.current;
       const candidate = await holder.prepare([HIERARCHY]);

@@ -5,16 +5,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  buildRegistry, validateAgainstSchema, validateDefinitions, type DefinitionError, type LoadedDocument,
-} from '../../../platform/definitions/index.js';
+import { validateAgainstSchema, type DefinitionError, type LoadedDocument } from '../../../platform/definitions/index.js';
+import { buildRegistry, KINDS as KIND_MODULES, validateDefinitions } from '../../../platform/kinds.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURES = 'test/fixtures/definitions';
 
 /** Schema errors of one document (as if it were the whole of file f.json). */
 const schemaErrors = (value: unknown, pointer = ''): DefinitionError[] =>
-  validateAgainstSchema([{ file: 'f.json', pointer, value }]).errors;
+  validateAgainstSchema(KIND_MODULES, [{ file: 'f.json', pointer, value }]).errors;
 
 const at = (errors: DefinitionError[], pointer: string): DefinitionError => {
   const found = errors.find((e) => e.pointer === pointer);
@@ -25,7 +24,7 @@ const at = (errors: DefinitionError[], pointer: string): DefinitionError => {
 /** A generic-pack sample, parsed afresh (tests may alter it). */
 const sample = (file: string): Record<string, any> => JSON.parse(readFileSync(`${FIXTURES}/generic/${file}`, 'utf8'));
 
-const KINDS = ['table', 'form', 'menu', 'role', 'data', 'rule', 'workflow', 'sla', 'notification', 'report', 'job', 'page', 'catalogItem'];
+const KINDS = ['table', 'form', 'menu', 'role', 'data', 'rule', 'workflow', 'sla', 'schedule', 'holidaySet', 'notification'];
 
 describe('definitions: schema validation', () => {
   it('reports every schema error of a document, not just the first', () => {
@@ -174,24 +173,32 @@ describe('definitions: schema validation', () => {
     expect(result.errors.map((e) => `${e.file}#${e.pointer}`)).to.deep.equal(['b.json#/fields/x/type', 'c.json#/0/items']);
   });
 
-  describe('generic kinds', () => {
-    const expected = [
-      'rule:escalate_urgent', 'rule:no_delete_open', 'workflow:request_flow', 'sla:request_resolution',
-      'notification:request_closed', 'notification:escalation_raised', 'report:open_by_priority', 'job:nightly_purge',
-      'page:home', 'catalogItem:new_laptop',
-    ];
+  describe('kinds', () => {
+    const expected = {
+      rules: ['escalate_urgent', 'no_delete_open'], workflows: ['request_flow'], slas: ['request_resolution'],
+      notifications: ['escalation_raised', 'request_closed'],
+    };
 
-    it('accepts a well-formed sample of every generic kind and carries it in the registry', async () => {
+    it('accepts a well-formed sample of every kind and carries it in its typed map', async () => {
       const errors = await validateDefinitions([`${FIXTURES}/generic`]);
       expect(errors).to.deep.equal([]);
       const { registry } = buildRegistry(
-        ['request.json', 'fulfiller.json', 'rule.json', 'rule-abort.json', 'workflow.json', 'sla.json', 'report.json', 'job.json', 'page.json', 'catalog-item.json']
-          .map((f): LoadedDocument => ({ file: f, pointer: '', value: sample(f) }))
-          .concat((sample('notification.json') as unknown as unknown[]).map((value, i) => ({ file: 'notification.json', pointer: `/${i}`, value }))),
+        ['request.json', 'fulfiller.json', 'rule.json', 'rule-abort.json', 'workflow.json', 'sla.json', 'request_closed.json', 'escalation_raised.json']
+          .map((f): LoadedDocument => ({ file: f, pointer: '', value: sample(f) })),
       );
-      expect([...registry!.others.keys()]).to.have.members(expected);
-      expect(new Set([...registry!.others.values()].map((d) => d.kind))).to.have.keys('rule', 'workflow', 'sla', 'notification', 'report', 'job', 'page', 'catalogItem');
-      expect(registry!.others.get('job:nightly_purge')).to.deep.include({ schedule: '0 3 * * *', type: 'purge' });
+      for (const [map, names] of Object.entries(expected)) {
+        expect([...(registry as unknown as Record<string, ReadonlyMap<string, unknown>>)[map]!.keys()]).to.have.members(names);
+      }
+      expect(registry!.workflows.get('request_flow')!.table).to.equal('request');
+    });
+
+    it('refuses a kind nothing runs yet, naming it, rather than accepting it silently', async () => {
+      const errors = await validateDefinitions([`${FIXTURES}/unsupported`]);
+      expect(errors.map((e) => [e.pointer, e.value])).to.have.deep.members([['/kind', 'catalogItem'], ['/kind', 'job'], ['/kind', 'page'], ['/kind', 'report']]);
+      for (const e of errors) expect(e.message).to.equal(`Kind "${String(e.value)}" is not supported yet: nothing would run it.`);
+      const typo = buildRegistry([{ file: 't.json', pointer: '', value: { kind: 'tabel', name: 't', fields: {} } }]).errors;
+      expect(typo).to.have.length(1);
+      expect(typo[0]!.expected).to.match(/^one of: table\b/);
     });
 
     const broken: [string, string, (d: Record<string, any>) => void, [string, RegExp][]][] = [
@@ -201,17 +208,12 @@ describe('definitions: schema validation', () => {
         [['/states/new/category', /"done"/], ['/transitions/0/effects/0', /more than 1 properties/]]],
       ['workflow transition', 'workflow.json', (d) => { delete d.transitions[1].to; d.transitions[2].from = 'a b'; }, [['/transitions/1', /"to"/], ['/transitions/2/from', /expected form/]]],
       ['sla', 'sla.json', (d) => { d.duration.unit = 'years'; d.warningPercent = 100; }, [['/duration/unit', /"years"/], ['/warningPercent', /<= 99/]]],
-      ['notification without a table (not an event)', 'notification.json#0', (d) => { delete d.table; }, [['', /"table"/]]],
-      ['notification event trigger without an event', 'notification.json#1', (d) => { delete d.trigger.event; d.channels = ['sms']; }, [['/trigger', /"event"/], ['/channels/0', /"sms"/]]],
-      ['report', 'report.json', (d) => { d.aggregates[1] = { fn: 'sum', as: 'total_sum' }; d.output = 'pdf'; }, [['/aggregates/1', /"field"/], ['/output', /"pdf"/]]],
-      ['job', 'job.json', (d) => { d.schedule = 'every day'; }, [['/schedule', /expected form/]]],
-      ['page', 'page.json', (d) => { delete d.widgets[2].groupBy; d.widgets[0].width = 13; }, [['/widgets/2', /"groupBy"/], ['/widgets/0/width', /<= 12/]]],
-      ['catalogItem', 'catalog-item.json', (d) => { d.approvals[0].mode = 'quorum'; delete d.creates.mapping; }, [['/creates', /"mapping"/], ['/approvals/0', /"quorum"/]]],
+      ['notification without a table (not an event)', 'request_closed.json', (d) => { delete d.table; }, [['', /"table"/]]],
+      ['notification event trigger without an event', 'escalation_raised.json', (d) => { delete d.trigger.event; d.channels = ['sms']; }, [['/trigger', /"event"/], ['/channels/0', /"sms"/]]],
     ];
     for (const [what, file, breakIt, wanted] of broken) {
       it(`rejects a malformed ${what} with every error`, () => {
-        const [name, index] = file.split('#');
-        const doc = index === undefined ? sample(name!) : (sample(name!) as unknown as Record<string, any>[])[Number(index)]!;
+        const doc = sample(file);
         expect(schemaErrors(doc), 'the sample is valid before it is broken').to.deep.equal([]);
         breakIt(doc);
         const errors = schemaErrors(doc);

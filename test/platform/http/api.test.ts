@@ -3,7 +3,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../platform/http/app.js';
-import { requestId } from '../../../platform/http/middleware.js';
+import { requestId } from '../../../platform/http/middleware/index.js';
 import { problemHandler } from '../../../platform/http/problem.js';
 import type { RecordData } from '../../../platform/records/types.js';
 import { createToken, createUser } from '../../support/auth.js';
@@ -418,7 +418,10 @@ describe('HTTP API', () => {
       const { data } = await res.json();
       expect(data).to.include({ name: 'incident', table: 'incident', tableLabel: 'Incident' });
       expect(data.sections).to.have.length(3);
-      expect(data.uiPolicies[0].name).to.equal('outage_needs_sites');
+      // The form's field conditions reach the browser as ordinary UI policies, and its columns as plain field names.
+      expect(data.uiPolicies.map((p: { name: string }) => p.name)).to.deep.equal(['affected_sites_visible_when', 'affected_sites_mandatory_when']);
+      expect(data.uiPolicies[0]).to.deep.include({ actions: [{ field: 'affected_sites', visible: true }], reverse: true });
+      expect(data.sections[1].columns[0]).to.deep.equal(['description', 'caller_reference', 'site_postcode', 'affected_sites']);
       expect(data.fields.short_description).to.include({ required: true, label: 'Short description' });
       expect(data.fields.symptoms).to.include({ multiple: true });
       expect(data.fields.comments).to.include({ journalType: 'comment' });

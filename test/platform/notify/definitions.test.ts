@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { buildRegistry, validateDefinitions, type DefinitionError } from '../../../platform/definitions/index.js';
+import { type DefinitionError } from '../../../platform/definitions/index.js';
+import { buildRegistry, validateDefinitions } from '../../../platform/kinds.js';
 import { checkNotificationTemplate, compileNotificationTemplate, notificationIndex, templatePaths } from '../../../platform/notify/index.js';
 import { NOTIFY_ROOTS } from './notify-support.js';
 

@@ -3,6 +3,7 @@ import { dispatchNotifications } from '../../../platform/notify/index.js';
 import { uuidFloor } from '../../../platform/notify/feed.js';
 import type { Actor } from '../../../platform/records/types.js';
 import type { TestEngine } from '../../support/engine.js';
+import { waitFor } from '../../support/wait.js';
 import { actorOf, countRows, createCast, inbox, notifyEngine, type Cast } from './notify-support.js';
 
 describe('notifications: the change feed (sys_audit)', () => {
@@ -51,7 +52,10 @@ describe('notifications: the change feed (sys_audit)', () => {
     await fw.records.createOne('nt_case', { short_description: 'Pruned' }, { actor: creator });
     await dispatchNotifications(fw);
     expect(await countRows(fw.db.knex, 'sys_notify_seen')).to.be.greaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Audit ids are UUIDv7 (wall-clock milliseconds): a lookback of 0 puts them behind the position once the wall
+    // clock has left the millisecond they were handled in.
+    const handledBy = Date.now();
+    await waitFor(() => Date.now() > handledBy, { interval: 1 });
     await dispatchNotifications(fw, { lookbackMs: 0 });
     expect(await countRows(fw.db.knex, 'sys_notify_seen')).to.equal(0);
     const old = `${uuidFloor(Date.now() - 3_600_000).slice(0, 24)}000000000001`;

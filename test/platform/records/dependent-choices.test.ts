@@ -5,7 +5,8 @@
  * SQLite and PostgreSQL.
  */
 import { expect } from 'chai';
-import { buildRegistry, type DefinitionError } from '../../../platform/definitions/index.js';
+import { type DefinitionError } from '../../../platform/definitions/index.js';
+import { buildRegistry } from '../../../platform/kinds.js';
 import type { Actor } from '../../../platform/records/types.js';
 import { createToken, createUser, serve, type RunningServer } from '../../support/auth.js';
 import { createTestEngine, fixture, steppingClock, type TestEngine } from '../../support/engine.js';

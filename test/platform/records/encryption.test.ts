@@ -6,7 +6,8 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { createKeyRing, parseKeys, type KeyRing } from '../../../platform/access/crypto.js';
-import { buildRegistry, type DefinitionError } from '../../../platform/definitions/index.js';
+import { type DefinitionError } from '../../../platform/definitions/index.js';
+import { buildRegistry } from '../../../platform/kinds.js';
 import { KnexRecordService } from '../../../platform/records/index.js';
 import type { Actor, RecordData } from '../../../platform/records/types.js';
 import { createTestEngine, fixture, steppingClock, type TestEngine } from '../../support/engine.js';

@@ -4,7 +4,8 @@
  * that do not lead to a compatible field.
  */
 import { expect } from 'chai';
-import { buildRegistry, type DefinitionError } from '../../../platform/definitions/index.js';
+import { type DefinitionError } from '../../../platform/definitions/index.js';
+import { buildRegistry } from '../../../platform/kinds.js';
 import type { Actor, RecordData } from '../../../platform/records/types.js';
 import { createUser } from '../../support/auth.js';
 import { createTestEngine, fixture, type TestEngine } from '../../support/engine.js';

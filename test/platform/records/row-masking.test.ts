@@ -5,7 +5,7 @@
  * PostgreSQL.
  */
 import { expect } from 'chai';
-import { buildRegistry } from '../../../platform/definitions/index.js';
+import { buildRegistry } from '../../../platform/kinds.js';
 import { fieldMeta } from '../../../platform/http/routes/meta.js';
 import type { Actor } from '../../../platform/records/types.js';
 import { createTestEngine, fixture, steppingClock, type TestEngine } from '../../support/engine.js';

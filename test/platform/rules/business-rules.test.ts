@@ -182,7 +182,9 @@ describe('business rules', () => {
       const resolved = await move(r.id, 'resolve', { fields: { close_notes: 'Restarted the mail server' } });
       expect(resolved.resolved_at).to.equal(at);
       const notes = await fw.records.journal('incident', r.id as string, { actor: fw.systemActor, field: 'work_notes' });
-      expect(notes.map((n) => [n.body, n.createdBy])).to.deep.include([`Resolved by ada at ${at}.`, 'rule:task_resolution_note for ada']);
+      // The note prints the time with the label helper: as people read it, in UTC.
+      const shown = `${new Date(at).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })}, ${at.slice(11, 16)} UTC`;
+      expect(notes.map((n) => [n.body, n.createdBy])).to.deep.include([`Resolved by ada at ${shown}.`, 'rule:task_resolution_note for ada']);
       const [event] = await fw.db.knex('sys_event').where({ record_id: r.id as string, name: 'task.resolved' });
       expect(JSON.parse(event.payload)).to.deep.equal({ number: r.number, resolved_by: 'ada', priority: '4' });
       expect(event.table_name).to.equal('incident');

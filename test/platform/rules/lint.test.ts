@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { buildRegistry, type DefinitionError } from '../../../platform/definitions/index.js';
+import { type DefinitionError } from '../../../platform/definitions/index.js';
+import { buildRegistry } from '../../../platform/kinds.js';
 
 type Doc = Record<string, any>;
 
@@ -58,11 +59,11 @@ describe('definitions: lint of business rules', () => {
       'rule-r1.json#/actions/0/fields/title: The template does not compile: Parse error on line 1: …',
       'rule-r1.json#/actions/1/field: Field "title" is not a journal field (it is string).',
       'rule-r1.json#/actions/1/body: The template does not compile: partials ({{> name}}) are not available in rule templates',
-      'rule-r1.json#/actions/2/message: The template does not compile: "shout" is not an available helper (use if, unless, each, with or lookup)',
+      'rule-r1.json#/actions/2/message: The template does not compile: "shout" is not an available helper (use if, unless, each, with, lookup or label)',
       'rule-r1.json#/actions/3/table: Table "missing" is not declared.',
       'rule-r1.json#/actions/4/values/txt: Field "txt" is not a field of table "note".',
       'rule-r1.json#/actions/4/values/ticket: ticket must be the id of a record; got "not-an-id".',
-      'rule-r1.json#/actions/5/payload/n: The template does not compile: "log" is not an available helper (use if, unless, each, with or lookup)',
+      'rule-r1.json#/actions/5/payload/n: The template does not compile: "log" is not an available helper (use if, unless, each, with, lookup or label)',
       'rule-r1.json#/actions/6/field: Field "owner" is not a field of table "ticket".',
     ]);
   });

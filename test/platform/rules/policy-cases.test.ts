@@ -58,7 +58,7 @@ describe('UI policy cases (shared with the browser)', () => {
   for (const c of CASES) {
     describe(c.name, () => {
       it('applyPolicies gives the expected states', async () => {
-        const form = fw.registry.current.getForm(c.form);
+        const form = fw.registry.current.get('form', c.form);
         const outcome = await applyPolicies(form.uiPolicies, c.record, { now: '2026-11-23T10:00:00.000Z', user: { id: null, roles: [] } });
         expect(outcome.failed).to.deep.equal([]);
         expect({ visible: outcome.visible, mandatory: outcome.mandatory, readOnly: outcome.readOnly }).to.deep.equal(c.expected);
@@ -66,7 +66,7 @@ describe('UI policy cases (shared with the browser)', () => {
 
       it('the record service behaves as the states say', async () => {
         const registry = fw.registry.current;
-        const form = registry.getForm(c.form);
+        const form = registry.get('form', c.form);
         const table = registry.getTable(form.table);
         const actor: Actor = userActor(form.table === 'rt_case' ? ['rt_user'] : ['admin']);
         const create = (data: RecordData) => fw.records.createOne(table.name, data, { actor, form: c.form });

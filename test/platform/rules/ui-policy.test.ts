@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { UiPolicy } from '../../../platform/definitions/types.js';
+import type { UiPolicy } from '../../../platform/forms/types.js';
 import { applyPolicies, fieldState, MAX_PASSES, mustBeFilled } from '../../../platform/rules/ui-policy.js';
 import { checkTemplate, compileTemplate, lookupPath, singlePath } from '../../../platform/rules/templates.js';
 

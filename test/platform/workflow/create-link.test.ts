@@ -4,7 +4,8 @@
  * it with its number, and the lint refuses a link that is not a reference to the created table.
  */
 import { expect } from 'chai';
-import { buildRegistry, type DefinitionError } from '../../../platform/definitions/index.js';
+import { type DefinitionError } from '../../../platform/definitions/index.js';
+import { buildRegistry } from '../../../platform/kinds.js';
 import { createToken, serve, type RunningServer } from '../../support/auth.js';
 import { fixture } from '../../support/engine.js';
 import { person, svc, workflowEngine, type Person } from './support.js';

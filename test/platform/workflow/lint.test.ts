@@ -4,19 +4,17 @@
  * and the repository's and the test pack's workflows are valid.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildRegistry, validateDefinitions, type DefinitionError } from '../../../platform/definitions/index.js';
+import { type DefinitionError } from '../../../platform/definitions/index.js';
+import { buildRegistry, validateDefinitions } from '../../../platform/kinds.js';
 import { PACK } from './support.js';
 
 type Doc = Record<string, any>;
 
-const pack = (file: string): Doc[] => {
-  const v = JSON.parse(readFileSync(join(PACK, file), 'utf8'));
-  return Array.isArray(v) ? v : [v];
-};
-const base = (): Doc[] => [...pack('tables.json'), ...pack('roles.json')];
-const workflow = (): Doc => pack('workflow.json')[0]!;
+const packDocs = (): Doc[] => readdirSync(PACK).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(PACK, f), 'utf8')) as Doc);
+const base = (): Doc[] => packDocs().filter((d) => d.kind === 'table' || d.kind === 'role');
+const workflow = (): Doc => packDocs().find((d) => d.kind === 'workflow')!;
 
 function errorsOf(...defs: Doc[]): string[] {
   const result = buildRegistry(defs.map((value, i) => ({ file: `${String(value.kind)}-${String(value.name)}.json`, pointer: '', value, i })));

@@ -16,6 +16,7 @@ import { createLogger } from '../../../platform/log.js';
 import { TimerRunner, workflowService } from '../../../platform/workflow/index.js';
 import { createTestDatabase, DB_KIND, type TestDatabase } from '../../support/db.js';
 import { REPO, steppingClock, type TestEngine } from '../../support/engine.js';
+import { waitFor } from '../../support/wait.js';
 import { count, events, person, read, svc, ticket, workflowEngine, PACK, type Person } from './support.js';
 
 const HOUR = 3_600_000;
@@ -139,7 +140,7 @@ describe('workflow: timers', () => {
     const runner = new TimerRunner(svc(fw));
     runner.start(20);
     expect(runner.started).to.equal(true);
-    for (let i = 0; i < 100 && (await read(fw, id)).state !== 'open'; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(async () => (await read(fw, id)).state === 'open', { message: 'the polling runner did not fire the due timer' });
     await runner.stop();
     expect(runner.started).to.equal(false);
     expect(await read(fw, id)).to.include({ state: 'open' });

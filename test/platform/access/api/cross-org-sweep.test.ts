@@ -7,7 +7,7 @@
  * again on the very next request.
  */
 import { expect } from 'chai';
-import { createOrgUserId } from '../../../../platform/access/identity/index.js';
+import { createPartyCode } from '../../../../platform/access/identity/index.js';
 import { createToken, createUser, ensureOrg, serve, type RunningServer, type TestUser } from '../../../support/auth.js';
 import type { TestEngine } from '../../../support/engine.js';
 import { apiEngine, expectProblem, parseCsv, TokenClient } from './support.js';
@@ -28,9 +28,9 @@ describe('API: cross-organisation sweep, then mutual-consent sharing', () => {
     server = await serve(fw);
     const orgA = await ensureOrg(fw, 'SWEEP-A');
     const orgB = await ensureOrg(fw, 'SWEEP-B');
-    await createOrgUserId(fw, { orgId: orgA.id, code: 'SWA-UID-1', name: 'Alpha supply' });
-    await createOrgUserId(fw, { orgId: orgA.id, code: 'SWA-UID-2', name: 'Alpha metering' });
-    await createOrgUserId(fw, { orgId: orgB.id, code: 'SWB-UID-1', name: 'Beta' });
+    await createPartyCode(fw, { orgId: orgA.id, code: 'SWA-UID-1', name: 'Alpha supply' });
+    await createPartyCode(fw, { orgId: orgA.id, code: 'SWA-UID-2', name: 'Alpha metering' });
+    await createPartyCode(fw, { orgId: orgB.id, code: 'SWB-UID-1', name: 'Beta' });
     const client = async (u: TestUser) => new TokenClient(server.url, await createToken(fw, u.username));
     const personA = await createUser(fw, { roles: ['agent', 'sh_worker'], org: 'SWEEP-A', userIds: ['SWA-UID-1', 'SWA-UID-2'], totp: false });
     personB = await createUser(fw, { roles: ['agent', 'sh_worker'], org: 'SWEEP-B', userIds: ['SWB-UID-1'], totp: false });

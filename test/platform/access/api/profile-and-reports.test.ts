@@ -4,10 +4,11 @@
  * CSV exports of records (paging past one page, the row cap, formula neutralisation).
  */
 import { expect } from 'chai';
-import { createOrg, createOrgUserId } from '../../../../platform/access/identity/index.js';
+import { createOrg, createPartyCode } from '../../../../platform/access/identity/index.js';
 import { EXPORT_LIMITS } from '../../../../platform/http/routes/records.js';
 import { createToken, createUser, ensureOrg, serve, signIn, TestClient, type RunningServer } from '../../../support/auth.js';
 import type { TestEngine } from '../../../support/engine.js';
+import { waitFor } from '../../../support/wait.js';
 import { apiEngine, expectProblem, parseCsv, reply, TokenClient } from './support.js';
 
 describe('API: profile, bookmarks, access-log reports, mass assignment and exports', () => {
@@ -30,7 +31,7 @@ describe('API: profile, bookmarks, access-log reports, mass assignment and expor
     it('shows identity, organisations with names, roles with labels, User IDs and every transaction with Yes/No', async () => {
       const home = await ensureOrg(fw, 'PRF-HOME');
       await ensureOrg(fw, 'PRF-EXTRA');
-      await createOrgUserId(fw, { orgId: home.id, code: 'PRF-UID-1', name: 'Home supply' });
+      await createPartyCode(fw, { orgId: home.id, code: 'PRF-UID-1', name: 'Home supply' });
       const u = await createUser(fw, { roles: ['ssi_mi_user', 'agent'], org: 'PRF-HOME', orgs: ['PRF-EXTRA'], userIds: ['PRF-UID-1'] });
       const session = await signIn(fw, server.url, u);
       const p = (await session.json('GET', '/api/profile', undefined, 200)).data;
@@ -128,13 +129,13 @@ describe('API: profile, bookmarks, access-log reports, mass assignment and expor
      * the request's session is looked up, after the response was sent, so one flush alone can come too early.
      */
     async function settle(pageRows: number) {
-      for (let tries = 0; ; tries += 1) {
+      let seen = 0;
+      await waitFor(async () => {
         await fw.accessLog.flush();
         const row = await fw.db.knex('sys_access_log').where({ event: 'page' }).whereIn('url', PAGES).whereNotNull('user_id').count({ n: '*' }).first();
-        if (Number((row as { n: unknown }).n) >= pageRows) return;
-        if (tries >= 200) throw new Error(`the access log holds ${String((row as { n: unknown }).n)} of ${pageRows} page rows`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+        seen = Number((row as { n: unknown }).n);
+        return seen >= pageRows;
+      }, { message: () => `the access log holds ${seen} of ${pageRows} page rows` });
     }
 
     before(async () => {

@@ -4,6 +4,7 @@ import {
   createIdentityEngine, createToken, createUser, freshTotpCode, serve, signIn, TestClient, type RunningServer,
 } from '../../../support/auth.js';
 import type { TestEngine } from '../../../support/engine.js';
+import { waitFor } from '../../../support/wait.js';
 
 interface LogRow {
   event: string; sign_in: unknown; user_id: string | null; username: string | null; org_id: string | null;
@@ -24,13 +25,22 @@ describe('Access log', () => {
     await fw?.dispose();
   });
 
-  /** The rows about one user (or username), oldest first, once every queued write has landed. */
-  async function rowsFor(username: string): Promise<LogRow[]> {
-    // 'finish' fires after the response is flushed: give the event loop a turn before flushing the queue.
-    await new Promise((r) => setTimeout(r, 20));
-    await fw.accessLog.flush();
-    const rows: LogRow[] = await fw.db.knex('sys_access_log').where({ username }).orderBy('id');
-    return rows.map((r) => ({ ...r, status: r.status === null ? null : Number(r.status) }));
+  /**
+   * The rows about one user (or username), oldest first, once `ready` holds for them (at least that many rows, or a
+   * predicate). A row is queued when its response has finished, and a page row only after its session was looked
+   * up, so a request's row can reach the log after the client has its answer: flush (write what is queued) and
+   * look again until the rows are there.
+   */
+  async function rowsFor(username: string, ready: number | ((rows: LogRow[]) => boolean)): Promise<LogRow[]> {
+    const holds = typeof ready === 'number' ? (rows: LogRow[]) => rows.length >= ready : ready;
+    let seen: LogRow[] = [];
+    await waitFor(async () => {
+      await fw.accessLog.flush();
+      const found: LogRow[] = await fw.db.knex('sys_access_log').where({ username }).orderBy('id');
+      seen = found.map((r) => ({ ...r, status: r.status === null ? null : Number(r.status) }));
+      return holds(seen);
+    }, { message: () => `the access log's rows about ${username} (${seen.map((r) => `${r.event} ${String(r.url)}`).join(', ')}) are not all there` });
+    return seen;
   }
   const flag = (v: unknown) => v === true || v === 1;
 
@@ -46,7 +56,7 @@ describe('Access log', () => {
     await client.json('GET', '/api/tables/task?limit=1', undefined, 200);
     await client.json('POST', '/api/auth/sign-out', undefined, 204);
 
-    const rows = await rowsFor(u.username);
+    const rows = await rowsFor(u.username, 7);
     const summary = rows.map((r) => [r.event, flag(r.sign_in), r.method, r.url, r.status]);
     expect(summary).to.deep.equal([
       ['sign_in_failed', true, 'POST', '/api/auth/sign-in', 401],
@@ -75,7 +85,7 @@ describe('Access log', () => {
     await client.json('GET', '/api/tables/task', undefined, 401);
     client.cookies.set('formwork_session', cookie);
     await client.json('GET', '/api/tables/task', undefined, 401);
-    const rows = await rowsFor(u.username);
+    const rows = await rowsFor(u.username, (all) => all.some((r) => r.event === 'page') && all.some((r) => r.event === 'session_expired'));
     const events = rows.map((r) => r.event);
     expect(events.filter((e) => e === 'session_expired')).to.have.length(1);
     expect(rows.filter((r) => r.event === 'page').map((r) => r.url)).to.deep.equal(['/some/page?code=***']);
@@ -91,9 +101,12 @@ describe('Access log', () => {
     const token = await createToken(fw, u.username);
     await fetch(`${server.url}/api/meta/menus`, { headers: { authorization: `Bearer ${token}` } });
     await fetch(`${server.url}/api/meta/menus?anonymous=1`);
-    const mine = await rowsFor(u.username);
+    const mine = await rowsFor(u.username, 1);
     expect(mine.map((r) => [r.event, r.url, r.status])).to.deep.equal([['api', '/api/meta/menus', 200]]);
-    const anonymous = await fw.db.knex('sys_access_log').where({ url: '/api/meta/menus?anonymous=1' }).first();
+    const anonymous = await waitFor(async () => {
+      await fw.accessLog.flush();
+      return fw.db.knex('sys_access_log').where({ url: '/api/meta/menus?anonymous=1' }).first();
+    }, { message: 'the refused anonymous request is not in the access log' });
     expect(anonymous).to.include({ event: 'api', user_id: null });
     expect(Number(anonymous.status)).to.equal(401);
   });

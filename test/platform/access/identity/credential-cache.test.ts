@@ -79,14 +79,19 @@ describe('credential cache', () => {
     });
 
     it('expires entries after the time limit (changes made by other processes) and never stores a miss', async () => {
-      const cache = new CredentialCache<{ n: number }>(30).watch(fw.db.knex);
+      let now = 1_000;
+      const cache = new CredentialCache<{ n: number }>(30, { now: () => now }).watch(fw.db.knex);
       const loader = counting();
       await cache.read('k', loader.load);
+      now += 29;
       await cache.read('k', loader.load);
-      expect(loader.count).to.equal(1);
-      await new Promise((r) => setTimeout(r, 45));
+      expect(loader.count, 'served from the cache just before the limit').to.equal(1);
+      now += 1;
       await cache.read('k', loader.load);
-      expect(loader.count).to.equal(2);
+      expect(loader.count, 'read again at the limit').to.equal(2);
+      now += 29;
+      await cache.read('k', loader.load);
+      expect(loader.count, 'the fresh read was stored with its own time').to.equal(2);
 
       let misses = 0;
       const miss = async () => { misses += 1; return null; };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { sha256 } from '../../../../platform/access/crypto.js';
-import { signIn as passwordStep, unlockAccount } from '../../../../platform/access/identity/index.js';
+import { signIn as passwordStep, unlockUserByOperator } from '../../../../platform/access/identity/index.js';
 import {
   createIdentityEngine, createToken, createUser, freshTotpCode, serve, signIn, TestClient, type RunningServer, type TestUser,
 } from '../../../support/auth.js';
@@ -382,7 +382,7 @@ describe('Sign-in and sessions over HTTP', () => {
       expect(row.locked_at).to.be.a('string');
       const unknown = await problemOf(await attempt('no-such-user-here', u.password));
       expect(await problemOf(await attempt(u.username, u.password))).to.deep.equal(unknown);
-      await unlockAccount(fw, u.username);
+      await unlockUserByOperator(fw, u.username);
       const client = await signIn(fw, server.url, u);
       expect((await client.get('/api/tables/task')).status).to.equal(200);
     });

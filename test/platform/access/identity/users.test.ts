@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import {
-  createOrg, createOrgUserId, createUser, loadActor, setPassword, verifyPassword,
+  createOrg, createPartyCode, createUser, loadActor, setPassword, verifyPassword,
 } from '../../../../platform/access/identity/index.js';
 import { grantAccess, recordConsent, rescindConsent } from '../../../../platform/access/sharing.js';
 import { createIdentityEngine } from '../../../support/auth.js';
@@ -53,12 +53,12 @@ describe('Users, organisations and the actor', () => {
   });
 
   describe('loadActor()', () => {
-    it('gives roles, home and member organisations, own User IDs and capabilities through includes', async () => {
+    it('gives roles, home and member organisations, own party codes and capabilities through includes', async () => {
       const home = await createOrg(fw, { code: 'HOME', name: 'Home' });
       const member = await createOrg(fw, { code: 'MEMBER', name: 'Member' });
-      await createOrgUserId(fw, { orgId: home.id, code: 'UID-HOME-1' });
-      await createOrgUserId(fw, { orgId: member.id, code: 'UID-MEM-1' });
-      await createOrgUserId(fw, { orgId: home.id, code: 'UID-HOME-2' });
+      await createPartyCode(fw, { orgId: home.id, code: 'UID-HOME-1' });
+      await createPartyCode(fw, { orgId: member.id, code: 'UID-MEM-1' });
+      await createPartyCode(fw, { orgId: home.id, code: 'UID-HOME-2' });
       const u = await createUser(fw, {
         username: 'lead', orgId: home.id, orgs: [member.id], roles: ['id_lead', 'agent'], userIds: ['UID-HOME-1', 'UID-MEM-1'],
       });
@@ -69,17 +69,17 @@ describe('Users, organisations and the actor', () => {
       });
     });
 
-    it('refuses User IDs of organisations the user does not belong to', async () => {
+    it('refuses party codes of organisations the user does not belong to', async () => {
       const elsewhere = await createOrg(fw, { code: 'ELSEWHERE', name: 'Elsewhere' });
-      await createOrgUserId(fw, { orgId: elsewhere.id, code: 'UID-ELSE-1' });
+      await createPartyCode(fw, { orgId: elsewhere.id, code: 'UID-ELSE-1' });
       await expectError(createUser(fw, { username: 'intruder', orgCode: 'HOME', userIds: ['UID-ELSE-1'] }), 'validation_failed');
     });
 
-    it('adds User IDs shared under an active mutual consent, without the grantor organisation, and drops them at once when rescinded', async () => {
+    it('adds party codes shared under an active mutual consent, without the grantor organisation, and drops them at once when rescinded', async () => {
       const grantor = await createOrg(fw, { code: 'GRANTOR', name: 'Grantor' });
       const grantee = await createOrg(fw, { code: 'GRANTEE', name: 'Grantee' });
-      await createOrgUserId(fw, { orgId: grantor.id, code: 'UID-G-1' });
-      await createOrgUserId(fw, { orgId: grantor.id, code: 'UID-G-2' });
+      await createPartyCode(fw, { orgId: grantor.id, code: 'UID-G-1' });
+      await createPartyCode(fw, { orgId: grantor.id, code: 'UID-G-2' });
       const person = await createUser(fw, { username: 'borrower', orgId: grantee.id });
       const system = fw.systemActor;
       const mine = await recordConsent(fw, system, { side: 'grantor', orgId: grantor.id, counterpartyOrgId: grantee.id, userIds: ['UID-G-1', 'UID-G-2'] });

@@ -1,12 +1,12 @@
 /**
  * Business calendars (pure): UK office hours (Mon–Fri 09:00–17:30 Europe/London, bank holidays of England and
  * Wales) across evenings, weekends, holidays, both clock changes, Christmas with substitute days and many weeks;
- * 24×7; and the England and Wales holiday data itself.
+ * 24×7. The holiday data itself is tested with the core pack (test/packs/core).
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { GenericDef, HolidaySetDef, ScheduleDef } from '../../../../platform/definitions/types.js';
+import type { HolidaySetDef, ScheduleDef } from '../../../../platform/workflow/sla/types.js';
 import {
   ALWAYS, calendarOfSchedule, createBusinessCalendar, parseIsoDuration, type BusinessCalendar,
 } from '../../../../platform/workflow/sla/index.js';
@@ -15,8 +15,7 @@ import { instantOf } from '../../../../platform/workflow/sla/time-zone.js';
 const CALENDARS = fileURLToPath(new URL('../../../../definitions/core/calendars/', import.meta.url));
 const load = <T>(file: string): T => JSON.parse(readFileSync(`${CALENDARS}${file}`, 'utf8')) as T;
 const holidaySet = load<HolidaySetDef>('holidays-england-wales.json');
-const others = new Map<string, GenericDef>([[`holidaySet:${holidaySet.name}`, holidaySet as unknown as GenericDef]]);
-const office: BusinessCalendar = calendarOfSchedule(load<ScheduleDef>('uk-office-hours.json'), others);
+const office: BusinessCalendar = calendarOfSchedule(load<ScheduleDef>('uk-office-hours.json'), new Map([[holidaySet.name, holidaySet]]));
 
 const H = 3_600_000;
 const M = 60_000;
@@ -159,38 +158,5 @@ describe('workflow/sla: business calendar', () => {
     expect(parseIsoDuration('P1DT30M')).to.equal(24.5 * H);
     expect(parseIsoDuration('P2W')).to.equal(14 * 24 * H);
     for (const bad of ['P', 'PT', '4H', 'P1M', 'P1Y', 'PT1.5H', '']) expect(parseIsoDuration(bad), bad).to.equal(null);
-  });
-
-  describe('bank holidays of England and Wales (definitions/core/calendars)', () => {
-    const dates = holidaySet.holidays.map((h) => h.date);
-    /** Easter Sunday (Gregorian computus). */
-    const easter = (y: number) => {
-      const a = y % 19; const b = Math.floor(y / 100); const c = y % 100; const dd = Math.floor(b / 4); const e = b % 4;
-      const f = Math.floor((b + 8) / 25); const g = Math.floor((b - f + 1) / 3); const h = (19 * a + b - dd - g + 15) % 30;
-      const i = Math.floor(c / 4); const k = c % 4; const l = (32 + 2 * e + 2 * i - h - k) % 7; const m = Math.floor((a + 11 * h + 22 * l) / 451);
-      return Date.UTC(y, Math.floor((h + l - 7 * m + 114) / 31) - 1, ((h + l - 7 * m + 114) % 31) + 1);
-    };
-    const day = (t: number) => new Date(t).toISOString().slice(0, 10);
-
-    it('lists the eight holidays of each year 2024–2028, none at a weekend, none twice', () => {
-      for (let y = 2024; y <= 2028; y++) expect(dates.filter((x) => x.startsWith(`${y}-`)), String(y)).to.have.length(8);
-      for (const x of dates) expect([0, 6], x).to.not.include(new Date(`${x}T12:00:00Z`).getUTCDay());
-      expect(new Set(dates).size).to.equal(dates.length);
-      expect(holidaySet.source).to.match(/gov\.uk\/bank-holidays/);
-    });
-
-    it('has Good Friday and Easter Monday around the computed Easter Sunday', () => {
-      for (let y = 2024; y <= 2028; y++) {
-        expect(dates, `Good Friday ${y}`).to.include(day(easter(y) - 2 * 24 * H));
-        expect(dates, `Easter Monday ${y}`).to.include(day(easter(y) + 24 * H));
-      }
-    });
-
-    it('matches the published 2026 list and the substitute days', () => {
-      expect(dates.filter((x) => x.startsWith('2026-'))).to.deep.equal([
-        '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
-      ]);
-      expect(dates).to.include.members(['2027-12-27', '2027-12-28', '2028-01-03']);
-    });
   });
 });

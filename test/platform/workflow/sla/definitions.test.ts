@@ -4,7 +4,8 @@
  * conditions without previous, warning and breach actions).
  */
 import { expect } from 'chai';
-import { buildRegistry, definitionSchema, type DefinitionError } from '../../../../platform/definitions/index.js';
+import type { DefinitionError } from '../../../../platform/definitions/index.js';
+import { buildRegistry, definitionSchema } from '../../../../platform/kinds.js';
 
 type Doc = Record<string, any>;
 const fileOf = (d: Doc) => `${String(d.kind)}-${String(d.name)}.json`;
@@ -51,7 +52,7 @@ describe('workflow/sla: definitions', () => {
   it('accepts a schedule with holiday sets and an SLA on it', () => {
     const r = build(ticket(), holidays(), schedule({ default: true }), sla({ warningPercent: 80, onBreach: [{ type: 'set', fields: { escalated: true } }, { type: 'journal', field: 'notes', body: 'Late by {{sla.remainingMs}} ms' }] }));
     expect(r.errors).to.deep.equal([]);
-    expect(r.registry!.others.has('schedule:office')).to.equal(true);
+    expect(r.registry!.schedules.has('office')).to.equal(true);
   });
 
   it('rejects malformed schedules in the schema', () => {

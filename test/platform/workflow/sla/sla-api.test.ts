@@ -5,9 +5,9 @@
  */
 import { expect } from 'chai';
 import express from 'express';
-import { actorMiddleware } from '../../../../platform/http/middleware.js';
+import { actorMiddleware } from '../../../../platform/http/middleware/index.js';
 import { problemHandler } from '../../../../platform/http/problem.js';
-import { slaRouter } from '../../../../platform/http/routes/sla.js';
+import { slaRouter } from '../../../../platform/workflow/sla/routes.js';
 import { createToken, createUser, listen, type RunningServer } from '../../../support/auth.js';
 import type { TestEngine } from '../../../support/engine.js';
 import { expectProblem, TokenClient } from '../../access/api/support.js';

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { runSlaCheck, slaRecordHook, startSlaChecker } from '../../../../platform/workflow/sla/index.js';
 import type { TestEngine } from '../../../support/engine.js';
+import { waitFor } from '../../../support/wait.js';
 import { create, events, H, M, remove, slaEngine, slaOf, slasOf, update, type Clock } from './support.js';
 
 describe('workflow/sla: SLA engine', () => {
@@ -209,7 +210,7 @@ describe('workflow/sla: SLA engine', () => {
     at('2026-12-21T17:00:00.000Z');
     const checker = startSlaChecker(fw, 10);
     try {
-      for (let i = 0; i < 200 && !(await events(fw, 'sla.breach', id)).length; i++) await new Promise((r) => setTimeout(r, 10));
+      await waitFor(async () => (await events(fw, 'sla.breach', id)).length > 0, { message: 'the polling checker raised no breach' });
     } finally {
       await checker.stop();
     }

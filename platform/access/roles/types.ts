@@ -1,0 +1,37 @@
+/** The role kind's shapes (schema part: role.schema.json). */
+import type { Condition } from '../../conditions/types.js';
+
+export type TableOperation = 'create' | 'read' | 'update' | 'delete';
+
+/**
+ * Which rows a grant covers before its `condition`: 'org' (default) — shared records (no owning organisation),
+ * records of the actor's organisations, and records of a User ID the actor may act for (tables with
+ * `userIdField`); 'own' — records the actor created; 'all' — every record (e.g. a central service desk).
+ */
+export type GrantScope = 'org' | 'own' | 'all';
+
+export interface TableGrant {
+  table: string;
+  operations: TableOperation[];
+  /** Row scope (default 'org'); `condition` is ANDed with it. */
+  scope?: GrantScope;
+  condition?: Condition;
+  /**
+   * Fields readable (default all) and writable (default all readable) under this grant. As written, an entry may be
+   * `@<set>`, a field set of the table (`fieldSets`); the registry's roles hold field names only.
+   */
+  readFields?: string[];
+  writeFields?: string[];
+  deniedFields?: string[];
+}
+
+export interface RoleDef {
+  kind: 'role';
+  name: string;
+  label?: string;
+  description?: string;
+  /** Roles whose grants this role also has. */
+  includes?: string[];
+  capabilities?: string[];
+  tables?: TableGrant[];
+}

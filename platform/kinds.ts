@@ -1,0 +1,68 @@
+/**
+ * The definition kinds Formwork runs: one line per kind. A kind's schema part, type, lint and runtime live in its
+ * own folder (see platform/definitions/kinds.ts); a document of a kind not listed here is refused by validation.
+ * This list sits at the top of platform/ because it names every kind's home, which platform/definitions may not
+ * import.
+ */
+import { roleKind } from './access/roles/kind.js';
+import { dataKind } from './data/kind.js';
+import type { AnyKindModule } from './definitions/kinds.js';
+import {
+  buildRegistry as build, loadRegistry as load, RegistryHolder, validateDefinitions as validate, type BuildResult,
+} from './definitions/registry.js';
+import { assembleSchema, schemaFileText } from './definitions/schema.js';
+import type { LoadedDocument } from './definitions/loader.js';
+import type { DefinitionError } from './definitions/types.js';
+import { formKind } from './forms/kind.js';
+import { menuKind } from './menus/kind.js';
+import { notificationKind } from './notify/kind.js';
+import { choiceListKind } from './records/choice-lists/kind.js';
+import { tableKind } from './records/kind.js';
+import { ruleKind } from './rules/kind.js';
+import { workflowKind } from './workflow/kind.js';
+import { holidaySetKind, scheduleKind, slaKind } from './workflow/sla/kind.js';
+
+export const KINDS: readonly AnyKindModule[] = Object.freeze([
+  tableKind,
+  choiceListKind,
+  formKind,
+  menuKind,
+  roleKind,
+  dataKind,
+  ruleKind,
+  workflowKind,
+  slaKind,
+  scheduleKind,
+  holidaySetKind,
+  notificationKind,
+]);
+
+/** Validate and resolve documents with every kind Formwork runs. */
+export function buildRegistry(documents: LoadedDocument[], priorErrors: DefinitionError[] = []): BuildResult {
+  return build(KINDS, documents, priorErrors);
+}
+
+/** Load, validate and build from definition folders. */
+export function loadRegistry(roots: string[]): Promise<BuildResult> {
+  return load(KINDS, roots);
+}
+
+/** Every definition error under the roots (empty when valid). */
+export function validateDefinitions(roots: string[]): Promise<DefinitionError[]> {
+  return validate(KINDS, roots);
+}
+
+/** A registry holder for the running system. */
+export function createRegistryHolder(): RegistryHolder {
+  return new RegistryHolder(KINDS);
+}
+
+/** The whole definition schema of every kind (what the designer shows as help texts). */
+export function definitionSchema(): Record<string, unknown> {
+  return assembleSchema(KINDS);
+}
+
+/** The whole definition schema, as written to definitions.schema.json. */
+export function definitionSchemaText(): string {
+  return schemaFileText(KINDS);
+}

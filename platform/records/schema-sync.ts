@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Database } from '../db/connection.js';
+import type { IndexDef, PhysicalTable, Registry } from '../definitions/types.js';
+import { fail } from '../errors.js';
+import { storageTypeOf } from '../db/storage-types.js';
+
+/** One change schema sync found between the definitions and the database. */
+export interface SchemaChange {
+  kind: 'create_table' | 'add_column' | 'add_index' | 'drop_table' | 'drop_column' | 'change_type';
+  table: string;
+  field?: string;
+  oldType?: string;
+  newType?: string;
+  index?: string;
+  /** False for changes that lose data or change a type: they need a migration. */
+  additive: boolean;
+}
+
+type ColumnState = Record<string, string>;
+
+/** Columns (name → storage type) that the registry declares for one physical table. */
+function declaredColumns(table: PhysicalTable): ColumnState {
+  const out: ColumnState = {};
+  for (const [name, field] of table.columns) out[name] = storageTypeOf(field);
+  return out;
+}
+
+async function readState(knex: Knex): Promise<Map<string, ColumnState>> {
+  const rows = await knex('sys_table_schema').select('table_name', 'columns');
+  return new Map(rows.map((r: { table_name: string; columns: string }) => [r.table_name, JSON.parse(r.columns)]));
+}
+
+/** A deterministic index name within PostgreSQL's 63-character limit. */
+export function indexName(table: string, index: IndexDef): string {
+  if (index.name) return index.name;
+  const base = `${table}_${index.fields.map((f) => f.replace(/^-/, '')).join('_')}_${index.unique ? 'uq' : 'idx'}`;
+  if (base.length <= 63) return base;
+  const hash = createHash('sha256').update(base).digest('hex').slice(0, 8);
+  return `${base.slice(0, 54)}_${hash}`;
+}
+
+/**
+ * Compare the registry with what sync last applied and list every change. Pure read: nothing is altered.
+ */
+export async function planSchemaSync(db: Database, registry: Registry): Promise<SchemaChange[]> {
+  const state = await readState(db.knex);
+  const existingIndexes = await db.dialect.indexNames(db.knex);
+  const changes: SchemaChange[] = [];
+  for (const [name, table] of registry.physicalTables) {
+    const declared = declaredColumns(table);
+    const applied = state.get(name);
+    if (!applied) {
+      changes.push({ kind: 'create_table', table: name, additive: true });
+    } else {
+      for (const [column, type] of Object.entries(declared)) {
+        const old = applied[column];
+        if (old === undefined) changes.push({ kind: 'add_column', table: name, field: column, newType: type, additive: true });
+        else if (old !== type) changes.push({ kind: 'change_type', table: name, field: column, oldType: old, newType: type, additive: false });
+      }
+      for (const [column, old] of Object.entries(applied)) {
+        if (!(column in declared)) changes.push({ kind: 'drop_column', table: name, field: column, oldType: old, additive: false });
+      }
+    }
+    for (const index of table.indexes) {
+      const iname = indexName(name, index);
+      if (!existingIndexes.has(iname)) changes.push({ kind: 'add_index', table: name, index: iname, additive: true });
+    }
+  }
+  for (const name of state.keys()) {
+    if (!registry.physicalTables.has(name)) changes.push({ kind: 'drop_table', table: name, additive: false });
+  }
+  return changes;
+}
+
+/** The message for a refused change: names table, field, old and new type, and the way forward. */
+export function describeRefusal(c: SchemaChange): string {
+  switch (c.kind) {
+    case 'change_type':
+      return `Field "${c.field}" of table "${c.table}" would change type from ${c.oldType} to ${c.newType}; write a migration that converts the column and calls acceptSchemaChange().`;
+    case 'drop_column':
+      return `Field "${c.field}" (${c.oldType}) of table "${c.table}" is no longer declared; dropping its column loses data, so it needs a migration that calls acceptSchemaChange().`;
+    default:
+      return `Table "${c.table}" is no longer declared; dropping it loses data, so it needs a migration that calls acceptSchemaChange().`;
+  }
+}
+
+async function createIndex(knex: Knex, table: string, index: IndexDef): Promise<void> {
+  const columns = index.fields.map((f) => (f.startsWith('-') ? { col: f.slice(1), dir: 'desc' } : { col: f, dir: 'asc' }));
+  // Lists break sort ties on the (time-ordered) id; ending a non-unique index with it lets the index deliver
+  // "filter + sort + limit" in order without sorting every match.
+  if (!index.unique && !columns.some((c) => c.col === 'id')) columns.push({ col: 'id', dir: columns[columns.length - 1]!.dir });
+  // Identifiers are bound with ??; the only text spliced in is the fixed keywords asc/desc/unique.
+  const cols = columns.map((c) => `?? ${c.dir}`).join(', ');
+  await knex.raw(`create ${index.unique ? 'unique ' : ''}index if not exists ?? on ?? (${cols})`, [
+    indexName(table, index), table, ...columns.map((c) => c.col),
+  ]);
+}
+
+/**
+ * Apply every additive change (new tables, columns, indexes, number sequences) in one transaction where the
+ * dialect allows DDL in transactions. Refuses with `schema_change_refused` (listing every refused change)
+ * before altering anything when a destructive or type-changing change is pending.
+ */
+export async function applySchemaSync(db: Database, registry: Registry, now: Date = new Date()): Promise<SchemaChange[]> {
+  const changes = await planSchemaSync(db, registry);
+  const refused = changes.filter((c) => !c.additive);
+  if (refused.length) {
+    fail('schema_change_refused', refused.map(describeRefusal).join('\n'), {
+      fieldErrors: refused.map((c) => ({ field: `${c.table}.${c.field ?? ''}`.replace(/\.$/, ''), code: c.kind, message: describeRefusal(c) })),
+      extra: { changes: refused },
+    });
+  }
+  await db.knex.transaction(async (trx) => {
+    for (const c of changes) {
+      const table = registry.physicalTables.get(c.table)!;
+      if (c.kind === 'create_table') {
+        await trx.schema.createTable(c.table, (t) => {
+          for (const [column, field] of table.columns) {
+            const col = t.specificType(column, db.dialect.columnType(storageTypeOf(field)));
+            if (column === 'id') col.primary();
+            if (column === 'version' || column === 'class' || column === 'created_at' || column === 'updated_at') col.notNullable();
+          }
+        });
+      } else if (c.kind === 'add_column') {
+        const field = table.columns.get(c.field!)!;
+        await trx.schema.alterTable(c.table, (t) => {
+          t.specificType(c.field!, db.dialect.columnType(storageTypeOf(field)));
+        });
+      }
+    }
+    for (const c of changes) {
+      if (c.kind === 'add_index') {
+        const table = registry.physicalTables.get(c.table)!;
+        const index = table.indexes.find((i) => indexName(c.table, i) === c.index)!;
+        await createIndex(trx, c.table, index);
+      }
+    }
+    for (const [name, table] of registry.physicalTables) {
+      const columns = JSON.stringify(declaredColumns(table));
+      await trx('sys_table_schema').insert({ table_name: name, columns, applied_at: now.toISOString() })
+        .onConflict('table_name').merge(['columns', 'applied_at']);
+    }
+    const sequences = [...registry.tables.values()].filter((t) => t.def.numberPrefix).map((t) => ({ name: t.name, value: 0 }));
+    if (sequences.length) await trx('sys_sequence').insert(sequences).onConflict('name').ignore();
+  });
+  return changes;
+}
+
+/**
+ * For migration authors: record that a migration has dropped or converted a column (or a whole table), so
+ * schema sync accepts the definition change. `newType` null means the column (or with no field, the table) is gone.
+ */
+export async function acceptSchemaChange(knex: Knex, table: string, field: string | null, newType: string | null): Promise<void> {
+  const row = await knex('sys_table_schema').where({ table_name: table }).first();
+  if (!row) return;
+  if (field === null) {
+    await knex('sys_table_schema').where({ table_name: table }).delete();
+    return;
+  }
+  const columns: ColumnState = JSON.parse(row.columns);
+  if (newType === null) delete columns[field];
+  else columns[field] = newType;
+  await knex('sys_table_schema').where({ table_name: table }).update({ columns: JSON.stringify(columns) });
+}
