@@ -10,7 +10,7 @@ export interface Logger {
 }
 
 export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  const min = LEVELS[(level as Level)] ?? LEVELS.info;
+  const min = LEVELS[level as Level] ?? LEVELS.info;
   const write = (l: Level) => (msg: string, data?: Record<string, unknown>) => {
     if (LEVELS[l] < min) return;
     process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: l, msg, ...data }) + '\n');

@@ -108,7 +108,10 @@ const BOOKMARK_KEYS = ['title', 'url', 'table', 'recordId'];
 /** Only a path of this site: never another origin, a scheme, `//host` or backslashes browsers read as slashes. */
 const SITE_ORIGIN = 'https://formwork.invalid';
 
-const toBookmark = (r: Record<string, any>): Bookmark => ({
+/** A sys_bookmark row as read. */
+interface BookmarkRow { id: string; title: string; url: string; table_name?: string | null; record_id?: string | null; created_at: string }
+
+const toBookmark = (r: BookmarkRow): Bookmark => ({
   id: r.id, title: r.title, url: r.url, table: r.table_name ?? null, recordId: r.record_id ?? null, createdAt: r.created_at,
 });
 

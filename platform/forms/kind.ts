@@ -21,6 +21,7 @@ function lintForm(form: FormSource, ctx: LintContext): void {
     const f = entryField(entry);
     ctx.fieldRef(typeof entry === 'string' ? at : `${at}/field`, table, f);
     if (seen.has(f)) ctx.report(at, `Field "${f}" is already placed on the form at ${seen.get(f)}.`);
+    if (table?.fields.get(f)?.hidden) ctx.report(at, `Field "${f}" is hidden (kept off forms and lists): remove it from the form, or drop "hidden" from the field.`, { value: f });
     seen.set(f, at);
     // The conditions become UI policies: checked as theirs are.
     if (typeof entry !== 'string') {

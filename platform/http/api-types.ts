@@ -43,6 +43,8 @@ export interface FieldMeta {
    * (`readableWhen`), where the matching rows would give its value away. Absent: it can.
    */
   queryable?: false;
+  /** Kept out of generated forms and default list columns (still readable, and usable by conditions). */
+  hidden?: true;
 }
 
 export interface TableMeta {

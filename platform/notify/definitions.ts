@@ -12,7 +12,7 @@ export const SLA_WARNING_EVENT = 'sla.warning';
 export const SLA_BREACH_EVENT = 'sla.breach';
 export const APPROVAL_REQUESTED_EVENT = 'approval.requested';
 /**
- * Send one named notification now, whatever its trigger (a workflow transition's `notify` effect): an event with
+ * Send one named notification now, whatever its trigger (a workflow transition's `notify` action): an event with
  * this name, the record in table_name / record_id, and payload `{ "notification": "<name>" }`.
  */
 export const NOTIFY_EVENT = 'notification.requested';
@@ -68,9 +68,9 @@ function buildIndex(registry: Registry): NotificationIndex {
     };
     byName.set(def.name, compiled);
     const { type } = def.trigger;
-    if (type === 'created' || type === 'updated' || type === 'fieldChange') {
+    if (type === 'create' || type === 'update' || type === 'fieldChange') {
       if (!table) continue;
-      ({ created, updated, fieldChange })[type].push(compiled);
+      (type === 'create' ? created : type === 'update' ? updated : fieldChange).push(compiled);
       auditTables.add(table.physical);
       continue;
     }

@@ -6,7 +6,7 @@
  *    the record operation's transaction, so they exist only for committed writes. Claimed with
  *    `UPDATE sys_event SET processed_at = … WHERE id = … AND processed_at IS NULL`; a second instance's update finds
  *    nothing (PostgreSQL re-checks the condition after the first commits; SQLite serialises writers).
- *  - sys_audit rows, for the "created", "updated" and "fieldChange" triggers. The record pipeline writes exactly one
+ *  - sys_audit rows, for the "create", "update" and "fieldChange" triggers. The record pipeline writes exactly one
  *    audit row per record and version, in the write's transaction, with the changed fields ({field: [old, new]})
  *    and the actor: every create and update made by the API, rules, workflows or seeding, committed or not at all,
  *    without asking the record service to emit anything more. (Engine events for record changes, if they come,

@@ -19,7 +19,7 @@ function lintNotification(def: NotificationDef, ctx: LintContext): void {
   if (trigger.type === 'fieldChange' && trigger.field) {
     ctx.fieldRef('/trigger/field', table, trigger.field);
     const f = table?.fields.get(trigger.field);
-    if (f && f.column === null) ctx.report('/trigger/field', `Field "${trigger.field}" is a journal: adding an entry does not change it. Use an "updated" trigger with a condition instead.`, { value: trigger.field });
+    if (f && f.column === null) ctx.report('/trigger/field', `Field "${trigger.field}" is a journal: adding an entry does not change it. Use an "update" trigger with a condition instead.`, { value: trigger.field });
   }
   if (trigger.type === 'transition' && trigger.transition && table) {
     // Only when a workflow of the table (or a table it extends) declares transitions: packs may ship them apart.
@@ -35,7 +35,7 @@ function lintNotification(def: NotificationDef, ctx: LintContext): void {
     }
   }
   if (def.condition !== undefined) ctx.condition('/condition', table, def.condition, { compilable: false, allowPrevious: true });
-  const fromEvent = !['created', 'updated', 'fieldChange'].includes(trigger.type);
+  const fromEvent = !['create', 'update', 'fieldChange'].includes(trigger.type);
   def.recipients.forEach((r, i) => {
     const at = `/recipients/${i}`;
     if (r.role !== undefined) ctx.ref('role', `${at}/role`, r.role);
@@ -90,4 +90,8 @@ export const notificationKind = defineKind({
   summary: 'who is told what, in-app or by e-mail, when something happens',
   schema: readSchemaPart(new URL('./notification.schema.json', import.meta.url)),
   lint: lintNotification,
+  replaced: [
+    { at: '/trigger/type', value: 'created', use: 'write "create" (the operation names roles and rules use).' },
+    { at: '/trigger/type', value: 'updated', use: 'write "update" (the operation names roles and rules use).' },
+  ],
 });

@@ -54,4 +54,3 @@ export interface NotificationDef {
   /** Default true. */
   active?: boolean;
 }
-

@@ -24,7 +24,7 @@ import { assertNotReferenced, assertReferences } from './references.js';
 import { RecordHooks, type RecordHookContext } from './hooks.js';
 import { pick, RULES, runWrite, writeItem, type LifecycleHost, type WriteBatch, type WriteKind, type WriteOptions } from './lifecycle.js';
 import type {
-  Actor, HistoryEntry, JournalEntry, OperationOptions, QueryResult, QuerySpec, RecordData, RecordService, UpdateOptions,
+  Actor, DiscardedValue, HistoryEntry, JournalEntry, OperationOptions, QueryResult, QuerySpec, RecordData, RecordService, UpdateOptions,
 } from './types.js';
 
 export interface RecordServiceDeps {
@@ -44,10 +44,11 @@ interface Operation extends ReadScope {
 }
 
 /** The state of a create as it moves through the lifecycle. */
-interface CreateState { data: RecordData[]; form: string | undefined; readAccess: TableAccess; checked: CheckedPayload[] }
+interface CreateState { data: RecordData[]; form: string | undefined; readAccess: TableAccess; checked: CheckedPayload[]; discarded?: DiscardedValue[] }
 /** The state of an update. */
 interface UpdateState {
   op: Operation; ids: string[]; patch: RecordData; expectedVersion: number | undefined; form: string | undefined; readAccess: TableAccess;
+  discarded?: DiscardedValue[];
 }
 /** The state of a delete. */
 interface DeleteState { op: Operation; ids: string[]; expectedVersion: number | undefined; count: number }
@@ -175,7 +176,7 @@ export class KnexRecordService implements RecordService {
     if (op.table.def.abstract) fail('forbidden', `Table "${op.table.name}" is abstract: create records in a table that extends it.`);
     if (!Array.isArray(data) || data.length === 0) fail('invalid_payload', 'Nothing to create: send one record or a non-empty array.');
     const readAccess = accessFor(registry, opts.actor, op.table.name, 'read');
-    return runWrite(this.lifecycle, this.#create, this.#writeOptions(registry, op, 'insert', opts), { data, form: opts.form, readAccess, checked: [] });
+    return runWrite(this.lifecycle, this.#create, this.#writeOptions(registry, op, 'insert', opts), { data, form: opts.form, readAccess, checked: [], discarded: opts.discarded });
   }
 
   /** Create: data policies and payload checks before the transaction; new ids and numbers; one multi-row insert. */
@@ -184,7 +185,7 @@ export class KnexRecordService implements RecordService {
       const { data, checked, form } = b.state;
       for (const [i, d] of data.entries()) {
         try {
-          checked.push(await this.#checkWrite(b.registry, b.table, b.table, d, b.actor, b.now, undefined, b.access, b.facts, form));
+          checked.push(await this.#checkWrite(b.registry, b.table, b.table, d, b.actor, b.now, undefined, b.access, b.facts, form, b.state.discarded, data.length > 1 ? `${i}.` : ''));
         } catch (e) {
           if (data.length > 1 && isFormworkError(e)) {
             for (const fe of e.fieldErrors) fe.field = `${i}.${fe.field}`;
@@ -255,6 +256,7 @@ export class KnexRecordService implements RecordService {
   async #checkWrite(
     registry: Registry, table: ResolvedTable, recordTable: ResolvedTable, data: RecordData, actor: Actor, now: Date,
     existing: RecordData | undefined, access: TableAccess, facts: FactContext, form: string | undefined,
+    discarded?: DiscardedValue[], prefix = '',
   ): Promise<CheckedPayload> {
     if (actor.kind === 'system' || data === null || typeof data !== 'object' || Array.isArray(data)) {
       return checkPayload(table, data, actor, now, existing, access);
@@ -262,6 +264,11 @@ export class KnexRecordService implements RecordService {
     const policed = await enforceDataPolicies({
       registry, table: recordTable, payload: data, base: existing ?? defaultsOf(recordTable, actor, now), existing: existing !== undefined, facts, form,
     });
+    // One entry per field and record (an update of several records sends them one patch).
+    for (const d of policed.discarded) {
+      const field = `${prefix}${d.field}`;
+      if (discarded && !discarded.some((x) => x.field === field)) discarded.push({ ...d, field });
+    }
     return checkPayload(table, policed.payload, actor, now, existing, access, { forced: policed.forced, errors: policed.errors });
   }
 
@@ -287,7 +294,7 @@ export class KnexRecordService implements RecordService {
     const op = this.#operation(tableName, opts.actor, 'update', registry);
     const readAccess = accessFor(registry, opts.actor, op.table.name, 'read');
     return runWrite(this.lifecycle, this.#update, this.#writeOptions(registry, op, 'update', opts),
-      { op, ids, patch, expectedVersion: opts.expectedVersion, form: opts.form, readAccess });
+      { op, ids, patch, expectedVersion: opts.expectedVersion, form: opts.form, readAccess, discarded: opts.discarded });
   }
 
   /** Update: the stored rows locked and checked in the transaction; one versioned UPDATE per changed record. */
@@ -299,7 +306,7 @@ export class KnexRecordService implements RecordService {
         // Policies and rules see the record as its own table (class) has it, with every field of that table.
         const cls = this.#classOf(registry, table, stored);
         const before = cls === table ? stored : await this.#fullRecord(trx, cls, stored, op);
-        const { values, journal: entries } = await this.#checkWrite(registry, table, cls, patch, actor, now, before, access, facts, form);
+        const { values, journal: entries } = await this.#checkWrite(registry, table, cls, patch, actor, now, before, access, facts, form, b.state.discarded);
         await assertReferences(this.#reader, trx, registry, table, [values], actor, facts);
         const after: RecordData = { ...before, ...values };
         await applyFetchedFields(trx, cls, after, values, before, this.#readReferenced);

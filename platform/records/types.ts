@@ -41,6 +41,21 @@ export interface OperationOptions {
    * (platform/rules/data-policy.ts). A form that does not exist or belongs to another table is `invalid_query`.
    */
   form?: string;
+  /**
+   * Create / update: the service adds here each value the client sent that data policies discarded (a field a UI
+   * policy hides): `{ field, reason, form, message }`, the field as `<index>.<field>` when several records are
+   * created. The HTTP answer carries them as `meta.discarded`.
+   */
+  discarded?: DiscardedValue[];
+}
+
+/** A value the client sent that was not saved, and why (see {@link OperationOptions.discarded}). */
+export interface DiscardedValue {
+  field: string;
+  /** `hidden`: a UI policy of `form` hides the field for this record. */
+  reason: 'hidden';
+  form: string;
+  message: string;
 }
 
 export interface UpdateOptions extends OperationOptions {

@@ -4,9 +4,9 @@
  *   access → payload checks and data policies → BEFORE rules → write (+ audit, journal, events) → AFTER rules
  *
  * Which rules: the active rules of the record's table and of every table it extends, for the timing (`when`) and
- * the operation (insert / update / delete), ordered by `order`, then by name. Each rule whose condition holds runs
- * its actions in order. Facts and template context: `record` (the record as it will be / was written, including the
- * text of journal entries the operation adds), `previous` (null on insert; the stored record on update; on delete
+ * the operation (create / update / delete), ordered by `order`, then by name. Each rule whose condition holds runs
+ * its `actions` in order; a rule whose condition does not hold runs its `else` actions, if it has any. Facts and template context: `record` (the record as it will be / was written, including the
+ * text of journal entries the operation adds), `previous` (null on create; the stored record on update; on delete
  * the record itself, so nothing "changes"), `user` (the person whose operation it is, also inside nested rule
  * writes) and `now`.
  *
@@ -18,11 +18,9 @@
  *    back the write too: everything happens in one transaction.
  *  - journal: adds an entry to a journal field of the record, written by the rule actor.
  *  - createRecord: creates a record through the record service as the rule actor, in the same transaction (its
- *    own rules run, nested one level deeper). Prefer after rules when it refers to the record being inserted.
+ *    own rules run, nested one level deeper). Prefer after rules when it refers to the record being created.
  *  - emitEvent: writes a sys_event row in the same transaction.
- * Templates are compiled once per registry snapshot (see templates.ts). A template that is exactly one `{{path}}`
- * gives the value at that path as is (a number stays a number); other templates give text, converted to the field's
- * type where it is a number or boolean; an empty result is null.
+ * The actions run through the one executor of actions (actions.ts), which renders their templates.
  *
  * Who: see chain.ts — nested writes run as `rule:<name> for <user>` with the user's id; depth is limited.
  */
@@ -30,14 +28,19 @@ import type { Knex } from 'knex';
 import { accessFacts } from '../access/policy.js';
 import { evaluateCondition } from '../conditions/evaluate.js';
 import type { FactContext } from '../conditions/types.js';
-import type { Registry, ResolvedField, ResolvedTable } from '../definitions/types.js';
-import type { RuleAction, RuleDef, RuleOperation } from './types.js';
+import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { RuleDef, RuleOperation } from './types.js';
 import { fail } from '../errors.js';
 import { checkFieldValue, isEmptyValue } from '../records/field-values.js';
+import type { HookOperation } from '../records/hooks.js';
 import type { Actor, OperationOptions, RecordData, UpdateOptions } from '../records/types.js';
+import { runActions, type ActionTarget } from './actions.js';
 import { originalActor, ruleActor } from './chain.js';
 import { writeEvent } from './events.js';
-import { coerceToField, compileTemplate, isTemplate, lookupPath, singlePath, type Template, type TemplateContext } from './templates.js';
+import type { TemplateContext } from './templates.js';
+
+/** A rule's name for the record pipeline's operation (the pipeline and the audit trail say 'insert'). */
+const operationOf = (write: HookOperation): RuleOperation => (write === 'insert' ? 'create' : write);
 
 /** What the rules need from the record service (which owns the pipeline). */
 export interface RuleHost {
@@ -51,7 +54,8 @@ export interface RuleInvocation {
   registry: Registry;
   /** The table of the record (its class). */
   table: ResolvedTable;
-  operation: RuleOperation;
+  /** The record pipeline's name of the operation ('insert' is a rule's 'create'). */
+  operation: HookOperation;
   /** The operation's actor (a user, the system, or a rule actor of an enclosing rule). */
   actor: Actor;
   trx: Knex.Transaction;
@@ -71,13 +75,13 @@ export interface BeforeOutcome {
 class CompiledRules {
   readonly #all: RuleDef[];
   readonly #byKey = new Map<string, RuleDef[]>();
-  readonly #templates = new Map<string, Template>();
 
   constructor(registry: Registry) {
     this.#all = [...registry.rules.values()].filter((d) => d.active !== false);
   }
 
-  rules(table: ResolvedTable, when: 'before' | 'after', operation: RuleOperation): RuleDef[] {
+  rules(table: ResolvedTable, when: 'before' | 'after', write: HookOperation): RuleDef[] {
+    const operation = operationOf(write);
     const key = `${table.name}\0${when}\0${operation}`;
     let list = this.#byKey.get(key);
     if (!list) {
@@ -88,12 +92,6 @@ class CompiledRules {
       this.#byKey.set(key, list);
     }
     return list;
-  }
-
-  template(source: string): Template {
-    let t = this.#templates.get(source);
-    if (!t) { t = compileTemplate(source); this.#templates.set(source, t); }
-    return t;
   }
 }
 
@@ -109,7 +107,7 @@ export class BusinessRules {
   }
 
   /** Whether any rule runs for the table, timing and operation. */
-  has(registry: Registry, table: ResolvedTable, when: 'before' | 'after', operation: RuleOperation): boolean {
+  has(registry: Registry, table: ResolvedTable, when: 'before' | 'after', operation: HookOperation): boolean {
     return compiledOf(registry).rules(table, when, operation).length > 0;
   }
 
@@ -129,48 +127,32 @@ export class BusinessRules {
   }
 
   async #run(inv: RuleInvocation, when: 'before' | 'after', record: RecordData, previous: RecordData | null, added: RecordData, out: BeforeOutcome | null): Promise<void> {
-    const compiled = compiledOf(inv.registry);
-    const rules = compiled.rules(inv.table, when, inv.operation);
+    const rules = compiledOf(inv.registry).rules(inv.table, when, inv.operation);
     if (!rules.length) return;
     const user = originalActor(inv.actor);
     const userFacts = accessFacts(inv.registry, user, inv.now).user as Record<string, unknown>;
     const now = inv.now.toISOString();
-    const at = now;
     const context = (): TemplateContext => ({ record: { ...record, ...added }, previous, user: userFacts, now, table: inv.table });
     for (const rule of rules) {
-      if (rule.condition && !(await evaluateCondition(rule.condition, context() as FactContext))) continue;
+      const holds = !rule.condition || await evaluateCondition(rule.condition, context() as FactContext);
+      const actions = holds ? rule.actions : rule.else;
+      if (!actions?.length) continue;
       let actor: Actor | undefined;
-      const asRule = () => (actor ??= ruleActor(inv.actor, rule.name, `${rule.name} (${when} ${inv.operation} on ${inv.table.name})`));
-      for (const action of rule.actions) {
-        await this.#action(inv, compiled, rule, action, when, record, previous, context(), asRule, at, out);
-      }
+      const asRule = () => (actor ??= ruleActor(inv.actor, rule.name, `${rule.name} (${when} ${operationOf(inv.operation)} on ${inv.table.name})`));
+      await runActions(actions, context, this.#target(inv, rule, when, record, previous, asRule, now, out));
     }
   }
 
-  async #action(
-    inv: RuleInvocation, compiled: CompiledRules, rule: RuleDef, action: RuleAction, when: 'before' | 'after',
-    record: RecordData, previous: RecordData | null, ctx: TemplateContext, asRule: () => Actor, at: string, out: BeforeOutcome | null,
-  ): Promise<void> {
-    const render = (raw: unknown, field?: ResolvedField): unknown => {
-      if (!isTemplate(raw)) return raw === undefined ? null : structuredClone(raw);
-      const path = singlePath(raw);
-      return coerceToField(field, path ? structuredClone(lookupPath(ctx, path)) : compiled.template(raw)(ctx));
-    };
-    const text = (raw: string): string => {
-      const v = render(raw);
-      return v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    };
+  /** What a rule's actions do: see the module comment. */
+  #target(
+    inv: RuleInvocation, rule: RuleDef, when: 'before' | 'after', record: RecordData, previous: RecordData | null,
+    asRule: () => Actor, at: string, out: BeforeOutcome | null,
+  ): ActionTarget {
     const { table } = inv;
-    switch (action.type) {
-      case 'set': case 'assign': {
+    return {
+      registry: inv.registry, table, who: `Rule "${rule.name}"`,
+      set: async (values) => {
         if (inv.operation === 'delete') return;
-        const fields = action.type === 'set' ? action.fields : { [action.field]: action.value };
-        const values: RecordData = {};
-        for (const [name, raw] of Object.entries(fields)) {
-          const field = table.fields.get(name);
-          if (!field || field.system) fail('internal_error', `Rule "${rule.name}" sets "${name}", which is not a field it may set on table "${table.name}".`);
-          values[name] = render(raw, field);
-        }
         if (when === 'after') {
           const [updated] = await this.#host.updateMany(table.name, [record.id as string], values, { actor: asRule(), trx: inv.trx });
           if (updated) Object.assign(record, updated);
@@ -195,40 +177,22 @@ export class BusinessRules {
           record[name] = checked.value;
           out!.set.add(name);
         }
-        return;
-      }
-      case 'abort': {
-        const message = text(action.message).trim() || `Rule "${rule.name}" refused the operation.`;
-        fail('rule_aborted', message, { extra: { rule: rule.name } });
-      }
-      case 'journal': {
-        const field = table.fields.get(action.field);
-        if (!field || field.type !== 'journal') fail('internal_error', `Rule "${rule.name}" writes to "${action.field}", which is not a journal field of table "${table.name}".`);
-        const body = text(action.body);
-        if (!body.trim()) return;
-        if (when === 'before') out!.journal.push({ actor: asRule(), field: action.field, body });
-        else await this.#host.appendJournal(inv.trx, table, asRule(), at, [{ recordId: record.id as string, field: action.field, body }]);
-        return;
-      }
-      case 'createRecord': {
-        const target = inv.registry.getTable(action.table);
-        const values: RecordData = {};
-        for (const [name, raw] of Object.entries(action.values)) values[name] = render(raw, target.fields.get(name));
+      },
+      abort: (message) => fail('rule_aborted', message || `Rule "${rule.name}" refused the operation.`, { extra: { rule: rule.name } }),
+      journal: async (field, body) => {
+        if (when === 'before') out!.journal.push({ actor: asRule(), field, body });
+        else await this.#host.appendJournal(inv.trx, table, asRule(), at, [{ recordId: record.id as string, field, body }]);
+      },
+      createRecord: async (target, values) => {
         await this.#host.createMany(target.name, [values], { actor: asRule(), trx: inv.trx });
-        return;
-      }
-      case 'emitEvent': {
+      },
+      emitEvent: async (event, payload) => {
         const user = originalActor(inv.actor);
-        const payload: Record<string, unknown> = {};
-        for (const [name, raw] of Object.entries(action.payload ?? {})) payload[name] = render(raw);
         await writeEvent(inv.trx, {
-          name: action.event, table: table.name, recordId: (record.id as string | undefined) ?? null, payload,
+          name: event, table: table.name, recordId: (record.id as string | undefined) ?? null, payload,
           actorId: user.id, actorName: user.username, source: `rule:${rule.name}`, at,
         });
-        return;
-      }
-      default:
-        fail('internal_error', `Rule "${rule.name}" has an action of unknown type "${(action as { type: string }).type}".`);
-    }
+      },
+    };
   }
 }

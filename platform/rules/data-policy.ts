@@ -16,7 +16,8 @@
  *
  * Outcomes, for the record as it would be saved:
  *  - a value sent for a field hidden by policy is discarded (create: the field gets its default, or null; update:
- *    the stored value stays); policies are then evaluated again on the record without it;
+ *    the stored value stays) and listed in `discarded` (the write's answer says so); policies are then evaluated
+ *    again on the record without it;
  *  - value actions set their field (whatever the client sent for it);
  *  - a field read-only by policy that the client changes (its normalised value differs from the stored value, or
  *    on create from the default) → field error `read_only`;
@@ -30,7 +31,7 @@ import type { Registry, ResolvedTable } from '../definitions/types.js';
 import type { FormDef, UiPolicy } from '../forms/types.js';
 import { fail, type FieldError } from '../errors.js';
 import { checkFieldValue, isEmptyValue } from '../records/field-values.js';
-import type { RecordData } from '../records/types.js';
+import type { DiscardedValue, RecordData } from '../records/types.js';
 import { applyPolicies, mustBeFilled, type PolicyFieldBase, type PolicyOutcome } from './ui-policy.js';
 
 export interface DataPolicyInput {
@@ -56,8 +57,8 @@ export interface DataPolicyResult {
   forced: RecordData;
   /** `required` and `read_only` field errors. */
   errors: FieldError[];
-  /** Fields whose submitted values were discarded because a policy hides them. */
-  discarded: string[];
+  /** Submitted values discarded because a policy hides their field (the write's answer says so: `meta.discarded`). */
+  discarded: DiscardedValue[];
 }
 
 /** The table's default form: named like the table, else its only form; null when there is none. */
@@ -105,7 +106,7 @@ export async function enforceDataPolicies(input: DataPolicyInput): Promise<DataP
   const context = { user: facts.user, now: facts.now, fields };
 
   const payload: RecordData = { ...input.payload };
-  const discarded: string[] = [];
+  const discarded: DiscardedValue[] = [];
   let outcomes: PolicyOutcome[] = [];
   let forced: RecordData = {};
   for (let pass = 0; pass < MAX_DISCARD_PASSES; pass += 1) {
@@ -120,7 +121,12 @@ export async function enforceDataPolicies(input: DataPolicyInput): Promise<DataP
     }
     const hidden = Object.keys(payload).filter((k) => outcomes.some((o) => o.visible[k] === false));
     if (!hidden.length) break;
-    for (const k of hidden) { delete payload[k]; discarded.push(k); }
+    for (const k of hidden) {
+      delete payload[k];
+      const form = forms[outcomes.findIndex((o) => o.visible[k] === false)]!.name;
+      const label = table.fields.get(k)?.label ?? k;
+      discarded.push({ field: k, reason: 'hidden', form, message: `"${label}" is hidden by a policy of form "${form}" for this record, so the value sent for it was not saved.` });
+    }
   }
   for (const k of Object.keys(forced)) delete payload[k];
 

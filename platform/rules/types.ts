@@ -50,4 +50,3 @@ export interface RuleDef {
   /** Default true. */
   active?: boolean;
 }
-

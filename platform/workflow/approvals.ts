@@ -9,8 +9,10 @@
  * usernames) for notifications.
  *
  * Deciding (`decide`): the approver — or a person they delegated to for the moment (sys_delegation) — approves or
- * rejects with an optional comment (added to the workflow's comment journal, naming who decided for whom). One
- * rejection rejects: the round's open requests are cancelled and the approval's `onReject` transition is made.
+ * rejects with a comment (added to the workflow's comment journal, naming who decided for whom). The comment is the
+ * comment of the transition the decision makes (`{{comment}}` in its actions): when that transition requires a
+ * comment, a decision without one is refused (422 naming `comment`), even one that does not yet decide the outcome.
+ * One rejection rejects: the round's open requests are cancelled and the approval's `onReject` transition is made.
  * Approved: "any" needs one approval, "all" every approver's, "quorum" `quorum` of them (at most as many as were
  * asked); once enough, the approval's other open requests are cancelled. When every approval of the stage is
  * approved, the next stage (whose conditions hold) is requested; after the last, the `onApprove` transition of the
@@ -157,7 +159,7 @@ export class ApprovalEngine {
           .where('u.status', 'active').whereNull('u.locked_at').whereNull('u.deleted_at').distinct('u.id', 'u.username');
         add(rows.map((r: UserRef) => ({ id: r.id, username: r.username })));
       }
-      const queue = p.queue ?? p.group;
+      const queue = p.queue;
       if (queue) {
         const rows = await trx('sys_user as u').join('sys_queue_member as m', 'm.user_id', 'u.id').join('sys_queue as q', 'q.id', 'm.queue_id')
           .where('q.name', queue).where('u.status', 'active').whereNull('u.locked_at').whereNull('u.deleted_at').distinct('u.id', 'u.username');
@@ -243,11 +245,17 @@ export class ApprovalEngine {
         fail('forbidden', `${person.username} may not decide an approval requested from ${row.approver_name}.`);
       }
       const status = decision === 'approve' ? 'approved' : 'rejected';
+      const def = (wf.def.approvals ?? []).find((a) => a.name === row.approval);
+      if (!def) fail('conflict', `Approval "${row.approval}" is no longer declared by workflow "${wf.def.name}".`);
+      // The decision's comment becomes its outcome's transition's comment: asked for here, where the approver is.
+      const outcomeOf = wf.transitions.get(decision === 'approve' ? def.onApprove : def.onReject);
+      if (outcomeOf?.comment === 'required' && !text) {
+        const message = `A comment is needed to ${decision} "${def.name}": it makes the "${outcomeOf.label}" transition, which asks for one.`;
+        fail('validation_failed', message, { fieldErrors: [{ field: 'comment', code: 'required', message }] });
+      }
       const n = await trx('sys_approval').where({ id: approvalId, status: 'requested' })
         .update({ status, decided_by: person.id, decided_by_name: person.username, comment: text || null, decided_at: at });
       if (n !== 1) fail('conflict', 'This approval request was decided meanwhile.');
-      const def = (wf.def.approvals ?? []).find((a) => a.name === row.approval);
-      if (!def) fail('conflict', `Approval "${row.approval}" is no longer declared by workflow "${wf.def.name}".`);
       if (String(record[wf.def.stateField]) !== row.state) fail('conflict', `The record is no longer in state "${row.state}".`);
 
       const writer = workflowActor(actor, `approval.${def.name}`, `approval ${def.name} on ${cls.name}`);
@@ -283,7 +291,7 @@ export class ApprovalEngine {
         }
       }
       if (transition) {
-        await this.#wf.transition(cls.name, id, transition, {}, actor, { trx, automatic: { by: `approval.${def.name}` } });
+        await this.#wf.transition(cls.name, id, transition, { comment: text }, actor, { trx, automatic: { by: `approval.${def.name}`, decision: true } });
       }
       const updated = await trx('sys_approval').where({ id: approvalId }).first();
       let seen: RecordData;

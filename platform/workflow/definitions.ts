@@ -13,7 +13,7 @@ export interface CompiledWorkflow {
 interface WorkflowIndex {
   byTable: Map<string, CompiledWorkflow>;
   all: CompiledWorkflow[];
-  /** Queue names the workflows mention (state queues, queue effects, assignment rules, queue approvers). */
+  /** Queue names the workflows mention (state queues, queue actions, assignment rules, queue approvers). */
   queues: Set<string>;
   resolved: Map<string, CompiledWorkflow | null>;
 }
@@ -29,9 +29,9 @@ function buildIndex(registry: Registry): WorkflowIndex {
     index.all.push(compiled);
     index.byTable.set(def.table, compiled);
     for (const s of Object.values(def.states)) if (s.queue) index.queues.add(s.queue);
-    for (const t of def.transitions) for (const e of t.effects ?? []) if (e.queue) index.queues.add(e.queue);
+    for (const t of def.transitions) for (const a of t.actions ?? []) if (a.type === 'queue') index.queues.add(a.queue);
     for (const r of def.assignmentRules ?? []) index.queues.add(r.queue);
-    for (const a of def.approvals ?? []) for (const p of a.approvers) { if (p.queue) index.queues.add(p.queue); if (p.group) index.queues.add(p.group); }
+    for (const a of def.approvals ?? []) for (const p of a.approvers) if (p.queue) index.queues.add(p.queue);
   }
   return index;
 }

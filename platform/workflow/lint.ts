@@ -1,12 +1,13 @@
 /**
  * Cross-reference lint of workflows: the table and its state field, states that are values of that field, one
- * workflow per table, transitions whose states, roles, required fields, conditions and effects exist, approvals and
+ * workflow per table, transitions whose states, roles, required fields, conditions and actions exist (actions through
+ * the shared lintActions of platform/rules/kind.ts), automatic transitions that nobody is asked anything for, approvals and
  * timers whose states and transitions fit together, and the queue / assignee / comment fields they need.
  * Run by the workflow kind (kind.ts) with the shared lint context, so errors read like every other definition error.
  */
-import { checkFieldValue } from '../records/field-values.js';
-import { checkTemplate, isTemplate } from '../rules/templates.js';
 import type { LintContext } from '../definitions/kinds.js';
+import { lintActions } from '../rules/kind.js';
+import { TRANSITION_ACTION_TYPES } from '../rules/types.js';
 import type { ResolvedTable } from '../definitions/types.js';
 import type { TransitionDef, WorkflowDef } from './types.js';
 
@@ -72,25 +73,6 @@ export function lintWorkflow(def: WorkflowDef, l: LintContext): void {
   const stateRef = (pointer: string, s: string) => {
     if (!states.has(s)) l.report(pointer, `State "${s}" is not one of the workflow's states.`, { expected: stateList(), value: s });
   };
-  const template = (pointer: string, v: unknown) => {
-    if (!isTemplate(v)) return;
-    // Effects render against the workflow's record, also for the values of records they create.
-    const problem = checkTemplate(v, table);
-    if (problem) l.report(pointer, `The template does not compile: ${problem}`, { value: v });
-  };
-  /** A field an effect gives a value: it exists, is not a system field nor the state, and a literal fits it. */
-  const valueFor = (target: ResolvedTable | undefined, name: string, v: unknown, pointer: string, guardState: boolean) => {
-    l.fieldRef(pointer, target, name);
-    const f = target?.fields.get(name);
-    if (f?.system) l.report(pointer, `Field "${name}" is set by the system; a workflow cannot set it.`, { value: name });
-    else if (guardState && name === def.stateField) l.report(pointer, `The state field "${name}" changes only by the transition's "to".`, { value: name });
-    else if (f && !isTemplate(v) && f.type !== 'journal') {
-      const checked = checkFieldValue(f, v);
-      if (!checked.ok) l.report(pointer, checked.message, { value: v });
-    }
-    template(pointer, v);
-  };
-
   // Transitions.
   const byName = new Map<string, TransitionDef>();
   def.transitions.forEach((t, i) => {
@@ -112,26 +94,10 @@ export function lintWorkflow(def: WorkflowDef, l: LintContext): void {
       else if (f === def.stateField) l.report(`${at}/requiredFields/${j}`, `The state field "${f}" is set by the transition itself.`, { value: f });
     });
     if (t.condition !== undefined) l.condition(`${at}/condition`, table, t.condition, { compilable: false, allowPrevious: true });
-    t.effects?.forEach((e, j) => {
-      const ea = `${at}/effects/${j}`;
-      if (e.set) for (const [name, v] of Object.entries(e.set)) valueFor(table, name, v, `${ea}/set/${name}`, true);
-      if (e.queue !== undefined) needsQueueField(`${ea}/queue`);
-      if (e.createRecord) {
-        const target = l.tableRef(`${ea}/createRecord/table`, e.createRecord.table);
-        if (target?.def.abstract) l.report(`${ea}/createRecord/table`, `Table "${target.name}" is abstract: create records in a table that extends it.`);
-        for (const [name, v] of Object.entries(e.createRecord.values)) valueFor(target, name, v, `${ea}/createRecord/values/${name}`, false);
-        const link = e.createRecord.link;
-        if (link !== undefined && table) {
-          l.fieldRef(`${ea}/createRecord/link`, table, link);
-          const f = table.fields.get(link);
-          if (f && target && (f.type !== 'reference' || f.multiple || (f.reference !== target.name && !target.ancestors.includes(f.reference!)))) {
-            l.report(`${ea}/createRecord/link`, `Field "${link}" must be a reference to table "${target.name}" (or a table it extends) to link the created record.`, { value: link });
-          } else if (link === def.stateField) {
-            l.report(`${ea}/createRecord/link`, `The state field "${link}" cannot link a created record.`, { value: link });
-          }
-        }
-      }
+    lintActions(l, table, t.actions, `${at}/actions`, {
+      who: 'a transition', allowed: TRANSITION_ACTION_TYPES, stateField: def.stateField, queueField: def.queueField, link: true,
     });
+    if (t.when !== undefined) lintAutomatic(l, table, t, at);
   });
   const transitionNames = () => list(byName.keys());
   /** A transition an approval or timer makes from `state`: declared, and starting from that state. */
@@ -197,4 +163,20 @@ export function lintWorkflow(def: WorkflowDef, l: LintContext): void {
     needsQueueField(`/assignmentRules/${i}/queue`);
     l.condition(`/assignmentRules/${i}/condition`, table, r.condition, { compilable: false, allowPrevious: true });
   });
+}
+
+/**
+ * A transition with `when` is made by itself after a write: nobody is asked for fields, a comment or a role, and its
+ * condition is `when` (a separate `condition` would be a second, silent guard).
+ */
+function lintAutomatic(l: LintContext, table: ResolvedTable | undefined, t: TransitionDef, at: string): void {
+  l.condition(`${at}/when`, table, t.when, { compilable: false, allowPrevious: true });
+  const refuse = (key: string, why: string) => l.report(`${at}/${key}`, `Transition "${t.name}" is made by itself when its "when" condition holds, so ${why}.`);
+  if (t.roles?.length) refuse('roles', 'no role is asked for: remove "roles"');
+  if (t.capabilities?.length) refuse('capabilities', 'no capability is asked for: remove "capabilities"');
+  if (t.requiredFields?.length) refuse('requiredFields', 'nobody can fill in required fields: remove "requiredFields" (or make them part of "when")');
+  if (t.comment === 'required') refuse('comment', 'nobody can write the required comment');
+  if (t.condition !== undefined) refuse('condition', 'its condition is "when": move this condition into "when"');
+  if (t.from === '*') refuse('from', 'it needs the states it starts from: "*" would make it from any state, including its own "to"');
+  else if ((Array.isArray(t.from) ? t.from : [t.from]).includes(t.to)) refuse('to', `it cannot lead back to a state it starts from ("${t.to}"): it would be made again after its own write`);
 }

@@ -7,7 +7,7 @@
  * more condition, through the record service, so access applies unchanged.
  *
  * Queues: organisation queues are sys_queue rows (name, label, the owning organisation, or none for a queue every
- * organisation sees) with members (sys_queue_member), created here, by administrators, or by data files (labels); names the workflows mention (state queues, queue effects,
+ * organisation sees) with members (sys_queue_member), created here, by administrators, or by data files (labels); names the workflows mention (state queues, queue actions,
  * assignment rules, queue approvers) are queues too, shared, until a row says more. A person sees the queues of
  * their organisations and the shared ones (administrators: all), and their personal queue `@me` (records assigned
  * to them).
@@ -91,12 +91,12 @@ function keepers(registry: Registry, key: 'queueField' | 'assigneeField'): Compi
   return candidates.filter((w) => !candidates.some((o) => o !== w && registry.getTable(w.def.table).ancestors.includes(o.def.table) && o.def[key] === w.def[key]));
 }
 
-/** Whether a workflow names the queue (a state's queue, a queue effect, an assignment rule, a queue approver). */
+/** Whether a workflow names the queue (a state's queue, a queue action, an assignment rule, a queue approver). */
 function mentions(def: WorkflowDef, queue: string): boolean {
   return Object.values(def.states).some((s) => s.queue === queue)
-    || def.transitions.some((t) => (t.effects ?? []).some((e) => e.queue === queue))
+    || def.transitions.some((t) => (t.actions ?? []).some((a) => a.type === 'queue' && a.queue === queue))
     || (def.assignmentRules ?? []).some((r) => r.queue === queue)
-    || (def.approvals ?? []).some((a) => a.approvers.some((p) => p.queue === queue || p.group === queue));
+    || (def.approvals ?? []).some((a) => a.approvers.some((p) => p.queue === queue));
 }
 
 /** A table whose records a queue holds, as the queue pages show it. */

@@ -15,17 +15,23 @@
  * an update by that person (field access, types); then `requiredFields` and a required comment must have values
  * (422 `validation_failed` naming each). Then, in one transaction, as the workflow actor
  * `workflow:<transition> for <person>`: one update of the record through the record service (the state, the
- * fields, `set` effects, the queue — a `queue` effect, else the first matching assignment rule, else the new state's
- * queue; moving queue clears the assignee — and the comment as a journal entry), so data policies' system checks,
- * rules, audit and the other hooks all run; then `createRecord` effects (one with `link` then sets that reference
- * field of the record to the created record; the result lists the created records the person can read); then the
- * sys_event rows `workflow.transition` (payload: table, id, transition, label, from, to, workflow, comment, notify) and one
- * `notification.requested` per `notify` effect. Leaving the old state cancels its timers and open approvals;
- * entering the new one schedules its timers and requests its first stage of approvals (after hook). Anything
- * failing rolls all of it back.
+ * fields, `set` and `assign` actions, the queue — a `queue` action, else the first matching assignment rule, else
+ * the new state's queue; moving queue clears the assignee — and the comment as a journal entry), so data policies'
+ * system checks, rules, audit and the other hooks all run; then the other actions in order, on the written record:
+ * `journal` entries, `createRecord` (one with `link` then sets that reference field of the record to the created
+ * record; the result lists the created records the person can read) and `emitEvent`; then the sys_event rows
+ * `workflow.transition` (payload: table, id, transition, label, from, to, workflow, comment, notify) and one
+ * `notification.requested` per `notify` action. Action templates read `record`, `previous`, `user`, `now` and
+ * `comment`. Leaving the old state cancels its timers and open approvals; entering the new one schedules its timers
+ * and requests its first stage of approvals (after hook). Anything failing rolls all of it back.
  *
- * Automatic transitions (approval outcomes, timers) check only that the transition starts from the record's state
- * and its condition; they run as the workflow actor of whoever decided (the approver; the system for timers).
+ * Automatic transitions (approval outcomes, timers, `when`) check only that the transition starts from the record's
+ * state and its condition; they run as the workflow actor of whoever decided (the approver; the system for timers;
+ * the writer for `when`). An approver's comment is the transition's comment: required where the transition requires
+ * one (approvals.ts refuses the decision without it), and in `{{comment}}`; it is journaled once, with the decision.
+ * A transition with `when` is made right after any write (a person's, a rule's, another transition) that leaves the
+ * record in one of its `from` states with `when` true: the first such transition in declaration order, one per
+ * write, at most {@link MAX_AUTOMATIC_CHAIN} in a row.
  */
 import type { Knex } from 'knex';
 import { expandRoles, hasCapability } from '../access/policy.js';
@@ -41,15 +47,22 @@ import type { RecordHook, RecordHookContext } from '../records/hooks.js';
 import { checkPayload } from '../records/payload.js';
 import type { Actor, RecordData } from '../records/types.js';
 import { writeEvent } from '../rules/events.js';
+import { runActions } from '../rules/actions.js';
 import type { TemplateContext } from '../rules/templates.js';
+import type { ActionType } from '../rules/types.js';
 import { assertAssignee, isTransitionWrite, mayOn, originalActor, personFacts, workflowActor } from './actors.js';
 import { ApprovalEngine, type ApprovalHost } from './approvals.js';
 import { commentFieldOf, startsFrom, workflowOf, type CompiledWorkflow } from './definitions.js';
-import { renderValue } from './effects.js';
 import { TimerStore, type TimerHost } from './timers.js';
 import type { CreatedRecord, Located, TransitionInput, TransitionOptions, TransitionResult, TransitionSummary } from './transition-types.js';
 
 export type { CreatedRecord, Located, TransitionInput, TransitionOptions, TransitionResult, TransitionSummary } from './transition-types.js';
+
+/** Transition actions that go into the transition's own update; the others follow it. */
+const IN_UPDATE: ReadonlySet<ActionType> = new Set(['set', 'assign', 'queue']);
+
+/** How many automatic (`when`) transitions one write may set off in a row. */
+export const MAX_AUTOMATIC_CHAIN = 3;
 
 const stateOf = (wf: CompiledWorkflow, record: RecordData | null | undefined): string | null => {
   const v = record?.[wf.def.stateField];
@@ -111,7 +124,7 @@ export class WorkflowService implements ApprovalHost, TimerHost {
 
   /** Whether the person may make transition `t` of a record in its current state (not its required fields). */
   async #permits(registry: Registry, wf: CompiledWorkflow, cls: ResolvedTable, t: TransitionDef, record: RecordData, previous: RecordData, actor: Actor, now: Date): Promise<boolean> {
-    if (t.automatic || !startsFrom(t, stateOf(wf, previous))) return false;
+    if (t.automatic || t.when || !startsFrom(t, stateOf(wf, previous))) return false;
     const person = originalActor(actor);
     if (actor.kind !== 'system') {
       if (t.roles?.length) {
@@ -158,7 +171,8 @@ export class WorkflowService implements ApprovalHost, TimerHost {
     return this.inTransaction(opts.trx, async (trx) => {
       const registry = this.registry;
       const now = this.fw.clock.now();
-      const { cls, wf, record: stored } = await this.locate(trx, tableName, id, actor);
+      // An automatic transition follows a write, an approval or a timer whose record was already found.
+      const { cls, wf, record: stored } = await this.locate(trx, tableName, id, opts.automatic ? this.fw.systemActor : actor);
       const sf = wf.def.stateField;
       const from = stateOf(wf, stored);
       const t = wf.transitions.get(name);
@@ -175,7 +189,7 @@ export class WorkflowService implements ApprovalHost, TimerHost {
         }
       } else {
         const allowed = async () => this.allowedFor(wf, cls, stored, actor, now);
-        if (!t || t.automatic || !(await this.#permits(registry, wf, cls, t, stored, stored, actor, now))) {
+        if (!t || t.automatic || t.when || !(await this.#permits(registry, wf, cls, t, stored, stored, actor, now))) {
           this.#refuse(t ? `Transition "${name}" is not allowed from state "${from}" for ${originalActor(actor).username}.` : `There is no transition "${name}".`, await allowed(), { transition: name, state: from });
         }
       }
@@ -194,61 +208,71 @@ export class WorkflowService implements ApprovalHost, TimerHost {
       for (const f of t!.requiredFields ?? []) {
         if (isEmptyValue(merged[f])) {
           const field = cls.fields.get(f);
-          missing.push({ field: f, code: 'required', message: `${field?.label ?? f} is required to ${t!.label.toLowerCase()}.` });
+          missing.push({ field: f, code: 'required', message: `"${field?.label ?? f}" is needed to make the "${t!.label}" transition.` });
         }
       }
-      if (t!.comment === 'required' && !comment && !opts.automatic) missing.push({ field: 'comment', code: 'required', message: `Enter a comment to ${t!.label.toLowerCase()}.` });
-      if (t!.comment === 'none' && comment) fail('invalid_payload', `Transition "${name}" takes no comment.`);
+      if (t!.comment === 'required' && !comment && (!opts.automatic || opts.automatic.decision)) {
+        missing.push({ field: 'comment', code: 'required', message: `A comment is needed to make the "${t!.label}" transition.` });
+      }
+      if (t!.comment === 'none' && comment && !opts.automatic?.decision) fail('invalid_payload', `Transition "${name}" takes no comment.`);
       if (missing.length) fail('validation_failed', missing.map((m) => m.message).join(' '), { fieldErrors: missing });
 
-      // The write: the state, the fields, set effects, the queue and the comment, as one update.
+      // The write: the state, the fields, set / assign / queue actions and the comment, as one update.
       const patch: RecordData = { ...fields, [sf]: t!.to };
-      const ctx = (): TemplateContext => ({ record: { ...merged, ...patch }, previous: stored, user: personFacts(registry, actor, now).user, now: now.toISOString(), table: cls });
+      const user = personFacts(registry, actor, now).user;
+      const template = (record: RecordData): TemplateContext => ({ record, previous: stored, user, now: now.toISOString(), comment: comment || null, table: cls });
+      const actions = t!.actions ?? [];
       let queue: string | undefined;
-      const notify: string[] = [];
-      for (const e of t!.effects ?? []) {
-        if (e.set) for (const [k, raw] of Object.entries(e.set)) patch[k] = renderValue(raw, cls.fields.get(k), ctx());
-        if (e.queue !== undefined) queue = e.queue;
-        if (e.notify !== undefined) notify.push(e.notify);
-      }
+      await runActions(actions.filter((a) => IN_UPDATE.has(a.type)), () => template({ ...merged, ...patch }), {
+        registry, table: cls, who: `Transition "${t!.name}"`,
+        set: async (values) => { Object.assign(patch, values); },
+        queue: async (q) => { queue = q; },
+      });
       await this.route(wf, { ...merged, ...patch }, stored, patch, queue, actor, now);
       const commentField = commentFieldOf(wf, cls);
-      if (comment && commentField) {
+      if (comment && commentField && !opts.automatic?.decision) {
         const given = patch[commentField];
         patch[commentField] = typeof given === 'string' && given.trim() ? `${given}\n\n${comment}` : comment;
       }
       const writer = workflowActor(actor, opts.automatic ? opts.automatic.by : t!.name, `transition ${t!.name} on ${cls.name}`, true);
       await this.fw.records.updateOne(cls.name, id, patch, { actor: writer, trx, expectedVersion: stored.version as number });
 
-      // Effects that need the written record: related records, then the events.
-      const written = await this.fw.records.readOne(cls.name, id, { actor: this.fw.systemActor, trx });
+      // Actions that follow the written record: journal entries, related records, events and notifications.
+      let written = await this.fw.records.readOne(cls.name, id, { actor: this.fw.systemActor, trx });
       const created: CreatedRecord[] = [];
-      for (const e of t!.effects ?? []) {
-        if (!e.createRecord) continue;
-        const target = registry.getTable(e.createRecord.table);
-        const c: TemplateContext = { record: written, previous: stored, user: personFacts(registry, actor, now).user, now: now.toISOString(), table: cls };
-        const values: RecordData = {};
-        for (const [k, raw] of Object.entries(e.createRecord.values)) values[k] = renderValue(raw, target.fields.get(k), c);
-        const made = await this.fw.records.createOne(target.name, values, { actor: writer, trx });
-        if (e.createRecord.link) await this.fw.records.updateOne(cls.name, id, { [e.createRecord.link]: made.id }, { actor: writer, trx });
-        if (await this.#sees(trx, target.name, String(made.id), actor)) {
-          created.push({ table: target.name, id: String(made.id), number: target.numberPrefix ? String(made.number) : null });
-        }
-      }
       const person = originalActor(actor);
       const at = now.toISOString();
+      const source = `workflow:${wf.def.name}`;
+      const notify: string[] = [];
+      const reread = async () => { written = await this.fw.records.readOne(cls.name, id, { actor: this.fw.systemActor, trx }); };
+      await runActions(actions.filter((a) => !IN_UPDATE.has(a.type)), () => template(written), {
+        registry, table: cls, who: `Transition "${t!.name}"`,
+        journal: async (field, text) => { await this.fw.records.updateOne(cls.name, id, { [field]: text }, { actor: writer, trx }); await reread(); },
+        createRecord: async (target, values, link) => {
+          const made = await this.fw.records.createOne(target.name, values, { actor: writer, trx });
+          if (link) { await this.fw.records.updateOne(cls.name, id, { [link]: made.id }, { actor: writer, trx }); await reread(); }
+          if (await this.#sees(trx, target.name, String(made.id), actor)) {
+            created.push({ table: target.name, id: String(made.id), number: target.numberPrefix ? String(made.number) : null });
+          }
+        },
+        emitEvent: async (event, payload) => {
+          await writeEvent(trx, { name: event, table: cls.name, recordId: id, payload, actorId: person.id, actorName: person.username, source, at });
+        },
+        notify: async (n) => { notify.push(n); },
+      });
       const summary = this.summary(wf, t!);
       await writeEvent(trx, {
         name: 'workflow.transition', table: cls.name, recordId: id,
         payload: { table: cls.name, id, workflow: wf.def.name, transition: t!.name, label: t!.label, from, to: t!.to, comment: comment || null, notify },
-        actorId: person.id, actorName: person.username, source: `workflow:${wf.def.name}`, at,
+        actorId: person.id, actorName: person.username, source, at,
       });
       for (const n of notify) {
         await writeEvent(trx, {
           name: 'notification.requested', table: cls.name, recordId: id, payload: { notification: n, transition: t!.name, from, to: t!.to },
-          actorId: person.id, actorName: person.username, source: `workflow:${wf.def.name}`, at,
+          actorId: person.id, actorName: person.username, source, at,
         });
       }
+      await this.#automatic(trx, wf, cls, written, stored, actor, now, opts.automatic?.chain ?? 0);
       return { record: await this.#asSeenBy(trx, tableName, id, actor), transition: summary, from, to: t!.to, created };
     });
   }
@@ -352,14 +376,36 @@ export class WorkflowService implements ApprovalHost, TimerHost {
     const sf = wf.def.stateField;
     if (ctx.operation === 'update' && previous && record[sf] === previous[sf]) {
       await this.timers.reschedule(ctx, wf, record, previous);
-      return;
+    } else {
+      if (ctx.operation === 'update') {
+        await this.timers.cancel(ctx.trx, id, ctx.now);
+        await this.approvals.cancel(ctx.trx, id, ctx.now);
+      }
+      await this.timers.schedule(ctx, wf, record);
+      await this.approvals.start(ctx, wf, record);
     }
-    if (ctx.operation === 'update') {
-      await this.timers.cancel(ctx.trx, id, ctx.now);
-      await this.approvals.cancel(ctx.trx, id, ctx.now);
+    // A transition's own writes are followed by automatic transitions once the transition has finished.
+    if (!(ctx.operation === 'update' && isTransitionWrite(ctx.actor))) await this.#automatic(ctx.trx, wf, ctx.table, record, previous, ctx.actor, ctx.now, 0);
+  }
+
+  /**
+   * After a write that left `record` in some state: make the first transition whose `when` holds and which starts
+   * from that state (in declaration order), as the system acting for the writer. One per write; each may set off
+   * the next, at most {@link MAX_AUTOMATIC_CHAIN} in a row (more fails the write: the conditions loop).
+   */
+  async #automatic(trx: Knex.Transaction, wf: CompiledWorkflow, cls: ResolvedTable, record: RecordData, previous: RecordData | null, actor: Actor, now: Date, chain: number): Promise<void> {
+    const state = stateOf(wf, record);
+    let next: TransitionDef | undefined;
+    for (const t of wf.def.transitions) {
+      if (t.when && startsFrom(t, state) && await evaluateCondition(t.when, this.#facts(actor, record, previous, now))) { next = t; break; }
     }
-    await this.timers.schedule(ctx, wf, record);
-    await this.approvals.start(ctx, wf, record);
+    if (!next) return;
+    if (chain >= MAX_AUTOMATIC_CHAIN) {
+      fail('rule_depth_exceeded', `Automatic transitions of workflow "${wf.def.name}" followed each other more than ${MAX_AUTOMATIC_CHAIN} times in a row (the next was "${next.name}" from state "${state}"), so the operation was refused and nothing was changed. Check their "when" conditions.`, {
+        extra: { workflow: wf.def.name, transition: next.name, limit: MAX_AUTOMATIC_CHAIN },
+      });
+    }
+    await this.transition(cls.name, String(record.id), next.name, {}, actor, { trx, automatic: { by: `when.${next.name}`, chain: chain + 1 } });
   }
 }
 

@@ -28,14 +28,14 @@ export interface TransitionInput {
   comment?: string;
 }
 
-/** A record a transition's `createRecord` effect made, as its reference for the person who made the transition. */
+/** A record a transition's `createRecord` action made, as its reference for the person who made the transition. */
 export interface CreatedRecord { table: string; id: string; number: string | null }
 
 export interface TransitionResult {
   /** The record after the transition, as the person sees it (only its id if they can no longer read it). */
   record: RecordData;
   transition: TransitionSummary;
-  /** Records the transition's createRecord effects made that the person can read (e.g. to tell them the new number). */
+  /** Records the transition's createRecord actions made that the person can read (e.g. to tell them the new number). */
   created: CreatedRecord[];
   from: string | null;
   to: string;
@@ -43,8 +43,12 @@ export interface TransitionResult {
 
 export interface TransitionOptions {
   trx?: Knex.Transaction;
-  /** Made by an approval or a timer: only the from-state and the condition are checked. `by` names what made it. */
-  automatic?: { by: string };
+  /**
+   * Made by an approval, a timer or its own `when`: only the from-state and the condition are checked. `by` names
+   * what made it; `decision`: an approver's decision, whose comment (in the input) is already in the journal with the
+   * decision and is required where the transition requires one; `chain`: how many automatic transitions led here.
+   */
+  automatic?: { by: string; decision?: boolean; chain?: number };
 }
 
 /** What one record is, for the workflow: its table (class), workflow, and every field as stored. */

@@ -92,4 +92,3 @@ export interface WorkflowDef {
   commentField?: string;
   assignmentRules?: AssignmentRuleDef[];
 }
-

@@ -90,7 +90,7 @@ describe('workflow UI in Chromium', function () {
     await page.click('fw-workflow-actions dialog button[type=submit]');
     await page.waitForSelector('fw-workflow-actions dialog .fw-error-summary');
     expect(await page.evaluate(() => document.activeElement?.classList.contains('fw-error-summary'))).to.equal(true);
-    expect(await page.textContent('fw-workflow-actions dialog .fw-error-summary')).to.contain('Enter a comment to put on hold.');
+    expect(await page.textContent('fw-workflow-actions dialog .fw-error-summary')).to.contain('A comment is needed to make the "Put on hold" transition.');
     expect(await page.getAttribute('#wf-comment', 'aria-describedby')).to.equal('wf-comment-error');
     expect(await axeViolations(page)).to.deep.equal([]);
     await page.click('fw-workflow-actions dialog .fw-error-summary a');
@@ -111,7 +111,7 @@ describe('workflow UI in Chromium', function () {
     await page.waitForSelector('fw-workflow-actions dialog[open] #wf-field-close_notes');
     await page.click('fw-workflow-actions dialog button[type=submit]');
     await page.waitForSelector('fw-workflow-actions dialog .fw-error-summary');
-    expect(await page.textContent('fw-workflow-actions dialog .fw-error-summary')).to.contain('Resolution notes is required to resolve.');
+    expect(await page.textContent('fw-workflow-actions dialog .fw-error-summary')).to.contain('"Resolution notes" is needed to make the "Resolve" transition.');
     expect(await axeViolations(page)).to.deep.equal([]);
     await page.fill('#wf-field-close_notes', 'Replaced the kettle');
     await page.click('fw-workflow-actions dialog button[type=submit]');

@@ -4,7 +4,7 @@
  * (password + TOTP, then any forced password change and profile step).
  */
 import { expect } from 'chai';
-import express from 'express';
+import type express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as OTPAuth from 'otpauth';

@@ -82,7 +82,7 @@ const NOT_ON_GENERATED_FORMS = new Set(['uuid']);
 
 /** A form for a table without one: its declared fields in two columns, journals last. */
 export function generatedForm(meta: TableMeta): FormMeta {
-  const declared = meta.fields.filter((f) => !f.system && !NOT_ON_GENERATED_FORMS.has(f.type));
+  const declared = meta.fields.filter((f) => !f.system && !f.hidden && !NOT_ON_GENERATED_FORMS.has(f.type));
   const main = declared.filter((f) => f.type !== 'journal');
   const journals = declared.filter((f) => f.type === 'journal');
   const half = Math.ceil(main.length / 2);

@@ -38,7 +38,8 @@ export async function hashPassword(password: string, log2N: number): Promise<str
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const m = ENCODED.exec(encoded);
   if (!m) return false;
-  const [, ln, r, p, salt, hash] = m as unknown as [string, string, string, string, string, string];
+  // ENCODED has five capturing groups, all required: every one is a string when it matches.
+  const [ln, r, p, salt, hash] = m.slice(1) as [string, string, string, string, string];
   const expected = Buffer.from(hash, 'base64');
   if (expected.length < 16 || Number(ln) > 24) return false;
   const key = await derive(password, Buffer.from(salt, 'base64'), Number(ln), Number(r), Number(p), expected.length);

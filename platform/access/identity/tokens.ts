@@ -24,7 +24,13 @@ export interface ApiTokenInfo {
   revokedAt: string | null;
 }
 
-const info = (r: Record<string, any>): ApiTokenInfo => ({
+/** A sys_api_token row as read (the hash left out). */
+interface TokenRow {
+  id: string; name: string; prefix: string; created_at: string;
+  last_used_at?: string | null; expires_at?: string | null; revoked_at?: string | null;
+}
+
+const info = (r: TokenRow): ApiTokenInfo => ({
   id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at ?? null,
   expiresAt: r.expires_at ?? null, revokedAt: r.revoked_at ?? null,
 });

@@ -283,7 +283,8 @@ export async function readCredentialWithMemberships(
   knex: Knex, head: { sql: string; bindings: readonly Knex.RawBinding[]; columns: readonly string[] },
 ): Promise<CredentialRead | null> {
   const pad = head.columns.map(() => ', null').join('');
-  const rows = rowsOf<Record<string, any>>(await knex.raw(
+  // The head row carries the credential's own columns (named by the caller), the membership rows `k` and `v`.
+  const rows = rowsOf<Record<string, unknown> & { k: string; v: unknown }>(await knex.raw(
     `with h as (${head.sql})
      select 'head' as k, null as v, ${head.columns.map(() => '?? as ??').join(', ')} from h
      union all ${membershipBranches('in (select user_id from h)', pad)}`,

@@ -32,9 +32,8 @@ export function fieldMeta(field: ResolvedField): FieldMeta {
     readOnly: field.system,
     system: field.system,
   };
-  const out = meta as unknown as Record<string, unknown>;
   for (const key of PASSTHROUGH) {
-    if (field[key] !== undefined) out[key] = field[key];
+    if (field[key] !== undefined) Object.assign(meta, { [key]: field[key] });
   }
   if (field.choices) {
     meta.choices = field.choices.map((c) => ({
@@ -42,6 +41,7 @@ export function fieldMeta(field: ResolvedField): FieldMeta {
     }));
   }
   if (field.type === 'journal') meta.journalType = field.journalType ?? 'comment';
+  if (field.hidden) meta.hidden = true;
   if (field.encrypted || field.readableWhen) meta.queryable = false;
   return meta;
 }

@@ -9,7 +9,7 @@ import { accessFor } from '../../access/index.js';
 import type { Formwork } from '../../context.js';
 import { fail, FormworkError, isFormworkError } from '../../errors.js';
 import { MAX_LIMIT } from '../../records/index.js';
-import type { QuerySpec, RecordData, UpdateOptions } from '../../records/types.js';
+import type { DiscardedValue, QuerySpec, RecordData, UpdateOptions } from '../../records/types.js';
 import { toCsv } from '../../reports/csv.js';
 import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../input.js';
 import { LIST_PARAMS, parseNames, toQuerySpec, type ListParams } from '../list-query.js';
@@ -54,17 +54,18 @@ export function recordsRouter(fw: Formwork): Router {
       const { form } = readQuery(req, WRITE_QUERY);
       const table = req.params.table;
       const body = readBody(req, CREATE_BODY);
-      const options = { ...opts(res), form };
+      const discarded: DiscardedValue[] = [];
+      const options = { ...opts(res), form, discarded };
       if (Array.isArray(body)) {
         const records = await fw.records.createMany(table, body, options);
-        res.status(201).json({ data: records });
+        res.status(201).json({ data: records, ...discardedMeta(discarded) });
         return;
       }
       const record = await fw.records.createOne(table, body, options);
       res.status(201)
         .location(`${req.baseUrl}/tables/${encodeURIComponent(table)}/${String(record.id)}`)
         .setHeader('ETag', etag(record.version));
-      res.json({ data: record });
+      res.json({ data: record, ...discardedMeta(discarded) });
     })
     .all(methodNotAllowed(['GET', 'POST']));
 
@@ -95,9 +96,10 @@ export function recordsRouter(fw: Formwork): Router {
       const { form } = readQuery(req, WRITE_QUERY);
       const table = req.params.table;
       const body = readBody(req, UPDATE_BODY);
-      const record = await conditional(fw, req, res, (o) => fw.records.updateOne(table, recordId(fw, req), body, { ...o, form }));
+      const discarded: DiscardedValue[] = [];
+      const record = await conditional(fw, req, res, (o) => fw.records.updateOne(table, recordId(fw, req), body, { ...o, form, discarded }));
       res.setHeader('ETag', etag(record.version));
-      res.json({ data: record });
+      res.json({ data: record, ...discardedMeta(discarded) });
     })
     .delete(async (req, res) => {
       readQuery(req, NO_QUERY);
@@ -188,6 +190,11 @@ function matchesAny(header: string | undefined, version: number): boolean {
  * checked against the current version first. A version mismatch the service reports as `conflict` becomes
  * `precondition_failed` (412, with currentVersion), because the client asked for a precondition.
  */
+/** `meta.discarded` of a write's answer: the values a policy discarded, when there are any (see the README). */
+function discardedMeta(discarded: DiscardedValue[]): { meta?: { discarded: DiscardedValue[] } } {
+  return discarded.length ? { meta: { discarded } } : {};
+}
+
 async function conditional<T>(fw: Formwork, req: RecordRequest, res: Response, write: (o: UpdateOptions) => Promise<T>): Promise<T> {
   const tags = parseEntityTags(req.get('if-match'));
   const base: UpdateOptions = { actor: res.locals.actor };

@@ -130,7 +130,7 @@ class ZonedCalendar implements BusinessCalendar {
   }
 
   /** Working intervals ending after `t`, in order, from the day `t` falls on onward (clipped to start at t). */
-  *#from(t: number): Generator<Interval> {
+  * #from(t: number): Generator<Interval> {
     const first = this.#dayAt(t);
     for (let day = first; day < first + MAX_DAYS; day++) {
       for (const [s, e] of this.#intervals(day)) {

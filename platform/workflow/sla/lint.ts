@@ -5,9 +5,9 @@
  */
 import type { LintContext } from '../../definitions/kinds.js';
 import { lintActions } from '../../rules/kind.js';
+import { SLA_ACTION_TYPES } from '../../rules/types.js';
 import { isTimeZone } from './time-zone.js';
 import type { HolidayDef, HolidaySetDef, ScheduleDef, SlaDef } from './types.js';
-
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -61,7 +61,7 @@ export function lintSla(def: SlaDef, l: LintContext): void {
   if (def.onWarning?.length && def.warningPercent === undefined) {
     l.report('/onWarning', 'Warning actions need a warning point: set warningPercent.', { expected: 'warningPercent, e.g. 75' });
   }
-  const use = { who: 'an SLA action', noAbort: 'An SLA cannot abort: its actions run after the fact, when no operation is waiting to be refused.' };
+  const use = { who: 'an SLA action', allowed: SLA_ACTION_TYPES };
   lintActions(l, table, def.onWarning, '/onWarning', use);
   lintActions(l, table, def.onBreach, '/onBreach', use);
 }

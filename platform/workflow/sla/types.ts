@@ -63,4 +63,3 @@ export interface HolidaySetDef {
   source?: string;
   holidays: HolidayDef[];
 }
-

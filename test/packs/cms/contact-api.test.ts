@@ -95,6 +95,14 @@ describe('CMS pack: shipper raised MNC contacts over the API', () => {
       });
     });
 
+    it('marks the fetched MPRN hidden in the table metadata, so forms and default columns leave it out', async () => {
+      const r = await as.alice!('GET', '/api/meta/tables/cms_contact');
+      expect(r.status).to.equal(200);
+      const fields = new Map((r.body.data.fields as { name: string; hidden?: boolean }[]).map((f) => [f.name, f]));
+      expect(fields.get('address_mprn')!.hidden).to.equal(true);
+      expect(fields.get('address_postcode')!.hidden).to.equal(undefined);
+    });
+
     it('rejects invalid values field by field', async () => {
       const r = await as.alice!('POST', CONTACTS, { shipper_code: 'ab1', estimated_aq: 0, market_sector: 'X' });
       expect(r.status).to.equal(422);

@@ -36,7 +36,7 @@ describe('core pack: the incident lifecycle over HTTP', () => {
     expect((await call('POST', `/api/tables/incident/${id}/transitions/start`, {})).body.data.state).to.equal('in_progress');
     const hold = await call('POST', `/api/tables/incident/${id}/transitions/hold`, {});
     expect(hold.status).to.equal(422);
-    expect(hold.body.errors).to.deep.equal([{ field: 'comment', code: 'required', message: 'Enter a comment to put on hold.' }]);
+    expect(hold.body.errors).to.deep.equal([{ field: 'comment', code: 'required', message: 'A comment is needed to make the "Put on hold" transition.' }]);
     expect((await call('POST', `/api/tables/incident/${id}/transitions/hold`, { comment: 'Waiting for the caller' })).body.data.state).to.equal('on_hold');
     expect((await call('POST', `/api/tables/incident/${id}/transitions/resume`, {})).body.data.state).to.equal('in_progress');
     const resolve = await call('POST', `/api/tables/incident/${id}/transitions/resolve`, {});

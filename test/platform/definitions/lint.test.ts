@@ -247,6 +247,12 @@ describe('definitions: lint', () => {
       expect(e.expected).to.match(/^one of: (\w+, ){4}\w+ \(closest of \d+\)$/);
     });
 
+    it('reports a hidden field placed on a form, which would never show it', () => {
+      const withHidden = { ...incident(), fields: { ...incident().fields, internal_code: { type: 'string', hidden: true } } };
+      theError(errorsOf(task(), withHidden, person(), form({ sections: [{ columns: [['title', 'internal_code']] }] })),
+        'form-incident.json', '/sections/0/columns/0/1', /Field "internal_code" is hidden/);
+    });
+
     it('reports a field placed twice on a form, at the second place', () => {
       theError(errorsOf(...tables(), form({ sections: [{ columns: [['title', 'state']] }, { columns: [['category'], ['title']] }] })),
         'form-incident.json', '/sections/1/columns/1/0', 'Field "title" is already placed on the form at /sections/0/columns/0/0.');
@@ -452,7 +458,7 @@ describe('definitions: lint', () => {
       wf.transitions[0].condition = { fact: 'assignee', operator: 'isNotEmpty' };
       wf.approvals[0].condition = { fact: 'previous.urgnt', operator: 'equal', value: true };
       wf.timers[0].condition = { not: { fact: 'record.colour', operator: 'equal', value: 'red' } };
-      const errors = errorsOf(request(), role(), wf);
+      const errors = errorsOf(request(), role(), generic('request_closed.json'), wf);
       expect(errors.map((e) => `${e.pointer}: ${e.message}`)).to.have.members([
         '/transitions/0/condition/fact: Unknown field "assignee" in fact "record.assignee".',
         '/approvals/0/condition/fact: Unknown field "urgnt" in fact "previous.urgnt".',
@@ -478,15 +484,15 @@ describe('definitions: lint', () => {
       theError(errorsOf(request(), role(), { ...n, condition: { fact: 'prio', operator: 'equal', value: '1' } }), 'notification-request_closed.json', '/condition/fact', /Unknown field "prio"/);
     });
 
-    it('checks the tables of createRecord actions and effects', () => {
+    it('checks the tables of createRecord actions', () => {
       const rule = generic('rule.json');
       rule.actions[4].table = 'followup';
       const wf = generic('workflow.json');
-      wf.transitions[5].effects[0].createRecord.table = 'survey';
-      const errors = errorsOf(request(), role(), rule, wf);
+      wf.transitions[5].actions[0].table = 'survey';
+      const errors = errorsOf(request(), role(), generic('request_closed.json'), rule, wf);
       expect(errors.map((e) => `${e.file}#${e.pointer}: ${e.message}`)).to.have.members([
         'rule-escalate_urgent.json#/actions/4/table: Table "followup" is not declared.',
-        'workflow-request_flow.json#/transitions/5/effects/0/createRecord/table: Table "survey" is not declared.',
+        'workflow-request_flow.json#/transitions/5/actions/0/table: Table "survey" is not declared.',
       ]);
     });
 

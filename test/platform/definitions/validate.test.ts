@@ -204,8 +204,8 @@ describe('definitions: schema validation', () => {
     const broken: [string, string, (d: Record<string, any>) => void, [string, RegExp][]][] = [
       ['rule', 'rule.json', (d) => { delete d.when; d.actions[0].type = 'explode'; }, [['', /"when"/], ['/actions/0/type', /"explode"/]]],
       ['rule action', 'rule.json', (d) => { d.actions[1] = { type: 'journal', field: 'comments' }; }, [['/actions/1', /"body"/]]],
-      ['workflow', 'workflow.json', (d) => { d.states.new.category = 'done'; d.transitions[0].effects[0] = { set: { priority: '1' }, queue: 'x' }; },
-        [['/states/new/category', /"done"/], ['/transitions/0/effects/0', /more than 1 properties/]]],
+      ['workflow', 'workflow.json', (d) => { d.states.new.category = 'done'; d.transitions[0].actions[0] = { type: 'set', fields: { priority: '1' }, queue: 'x' }; },
+        [['/states/new/category', /"done"/], ['/transitions/0/actions/0/queue', /Unknown property "queue"/]]],
       ['workflow transition', 'workflow.json', (d) => { delete d.transitions[1].to; d.transitions[2].from = 'a b'; }, [['/transitions/1', /"to"/], ['/transitions/2/from', /expected form/]]],
       ['sla', 'sla.json', (d) => { d.duration.unit = 'years'; d.warningPercent = 100; }, [['/duration/unit', /"years"/], ['/warningPercent', /<= 99/]]],
       ['notification without a table (not an event)', 'request_closed.json', (d) => { delete d.table; }, [['', /"table"/]]],

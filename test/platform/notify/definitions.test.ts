@@ -20,7 +20,7 @@ const table = (): Doc => ({
 const site = (): Doc => ({ kind: 'table', name: 'site', fields: { name: { type: 'string' }, manager_email: { type: 'email' } } });
 const role = (): Doc => ({ kind: 'role', name: 'desk', tables: [{ table: 'ticket', operations: ['read'] }] });
 const notification = (over: Doc = {}): Doc => ({
-  kind: 'notification', name: 'ticket_new', table: 'ticket', trigger: { type: 'created' },
+  kind: 'notification', name: 'ticket_new', table: 'ticket', trigger: { type: 'create' },
   recipients: [{ field: 'owner' }, { role: 'desk' }, { field: 'site.manager_email' }, { orgAdmins: true }],
   channels: ['inApp', 'email'], subject: '{{record.number}}: {{title}}', body: '{{#if previous.state}}{{previous.state}}{{/if}} {{url}} {{user.username}}',
   html: '<p>{{title}}</p>{{#each record.notes}}{{body}}{{/each}}', ...over,
@@ -65,13 +65,13 @@ describe('notifications: definitions', () => {
       '/recipients/2/field: Field "title" of table "ticket" is not a reference, so "title.name" cannot follow it.',
       '/recipients/3/field: Field "nmae" is not a field of table "site".',
       '/recipients/4/field: Field "ownr" is not a field of table "ticket".',
-      '/recipients/5/event: A "created" notification comes from a change of the record, which has no event payload to name people.',
+      '/recipients/5/event: A "create" notification comes from a change of the record, which has no event payload to name people.',
     ]);
   });
 
   it('checks the trigger: a journal is no field change; a transition the table\'s workflow lacks', () => {
     expect(errorsOf(table(), site(), role(), notification({ trigger: { type: 'fieldChange', field: 'notes' } }))).to.deep.equal([
-      '/trigger/field: Field "notes" is a journal: adding an entry does not change it. Use an "updated" trigger with a condition instead.',
+      '/trigger/field: Field "notes" is a journal: adding an entry does not change it. Use an "update" trigger with a condition instead.',
     ]);
     const workflow = {
       kind: 'workflow', name: 'ticket_flow', table: 'ticket', stateField: 'state', initialState: 'new',

@@ -49,7 +49,7 @@ async function columnTypes(db: Database, table: string): Promise<Map<string, str
 
 async function tableNames(db: Database): Promise<string[]> {
   if (DB_KIND === 'postgres') {
-    const { rows } = await db.knex.raw("select table_name as name from information_schema.tables where table_schema = current_schema()");
+    const { rows } = await db.knex.raw('select table_name as name from information_schema.tables where table_schema = current_schema()');
     return rows.map((r: { name: string }) => r.name).sort();
   }
   const rows = await db.knex.raw("select name from sqlite_master where type = 'table'");

@@ -164,7 +164,7 @@ describe('business rules', () => {
       const e = await expectError(update(loop.id, { flag: true }, 'rt_loop'), 'rule_depth_exceeded');
       expect(e.message).to.include('more than 8 levels deep');
       expect(e.message).to.include('rt_loop_on (after update on rt_loop) → rt_loop_off (after update on rt_loop) → rt_loop_on');
-      expect((e.extra.chain as string[])).to.have.length(MAX_RULE_DEPTH + 1);
+      expect(e.extra.chain as string[]).to.have.length(MAX_RULE_DEPTH + 1);
       expect(await read(loop.id, 'rt_loop')).to.include({ flag: false, version: 1 });
       expect(await count('sys_audit')).to.equal(auditBefore);
     });

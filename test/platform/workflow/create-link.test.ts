@@ -11,7 +11,7 @@ import { fixture } from '../../support/engine.js';
 import { person, svc, workflowEngine, type Person } from './support.js';
 import type { TestEngine } from '../../support/engine.js';
 
-describe('workflow: createRecord effects with link', () => {
+describe('workflow: createRecord actions with link', () => {
   let fw: TestEngine;
   let planner: Person;
   let outsider: Person;
@@ -89,12 +89,12 @@ describe('workflow: createRecord effects with link', () => {
     ];
     const wf = (link: string) => ({
       kind: 'workflow', name: 'w', table: 'a', stateField: 's', initialState: 'x', states: { x: { label: 'X', category: 'open' } },
-      transitions: [{ name: 't', from: 'x', to: 'x', label: 'T', effects: [{ createRecord: { table: 'a', link, values: { title: 'copy' } } }] }],
+      transitions: [{ name: 't', from: 'x', to: 'x', label: 'T', actions: [{ type: 'createRecord', table: 'a', link, values: { title: 'copy' } }] }],
     });
     const errors = (link: string) => buildRegistry([...tables, wf(link)].map((value) => ({ file: `${value.kind}-${value.name}.json`, pointer: '', value })))
       .errors.map((e: DefinitionError) => `${e.pointer}: ${e.message}`);
-    expect(errors('title')).to.deep.equal(['/transitions/0/effects/0/createRecord/link: Field "title" must be a reference to table "a" (or a table it extends) to link the created record.']);
-    expect(errors('other')).to.deep.equal(['/transitions/0/effects/0/createRecord/link: Field "other" must be a reference to table "a" (or a table it extends) to link the created record.']);
-    expect(errors('nope')[0]).to.match(/^\/transitions\/0\/effects\/0\/createRecord\/link: Field "nope" is not a field of table "a"/);
+    expect(errors('title')).to.deep.equal(['/transitions/0/actions/0/link: Field "title" must be a reference to table "a" (or a table it extends) to link the created record.']);
+    expect(errors('other')).to.deep.equal(['/transitions/0/actions/0/link: Field "other" must be a reference to table "a" (or a table it extends) to link the created record.']);
+    expect(errors('nope')[0]).to.match(/^\/transitions\/0\/actions\/0\/link: Field "nope" is not a field of table "a"/);
   });
 });

@@ -13,7 +13,7 @@ import { PACK } from './support.js';
 type Doc = Record<string, any>;
 
 const packDocs = (): Doc[] => readdirSync(PACK).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(PACK, f), 'utf8')) as Doc);
-const base = (): Doc[] => packDocs().filter((d) => d.kind === 'table' || d.kind === 'role');
+const base = (): Doc[] => packDocs().filter((d) => d.kind === 'table' || d.kind === 'role' || d.kind === 'notification');
 const workflow = (): Doc => packDocs().find((d) => d.kind === 'workflow')!;
 
 function errorsOf(...defs: Doc[]): string[] {
@@ -36,7 +36,7 @@ describe('workflow: lint', () => {
     wf.transitions[0].to = 'elsewhere';
     wf.transitions[2].roles = ['wf_lead', 'wizard'];
     wf.transitions[5].requiredFields = ['resolution', 'colour', 'id'];
-    wf.transitions[5].effects[0].set = { resolved_at: '{{now}}', state: 'closed', priority: '9' };
+    wf.transitions[5].actions[0].fields = { resolved_at: '{{now}}', state: 'closed', priority: '9' };
     wf.transitions[1].condition = { fact: 'record.budgett', operator: 'greaterThan', value: 1 };
     expect(errorsOf(...base(), wf)).to.have.members([
       '/states/snoozed: State "snoozed" is not a value of the choice field "state".',
@@ -46,8 +46,8 @@ describe('workflow: lint', () => {
       '/transitions/2/roles/1: Role "wizard" is not declared.',
       '/transitions/5/requiredFields/1: Field "colour" is not a field of table "wf_ticket".',
       '/transitions/5/requiredFields/2: Field "id" is set by the system; nobody can fill it in.',
-      '/transitions/5/effects/0/set/state: The state field "state" changes only by the transition\'s "to".',
-      '/transitions/5/effects/0/set/priority: Priority must be one of 1, 2, 3; got "9".',
+      '/transitions/5/actions/0/fields/state: The state field "state" changes only by the transition\'s "to".',
+      '/transitions/5/actions/0/fields/priority: Priority must be one of 1, 2, 3; got "9".',
       '/transitions/1/condition/fact: Unknown field "budgett" in fact "record.budgett".',
     ]);
   });
@@ -95,7 +95,7 @@ describe('workflow: lint', () => {
     expect(errorsOf(...base(), noQueue)).to.have.members([
       '/states/draft/queue: A queue needs the workflow to name its "queueField" (the field that holds the queue).',
       '/states/approved/queue: A queue needs the workflow to name its "queueField" (the field that holds the queue).',
-      '/transitions/5/effects/1/queue: A queue needs the workflow to name its "queueField" (the field that holds the queue).',
+      '/transitions/5/actions/1/queue: A queue needs the workflow to name its "queueField" (the field that holds the queue).',
       '/assignmentRules/0/queue: A queue needs the workflow to name its "queueField" (the field that holds the queue).',
     ]);
   });
@@ -112,12 +112,12 @@ describe('workflow: lint', () => {
     ]);
   });
 
-  it('checks the tables and values of createRecord effects and assignment rule conditions', () => {
+  it('checks the tables and values of createRecord actions and assignment rule conditions', () => {
     const wf = workflow();
-    wf.transitions[5].effects[2].createRecord.values = { title: 'x', colour: 'red', ticket: '{{record.id}}' };
+    wf.transitions[5].actions[2].values = { title: 'x', colour: 'red', ticket: '{{record.id}}' };
     wf.assignmentRules[0].condition = { fact: 'previous.categry', operator: 'equal', value: 'x' };
     expect(errorsOf(...base(), wf)).to.have.members([
-      '/transitions/5/effects/2/createRecord/values/colour: Field "colour" is not a field of table "wf_followup".',
+      '/transitions/5/actions/2/values/colour: Field "colour" is not a field of table "wf_followup".',
       '/assignmentRules/0/condition/fact: Unknown field "categry" in fact "previous.categry".',
     ]);
   });

@@ -162,8 +162,10 @@ describe('CMS MNC contact in Chromium: raise, resolve, see the outcome', functio
   });
 
   it('raise_psc: the success message links to the contact the transition created', async () => {
+    // A shipper of its own: the others have signed in within this TOTP step already (each code is accepted once).
+    const raiser = await createUser(fw, { roles: ['cms_shipper_agent'], org: 'SHIP_A' });
     const addresses = await fw.records.query('cms_address', { limit: 1 }, { actor: fw.systemActor });
-    const asShipper = await apiAs(shipper);
+    const asShipper = await apiAs(raiser);
     const asCdsp = await apiAs(cdsp);
     const contact = await asShipper('POST', '/api/tables/cms_contact', {
       shipper_code: 'AAS', shipper_reference: 'INV-9', address: addresses.records[0]!.id, market_sector: 'D', estimated_aq: 12000,
@@ -173,7 +175,7 @@ describe('CMS MNC contact in Chromium: raise, resolve, see the outcome', functio
       fields: { invalid_reason: 'address_not_verified', resolution_notes: 'Not in PAF yet.' },
     });
 
-    const { context, page } = await pageFor(shipper);
+    const { context, page } = await pageFor(raiser);
     try {
       await page.goto(`${server.url}/tables/cms_contact/${contact.id}`);
       await page.click('fw-workflow-actions button[data-transition=raise_psc]');

@@ -84,17 +84,20 @@ describe('workflow/sla: definitions', () => {
       pause: { fact: 'previous.state', operator: 'equal', value: 'waiting' },
       reset: { fact: 'priority', operator: 'changes' },
       onWarning: [{ type: 'journal', field: 'state', body: 'x' }],
-      onBreach: [{ type: 'abort', message: 'no' }, { type: 'set', fields: { id: 'x', priority: 'high', colour: 1 } }, { type: 'emitEvent', event: 'x.y', payload: { a: '{{> p}}' } }],
+      onBreach: [{ type: 'journal', field: 'notes', body: 'Breached' }, { type: 'set', fields: { id: 'x', priority: 'high', colour: 1 } }, { type: 'emitEvent', event: 'x.y', payload: { a: '{{> p}}' } }],
     }))).to.have.members([
       'sla-resolve.json#/pause/fact: "previous.state" is not available here: only rules and workflow guards see the previous record.',
       'sla-resolve.json#/reset/operator: Operator "changes" compares with the previous record, which only rules and workflow guards have.',
       'sla-resolve.json#/onWarning: Warning actions need a warning point: set warningPercent.',
       'sla-resolve.json#/onWarning/0/field: Field "state" is not a journal field (it is string).',
-      'sla-resolve.json#/onBreach/0/type: An SLA cannot abort: its actions run after the fact, when no operation is waiting to be refused.',
       'sla-resolve.json#/onBreach/1/fields/id: Field "id" is set by the system; an SLA action cannot set it.',
       'sla-resolve.json#/onBreach/1/fields/priority: priority must be a number; got "high".',
       'sla-resolve.json#/onBreach/1/fields/colour: Field "colour" is not a field of table "ticket".',
       'sla-resolve.json#/onBreach/2/payload/a: The template does not compile: partials ({{> name}}) are not available in rule templates',
+    ]);
+    // An SLA's actions are the schema's slaAction: no abort (nothing is waiting to be refused), queue or notify.
+    expect(errorsOf(ticket(), holidays(), schedule(), sla({ onBreach: [{ type: 'abort', message: 'no' }] }))).to.deep.equal([
+      'sla-resolve.json#/onBreach/0/type: Value "abort" is not allowed.',
     ]);
   });
 });
