@@ -244,7 +244,8 @@ export class FwForm extends LightElement {
       ...(field.dependsOn ? { controlling: this.values[field.dependsOn] ?? null } : {}),
     };
     const prev = this.#propsCache.get(name);
-    if (prev && prev.field === next.field && prev.value === next.value && prev.mandatory === next.mandatory && prev.readOnly === next.readOnly
+    if (prev && prev.field === next.field && prev.value === next.value
+      && prev.mandatory === next.mandatory && prev.readOnly === next.readOnly
       && prev.error === next.error && prev.inputId === next.inputId && prev.revision === next.revision
       && prev.record?.id === next.record?.id && prev.record?.table === next.record?.table && prev.controlling === next.controlling) {
       return prev;

@@ -176,7 +176,9 @@ export class FwList extends LightElement {
     const cols: string[] = [];
     if (meta.numberPrefix && known.has('number')) cols.push('number');
     if (known.has(meta.displayField) && !cols.includes(meta.displayField) && meta.displayField !== 'id') cols.push(meta.displayField);
-    const extra = meta.fields.filter((f) => !f.system && !f.hidden && !NOT_LISTED_TYPES.has(f.type) && !cols.includes(f.name)).slice(0, EXTRA_COLUMNS);
+    const extra = meta.fields
+      .filter((f) => !f.system && !f.hidden && !NOT_LISTED_TYPES.has(f.type) && !cols.includes(f.name))
+      .slice(0, EXTRA_COLUMNS);
     cols.push(...extra.map((f) => f.name));
     if (!cols.length) cols.push('id');
     return cols;

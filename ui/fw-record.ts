@@ -162,7 +162,9 @@ export class FwRecord extends LightElement {
       metadata.workflow(table),
     ]);
     const stateField = workflow ? loadedForm.fields[workflow.stateField] : undefined;
-    const form = stateField ? { ...loadedForm, fields: { ...loadedForm.fields, [stateField.name]: { ...stateField, readOnly: true } } } : loadedForm;
+    const form = stateField
+      ? { ...loadedForm, fields: { ...loadedForm.fields, [stateField.name]: { ...stateField, readOnly: true } } }
+      : loadedForm;
     const id = String(res.data.id);
     const related = (form.relatedLists ?? []).map((rl) => ({
       table: rl.table, label: rl.label ?? '', columns: rl.columns ?? null,

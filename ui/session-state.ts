@@ -15,5 +15,8 @@ export function authorName(session: SessionInfo | null, username: string | null)
 export function userFacts(session: SessionInfo | null): Record<string, unknown> {
   const u = session?.user;
   if (!u) return {};
-  return { id: u.id ?? null, username: u.username, orgId: u.orgId ?? null, roles: u.roles ?? [], orgs: u.orgs ?? [], userIds: u.userIds ?? [], capabilities: u.capabilities ?? [] };
+  return {
+    id: u.id ?? null, username: u.username, orgId: u.orgId ?? null, roles: u.roles ?? [], orgs: u.orgs ?? [], userIds: u.userIds ?? [],
+    capabilities: u.capabilities ?? [],
+  };
 }

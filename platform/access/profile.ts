@@ -180,7 +180,9 @@ export async function addBookmark(fw: Formwork, actor: Actor, body: unknown): Pr
     if (await trx('sys_bookmark').where({ user_id: userId, url }).first('id')) {
       fail('unique_violation', 'This page is bookmarked already.', { fieldErrors: [{ field: 'url', code: 'taken', message: 'This page is bookmarked already.' }] });
     }
-    const row = { id: uuidv7(), user_id: userId, title, url, table_name: table, record_id: recordId, created_at: fw.clock.now().toISOString() };
+    const row = {
+      id: uuidv7(), user_id: userId, title, url, table_name: table, record_id: recordId, created_at: fw.clock.now().toISOString(),
+    };
     await trx('sys_bookmark').insert(row);
     return toBookmark(row);
   });

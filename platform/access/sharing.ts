@@ -73,7 +73,9 @@ function toConsent(r: Record<string, unknown>): Consent {
 const isValidAt = (c: Consent, at: string) => !c.rescindedAt && c.validFrom <= at && (!c.validTo || at < c.validTo);
 
 /** The party codes both sides currently consent to share from grantor to grantee (empty when no valid pair). */
-export async function sharedPartyCodes(knex: Knex | Knex.Transaction, grantorOrgId: string, granteeOrgId: string, at: string): Promise<string[]> {
+export async function sharedPartyCodes(
+  knex: Knex | Knex.Transaction, grantorOrgId: string, granteeOrgId: string, at: string,
+): Promise<string[]> {
   const rows = (await knex('sys_consent').where({ grantor_org_id: grantorOrgId, grantee_org_id: granteeOrgId }).whereNull('rescinded_at')).map(toConsent);
   const valid = rows.filter((c) => isValidAt(c, at));
   const grantor = new Set(valid.filter((c) => c.side === 'grantor').flatMap((c) => c.userIds));
@@ -185,7 +187,9 @@ export async function listConsents(fw: Formwork, actor: Actor, orgId: string): P
  * administrator of the grantee organisation, for a person of that organisation, while both sides consent to that
  * code.
  */
-export async function grantAccess(fw: Formwork, actor: Actor, input: { userId: string; userIdCode: string; granteeOrgId?: string }): Promise<AccessGrant> {
+export async function grantAccess(
+  fw: Formwork, actor: Actor, input: { userId: string; userIdCode: string; granteeOrgId?: string },
+): Promise<AccessGrant> {
   const granteeOrgId = input.granteeOrgId ?? actor.orgId ?? null;
   assertAdministers(actor, granteeOrgId);
   const now = fw.clock.now().toISOString();
@@ -209,7 +213,10 @@ export async function grantAccess(fw: Formwork, actor: Actor, input: { userId: s
     const row = { id: uuidv7(), consent_id: consent.id, user_id: input.userId, party_code_id: target.id, granted_by: actor.id ?? 'system', granted_at: now, revoked_at: null, revoked_by: null };
     await trx('sys_access_grant').insert(row);
     await audit(trx, actor, now, 'sys_access_grant', row.id, 'insert', { user_id: [null, input.userId], party_code: [null, target.code] });
-    return { id: row.id, consentId: row.consent_id, userId: row.user_id, orgUserId: row.party_code_id, userIdCode: target.code, grantedBy: row.granted_by, grantedAt: now, revokedAt: null };
+    return {
+      id: row.id, consentId: row.consent_id, userId: row.user_id, orgUserId: row.party_code_id, userIdCode: target.code,
+      grantedBy: row.granted_by, grantedAt: now, revokedAt: null,
+    };
   });
 }
 

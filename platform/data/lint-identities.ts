@@ -43,7 +43,8 @@ function collect(input: DataLintInput, report: Report) {
 
 export function lintDataIdentities(input: DataLintInput): DefinitionError[] {
   const errors: DefinitionError[] = [];
-  const report: Report = (source, pointer, message, extra = {}) => errors.push({ file: source.file, pointer: source.pointer + pointer, message, ...extra });
+  const report: Report = (source, pointer, message, extra = {}) =>
+    errors.push({ file: source.file, pointer: source.pointer + pointer, message, ...extra });
   const { orgs, people, queues } = collect(input, report);
   const usernames = () => [...people.values()].map((p) => p.username);
 

@@ -125,7 +125,9 @@ async function orgId(fw: Formwork, code: string, trx: Knex.Transaction, at: stri
 }
 
 /** Organisations, then queues, then people and their queue memberships, through the identity and queue layers. */
-async function applyIdentities(fw: Formwork, file: DataFile, trx: Knex.Transaction, report: SeedReport, pw: SharedPassword | undefined): Promise<void> {
+async function applyIdentities(
+  fw: Formwork, file: DataFile, trx: Knex.Transaction, report: SeedReport, pw: SharedPassword | undefined,
+): Promise<void> {
   for (const o of file.organisations ?? []) {
     if (await fetchOrgByCode(fw, o.code, trx)) continue;
     await createOrg(fw, { code: o.code, name: o.name, mfaEmailFallback: o.mfaEmailFallback }, trx);

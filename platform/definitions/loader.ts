@@ -123,7 +123,9 @@ export function parseJson(text: string, file: string): { value?: unknown; error?
     const pos = /at position (\d+)/.exec(message);
     const lc = /line (\d+) column (\d+)/.exec(message);
     const offset = lc || pos ? -1 : syntaxErrorOffset(text);
-    const where = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : pos ? lineColumn(text, Number(pos[1])) : offset >= 0 ? lineColumn(text, offset) : null;
+    const where = lc
+      ? { line: Number(lc[1]), column: Number(lc[2]) }
+      : pos ? lineColumn(text, Number(pos[1])) : offset >= 0 ? lineColumn(text, offset) : null;
     return {
       error: {
         file,

@@ -95,7 +95,9 @@ export interface BuildResult {
 }
 
 /** Validate (kind, schema, then cross references) and resolve documents into a registry snapshot. */
-export function buildRegistry(kinds: readonly AnyKindModule[], documents: LoadedDocument[], priorErrors: DefinitionError[] = []): BuildResult {
+export function buildRegistry(
+  kinds: readonly AnyKindModule[], documents: LoadedDocument[], priorErrors: DefinitionError[] = [],
+): BuildResult {
   const errors = [...priorErrors];
   const byName = new Map(kinds.map((k) => [k.kind as string, k]));
 

@@ -133,7 +133,9 @@ function describe(e: ErrorObject, file: string, base: string): DefinitionError |
 }
 
 /** Validate documents against the schema of the kinds; returns every error (empty when all are valid). */
-export function validateAgainstSchema(kinds: readonly AnyKindModule[], documents: LoadedDocument[]): { errors: DefinitionError[]; invalid: Set<LoadedDocument> } {
+export function validateAgainstSchema(
+  kinds: readonly AnyKindModule[], documents: LoadedDocument[],
+): { errors: DefinitionError[]; invalid: Set<LoadedDocument> } {
   const validate = compiled(kinds);
   const errors: DefinitionError[] = [];
   const invalid = new Set<LoadedDocument>();

@@ -214,7 +214,9 @@ export class AttachmentService {
     return { table, field };
   }
 
-  async #row(knex: Knex | Knex.Transaction, table: ResolvedTable, recordId: string, field: ResolvedField, id: string): Promise<AttachmentRow> {
+  async #row(
+    knex: Knex | Knex.Transaction, table: ResolvedTable, recordId: string, field: ResolvedField, id: string,
+  ): Promise<AttachmentRow> {
     const row: AttachmentRow | undefined = /^[0-9a-f-]{36}$/i.test(id)
       ? await knex('sys_attachment').where({ id: id.toLowerCase(), table_name: table.physical, record_id: recordId, field: field.name }).whereNull('deleted_at').first()
       : undefined;

@@ -49,7 +49,9 @@ function userOf(actor: Actor): string {
 const count = async (q: PromiseLike<unknown>) => Number(((await q) as { n: unknown } | undefined)?.n ?? 0);
 
 /** The actor's notifications, newest first (`unreadOnly`: only unread ones), with the total and the unread count. */
-export async function listNotifications(fw: Formwork, actor: Actor, page: { limit?: number; offset?: number; unreadOnly?: boolean } = {}): Promise<NotificationPage> {
+export async function listNotifications(
+  fw: Formwork, actor: Actor, page: { limit?: number; offset?: number; unreadOnly?: boolean } = {},
+): Promise<NotificationPage> {
   const userId = userOf(actor);
   const limit = Math.min(Math.max(page.limit ?? 20, 1), MAX_NOTIFICATION_PAGE);
   const offset = Math.max(page.offset ?? 0, 0);

@@ -87,7 +87,9 @@ function candidates(index: NotificationIndex, item: FeedItem): CompiledNotificat
 }
 
 /** Read a record as the system, through its own class (an audit row names the hierarchy's physical table). */
-async function readAsSystem(fw: Formwork, registry: Registry, table: string, id: string): Promise<{ cls: ResolvedTable; record: RecordData } | null> {
+async function readAsSystem(
+  fw: Formwork, registry: Registry, table: string, id: string,
+): Promise<{ cls: ResolvedTable; record: RecordData } | null> {
   const read = async (name: string) => {
     try {
       return await fw.records.readOne(name, id, { actor: fw.systemActor });
@@ -128,7 +130,9 @@ function restrictTo(view: RecordData, data: RecordData | null): RecordData | nul
 const oneLine = (s: string, max: number) => s.replace(/\s+/g, ' ').trim().slice(0, max);
 
 /** Compute what an item produces (reads only; nothing is written). */
-async function compute(fw: Formwork, registry: Registry, item: FeedItem, found: CompiledNotification[], actors: Map<string, Actor | null>): Promise<Output> {
+async function compute(
+  fw: Formwork, registry: Registry, item: FeedItem, found: CompiledNotification[], actors: Map<string, Actor | null>,
+): Promise<Output> {
   const out: Output = { notifications: [], mails: [] };
   const now = fw.clock.now().toISOString();
   const loaded = item.table && item.recordId ? await readAsSystem(fw, registry, item.table, item.recordId) : null;

@@ -46,7 +46,10 @@ const USER_STATUSES = ['active', 'locked'];
 const PERSON_COLUMNS = ['id', 'username', 'display_name', 'email'];
 
 function toPerson(r: Record<string, unknown>): Person {
-  return { id: r.id as string, username: r.username as string, displayName: (r.display_name as string | null) ?? null, email: (r.email as string | null) ?? null };
+  return {
+    id: r.id as string, username: r.username as string, displayName: (r.display_name as string | null) ?? null,
+    email: (r.email as string | null) ?? null,
+  };
 }
 
 /** Strings a value names people by (a string, or an array of them; other values name nobody). */

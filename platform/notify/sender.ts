@@ -69,7 +69,9 @@ export async function claimMail(fw: Formwork, options: Pick<SendOptions, 'limit'
     if (n !== 1) continue;
     const row = await knex('sys_outbox').where({ id, claim_token: token }).first();
     if (!row) continue;
-    claimed.push({ id, token, to: row.to_address, subject: row.subject, text: row.text, html: row.html ?? null, attempts: Number(row.attempts) });
+    claimed.push({
+      id, token, to: row.to_address, subject: row.subject, text: row.text, html: row.html ?? null, attempts: Number(row.attempts),
+    });
   }
   return claimed;
 }

@@ -54,7 +54,9 @@ function takeSpare(blocks: Block[], count: number): number | null {
  * until commit, so concurrent inserts never get the same number; a record rolled back after taking a number
  * leaves a gap, as every database sequence does.
  */
-export async function reserveNumbers(trx: Knex.Transaction, registry: Registry, table: ResolvedTable, count: number): Promise<string[] | null> {
+export async function reserveNumbers(
+  trx: Knex.Transaction, registry: Registry, table: ResolvedTable, count: number,
+): Promise<string[] | null> {
   const owner = sequenceOwner(registry, table);
   if (!owner) return null;
   const format = (first: number) => {

@@ -40,7 +40,9 @@ export function defaultsOf(table: ResolvedTable, actor: Actor, now: Date): Recor
  * record will hold them after this write. On update only when the write sets either field, so an unrelated change
  * does not trip over a record saved before the options were narrowed.
  */
-function dependentChoiceErrors(table: ResolvedTable, values: RecordData, existing: RecordData | undefined, erred: Set<string>): FieldError[] {
+function dependentChoiceErrors(
+  table: ResolvedTable, values: RecordData, existing: RecordData | undefined, erred: Set<string>,
+): FieldError[] {
   const out: FieldError[] = [];
   const has = (name: string) => Object.prototype.hasOwnProperty.call(values, name);
   for (const field of table.fields.values()) {

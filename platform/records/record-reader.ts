@@ -114,13 +114,17 @@ export class RecordReader {
     return out;
   }
 
-  async readOne(knex: Knex | Knex.Transaction, table: ResolvedTable, id: string, scope: ReadScope, fields?: string[]): Promise<RecordData | null> {
+  async readOne(
+    knex: Knex | Knex.Transaction, table: ResolvedTable, id: string, scope: ReadScope, fields?: string[],
+  ): Promise<RecordData | null> {
     const rows = await this.readMany(knex, table, [id], scope, { columns: fields });
     return rows[0] ?? null;
   }
 
   /** The records of `ids` the scope reaches (others are simply absent), in no particular order. */
-  async readMany(knex: Knex | Knex.Transaction, table: ResolvedTable, ids: string[], scope: ReadScope, opts: ReadManyOptions = {}): Promise<RecordData[]> {
+  async readMany(
+    knex: Knex | Knex.Transaction, table: ResolvedTable, ids: string[], scope: ReadScope, opts: ReadManyOptions = {},
+  ): Promise<RecordData[]> {
     const cols = opts.allColumns
       ? [...table.fields.values()].filter((f) => f.column !== null)
       : this.#columnsFor(table, scope, opts.columns);
@@ -140,7 +144,9 @@ export class RecordReader {
   }
 
   /** Rows fetched with every column → API records of `cols`, without the values the reader may not see on each. */
-  async #masked(table: ResolvedTable, scope: ReadScope, cols: ResolvedField[], all: ResolvedField[], rows: RecordData[]): Promise<RecordData[]> {
+  async #masked(
+    table: ResolvedTable, scope: ReadScope, cols: ResolvedField[], all: ResolvedField[], rows: RecordData[],
+  ): Promise<RecordData[]> {
     const full = rows.map((r) => this.fromRow(all, r));
     const out = rows.map((r) => this.fromRow(cols, r));
     await maskRecords(table, scope.access.unrestricted, scope.facts, out, full);

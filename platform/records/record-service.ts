@@ -44,7 +44,13 @@ interface Operation extends ReadScope {
 }
 
 /** The state of a create as it moves through the lifecycle. */
-interface CreateState { data: RecordData[]; form: string | undefined; readAccess: TableAccess; checked: CheckedPayload[]; discarded?: DiscardedValue[] }
+interface CreateState {
+  data: RecordData[];
+  form: string | undefined;
+  readAccess: TableAccess;
+  checked: CheckedPayload[];
+  discarded?: DiscardedValue[];
+}
 /** The state of an update. */
 interface UpdateState {
   op: Operation; ids: string[]; patch: RecordData; expectedVersion: number | undefined; form: string | undefined; readAccess: TableAccess;
@@ -126,7 +132,8 @@ export class KnexRecordService implements RecordService {
   /** The lifecycle options of a write the operation `op` describes. */
   #writeOptions(registry: Registry, op: Operation, operation: WriteOptions['operation'], opts: OperationOptions): WriteOptions {
     return {
-      trx: opts.trx, actor: opts.actor, registry, table: op.table, operation, access: op.access, facts: op.facts, now: this.#deps.clock.now(),
+      trx: opts.trx, actor: opts.actor, registry, table: op.table, operation, access: op.access, facts: op.facts,
+      now: this.#deps.clock.now(),
     };
   }
 
@@ -262,7 +269,8 @@ export class KnexRecordService implements RecordService {
       return checkPayload(table, data, actor, now, existing, access);
     }
     const policed = await enforceDataPolicies({
-      registry, table: recordTable, payload: data, base: existing ?? defaultsOf(recordTable, actor, now), existing: existing !== undefined, facts, form,
+      registry, table: recordTable, payload: data, base: existing ?? defaultsOf(recordTable, actor, now),
+      existing: existing !== undefined, facts, form,
     });
     // One entry per field and record (an update of several records sends them one patch).
     for (const d of policed.discarded) {
@@ -306,7 +314,9 @@ export class KnexRecordService implements RecordService {
         // Policies and rules see the record as its own table (class) has it, with every field of that table.
         const cls = this.#classOf(registry, table, stored);
         const before = cls === table ? stored : await this.#fullRecord(trx, cls, stored, op);
-        const { values, journal: entries } = await this.#checkWrite(registry, table, cls, patch, actor, now, before, access, facts, form, b.state.discarded);
+        const { values, journal: entries } = await this.#checkWrite(
+          registry, table, cls, patch, actor, now, before, access, facts, form, b.state.discarded,
+        );
         await assertReferences(this.#reader, trx, registry, table, [values], actor, facts);
         const after: RecordData = { ...before, ...values };
         await applyFetchedFields(trx, cls, after, values, before, this.#readReferenced);
@@ -327,7 +337,9 @@ export class KnexRecordService implements RecordService {
         const changes: Changes = {};
         for (const field of cls.fields.values()) {
           if (field.system || field.column === null) continue;
-          if (!sameValue(before[field.name], after[field.name])) changes[field.name] = [before[field.name] ?? null, after[field.name] ?? null];
+          if (!sameValue(before[field.name], after[field.name])) {
+            changes[field.name] = [before[field.name] ?? null, after[field.name] ?? null];
+          }
         }
         // Nothing changed: no new version. A journal entry alone is an update of the record too: its after stages run.
         if (!Object.keys(changes).length) { item.changed = false; continue; }
@@ -417,7 +429,9 @@ export class KnexRecordService implements RecordService {
       // Changes of fields the reader may not see are left out, as the fields are from the record.
       if (!access.unrestricted && (!access.readable.has(e.field) || hidden.has(e.field))) continue;
       const field = table.fields.get(e.field);
-      out.push(field?.encrypted ? { ...e, oldValue: this.#sealer.open(field, e.oldValue), newValue: this.#sealer.open(field, e.newValue) } : e);
+      out.push(field?.encrypted
+        ? { ...e, oldValue: this.#sealer.open(field, e.oldValue), newValue: this.#sealer.open(field, e.newValue) }
+        : e);
     }
     return out;
   }
@@ -451,7 +465,9 @@ export class KnexRecordService implements RecordService {
    * actor cannot read is `not_found` (its existence is not revealed); one they can read but not change is
    * `forbidden`. Then the expected version is checked.
    */
-  async #lockForWrite(trx: Knex.Transaction, registry: Registry, op: Operation, actor: Actor, ids: string[], expectedVersion?: number): Promise<RecordData[]> {
+  async #lockForWrite(
+    trx: Knex.Transaction, registry: Registry, op: Operation, actor: Actor, ids: string[], expectedVersion?: number,
+  ): Promise<RecordData[]> {
     const { table } = op;
     if (!Array.isArray(ids) || ids.length === 0) fail('invalid_payload', 'No record ids given.');
     const rows = await this.#reader.readMany(trx, table, ids, op, { allColumns: true, forUpdate: true });

@@ -27,7 +27,9 @@ export function maskedFields(table: ResolvedTable): { name: string; condition: C
  * The names of the fields of `full` (a stored record with every column) the reader may not see on it. Empty for an
  * unrestricted reader or a table without `readableWhen` fields.
  */
-export async function hiddenFieldsOf(table: ResolvedTable, unrestricted: boolean, facts: FactContext, full: RecordData): Promise<Set<string>> {
+export async function hiddenFieldsOf(
+  table: ResolvedTable, unrestricted: boolean, facts: FactContext, full: RecordData,
+): Promise<Set<string>> {
   const hidden = new Set<string>();
   if (unrestricted) return hidden;
   const fields = maskedFields(table);
@@ -41,7 +43,9 @@ export async function hiddenFieldsOf(table: ResolvedTable, unrestricted: boolean
  * Remove from each record the values its reader may not see. `full[i]` is the stored record `records[i]` comes from
  * (every column, so the conditions can name fields the answer does not carry). Changes `records` in place.
  */
-export async function maskRecords(table: ResolvedTable, unrestricted: boolean, facts: FactContext, records: RecordData[], full: RecordData[] = records): Promise<void> {
+export async function maskRecords(
+  table: ResolvedTable, unrestricted: boolean, facts: FactContext, records: RecordData[], full: RecordData[] = records,
+): Promise<void> {
   if (unrestricted || !maskedFields(table).length) return;
   for (const [i, r] of records.entries()) {
     for (const name of await hiddenFieldsOf(table, unrestricted, facts, full[i] ?? r)) delete r[name];

@@ -3,12 +3,12 @@
  *
  *   access → payload checks and data policies → BEFORE rules → write (+ audit, journal, events) → AFTER rules
  *
- * Which rules: the active rules of the record's table and of every table it extends, for the timing (`when`) and
- * the operation (create / update / delete), ordered by `order`, then by name. Each rule whose condition holds runs
- * its `actions` in order; a rule whose condition does not hold runs its `else` actions, if it has any. Facts and template context: `record` (the record as it will be / was written, including the
- * text of journal entries the operation adds), `previous` (null on create; the stored record on update; on delete
- * the record itself, so nothing "changes"), `user` (the person whose operation it is, also inside nested rule
- * writes) and `now`.
+ * Which rules: the active rules of the record's table and of every table it extends, for the timing (`when`) and the
+ * operation (create / update / delete), ordered by `order`, then by name. Each rule whose condition holds runs its
+ * `actions` in order; a rule whose condition does not hold runs its `else` actions, if it has any. Facts and
+ * template context: `record` (the record as it will be / was written, including the text of journal entries the
+ * operation adds), `previous` (null on create; the stored record on update; on delete the record itself, so nothing
+ * "changes"), `user` (the person whose operation it is, also inside nested rule writes) and `now`.
  *
  * Actions:
  *  - set / assign: before rules change the record being written (checked like client values, but free of the
@@ -47,7 +47,9 @@ export interface RuleHost {
   createMany(table: string, data: RecordData[], opts: OperationOptions): Promise<RecordData[]>;
   updateMany(table: string, ids: string[], patch: RecordData, opts: UpdateOptions): Promise<RecordData[]>;
   /** Append journal entries to records of `table` as `actor` (sealing bodies of encrypted journals). */
-  appendJournal(trx: Knex.Transaction, table: ResolvedTable, actor: Actor, at: string, entries: { recordId: string; field: string; body: string }[]): Promise<void>;
+  appendJournal(
+    trx: Knex.Transaction, table: ResolvedTable, actor: Actor, at: string, entries: { recordId: string; field: string; body: string }[],
+  ): Promise<void>;
 }
 
 export interface RuleInvocation {

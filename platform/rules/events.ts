@@ -47,7 +47,8 @@ export async function writeEvent(trx: Knex.Transaction, e: NewEvent): Promise<st
 export async function pendingEvents(knex: Knex | Knex.Transaction, limit = 100): Promise<EventRow[]> {
   const rows = await knex('sys_event').whereNull('processed_at').orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(limit);
   return rows.map((r: Record<string, unknown>) => ({
-    id: r.id as string, name: r.name as string, table: (r.table_name as string | null) ?? null, recordId: (r.record_id as string | null) ?? null,
+    id: r.id as string, name: r.name as string, table: (r.table_name as string | null) ?? null,
+    recordId: (r.record_id as string | null) ?? null,
     payload: JSON.parse(r.payload as string) as Record<string, unknown>, actorId: (r.actor_id as string | null) ?? null,
     actorName: (r.actor_name as string | null) ?? null, source: (r.source as string | null) ?? null,
     createdAt: r.created_at as string, processedAt: (r.processed_at as string | null) ?? null,

@@ -50,7 +50,9 @@ export interface ActionUse {
 }
 
 /** Lint a list of actions (rules, SLA warning and breach actions, workflow transitions) on a table. */
-export function lintActions(ctx: LintContext, table: ResolvedTable | undefined, actions: readonly Action[] | undefined, at: string, use: ActionUse): void {
+export function lintActions(
+  ctx: LintContext, table: ResolvedTable | undefined, actions: readonly Action[] | undefined, at: string, use: ActionUse,
+): void {
   const guardState = (name: string, pointer: string) => {
     if (use.stateField !== undefined && name === use.stateField) ctx.report(pointer, `The state field "${name}" changes only by the transition's "to".`, { value: name });
   };
@@ -109,7 +111,9 @@ export function lintActions(ctx: LintContext, table: ResolvedTable | undefined, 
 }
 
 /** `link`: a single reference field of the acting record to the created record's table (or one it extends). */
-function lintLink(ctx: LintContext, table: ResolvedTable | undefined, target: ResolvedTable | undefined, link: string, at: string, use: ActionUse): void {
+function lintLink(
+  ctx: LintContext, table: ResolvedTable | undefined, target: ResolvedTable | undefined, link: string, at: string, use: ActionUse,
+): void {
   if (!use.link) { ctx.report(at, `Only a transition's createRecord can link the created record; ${use.who} cannot.`, { value: link }); return; }
   if (!table) return;
   ctx.fieldRef(at, table, link);

@@ -130,7 +130,9 @@ export async function applyPolicies(
   const states = new Map<string, FieldState>();
   const base = (name: string): PolicyFieldBase | undefined =>
     context.fields ? (Object.prototype.hasOwnProperty.call(context.fields, name) ? context.fields[name] : undefined) : {};
-  const start = (meta: PolicyFieldBase): FieldState => ({ visible: true, mandatory: Boolean(meta.required), readOnly: Boolean(meta.readOnly) });
+  const start = (meta: PolicyFieldBase): FieldState => ({
+    visible: true, mandatory: Boolean(meta.required), readOnly: Boolean(meta.readOnly),
+  });
   if (context.fields) {
     for (const [name, f] of Object.entries(context.fields)) states.set(name, start(f));
   } else {

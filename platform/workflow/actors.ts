@@ -74,7 +74,10 @@ export async function actorsOf(trx: Knex | Knex.Transaction, users: UserRef[]): 
     return {
       kind: 'user' as const, id: u.id, username: u.username,
       roles: (roles as { user_id: string; role: string }[]).filter((r) => r.user_id === u.id).map((r) => r.role).sort(),
-      orgs: [...new Set([...(home ? [home] : []), ...(orgs as { user_id: string; org_id: string }[]).filter((o) => o.user_id === u.id).map((o) => o.org_id)])],
+      orgs: [...new Set([
+        ...(home ? [home] : []),
+        ...(orgs as { user_id: string; org_id: string }[]).filter((o) => o.user_id === u.id).map((o) => o.org_id),
+      ])],
       orgId: home,
       userIds: (uids as { user_id: string; code: string }[]).filter((x) => x.user_id === u.id).map((x) => x.code).sort(),
       via: 'system' as const,
@@ -97,7 +100,8 @@ export async function mayOn(registry: Registry, actor: Actor, table: ResolvedTab
  * workflow's assignee field (a transition's field, a PATCH), so the browser cannot assign around it.
  */
 export async function assertAssignee(
-  trx: Knex.Transaction, registry: Registry, table: ResolvedTable, record: RecordData, name: string, queue: unknown, now: Date, field: string,
+  trx: Knex.Transaction, registry: Registry, table: ResolvedTable, record: RecordData, name: string, queue: unknown, now: Date,
+  field: string,
 ): Promise<UserRef> {
   const problem = (message: string, code: string): never => fail('validation_failed', message, { fieldErrors: [{ field, code, message }] });
   const [user] = await findActiveUsers(trx, [name]);

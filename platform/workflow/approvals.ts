@@ -73,7 +73,8 @@ function view(r: Record<string, unknown>, canDecide: boolean): ApprovalView {
     id: r.id as string, table: r.table_name as string, recordId: r.record_id as string, approval: r.approval as string,
     state: r.state as string, round: r.round as string, stage: Number(r.stage), mode: r.mode as string,
     quorum: r.quorum === null || r.quorum === undefined ? null : Number(r.quorum), approver: r.approver_name as string,
-    status: r.status as ApprovalStatus, decidedBy: (r.decided_by_name as string | null) ?? null, comment: (r.comment as string | null) ?? null,
+    status: r.status as ApprovalStatus, decidedBy: (r.decided_by_name as string | null) ?? null,
+    comment: (r.comment as string | null) ?? null,
     requestedAt: r.requested_at as string, decidedAt: (r.decided_at as string | null) ?? null, canDecide,
   };
 }
@@ -149,7 +150,9 @@ export class ApprovalEngine {
   }
 
   /** The active users an approval asks who can read the record, each once. */
-  async approversOf(trx: Knex.Transaction, registry: Registry, cls: ResolvedTable, record: RecordData, a: ApprovalDef, now: Date): Promise<UserRef[]> {
+  async approversOf(
+    trx: Knex.Transaction, registry: Registry, cls: ResolvedTable, record: RecordData, a: ApprovalDef, now: Date,
+  ): Promise<UserRef[]> {
     const found = new Map<string, UserRef>();
     const add = (users: UserRef[]) => { for (const u of users) if (!found.has(u.id)) found.set(u.id, u); };
     for (const p of a.approvers) {
@@ -267,7 +270,10 @@ export class ApprovalEngine {
       }
       await writeEvent(trx, {
         name: 'approval.decided', table: cls.name, recordId: id,
-        payload: { table: cls.name, id, workflow: wf.def.name, approval: def.name, approvalId, outcome: status, approver: row.approver_name, decidedBy: person.username, comment: text || null },
+        payload: {
+          table: cls.name, id, workflow: wf.def.name, approval: def.name, approvalId, outcome: status, approver: row.approver_name,
+          decidedBy: person.username, comment: text || null,
+        },
         actorId: person.id, actorName: person.username, source: `workflow:${wf.def.name}`, at,
       });
 

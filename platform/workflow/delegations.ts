@@ -30,7 +30,9 @@ export async function delegatorsOf(knex: Knex | Knex.Transaction, delegateId: st
 }
 
 /** The delegates in force at `now` of the given people (usernames), for notifications. */
-export async function delegatesOf(knex: Knex | Knex.Transaction, userIds: string[], now: Date): Promise<{ userId: string; delegate: string }[]> {
+export async function delegatesOf(
+  knex: Knex | Knex.Transaction, userIds: string[], now: Date,
+): Promise<{ userId: string; delegate: string }[]> {
   if (!userIds.length) return [];
   const rows = await inForce(knex('sys_delegation as d').join('sys_user as u', 'u.id', 'd.delegate_id').whereIn('d.user_id', userIds), now.toISOString())
     .select('d.user_id', 'u.username');

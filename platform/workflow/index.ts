@@ -16,7 +16,8 @@ import { DEFAULT_POLL_MS, TimerRunner } from './timers.js';
 export { workflowService, WorkflowService, type TransitionSummary, type TransitionInput, type TransitionResult } from './service.js';
 export { TimerRunner, DEFAULT_POLL_MS, MAX_ATTEMPTS, CLAIM_LEASE_MS, type TimerRunResult } from './timers.js';
 export {
-  assign, listQueues, queueItems, queueSummaries, createQueue, insertQueue, addQueueMember, setQueueMember, queueMembers, PERSONAL_QUEUE, type QueueView, type QueueSummary, type QueueTableView,
+  assign, listQueues, queueItems, queueSummaries, createQueue, insertQueue, addQueueMember, setQueueMember, queueMembers, PERSONAL_QUEUE,
+  type QueueView, type QueueSummary, type QueueTableView,
 } from './queues.js';
 export { createDelegation, listDelegations, deleteDelegation } from './delegations.js';
 export type { ApprovalView, Decision } from './approvals.js';

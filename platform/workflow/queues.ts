@@ -7,10 +7,10 @@
  * more condition, through the record service, so access applies unchanged.
  *
  * Queues: organisation queues are sys_queue rows (name, label, the owning organisation, or none for a queue every
- * organisation sees) with members (sys_queue_member), created here, by administrators, or by data files (labels); names the workflows mention (state queues, queue actions,
- * assignment rules, queue approvers) are queues too, shared, until a row says more. A person sees the queues of
- * their organisations and the shared ones (administrators: all), and their personal queue `@me` (records assigned
- * to them).
+ * organisation sees) with members (sys_queue_member), created here, by administrators, or by data files (labels);
+ * names the workflows mention (state queues, queue actions, assignment rules, queue approvers) are queues too,
+ * shared, until a row says more. A person sees the queues of their organisations and the shared ones
+ * (administrators: all), and their personal queue `@me` (records assigned to them).
  *
  * Assigning (`assign`, POST …/assign { user?, queue? }): the person must be able to update the record. `queue`
  * moves it to a known queue (clearing the assignee unless `user` is given too); `user` assigns it to an active user
@@ -88,7 +88,8 @@ export async function queueExists(fw: Formwork, name: string, knex = fw.db.knex)
  */
 function keepers(registry: Registry, key: 'queueField' | 'assigneeField'): CompiledWorkflow[] {
   const candidates = allWorkflows(registry).filter((w): w is CompiledWorkflow => !!w.def[key]);
-  return candidates.filter((w) => !candidates.some((o) => o !== w && registry.getTable(w.def.table).ancestors.includes(o.def.table) && o.def[key] === w.def[key]));
+  return candidates.filter((w) => !candidates.some((o) =>
+    o !== w && registry.getTable(w.def.table).ancestors.includes(o.def.table) && o.def[key] === w.def[key]));
 }
 
 /** Whether a workflow names the queue (a state's queue, a queue action, an assignment rule, a queue approver). */
@@ -108,7 +109,10 @@ export interface QueueTableView {
 }
 
 export interface QueueSummary extends QueueView {
-  /** The tables the person can read whose records the queue holds: a declared queue's workflows' tables, else every table keeping queues. */
+  /**
+   * The tables the person can read whose records the queue holds: a declared queue's workflows' tables, else every
+   * table keeping queues.
+   */
   tables: QueueTableView[];
   /** The sum of the tables' counts (asked for only). */
   count?: number;
@@ -119,7 +123,9 @@ export interface QueueSummary extends QueueView {
  * with `counts`, how many open records (state category not closed) of each the person can read — one counting
  * query per queue and table, through the record service. Errors: not_found when `only` is not a queue they see.
  */
-export async function queueSummaries(fw: Formwork, actor: Actor, options: { counts?: boolean; only?: string } = {}): Promise<QueueSummary[]> {
+export async function queueSummaries(
+  fw: Formwork, actor: Actor, options: { counts?: boolean; only?: string } = {},
+): Promise<QueueSummary[]> {
   let queues = await listQueues(fw, actor);
   if (options.only !== undefined) {
     queues = queues.filter((q) => q.name === options.only);
@@ -190,7 +196,9 @@ function searchCondition(registry: Registry, table: ResolvedTable, actor: Actor,
  * fields. Errors: not_found (unknown or not visible queue), invalid_query (no or ambiguous table, bad search), and
  * those of list queries.
  */
-export async function queueItems(fw: Formwork, actor: Actor, name: string, spec: QuerySpec, table?: string, search?: string): Promise<QueryResult & { table: string }> {
+export async function queueItems(
+  fw: Formwork, actor: Actor, name: string, spec: QuerySpec, table?: string, search?: string,
+): Promise<QueryResult & { table: string }> {
   const personal = name === PERSONAL_QUEUE;
   if (!personal && !(await listQueues(fw, actor)).some((q) => q.name === name)) fail('not_found', `There is no queue "${name}".`);
   const key = personal ? 'assigneeField' : 'queueField';
@@ -212,7 +220,11 @@ export async function queueItems(fw: Formwork, actor: Actor, name: string, spec:
   const person = originalActor(actor);
   const own: Condition = { fact: `record.${chosen.field}`, operator: 'equal', value: personal ? person.username : name };
   const text = search?.trim();
-  const parts = [own, ...(spec.filter ? [spec.filter] : []), ...(text ? [searchCondition(registry, registry.getTable(chosen.table), actor, text)] : [])];
+  const parts = [
+    own,
+    ...(spec.filter ? [spec.filter] : []),
+    ...(text ? [searchCondition(registry, registry.getTable(chosen.table), actor, text)] : []),
+  ];
   const filter: Condition = parts.length === 1 ? own : { all: parts };
   const result = await fw.records.query(chosen.table, { ...spec, filter }, { actor });
   return { ...result, table: chosen.table };
@@ -242,7 +254,9 @@ export async function createQueue(fw: Formwork, actor: Actor, body: Record<strin
  * Store a queue row whose name the caller checked (see {@link createQueue}; seeding uses it inside its
  * transaction). Returns the row's id.
  */
-export async function insertQueue(fw: Formwork, input: { name: string; label: string; description?: string | null; orgId?: string | null }, knex: Knex = fw.db.knex): Promise<string> {
+export async function insertQueue(
+  fw: Formwork, input: { name: string; label: string; description?: string | null; orgId?: string | null }, knex: Knex = fw.db.knex,
+): Promise<string> {
   const id = uuidv7();
   await knex('sys_queue').insert({ id, name: input.name, label: input.label, org_id: input.orgId ?? null, description: input.description ?? null, created_at: fw.clock.now().toISOString() });
   return id;
@@ -279,7 +293,9 @@ export async function queueMembers(fw: Formwork, actor: Actor, queue: string): P
 export interface AssignInput { user?: string | null; queue?: string | null }
 
 /** Assign, take, move or return a record (see the module comment). */
-export async function assign(service: WorkflowService, tableName: string, id: string, body: AssignInput, actor: Actor): Promise<RecordData> {
+export async function assign(
+  service: WorkflowService, tableName: string, id: string, body: AssignInput, actor: Actor,
+): Promise<RecordData> {
   const has = (k: string) => Object.prototype.hasOwnProperty.call(body ?? {}, k);
   if (!body || typeof body !== 'object' || Array.isArray(body) || (!has('user') && !has('queue'))) fail('invalid_payload', 'Send { "user": … } and/or { "queue": … } to assign the record.');
   for (const k of ['user', 'queue'] as const) {
@@ -335,7 +351,10 @@ export async function assign(service: WorkflowService, tableName: string, id: st
     if (after.queue !== before.queue || after.assignee !== before.assignee) {
       await writeEvent(trx, {
         name: 'workflow.assigned', table: cls.name, recordId: id,
-        payload: { table: cls.name, id, workflow: wf.def.name, queue: after.queue, assignee: after.assignee, previousQueue: before.queue, previousAssignee: before.assignee },
+        payload: {
+          table: cls.name, id, workflow: wf.def.name, queue: after.queue, assignee: after.assignee,
+          previousQueue: before.queue, previousAssignee: before.assignee,
+        },
         actorId: person.id, actorName: person.username, source: `workflow:${wf.def.name}`, at: now.toISOString(),
       });
     }

@@ -114,7 +114,9 @@ export function workflowRouter(fw: Formwork): Router {
       if (decision !== 'approve' && decision !== 'reject') fail('not_found', `There is no approval action "${decision}"; use approve or reject.`);
       if (!RECORD_ID.test(approvalId)) fail('not_found', `There is no approval request "${approvalId}".`);
       const b = readBody(req, DECISION_BODY);
-      const result = await service().approvals.decide(req.params.table, recordId(fw, req), approvalId.toLowerCase(), decision, b.comment, actor(res));
+      const result = await service().approvals.decide(
+        req.params.table, recordId(fw, req), approvalId.toLowerCase(), decision, b.comment, actor(res),
+      );
       res.json({ data: result });
     })
     .all(methodNotAllowed(['POST']));

@@ -123,7 +123,10 @@ export class WorkflowService implements ApprovalHost, TimerHost {
   }
 
   /** Whether the person may make transition `t` of a record in its current state (not its required fields). */
-  async #permits(registry: Registry, wf: CompiledWorkflow, cls: ResolvedTable, t: TransitionDef, record: RecordData, previous: RecordData, actor: Actor, now: Date): Promise<boolean> {
+  async #permits(
+    registry: Registry, wf: CompiledWorkflow, cls: ResolvedTable, t: TransitionDef, record: RecordData, previous: RecordData,
+    actor: Actor, now: Date,
+  ): Promise<boolean> {
     if (t.automatic || t.when || !startsFrom(t, stateOf(wf, previous))) return false;
     const person = originalActor(actor);
     if (actor.kind !== 'system') {
@@ -138,7 +141,9 @@ export class WorkflowService implements ApprovalHost, TimerHost {
   }
 
   /** The transitions the actor may make on the record now, in declaration order. */
-  async allowedFor(wf: CompiledWorkflow, cls: ResolvedTable, record: RecordData, actor: Actor, now = this.fw.clock.now()): Promise<TransitionSummary[]> {
+  async allowedFor(
+    wf: CompiledWorkflow, cls: ResolvedTable, record: RecordData, actor: Actor, now = this.fw.clock.now(),
+  ): Promise<TransitionSummary[]> {
     const out: TransitionSummary[] = [];
     for (const t of wf.def.transitions) {
       if (await this.#permits(this.registry, wf, cls, t, record, record, actor, now)) out.push(this.summary(wf, t));
@@ -147,11 +152,16 @@ export class WorkflowService implements ApprovalHost, TimerHost {
   }
 
   /** GET …/transitions: the transitions the actor may make on the record now. */
-  async allowed(tableName: string, id: string, actor: Actor): Promise<{ state: string | null; stateLabel: string | null; transitions: TransitionSummary[] }> {
+  async allowed(
+    tableName: string, id: string, actor: Actor,
+  ): Promise<{ state: string | null; stateLabel: string | null; transitions: TransitionSummary[] }> {
     return this.fw.db.knex.transaction(async (trx) => {
       const { cls, wf, record } = await this.locate(trx, tableName, id, actor);
       const state = stateOf(wf, record);
-      return { state, stateLabel: state === null ? null : wf.def.states[state]?.label ?? state, transitions: await this.allowedFor(wf, cls, record, actor) };
+      return {
+        state, stateLabel: state === null ? null : wf.def.states[state]?.label ?? state,
+        transitions: await this.allowedFor(wf, cls, record, actor),
+      };
     });
   }
 
@@ -162,7 +172,9 @@ export class WorkflowService implements ApprovalHost, TimerHost {
   }
 
   /** Make a transition (see the module comment). */
-  async transition(tableName: string, id: string, name: string, input: TransitionInput, actor: Actor, opts: TransitionOptions = {}): Promise<TransitionResult> {
+  async transition(
+    tableName: string, id: string, name: string, input: TransitionInput, actor: Actor, opts: TransitionOptions = {},
+  ): Promise<TransitionResult> {
     const body = input ?? {};
     if (body.fields !== undefined && (body.fields === null || typeof body.fields !== 'object' || Array.isArray(body.fields))) {
       fail('invalid_payload', '"fields" must be an object of field values.');
@@ -220,7 +232,9 @@ export class WorkflowService implements ApprovalHost, TimerHost {
       // The write: the state, the fields, set / assign / queue actions and the comment, as one update.
       const patch: RecordData = { ...fields, [sf]: t!.to };
       const user = personFacts(registry, actor, now).user;
-      const template = (record: RecordData): TemplateContext => ({ record, previous: stored, user, now: now.toISOString(), comment: comment || null, table: cls });
+      const template = (record: RecordData): TemplateContext => ({
+        record, previous: stored, user, now: now.toISOString(), comment: comment || null, table: cls,
+      });
       const actions = t!.actions ?? [];
       let queue: string | undefined;
       await runActions(actions.filter((a) => IN_UPDATE.has(a.type)), () => template({ ...merged, ...patch }), {
@@ -247,7 +261,10 @@ export class WorkflowService implements ApprovalHost, TimerHost {
       const reread = async () => { written = await this.fw.records.readOne(cls.name, id, { actor: this.fw.systemActor, trx }); };
       await runActions(actions.filter((a) => !IN_UPDATE.has(a.type)), () => template(written), {
         registry, table: cls, who: `Transition "${t!.name}"`,
-        journal: async (field, text) => { await this.fw.records.updateOne(cls.name, id, { [field]: text }, { actor: writer, trx }); await reread(); },
+        journal: async (field, text) => {
+          await this.fw.records.updateOne(cls.name, id, { [field]: text }, { actor: writer, trx });
+          await reread();
+        },
         createRecord: async (target, values, link) => {
           const made = await this.fw.records.createOne(target.name, values, { actor: writer, trx });
           if (link) { await this.fw.records.updateOne(cls.name, id, { [link]: made.id }, { actor: writer, trx }); await reread(); }
@@ -256,14 +273,19 @@ export class WorkflowService implements ApprovalHost, TimerHost {
           }
         },
         emitEvent: async (event, payload) => {
-          await writeEvent(trx, { name: event, table: cls.name, recordId: id, payload, actorId: person.id, actorName: person.username, source, at });
+          await writeEvent(trx, {
+            name: event, table: cls.name, recordId: id, payload, actorId: person.id, actorName: person.username, source, at,
+          });
         },
         notify: async (n) => { notify.push(n); },
       });
       const summary = this.summary(wf, t!);
       await writeEvent(trx, {
         name: 'workflow.transition', table: cls.name, recordId: id,
-        payload: { table: cls.name, id, workflow: wf.def.name, transition: t!.name, label: t!.label, from, to: t!.to, comment: comment || null, notify },
+        payload: {
+          table: cls.name, id, workflow: wf.def.name, transition: t!.name, label: t!.label, from, to: t!.to, comment: comment || null,
+          notify,
+        },
         actorId: person.id, actorName: person.username, source, at,
       });
       for (const n of notify) {
@@ -297,10 +319,15 @@ export class WorkflowService implements ApprovalHost, TimerHost {
    * whose condition holds on `record`, else the new state's owning queue; nothing when none applies. A changed
    * queue clears the assignee unless the patch sets one.
    */
-  async route(wf: CompiledWorkflow, record: RecordData, previous: RecordData | null, patch: RecordData, explicit: string | undefined, actor: Actor, now: Date): Promise<void> {
+  async route(
+    wf: CompiledWorkflow, record: RecordData, previous: RecordData | null, patch: RecordData, explicit: string | undefined,
+    actor: Actor, now: Date,
+  ): Promise<void> {
     const qf = wf.def.queueField;
     if (!qf || (Object.prototype.hasOwnProperty.call(patch, qf) && explicit === undefined)) return;
-    const queue = explicit ?? await this.ruleQueue(wf, record, previous, actor, now) ?? wf.def.states[String(record[wf.def.stateField])]?.queue;
+    const queue = explicit
+      ?? await this.ruleQueue(wf, record, previous, actor, now)
+      ?? wf.def.states[String(record[wf.def.stateField])]?.queue;
     if (queue === undefined || queue === (previous?.[qf] ?? null)) return;
     patch[qf] = queue;
     const af = wf.def.assigneeField;
@@ -308,7 +335,9 @@ export class WorkflowService implements ApprovalHost, TimerHost {
   }
 
   /** The queue of the first assignment rule whose condition holds, if any. */
-  async ruleQueue(wf: CompiledWorkflow, record: RecordData, previous: RecordData | null, actor: Actor, now: Date): Promise<string | undefined> {
+  async ruleQueue(
+    wf: CompiledWorkflow, record: RecordData, previous: RecordData | null, actor: Actor, now: Date,
+  ): Promise<string | undefined> {
     for (const r of wf.def.assignmentRules ?? []) {
       if (await evaluateCondition(r.condition, this.#facts(actor, record, previous, now))) return r.queue;
     }
@@ -393,7 +422,10 @@ export class WorkflowService implements ApprovalHost, TimerHost {
    * from that state (in declaration order), as the system acting for the writer. One per write; each may set off
    * the next, at most {@link MAX_AUTOMATIC_CHAIN} in a row (more fails the write: the conditions loop).
    */
-  async #automatic(trx: Knex.Transaction, wf: CompiledWorkflow, cls: ResolvedTable, record: RecordData, previous: RecordData | null, actor: Actor, now: Date, chain: number): Promise<void> {
+  async #automatic(
+    trx: Knex.Transaction, wf: CompiledWorkflow, cls: ResolvedTable, record: RecordData, previous: RecordData | null, actor: Actor,
+    now: Date, chain: number,
+  ): Promise<void> {
     const state = stateOf(wf, record);
     let next: TransitionDef | undefined;
     for (const t of wf.def.transitions) {

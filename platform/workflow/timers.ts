@@ -55,7 +55,8 @@ export class TimerStore {
     const at = ctx.now.toISOString();
     await ctx.trx('sys_workflow_timer').insert(timers.map((t) => ({
       id: uuidv7(), table_name: ctx.table.name, record_id: record.id as string, workflow: wf.def.name, timer: t.name, state,
-      transition: t.transition, due_at: dueAt(ctx.registry, t.after, startOf(t, record, ctx.now)).toISOString(), created_at: at, attempts: 0,
+      transition: t.transition, due_at: dueAt(ctx.registry, t.after, startOf(t, record, ctx.now)).toISOString(),
+      created_at: at, attempts: 0,
     })));
   }
 
@@ -80,9 +81,13 @@ export class TimerStore {
   }
 
   /** Open timers of a record (for the API and tests). */
-  async ofRecord(knex: Knex | Knex.Transaction, recordId: string): Promise<{ id: string; timer: string; state: string; transition: string; dueAt: string; claimedAt: string | null }[]> {
+  async ofRecord(
+    knex: Knex | Knex.Transaction, recordId: string,
+  ): Promise<{ id: string; timer: string; state: string; transition: string; dueAt: string; claimedAt: string | null }[]> {
     const rows = await knex('sys_workflow_timer').where({ record_id: recordId }).whereNull('done_at').whereNull('cancelled_at').orderBy('due_at');
-    return rows.map((r: Record<string, string | null>) => ({ id: r.id!, timer: r.timer!, state: r.state!, transition: r.transition!, dueAt: r.due_at!, claimedAt: r.claimed_at ?? null }));
+    return rows.map((r: Record<string, string | null>) => ({
+      id: r.id!, timer: r.timer!, state: r.state!, transition: r.transition!, dueAt: r.due_at!, claimedAt: r.claimed_at ?? null,
+    }));
   }
 }
 

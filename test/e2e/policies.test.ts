@@ -170,7 +170,9 @@ describe('UI policies: the browser and the server agree (Chromium)', function ()
         const inForm = await page.evaluate(async ({ g, form, record, now, user }) => {
           const res = await fetch(`/api/meta/forms/${encodeURIComponent(form)}`, { headers: { accept: 'application/json' } });
           const meta = (await res.json() as { data: unknown }).data;
-          const fns = (window as unknown as Record<string, { evaluateFormPolicies(f: unknown, r: unknown, facts: unknown): Promise<PolicyOutcome> }>)[g]!;
+          const fns = (window as unknown as Record<string, {
+            evaluateFormPolicies(f: unknown, r: unknown, facts: unknown): Promise<PolicyOutcome>;
+          }>)[g]!;
           return fns.evaluateFormPolicies(meta, record, { now, user });
         }, { g: EVALUATOR_GLOBAL, form: c.form, record: c.record, now: NOW, user });
         for (const name of Object.keys(c.expected.visible)) {

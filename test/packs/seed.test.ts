@@ -15,7 +15,9 @@ describe('the repository\'s packs together', function () {
   });
 
   it('seed on a fresh database: organisations, labelled queues and people of every pack, shown in GET /api/queues', async () => {
-    const fw = await createTestEngine({ roots: [CORE_DEFINITIONS], demoData: true, clock: steppingClock(), config: { scryptLog2N: 10, signInRateLimit: 1000 } });
+    const fw = await createTestEngine({
+      roots: [CORE_DEFINITIONS], demoData: true, clock: steppingClock(), config: { scryptLog2N: 10, signInRateLimit: 1000 },
+    });
     engines.push(fw);
     const report = fw.seeded!;
     const byPack = (pack: string) => report.people.filter((p) => p.pack === pack).map((p) => p.username);
@@ -31,7 +33,9 @@ describe('the repository\'s packs together', function () {
     try {
       const res = await fetch(`${server.url}/api/queues`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).to.equal(200);
-      const labels = Object.fromEntries(((await res.json()) as { data: { name: string; label: string }[] }).data.map((q) => [q.name, q.label]));
+      const labels = Object.fromEntries(
+        ((await res.json()) as { data: { name: string; label: string }[] }).data.map((q) => [q.name, q.label]),
+      );
       expect(labels).to.include({
         service_desk: 'Service desk', major_incidents: 'Major incidents',
         cms_cdsp: 'CDSP work queue', cms_dn: 'Network site visits', cms_raising_org: 'Raising organisation',

@@ -193,7 +193,9 @@ export function serve(fw: Formwork): Promise<RunningServer> {
  * A test engine for identity work: a stepping clock, a cheap scrypt cost (N = 2^10; production uses 2^17) and a
  * sign-in rate limit high enough not to interfere unless a test lowers it.
  */
-export async function createIdentityEngine(options: { roots?: string[] } = {}): Promise<{ fw: TestEngine; clock: ReturnType<typeof steppingClock> }> {
+export async function createIdentityEngine(
+  options: { roots?: string[] } = {},
+): Promise<{ fw: TestEngine; clock: ReturnType<typeof steppingClock> }> {
   const clock = steppingClock();
   const fw = await createTestEngine({ clock, roots: options.roots });
   fw.config.scryptLog2N = 10;

@@ -78,7 +78,9 @@ export function problemBanner(text: string): TemplateResult {
  * The confirmation of a destructive action, in the page (GOV.UK: a question, what will happen, a red button that
  * does it and a way back). Its heading takes focus when it appears (`.fw-confirm__title`).
  */
-export function confirmation(o: { title: string; body: string; confirmLabel: string; busy: boolean; onConfirm: () => void; onCancel: () => void }): TemplateResult {
+export function confirmation(o: {
+  title: string; body: string; confirmLabel: string; busy: boolean; onConfirm: () => void; onCancel: () => void;
+}): TemplateResult {
   return html`<section class="fw-confirm" aria-labelledby="confirm-title">
     <h2 class="fw-heading-m fw-confirm__title" id="confirm-title" tabindex="-1">${o.title}</h2>
     <div class="fw-warning-text">

@@ -141,7 +141,9 @@ export class FwAdminUsers extends LightElement {
 
   #search = (e: Event) => {
     e.preventDefault();
-    this.dispatchEvent(new NavigateEvent(this.#url({ q: this.q.trim() || null, status: this.status || null, org: this.org || null, offset: null })));
+    this.dispatchEvent(new NavigateEvent(this.#url({
+      q: this.q.trim() || null, status: this.status || null, org: this.org || null, offset: null,
+    })));
   };
 }
 

@@ -62,7 +62,15 @@ export interface UsernameCheck { username: string; available: boolean; reason?: 
 export interface OrgUserId { code: string; name: string | null; status: string }
 
 /** GET /api/admin/users/:id/sessions */
-export interface AccountSession { id: string; stage: string; createdAt: string; lastSeenAt: string; expiresAt: string; ip: string | null; userAgent: string | null }
+export interface AccountSession {
+  id: string;
+  stage: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+}
 
 export type ConsentSide = 'grantor' | 'grantee';
 

@@ -86,7 +86,10 @@ export function generatedForm(meta: TableMeta): FormMeta {
   const main = declared.filter((f) => f.type !== 'journal');
   const journals = declared.filter((f) => f.type === 'journal');
   const half = Math.ceil(main.length / 2);
-  const sections = [{ title: meta.label, columns: [main.slice(0, half), main.slice(half)].filter((c) => c.length).map((c) => c.map((f) => f.name)) }];
+  const sections = [{
+    title: meta.label,
+    columns: [main.slice(0, half), main.slice(half)].filter((c) => c.length).map((c) => c.map((f) => f.name)),
+  }];
   if (journals.length) sections.push({ title: 'Activity', columns: [journals.map((f) => f.name)] });
   const fields: Record<string, FieldMeta> = {};
   for (const f of meta.fields) fields[f.name] = f;

@@ -46,7 +46,10 @@ export class FwProfile extends LightElement {
         <a class="fw-button" href="/">Continue</a>`;
     }
     const form = this.#form;
-    const input = (name: (typeof FIELDS)[number], label: string, extra: { type?: string; autocomplete: string; hint?: string; widthClass?: string; spellcheck?: boolean }) =>
+    const input = (
+      name: (typeof FIELDS)[number], label: string,
+      extra: { type?: string; autocomplete: string; hint?: string; widthClass?: string; spellcheck?: boolean },
+    ) =>
       textInput({ id: `profile-${name}`, name, label, value: this.values[name], error: form.error(name), mandatory: true, ...extra,
         onInput: (v) => { this.values = { ...this.values, [name]: v }; } });
     return html`

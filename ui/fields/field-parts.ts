@@ -183,7 +183,9 @@ export interface GroupOptions {
 const optionId = (id: string, i: number) => (i === 0 ? id : `${id}-${i}`);
 
 /** A fieldset of checkboxes (GOV.UK checkboxes): legend, hint, error, one checkbox per option with its own hint. */
-export function checkboxGroup(o: GroupOptions & { checked: ReadonlySet<string>; onToggle: (value: string, checked: boolean) => void }): TemplateResult {
+export function checkboxGroup(
+  o: GroupOptions & { checked: ReadonlySet<string>; onToggle: (value: string, checked: boolean) => void },
+): TemplateResult {
   return fieldsetFrame(o, 'checkboxes', o.options.map((opt, i) => {
     const oid = optionId(o.id, i);
     return html`<div class="fw-checkboxes__item">

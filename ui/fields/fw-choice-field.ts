@@ -39,7 +39,9 @@ export class FwChoiceField extends LightElement {
     if (this.props.readOnly) return readOnlyField(this.props, formatValue(field, value));
     if (field.multiple) return this.#checkboxes();
     // A dependent field keeps one kind of control whatever its controlling value: counted on every active option.
-    const count = field.dependsOn ? (field.choices ?? []).filter((c) => !c.inactive).length : options(field, value, this.props.controlling).length;
+    const count = field.dependsOn
+      ? (field.choices ?? []).filter((c) => !c.inactive).length
+      : options(field, value, this.props.controlling).length;
     return count <= MAX_RADIOS ? this.#radios() : this.#select();
   }
 

@@ -109,7 +109,9 @@ function rowOf(leaf: LeafCondition, fields: Map<string, FieldMeta>, key: number)
  * The rows and match of a condition the builder can show (a leaf, or `all` / `any` of leaves on known fields);
  * null when it cannot.
  */
-export function rowsOf(condition: Condition | null, fields: FieldMeta[], nextKey: () => number): { rows: FilterRow[]; match: Match } | null {
+export function rowsOf(
+  condition: Condition | null, fields: FieldMeta[], nextKey: () => number,
+): { rows: FilterRow[]; match: Match } | null {
   if (!condition) return { rows: [], match: 'all' };
   const byName = new Map(fields.map((f) => [f.name, f]));
   let match: Match = 'all';

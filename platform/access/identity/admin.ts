@@ -21,7 +21,9 @@ export interface CreatedCredential {
  * when missing), with a generated temporary password that must be changed at the first sign-in.
  * Errors: validation_failed (username, unknown role), unique_violation (username taken).
  */
-export async function createAdministrator(fw: Formwork, input: { username: string; orgCode?: string; orgName?: string; roles?: string[] }): Promise<CreatedCredential> {
+export async function createAdministrator(
+  fw: Formwork, input: { username: string; orgCode?: string; orgName?: string; roles?: string[] },
+): Promise<CreatedCredential> {
   const orgCode = input.orgCode ?? DEFAULT_ADMIN_ORG;
   const roles = input.roles?.length ? input.roles : fw.registry.current.roles.has('admin') ? ['admin'] : [];
   const org = (await fetchOrgByCode(fw, orgCode)) ?? (await createOrg(fw, { code: orgCode, name: input.orgName ?? orgCode }));

@@ -23,7 +23,9 @@ const digest = (id: string, code: string) => sha256(`${id}:${code}`);
  * Create a code for the user, supersede earlier ones, and mail it. Errors: validation_failed (no email address),
  * rate_limited, mail_unavailable.
  */
-export async function issueEmailCode(fw: Formwork, user: { id: string; email: string | null; username: string }): Promise<{ expiresAt: string }> {
+export async function issueEmailCode(
+  fw: Formwork, user: { id: string; email: string | null; username: string },
+): Promise<{ expiresAt: string }> {
   if (!user.email) fail('validation_failed', 'There is no email address on your account to send a code to; use your authenticator app or ask an administrator.');
   await assertRateLimit(fw, `mfa_email:${user.id}`, ISSUE_LIMIT, ISSUE_WINDOW_SECONDS, 'sign-in codes requested');
   const now = fw.clock.now();

@@ -83,7 +83,9 @@ export interface NewSession {
 /**
  * Open a session for a user who passed the password step. Until MFA is passed it lives at most one idle period.
  */
-export async function createSession(fw: Formwork, input: { userId: string; stage: SessionStage; ip?: string | null; userAgent?: string | null }): Promise<NewSession> {
+export async function createSession(
+  fw: Formwork, input: { userId: string; stage: SessionStage; ip?: string | null; userAgent?: string | null },
+): Promise<NewSession> {
   const now = fw.clock.now();
   const cookieValue = randomToken(32);
   const session: SessionRow = {
@@ -107,7 +109,9 @@ const SESSION_HEAD = {
  * The session a cookie value names, with its user's sign-in state and memberships (for the Actor, see
  * actorFromMemberships) — one statement — or null.
  */
-export async function fetchSession(fw: Formwork, cookieValue: string): Promise<(SessionRow & { user: SessionUser; memberships: readonly Membership[] }) | null> {
+export async function fetchSession(
+  fw: Formwork, cookieValue: string,
+): Promise<(SessionRow & { user: SessionUser; memberships: readonly Membership[] }) | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(cookieValue)) return null;
   const hash = sha256(cookieValue);
   const read = await fw.credentials.read(`session:${hash}`, () => readCredentialWithMemberships(fw.db.knex, { ...SESSION_HEAD, bindings: [hash] }));
@@ -136,7 +140,9 @@ export async function touchSession(fw: Formwork, session: SessionRow, force = fa
  * conditional UPDATE: when two requests race, only the one that still finds the old id and stage wins; the
  * other gets null. The old cookie value names no session afterwards.
  */
-export async function rotateSession(fw: Formwork, session: SessionRow, patch: Partial<SessionRow>, trx?: Knex.Transaction): Promise<NewSession | null> {
+export async function rotateSession(
+  fw: Formwork, session: SessionRow, patch: Partial<SessionRow>, trx?: Knex.Transaction,
+): Promise<NewSession | null> {
   const cookieValue = randomToken(32);
   const next = { ...patch, id: sha256(cookieValue), csrf_token: randomToken(32) };
   const n = await (trx ?? fw.db.knex)('sys_session').where({ id: session.id, stage: session.stage }).whereNull('revoked_at').update(next);
@@ -159,7 +165,10 @@ export async function revokeSession(fw: Formwork, id: string, reason: RevokeReas
 /**
  * End a user's open sessions, except `exceptId`; `stages` limits it to sessions at those stages. Returns how many.
  */
-export async function revokeUserSessions(fw: Formwork, userId: string, reason: RevokeReason, options: { exceptId?: string; stages?: readonly SessionStage[]; trx?: Knex.Transaction } = {}): Promise<number> {
+export async function revokeUserSessions(
+  fw: Formwork, userId: string, reason: RevokeReason,
+  options: { exceptId?: string; stages?: readonly SessionStage[]; trx?: Knex.Transaction } = {},
+): Promise<number> {
   const q = (options.trx ?? fw.db.knex)('sys_session').where({ user_id: userId }).whereNull('revoked_at');
   if (options.exceptId) q.whereNot({ id: options.exceptId });
   if (options.stages) q.whereIn('stage', [...options.stages]);

@@ -132,7 +132,9 @@ export async function sendEmailCode(fw: Formwork, session: SessionRow): Promise<
  * change, ends the user's other sessions, and moves a session at 'change_password' on.
  * Errors: validation_failed (fieldErrors on `current` / `new`).
  */
-export async function changePassword(fw: Formwork, session: SessionRow, current: unknown, next: unknown): Promise<{ session: SessionRow; user: UserRow }> {
+export async function changePassword(
+  fw: Formwork, session: SessionRow, current: unknown, next: unknown,
+): Promise<{ session: SessionRow; user: UserRow }> {
   const user = await fetchUser(fw, session.user_id);
   if (!user) fail('unauthenticated', 'Sign in again.');
   if (typeof current !== 'string' || !user.password_hash || !(await verifyPassword(current.slice(0, PASSWORD_MAX * 4), user.password_hash))) {
@@ -166,7 +168,9 @@ const PHONE = /^\+?[0-9 ()-]{6,40}$/;
  * Save and confirm the first-sign-in profile: first and last name, email and phone, all required.
  * Moves a session at 'profile' to 'active'. Errors: validation_failed (per field).
  */
-export async function confirmProfile(fw: Formwork, session: SessionRow, input: ProfileInput): Promise<{ session: SessionRow; user: UserRow }> {
+export async function confirmProfile(
+  fw: Formwork, session: SessionRow, input: ProfileInput,
+): Promise<{ session: SessionRow; user: UserRow }> {
   const problems: { field: string; code: string; message: string }[] = [];
   const text = (field: keyof ProfileInput, label: string, max: number, pattern?: RegExp) => {
     const v = input[field];

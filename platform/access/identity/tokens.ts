@@ -39,7 +39,9 @@ const info = (r: TokenRow): ApiTokenInfo => ({
  * Create a token for a user; the token itself is returned here once and never again.
  * Errors: validation_failed (name), not_found (user).
  */
-export async function createApiToken(fw: Formwork, userId: string, options: { name?: string; expiresAt?: string | null } = {}): Promise<ApiTokenInfo & { token: string }> {
+export async function createApiToken(
+  fw: Formwork, userId: string, options: { name?: string; expiresAt?: string | null } = {},
+): Promise<ApiTokenInfo & { token: string }> {
   const name = (options.name ?? 'API token').trim();
   if (!name || name.length > 100) {
     fail('validation_failed', 'A token name must be 1–100 characters.', { fieldErrors: [{ field: 'name', code: 'length', message: 'Use 1–100 characters.' }] });
@@ -79,7 +81,9 @@ const TOKEN_HEAD = {
  * active. The read may come from fw.credentials, which drops it as soon as anything it depends on is written: a
  * revocation, a role change or a rescinded consent applies to the very next request.
  */
-export async function resolveApiToken(fw: Formwork, bearer: string): Promise<{ tokenId: string; user: { id: string; username: string; org_id: string | null }; actor: Actor } | null> {
+export async function resolveApiToken(
+  fw: Formwork, bearer: string,
+): Promise<{ tokenId: string; user: { id: string; username: string; org_id: string | null }; actor: Actor } | null> {
   if (!TOKEN.test(bearer)) return null;
   const hash = sha256(bearer);
   const read = await fw.credentials.read(`token:${hash}`, () => readCredentialWithMemberships(fw.db.knex, { ...TOKEN_HEAD, bindings: [hash] }));

@@ -166,7 +166,9 @@ export async function createUser(fw: Formwork, input: CreateUserInput, trx?: Kne
   }
   if (problems.length) fail('validation_failed', problems.map((p) => p.message).join(' '), { fieldErrors: problems });
   if (input.password !== undefined) assertPasswordPolicy(input.password, input.username, 'password');
-  const passwordHash = input.password === undefined ? input.passwordHash ?? null : await hashPassword(input.password, fw.config.scryptLog2N);
+  const passwordHash = input.password === undefined
+    ? input.passwordHash ?? null
+    : await hashPassword(input.password, fw.config.scryptLog2N);
   const now = fw.clock.now().toISOString();
 
   return (trx ?? fw.db.knex).transaction(async (trx) => {
@@ -229,7 +231,9 @@ export async function requireUser(fw: Formwork, username: string): Promise<UserR
  * Set a user's password (checked against the policy). `mustChange` (default false) makes the next sign-in reach
  * only the change step, as after an administrator's reset. Errors: validation_failed.
  */
-export async function setPassword(fw: Formwork, userId: string, password: string, options: { mustChange?: boolean; trx?: Knex.Transaction } = {}): Promise<void> {
+export async function setPassword(
+  fw: Formwork, userId: string, password: string, options: { mustChange?: boolean; trx?: Knex.Transaction } = {},
+): Promise<void> {
   const user = await (options.trx ?? fw.db.knex)('sys_user').where({ id: userId }).first('username');
   if (!user) fail('not_found', `User "${userId}" does not exist.`);
   assertPasswordPolicy(password, user.username as string);

@@ -64,7 +64,9 @@ export function attachmentsRouter(fw: Formwork): Router {
   router.route('/tables/:table/:id/attachments/:field/:attachmentId')
     .get(async (req: Request<Params>, res: Response) => {
       readQuery(req, NO_QUERY);
-      const { attachment, content } = await files.open(req.params.table, recordId(fw, req), req.params.field!, req.params.attachmentId!, res.locals.actor);
+      const { attachment, content } = await files.open(
+        req.params.table, recordId(fw, req), req.params.field!, req.params.attachmentId!, res.locals.actor,
+      );
       res.status(200);
       res.setHeader('Content-Type', attachment.type);
       res.setHeader('Content-Length', String(attachment.size));
@@ -81,7 +83,9 @@ export function attachmentsRouter(fw: Formwork): Router {
     })
     .delete(async (req: Request<Params>, res) => {
       readQuery(req, NO_QUERY);
-      const version = await files.remove(req.params.table, recordId(fw, req), req.params.field!, req.params.attachmentId!, res.locals.actor);
+      const version = await files.remove(
+        req.params.table, recordId(fw, req), req.params.field!, req.params.attachmentId!, res.locals.actor,
+      );
       res.setHeader('ETag', etag(version));
       res.status(204).end();
     })

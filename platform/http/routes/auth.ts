@@ -179,7 +179,12 @@ export function authRouter(fw: Formwork): Router {
       readQuery(req, NO_QUERY);
       const user = await fetchUser(fw, session(res).user_id);
       if (!user) fail('unauthenticated', 'Sign in again.');
-      res.json({ data: { first_name: user.first_name, last_name: user.last_name, email: user.email, phone: user.phone, confirmed: user.profile_confirmed } });
+      res.json({
+        data: {
+          first_name: user.first_name, last_name: user.last_name, email: user.email, phone: user.phone,
+          confirmed: user.profile_confirmed,
+        },
+      });
     })
     .post(async (req, res) => {
       readQuery(req, NO_QUERY);

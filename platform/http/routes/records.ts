@@ -97,7 +97,9 @@ export function recordsRouter(fw: Formwork): Router {
       const table = req.params.table;
       const body = readBody(req, UPDATE_BODY);
       const discarded: DiscardedValue[] = [];
-      const record = await conditional(fw, req, res, (o) => fw.records.updateOne(table, recordId(fw, req), body, { ...o, form, discarded }));
+      const record = await conditional(
+        fw, req, res, (o) => fw.records.updateOne(table, recordId(fw, req), body, { ...o, form, discarded }),
+      );
       res.setHeader('ETag', etag(record.version));
       res.json({ data: record, ...discardedMeta(discarded) });
     })
@@ -139,7 +141,9 @@ async function exportCsv(fw: Formwork, req: Request<{ table: string }>, res: Res
   const actor = res.locals.actor;
   const spec = toQuerySpec(readQuery(req, EXPORT_QUERY));
   const readable = accessFor(registry, actor, table.name, 'read').readable;
-  const names = spec.fields ?? [...table.fields.values()].filter((f) => f.column !== null && readable.has(f.name) && !f.pii).map((f) => f.name);
+  const names = spec.fields ?? [...table.fields.values()]
+    .filter((f) => f.column !== null && readable.has(f.name) && !f.pii)
+    .map((f) => f.name);
   const query: QuerySpec = { ...spec, fields: names, limit: MAX_LIMIT, offset: 0, withTotal: true };
   const rows: RecordData[] = [];
   for (;;) {

@@ -44,7 +44,15 @@ export interface SavedView {
 }
 
 /** A row of sys_saved_view. */
-interface ViewRow { id: string; table_name: string; name: string; filter: string | null; sort: string | null; columns: string | null; created_at: string }
+interface ViewRow {
+  id: string;
+  table_name: string;
+  name: string;
+  filter: string | null;
+  sort: string | null;
+  columns: string | null;
+  created_at: string;
+}
 
 function toView(r: ViewRow): SavedView {
   return {

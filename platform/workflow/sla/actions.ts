@@ -27,7 +27,9 @@ export async function runSlaActions(
   const registry = fw.registry.current;
   const table = registry.getTable(sla.table);
   const at = now.toISOString();
-  const context = (): TemplateContext => ({ record, previous: null, user: { id: null, username: actor.username }, now: at, sla: { ...sla, name: sla.sla }, table });
+  const context = (): TemplateContext => ({
+    record, previous: null, user: { id: null, username: actor.username }, now: at, sla: { ...sla, name: sla.sla }, table,
+  });
   await runActions(actions, context, {
     registry, table, who: `SLA "${def.name}"`,
     set: async (values) => { Object.assign(record, await fw.records.updateOne(table.name, sla.recordId, values, { actor, trx })); },

@@ -33,7 +33,10 @@ export const DEFAULT_WITHIN_MS = 4 * 3_600_000;
 /** Candidates read per query (within the record service's page limit). */
 const MAX_BATCH = 500;
 
-/** The SLAs of a record (every generation, oldest first) at the engine's now. Errors: as readOne (not_found, forbidden, table_not_found). */
+/**
+ * The SLAs of a record (every generation, oldest first) at the engine's now. Errors: as readOne (not_found,
+ * forbidden, table_not_found).
+ */
 export async function listRecordSlas(fw: Formwork, actor: Actor, table: string, id: string): Promise<SlaView[]> {
   await fw.records.readOne(table, id, { actor, fields: ['id'] });
   const now = fw.clock.now();

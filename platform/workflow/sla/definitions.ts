@@ -13,7 +13,8 @@ const UNIT_MS = { minutes: MINUTE, hours: HOUR, days: 24 * HOUR, weeks: 7 * 24 *
 
 /** The calendar of a schedule definition, its holiday sets looked up among `holidaySets`. */
 export function calendarOfSchedule(def: ScheduleDef, holidaySets: ReadonlyMap<string, HolidaySetDef>): BusinessCalendar {
-  const week: WorkingPeriod[][] = WEEKDAYS.map((d) => (def.hours[d] ?? []).map((p) => ({ from: parseClock(p.from), to: parseClock(p.to) })));
+  const week: WorkingPeriod[][] = WEEKDAYS.map((d) =>
+    (def.hours[d] ?? []).map((p) => ({ from: parseClock(p.from), to: parseClock(p.to) })));
   const holidays = new Set((def.holidays ?? []).map((h) => h.date));
   for (const name of def.holidaySets ?? []) {
     const set = holidaySets.get(name);

@@ -77,7 +77,9 @@ async function latestRow(trx: Knex.Transaction, recordId: string, sla: string): 
  * Evaluate the SLAs of a record just written (see the module comment). Runs in `ctx.trx`; `previous` is the record
  * before an update (null on insert). Errors: conflict when a row kept changing under it (it retries first).
  */
-export async function evaluateSlas(host: SlaHost | null, ctx: SlaHookContext, record: RecordData, previous: RecordData | null): Promise<void> {
+export async function evaluateSlas(
+  host: SlaHost | null, ctx: SlaHookContext, record: RecordData, previous: RecordData | null,
+): Promise<void> {
   const { registry, trx, now } = ctx;
   const table = typeof ctx.table === 'string' ? registry.getTable(ctx.table) : ctx.table;
   const slas = slasForTable(registry, table);
@@ -131,7 +133,9 @@ export async function evaluateSlas(host: SlaHost | null, ctx: SlaHookContext, re
 }
 
 /** Run `step` on the row read, again on a fresh read while it reports that the row changed under it. */
-async function withRetry(trx: Knex.Transaction, recordId: string, first: SlaRow | undefined, step: (row: SlaRow | undefined) => Promise<boolean>): Promise<void> {
+async function withRetry(
+  trx: Knex.Transaction, recordId: string, first: SlaRow | undefined, step: (row: SlaRow | undefined) => Promise<boolean>,
+): Promise<void> {
   let row = first;
   for (let attempt = 1; ; attempt++) {
     if (await step(row)) return;
@@ -141,7 +145,8 @@ async function withRetry(trx: Knex.Transaction, recordId: string, first: SlaRow 
 }
 
 async function insertSla(
-  trx: Knex.Transaction, registry: Registry, sla: SlaDef, table: ResolvedTable, recordId: string, generation: number, now: Date, paused: boolean,
+  trx: Knex.Transaction, registry: Registry, sla: SlaDef, table: ResolvedTable, recordId: string, generation: number, now: Date,
+  paused: boolean,
 ): Promise<void> {
   const calendar = calendarFor(registry, sla.schedule ?? null);
   const duration = durationMs(sla, calendar, now);

@@ -57,7 +57,9 @@ export function elapsedAt(cal: BusinessCalendar, timer: SlaTimer, t: Date): numb
 
 /** Set warnAt / dueAt of a running clock from `t` for the points not reached yet. */
 function plan(cal: BusinessCalendar, timer: SlaTimer, t: Date): void {
-  if (timer.warningMs !== null && timer.elapsedMs < timer.warningMs) timer.warnAt = cal.addBusinessTime(t, timer.warningMs - timer.elapsedMs);
+  if (timer.warningMs !== null && timer.elapsedMs < timer.warningMs) {
+    timer.warnAt = cal.addBusinessTime(t, timer.warningMs - timer.elapsedMs);
+  }
   if (timer.elapsedMs < timer.durationMs) timer.dueAt = cal.addBusinessTime(t, timer.durationMs - timer.elapsedMs);
 }
 

@@ -20,7 +20,8 @@ describe('core pack: bank holidays of England and Wales (calendars/holidays-engl
   const easter = (y: number) => {
     const a = y % 19; const b = Math.floor(y / 100); const c = y % 100; const dd = Math.floor(b / 4); const e = b % 4;
     const f = Math.floor((b + 8) / 25); const g = Math.floor((b - f + 1) / 3); const h = (19 * a + b - dd - g + 15) % 30;
-    const i = Math.floor(c / 4); const k = c % 4; const l = (32 + 2 * e + 2 * i - h - k) % 7; const m = Math.floor((a + 11 * h + 22 * l) / 451);
+    const i = Math.floor(c / 4); const k = c % 4; const l = (32 + 2 * e + 2 * i - h - k) % 7;
+    const m = Math.floor((a + 11 * h + 22 * l) / 451);
     return Date.UTC(y, Math.floor((h + l - 7 * m + 114) / 31) - 1, ((h + l - 7 * m + 114) % 31) + 1);
   };
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);

@@ -40,8 +40,9 @@ describe('SSI incident pack (seed 000, SSI-FR-22 to SSI-FR-34a) through the API'
     }
     server = await serve(fw);
     as = {
-      raiser: await apiClient(fw, server, raiser), colleague: await apiClient(fw, server, colleague), otherOrg: await apiClient(fw, server, otherOrg),
-      desk: await apiClient(fw, server, desk), miUser: await apiClient(fw, server, miUser),
+      raiser: await apiClient(fw, server, raiser), colleague: await apiClient(fw, server, colleague),
+      otherOrg: await apiClient(fw, server, otherOrg), desk: await apiClient(fw, server, desk),
+      miUser: await apiClient(fw, server, miUser),
     };
   });
   after(async () => {
@@ -297,7 +298,9 @@ describe('SSI incident pack (seed 000, SSI-FR-22 to SSI-FR-34a) through the API'
       const mi = await as.miUser('GET', '/api/meta/forms/ssi_incident');
       expect(mi.status === 200 ? mi.body.data.copies : [], 'no copy without UC_RaiseSMI_001').to.deep.equal([]);
       const viewed = (await as.colleague('GET', at(inc.id))).body.data;
-      const again = await raise(as.colleague, { smart_metering_activity: viewed.smart_metering_activity, category: viewed.category, device_id: viewed.device_id });
+      const again = await raise(as.colleague, {
+        smart_metering_activity: viewed.smart_metering_activity, category: viewed.category, device_id: viewed.device_id,
+      });
       expect(again.category).to.equal(inc.category);
       expect(again.id).not.to.equal(inc.id);
     });

@@ -244,7 +244,8 @@ describe('SSI incident pack: auto-close, notifications, SLAs and attachments', (
     };
     /** Who received mail about an incident, by subject. */
     const mailAbout = (number: string) => smtp.messages.filter((m) => m.subject.includes(number)).map((m) => [m.to.join(','), m.subject]);
-    const everyoneBut = (...who: (keyof typeof people)[]) => (Object.keys(people) as (keyof typeof people)[]).filter((k) => !who.includes(k));
+    const everyoneBut = (...who: (keyof typeof people)[]) =>
+      (Object.keys(people) as (keyof typeof people)[]).filter((k) => !who.includes(k));
 
     it('follows one incident: assigned (the resolver), awaiting information and resolved (the raiser); nobody else, never the one who acted', async () => {
       const inc = await raise(as.raiser, { summary: 'Readings missing for 40 premises' });
@@ -373,7 +374,9 @@ describe('SSI incident pack: auto-close, notifications, SLAs and attachments', (
       expect(r.status, JSON.stringify(r.body)).to.equal(200);
       return r.body.data;
     };
-    const view = (s: Record<string, any>) => ({ sla: s.sla, state: s.state, schedule: s.schedule, elapsedMs: s.elapsedMs, remainingMs: s.remainingMs, dueAt: s.dueAt });
+    const view = (s: Record<string, any>) => ({
+      sla: s.sla, state: s.state, schedule: s.schedule, elapsedMs: s.elapsedMs, remainingMs: s.remainingMs, dueAt: s.dueAt,
+    });
 
     it('priority 4 (the default): 5 working days of support hours start on raising and count only Monday to Friday, 09:00 to 17:00', async () => {
       clock.set('2026-11-23T10:00:00.000Z'); // Monday, GMT
@@ -503,7 +506,11 @@ describe('SSI incident pack: auto-close, notifications, SLAs and attachments', (
     };
     const listed = async (who: keyof typeof as, table: string, id: string) => {
       const r = await as[who]('GET', `/api/tables/${table}/${id}/attachments`);
-      return { status: r.status, names: r.status === 200 ? r.body.data.map((a: { fileName?: string; name?: string }) => a.fileName ?? a.name) : [], data: r.body?.data };
+      return {
+        status: r.status,
+        names: r.status === 200 ? r.body.data.map((a: { fileName?: string; name?: string }) => a.fileName ?? a.name) : [],
+        data: r.body?.data,
+      };
     };
 
     it('the raiser attaches a file to the incident and to their update; the raising organisation and the desk see and download them, another organisation does not', async () => {

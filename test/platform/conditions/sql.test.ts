@@ -85,7 +85,9 @@ describe('conditions: SQL compilation agrees with in-memory evaluation', () => {
       const viaSql = await fw.records.query('incident', { filter: condition as Condition, limit: 1000 }, { actor });
       const user = { id: actor.id, roles: actor.roles, orgs: actor.orgs };
       const inMemory: string[] = [];
-      for (const r of all) if (await evaluateCondition(condition as Condition, { record: r, user, now: NOW })) inMemory.push(r.id as string);
+      for (const r of all) {
+        if (await evaluateCondition(condition as Condition, { record: r, user, now: NOW })) inMemory.push(r.id as string);
+      }
       expect(viaSql.records.map((r) => r.id).sort(), JSON.stringify(condition)).to.deep.equal(inMemory.sort());
       expect(viaSql.total).to.equal(inMemory.length);
     });

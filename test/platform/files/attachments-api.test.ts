@@ -22,7 +22,9 @@ describe('Attachments API', () => {
   let server: RunningServer;
   const tokens: Record<'owner' | 'other' | 'reader' | 'clerk', string> = { owner: '', other: '', reader: '', clerk: '' };
 
-  async function call(who: keyof typeof tokens, method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Reply> {
+  async function call(
+    who: keyof typeof tokens, method: string, path: string, body?: BodyInit, headers: Record<string, string> = {},
+  ): Promise<Reply> {
     const init: RequestInit & { duplex?: 'half' } = { method, headers: { authorization: `Bearer ${tokens[who]}`, ...headers }, body };
     if (body instanceof ReadableStream) init.duplex = 'half';
     const res = await fetch(server.url + path, init);

@@ -15,9 +15,15 @@ import { filesIn } from '../../support/files.js';
 import { closedPort, MARKER, startFakeClamd, type FakeClamd } from './fake-clamd.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const read = async (r: Readable) => { const parts: Buffer[] = []; for await (const c of r) parts.push(c as Buffer); return Buffer.concat(parts); };
+const read = async (r: Readable) => {
+  const parts: Buffer[] = [];
+  for await (const c of r) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+};
 /** A stream of `data` in pieces of `size` bytes. */
-const pieces = (data: Buffer, size: number) => Readable.from((function* () { for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size); })());
+const pieces = (data: Buffer, size: number) => Readable.from((function* () {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+})());
 /** A stream that yields `good` and then fails. */
 const failing = (good: Buffer) => Readable.from((async function* () { yield good; throw new FormworkError('payload_too_large', 'too big'); })());
 

@@ -20,7 +20,10 @@ import { NOTIFY_ROOTS } from './notify-support.js';
 const env = process.env;
 const url = env.NOTIFY_DB_URL!;
 const db = openDatabase(url, env.NOTIFY_SEARCH_PATH ? { searchPath: env.NOTIFY_SEARCH_PATH } : {});
-const config = { ...readConfig({ DATABASE_URL: url }, REPO), databaseUrl: url, definitionRoots: NOTIFY_ROOTS, demoData: false, smtpUrl: env.NOTIFY_SMTP_URL ?? null };
+const config = {
+  ...readConfig({ DATABASE_URL: url }, REPO), databaseUrl: url, definitionRoots: NOTIFY_ROOTS, demoData: false,
+  smtpUrl: env.NOTIFY_SMTP_URL ?? null,
+};
 const fw = await createEngine(config, { db, log: createLogger('silent'), seed: false });
 
 let ready: Record<string, unknown>;

@@ -11,7 +11,8 @@ describe('notifications: dispatcher', () => {
   const dispatch = () => dispatchNotifications(fw);
   const create = (data: RecordData, table = 'nt_case') => fw.records.createOne(table, { short_description: 'A case', ...data }, { actor: creator });
   const update = (r: RecordData, patch: RecordData, actor: Actor = creator) => fw.records.updateOne('nt_case', r.id as string, patch, { actor });
-  const titles = async (u: Cast[keyof Cast], notification?: string) => (await inbox(fw, u, notification ? { notification } : {})).map((n) => n.title);
+  const titles = async (u: Cast[keyof Cast], notification?: string) =>
+    (await inbox(fw, u, notification ? { notification } : {})).map((n) => n.title);
 
   before(async () => {
     fw = await notifyEngine();

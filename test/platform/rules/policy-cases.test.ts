@@ -79,7 +79,9 @@ describe('UI policy cases (shared with the browser)', () => {
         for (const name of Object.keys(c.expected.visible)) {
           if (inConditions.has(name)) continue;
           const field = table.fields.get(name)!;
-          const state = { visible: c.expected.visible[name]!, mandatory: c.expected.mandatory[name]!, readOnly: c.expected.readOnly[name]! };
+          const state = {
+            visible: c.expected.visible[name]!, mandatory: c.expected.mandatory[name]!, readOnly: c.expected.readOnly[name]!,
+          };
           probed += 1;
 
           // A value for the field.

@@ -12,9 +12,13 @@ describe('applyPolicies (the one implementation of UI policy semantics)', () => 
       { condition: when('kind', 'x'), actions: [{ field: 'b', visible: false }], reverse: false },
     ];
     const on = await applyPolicies(policies, { kind: 'x' });
-    expect(on).to.deep.include({ visible: { a: true, b: false }, mandatory: { a: true, b: false }, readOnly: { a: true, b: false }, active: [true, true] });
+    expect(on).to.deep.include({
+      visible: { a: true, b: false }, mandatory: { a: true, b: false }, readOnly: { a: true, b: false }, active: [true, true],
+    });
     const off = await applyPolicies(policies, { kind: 'y' });
-    expect(off).to.deep.include({ visible: { a: false, b: true }, mandatory: { a: false, b: false }, readOnly: { a: false, b: false }, active: [false, false] });
+    expect(off).to.deep.include({
+      visible: { a: false, b: true }, mandatory: { a: false, b: false }, readOnly: { a: false, b: false }, active: [false, false],
+    });
   });
 
   it('lets a later policy override an earlier one on the same field', async () => {

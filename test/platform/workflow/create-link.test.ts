@@ -57,7 +57,10 @@ describe('workflow: createRecord actions with link', () => {
         method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}',
       });
       expect(res.status).to.equal(200);
-      const body = await res.json() as { data: Record<string, unknown>; meta: { created: { table: string; id: string; number: string }[] } };
+      const body = await res.json() as {
+        data: Record<string, unknown>;
+        meta: { created: { table: string; id: string; number: string }[] };
+      };
       expect(body.meta.created).to.have.length(1);
       expect(body.meta.created[0]).to.include({ table: 'fx_visit', id: body.data.next_visit });
       // Someone of another organisation cannot even see the record.

@@ -25,7 +25,10 @@ describe('workflow: queue API for the queue pages', () => {
     ticketAgent = await person(fw, ['wf_agent'], 'ORG_A');
     other = await person(fw, ['wf_agent'], 'ORG_B');
     server = await serve(fw);
-    as = { agent: await apiClient(fw, server, agent), ticketAgent: await apiClient(fw, server, ticketAgent), other: await apiClient(fw, server, other) };
+    as = {
+      agent: await apiClient(fw, server, agent), ticketAgent: await apiClient(fw, server, ticketAgent),
+      other: await apiClient(fw, server, other),
+    };
     await createQueue(fw, fw.systemActor, { name: 'desk_a', label: 'Desk A', org: 'ORG_A' });
   });
   after(async () => {

@@ -56,10 +56,14 @@ export async function read(fw: TestEngine, id: unknown, table = 'wf_ticket'): Pr
   return fw.records.readOne(table, String(id), { actor: fw.systemActor });
 }
 
-export async function events(fw: TestEngine, recordId: unknown, name?: string): Promise<{ name: string; payload: Record<string, unknown>; actor_name: string }[]> {
+export async function events(
+  fw: TestEngine, recordId: unknown, name?: string,
+): Promise<{ name: string; payload: Record<string, unknown>; actor_name: string }[]> {
   const q = fw.db.knex('sys_event').where({ record_id: String(recordId) }).orderBy([{ column: 'created_at' }, { column: 'id' }]);
   if (name) q.andWhere({ name });
-  return (await q).map((r: Record<string, unknown>) => ({ name: r.name as string, payload: JSON.parse(r.payload as string), actor_name: r.actor_name as string }));
+  return (await q).map((r: Record<string, unknown>) => ({
+    name: r.name as string, payload: JSON.parse(r.payload as string), actor_name: r.actor_name as string,
+  }));
 }
 
 export async function count(fw: TestEngine, table: string, where: Record<string, unknown> = {}): Promise<number> {

@@ -17,7 +17,8 @@ const MISSING = '018f0000-0000-7000-8000-00000000dead';
 describe('API: cross-organisation sweep, then mutual-consent sharing', () => {
   let fw: TestEngine;
   let server: RunningServer;
-  let a: TokenClient; let b: TokenClient; let adminA: TokenClient; let adminB: TokenClient; let nobody: TokenClient; let readerA: TokenClient;
+  let a: TokenClient; let b: TokenClient; let adminA: TokenClient; let adminB: TokenClient;
+  let nobody: TokenClient; let readerA: TokenClient;
   let personB: TestUser;
   /** Record ids by name: a* created by organisation A's person, b* by B's. */
   const ids: Record<string, string> = {};

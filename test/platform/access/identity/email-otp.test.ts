@@ -130,7 +130,10 @@ describe('Emailed one-time codes (MFA fallback) through a real SMTP server', () 
 
   it('without SMTP_URL answers 503 mail_unavailable and logs nothing sensitive', async () => {
     const lines: string[] = [];
-    const log = { debug() {}, info() {}, error() {}, warn(msg: string, data?: Record<string, unknown>) { lines.push(msg + JSON.stringify(data ?? {})); } };
+    const log = {
+      debug() {}, info() {}, error() {},
+      warn(msg: string, data?: Record<string, unknown>) { lines.push(msg + JSON.stringify(data ?? {})); },
+    };
     const real = fw.mailer;
     fw.mailer = createMailer({ smtpUrl: null, mailFrom: 'x@example.test' }, log);
     try {
