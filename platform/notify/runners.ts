@@ -18,6 +18,15 @@ export interface RunnerOptions {
 interface Loop {
   wake(): void;
   stop(): Promise<void>;
+  /** Nothing is scheduled or running (true once stopped: a stopped loop schedules nothing again). */
+  idle(): boolean;
+}
+
+/** Stops the runners; resolves once a run in progress has finished. */
+export interface StopRunners {
+  (): Promise<void>;
+  /** Whether no run is scheduled or in progress (after the stop has resolved: nothing will run again). */
+  idle(): boolean;
 }
 
 function loop(fw: Formwork, name: string, pollMs: number, run: () => Promise<boolean>): Loop {
@@ -27,6 +36,7 @@ function loop(fw: Formwork, name: string, pollMs: number, run: () => Promise<boo
   let again = false;
   const schedule = (ms: number) => {
     clearTimeout(timer);
+    timer = undefined;
     if (stopped) return;
     timer = setTimeout(tick, ms);
     timer.unref();
@@ -54,8 +64,10 @@ function loop(fw: Formwork, name: string, pollMs: number, run: () => Promise<boo
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      timer = undefined;
       await running;
     },
+    idle: () => timer === undefined && running === null,
   };
 }
 
@@ -63,7 +75,7 @@ function loop(fw: Formwork, name: string, pollMs: number, run: () => Promise<boo
  * Start the dispatcher and the mail sender. Returns a function that stops both and resolves once a run in
  * progress has finished (call it before closing the engine).
  */
-export function startNotificationRunners(fw: Formwork, options: RunnerOptions = {}): () => Promise<void> {
+export function startNotificationRunners(fw: Formwork, options: RunnerOptions = {}): StopRunners {
   const pollMs = options.pollMs ?? 5000;
   const dispatchLimit = options.dispatch?.limit ?? 100;
   const sendLimit = options.send?.limit ?? 20;
@@ -76,7 +88,8 @@ export function startNotificationRunners(fw: Formwork, options: RunnerOptions = 
     if (r.mails) sender.wake();
     return r.handled + r.failed >= dispatchLimit;
   });
-  return async () => {
+  const stop = async () => {
     await Promise.all([dispatcher.stop(), sender.stop()]);
   };
+  return Object.assign(stop, { idle: () => dispatcher.idle() && sender.idle() });
 }

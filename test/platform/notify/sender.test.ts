@@ -141,9 +141,12 @@ describe('notifications: mail sender (real SMTP on loopback)', () => {
     } finally {
       await stop();
     }
+    // Stopped: no run is scheduled or in progress, and a stopped loop never schedules one again, so a later write
+    // stays undispatched (no outbox row) without waiting to see whether something happens.
+    expect(stop.idle()).to.equal(true);
     const count = await countRows(fw.db.knex, 'sys_outbox');
     await fw.records.createOne('nt_case', { short_description: 'After stopping' }, { actor: creator });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stop.idle()).to.equal(true);
     expect(await countRows(fw.db.knex, 'sys_outbox')).to.equal(count);
   });
 });
