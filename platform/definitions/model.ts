@@ -147,7 +147,7 @@ export interface TableDef {
   /** The field holding the owning organisation's id, when not the system `org_id` column (row scope 'org' uses it). */
   orgField?: string;
   /**
-   * A string field holding the User ID code a record belongs to: row scope 'org' also covers records whose User ID
+   * A string field holding the party code a record belongs to: row scope 'org' also covers records whose party code
    * the actor may act for (their own and those shared with them by consent).
    */
   userIdField?: string;
@@ -203,7 +203,7 @@ export interface ResolvedTable {
   displayField: string;
   /** The field holding the owning organisation (own or inherited `orgField`, else `org_id`). */
   orgField: string;
-  /** The field holding the User ID code a record belongs to (own or inherited `userIdField`), if any. */
+  /** The field holding the party code a record belongs to (own or inherited `userIdField`), if any. */
   userIdField?: string;
 }
 

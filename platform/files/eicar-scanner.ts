@@ -8,7 +8,7 @@ export const EICAR = Buffer.from(['X5O!P%@AP[4\\PZX54(P^)7CC)7}$', 'EICAR-STANDA
 
 /**
  * The built-in scanner: refuses any file containing the EICAR test string, anywhere (also across chunk
- * boundaries), whether or not an antivirus is configured (seed 003 SEC-13), so the rejection path can always be
+ * boundaries), whether or not an antivirus is configured, so the rejection path can always be
  * tested end to end. It is not an antivirus.
  */
 export class EicarScanner implements Scanner {

@@ -5,7 +5,7 @@ export type TableOperation = 'create' | 'read' | 'update' | 'delete';
 
 /**
  * Which rows a grant covers before its `condition`: 'org' (default) — shared records (no owning organisation),
- * records of the actor's organisations, and records of a User ID the actor may act for (tables with
+ * records of the actor's organisations, and records of a party code the actor may act for (tables with
  * `userIdField`); 'own' — records the actor created; 'all' — every record (e.g. a central service desk).
  */
 export type GrantScope = 'org' | 'own' | 'all';

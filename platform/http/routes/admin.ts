@@ -62,7 +62,7 @@ const CONSENT_BODY = compileBody<{
     side: { type: 'string', enum: ['grantor', 'grantee'], expected: '"grantor" or "grantee"' },
     // The other organisation by id or code (`counterpartyOrgId` is the service's own name for it).
     counterparty: OPTIONAL_TEXT, counterpartyOrgId: OPTIONAL_TEXT,
-    userIds: { type: 'array', items: { type: 'string' }, expected: 'a list of User ID codes' },
+    userIds: { type: 'array', items: { type: 'string' }, expected: 'a list of party codes' },
     validFrom: OPTIONAL_DATE, validTo: OPTIONAL_DATE, org: OPTIONAL_TEXT,
   },
   required: ['side', 'userIds'],
@@ -181,7 +181,7 @@ export function adminRouter(fw: Formwork): Router {
     })
     .all(methodNotAllowed(['GET']));
 
-  // --- organisations and User IDs ---------------------------------------------------------------------------
+  // --- organisations and party codes ------------------------------------------------------------------------
 
   router.route('/admin/orgs')
     .get(async (req, res) => {
@@ -249,7 +249,7 @@ export function adminRouter(fw: Formwork): Router {
     })
     .all(methodNotAllowed(['DELETE']));
 
-  // --- the access log (SSI-FR-61a) --------------------------------------------------------------------------
+  // --- the access log -------------------------------------------------------------------------------------
 
   /** The period (default: the last 30 days), organisation id and user id of an access-log request. */
   const logQuery = async (params: LogParams, res: Response) => {

@@ -63,7 +63,7 @@ async function sessionSummary(fw: Formwork, session: SessionRow, knownUser?: Use
   if (PENDING_MFA.includes(session.stage)) {
     return { ...base, user: { username: user.username, email: maskEmail(user.email) }, mfa: await mfaMethods(fw, user) };
   }
-  // Roles, organisations, User IDs and capabilities: the facts the browser's UI policies evaluate `user.*` with
+  // Roles, organisations, party codes and capabilities: the facts the browser's UI policies evaluate `user.*` with
   // (the server evaluates the same conditions with the same facts).
   const actor = session.stage === 'active' ? await actorForUser(fw, user, { sessionId: session.id, via: 'session' }) : null;
   return {
@@ -193,7 +193,7 @@ export function authRouter(fw: Formwork): Router {
       res.json({
         data: await sessionSummary(fw, saved.session, u),
         profile: { first_name: u.first_name, last_name: u.last_name, email: u.email, phone: u.phone },
-        // SSI-FR-1a: the user sees that their details were recorded.
+        // The person sees that their details were recorded.
         message: `Thank you, ${u.first_name}. Your details have been saved: ${u.first_name} ${u.last_name}, ${u.email}, ${u.phone}.`,
       });
     })

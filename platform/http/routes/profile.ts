@@ -1,8 +1,8 @@
 /**
- * The signed-in person's profile (SSI-FR-62/63) and bookmarks: /api/profile…. Every person may see their own;
+ * The signed-in person's profile and bookmarks: /api/profile…. Every person may see their own;
  * bookmarks are theirs alone (another person's bookmark id answers 404).
  *
- *   GET    /profile                  → identity, organisations, roles, User IDs, transactions (Yes/No), bookmarks
+ *   GET    /profile                  → identity, organisations, roles, party codes, transactions (Yes/No), bookmarks
  *   GET    /profile/bookmarks        → newest first
  *   POST   /profile/bookmarks {title, url, table?, recordId?}  → 201
  *   DELETE /profile/bookmarks/:id    → 204

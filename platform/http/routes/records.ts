@@ -129,7 +129,7 @@ export function recordsRouter(fw: Formwork): Router {
 }
 
 /**
- * The CSV export of a list (SSI-NFR-21): the rows the actor may read under `filter` and `sort`, read through the
+ * The CSV export of a list: the rows the actor may read under `filter` and `sort`, read through the
  * record service in pages of {@link MAX_LIMIT} (so row scopes and masking apply exactly as to lists), at most
  * `EXPORT_LIMITS.maxRows` (100,000). Columns: `fields`, else every readable field with a column except personal
  * data (`pii`); the header holds the field labels; cells a spreadsheet would run as formulas are neutralised.

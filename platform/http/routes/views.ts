@@ -1,5 +1,5 @@
 /**
- * Saved personal views of lists (seed 003 FR-008 "bespoke view"): /api/views…. A view is a person's named filter,
+ * Saved personal views of lists: /api/views…. A view is a person's named filter,
  * sort and column list for one table; it is theirs alone (another person's view id answers 404). Shared views are
  * menu items with `table`, `filter`, `columns` and `sort`, and are not served here.
  *

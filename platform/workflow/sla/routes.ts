@@ -1,5 +1,5 @@
 /**
- * SLAs over HTTP (seed 003 FR-009: alert users about upcoming and overdue queries). Thin: parse, call
+ * SLAs over HTTP (records' SLAs, and the upcoming and overdue work people are alerted to). Thin: parse, call
  * platform/workflow/sla with the request's actor, respond. Times are ISO 8601 UTC; durations are milliseconds of
  * working time in the SLA's schedule (remainingMs is negative once overdue).
  *
