@@ -8,6 +8,8 @@ import type { TransitionDef, WorkflowDef } from './types.js';
 export interface CompiledWorkflow {
   def: WorkflowDef;
   transitions: ReadonlyMap<string, TransitionDef>;
+  /** The transitions with `when`, in declaration order; null when there are none (every write skips the check). */
+  automatic: readonly TransitionDef[] | null;
 }
 
 interface WorkflowIndex {
@@ -25,7 +27,10 @@ function indexOf(registry: Registry): WorkflowIndex {
 function buildIndex(registry: Registry): WorkflowIndex {
   const index: WorkflowIndex = { byTable: new Map(), all: [], queues: new Set(), resolved: new Map() };
   for (const def of registry.workflows.values()) {
-    const compiled: CompiledWorkflow = { def, transitions: new Map(def.transitions.map((t) => [t.name, t])) };
+    const automatic = def.transitions.filter((t) => t.when);
+    const compiled: CompiledWorkflow = {
+      def, transitions: new Map(def.transitions.map((t) => [t.name, t])), automatic: automatic.length ? automatic : null,
+    };
     index.all.push(compiled);
     index.byTable.set(def.table, compiled);
     for (const s of Object.values(def.states)) if (s.queue) index.queues.add(s.queue);

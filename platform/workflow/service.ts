@@ -426,10 +426,11 @@ export class WorkflowService implements ApprovalHost, TimerHost {
     trx: Knex.Transaction, wf: CompiledWorkflow, cls: ResolvedTable, record: RecordData, previous: RecordData | null, actor: Actor,
     now: Date, chain: number,
   ): Promise<void> {
+    if (!wf.automatic) return;
     const state = stateOf(wf, record);
     let next: TransitionDef | undefined;
-    for (const t of wf.def.transitions) {
-      if (t.when && startsFrom(t, state) && await evaluateCondition(t.when, this.#facts(actor, record, previous, now))) { next = t; break; }
+    for (const t of wf.automatic) {
+      if (startsFrom(t, state) && await evaluateCondition(t.when!, this.#facts(actor, record, previous, now))) { next = t; break; }
     }
     if (!next) return;
     if (chain >= MAX_AUTOMATIC_CHAIN) {

@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Formwork } from '../../platform/context.js';
 import { freshTotpCode, type TestUser } from '../support/auth.js';
 import { REPO } from '../support/engine.js';
@@ -86,6 +86,17 @@ export function focused(page: Page): Promise<string> {
     if (!el) return '';
     return el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}${[...el.classList].map((c) => `.${c}`).join('')}`;
   });
+}
+
+/** A fresh browser context signed in as `user`, its page errors collected in `errors`. */
+export async function pageAs(
+  browser: Browser, fw: Formwork, url: string, user: TestUser, errors: string[],
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signInInBrowser(page, fw, url, user);
+  return { context, page };
 }
 
 /** Sign in through the sign-in and MFA pages (password, then a TOTP code); resolves on the home page. */

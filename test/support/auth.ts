@@ -172,6 +172,25 @@ export async function signIn(fw: Formwork, base: string, user: TestUser, options
 
 export interface RunningServer { url: string; close(): Promise<void> }
 
+/**
+ * The API as `username`, with an API token: each call answers the response's `data`, expecting a 200 or 201 (the
+ * assertion names the method, path and answer otherwise).
+ */
+export async function apiDataAs(
+  fw: Formwork, server: RunningServer, username: string,
+): Promise<(method: string, path: string, body?: unknown) => Promise<any>> {
+  const token = await createToken(fw, username);
+  return async (method, path, body) => {
+    const res = await fetch(server.url + path, {
+      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const parsed = await res.json() as any;
+    expect(res.status, `${method} ${path}: ${JSON.stringify(parsed)}`).to.be.oneOf([200, 201]);
+    return parsed.data;
+  };
+}
+
 /** Serve the engine's app on a loopback port. */
 export function listen(app: express.Express): Promise<RunningServer> {
   return new Promise((resolve) => {

@@ -8,13 +8,13 @@
  * on any page visited. Needs /usr/bin/chromium; without it the suite fails, it never skips.
  */
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ensureUiBuilt } from '../../../../platform/http/static.js';
 import { createApp } from '../../../../platform/http/app.js';
 import { dispatchNotifications } from '../../../../platform/notify/index.js';
-import { createToken, createUser, listen, type RunningServer, type TestUser } from '../../../support/auth.js';
+import { apiDataAs, createUser, listen, type RunningServer, type TestUser } from '../../../support/auth.js';
 import { createTestEngine, packRoot, type TestEngine } from '../../../support/engine.js';
-import { axeViolations, launchChromium, signInInBrowser } from '../../../e2e/browser.js';
+import { axeViolations, launchChromium, pageAs } from '../../../e2e/browser.js';
 
 describe('CMS MNC contact in Chromium: raise, resolve, see the outcome', function () {
   this.timeout(90_000);
@@ -27,27 +27,8 @@ describe('CMS MNC contact in Chromium: raise, resolve, see the outcome', functio
   let crn = '';
   const errors: string[] = [];
 
-  async function pageFor(user: TestUser): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signInInBrowser(page, fw, server.url, user);
-    return { context, page };
-  }
-
-  /** The API as a user, with an API token: the answer's data (a 200 or 201 is expected). */
-  async function apiAs(user: TestUser) {
-    const token = await createToken(fw, user.username);
-    return async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(server.url + path, {
-        method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const parsed = await res.json() as any;
-      expect(res.status, `${method} ${path}: ${JSON.stringify(parsed)}`).to.be.oneOf([200, 201]);
-      return parsed.data;
-    };
-  }
+  const pageFor = (user: TestUser) => pageAs(browser, fw, server.url, user, errors);
+  const apiAs = (user: TestUser) => apiDataAs(fw, server, user.username);
 
   before(async () => {
     await ensureUiBuilt();

@@ -9,9 +9,9 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../../../platform/http/app.js';
 import { ensureUiBuilt } from '../../../../platform/http/static.js';
-import { createToken, createUser, listen, type RunningServer, type TestUser } from '../../../support/auth.js';
+import { apiDataAs, createUser, listen, type RunningServer, type TestUser } from '../../../support/auth.js';
 import { createTestEngine, packRoot, type TestEngine } from '../../../support/engine.js';
-import { axeViolations, launchChromium, signInInBrowser } from '../../../e2e/browser.js';
+import { axeViolations, launchChromium, pageAs } from '../../../e2e/browser.js';
 
 const CONTACT = { requester_first_name: 'Ada', requester_last_name: 'Lovelace', requester_phone: '020 7946 0001' };
 
@@ -24,25 +24,8 @@ describe('SSI incident pack in Chromium: dependent categories and "Raise a simil
   let raiserPage: Page;
   const errors: string[] = [];
 
-  /** The API as a user, with an API token. */
-  const apiAs = async (user: TestUser) => {
-    const token = await createToken(fw, user.username);
-    return async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(server.url + path, {
-        method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const parsed = await res.json() as any;
-      expect(res.status, `${method} ${path}: ${JSON.stringify(parsed)}`).to.be.oneOf([200, 201]);
-      return parsed.data;
-    };
-  };
-  const pageFor = async (user: TestUser) => {
-    const page = await (await browser.newContext()).newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signInInBrowser(page, fw, server.url, user);
-    return page;
-  };
+  const apiAs = (user: TestUser) => apiDataAs(fw, server, user.username);
+  const pageFor = async (user: TestUser) => (await pageAs(browser, fw, server.url, user, errors)).page;
   const categoryOptions = (page: Page) => page.$$eval('#new-category option', (os) => os.map((o) => (o as HTMLOptionElement).value));
 
   before(async () => {
