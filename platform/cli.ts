@@ -1,6 +1,6 @@
 /**
  * The `formwork` command line:
- *   formwork start              run the server (migrate, sync, seed, serve)
+ *   formwork start              run the server (migrate, sync, seed under the start-up lock; then serve)
  *   formwork validate [paths]   validate definitions; exits 1 listing every error
  *   formwork sync [--dry-run]   apply additive schema changes (refuses destructive ones)
  *   formwork seed               load data files (demo data unless FORMWORK_DEMO_DATA=false; prints new demo people once)
@@ -10,64 +10,109 @@
  *   formwork token create <username> [--name N] an API token, printed once on stdout
  */
 import { existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
-import { readConfig } from './config.js';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { readConfig, type Config } from './config.js';
 import { createEngine, type Engine } from './engine.js';
-import { openDatabase, closeDatabase, runMigrations } from './db/index.js';
+import { openDatabase, closeDatabase, runMigrations, withStartupLock } from './db/index.js';
 import { planSchemaSync, applySchemaSync, describeRefusal } from './records/schema-sync.js';
 import { formatDefinitionErrors } from './definitions/index.js';
 import { createRegistryHolder, definitionSchemaText, validateDefinitions } from './kinds.js';
 import { SCHEMA_PATH } from './definitions/schema.js';
-import { createAdministrator, createApiToken, ensureDemoAdministrator, requireUser, resetPassword, unlockUserByOperator } from './access/identity/index.js';
+import { createAdministrator, createApiToken, requireUser, resetPassword, unlockUserByOperator } from './access/identity/index.js';
 import { createApp } from './http/app.js';
+import { closeServer } from './http/close-server.js';
 import { ensureUiBuilt } from './http/static.js';
 import { startNotificationRunners } from './notify/index.js';
 import { createLogger } from './log.js';
 import { isFormworkError } from './errors.js';
-import { seed as seedAll, type SeededPerson, type SeedReport } from './data/seed.js';
+import type { SeededPerson, SeedReport } from './data/seed.js';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 
+/** Listen on `port` and `host`; rejects with the server's error (e.g. EADDRINUSE) instead of emitting it. */
+function listen(app: RequestListener, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+/** Why a start failed, in one line where the error allows. */
+function startFailure(e: unknown, port: number, host: string): string {
+  if (isFormworkError(e)) return `${e.code}: ${e.message}`;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') return `port ${port} on ${host} is already in use (EADDRINUSE).`;
+  if (code === 'EACCES') return `not allowed to listen on port ${port} on ${host} (EACCES).`;
+  return String((e as Error)?.stack ?? e);
+}
+
+/**
+ * `formwork start`. The engine comes up (migrations, schema sync, seeding and the demo administrator under the
+ * database's start-up lock), then the server listens, and only then does background work start: workflow timers,
+ * the SLA checker, notification runners and the definitions watcher. A start that fails at any step prints why,
+ * closes what it opened and exits 1, so no instance lingers without listening.
+ */
 async function start(): Promise<void> {
-  const config = readConfig();
-  const log = createLogger();
-  const engine = await createEngine(config, { log });
-  const demo = await ensureDemoAdministrator(engine);
+  let config: Config | undefined;
+  let engine: Engine | undefined;
+  let server: Server;
+  try {
+    config = readConfig();
+    await ensureUiBuilt();
+    engine = await createEngine(config, { log: createLogger(), background: false, demoAdministrator: true });
+    server = await listen(createApp(engine), config.port, config.host);
+  } catch (e) {
+    err(`Formwork did not start: ${startFailure(e, config?.port ?? 0, config?.host ?? '')}`);
+    await engine?.close().catch(() => undefined);
+    process.exit(1);
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  for (const line of startBanner(engine, config, port)) out(line);
+  engine.startBackground();
   // Notifications: dispatch events and record changes, and send the mail outbox (every instance may run them:
   // rows are claimed atomically).
   const stopNotifications = startNotificationRunners(engine, { pollMs: Number(process.env.NOTIFY_POLL_MS ?? 5000) });
-  await ensureUiBuilt();
-  const app = createApp(engine);
-  const server = app.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-    out(`Formwork is running at ${base}/`);
-    out(`  database:    ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
-    out(`  definitions: ${engine.registry.current.tables.size} tables, ${engine.registry.current.forms.size} forms (registry ${engine.registry.current.version.slice(0, 12)})`);
-    if (demo) {
-      out('');
-      out(`  Demo sign-in (shown once): username "${demo.user.username}", temporary password ${demo.password}`);
-      out(`    Open ${base}/ in a browser and sign in: you will set up an authenticator app, choose a new password and`);
-      out('    confirm your details. Or through the API:');
-      out(`    POST ${base}/api/auth/sign-in with {"username":"${demo.user.username}","password":"…"}, then enrol an authenticator`);
-      out('    app (POST /api/auth/mfa/enrol, scan the QR code, POST /api/auth/mfa/verify {"code":"123456"}), choose a new');
-      out('    password (POST /api/auth/password) and confirm your details (POST /api/auth/profile).');
-      out(`    For scripts: TOKEN=$(npx formwork token create ${demo.user.username}) and send "Authorization: Bearer $TOKEN".`);
-    }
-    if (engine.seeded?.people.length) {
-      out('');
-      for (const line of seededPeopleLines(engine.seeded)) out(line);
-    }
-    out(`  try:         curl -H "Authorization: Bearer $TOKEN" ${base}/api/meta/menus`);
-  });
   watchDefinitions(engine);
+  const running = engine;
   const stop = () => {
-    server.close();
-    void stopNotifications().then(() => engine.close()).then(() => process.exit(0));
+    // Requests in flight finish (their access-log rows queued) before the engine flushes the log and closes.
+    void closeServer(server).then(stopNotifications).then(() => running.close()).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** What `formwork start` prints once it listens: where, what it serves, and credentials this start created. */
+function startBanner(engine: Engine, config: Config, port: number): string[] {
+  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const registry = engine.registry.current;
+  const lines = [
+    `Formwork is running at ${base}/`,
+    `  database:    ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
+    `  definitions: ${registry.tables.size} tables, ${registry.forms.size} forms (registry ${registry.version.slice(0, 12)})`,
+  ];
+  const demo = engine.demoAdministrator;
+  if (demo) {
+    lines.push(
+      '',
+      `  Demo sign-in (shown once): username "${demo.user.username}", temporary password ${demo.password}`,
+      `    Open ${base}/ in a browser and sign in: you will set up an authenticator app, choose a new password and`,
+      '    confirm your details. Or through the API:',
+      `    POST ${base}/api/auth/sign-in with {"username":"${demo.user.username}","password":"…"}, then enrol an authenticator`,
+      '    app (POST /api/auth/mfa/enrol, scan the QR code, POST /api/auth/mfa/verify {"code":"123456"}), choose a new',
+      '    password (POST /api/auth/password) and confirm your details (POST /api/auth/profile).',
+      `    For scripts: TOKEN=$(npx formwork token create ${demo.user.username}) and send "Authorization: Bearer $TOKEN".`,
+    );
+  }
+  if (engine.seeded?.people.length) lines.push('', ...seededPeopleLines(engine.seeded));
+  lines.push(`  try:         curl -H "Authorization: Bearer $TOKEN" ${base}/api/meta/menus`);
+  return lines;
 }
 
 /**
@@ -132,33 +177,39 @@ async function validate(paths: string[]): Promise<number> {
 
 async function sync(args: string[]): Promise<number> {
   const config = readConfig();
+  const holder = createRegistryHolder();
+  const loaded = await holder.reload(config.definitionRoots);
+  if (loaded.errors.length) {
+    err(formatDefinitionErrors(loaded.errors));
+    return 1;
+  }
   const db = openDatabase(config.databaseUrl);
   try {
-    await runMigrations(db);
-    const holder = createRegistryHolder();
-    const loaded = await holder.reload(config.definitionRoots);
-    if (loaded.errors.length) {
-      err(formatDefinitionErrors(loaded.errors));
-      return 1;
-    }
-    const plan = await planSchemaSync(db, holder.current);
-    const refused = plan.filter((c) => !c.additive);
-    for (const c of plan.filter((p) => p.additive)) out(`${c.kind} ${c.table}${c.field ? '.' + c.field : ''}${c.newType ? ' ' + c.newType : ''}${c.index ? ' ' + c.index : ''}`);
-    for (const c of refused) err(`refused: ${describeRefusal(c)}`);
-    if (refused.length) return 1;
-    if (!args.includes('--dry-run')) await applySchemaSync(db, holder.current);
-    out(args.includes('--dry-run') ? 'Dry run: nothing changed.' : 'Schema is in sync.');
-    return 0;
+    // Under the start-up lock: an instance starting meanwhile must not sync the same tables at the same time.
+    return await withStartupLock(db, async () => {
+      await runMigrations(db);
+      const plan = await planSchemaSync(db, holder.current);
+      const refused = plan.filter((c) => !c.additive);
+      for (const c of plan.filter((p) => p.additive)) out(`${c.kind} ${c.table}${c.field ? '.' + c.field : ''}${c.newType ? ' ' + c.newType : ''}${c.index ? ' ' + c.index : ''}`);
+      for (const c of refused) err(`refused: ${describeRefusal(c)}`);
+      if (refused.length) return 1;
+      if (!args.includes('--dry-run')) await applySchemaSync(db, holder.current);
+      out(args.includes('--dry-run') ? 'Dry run: nothing changed.' : 'Schema is in sync.');
+      return 0;
+    });
   } finally {
     await closeDatabase(db);
   }
 }
 
+/**
+ * `formwork seed`: the schema synced and the data files loaded, under the start-up lock like a start (seeding
+ * needs the tables), without serving or starting background work.
+ */
 async function seed(): Promise<number> {
-  const config = readConfig();
-  const engine = await createEngine(config, { log: createLogger(), seed: false });
+  const engine = await createEngine(readConfig(), { log: createLogger(), background: false });
   try {
-    const report = await seedAll(engine, { demo: config.demoData });
+    const report = engine.seeded!;
     out(`${report.records} records created.`);
     if (report.organisations || report.queues) out(`${report.organisations} organisations and ${report.queues} queues created.`);
     for (const line of report.people.length ? seededPeopleLines(report) : []) out(line);
@@ -187,9 +238,12 @@ function parseArgs(args: string[]): { positional: string[]; options: Map<string,
   return { positional, options };
 }
 
-/** Run `work` on an engine without seeding (identity commands need the registry for role names). */
+/**
+ * Run `work` on an engine that only opened the database (migrations under the start-up lock) and loaded the
+ * registry (identity commands need role names): no schema sync, no seeding, no background work.
+ */
 async function withEngine(work: (engine: Engine) => Promise<number>): Promise<number> {
-  const engine = await createEngine(readConfig(), { log: createLogger(), seed: false });
+  const engine = await createEngine(readConfig(), { log: createLogger(), databaseOnly: true });
   try {
     return await work(engine);
   } finally {

@@ -60,8 +60,8 @@ export interface AccessLogEntry {
 
 /** The access log (implemented by platform/access/identity/access-log.ts). */
 export interface AccessLog {
-  /** Queue one row; returns at once. */
-  record(entry: AccessLogEntry): void;
+  /** Queue one row, or the promise of one still being worked out (flush() waits for it); returns at once. */
+  record(entry: AccessLogEntry | Promise<AccessLogEntry>): void;
   /** Wait for every queued row to be written (tests, shutdown). */
   flush(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { createAccessLog } from './access/identity/access-log.js';
 import { CredentialCache } from './access/identity/credential-cache.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock, type CredentialRead, type Formwork } from './context.js';
-import { openDatabase, closeDatabase, runMigrations, type Database } from './db/index.js';
+import { openDatabase, closeDatabase, runMigrations, withStartupLock, type Database } from './db/index.js';
 import { applySchemaSync, type SchemaChange } from './records/schema-sync.js';
 import { formatDefinitionErrors, type DefinitionError } from './definitions/index.js';
 import { createRegistryHolder } from './kinds.js';
@@ -17,6 +17,7 @@ import { startWorkflow, timerPollMs, type WorkflowRuntime } from './workflow/ind
 import { createSlaRecordHook, slaPollMs, startSlaChecker, type SlaChecker } from './workflow/sla/index.js';
 import type { Actor } from './records/types.js';
 import { seed, type SeedReport } from './data/seed.js';
+import { ensureDemoAdministrator, type CreatedCredential } from './access/identity/index.js';
 
 export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: 'system', id: null, username: 'system', roles: [], orgs: [], orgId: null });
 
@@ -37,6 +38,16 @@ export interface Engine extends Formwork {
   slaChecker?: SlaChecker;
   /** What seeding at start created (null when the engine did not seed): the start banner shows new demo people once. */
   seeded: SeedReport | null;
+  /**
+   * The demo administrator this start created (options.demoAdministrator), to print once; null when it was not
+   * asked for or existed already (another instance created it, or an earlier start did).
+   */
+  demoAdministrator: CreatedCredential | null;
+  /**
+   * Start the background work: the workflow timer runner and the SLA checker (at the poll intervals of the
+   * options). createEngine calls it unless options.background is false; calling it again does nothing.
+   */
+  startBackground(): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +66,21 @@ export interface EngineOptions {
   timerPollMs?: number;
   /** How often the SLA checker polls, in ms (default SLA_CHECK_POLL_MS, else 60 s; 0: never). */
   slaPollMs?: number;
+  /**
+   * Start the background work (workflow timers, SLA checker) before returning (default true). The server passes
+   * false and calls `startBackground()` once it listens, so a start that fails leaves nothing running.
+   */
+  background?: boolean;
+  /**
+   * Only what commands working on the platform's own tables need (tokens, users): migrations and the registry
+   * (role names). No schema sync, no seeding and no background work; `seed` and `background` are ignored.
+   */
+  databaseOnly?: boolean;
+  /**
+   * Create the demo administrator on a fresh database (when config.demoData), under the start-up lock after
+   * seeding, so exactly one of several instances started together creates it: see `demoAdministrator`.
+   */
+  demoAdministrator?: boolean;
 }
 
 /** The configured key ring; a second process racing to generate the local key file reads the winner's key. */
@@ -68,15 +94,19 @@ function loadKeyRing(config: Config): KeyRing {
 }
 
 /**
- * Start the engine: open the database, run platform migrations, load and validate definitions, sync the schema,
- * and load seed data. Fails with `definition_invalid` listing every error when the definitions are invalid.
+ * Start the engine: open the database, load and validate definitions, then under the database's start-up lock
+ * (instances started together take turns) run platform migrations, sync the schema, load seed data and, when
+ * asked, create the demo administrator; then start the background work unless options say otherwise. Fails with
+ * `definition_invalid` listing every error when the definitions are invalid; a failed start closes everything it
+ * opened.
  */
 export async function createEngine(config: Config, options: EngineOptions = {}): Promise<Engine> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
   const db = options.db ?? openDatabase(config.databaseUrl);
+  let engine: Engine | undefined;
   try {
-    await runMigrations(db);
+    // Definitions first: invalid ones fail the start without waiting for the lock.
     const holder = createRegistryHolder();
     const loaded = await holder.reload(config.definitionRoots);
     if (loaded.errors.length) {
@@ -84,23 +114,26 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         extra: { definitionErrors: loaded.errors },
       });
     }
-    await applySchemaSync(db, holder.current, clock.now());
     const keys = options.keys ?? loadKeyRing(config);
     const records = new KnexRecordService({ db, registry: holder, clock, keys });
     const mailer = options.mailer ?? createMailer(config, log);
     const accessLog = createAccessLog(db, clock, log);
     const credentials = new CredentialCache<CredentialRead>(config.identityCacheMs).watch(db.knex);
-    const engine: Engine = {
+    let backgroundStarted = false;
+    const fw: Engine = {
       config, db, registry: holder, records, clock, log, systemActor: SYSTEM_ACTOR, keys, mailer, accessLog, credentials,
       hooks: records.hooks,
       seeded: null,
+      demoAdministrator: null,
       workflow: undefined as unknown as WorkflowRuntime,
       async reloadDefinitions() {
         const candidate = await holder.prepare(config.definitionRoots);
         if (!candidate.registry) return { ok: false, errors: candidate.errors, changes: [] };
+        const next = candidate.registry;
         try {
-          const changes = await applySchemaSync(db, candidate.registry, clock.now());
-          holder.swap(candidate.registry);
+          // Under the lock: instances watching the same files sync the same change one after the other.
+          const changes = await withStartupLock(db, () => applySchemaSync(db, next, clock.now()));
+          holder.swap(next);
           return { ok: true, errors: [], changes };
         } catch (e) {
           if (e instanceof FormworkError && e.code === 'schema_change_refused') {
@@ -113,26 +146,41 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           return { ok: false, errors: [{ file: '', pointer: '', message }], changes: [] };
         }
       },
+      startBackground() {
+        if (backgroundStarted || options.databaseOnly) return;
+        backgroundStarted = true;
+        fw.workflow.timers.start(options.timerPollMs ?? timerPollMs());
+        fw.slaChecker = startSlaChecker(fw, options.slaPollMs ?? slaPollMs());
+      },
       async close() {
-        await engine.workflow.timers.stop();
-        await engine.slaChecker?.stop();
+        await fw.workflow?.timers.stop();
+        await fw.slaChecker?.stop();
         await accessLog.flush();
         mailer.close();
         await closeDatabase(db);
       },
     };
+    engine = fw;
     // Workflow: its hook joins the pipeline before anything is written (seeding included); timers poll once started.
-    engine.workflow = startWorkflow(engine, records.hooks, 0);
+    fw.workflow = startWorkflow(fw, records.hooks, 0);
     // SLAs: started, paused, resumed, stopped and reset in the write's transaction, after the workflow's hook.
     records.hooks.register(createSlaRecordHook({ log }));
     // Attachments: a deleted record's files are closed with it.
     records.hooks.register(attachmentRecordHook());
-    if (options.seed !== false) engine.seeded = await seed(engine, { demo: config.demoData });
-    engine.workflow.timers.start(options.timerPollMs ?? timerPollMs());
-    engine.slaChecker = startSlaChecker(engine, options.slaPollMs ?? slaPollMs());
-    return engine;
+    // Everything that checks the database before writing to it runs under the lock, so the instance after finds
+    // it done: knex's own migrations table, each table's CREATE, each data file, the demo administrator.
+    await withStartupLock(db, async () => {
+      await runMigrations(db);
+      if (options.databaseOnly) return;
+      await applySchemaSync(db, holder.current, clock.now());
+      if (options.seed !== false) fw.seeded = await seed(fw, { demo: config.demoData });
+      if (options.demoAdministrator) fw.demoAdministrator = await ensureDemoAdministrator(fw);
+    });
+    if (options.background !== false) fw.startBackground();
+    return fw;
   } catch (e) {
-    await closeDatabase(db);
+    if (engine) await engine.close().catch(() => undefined);
+    else await closeDatabase(db).catch(() => undefined);
     throw e;
   }
 }

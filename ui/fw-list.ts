@@ -5,12 +5,13 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
 import type { Condition } from '../platform/conditions/browser.js';
 import { ApiError, tablePath, type ApiClient } from './api/client.js';
-import type { FieldMeta, RecordData, TableMeta } from './api/types.js';
+import type { FieldMeta, ListMeta, RecordData, TableMeta } from './api/types.js';
 import { NavigateEvent, PageEvent, type Crumb, type FilterEvent } from './events.js';
 import { formatValue, lowerFirst } from './format.js';
 import { andConditions } from './list/filter-model.js';
 import './list/fw-filter-builder.js';
 import './list/fw-list-views.js';
+import { hasMoreRecords, totalText } from './list/total-text.js';
 import { isLoading } from './page-state.js';
 import { listUrl, newRecordUrl, recordUrl } from './router.js';
 import type { Metadata } from './api/meta.js';
@@ -30,7 +31,7 @@ export class ListSelectionEvent extends Event {
 }
 
 /** What one load of the list gives: the table's metadata, its rows, and why the rows cannot be shown (if so). */
-interface Rows { meta: TableMeta; records: RecordData[]; total: number | null; error: string }
+interface Rows { meta: TableMeta; records: RecordData[]; total: number | null; totalKind: ListMeta['totalKind']; error: string }
 
 interface View { filter: Condition | null; sort: string | null; offset: number; limit: number; search: string }
 
@@ -67,7 +68,8 @@ function parseOffset(text: string | null): number {
 
 /**
  * A list of a table's records: columns from the table's number and display field plus a few more (or the given
- * ones), a filter builder, sorting by column header (aria-sort), paging with the total ("Showing 1–20 of 143"),
+ * ones), a filter builder, sorting by column header (aria-sort), paging with the total ("Showing 1–20 of 143"; past
+ * 10,000 matches an estimate, "of about 200,000", which the person can ask to count exactly),
  * rows linking to their record and a button to create one.
  *
  * As a page its state lives in the URL (`filter`, `sort`, `offset`, `limit`, `columns`, `title`, and `q` with a
@@ -118,10 +120,14 @@ export class FwList extends LightElement {
 
   @state() private accessor ownView: View = { filter: null, sort: null, offset: 0, limit: DEFAULT_LIMIT, search: '' };
   @state() private accessor selected = new Set<string>();
+  /** Count every match: the person asked for the exact total (by default large totals are estimated). */
+  @state() private accessor exactTotal = false;
 
   /** The table's metadata and the rows of the view in force; a superseded query's late answer is dropped. */
   #rows = new Task(this, {
-    args: () => [this.api, this.metadata, this.table, this.params, this.fixedFilter, this.columns, this.ownView, this.source] as const,
+    args: () => [
+      this.api, this.metadata, this.table, this.params, this.fixedFilter, this.columns, this.ownView, this.source, this.exactTotal,
+    ] as const,
     task: ([api, metadata], { signal }) => this.#fetchRows(api, metadata, signal),
     onComplete: () => this.#select(new Set()),
     onError: () => {
@@ -199,15 +205,16 @@ export class FwList extends LightElement {
         query: {
           ...this.source?.query, q: view.search || undefined,
           filter: filter ? JSON.stringify(filter) : undefined, sort: view.sort ?? undefined, limit: view.limit,
-          offset: view.offset || undefined, fields: [...fields].join(','),
+          offset: view.offset || undefined, fields: [...fields].join(','), total: this.exactTotal ? undefined : 'estimate',
         },
         signal,
       });
-      return { meta, records: res.data, total: (res.body.meta as { total?: number | null } | undefined)?.total ?? null, error: '' };
+      const page = res.body.meta as Partial<ListMeta> | undefined;
+      return { meta, records: res.data, total: page?.total ?? null, totalKind: page?.totalKind ?? null, error: '' };
     } catch (e) {
       // The table is known but its rows cannot be shown: the page stays, with the problem above the (empty) table.
       if (signal.aborted) throw e;
-      return { meta, records: [], total: null, error: e instanceof ApiError ? e.message : 'The list cannot be shown.' };
+      return { meta, records: [], total: null, totalKind: null, error: e instanceof ApiError ? e.message : 'The list cannot be shown.' };
     }
   }
 
@@ -307,8 +314,12 @@ export class FwList extends LightElement {
     if (!this.#records.length) return this.#view.offset > 0 ? 'There are no more records.' : `No ${plural} found.`;
     const from = this.#view.offset + 1;
     const to = this.#view.offset + this.#records.length;
-    const total = this.#rows.value?.total ?? null;
-    return total === null ? `Showing ${from}–${to} ${plural}` : `Showing ${from}–${to} of ${total} ${plural}`;
+    const rows = this.#rows.value;
+    const total = totalText(rows?.total ?? null, rows?.totalKind ?? null);
+    if (total === null) return `Showing ${from}–${to} ${plural}`;
+    if (rows?.totalKind !== 'estimate' && rows?.totalKind !== 'atLeast') return `Showing ${from}–${to} of ${total} ${plural}`;
+    return html`Showing ${from}–${to} of <button type="button" class="fw-link-button" @click=${() => { this.exactTotal = true; }}>${total}<span
+      class="fw-visually-hidden"> (count exactly)</span></button> ${plural}`;
   }
 
   #table(meta: TableMeta, view: View, headingId: string) {
@@ -355,8 +366,8 @@ export class FwList extends LightElement {
 
   #pagination(view: View) {
     const hasPrev = view.offset > 0;
-    const total = this.#rows.value?.total ?? null;
-    const hasNext = total !== null ? view.offset + view.limit < total : this.#records.length === view.limit;
+    const rows = this.#rows.value;
+    const hasNext = hasMoreRecords(rows?.total ?? null, rows?.totalKind ?? null, view.offset, view.limit, this.#records.length);
     if (!hasPrev && !hasNext) return nothing;
     const link = (offset: number, rel: 'prev' | 'next') => {
       const text = rel === 'prev' ? 'Previous' : 'Next';

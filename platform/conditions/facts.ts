@@ -2,7 +2,10 @@
  * Fact names and the structural walk of conditions, shared by the evaluator, the SQL compiler and the definition
  * lint. No Node dependency (the browser bundle imports it).
  */
-import { CHANGE_OPERATORS, MEMORY_ONLY_OPERATORS, OPERATOR_NAMES, RELATIVE_OPERATORS, RELATIVE_UNITS, VALUELESS_OPERATORS, isRelativeSpan } from './operators.js';
+import {
+  CHANGE_OPERATORS, MAX_RELATIVE_AMOUNT, MEMORY_ONLY_OPERATORS, OPERATOR_NAMES, RELATIVE_OPERATORS, RELATIVE_UNITS, VALUELESS_OPERATORS,
+  isRelativeSpan,
+} from './operators.js';
 import type { Condition, FactContext, LeafCondition } from './types.js';
 
 export type FactRoot = 'record' | 'previous' | 'user' | 'now';
@@ -171,9 +174,13 @@ function listAdvice(op: string, fact: string): string {
 export function valueProblem(op: string, value: unknown, fact = 'record.<field>'): { message: string; expected: string } | null {
   if (RELATIVE_OPERATORS.has(op)) {
     if (isRelativeSpan(value)) return null;
-    const unit = (value as { unit?: unknown } | null)?.unit;
-    const why = typeof unit === 'string' && !RELATIVE_UNITS.includes(unit) ? `unit "${unit}" is not a unit` : `got ${show(value)}`;
-    return { message: `Operator "${op}" needs a relative span; ${why}.`, expected: `{ "amount": <whole number>, "unit": "${RELATIVE_UNITS.join('|')}" }` };
+    const { unit, amount } = (value ?? {}) as { unit?: unknown; amount?: unknown };
+    const expected = `{ "amount": <whole number from 0 to ${MAX_RELATIVE_AMOUNT}>, "unit": "${RELATIVE_UNITS.join('|')}" }`;
+    if (typeof unit === 'string' && !RELATIVE_UNITS.includes(unit)) return { message: `Operator "${op}" needs a relative span; unit "${unit}" is not a unit.`, expected };
+    if (typeof amount === 'number' && (!Number.isInteger(amount) || amount < 0 || amount > MAX_RELATIVE_AMOUNT)) {
+      return { message: `Operator "${op}" needs a whole number of ${typeof unit === 'string' ? unit : 'units'} from 0 to ${MAX_RELATIVE_AMOUNT}; got ${show(amount)}.`, expected };
+    }
+    return { message: `Operator "${op}" needs a relative span; got ${show(value)}.`, expected };
   }
   if (op === 'in' || op === 'notIn') {
     if (!Array.isArray(value)) return { message: `Operator "${op}" needs a list of values; got ${show(value)}.`, expected: `an array, e.g. [${isScalar(value) && value !== undefined ? JSON.stringify(value) : '"a", "b"'}]` };

@@ -56,27 +56,48 @@ export function isEmptyValue(v: unknown): boolean {
 
 const MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 };
 
-/** Shift an instant by a relative span (months are calendar months, in UTC). */
+/**
+ * The largest amount of a relative span, whatever its unit. A million months (about 83,000 years) from any date a
+ * database holds still lies well inside the range of a JavaScript Date (±275,000 years around 1970), so shifting by a
+ * span never makes an invalid date.
+ */
+export const MAX_RELATIVE_AMOUNT = 1_000_000;
+
+/**
+ * The instants a shifted date is clamped to: years 0001 to 9999, which every database stores and ISO 8601 writes with
+ * four digits. A span reaching past them means "as far as dates go", and the bound stays comparable as text.
+ */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Shift an instant by a relative span (months are calendar months, in UTC), clamped to years 0001–9999. */
 export function shift(now: Date, span: RelativeSpan, sign: 1 | -1): Date {
+  let t: number;
   if (span.unit === 'months') {
     const d = new Date(now.getTime());
     d.setUTCMonth(d.getUTCMonth() + sign * span.amount);
-    return d;
+    t = d.getTime();
+  } else {
+    t = now.getTime() + sign * span.amount * MS[span.unit]!;
   }
-  return new Date(now.getTime() + sign * span.amount * MS[span.unit]!);
+  return new Date(Math.min(LATEST, Math.max(EARLIEST, t)));
 }
 
 /** The units of a relative span. */
 export const RELATIVE_UNITS: readonly string[] = ['minutes', 'hours', 'days', 'weeks', 'months'];
 
+/** `{ amount, unit }` with a whole amount from 0 to {@link MAX_RELATIVE_AMOUNT} and a known unit. */
 export function isRelativeSpan(v: unknown): v is RelativeSpan {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
   const s = v as Partial<RelativeSpan>;
-  return Number.isInteger(s.amount) && (s.amount as number) >= 0 && typeof s.unit === 'string'
-    && RELATIVE_UNITS.includes(s.unit);
+  return Number.isInteger(s.amount) && (s.amount as number) >= 0 && (s.amount as number) <= MAX_RELATIVE_AMOUNT
+    && typeof s.unit === 'string' && RELATIVE_UNITS.includes(s.unit);
 }
 
-/** The inclusive [start, end] range, as ISO strings, of "in the last / next span" at `now`. */
+/**
+ * The inclusive [start, end] range, as ISO strings, of "in the last / next span" at `now` (a valid instant; the
+ * span's amount within {@link MAX_RELATIVE_AMOUNT}).
+ */
 export function relativeRange(now: Date, span: RelativeSpan, direction: 'last' | 'next'): [string, string] {
   return direction === 'last'
     ? [shift(now, span, -1).toISOString(), now.toISOString()]
@@ -100,7 +121,10 @@ type RelativeValue = { now: string; span: RelativeSpan };
 const relative = (direction: 'last' | 'next'): OperatorFn => (fact, value) => {
   const v = value as RelativeValue;
   if (!v || !isRelativeSpan(v.span) || typeof v.now !== 'string') return false;
-  return withinRange(fact, relativeRange(new Date(v.now), v.span, direction));
+  // A `now` that is no instant (a browser's odd clock) matches nothing rather than throwing from toISOString.
+  const now = new Date(v.now);
+  if (Number.isNaN(now.getTime())) return false;
+  return withinRange(fact, relativeRange(now, v.span, direction));
 };
 
 export const OPERATORS: Record<string, OperatorFn> = {

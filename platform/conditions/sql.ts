@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Dialect } from '../db/dialects/types.js';
+import { INTEGER_RANGE, unstorableText } from '../db/storage-types.js';
 import { fail } from '../errors.js';
 import { factRef, factValue, isLeaf, parseFact, valueProblem, type ParsedFact } from './facts.js';
 import { MEMORY_ONLY_OPERATORS, OPERATORS, OPERATOR_NAMES, RELATIVE_OPERATORS, isMissing, isRelativeSpan, relativeRange } from './operators.js';
@@ -27,6 +28,29 @@ function invalid(message: string): never {
   fail('invalid_query', message);
 }
 
+/** A filter value that does not fit: invalid_query naming the field (or fact) it was compared with. */
+function invalidValue(field: string, message: string): never {
+  fail('invalid_query', message, { fieldErrors: [{ field, code: 'invalid_value', message }] });
+}
+
+/** A calendar date of years 0001–9999 (what every database stores): `2025-02-30` and `0000-01-01` are not. */
+function isCalendarDate(v: string): boolean {
+  if (!DATE_ONLY.test(v)) return false;
+  const [y, m, d] = v.split('-').map(Number) as [number, number, number];
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
+  return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** An ISO 8601 date-time with a zone whose instant falls in years 0001–9999 (UTC), as that instant's ISO string. */
+function instantOf(v: string): string | null {
+  if (!DATE_TIME.test(v) || !isCalendarDate(v.slice(0, 10))) return null;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return null;
+  const iso = new Date(t).toISOString();
+  return /^\d{4}-/.test(iso) && !iso.startsWith('0000') ? iso : null;
+}
+
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -36,16 +60,24 @@ function typedValue(name: string, field: CompileField, op: string, v: unknown): 
   if (isMissing(v)) return null;
   const type = field.multiple ? 'choice' : field.type;
   const bad = (expected: string): never =>
-    invalid(`The value for "${name}" with operator "${op}" must be ${expected}; got ${JSON.stringify(v)}.`);
+    invalidValue(name, `The value for "${name}" with operator "${op}" must be ${expected}; got ${JSON.stringify(v)}.`);
+  // PostgreSQL types the parameter as the column's integer: a value past it, or a fraction, would fail there.
+  if (type === 'integer') {
+    const fits = Number.isInteger(v) && (v as number) >= INTEGER_RANGE.min && (v as number) <= INTEGER_RANGE.max;
+    return fits ? v : bad(`a whole number from ${INTEGER_RANGE.min} to ${INTEGER_RANGE.max}`);
+  }
   if (NUMBER_TYPES.has(type)) return typeof v === 'number' && Number.isFinite(v) ? v : bad('a number');
   if (type === 'boolean') return typeof v === 'boolean' ? v : bad('true or false');
-  if (type === 'date') return typeof v === 'string' && DATE_ONLY.test(v) ? v : bad('a date (YYYY-MM-DD)');
+  if (type === 'date') return typeof v === 'string' && isCalendarDate(v) ? v : bad('a date (YYYY-MM-DD) from 0001-01-01 to 9999-12-31');
   if (type === 'datetime') {
-    if (typeof v !== 'string' || !DATE_TIME.test(v) || Number.isNaN(Date.parse(v))) bad('an ISO 8601 date-time with a time zone');
-    return new Date(v as string).toISOString();
+    return (typeof v === 'string' ? instantOf(v) : null) ?? bad('an ISO 8601 date-time with a time zone, in years 0001 to 9999');
   }
   if (type === 'uuid' || type === 'reference') return typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : bad('an id (UUID)');
-  if (TEXT_TYPES.has(type)) return typeof v === 'string' ? v : bad('a string');
+  if (TEXT_TYPES.has(type)) {
+    if (typeof v !== 'string') bad('a string');
+    const what = unstorableText(v as string);
+    return what ? bad(`text without ${what}`) : v;
+  }
   return invalid(`Field "${name}" (${type}) cannot be compared in a filter.`);
 }
 
@@ -109,14 +141,16 @@ class Compiler {
     let raw: unknown = c.value;
     const ref = factRef(c.value);
     if (ref === null) invalid(`"${String((c.value as { fact: unknown }).fact)}" is not a fact.`);
+    // Errors about the value name the field it is compared with (or the fact, for user.* and now).
+    const subject = fact.root === 'record' ? fact.path[0]! : fact.name;
     if (ref) raw = this.#constant(ref);
     else {
       const problem = valueProblem(op, c.value, String(c.fact));
-      if (problem) invalid(`${problem.message} Expected: ${problem.expected}.`);
+      if (problem) invalidValue(subject, `${problem.message} Expected: ${problem.expected}.`);
     }
 
     if (RELATIVE_OPERATORS.has(op) && !isRelativeSpan(c.value)) {
-      invalid(`Operator "${op}" needs a value like { "amount": 7, "unit": "days" }.`);
+      invalidValue(subject, `Operator "${op}" needs a value like { "amount": 7, "unit": "days" }.`);
     }
     const relative = RELATIVE_OPERATORS.has(op) ? { now: this.o.context.now ?? new Date().toISOString(), span: c.value } : undefined;
 
@@ -144,6 +178,7 @@ class Compiler {
           const v = raw;
           if (isMissing(v)) return raw2(op === 'contains' ? '1 = 0' : '1 = 1', []);
           if (typeof v !== 'string') invalid(`The value for "${name}" with operator "${op}" must be a string.`);
+          typedValue(name, { ...field, multiple: false, type: 'string' }, op, v);
           const inner = d.jsonArrayContains(column, v);
           return op === 'contains'
             ? raw2(`(?? is not null and ${inner.sql})`, [column, ...inner.bindings])
@@ -162,6 +197,7 @@ class Compiler {
       if (!isText) invalid(`Operator "${op}" needs a text field; "${name}" is ${field.type}.`);
       if (isMissing(raw)) return raw2(negate ? '1 = 1' : '1 = 0', []);
       if (typeof raw !== 'string') invalid(`The value for "${name}" with operator "${op}" must be a string.`);
+      typedValue(name, field, op, raw);
       const p = pattern(escapeLike(raw.toLowerCase()));
       return negate
         ? raw2("(?? is null or not (lower(??) like ? escape '\\'))", [column, column, p])

@@ -5,6 +5,7 @@
 import { defineKind, type LintContext } from '../definitions/kinds.js';
 import { readSchemaPart } from '../definitions/schema.js';
 import { lintDataIdentities } from './lint-identities.js';
+import { lintDataQueues } from './lint-queues.js';
 import { lintDataReferences } from './lint-references.js';
 import type { DataFile } from './types.js';
 
@@ -42,6 +43,7 @@ export const dataKind = defineKind({
     return [
       ...lintDataIdentities({ data, declaredRoles: new Set(first.names('role')) }),
       ...lintDataReferences({ data, tables: first.tables }),
+      ...lintDataQueues({ data, tables: first.tables, workflows: first.defs('workflow').values() }),
     ];
   },
 });

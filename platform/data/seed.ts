@@ -39,6 +39,8 @@ interface SharedPassword { plain: string; hash: string }
  * content changed, each in one transaction. Organisations, queues and people are matched by code, name and
  * username, and records by their `key` fields: what exists is left alone, so a restart never duplicates data.
  * Files declaring organisations, people or queues go first, so records may be created as a declared person.
+ * Each check is a read before a write: instances sharing a database seed under the start-up lock (createEngine
+ * takes it), so one applies each file and the others find it marked applied.
  */
 export async function seed(fw: Formwork, options: { demo: boolean }): Promise<SeedReport> {
   const report: SeedReport = { records: 0, organisations: 0, queues: 0, people: [], password: null };

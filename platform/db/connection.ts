@@ -23,3 +23,12 @@ export function openDatabase(url: string, options: { searchPath?: string } = {})
 export async function closeDatabase(db: Database): Promise<void> {
   await db.knex.destroy();
 }
+
+/**
+ * Run `work` under the database's start-up lock (see Dialect.withStartupLock): migrations, schema sync and
+ * seeding run inside it, so instances started together on one database take turns and each finds the work of
+ * those before it done.
+ */
+export function withStartupLock<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  return db.dialect.withStartupLock(db.knex, work);
+}

@@ -1,8 +1,48 @@
+/**
+ * What storage depends on of a field, and what every database can hold. The limits below are those of the
+ * narrower database for each column type (PostgreSQL's int4, numeric(p,s), date years and text without NUL), so
+ * that the field model refuses the same values on SQLite and on PostgreSQL before any SQL runs.
+ */
+
 /** What storage depends on of a field (structurally a resolved field; db stays below definitions). */
 export interface StoredFieldShape {
   type: string;
   multiple?: boolean;
   scale?: number;
+}
+
+/** The whole numbers an `integer` column holds everywhere: PostgreSQL's `integer` (SQLite's is 64-bit). */
+export const INTEGER_RANGE = { min: -2_147_483_648, max: 2_147_483_647 } as const;
+
+/** Total digits of a `decimal` column; its scale (digits after the point) is the field's `scale`, default 2. */
+export const DECIMAL_PRECISION = 18;
+
+/** The default `scale` of decimal and currency fields. */
+export const DEFAULT_SCALE = 2;
+
+/**
+ * How many digits a decimal column of `scale` holds before the point: precision minus scale (16 for the default
+ * decimal(18,2)). A value must be smaller in size than 10 to that power, or PostgreSQL refuses it.
+ */
+export function integerDigits(scale: number | undefined): number {
+  return DECIMAL_PRECISION - (scale ?? DEFAULT_SCALE);
+}
+
+/** The years a date or date-time column holds everywhere: PostgreSQL has no year 0, ISO strings past 9999 need a sign. */
+export const YEAR_RANGE = { min: 1, max: 9999 } as const;
+
+// NUL: PostgreSQL text and jsonb cannot hold U+0000. An unpaired surrogate is not Unicode: drivers write it as
+// U+FFFD (so the value read back differs) and jsonb refuses its escape.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+
+/**
+ * Why `text` cannot be stored as it is on every database, in words ("the NUL character (U+0000)"), or null when
+ * it can: text holding U+0000 or an unpaired UTF-16 surrogate is refused rather than stored differently per database.
+ */
+export function unstorableText(text: string): string | null {
+  const m = UNSTORABLE.exec(text);
+  if (!m) return null;
+  return m[0] === '\u0000' ? 'the NUL character (U+0000)' : `an unpaired surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()})`;
 }
 
 /**
@@ -14,8 +54,7 @@ export function storageTypeOf(field: StoredFieldShape): string {
   switch (field.type) {
     case 'uuid': case 'reference': return 'uuid';
     case 'integer': return 'integer';
-    case 'decimal': return `decimal(18,${field.scale ?? 2})`;
-    case 'currency': return `decimal(18,${field.scale ?? 2})`;
+    case 'decimal': case 'currency': return `decimal(${DECIMAL_PRECISION},${field.scale ?? DEFAULT_SCALE})`;
     case 'boolean': return 'boolean';
     case 'date': return 'date';
     case 'datetime': return 'datetime';

@@ -42,13 +42,16 @@ export interface FieldDef {
   dependsOn?: string;
   /** reference: the target table. */
   reference?: string;
-  /** string-like: maximum / minimum length in characters. */
+  /**
+   * string-like: maximum / minimum length in characters; without maxLength, 255 (string, email, phone, url) or 100,000
+   * (text, and each journal entry) — see maxLengthOf in platform/records/field-values.ts.
+   */
   maxLength?: number;
   minLength?: number;
   /** integer, decimal, currency: inclusive bounds. */
   min?: number;
   max?: number;
-  /** decimal: digits after the point (default 2). */
+  /** decimal, currency: digits after the point (default 2), of the column's 18 (platform/db/storage-types.ts). */
   scale?: number;
   /** currency: ISO 4217 code (default GBP). */
   currency?: string;

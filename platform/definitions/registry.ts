@@ -89,6 +89,30 @@ function replacedForms(doc: LoadedDocument, forms: readonly ReplacedForm[]): Def
   return errors;
 }
 
+/** JSON with object keys sorted, so the same definition written in another key order or layout reads the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The registry's version: a hash of the definitions' content alone, in kind and name order. Where the files
+ * live (another checkout, another root, a renamed file) does not count, so instances serving the same
+ * definitions report the same version.
+ */
+function contentVersion(defs: readonly DefinitionBase[]): string {
+  const hash = createHash('sha256');
+  const key = (d: DefinitionBase) => `${d.kind}\0${d.name}`;
+  for (const def of [...defs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))) {
+    hash.update(canonicalJson(def)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
 export interface BuildResult {
   registry?: Registry;
   errors: DefinitionError[];
@@ -160,11 +184,7 @@ export function buildRegistry(
     ordered.set(k.kind, new Map(defs.map((d) => [d.name, d])));
   }
 
-  const hash = createHash('sha256');
-  for (const { doc } of [...valid].sort((a, b) => `${a.doc.file}${a.doc.pointer}`.localeCompare(`${b.doc.file}${b.doc.pointer}`))) {
-    hash.update(doc.file).update('\0').update(doc.pointer).update('\0').update(JSON.stringify(doc.value)).update('\0');
-  }
-  const registry = new Snapshot(hash.digest('hex'), resolved.tables, resolved.physical, sources, kinds, ordered);
+  const registry = new Snapshot(contentVersion(valid.map((v) => v.def)), resolved.tables, resolved.physical, sources, kinds, ordered);
   // Definitions are shared by every request: freeze them so no code path can alter the snapshot in force.
   for (const defs of ordered.values()) for (const d of defs.values()) deepFreeze(d);
   return { registry: Object.freeze(registry), errors: [] };

@@ -6,16 +6,50 @@
 
 /** The longest display name kept, in characters. */
 export const MAX_FILE_NAME_LENGTH = 200;
+/**
+ * The longest display name kept, in bytes of UTF-8: what common file systems allow for one name (ext4, APFS, ZFS),
+ * so a download saves under the name shown. 200 characters outside ASCII would take up to 800.
+ */
+export const MAX_FILE_NAME_BYTES = 255;
+/** An extension (with its dot) at most this many characters long is kept when a name is shortened. */
+const MAX_KEPT_EXTENSION = 16;
 
 // C0 and C1 controls, DEL, zero-width characters, bidirectional overrides and isolates (which can disguise
-// "evil\u202Efdp.exe" as "evilexe.pdf"), and the byte order mark.
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+// "evil\u202Efdp.exe" as "evilexe.pdf"), the byte order mark, and unpaired surrogates (not Unicode; no database
+// or file system stores them as sent). With the u flag, a surrogate pair is one code point and does not match.
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]/gu;
 const WINDOWS_RESERVED = /[<>:"|?*]/g;
+const utf8 = new TextEncoder();
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Whether `name` is within both bounds. */
+function fits(name: string): boolean {
+  return [...name].length <= MAX_FILE_NAME_LENGTH && utf8.encode(name).length <= MAX_FILE_NAME_BYTES;
+}
+
+/**
+ * `name` cut to {@link MAX_FILE_NAME_LENGTH} characters and {@link MAX_FILE_NAME_BYTES} bytes, keeping a short
+ * extension and never splitting a user-perceived character (an emoji sequence, a letter with its accents).
+ */
+function shorten(name: string): string {
+  if (fits(name)) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && [...name.slice(dot)].length <= MAX_KEPT_EXTENSION ? name.slice(dot) : '';
+  let stem = '';
+  for (const { segment } of graphemes.segment(ext ? name.slice(0, dot) : name)) {
+    if (!fits(stem + segment + ext)) break;
+    stem += segment;
+  }
+  stem = stem.replace(/[\s.]+$/u, '');
+  return stem ? stem + ext : `file${ext}`;
+}
 
 /**
  * The display name of an uploaded file: the last segment of any path, without invisible characters, with
  * `<>:"|?*` replaced by `_`, without leading dots or trailing dots and spaces, at most
- * {@link MAX_FILE_NAME_LENGTH} characters (keeping a short extension). `fallback` when nothing is left.
+ * {@link MAX_FILE_NAME_LENGTH} characters and {@link MAX_FILE_NAME_BYTES} bytes of UTF-8 (a longer name is shortened,
+ * keeping its extension when that is at most 16 characters, rather than refused: the client rarely chose it).
+ * `fallback` when nothing is left.
  */
 export function sanitiseFileName(raw: string | undefined | null, fallback = 'file'): string {
   if (!raw) return fallback;
@@ -23,14 +57,7 @@ export function sanitiseFileName(raw: string | undefined | null, fallback = 'fil
   name = name.split(/[\\/]/).pop() ?? '';
   name = name.replace(WINDOWS_RESERVED, '_').replace(/\s+/gu, ' ');
   name = name.replace(/^[\s.]+/u, '').replace(/[\s.]+$/u, '');
-  const chars = [...name];
-  if (chars.length > MAX_FILE_NAME_LENGTH) {
-    const dot = name.lastIndexOf('.');
-    const ext = dot > 0 ? [...name.slice(dot)] : [];
-    const keep = ext.length > 0 && ext.length <= 16 ? ext : [];
-    name = chars.slice(0, MAX_FILE_NAME_LENGTH - keep.length).join('').replace(/[\s.]+$/u, '') + keep.join('');
-  }
-  return name || fallback;
+  return shorten(name) || fallback;
 }
 
 /**

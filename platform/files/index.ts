@@ -8,6 +8,6 @@ export { contentProblem, detectType, isAccepted, isTextType, mediaType, SNIFF_BY
 export { BLOB_CHUNK_SIZE, DatabaseStore } from './database-store.js';
 export { DirectoryStore } from './directory-store.js';
 export { EICAR, EicarScanner } from './eicar-scanner.js';
-export { attachmentDisposition, fileNameFromDisposition, MAX_FILE_NAME_LENGTH, sanitiseFileName } from './file-name.js';
+export { attachmentDisposition, fileNameFromDisposition, MAX_FILE_NAME_BYTES, MAX_FILE_NAME_LENGTH, sanitiseFileName } from './file-name.js';
 export { formatBytes, UploadInspector, type Inspection } from './upload-inspector.js';
 export type * from './types.js';

@@ -1,9 +1,10 @@
 /**
- * The metadata shapes of the REST API (GET /api/meta/…), shared by the server that builds them
+ * The metadata shapes of the REST API (GET /api/meta/…) and the `meta` of a list, shared by the server that builds them
  * (platform/http/routes/meta.ts) and the browser that reads them (ui/api/types.ts). Type declarations only, with
  * no runtime import, so the UI bundle can use them.
  */
 import type { FieldType } from '../definitions/types.js';
+import type { TotalKind } from '../records/types.js';
 
 /** A field as the UI sees it. Absent properties are omitted. */
 export interface FieldMeta {
@@ -63,4 +64,17 @@ export interface TableMeta {
    * null — the form whose UI policies the server enforces on every write (platform/rules/data-policy.ts).
    */
   defaultForm?: string | null;
+}
+
+/** The `meta` of a record list (GET /api/tables/:t, a queue's items). */
+export interface ListMeta {
+  /** The number of matches, or null when `total=false`; `totalKind` says what kind of number it is. */
+  total: number | null;
+  /**
+   * 'exact': counted. 'estimate': the database's estimate of a count past the cap (`total=estimate` on PostgreSQL).
+   * 'atLeast': at least `total` records match (`total=estimate` where the database has no estimate). null: no total.
+   */
+  totalKind: TotalKind | null;
+  limit: number;
+  offset: number;
 }

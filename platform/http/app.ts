@@ -8,7 +8,7 @@
 import express from 'express';
 import type { Formwork } from '../context.js';
 import {
-  accessLogger, actorMiddleware, csrfProtection, notFound, rejectUnsafeKeys, requestId, requireJson, securityHeaders,
+  accessLogger, actorMiddleware, csrfProtection, jsonBody, notFound, rejectUnsafeKeys, requestId, requireJson, securityHeaders,
 } from './middleware/index.js';
 import { problemHandler } from './problem.js';
 import { adminRouter } from './routes/admin.js';
@@ -49,7 +49,7 @@ export function createApp(fw: Formwork): express.Express {
   // Uploads stream the raw file: their routes come before the JSON-only rule and the JSON parser (and only theirs).
   api.use(attachmentsRouter(fw));
   api.use(requireJson());
-  api.use(express.json({ limit: fw.config.bodyLimit, strict: true }));
+  api.use(jsonBody(fw.config.bodyLimit));
   api.use(rejectUnsafeKeys());
   api.use(authRouter(fw));
   api.use(metaRouter(fw));

@@ -13,13 +13,16 @@
  *
  *   query → invalid_query (400): unknown parameter, given twice, wrong type or value, missing.
  *   body  → invalid_payload (400) when its shape is wrong (not an object, unknown members);
- *           validation_failed (422) when a member's value is (missing, wrong type, not one of the choices).
+ *           validation_failed (422) when a member's value is (missing, wrong type, not one of the choices, text
+ *           holding the NUL character or an unpaired surrogate, which no database stores alike).
+ * A query parameter holding the NUL character is invalid_query too.
  *
  * A schema may say what it expects in words with the `expected` annotation ("a whole number of 0 or more"); the
  * message then reads `Query parameter "limit" must be a whole number of 0 or more; got "ten".`
  */
 import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
 import type { Request } from 'express';
+import { unstorableText } from '../db/storage-types.js';
 import { fail, type FieldError } from '../errors.js';
 
 /** A JSON Schema as routes declare it (ajv's draft-07 vocabulary plus the `expected` annotation). */
@@ -36,6 +39,8 @@ export interface CompiledInput<T> {
   readonly expected: string;
   /** Whether a request without a body is refused (else it reads as `{}`). */
   readonly required: boolean;
+  /** Whether {@link readBody} leaves checking the body's text to the service (see {@link BodyOptions}). */
+  readonly textCheckedByService?: boolean;
 }
 
 /** How {@link compileBody} treats the body as a whole. */
@@ -44,6 +49,12 @@ export interface BodyOptions {
   expected?: string;
   /** Refuse a request without a body (invalid_payload); by default it reads as `{}`. */
   required?: boolean;
+  /**
+   * The service the body goes to checks every text in it itself, naming each value as its users know it (the record
+   * service, by field label): leave text to it. Otherwise a string or key holding the NUL character or an unpaired
+   * surrogate, anywhere in the body, is refused here (validation_failed), as no database stores it alike.
+   */
+  textCheckedBy?: 'service';
 }
 
 /** ISO 8601: a date (`2026-12-07`) or a date-time with a zone (`2026-12-07T10:00Z`, seconds optional). */
@@ -104,6 +115,7 @@ export function compileBody<T>(schema: InputSchema, options: BodyOptions = {}): 
   const names = closed.properties ? Object.keys(closed.properties as object) : [];
   return {
     kind: 'body', names, validate: bodyAjv.compile<T>(closed), expected: options.expected ?? 'a JSON object', required: options.required === true,
+    textCheckedByService: options.textCheckedBy === 'service',
   };
 }
 
@@ -116,6 +128,11 @@ export const NO_QUERY = compileQuery<Record<string, never>>({});
  */
 export function readQuery<T>(req: Request, compiled: CompiledInput<T>): T {
   const raw = req.query as Record<string, unknown>;
+  const unstorable = Object.entries(raw).flatMap(([name, value]) => {
+    const what = [value].flat().map((v) => (typeof v === 'string' ? unstorableText(v) : null)).find(Boolean);
+    return what ? [{ field: name, code: 'invalid_character', message: `Query parameter "${name}" must not contain ${what}.` }] : [];
+  });
+  if (unstorable.length) fail('invalid_query', unstorable.map((e) => e.message).join(' '), { fieldErrors: unstorable });
   // A copy: ajv coerces in place, and the raw values are kept for messages.
   const data: Record<string, unknown> = { ...raw };
   if (compiled.validate(data)) return data as T;
@@ -126,12 +143,16 @@ export function readQuery<T>(req: Request, compiled: CompiledInput<T>): T {
 /**
  * The request's body, validated by `compiled`; a request without a body reads as `{}` (so "all members optional"
  * needs no body at all) unless the body is `required`. Errors: invalid_payload (no body when one is required, wrong
- * JSON type, unknown members), validation_failed (a member's value), naming each member in `errors`.
+ * JSON type, unknown members), validation_failed (a member's value; text holding the NUL character or an unpaired
+ * surrogate anywhere, unless the service checks it), naming each member in `errors`.
  */
 export function readBody<T>(req: Request, compiled: CompiledInput<T>): T {
   if (req.body === undefined && compiled.required) fail('invalid_payload', `Send ${compiled.expected}.`);
   const body: unknown = req.body === undefined ? {} : req.body;
-  if (compiled.validate(body)) return body as T;
+  if (compiled.validate(body)) {
+    if (!compiled.textCheckedByService) assertStorableText(body);
+    return body as T;
+  }
   const all = compiled.validate.errors ?? [];
   const root = all.find((e) => e.instancePath === '' && e.keyword !== 'additionalProperties' && e.keyword !== 'required');
   if (root) fail('invalid_payload', `Send ${compiled.expected}.`);
@@ -144,6 +165,28 @@ export function readBody<T>(req: Request, compiled: CompiledInput<T>): T {
   }
   const errors = dedupe(all.map(memberError));
   fail('validation_failed', errors.map((e) => e.message).join(' '), { fieldErrors: errors });
+}
+
+/**
+ * Refuses (validation_failed) every string and key of a body that holds the NUL character or an unpaired surrogate,
+ * naming the member by its dotted path. Iterative; bodies are bounded in depth before they get here (safe-json.ts).
+ */
+function assertStorableText(body: unknown): void {
+  const errors: FieldError[] = [];
+  const stack: { value: unknown; path: string[] }[] = [{ value: body, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    const name = path.join('.') || 'body';
+    const what = typeof value === 'string' ? unstorableText(value) : null;
+    if (what) errors.push({ field: name, code: 'invalid_character', message: `${name} must not contain ${what}.` });
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, child] of Object.entries(value)) {
+      const inKey = Array.isArray(value) ? null : unstorableText(key);
+      if (inKey) errors.push({ field: name, code: 'invalid_character', message: `A key in ${name} must not contain ${inKey}.` });
+      else stack.push({ value: child, path: [...path, key] });
+    }
+  }
+  if (errors.length) fail('validation_failed', errors.map((e) => e.message).join(' '), { fieldErrors: errors });
 }
 
 /** Stable sub-codes of field errors, by ajv keyword (keywords not listed keep their own name). */

@@ -1,12 +1,15 @@
 /**
  * The query of a record list (`GET /tables/:table`, its CSV export, a queue's items): `filter` (a condition in JSON),
- * `sort` (`-priority,number`), `limit`, `offset`, `fields` (comma-separated) and `total` (true|false). Routes spread
- * {@link LIST_PARAMS} into their own query schema and turn what {@link readQuery} gave them into a QuerySpec with
- * {@link toQuerySpec}. The record service checks the names (fields, sort fields, operators) and the page size.
+ * `sort` (`-priority,number`), `limit`, `offset`, `fields` (comma-separated) and `total`: `true` (the default) counts
+ * the matches exactly, `estimate` counts exactly up to TOTAL_CAP (10,000) matches and estimates past it, `false` counts
+ * nothing. Routes spread {@link LIST_PARAMS} into their own query schema, turn what {@link readQuery} gave them into a
+ * QuerySpec with {@link toQuerySpec} and answer `meta` with {@link listMeta}. The record service checks the names
+ * (fields, sort fields, operators) and the page size.
  */
 import type { Condition } from '../conditions/types.js';
 import { fail } from '../errors.js';
-import type { QuerySpec, SortSpec } from '../records/types.js';
+import type { QueryResult, QuerySpec, SortSpec } from '../records/types.js';
+import type { ListMeta } from './api-types.js';
 import { param, type InputSchema } from './input.js';
 import { assertSafeJson } from './safe-json.js';
 
@@ -17,7 +20,7 @@ export interface ListParams {
   limit?: number;
   offset?: number;
   fields?: string;
-  total?: boolean;
+  total?: 'true' | 'false' | 'estimate';
 }
 
 /** The schemas of the list parameters, to spread into a route's query schema. */
@@ -27,21 +30,26 @@ export const LIST_PARAMS = {
   limit: param.wholeNumber,
   offset: param.wholeNumber,
   fields: { type: 'string', expected: 'a comma-separated list of field names' },
-  total: param.boolean,
+  total: { type: 'string', enum: ['true', 'false', 'estimate'], expected: 'true, false or estimate' },
 } satisfies Record<keyof ListParams, InputSchema>;
 
 /**
- * The QuerySpec of validated list parameters (only those given; `withTotal` unless `total=false`).
+ * The QuerySpec of validated list parameters (only those given; an exact total unless `total` says otherwise).
  * Errors: invalid_query (a filter that is not a JSON condition object, an empty item in `fields` or `sort`).
  */
 export function toQuerySpec(params: ListParams): QuerySpec {
-  const spec: QuerySpec = { withTotal: params.total !== false };
+  const spec: QuerySpec = { withTotal: params.total === 'estimate' ? 'estimate' : params.total !== 'false' };
   if (params.filter !== undefined) spec.filter = parseFilter(params.filter);
   if (params.sort !== undefined) spec.sort = parseSort(params.sort);
   if (params.limit !== undefined) spec.limit = params.limit;
   if (params.offset !== undefined) spec.offset = params.offset;
   if (params.fields !== undefined) spec.fields = parseNames('fields', params.fields);
   return spec;
+}
+
+/** The `meta` of a list response for a query result. */
+export function listMeta(result: QueryResult): ListMeta {
+  return { total: result.total, totalKind: result.totalKind, limit: result.limit, offset: result.offset };
 }
 
 /** A comma-separated list, each item trimmed and non-empty. */

@@ -28,8 +28,11 @@ const RESERVED = new Set(['type', 'title', 'status', 'code', 'detail', 'instance
 /** Headers a handler may have set for the success it expected; they do not describe the problem. */
 const SUCCESS_HEADERS = ['ETag', 'Location', 'Last-Modified', 'Content-Disposition'];
 
-/** The shape of the errors body-parser and raw-body raise (http-errors with a `type`). */
-interface HttpParserError { status?: number; statusCode?: number; type?: string; message?: string }
+/** The shape of the errors body-parser and raw-body raise (http-errors with a `type`, and what it names). */
+interface HttpParserError { status?: number; statusCode?: number; type?: string; message?: string; charset?: string; encoding?: string }
+
+/** The content codings body-parser decompresses on every Node we run on (zstd only from Node 22.15, so not named). */
+const CODINGS = 'gzip, deflate or br';
 
 function asParserError(e: unknown): HttpParserError | null {
   if (e === null || typeof e !== 'object') return null;
@@ -52,8 +55,12 @@ export function toFormworkError(e: unknown): FormworkError | null {
     case 'entity.parse.failed':
       return new FormworkError('invalid_payload', `The request body is not valid JSON: ${h.message ?? 'it could not be parsed'}.`, { cause: e });
     case 'charset.unsupported':
+      return new FormworkError('unsupported_media_type',
+        `The request body's charset${h.charset ? ` "${h.charset}"` : ''} is not supported; send UTF-8 JSON.`, { cause: e });
     case 'encoding.unsupported':
-      return new FormworkError('unsupported_media_type', `${h.message ?? 'The body encoding is not supported'}; send UTF-8 JSON.`, { cause: e });
+      return new FormworkError('unsupported_media_type',
+        `The request body's Content-Encoding${h.encoding ? ` "${h.encoding}"` : ''} is not supported; send the body uncompressed or as ${CODINGS}.`,
+        { cause: e });
     case 'request.aborted':
     case 'request.size.invalid':
     case 'entity.verify.failed':
@@ -67,6 +74,30 @@ export function toFormworkError(e: unknown): FormworkError | null {
   if (status === 415) return new FormworkError('unsupported_media_type', 'The content type is not supported.', { cause: e });
   return new FormworkError('invalid_query', `The request URL is not valid: ${h.message ?? 'it could not be decoded'}.`, { cause: e });
 }
+
+/**
+ * What the JSON body parser passed on, as an error about the request body (the parser reads nothing else, so none of
+ * it is about the URL). Its typed refusals map as in {@link toFormworkError}; a body that does not decompress as its
+ * `contentEncoding` says (zlib's "incorrect header check", a truncated stream) is invalid_payload. An error that is
+ * not the client's fault is returned unchanged, for the handler to log as internal.
+ */
+export function bodyError(e: unknown, contentEncoding?: string): unknown {
+  const h = isFormworkError(e) ? null : asParserError(e);
+  if (!h) return e;
+  const status = h.status ?? h.statusCode;
+  if ((h.type !== undefined && PARSER_TYPES.has(h.type)) || status === 413 || status === 415) return toFormworkError(e);
+  const coding = contentEncoding?.trim().toLowerCase();
+  const what = coding && coding !== 'identity'
+    ? `does not decompress as its Content-Encoding "${coding}" says`
+    : 'could not be read';
+  return new FormworkError('invalid_payload', `The request body ${what}: ${h.message ?? 'it is malformed'}.`, { cause: e });
+}
+
+/** The body-parser error types {@link toFormworkError} names. */
+const PARSER_TYPES = new Set([
+  'entity.too.large', 'entity.parse.failed', 'charset.unsupported', 'encoding.unsupported', 'request.aborted', 'request.size.invalid',
+  'entity.verify.failed',
+]);
 
 /** The problem document of a FormworkError for a request path. */
 export function problemDocument(error: FormworkError, instance: string, requestId?: string): ProblemDocument {

@@ -14,13 +14,13 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Formwork } from '../context.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { isApiPath } from './paths.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = PACKAGE_ROOT;
 const DIST = join(ROOT, 'dist', 'ui');
 const BUILD_SCRIPT = join(ROOT, 'scripts', 'build-ui.mjs');
 /** What the bundle is built from: a change to any of them makes dist/ui stale. */

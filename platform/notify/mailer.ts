@@ -3,9 +3,9 @@
  * MAIL_FROM. Without SMTP_URL nothing is sent: the mailer logs that mail is not configured, naming neither the
  * recipient nor the body (one-time codes and links must not end up in logs).
  */
-import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
 import { fail } from '../errors.js';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../log.js';
 
 export interface MailMessage {
@@ -40,17 +40,19 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, log: 
       close() {},
     };
   }
-  const transport = nodemailer.createTransport(config.smtpUrl);
+  // Loaded on first use, not at start: a server that sends no mail keeps nodemailer out of memory.
+  let transport: Promise<Transporter> | null = null;
+  const open = () => (transport ??= import('nodemailer').then((m) => m.default.createTransport(config.smtpUrl!)));
   return {
     configured: true,
     async send(message) {
       try {
-        await transport.sendMail({ from: config.mailFrom, ...message });
+        await (await open()).sendMail({ from: config.mailFrom, ...message });
       } catch (e) {
         log.error('sending mail failed', { subject: message.subject, error: (e as Error)?.message ?? String(e) });
         fail('mail_unavailable', 'The mail server did not accept the message; try again later.', { cause: e });
       }
     },
-    close() { transport.close(); },
+    close() { void transport?.then((t) => t.close()); },
   };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_SCALE, INTEGER_RANGE, YEAR_RANGE, integerDigits, unstorableText } from '../db/storage-types.js';
 import type { ResolvedField } from '../definitions/types.js';
 
 /** The outcome of checking one value against its field: the normalised value, or a field error. */
@@ -10,7 +11,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // UK postcodes, including GIR 0AA and BFPO-style overseas territories' formats (BS 7666).
 const POSTCODE = /^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ATTACHMENT_KEYS = new Set(['id', 'name', 'type', 'size']);
 
@@ -25,11 +26,35 @@ function label(field: ResolvedField): string {
   return field.label ?? field.name;
 }
 
+/** The longest value of a string-like field without `maxLength` (string, email, phone, url), in characters. */
+export const DEFAULT_MAX_LENGTH = 255;
+/** The longest value of a text field or journal entry without `maxLength`, in characters (fits the default body limit). */
+export const DEFAULT_LONG_MAX_LENGTH = 100_000;
+
+/** The field types whose values are free text, bounded by `maxLength`. */
+const FREE_TEXT = new Set(['string', 'text', 'journal', 'email', 'phone', 'url']);
+
+/**
+ * The most characters (Unicode code points) a value of a free-text field may hold: its `maxLength`, else
+ * {@link DEFAULT_LONG_MAX_LENGTH} for text and journal fields and {@link DEFAULT_MAX_LENGTH} for string, email,
+ * phone and url fields. Undefined for other types (their values are bounded otherwise).
+ */
+export function maxLengthOf(field: Pick<ResolvedField, 'type' | 'maxLength'>): number | undefined {
+  if (!FREE_TEXT.has(field.type)) return undefined;
+  return field.maxLength ?? (field.type === 'text' || field.type === 'journal' ? DEFAULT_LONG_MAX_LENGTH : DEFAULT_MAX_LENGTH);
+}
+
+/** No database stores such text alike (see unstorableText): refused, naming the field, the character and where. */
+const unstorable = (field: ResolvedField, what: string, where = ''): Checked =>
+  bad('invalid_character', `${label(field)} must not contain ${what}${where}.`);
+
 function checkString(field: ResolvedField, value: unknown): Checked {
   if (typeof value !== 'string') return bad('type', `${label(field)} must be text; got ${JSON.stringify(value)}.`);
+  const what = unstorableText(value);
+  if (what) return unstorable(field, what);
   const length = [...value].length;
-  const max = field.maxLength ?? (field.type === 'text' ? undefined : 255);
-  if (max !== undefined && length > max) return bad('too_long', `${label(field)} must be ${max} characters or fewer; got ${length}.`);
+  const max = maxLengthOf(field) ?? DEFAULT_MAX_LENGTH;
+  if (length > max) return bad('too_long', `${label(field)} must be ${max} characters or fewer; got ${length}.`);
   if (field.minLength !== undefined && length < field.minLength) {
     return bad('too_short', `${label(field)} must be ${field.minLength} characters or more; got ${length}.`);
   }
@@ -39,38 +64,88 @@ function checkString(field: ResolvedField, value: unknown): Checked {
   return ok(value);
 }
 
+/** Digits after the point of a finite number as JavaScript writes it, exponent notation included (1.5e-7 has 8). */
+function decimalPlaces(value: number): number {
+  const m = /^-?\d+(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value));
+  return m ? Math.max(0, (m[1]?.length ?? 0) - Number(m[2] ?? 0)) : Infinity;
+}
+
+/**
+ * Numbers are checked against their column on every database: an integer within PostgreSQL's `integer`, a decimal
+ * with at most `scale` places (more are refused, never rounded) and fewer digits before the point than its
+ * decimal(18, scale) holds. -0 is stored as 0.
+ */
 function checkNumber(field: ResolvedField, value: unknown, integer: boolean): Checked {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     return bad('type', `${label(field)} must be a number; got ${JSON.stringify(value)}.`);
   }
-  if (integer && !Number.isSafeInteger(value)) return bad('type', `${label(field)} must be a whole number; got ${value}.`);
-  if (!integer) {
-    const scale = field.scale ?? 2;
-    const decimals = (String(value).split('.')[1] ?? '').length;
-    if (decimals > scale || /e/i.test(String(value))) {
-      return bad('scale', `${label(field)} must have at most ${scale} decimal places; got ${value}.`);
+  if (integer) {
+    if (!Number.isInteger(value)) return bad('type', `${label(field)} must be a whole number; got ${value}.`);
+    if (value < INTEGER_RANGE.min || value > INTEGER_RANGE.max) {
+      return bad('range', `${label(field)} must be a whole number from ${INTEGER_RANGE.min} to ${INTEGER_RANGE.max}; got ${value}.`);
+    }
+  } else {
+    const scale = field.scale ?? DEFAULT_SCALE;
+    if (decimalPlaces(value) > scale) return bad('scale', `${label(field)} must have at most ${scale} decimal places; got ${value}.`);
+    const digits = integerDigits(field.scale);
+    if (Math.abs(value) >= 10 ** digits) {
+      return bad('range', `${label(field)} must have at most ${digits} digits before the decimal point; got ${value}.`);
     }
   }
   if (field.min !== undefined && value < field.min) return bad('min', `${label(field)} must be ${field.min} or more; got ${value}.`);
   if (field.max !== undefined && value > field.max) return bad('max', `${label(field)} must be ${field.max} or less; got ${value}.`);
-  return ok(value);
+  return ok(value === 0 ? 0 : value);
 }
+
+/** Whether year-month-day is a day of the proleptic Gregorian calendar. */
+function isCalendarDay(y: number, m: number, d: number): boolean {
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+const inYears = (year: number) => year >= YEAR_RANGE.min && year <= YEAR_RANGE.max;
 
 function checkDate(field: ResolvedField, value: unknown): Checked {
   const m = typeof value === 'string' ? DATE.exec(value) : null;
-  if (m) {
-    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-    if (d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])) return ok(value);
+  if (m && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) {
+    return inYears(Number(m[1])) ? ok(value) : bad('range', `${label(field)} must be a date from 0001-01-01 to 9999-12-31; got ${JSON.stringify(value)}.`);
   }
   return bad('type', `${label(field)} must be a date (YYYY-MM-DD); got ${JSON.stringify(value)}.`);
 }
 
+/** A date-time is stored as its instant in UTC, which must fall in years 0001–9999 too. */
 function checkDatetime(field: ResolvedField, value: unknown): Checked {
-  if (typeof value === 'string' && DATETIME.test(value)) {
-    const d = new Date(value);
-    if (!Number.isNaN(d.getTime())) return ok(d.toISOString());
+  const m = typeof value === 'string' ? DATETIME.exec(value) : null;
+  if (m && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3])) && Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6] ?? 0) < 60) {
+    const d = new Date(value as string);
+    if (!Number.isNaN(d.getTime())) {
+      if (inYears(d.getUTCFullYear())) return ok(d.toISOString());
+      return bad('range', `${label(field)} must be a date and time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z (in UTC); got ${JSON.stringify(value)}.`);
+    }
   }
   return bad('type', `${label(field)} must be a date and time (ISO 8601 with a time zone); got ${JSON.stringify(value)}.`);
+}
+
+/**
+ * A json value is stored as it is, but every string and key in it must be storable text (PostgreSQL's jsonb
+ * refuses \u0000 and unpaired surrogates). Walked iteratively: request bodies are bounded in depth already, values
+ * set by rules need not be.
+ */
+function checkJson(field: ResolvedField, value: unknown): Checked {
+  const stack: { v: unknown; at: string }[] = [{ v: value, at: '' }];
+  while (stack.length) {
+    const { v, at } = stack.pop()!;
+    const what = typeof v === 'string' ? unstorableText(v) : null;
+    if (what) return unstorable(field, what, at ? ` at ${at}` : '');
+    if (v === null || typeof v !== 'object') continue;
+    for (const [key, child] of Object.entries(v)) {
+      const keyProblem = Array.isArray(v) ? null : unstorableText(key);
+      if (keyProblem) return unstorable(field, keyProblem, ` in a key${at ? ` at ${at}` : ''}`);
+      stack.push({ v: child, at: `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` });
+    }
+  }
+  return ok(value);
 }
 
 function checkChoice(field: ResolvedField, value: unknown, previous: unknown): Checked {
@@ -106,8 +181,8 @@ function checkAttachments(field: ResolvedField, value: unknown): Checked {
   const valid = Array.isArray(value) && value.every((a) => {
     if (!a || typeof a !== 'object' || Array.isArray(a)) return false;
     const e = a as Record<string, unknown>;
-    return typeof e.id === 'string' && UUID.test(e.id) && typeof e.name === 'string' && typeof e.type === 'string'
-      && Number.isSafeInteger(e.size) && Object.keys(e).every((k) => ATTACHMENT_KEYS.has(k));
+    return typeof e.id === 'string' && UUID.test(e.id) && typeof e.name === 'string' && !unstorableText(e.name)
+      && typeof e.type === 'string' && !unstorableText(e.type) && Number.isSafeInteger(e.size) && Object.keys(e).every((k) => ATTACHMENT_KEYS.has(k));
   });
   if (!valid) return bad('type', `${label(field)} must be a list of {id, name, type, size}.`);
   return ok(value);
@@ -162,7 +237,7 @@ export function checkFieldValue(field: ResolvedField, value: unknown, previous?:
       return typeof value === 'string' && UUID.test(value)
         ? ok(value.toLowerCase())
         : bad('type', `${label(field)} must be the id of a record; got ${JSON.stringify(value)}.`);
-    case 'json': return ok(value);
+    case 'json': return checkJson(field, value);
     case 'attachment': return checkAttachments(field, value);
     default: return bad('type', `${label(field)} has an unknown type.`);
   }

@@ -2,7 +2,7 @@
  * Record hooks: the one way other parts of the engine (the workflow, SLAs, attachments) join a record write. Where
  * they run in it is stated once, in platform/records/lifecycle.ts:
  *
- *   access → check → load → BEFORE HOOKS → before rules → write (+ audit, journal) → AFTER HOOKS → after rules
+ *   access → check → load → BEFORE HOOKS → before rules → HOOK CHECKS → write (+ audit, journal) → AFTER HOOKS → after rules
  *
  * all in the record operation's transaction (`ctx.trx`): whatever a hook writes commits or rolls back with the
  * record, and a hook that throws fails the whole operation (a FormworkError keeps its code and status; anything
@@ -53,6 +53,12 @@ export interface RecordHook {
   name: string;
   before?(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void>;
   after?(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void>;
+  /**
+   * On create and update, after the before rules: the record exactly as it will be written (the client's change,
+   * the before hooks' and the before rules'). For checks of values that hooks and rules may set too; it may refuse
+   * the write and must not change the record (nothing after it would check the change).
+   */
+  check?(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void>;
 }
 
 /** The hooks of one record service, in registration order. */
@@ -61,6 +67,7 @@ export class RecordHooks {
   // The before and after lists, merged when a hook is added or removed (not per write); empty lists are skipped.
   #before: readonly RecordHook[] = [];
   #after: readonly RecordHook[] = [];
+  #check: readonly RecordHook[] = [];
 
   /** Add a hook; returns a function removing it. A second hook of the same name is refused. */
   register(hook: RecordHook): () => void {
@@ -73,6 +80,7 @@ export class RecordHooks {
     this.#hooks = hooks;
     this.#before = hooks.filter((h) => h.before);
     this.#after = hooks.filter((h) => h.after);
+    this.#check = hooks.filter((h) => h.check);
   }
 
   /** The registered hooks (a snapshot: registering during an operation does not change the one running). */
@@ -82,6 +90,7 @@ export class RecordHooks {
 
   get hasBefore(): boolean { return this.#before.length > 0; }
   get hasAfter(): boolean { return this.#after.length > 0; }
+  get hasCheck(): boolean { return this.#check.length > 0; }
 
   async before(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void> {
     for (const h of this.#before) await h.before!(ctx, record, previous);
@@ -89,5 +98,9 @@ export class RecordHooks {
 
   async after(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void> {
     for (const h of this.#after) await h.after!(ctx, record, previous);
+  }
+
+  async check(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void> {
+    for (const h of this.#check) await h.check!(ctx, record, previous);
   }
 }

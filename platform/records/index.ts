@@ -1,4 +1,4 @@
 export { KnexRecordService, type RecordServiceDeps } from './record-service.js';
-export { DEFAULT_LIMIT, MAX_LIMIT } from './record-reader.js';
-export { checkFieldValue, isEmptyValue } from './field-values.js';
+export { DEFAULT_LIMIT, MAX_LIMIT, TOTAL_CAP } from './record-reader.js';
+export { checkFieldValue, isEmptyValue, maxLengthOf } from './field-values.js';
 export type * from './types.js';

@@ -15,7 +15,9 @@
  *   4. before hooks   registered record hooks (platform/records/hooks.ts) — the workflow's initial state, queue
  *                     routing and state-field guard — may change the record or refuse the write.
  *   5. before rules   business rules (platform/rules/business-rules.ts) see the hooks' changes; they may change the
- *                     record, refuse the write, or add journal entries.
+ *                     record, refuse the write, or add journal entries. Then (create and update) the hooks' `check`
+ *                     sees the record exactly as it will be written, whoever set its values — the workflow's queue
+ *                     and assignee checks — and may refuse it.
  *   6. write          the rows, one sys_audit row per record and version, and the journal entries. Events (sys_event
  *                     rows) are written by whatever raises them — a rule's `emitEvent`, the workflow's hook requesting
  *                     approvals — in this same transaction.
@@ -191,6 +193,13 @@ export const STAGES: readonly Stage[] = Object.freeze([
           await host.assertReferences(trx, b.registry, item.cls, [pick(item.record, outcome.set)], RULES, b.facts);
         }
       }
+    },
+  },
+  {
+    name: 'hook checks', inTransaction: true,
+    run: async (host, _kind, b) => {
+      if (!host.hooks.hasCheck || b.operation === 'delete') return;
+      for (const item of b.items) await host.hooks.check(item.ctx, item.record, item.previous);
     },
   },
   {

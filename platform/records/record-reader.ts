@@ -7,10 +7,15 @@ import type { TableAccess } from '../access/policy.js';
 import { fail } from '../errors.js';
 import { maskedFields, maskRecords } from './row-masking.js';
 import type { FieldSealer } from './sealing.js';
-import type { QueryResult, QuerySpec, RecordData } from './types.js';
+import type { QueryResult, QuerySpec, RecordData, TotalKind } from './types.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
+/**
+ * How far an estimated total (`withTotal: 'estimate'`) counts exactly: counting stops after this many matches plus
+ * one, so a list's total costs at most that many index entries however large the table grows.
+ */
+export const TOTAL_CAP = 10_000;
 
 const UNSORTABLE = new Set(['json', 'attachment']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -187,12 +192,28 @@ export class RecordReader {
     const masking = this.#masks(table, scope);
     const selected = masking ? [...table.fields.values()].filter((f) => f.column !== null) : cols;
     const rowsQuery = base.clone().select(selected.map((c) => `${table.physical}.${c.column}`)).orderBy(order).limit(limit).offset(offset);
-    const [rows, total] = await Promise.all([
-      rowsQuery,
-      spec.withTotal === false ? Promise.resolve(null) : base.clone().count({ n: '*' }).first().then((r) => Number((r as { n: unknown }).n)),
-    ]);
+    const [rows, { total, totalKind }] = await Promise.all([rowsQuery, this.#total(knex, base, spec.withTotal ?? true)]);
     const records = masking ? await this.#masked(table, scope, cols, selected, rows) : rows.map((r: RecordData) => this.fromRow(cols, r));
-    return { records, total, limit, offset };
+    return { records, total, totalKind, limit, offset };
+  }
+
+  /**
+   * The total of a list's matches (`base`: the filtered, restricted query). An estimate counts at most
+   * {@link TOTAL_CAP} + 1 matches (exact below the cap); past it, the planner's estimate where the database makes one
+   * and it agrees that the cap is passed, else the lower bound.
+   */
+  async #total(
+    knex: Knex | Knex.Transaction, base: Knex.QueryBuilder, mode: boolean | 'estimate',
+  ): Promise<{ total: number | null; totalKind: TotalKind | null }> {
+    if (mode === false) return { total: null, totalKind: null };
+    const count = async (qb: Knex.QueryBuilder) => Number(((await qb.first()) as { n: unknown }).n);
+    if (mode === true) return { total: await count(base.clone().count({ n: '*' })), totalKind: 'exact' };
+    const matches = base.clone().select(knex.raw('1'));
+    const capped = await count(knex.queryBuilder().count({ n: '*' }).from(matches.clone().limit(TOTAL_CAP + 1).as('capped')));
+    if (capped <= TOTAL_CAP) return { total: capped, totalKind: 'exact' };
+    const estimate = await this.#db.dialect.estimateRows(knex, matches);
+    if (estimate !== null && estimate > TOTAL_CAP) return { total: estimate, totalKind: 'estimate' };
+    return { total: capped, totalKind: 'atLeast' };
   }
 
   /** Database row → API record (encrypted values opened). */

@@ -72,13 +72,24 @@ export interface QuerySpec {
   offset?: number;
   /** Fields to return (system `id` and `version` always come back). */
   fields?: string[];
-  /** Compute the total number of matches (default true). */
-  withTotal?: boolean;
+  /**
+   * The total number of matches: true (default) counts exactly; 'estimate' counts exactly up to
+   * {@link TOTAL_CAP} matches and estimates past it (see {@link TotalKind}); false computes none.
+   */
+  withTotal?: boolean | 'estimate';
 }
+
+/**
+ * What a list's total is: 'exact' — counted; 'estimate' — the database planner's estimate (PostgreSQL) of a count
+ * past the cap; 'atLeast' — a lower bound, when the database has no estimate (SQLite): more than the cap match.
+ */
+export type TotalKind = 'exact' | 'estimate' | 'atLeast';
 
 export interface QueryResult {
   records: RecordData[];
   total: number | null;
+  /** What `total` is; null when no total was asked for. */
+  totalKind: TotalKind | null;
   limit: number;
   offset: number;
 }

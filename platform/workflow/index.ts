@@ -7,6 +7,7 @@
  *   delegations.ts  standing in for someone while they are away
  *   timers.ts       durable timers and the polling runner
  *   queues.ts       organisation and personal queues, queue views, assignment
+ *   queue-fields.ts the one check of a queue field's value: the queue exists and serves the record's table
  */
 import type { Formwork } from '../context.js';
 import type { RecordHooks } from '../records/hooks.js';
@@ -19,6 +20,7 @@ export {
   assign, listQueues, queueItems, queueSummaries, createQueue, insertQueue, addQueueMember, setQueueMember, queueMembers, PERSONAL_QUEUE,
   type QueueView, type QueueSummary, type QueueTableView,
 } from './queues.js';
+export { assertQueueFor } from './queue-fields.js';
 export { createDelegation, listDelegations, deleteDelegation } from './delegations.js';
 export type { ApprovalView, Decision } from './approvals.js';
 export { workflowOf, allWorkflows } from './definitions.js';

@@ -13,7 +13,8 @@
  * (administrators: all), and their personal queue `@me` (records assigned to them).
  *
  * Assigning (`assign`, POST …/assign { user?, queue? }): the person must be able to update the record. `queue`
- * moves it to a known queue (clearing the assignee unless `user` is given too); `user` assigns it to an active user
+ * moves it to a queue that exists and serves the record's table (queue-fields.ts: the same check as any write of
+ * the queue field), clearing the assignee unless `user` is given too; `user` assigns it to an active user
  * who can update it (`"@me"`: to oneself) — and who, when the queue has members, is one of them; `user: null`
  * unassigns it and returns it to its queue (routing it as a transition would when it has none). The write runs as
  * `workflow:assign for <person>` and emits `workflow.assigned`.
@@ -32,6 +33,7 @@ import type { Actor, QueryResult, QuerySpec, RecordData } from '../records/types
 import { writeEvent } from '../rules/events.js';
 import { findActiveUsers, mayOn, originalActor, workflowActor } from './actors.js';
 import { allWorkflows, declaredQueues, workflowOf, type CompiledWorkflow } from './definitions.js';
+import { assertQueueFor } from './queue-fields.js';
 import type { WorkflowService } from './service.js';
 
 /** The personal queue's name: records assigned to the person asking. */
@@ -74,12 +76,6 @@ export async function listQueues(fw: Formwork, actor: Actor): Promise<QueueView[
     if (!stored.has(name)) out.push({ name, label: name, description: null, org: null, personal: false, member: false, declared: true });
   }
   return out;
-}
-
-/** Whether a queue exists at all (a row or a workflow's mention), whoever asks. */
-export async function queueExists(fw: Formwork, name: string, knex = fw.db.knex): Promise<boolean> {
-  if (declaredQueues(fw.registry.current).has(name)) return true;
-  return !!(await knex('sys_queue').where({ name }).first('id'));
 }
 
 /**
@@ -317,9 +313,8 @@ export async function assign(
     const patch: RecordData = {};
     if (has('queue')) {
       const queue = body.queue ?? null;
-      if (queue !== null && !(await queueExists(fw, queue, trx))) {
-        fail('validation_failed', `There is no queue "${queue}".`, { fieldErrors: [{ field: 'queue', code: 'unknown_queue', message: `There is no queue "${queue}".` }] });
-      }
+      // The check every write of the queue field gets (the workflow's hook), made first to answer on `queue`.
+      if (queue !== null && queue !== record[qf!]) await assertQueueFor(trx, registry, cls, queue, 'queue');
       patch[qf!] = queue;
       if (af && !has('user') && queue !== record[qf!]) patch[af] = null;
     }
@@ -343,8 +338,13 @@ export async function assign(
     const before = { queue: qf ? record[qf] ?? null : null, assignee: af ? record[af] ?? null : null };
     const writer = workflowActor(actor, 'assign', `assign on ${cls.name}`);
     const updated = await fw.records.updateOne(cls.name, id, patch, { actor: writer, trx }).catch((e: unknown) => {
-      // The assignee's problems are the request's `user`.
-      if (af && isFormworkError(e)) for (const fe of e.fieldErrors) if (fe.field === af) fe.field = 'user';
+      // The assignee's problems are the request's `user`, the queue's its `queue`.
+      if (isFormworkError(e)) {
+        for (const fe of e.fieldErrors) {
+          if (af && fe.field === af) fe.field = 'user';
+          else if (qf && fe.field === qf) fe.field = 'queue';
+        }
+      }
       throw e;
     });
     const after = { queue: qf ? updated[qf] ?? null : null, assignee: af ? updated[af] ?? null : null };

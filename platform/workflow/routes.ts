@@ -29,7 +29,7 @@ import {
   workflowOf, workflowService,
 } from './index.js';
 import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../http/input.js';
-import { LIST_PARAMS, toQuerySpec, type ListParams } from '../http/list-query.js';
+import { LIST_PARAMS, listMeta, toQuerySpec, type ListParams } from '../http/list-query.js';
 import { methodNotAllowed } from '../http/middleware/method-not-allowed.js';
 import { etag } from '../http/routes/records.js';
 
@@ -158,7 +158,7 @@ export function workflowRouter(fw: Formwork): Router {
     .get(async (req, res) => {
       const { table, q, ...list } = readQuery(req, ITEMS_QUERY);
       const result = await queueItems(fw, actor(res), req.params.name, toQuerySpec(list), table, q);
-      res.json({ data: result.records, meta: { total: result.total, limit: result.limit, offset: result.offset, table: result.table } });
+      res.json({ data: result.records, meta: { ...listMeta(result), table: result.table } });
     })
     .all(methodNotAllowed(['GET']));
 

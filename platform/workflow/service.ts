@@ -52,6 +52,7 @@ import type { TemplateContext } from '../rules/templates.js';
 import type { ActionType } from '../rules/types.js';
 import { assertAssignee, isTransitionWrite, mayOn, originalActor, personFacts, workflowActor } from './actors.js';
 import { ApprovalEngine, type ApprovalHost } from './approvals.js';
+import { assertQueueFor } from './queue-fields.js';
 import { commentFieldOf, startsFrom, workflowOf, type CompiledWorkflow } from './definitions.js';
 import { TimerStore, type TimerHost } from './timers.js';
 import type { CreatedRecord, Located, TransitionInput, TransitionOptions, TransitionResult, TransitionSummary } from './transition-types.js';
@@ -85,6 +86,7 @@ export class WorkflowService implements ApprovalHost, TimerHost {
       name: 'workflow',
       before: (ctx, record, previous) => this.#before(ctx, record, previous),
       after: (ctx, record, previous) => this.#after(ctx, record, previous),
+      check: (ctx, record, previous) => this.#check(ctx, record, previous),
     };
   }
 
@@ -365,10 +367,8 @@ export class WorkflowService implements ApprovalHost, TimerHost {
         const queue = await this.ruleQueue(wf, record, null, ctx.actor, ctx.now) ?? wf.def.states[String(record[sf])]?.queue;
         if (queue !== undefined) record[qf] = queue;
       }
-      await this.#checkAssignee(ctx, wf, record, null);
       return;
     }
-    if (ctx.operation === 'update' && previous) await this.#checkAssignee(ctx, wf, record, previous);
     if (ctx.operation !== 'update' || !previous || record[sf] === previous[sf]) return;
     if (ctx.actor.kind === 'user') {
       const allowed = await this.allowedFor(wf, ctx.table, previous, ctx.actor, ctx.now);
@@ -383,13 +383,20 @@ export class WorkflowService implements ApprovalHost, TimerHost {
   }
 
   /**
-   * A person's write that sets the assignee field (a transition's field, a PATCH, a rule acting for them) names
-   * someone who can take the record, by the same rule as the assign API ({@link assertAssignee}).
+   * The record as it will be written, whoever set its queue and assignee (the client, routing, a before rule, a
+   * transition's actions, a data file): a queue that changed exists and serves the table, for every writer
+   * ({@link assertQueueFor}); and a person's write whose assignee or queue changed names an assignee who can take
+   * the record in that queue, by the same rule as the assign API ({@link assertAssignee}).
    */
-  async #checkAssignee(ctx: RecordHookContext, wf: CompiledWorkflow, record: RecordData, previous: RecordData | null): Promise<void> {
-    const af = wf.def.assigneeField;
-    if (!af || originalActor(ctx.actor).kind !== 'user' || isEmptyValue(record[af]) || record[af] === (previous?.[af] ?? null)) return;
+  async #check(ctx: RecordHookContext, record: RecordData, previous: RecordData | null): Promise<void> {
+    const wf = workflowOf(ctx.registry, ctx.table);
+    if (!wf) return;
     const qf = wf.def.queueField;
+    const af = wf.def.assigneeField;
+    const queueChanged = !!qf && record[qf] !== (previous?.[qf] ?? null);
+    if (queueChanged && !isEmptyValue(record[qf!])) await assertQueueFor(ctx.trx, ctx.registry, ctx.table, String(record[qf!]), qf!);
+    if (!af || originalActor(ctx.actor).kind !== 'user' || isEmptyValue(record[af])) return;
+    if (!queueChanged && record[af] === (previous?.[af] ?? null)) return;
     await assertAssignee(ctx.trx, ctx.registry, ctx.table, record, String(record[af]), qf ? record[qf] : null, ctx.now, af);
   }
 

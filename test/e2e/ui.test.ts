@@ -87,6 +87,9 @@ describe('UI in Chromium', function () {
     await page.check('label:has-text("Outage")');
     await page.waitForSelector('#new-affected_sites');
     expect(await page.textContent('label[for=new-affected_sites]')).to.contain('(required)');
+    // The length limits in force (declared, and a text field's default) stop typing where the server would refuse.
+    expect(await page.getAttribute('#new-short_description', 'maxlength')).to.equal('160');
+    expect(await page.getAttribute('#new-description', 'maxlength')).to.equal('100000');
     await page.fill('#new-short_description', 'Browser test');
     await page.click('fw-form button[type=submit]');
     await page.waitForSelector('fw-form .fw-error-summary');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -63,7 +64,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 
 function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'platform/cli.ts', ...args], { cwd: REPO, env });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'platform/cli.ts', ...args], { cwd: REPO, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
@@ -84,7 +85,8 @@ function editJson(path: string, edit: (def: any) => void): void {
 }
 
 describe('formwork CLI', function () {
-  this.timeout(60_000);
+  // Every test runs the CLI in new processes, several for some: a busy machine makes that slow.
+  this.timeout(120_000);
   let ws: Workspace;
   beforeEach(async () => { ws = await workspace(); });
   afterEach(async () => { await ws.dispose(); });
@@ -94,7 +96,7 @@ describe('formwork CLI', function () {
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.contain('create_table gadget').and.contain('create_table place');
     expect(r.stdout).to.contain('Dry run: nothing changed.');
-    expect(r.stdout).to.contain('add_index gadget gadget_contact_weight_idx').and.contain('add_index place place_code_uq');
+    expect(r.stdout).to.contain('add_index gadget gadget_contact_weight_id_org_id_idx').and.contain('add_index place place_code_uq');
     expect(r.stdout).not.to.contain('create_table phone');
     const db = ws.open();
     expect(await hasTable(db, 'gadget')).to.equal(false);
@@ -142,6 +144,57 @@ describe('formwork CLI', function () {
     expect(await db.knex('sys_table_schema').select('*').orderBy('table_name')).to.deep.equal(before);
     expect(await db.knex.schema.hasColumn('gadget', 'colour')).to.equal(false);
     expect(await db.knex('gadget').select('serial', 'size')).to.deep.equal([{ serial: 'G-1', size: 'large' }]);
+  });
+
+  it('admin create and token create work on the database without syncing the schema', async () => {
+    const created = await cli(['admin', 'create', 'alice'], ws.env);
+    expect(created.code, created.stderr).to.equal(0);
+    expect(created.stdout).to.contain('Created user "alice"');
+    const token = await cli(['token', 'create', 'alice'], ws.env);
+    expect(token.code, token.stderr).to.equal(0);
+    expect(token.stdout.trim()).to.match(/^fw_\S+$/);
+    const db = ws.open();
+    expect(await db.knex('sys_user').where({ username_key: 'alice' }).count({ n: '*' })).to.deep.equal([{ n: 1 }]);
+    // Only migrations ran: the declared tables were not created, nor was a sync recorded.
+    expect(await hasTable(db, 'gadget')).to.equal(false);
+    expect(await db.knex('sys_table_schema').count({ n: '*' })).to.deep.equal([{ n: 0 }]);
+  });
+
+  it('seed syncs the schema and applies each data file once', async () => {
+    cpSync(fixture('sync/demo'), join(ws.pack, 'demo'), { recursive: true });
+    const env = { ...ws.env, FORMWORK_DEMO_DATA: 'true' };
+    const first = await cli(['seed'], env);
+    expect(first.code, first.stderr).to.equal(0);
+    expect(first.stdout).to.contain('3 records created.');
+    const again = await cli(['seed'], env);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stdout).to.contain('0 records created.');
+    const db = ws.open();
+    expect(await db.knex('place').count({ n: '*' })).to.deep.equal([{ n: 2 }]);
+    expect(await db.knex('gadget').count({ n: '*' })).to.deep.equal([{ n: 1 }]);
+  });
+
+  it('start exits 1 naming the reason when the port is in use, and leaves nothing running', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      // Without a signal from the test: the process must end by itself.
+      const r = await cli(['start'], { ...ws.env, PORT: String(port) });
+      expect(r.code, r.stdout).to.equal(1);
+      expect(r.stderr).to.contain('Formwork did not start').and.contain(`port ${port}`).and.contain('EADDRINUSE');
+      expect(r.stdout).not.to.contain('running at');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('start exits 1 with definition_invalid when a definition is broken', async () => {
+    writeFileSync(join(ws.pack, 'tables/broken.json'), JSON.stringify({ kind: 'table', name: 'broken', fields: { owner: { type: 'reference', reference: 'nowhere' } } }));
+    const r = await cli(['start'], { ...ws.env, PORT: '0' });
+    expect(r.code, r.stdout).to.equal(1);
+    expect(r.stderr).to.contain('Formwork did not start: definition_invalid').and.contain('broken.json');
+    expect(r.stdout).not.to.contain('running at');
   });
 
   it('start with PORT=0 prints its URL and answers GET /api/health', async () => {

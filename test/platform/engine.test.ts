@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readConfig } from '../../platform/config.js';
 import { createEngine, type Engine } from '../../platform/engine.js';
 import { createLogger } from '../../platform/log.js';
+import { openDatabase } from '../../platform/db/index.js';
 import { seedData } from '../../platform/data/seed.js';
 import type { DefinitionError } from '../../platform/definitions/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -14,6 +15,11 @@ import { expectError } from '../support/errors.js';
 const BASE = fixture('sync/base');
 const DEMO = fixture('sync/demo');
 const BROKEN = fixture('sync/broken');
+
+/** The options that open another handle on the test database `db` (its PostgreSQL schema, if any). */
+function searchPathOf(db: TestDatabase): { searchPath?: string } {
+  return { searchPath: (db.knex.client.config as { searchPath?: string[] }).searchPath?.[0] };
+}
 
 function copyPack(path: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'formwork-engine-'));
@@ -44,6 +50,55 @@ describe('engine', () => {
       expect(e.message).to.contain('half.json').and.contain('Invalid JSON');
       expect(e.message).to.contain('broken.json#/fields/mood/type');
       expect(e.message).to.contain('refers to table "nowhere"');
+    });
+
+    it('databaseOnly: runs migrations and loads the registry, but syncs, seeds and starts nothing', async () => {
+      const config = { ...readConfig({}, REPO), databaseUrl: db.url, definitionRoots: [BASE, DEMO], demoData: true };
+      const fw = await createEngine(config, { db, log: createLogger('silent'), databaseOnly: true, timerPollMs: 60_000, slaPollMs: 60_000 });
+      try {
+        expect(fw.registry.current.tables.has('gadget')).to.equal(true);
+        expect(await db.knex.schema.hasTable('sys_user')).to.equal(true);
+        expect(await db.knex.schema.hasTable('gadget')).to.equal(false);
+        expect(await db.knex('sys_seed').count({ n: '*' })).to.deep.equal([{ n: 0 }]);
+        expect(fw.seeded).to.equal(null);
+        fw.startBackground();
+        expect(fw.workflow.timers.started).to.equal(false);
+        expect(fw.slaChecker).to.equal(undefined);
+      } finally {
+        await fw.close();
+      }
+    });
+
+    it('background: false starts the timers and the SLA checker only at startBackground()', async () => {
+      const config = { ...readConfig({}, REPO), databaseUrl: db.url, definitionRoots: [BASE], demoData: false };
+      const fw = await createEngine(config, { db, log: createLogger('silent'), background: false, timerPollMs: 60_000, slaPollMs: 60_000 });
+      try {
+        expect(await db.knex.schema.hasTable('gadget')).to.equal(true);
+        expect(fw.workflow.timers.started).to.equal(false);
+        expect(fw.slaChecker).to.equal(undefined);
+        fw.startBackground();
+        expect(fw.workflow.timers.started).to.equal(true);
+        expect(fw.slaChecker).to.not.equal(undefined);
+      } finally {
+        await fw.close();
+      }
+      expect(fw.workflow.timers.started).to.equal(false);
+    });
+
+    it('creates the demo administrator when asked, once per database', async () => {
+      const config = { ...readConfig({}, REPO), databaseUrl: db.url, definitionRoots: [BASE], demoData: true, scryptLog2N: 10 };
+      const first = await createEngine(config, { db, log: createLogger('silent'), demoAdministrator: true, timerPollMs: 0, slaPollMs: 0 });
+      try {
+        expect(first.demoAdministrator?.user.username).to.equal('admin');
+        expect(first.demoAdministrator?.password).to.be.a('string');
+        const second = await createEngine(config, {
+          db: openDatabase(db.url, searchPathOf(db)), log: createLogger('silent'), demoAdministrator: true, timerPollMs: 0, slaPollMs: 0,
+        });
+        expect(second.demoAdministrator).to.equal(null);
+        await second.close();
+      } finally {
+        await first.close();
+      }
     });
   });
 

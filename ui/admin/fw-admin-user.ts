@@ -30,7 +30,8 @@ const CONFIRM: Partial<Record<Action, { title: (u: string) => string; body: stri
   },
   disable: {
     title: (u) => `Disable the account ${u}?`,
-    body: 'They will be signed out and cannot sign in until the account is enabled again.',
+    body: 'They will be signed out and cannot sign in until the account is enabled again. Their API tokens are revoked for good: '
+      + 'enabling the account does not bring them back, they make new ones. The change is recorded in the audit trail.',
     label: 'Yes, disable the account',
   },
 };
@@ -149,6 +150,7 @@ export class FwAdminUser extends LightElement {
       ${row('Authenticator app', u.mfaEnrolled ? 'Set up' : 'Not set up')}
       ${u.failedAttempts ? row('Failed sign-in attempts', String(u.failedAttempts)) : nothing}
       ${u.status !== 'deleted' ? row('Active sessions', String(this.sessions.length)) : nothing}
+      ${row('API tokens in use', String(u.apiTokens))}
       ${row('Created', formatDateTime(u.createdAt))}
     </dl>`;
   }

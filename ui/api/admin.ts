@@ -50,6 +50,8 @@ export interface AdminUser extends AdminUserSummary {
   orgs: OrgRef[];
   roles: string[];
   userIds: string[];
+  /** API tokens in use (neither revoked nor expired). */
+  apiTokens: number;
 }
 
 /** GET /api/admin/roles */

@@ -7,10 +7,10 @@ import type { FieldType } from '../../platform/definitions/types.js';
 import type { FormCopy, FormDef, RelatedList, UiPolicy } from '../../platform/forms/types.js';
 import type { MenuDef, MenuItem } from '../../platform/menus/types.js';
 
-import type { FieldMeta, TableMeta } from '../../platform/http/api-types.js';
+import type { FieldMeta, ListMeta, TableMeta } from '../../platform/http/api-types.js';
 
 export type { FieldType, FormCopy, FormDef, MenuDef, MenuItem, RelatedList, UiPolicy };
-export type { FieldMeta, TableMeta };
+export type { FieldMeta, ListMeta, TableMeta };
 
 /**
  * GET /api/meta/forms/:f: the form definition plus its table's labels and the metadata of every field it names.
@@ -29,7 +29,7 @@ export type RecordData = Record<string, unknown>;
 
 export interface ListResult {
   data: RecordData[];
-  meta: { total: number | null; limit: number; offset: number };
+  meta: ListMeta;
 }
 
 export interface HistoryEntry {

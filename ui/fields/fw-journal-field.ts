@@ -47,7 +47,7 @@ export class FwJournalField extends LightElement {
         ${labelFor(id, field.label, mandatory)}
         ${hint(id, help)}
         ${errorMessage(id, error)}
-        <textarea class="fw-textarea ${error ? 'fw-textarea--error' : ''}" id=${id} name=${field.name} rows="3"
+        <textarea class="fw-textarea ${error ? 'fw-textarea--error' : ''}" id=${id} name=${field.name} rows="3" maxlength=${ifDefined(field.maxLength)}
           aria-describedby=${ifDefined(describedBy(id, help, error))} aria-invalid=${error ? 'true' : 'false'}
           .value=${live(text)} @input=${this.#onInput}></textarea>`}
       ${this.props.record ? this.#thread() : nothing}

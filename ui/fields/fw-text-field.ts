@@ -35,13 +35,13 @@ export class FwTextField extends LightElement {
     const describedby = describedBy(id, field.help, error);
     if (field.type === 'text') {
       return widgetFrame(this.props, html`<textarea class="fw-textarea ${error ? 'fw-textarea--error' : ''}" id=${id} name=${field.name} rows="5"
-          aria-describedby=${ifDefined(describedby)} aria-invalid=${error ? 'true' : 'false'}
+          maxlength=${ifDefined(field.maxLength)} aria-describedby=${ifDefined(describedby)} aria-invalid=${error ? 'true' : 'false'}
           aria-required=${mandatory ? 'true' : 'false'} .value=${live(text)} @input=${this.#onInput}></textarea>`);
     }
     const kind = KINDS[field.type] ?? KINDS.string!;
     return widgetFrame(this.props, html`<input class="fw-input ${error ? 'fw-input--error' : ''} ${kind.width ?? ''}" id=${id} name=${field.name}
         type=${kind.type} inputmode=${ifDefined(kind.inputmode)} autocomplete=${ifDefined(kind.autocomplete)}
-        spellcheck=${ifDefined(kind.spellcheck === false ? 'false' : undefined)}
+        spellcheck=${ifDefined(kind.spellcheck === false ? 'false' : undefined)} maxlength=${ifDefined(field.maxLength)}
         aria-describedby=${ifDefined(describedby)} aria-invalid=${error ? 'true' : 'false'}
         aria-required=${mandatory ? 'true' : 'false'} .value=${live(text)} @input=${this.#onInput}>`);
   }

@@ -16,6 +16,7 @@ import { reassignPartyCodes } from './party-codes.js';
 import { issueLink, linkBase, mailLink, passwordLinkUrl, type LinkOptions } from './password-links.js';
 import { assertAssignable } from './role-assignment.js';
 import { revokeUserSessions } from './sessions.js';
+import { revokeUserApiTokens } from './tokens.js';
 import { createUser } from './users.js';
 
 /** Resolve organisation refs (ids or codes) the actor administers. Errors: validation_failed (unknown), forbidden. */
@@ -78,7 +79,8 @@ const same = (a: readonly string[], b: readonly string[]) => a.length === b.leng
 
 /**
  * Edit an account: names, email, phone, roles, extra organisations, party codes, and status
- * active / disabled (disabling ends the person's sessions). Username and home organisation are not editable.
+ * active / disabled (disabling ends the person's sessions and revokes their API tokens — enabling the account again
+ * revives neither). Username and home organisation are not editable.
  * Errors: forbidden, not_found, invalid_payload, validation_failed, conflict (deleted account; disabling oneself).
  */
 export async function updateAccount(fw: Formwork, actor: Actor, id: string, input: AdminUserInput): Promise<AdminUser> {
@@ -144,6 +146,9 @@ export async function updateAccount(fw: Formwork, actor: Actor, id: string, inpu
     if (patch.status === 'disabled') {
       const n = await revokeUserSessions(fw, row.id, 'revoked', { trx });
       if (n) changes.sessions_revoked = [null, n];
+      // For good: enabling the account again revives none of them.
+      const tokens = await revokeUserApiTokens(trx, row.id, now);
+      if (tokens) changes.api_tokens_revoked = [null, tokens];
     }
     await auditAccount(trx, actor, row.id, 'update', changes, now);
   });
@@ -216,7 +221,7 @@ export async function deleteAccount(fw: Formwork, actor: Actor, id: string): Pro
     await assertManageable(fw, actor, row.id, trx);
     await trx('sys_user').where({ id: row.id }).update({ status: 'deleted', deleted_at: now, updated_at: now });
     const sessions = await revokeUserSessions(fw, row.id, 'revoked', { trx });
-    const tokens = await trx('sys_api_token').where({ user_id: row.id }).whereNull('revoked_at').update({ revoked_at: now });
+    const tokens = await revokeUserApiTokens(trx, row.id, now);
     await trx('sys_password_reset').where({ user_id: row.id }).whereNull('used_at').where('expires_at', '>', now).update({ expires_at: now });
     const grants = await trx('sys_access_grant').where({ user_id: row.id }).whereNull('revoked_at').update({ revoked_at: now, revoked_by: actor.id ?? 'system' });
     await auditAccount(trx, actor, row.id, 'delete', {

@@ -48,6 +48,8 @@ export interface AdminUser extends AdminUserSummary {
    * keeps its published name.
    */
   userIds: string[];
+  /** API tokens in use: neither revoked nor expired (disabling the account revokes them for good). */
+  apiTokens: number;
 }
 
 /** The CASE expression of {@link AccountStatus} over sys_user `u`. */
@@ -133,20 +135,25 @@ export async function listUsers(
   return { users: list.map(summaryOf), total, limit, offset };
 }
 
-/** An account in full: its row with its roles, extra organisations and party codes. */
-async function fullView(knex: Knex | Knex.Transaction, row: AccountRow): Promise<AdminUser> {
-  const [roles, orgs, ids] = await Promise.all([rolesOf(knex, row.id), extraOrgsOf(knex, row.id), partyCodesOf(knex, row.id)]);
+/** An account in full: its row with its roles, extra organisations, party codes and how many API tokens are in use. */
+async function fullView(knex: Knex | Knex.Transaction, row: AccountRow, now: string): Promise<AdminUser> {
+  const tokens = knex('sys_api_token').where({ user_id: row.id }).whereNull('revoked_at')
+    .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', now)).count({ n: '*' }).first();
+  const [roles, orgs, ids, live] = await Promise.all([
+    rolesOf(knex, row.id), extraOrgsOf(knex, row.id), partyCodesOf(knex, row.id), tokens,
+  ]);
   return {
     ...summaryOf(row),
     phone: row.phone ?? null, createdAt: row.created_at, updatedAt: row.updated_at ?? null, deletedAt: row.deleted_at ?? null,
     lockedAt: row.locked_at ?? null, failedAttempts: Number(row.failed_attempts ?? 0), mustChangePassword: bool(row.must_change_password),
     mfaEnrolled: !!row.totp_enrolled_at, orgs, roles, userIds: ids.map((i) => i.code),
+    apiTokens: Number((live as { n: unknown } | undefined)?.n ?? 0),
   };
 }
 
 /** One account of the administrator's organisation. Errors: forbidden, not_found. */
 export async function getUser(fw: Formwork, actor: Actor, id: string): Promise<AdminUser> {
-  return fullView(fw.db.knex, await managedRow(fw, actor, id));
+  return fullView(fw.db.knex, await managedRow(fw, actor, id), fw.clock.now().toISOString());
 }
 
 /**

@@ -59,7 +59,8 @@ export async function unlockUserByOperator(fw: Formwork, username: string): Prom
 /**
  * On a fresh database with demo data enabled: a demo organisation and an `admin` user with a temporary password.
  * Returns the credential to print once, or null when any user exists already (other than the demo people data
- * files declare, who are seeded first).
+ * files declare, who are seeded first). A read, then a write: instances sharing a database call it under the
+ * start-up lock (createEngine's `demoAdministrator` option), so exactly one creates the user and shows its password.
  */
 export async function ensureDemoAdministrator(fw: Formwork): Promise<CreatedCredential | null> {
   if (!fw.config.demoData) return null;

@@ -27,7 +27,7 @@ export {
   type SessionRow, type SessionStage, type SessionUser, type RevokeReason,
 } from './sessions.js';
 export { signIn, completeMfa, sendEmailCode, changePassword, confirmProfile, mfaMethods, registerFailure } from './sign-in.js';
-export { createApiToken, listApiTokens, revokeApiToken, resolveApiToken, type ApiTokenInfo } from './tokens.js';
+export { createApiToken, listApiTokens, revokeApiToken, revokeUserApiTokens, resolveApiToken, type ApiTokenInfo } from './tokens.js';
 export { beginTotpEnrolment, verifyTotp, totpStep, type TotpEnrolment } from './totp.js';
 export {
   createOrg, fetchOrg, fetchOrgByCode, createUser, fetchUser, fetchUserByUsername, requireUser,

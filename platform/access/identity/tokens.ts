@@ -2,7 +2,13 @@
  * API tokens for machine clients: `Authorization: Bearer fw_<43 characters>`. Stored as SHA-256 with a short
  * prefix to tell them apart, owned by a user, revocable, optionally expiring. A token acts as its owner without
  * MFA (scripts cannot answer prompts) while the owner's account is active.
+ *
+ * Disabling or deleting an account revokes its tokens ({@link revokeUserApiTokens}, in the transaction changing the
+ * status), so enabling it again brings none back: the person makes new ones. A lockout (failed passwords or MFA
+ * codes) revokes nothing: it is temporary, guards the password rather than the tokens, and anyone who knows a
+ * username can cause one, so it must not cut off that person's scripts.
  */
+import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 import type { Formwork } from '../../context.js';
 import { fail } from '../../errors.js';
@@ -67,6 +73,17 @@ export async function revokeApiToken(fw: Formwork, userId: string, tokenId: stri
   const n = await fw.db.knex('sys_api_token').where({ id: tokenId, user_id: userId }).whereNull('revoked_at')
     .update({ revoked_at: fw.clock.now().toISOString() });
   if (n !== 1) fail('not_found', `API token "${tokenId}" does not exist or is already revoked.`);
+}
+
+/**
+ * Revoke every live token of a user (neither revoked nor expired) in the caller's transaction, as the account is
+ * disabled or deleted. Returns how many were revoked (for the account's audit entry). The credential cache sees the
+ * write: this instance refuses the tokens from the next request, others within IDENTITY_CACHE_MS.
+ */
+export async function revokeUserApiTokens(trx: Knex | Knex.Transaction, userId: string, at: string): Promise<number> {
+  return trx('sys_api_token').where({ user_id: userId }).whereNull('revoked_at')
+    .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', at))
+    .update({ revoked_at: at });
 }
 
 const TOKEN_HEAD = {

@@ -5,7 +5,6 @@
  * requests racing with one code cannot both win.
  */
 import * as OTPAuth from 'otpauth';
-import QRCode from 'qrcode';
 import type { Formwork } from '../../context.js';
 import { fail } from '../../errors.js';
 
@@ -44,6 +43,8 @@ export async function beginTotpEnrolment(fw: Formwork, userId: string): Promise<
     totp_secret: fw.keys.encrypt(secret), totp_last_step: null, updated_at: fw.clock.now().toISOString(),
   });
   const otpauthUri = totp.toString();
+  // Loaded on first enrolment, not at start: most requests never draw a QR code.
+  const { default: QRCode } = await import('qrcode');
   const qr = await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2 });
   return { otpauthUri, qr, secret };
 }

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Knex } from 'knex';
 import type { Dialect } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -14,6 +16,25 @@ SqliteTransaction.prototype.begin = function begin(this: { query(c: unknown, sql
 };
 
 const JSON_TYPES = new Set(['json', 'attachment']);
+
+/** How long to wait before asking again for a start-up lock another connection holds. */
+const STARTUP_LOCK_RETRY_MS = 50;
+
+/** The parts of the sqlite3 driver (knex's `client.driver`) the start-up lock uses. */
+interface RawSqlite {
+  configure(option: 'busyTimeout', value: number): void;
+  exec(sql: string, callback: (error: Error | null) => void): void;
+  close(callback: (error: Error | null) => void): void;
+}
+interface SqliteClient {
+  driver: { Database: new (filename: string, callback: (error: Error | null) => void) => RawSqlite };
+  connectionSettings: { filename: string };
+}
+
+const exec = (db: RawSqlite, sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (e) => (e ? reject(e) : resolve())));
+
+/** The start-up lock file of a database file (see withStartupLock). */
+export const startupLockFile = (filename: string) => `${filename}-startup-lock`;
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -83,6 +104,11 @@ export const sqliteDialect: Dialect = {
     return error instanceof Error && /FOREIGN KEY constraint failed/.test(error.message);
   },
 
+  // SQLite's planner keeps no row estimates a client can read.
+  async estimateRows() {
+    return null;
+  },
+
   async indexNames(knex) {
     const rows: { name: string }[] = await knex.raw("select name from sqlite_master where type = 'index'");
     return new Set(rows.map((r) => r.name));
@@ -94,4 +120,34 @@ export const sqliteDialect: Dialect = {
   },
 
   async lockRows() {},
+
+  async withStartupLock<T>(knex: Knex, work: () => Promise<T>): Promise<T> {
+    const { driver, connectionSettings } = knex.client as unknown as SqliteClient;
+    // An in-memory database is private to its connection: nobody to take turns with.
+    if (connectionSettings.filename === ':memory:') return work();
+    const lock = await new Promise<RawSqlite>((resolve, reject) => {
+      const db = new driver.Database(startupLockFile(connectionSettings.filename), (e) => (e ? reject(e) : resolve(db)));
+    });
+    try {
+      // A write transaction on the lock file, whose lock the OS releases if the process dies. No busy timeout: a
+      // waiting attempt would hold one of libuv's few worker threads, so the wait is a timer between attempts.
+      lock.configure('busyTimeout', 0);
+      for (;;) {
+        try {
+          await exec(lock, 'BEGIN IMMEDIATE');
+          break;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+          await delay(STARTUP_LOCK_RETRY_MS);
+        }
+      }
+      try {
+        return await work();
+      } finally {
+        await exec(lock, 'ROLLBACK').catch(() => undefined);
+      }
+    } finally {
+      await new Promise<void>((resolve) => lock.close(() => resolve()));
+    }
+  },
 };

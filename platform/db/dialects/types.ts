@@ -25,6 +25,11 @@ export interface Dialect {
   columnType(storage: string): string;
   /** Whether `error` is a foreign-key violation. */
   foreignKeyViolation(error: unknown): boolean;
+  /**
+   * The planner's estimate of the number of rows `query` (a select) returns, or null when the database makes none
+   * (SQLite). PostgreSQL: the top node's row estimate of EXPLAIN (FORMAT JSON), the query's values bound as parameters.
+   */
+  estimateRows(knex: Knex | Knex.Transaction, query: Knex.QueryBuilder): Promise<number | null>;
   /** Names of the indexes that exist in the database (the connection's schema on PostgreSQL). */
   indexNames(knex: Knex): Promise<Set<string>>;
   /**
@@ -39,4 +44,13 @@ export interface Dialect {
    * (see {@link lockRowsForUpdate}), which then runs no statement at all.
    */
   lockRows(trx: Knex.Transaction, table: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Run `work` while holding the database-wide start-up lock, so instances sharing a database take turns at
+   * migrating, syncing the schema and seeding: another process (or another connection of this one) calling it
+   * waits until `work` settles. The lock is released however `work` ends, and by the database when the process
+   * dies. PostgreSQL: a session-level advisory lock on a connection of its own, outside the pool `work` uses.
+   * SQLite: a write transaction on a lock file beside the database file (the database file's own lock cannot be
+   * held while `work` writes through the pool's one connection).
+   */
+  withStartupLock<T>(knex: Knex, work: () => Promise<T>): Promise<T>;
 }

@@ -1,4 +1,4 @@
-/** The access log: one row per request, written once its response has finished. */
+/** The access log: one row per request, written once its response has finished or was cut short. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { fetchSession, loggableUrl, sessionCookieName, type AccessLogEntry } from '../../access/identity/index.js';
 import type { Formwork } from '../../context.js';
@@ -6,8 +6,8 @@ import type { Actor } from '../../records/types.js';
 import { readCookie } from '../cookies.js';
 import { isApiPath } from '../paths.js';
 
-/** Write the access-log row of a finished request (see {@link accessLogger}). */
-function recordAccess(fw: Formwork, req: Request, res: Response, at: Date, api: boolean): void {
+/** Write the access-log row of a finished request (see {@link accessLogger}); `cut` describes one cut short. */
+function recordAccess(fw: Formwork, req: Request, res: Response, at: Date, api: boolean, cut: string | null): void {
   const given = res.locals.accessEvent;
   const actor = res.locals.actor as Actor | undefined;
   const sessionUser = res.locals.session?.user;
@@ -17,7 +17,7 @@ function recordAccess(fw: Formwork, req: Request, res: Response, at: Date, api: 
     userId: given?.userId ?? actor?.id ?? sessionUser?.id ?? null,
     username: given?.username ?? actor?.username ?? sessionUser?.username ?? null,
     orgId: given?.orgId ?? actor?.orgId ?? sessionUser?.org_id ?? null,
-    description: given?.description ?? null,
+    description: given?.description ?? cut,
     method: req.method, url: loggableUrl(req.originalUrl), status: res.statusCode, ip: req.ip ?? null, at,
   };
   if (api || entry.userId) {
@@ -30,12 +30,11 @@ function recordAccess(fw: Formwork, req: Request, res: Response, at: Date, api: 
     fw.accessLog.record(entry);
     return;
   }
-  fetchSession(fw, value).then((s) => {
+  // Handed over as a promise: the log's flush (at shutdown) waits for it.
+  fw.accessLog.record(fetchSession(fw, value).then((s) => {
     const live = s && !s.revoked_at && s.stage === 'active';
-    fw.accessLog.record(live ? { ...entry, userId: s.user.id, username: s.user.username, orgId: s.user.org_id } : entry);
-  }, () => fw.accessLog.record(entry)).catch((e: unknown) => {
-    fw.log.error('recording an access failed', { error: (e as Error)?.message ?? String(e) });
-  });
+    return live ? { ...entry, userId: s.user.id, username: s.user.username, orgId: s.user.org_id } : entry;
+  }, () => entry));
 }
 
 /**
@@ -53,14 +52,21 @@ export function accessLogger(fw: Formwork): RequestHandler {
       next();
       return;
     }
-    res.on('finish', () => {
+    // 'finish' for a response sent in full; 'close' alone for one cut short (the client left mid-download, or a
+    // stream failed), which is recorded too, saying so.
+    let recorded = false;
+    const done = () => {
+      if (recorded) return;
+      recorded = true;
       try {
-        recordAccess(fw, req, res, at, api);
+        recordAccess(fw, req, res, at, api, res.writableFinished ? null : 'The response was cut short before it was complete.');
       } catch (e) {
         // The response is out already; a broken access log must not turn into an unhandled exception.
         fw.log.error('recording an access failed', { error: (e as Error)?.message ?? String(e) });
       }
-    });
+    };
+    res.on('finish', done);
+    res.on('close', done);
     next();
   };
 }

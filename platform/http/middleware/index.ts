@@ -6,6 +6,7 @@
 export { accessLogger } from './access-log.js';
 export { accessRuleFor, actorMiddleware } from './actor.js';
 export { csrfProtection } from './csrf.js';
+export { jsonBody } from './json-body.js';
 export { methodNotAllowed } from './method-not-allowed.js';
 export { notFound } from './not-found.js';
 export { rejectUnsafeKeys } from './reject-unsafe-keys.js';

@@ -41,6 +41,14 @@ export function attachmentsRouter(fw: Formwork): Router {
   router.route('/tables/:table/:id/attachments/:field')
     .post(async (req: Request<Params>, res) => {
       const fromQuery = readQuery(req, UPLOAD_QUERY).name;
+      // A file is stored as its bytes arrive: an encoded body would be kept (and later served) still encoded.
+      const encoding = req.get('content-encoding')?.trim().toLowerCase();
+      if (encoding && encoding !== 'identity') {
+        if (!req.complete) res.setHeader('Connection', 'close');
+        fail('unsupported_media_type', `Send the file as it is: a Content-Encoding ("${encoding}") is not accepted on uploads.`, {
+          fieldErrors: [{ field: req.params.field!, code: 'encoding_not_allowed', message: 'Upload the file without a Content-Encoding.' }],
+        });
+      }
       const length = req.get('content-length');
       try {
         const result = await files.upload({

@@ -10,6 +10,7 @@ import type { FormCopy, FormDef } from '../../forms/types.js';
 import type { MenuDef, MenuItem } from '../../menus/types.js';
 import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
+import { maxLengthOf } from '../../records/index.js';
 import { defaultFormOf } from '../../rules/data-policy.js';
 import type { FieldMeta, TableMeta } from '../api-types.js';
 import { NO_QUERY, readQuery } from '../input.js';
@@ -35,6 +36,9 @@ export function fieldMeta(field: ResolvedField): FieldMeta {
   for (const key of PASSTHROUGH) {
     if (field[key] !== undefined) Object.assign(meta, { [key]: field[key] });
   }
+  // The limit in force, declared or default, so forms stop typing where the server would refuse.
+  const maxLength = maxLengthOf(field);
+  if (maxLength !== undefined) meta.maxLength = maxLength;
   if (field.choices) {
     meta.choices = field.choices.map((c) => ({
       value: c.value, label: c.label, ...(c.inactive ? { inactive: true } : {}), ...(c.for ? { for: [...c.for] } : {}),

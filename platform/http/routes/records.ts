@@ -4,15 +4,17 @@
  * was edited on), respond. Versions travel as weak ETags (`W/"<version>"`): `If-None-Match`
  * gives 304 on reads, `If-Match` makes writes conditional (a stale one is 412 and changes nothing).
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { accessFor } from '../../access/index.js';
 import type { Formwork } from '../../context.js';
 import { fail, FormworkError, isFormworkError } from '../../errors.js';
 import { MAX_LIMIT } from '../../records/index.js';
 import type { DiscardedValue, QuerySpec, RecordData, UpdateOptions } from '../../records/types.js';
-import { toCsv } from '../../reports/csv.js';
+import { csvChunks, csvHeader, csvRow, csvStream } from '../../reports/csv.js';
 import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../input.js';
-import { LIST_PARAMS, parseNames, toQuerySpec, type ListParams } from '../list-query.js';
+import { LIST_PARAMS, listMeta, parseNames, toQuerySpec, type ListParams } from '../list-query.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 /** Record ids are UUIDs; anything else names no record (and must not reach a uuid column). */
@@ -29,8 +31,10 @@ const EXPORT_QUERY = compileQuery<Pick<ListParams, 'filter' | 'sort' | 'fields'>
 const ONE_QUERY = compileQuery<{ fields?: string }>({ fields });
 const JOURNAL_QUERY = compileQuery<{ field?: string }>({ field: param.text });
 // Only the shape: the record service checks the records themselves (its errors name the table and each field).
-const CREATE_BODY = compileBody<RecordData | RecordData[]>({ type: ['object', 'array'] }, { expected: 'one record (a JSON object) or an array of them', required: true });
-const UPDATE_BODY = compileBody<RecordData>({ type: 'object' }, { expected: 'the fields to change as one JSON object', required: true });
+const CREATE_BODY = compileBody<RecordData | RecordData[]>({ type: ['object', 'array'] }, {
+  expected: 'one record (a JSON object) or an array of them', required: true, textCheckedBy: 'service',
+});
+const UPDATE_BODY = compileBody<RecordData>({ type: 'object' }, { expected: 'the fields to change as one JSON object', required: true, textCheckedBy: 'service' });
 /**
  * The most rows one export holds (a larger one is refused, asking for a narrower filter). Mutable so tests can
  * exercise the cap without writing 100,000 records.
@@ -48,7 +52,7 @@ export function recordsRouter(fw: Formwork): Router {
     .get(async (req, res) => {
       const spec = toQuerySpec(readQuery(req, LIST_QUERY));
       const result = await fw.records.query(req.params.table, spec, opts(res));
-      res.json({ data: result.records, meta: { total: result.total, limit: result.limit, offset: result.offset } });
+      res.json({ data: result.records, meta: listMeta(result) });
     })
     .post(async (req, res) => {
       const { form } = readQuery(req, WRITE_QUERY);
@@ -72,10 +76,7 @@ export function recordsRouter(fw: Formwork): Router {
   // Before /tables/:table/:id, though an id is a UUID and never "export".
   router.route('/tables/:table/export')
     .get(async (req, res) => {
-      const csv = await exportCsv(fw, req, res);
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="${csv.filename}"`);
-      res.send(csv.text);
+      await exportCsv(fw, req, res);
     })
     .all(methodNotAllowed(['GET']));
 
@@ -133,9 +134,12 @@ export function recordsRouter(fw: Formwork): Router {
  * record service in pages of {@link MAX_LIMIT} (so row scopes and masking apply exactly as to lists), at most
  * `EXPORT_LIMITS.maxRows` (100,000). Columns: `fields`, else every readable field with a column except personal
  * data (`pii`); the header holds the field labels; cells a spreadsheet would run as formulas are neutralised.
- * Errors: as for lists, and invalid_query when the export would exceed the cap.
+ * The rows are streamed: one page at a time is held, and the next is read only when the client has taken the
+ * last one. Errors: as for lists, and invalid_query when the export would exceed the cap — all found on the first
+ * page, before a byte is sent. A failure after that (a later page) cannot become a problem document: the response
+ * is cut short (so the client sees an incomplete download, not a shorter file) and the failure is logged.
  */
-async function exportCsv(fw: Formwork, req: Request<{ table: string }>, res: Response): Promise<{ text: string; filename: string }> {
+async function exportCsv(fw: Formwork, req: Request<{ table: string }>, res: Response): Promise<void> {
   const registry = fw.registry.current;
   const table = registry.getTable(req.params.table);
   const actor = res.locals.actor;
@@ -145,19 +149,36 @@ async function exportCsv(fw: Formwork, req: Request<{ table: string }>, res: Res
     .filter((f) => f.column !== null && readable.has(f.name) && !f.pii)
     .map((f) => f.name);
   const query: QuerySpec = { ...spec, fields: names, limit: MAX_LIMIT, offset: 0, withTotal: true };
-  const rows: RecordData[] = [];
-  for (;;) {
-    const page = await fw.records.query(table.name, query, { actor });
-    if (page.total !== null && page.total > EXPORT_LIMITS.maxRows) tooMany(page.total);
-    rows.push(...page.records);
-    if (rows.length > EXPORT_LIMITS.maxRows) tooMany(rows.length);
-    if (page.records.length < MAX_LIMIT) break;
-    query.offset = page.offset + MAX_LIMIT;
-    query.withTotal = false;
-  }
+  const first = await fw.records.query(table.name, query, { actor });
+  if (first.total !== null && first.total > EXPORT_LIMITS.maxRows) tooMany(first.total);
   const columns = names.map((name) => ({ key: name, header: table.fields.get(name)?.label ?? name }));
+
+  async function* rows(): AsyncGenerator<(string | number)[]> {
+    yield csvHeader(columns);
+    let page = first;
+    let sent = 0;
+    for (;;) {
+      sent += page.records.length;
+      if (sent > EXPORT_LIMITS.maxRows) tooMany(sent);
+      for (const record of page.records) yield csvRow(record, columns);
+      if (page.records.length < MAX_LIMIT) return;
+      page = await fw.records.query(table.name, { ...query, offset: page.offset + MAX_LIMIT, withTotal: false }, { actor });
+    }
+  }
+
   const day = fw.clock.now().toISOString().slice(0, 10);
-  return { text: toCsv(rows, columns), filename: `${table.name.replace(/[^0-9A-Za-z_-]/g, '')}-${day}.csv` };
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${table.name.replace(/[^0-9A-Za-z_-]/g, '')}-${day}.csv"`);
+  try {
+    await pipeline(Readable.from(rows()), csvStream(), csvChunks(), res);
+  } catch (e) {
+    // pipeline has destroyed the response. A client that went away, or rows added past the cap meanwhile, are no
+    // server failure.
+    const data = { requestId: res.locals.requestId, table: table.name, error: e instanceof Error ? e.message : String(e) };
+    if ((e as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') fw.log.info('CSV export abandoned by the client', data);
+    else if (isFormworkError(e)) fw.log.warn('CSV export cut short', data);
+    else fw.log.error('CSV export failed after it started', { ...data, stack: e instanceof Error ? e.stack : undefined });
+  }
 }
 
 function tooMany(n: number): never {

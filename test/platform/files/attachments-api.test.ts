@@ -164,6 +164,17 @@ describe('Attachments API', () => {
       expect(await stored()).to.deep.equal(before);
     });
 
+    it('refuses an upload sent with a Content-Encoding (it would be stored encoded) with 415, storing nothing', async () => {
+      const id = await dossier();
+      const before = await stored();
+      const p = expectProblem(await upload('owner', id, 'papers', Buffer.from('not gzip at all'), 'text/plain', 'a.txt', { 'content-encoding': 'gzip' }),
+        415, 'unsupported_media_type');
+      expect(p.errors[0]).to.include({ field: 'papers', code: 'encoding_not_allowed' });
+      expect(await stored()).to.deep.equal(before);
+      const r = await upload('owner', id, 'papers', Buffer.from('plain'), 'text/plain', 'b.txt', { 'content-encoding': 'identity' });
+      expect(r.status, r.text).to.equal(201);
+    });
+
     it('refuses content that is not its declared type: a Windows program sent as image/png', async () => {
       const id = await dossier();
       const before = await stored();
@@ -215,6 +226,20 @@ describe('Attachments API', () => {
       for (const path of filesIn(fw.config.filesDir)) expect(path).to.match(/^[0-9a-f]{2}\/[0-9a-f]{32}$/);
       const d = await call('owner', 'GET', r1.body.data.href);
       expect(d.headers.get('content-disposition')).to.equal(`attachment; filename="passwd.txt"; filename*=UTF-8''passwd.txt`);
+    });
+
+    it('shortens a long file name to 255 bytes of UTF-8, keeping its extension, in the field, the list and the download', async () => {
+      const id = await dossier();
+      const r = await upload('owner', id, 'papers', Buffer.from('a'), 'text/plain', `${'😀'.repeat(300)}\u0000.txt`);
+      expect(r.status, r.text).to.equal(201);
+      const name = `${'😀'.repeat(62)}.txt`;
+      expect(r.body.data.name).to.equal(name);
+      expect(Buffer.byteLength(name)).to.equal(252);
+      const record = await call('owner', 'GET', `/api/tables/dossier/${id}`);
+      expect(record.body.data.papers.map((a: { name: string }) => a.name)).to.deep.equal([name]);
+      // The ASCII fallback has one "_" per UTF-16 unit the name holds outside ASCII.
+      const d = await call('owner', 'GET', r.body.data.href);
+      expect(d.headers.get('content-disposition')).to.equal(`attachment; filename="${'_'.repeat(124)}.txt"; filename*=UTF-8''${encodeURIComponent(name)}`);
     });
   });
 

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import {
   attachmentDisposition, BLOB_CHUNK_SIZE, ClamdScanner, contentProblem, DatabaseStore, detectType, DirectoryStore, EICAR,
-  EicarScanner, fileNameFromDisposition, isAccepted, mediaType, sanitiseFileName, TextChecker, type AttachmentStore,
+  EicarScanner, fileNameFromDisposition, isAccepted, MAX_FILE_NAME_BYTES, mediaType, sanitiseFileName, TextChecker, type AttachmentStore,
 } from '../../../platform/files/index.js';
 import { FormworkError } from '../../../platform/errors.js';
 import { createTestEngine, fixture, type TestEngine } from '../../support/engine.js';
@@ -45,9 +45,28 @@ describe('files', () => {
     });
 
     it('limits the length to 200 characters, keeping the extension', () => {
-      const name = sanitiseFileName(`${'é'.repeat(300)}.pdf`);
-      expect([...name]).to.have.length(200);
-      expect(name.endsWith('é.pdf')).to.equal(true);
+      const name = sanitiseFileName(`${'e'.repeat(300)}.pdf`);
+      expect(name).to.equal(`${'e'.repeat(196)}.pdf`);
+    });
+
+    it('limits the length to 255 bytes of UTF-8, keeping the extension and whole characters', () => {
+      const accented = sanitiseFileName(`${'é'.repeat(300)}.pdf`);
+      expect(accented).to.equal(`${'é'.repeat(125)}.pdf`);
+      expect(Buffer.byteLength(accented)).to.equal(254);
+      // A family emoji is one character of seven code points (25 bytes); a flag is two regional indicators.
+      const emoji = sanitiseFileName(`${'👍🏽'.repeat(40)}${'🇬🇧'.repeat(40)}.jpeg`);
+      expect(Buffer.byteLength(emoji)).to.be.at.most(MAX_FILE_NAME_BYTES);
+      expect(emoji).to.match(/^(👍🏽)+(🇬🇧)*\.jpeg$/u);
+      const accents = sanitiseFileName(`${'e\u0301\u0323'.repeat(200)}.txt`);
+      expect(Buffer.byteLength(accents)).to.be.at.most(MAX_FILE_NAME_BYTES);
+      expect(accents.normalize('NFD')).to.match(/^(e\u0323\u0301)+\.txt$/u);
+    });
+
+    it('drops a long extension rather than the whole name, and unpaired surrogates', () => {
+      const name = sanitiseFileName(`report.${'x'.repeat(300)}`);
+      expect(name).to.have.length(200);
+      expect(name.startsWith('report.xxx')).to.equal(true);
+      expect(sanitiseFileName('a\ud800b.txt')).to.equal('ab.txt');
     });
 
     it('falls back to "file" when nothing is left', () => {

@@ -204,11 +204,11 @@ describe('HTTP API', () => {
       const res = await call(`/api/tables/incident?filter=${filter}&sort=-impact,short_description&limit=2&offset=1`);
       expect(res.status).to.equal(200);
       const body = await res.json();
-      expect(body.meta).to.deep.equal({ total: 5, limit: 2, offset: 1 });
+      expect(body.meta).to.deep.equal({ total: 5, totalKind: 'exact', limit: 2, offset: 1 });
       expect(body.data.map((r: RecordData) => r.short_description)).to.deep.equal(['List 1', 'List 4']);
       const all = await (await call(`/api/tables/incident?filter=${filter}&sort=short_description`)).json();
       expect(all.data.map((r: RecordData) => r.short_description)).to.deep.equal(['List 0', 'List 1', 'List 2', 'List 3', 'List 4']);
-      expect(all.meta).to.deep.equal({ total: 5, limit: 20, offset: 0 });
+      expect(all.meta).to.deep.equal({ total: 5, totalKind: 'exact', limit: 20, offset: 0 });
     });
 
     it('returns only the requested fields (plus id and version)', async () => {
@@ -218,7 +218,7 @@ describe('HTTP API', () => {
 
     it('skips the count with total=false', async () => {
       const body = await (await call(`/api/tables/incident?filter=${filter}&total=false&limit=3`)).json();
-      expect(body.meta).to.deep.equal({ total: null, limit: 3, offset: 0 });
+      expect(body.meta).to.deep.equal({ total: null, totalKind: null, limit: 3, offset: 0 });
       expect(body.data).to.have.length(3);
     });
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { RecordHookContext } from '../../../platform/records/hooks.js';
 import { STAGES } from '../../../platform/records/lifecycle.js';
 import type { Actor, RecordData } from '../../../platform/records/types.js';
+import { fail } from '../../../platform/errors.js';
 import { writeEvent } from '../../../platform/rules/events.js';
 import { createTestEngine, fixture, CORE_DEFINITIONS, userActor, steppingClock, type TestEngine } from '../../support/engine.js';
 import { expectError } from '../../support/errors.js';
@@ -51,9 +52,32 @@ describe('record lifecycle (runWrite)', () => {
 
   it('declares its stages in the documented order, only the checks outside the transaction', () => {
     expect(STAGES.map((s) => [s.name, s.inTransaction])).to.deep.equal([
-      ['check', false], ['load', true], ['before hooks', true], ['before rules', true], ['write', true],
+      ['check', false], ['load', true], ['before hooks', true], ['before rules', true], ['hook checks', true], ['write', true],
       ['after hooks', true], ['after rules', true],
     ]);
+  });
+
+  it('gives the hooks\' checks the record as the before rules left it, and a refusal there writes nothing', async () => {
+    const checked: unknown[] = [];
+    const off = fw.hooks.register({
+      name: 'lifecycle-check-probe',
+      check: async (ctx, record) => {
+        if (!isProbe(ctx, record)) return;
+        checked.push(record.summary);
+        if (String(record.summary).includes('refuse')) fail('validation_failed', 'Refused by the check.', { fieldErrors: [{ field: 'summary', code: 'probe', message: 'Refused.' }] });
+      },
+    });
+    try {
+      // rt_summary (a before rule) sets the summary: the check sees the rule's value.
+      const r = await fw.records.createOne('rt_case', { title: 'probe checked' }, { actor: user });
+      expect(checked).to.deep.equal(['probe checked (hooked) by tester']);
+      expect(r.summary).to.equal('probe checked (hooked) by tester');
+      const e = await expectError(fw.records.createOne('rt_case', { title: 'probe refuse' }, { actor: user }), 'validation_failed');
+      expect(e.fieldErrors[0]).to.include({ field: 'summary', code: 'probe' });
+      expect(await count(fw.registry.current.getTable('rt_case').physical, { title: 'probe refuse (hooked)' })).to.equal(0);
+    } finally {
+      off();
+    }
   });
 
   it('runs the before rules on the record as the before hooks left it', async () => {

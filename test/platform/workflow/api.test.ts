@@ -233,7 +233,7 @@ describe('workflow: HTTP API', () => {
       const filter = encodeURIComponent(JSON.stringify({ fact: 'category', operator: 'equal', value: 'queue-test' }));
       let r = await as.agent('GET', `/api/queues/triage/items?filter=${filter}&sort=-title&limit=2&offset=1`);
       expect(r.status).to.equal(200);
-      expect(r.body.meta).to.deep.equal({ total: 4, limit: 2, offset: 1, table: 'wf_ticket' });
+      expect(r.body.meta).to.deep.equal({ total: 4, totalKind: 'exact', limit: 2, offset: 1, table: 'wf_ticket' });
       expect(r.body.data.map((x: { title: string }) => x.title)).to.deep.equal(['Q2', 'Q1']);
       r = await as.other('GET', `/api/queues/triage/items?filter=${filter}`);
       expect(r.body.data.map((x: { id: string }) => x.id)).to.deep.equal([theirs.id]);

@@ -305,6 +305,34 @@ describe('API: organisation administrators', () => {
       expectProblem(await call(web, 'PATCH', `/api/admin/users/${admin.user.id}`, { status: 'disabled' }), 409, 'conflict');
     });
 
+    it('disabling revokes the person\'s API tokens for good: enabling the account again does not revive them', async () => {
+      const token = new TokenClient(server.url, await createToken(fw, person.username, 'nightly'));
+      const spare = await createToken(fw, person.username, 'spare');
+      await fw.db.knex('sys_api_token').where({ user_id: person.user.id, name: 'spare' }).update({ expires_at: clock.now().toISOString() });
+      await token.ok('GET', '/api/profile', undefined, 200);
+      // The account page counts the tokens in use (not the expired one).
+      expect((await ok(web, 'GET', `/api/admin/users/${person.user.id}`, undefined, 200)).data.apiTokens).to.equal(1);
+      expect((await ok(web, 'PATCH', `/api/admin/users/${person.user.id}`, { status: 'disabled' }, 200)).data.apiTokens).to.equal(0);
+      // At once on this instance: the credential cache saw the write.
+      expectProblem(await token.get('/api/profile'), 401, 'unauthenticated');
+      const rows = await fw.db.knex('sys_api_token').where({ user_id: person.user.id }).orderBy('name');
+      expect(rows.map((r: Record<string, unknown>) => [r.name, r.revoked_at])).to.deep.equal([['nightly', clock.now().toISOString()], ['spare', null]]);
+      const trail = await auditOf(person.user.id);
+      expect(trail.at(-1)!.changes).to.deep.include({ status: ['active', 'disabled'], api_tokens_revoked: [null, 1] });
+
+      await ok(web, 'PATCH', `/api/admin/users/${person.user.id}`, { status: 'active' }, 200);
+      clock.advance(MINUTE);
+      expectProblem(await token.get('/api/profile'), 401, 'unauthenticated');
+      expectProblem(await new TokenClient(server.url, spare).get('/api/profile'), 401, 'unauthenticated');
+      const fresh = new TokenClient(server.url, await createToken(fw, person.username, 'fresh'));
+      await fresh.ok('GET', '/api/profile', undefined, 200);
+      expect((await ok(web, 'GET', `/api/admin/users/${person.user.id}`, undefined, 200)).data.apiTokens).to.equal(1);
+      // The person sees which tokens were revoked, and when.
+      const listed = (await fresh.ok('GET', '/api/auth/tokens', undefined, 200)).data as { name: string; revokedAt: string | null }[];
+      expect(listed.map((t) => [t.name, t.revokedAt])).to.have.deep.members([['nightly', rows[0].revoked_at], ['spare', null], ['fresh', null]]);
+      expect((await auditOf(person.user.id)).at(-1)!.changes).to.deep.equal({ status: ['disabled', 'active'] });
+    });
+
     it('unlocks a locked-out account', async () => {
       fw.config.lockoutThreshold = 2;
       const anon = new TestClient(server.url);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { sha256 } from '../../../../platform/access/crypto.js';
-import { createApiToken } from '../../../../platform/access/identity/index.js';
+import { createApiToken, revokeUserApiTokens } from '../../../../platform/access/identity/index.js';
 import { createIdentityEngine, createUser, serve, signIn, type RunningServer } from '../../../support/auth.js';
 import type { TestEngine } from '../../../support/engine.js';
 
@@ -72,13 +72,13 @@ describe('API tokens', () => {
     expect(await lastUsed()).to.equal(clock.now().toISOString());
   });
 
-  it('stop working when the owner is disabled, when they expire, and when malformed or unknown', async () => {
+  it('stop working while the owner is not active, when they expire, and when malformed or unknown', async () => {
     const u = await createUser(fw, { roles: ['agent'], password: null, totp: false });
     const token = await createTokenOver(u.user.id);
+    // The owner's status is checked on every use, also when the status changed by some way that revoked nothing.
     await fw.db.knex('sys_user').where({ id: u.user.id }).update({ status: 'disabled' });
     expect((await bearer(token, '/api/tables/task')).status).to.equal(401);
     await fw.db.knex('sys_user').where({ id: u.user.id }).update({ status: 'active' });
-    expect((await bearer(token, '/api/tables/task')).status).to.equal(200);
     await fw.db.knex('sys_api_token').where({ token_hash: sha256(token) }).update({ expires_at: clock.now().toISOString() });
     expect((await bearer(token, '/api/tables/task')).status).to.equal(401);
     for (const bad of ['fw_short', `fw_${'x'.repeat(43)}`, 'garbage']) {
@@ -86,6 +86,40 @@ describe('API tokens', () => {
     }
     const basic = await fetch(`${server.url}/api/tables/task`, { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } });
     expect(basic.status).to.equal(401);
+  });
+
+  it('keep working through a lockout, which is temporary and revokes nothing', async () => {
+    const u = await createUser(fw, { roles: ['agent'], totp: false });
+    const token = await createTokenOver(u.user.id);
+    const threshold = fw.config.lockoutThreshold;
+    fw.config.lockoutThreshold = 2;
+    try {
+      for (let i = 0; i < 2; i++) {
+        const r = await fetch(`${server.url}/api/auth/sign-in`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u.username, password: 'not the password at all' }),
+        });
+        expect(r.status).to.equal(401);
+      }
+    } finally {
+      fw.config.lockoutThreshold = threshold;
+    }
+    expect((await fw.db.knex('sys_user').where({ id: u.user.id }).first('locked_at')).locked_at).to.be.a('string');
+    expect((await bearer(token, '/api/tables/task')).status).to.equal(200);
+    expect((await fw.db.knex('sys_api_token').where({ token_hash: sha256(token) }).first('revoked_at')).revoked_at).to.equal(null);
+  });
+
+  it('revokeUserApiTokens revokes the owner\'s live tokens only, and says how many', async () => {
+    const owner = await createUser(fw, { roles: ['agent'], password: null, totp: false });
+    const other = await createUser(fw, { roles: ['agent'], password: null, totp: false });
+    const live = await createTokenOver(owner.user.id);
+    const expired = await createApiToken(fw, owner.user.id, { name: 'expired', expiresAt: clock.now().toISOString() });
+    const theirs = await createTokenOver(other.user.id);
+    const at = clock.now().toISOString();
+    expect(await fw.db.knex.transaction((trx) => revokeUserApiTokens(trx, owner.user.id, at))).to.equal(1);
+    expect((await bearer(live, '/api/tables/task')).status).to.equal(401);
+    expect((await fw.db.knex('sys_api_token').where({ id: expired.id }).first('revoked_at')).revoked_at).to.equal(null);
+    expect((await bearer(theirs, '/api/tables/task')).status).to.equal(200);
+    expect(await fw.db.knex.transaction((trx) => revokeUserApiTokens(trx, owner.user.id, at))).to.equal(0);
   });
 
   it('a user can revoke only their own tokens (another user\'s answers 404)', async () => {

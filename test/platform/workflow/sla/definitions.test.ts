@@ -60,6 +60,12 @@ describe('workflow/sla: definitions', () => {
     expect(bad.errors.map((e) => e.pointer)).to.have.members(['/timezone', '/hours/mon/0/from', '/hours/mon/0/to', '/hours/monday', '/holidays/0/date']);
   });
 
+  it('bounds an SLA\'s duration to 100,000 units, so working-time arithmetic stays finite', () => {
+    const bad = build(ticket(), holidays(), schedule({ default: true }), sla({ duration: { amount: 1e17, unit: 'workingDays' } }));
+    expect(bad.errors.map((e) => `${e.pointer}: ${e.message}`)).to.deep.equal(['/duration/amount: must be <= 100000.']);
+    expect(build(ticket(), holidays(), schedule({ default: true }), sla({ duration: { amount: 100000, unit: 'minutes' } })).errors).to.deep.equal([]);
+  });
+
   it('reports unknown time zones, periods out of order, missing holiday sets and two defaults', () => {
     expect(errorsOf(
       schedule({ timezone: 'Europe/Londn', holidaySets: ['ew', 'scotland'], hours: { mon: [{ from: '13:00', to: '17:00' }, { from: '12:00', to: '12:30' }], tue: [{ from: '10:00', to: '09:00' }] }, default: true }),

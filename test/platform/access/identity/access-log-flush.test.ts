@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import { join } from 'node:path';
+import type { AccessLogEntry } from '../../../../platform/access/identity/index.js';
+import { createTestEngine, REPO, type TestEngine } from '../../../support/engine.js';
+
+describe('Access log .flush()', () => {
+  let fw: TestEngine;
+  before(async () => { fw = await createTestEngine({ roots: [join(REPO, 'bench/definitions')] }); });
+  after(async () => { await fw?.dispose(); });
+
+  const rows = (url: string) => fw.db.knex('sys_access_log').where({ url }).select('event', 'username');
+
+  it('writes every queued row, also an entry still being worked out when it was called', async () => {
+    const url = `/flush-${Date.now()}`;
+    for (let i = 0; i < 3; i++) fw.accessLog.record({ event: 'api', url: `${url}/${i}`, method: 'GET', status: 200 });
+    let settle!: (entry: AccessLogEntry) => void;
+    fw.accessLog.record(new Promise<AccessLogEntry>((resolve) => { settle = resolve; }));
+    let flushed = false;
+    const flushing = fw.accessLog.flush().then(() => { flushed = true; });
+    // The flush cannot finish while an entry is unresolved; it is resolved only after flush() was called.
+    await Promise.resolve();
+    expect(flushed).to.equal(false);
+    settle({ event: 'page', url, username: 'late', method: 'GET', status: 200 });
+    await flushing;
+    expect(await rows(url)).to.deep.equal([{ event: 'page', username: 'late' }]);
+    for (let i = 0; i < 3; i++) expect(await rows(`${url}/${i}`), `row ${i}`).to.have.length(1);
+  });
+
+  it('still ends when an entry cannot be worked out (the failure is logged), writing the other rows', async () => {
+    const url = `/flush-failed-${Date.now()}`;
+    fw.accessLog.record(Promise.reject(new Error('session lookup failed')));
+    fw.accessLog.record({ event: 'api', url, method: 'GET', status: 200 });
+    await fw.accessLog.flush();
+    expect(await rows(url)).to.deep.equal([{ event: 'api', username: null }]);
+  });
+});
