@@ -5,6 +5,12 @@ import type { Dialect } from './dialects/types.js';
 
 export interface Database {
   knex: Knex;
+  /**
+   * Where reads outside a transaction go: on SQLite a pool of read-only connections beside the one writer; on
+   * PostgreSQL (and an in-memory SQLite database) the same pool as `knex`. Never for a read that must see the
+   * caller's own uncommitted writes: those use the transaction.
+   */
+  reader: Knex;
   dialect: Dialect;
   url: string;
 }
@@ -17,10 +23,13 @@ export function dialectFor(url: string): Dialect {
 /** Open a database. `searchPath` (PostgreSQL only) isolates a schema, which the test suite uses. */
 export function openDatabase(url: string, options: { searchPath?: string } = {}): Database {
   const dialect = dialectFor(url);
-  return { knex: knexFactory(dialect.knexConfig(url, options)), dialect, url };
+  const knex = knexFactory(dialect.knexConfig(url, options));
+  const readerConfig = dialect.readerConfig(url);
+  return { knex, reader: readerConfig ? knexFactory(readerConfig) : knex, dialect, url };
 }
 
 export async function closeDatabase(db: Database): Promise<void> {
+  if (db.reader !== db.knex) await db.reader.destroy();
   await db.knex.destroy();
 }
 

@@ -282,14 +282,14 @@ export class KnexRecordService implements RecordService {
 
   async readOne(tableName: string, id: string, opts: OperationOptions & { fields?: string[] }): Promise<RecordData> {
     const op = this.#operation(tableName, opts.actor, 'read');
-    const record = await this.#reader.readOne(opts.trx ?? this.#deps.db.knex, op.table, id, op, opts.fields);
+    const record = await this.#reader.readOne(opts.trx ?? this.#deps.db.reader, op.table, id, op, opts.fields);
     if (!record) fail('not_found', `Record "${id}" of table "${op.table.name}" does not exist.`);
     return record;
   }
 
   async query(tableName: string, spec: QuerySpec, opts: OperationOptions): Promise<QueryResult> {
     const op = this.#operation(tableName, opts.actor, 'read');
-    return this.#reader.query(opts.trx ?? this.#deps.db.knex, op.table, spec, op);
+    return this.#reader.query(opts.trx ?? this.#deps.db.reader, op.table, spec, op);
   }
 
   async updateOne(table: string, id: string, patch: RecordData, opts: UpdateOptions): Promise<RecordData> {

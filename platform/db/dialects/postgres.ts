@@ -46,6 +46,10 @@ export const postgresDialect: Dialect = {
     return { client: 'pg', connection: url, pool: { min: 0, max: 10 }, ...(options.searchPath ? { searchPath: [options.searchPath] } : {}) };
   },
 
+  readerConfig() {
+    return null;
+  },
+
   jsonArrayContains(column, value) {
     return { sql: '?? @> ?::jsonb', bindings: [column, JSON.stringify([value])] };
   },

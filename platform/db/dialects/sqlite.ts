@@ -36,6 +36,12 @@ const exec = (db: RawSqlite, sql: string) => new Promise<void>((resolve, reject)
 /** The start-up lock file of a database file (see withStartupLock). */
 export const startupLockFile = (filename: string) => `${filename}-startup-lock`;
 
+/**
+ * Read-only connections beside the writer: as many as libuv's thread pool runs at once by default (sqlite3 runs
+ * each statement on it), so reads do not queue behind one another.
+ */
+const SQLITE_READERS = 4;
+
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
   ilike: 'like',
@@ -47,8 +53,8 @@ export const sqliteDialect: Dialect = {
       client: 'sqlite3',
       connection: { filename },
       useNullAsDefault: true,
-      // One connection: SQLite has one writer anyway, and a single connection serialises this process's
-      // transactions without SQLITE_BUSY; reads are fast enough in-process that a reader pool buys little.
+      // One connection for writes: SQLite has one writer anyway, and a single connection serialises this
+      // process's transactions without SQLITE_BUSY. Reads outside a transaction go to the reader pool.
       pool: {
         min: 1,
         max: 1,
@@ -57,6 +63,26 @@ export const sqliteDialect: Dialect = {
             'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
             (e) => done(e, conn),
           );
+        },
+      },
+    };
+  },
+
+  readerConfig(url) {
+    const filename = url.replace(/^sqlite:(\/\/)?/, '');
+    if (filename === ':memory:') return null;
+    return {
+      client: 'sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+      // In WAL mode readers run beside the writer and each other, each statement seeing the last commit: with
+      // one connection, a read waits behind every other statement, and behind the event loop's turn to take the
+      // result of the statement before it. Opened on first use (min 0), once the writer has set WAL mode.
+      pool: {
+        min: 0,
+        max: SQLITE_READERS,
+        afterCreate(conn: { exec(sql: string, cb: (e: Error | null) => void): void }, done: (e: Error | null, c: unknown) => void) {
+          conn.exec('PRAGMA query_only = ON; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;', (e) => done(e, conn));
         },
       },
     };

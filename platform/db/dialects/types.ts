@@ -11,6 +11,11 @@ export interface Dialect {
    * suite isolates each database in one); SQLite has no schemas and ignores it.
    */
   knexConfig(url: string, options?: { searchPath?: string }): Knex.Config;
+  /**
+   * knex configuration for a separate pool of read-only connections, or null when reads share the main pool
+   * (PostgreSQL's pool already reads in parallel; an in-memory SQLite database exists on one connection only).
+   */
+  readerConfig(url: string): Knex.Config | null;
   /** SQL fragment and bindings (`??` for the column identifier, `?` for values): the JSON-array column contains `value`. */
   jsonArrayContains(column: string, value: unknown): { sql: string; bindings: unknown[] };
   /** Case-insensitive LIKE operator keyword. */

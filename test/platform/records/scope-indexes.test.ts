@@ -67,12 +67,14 @@ describe('schema sync: indexes carry the organisation scope column', () => {
     const spec: QuerySpec = {
       filter: { fact: 'record.status', operator: 'equal', value: 'pending' }, sort: [{ field: 'opened_at', direction: 'desc' }], limit: 20,
     };
-    fw.db.knex.on('query', capture);
+    // Lists read on the reader pool (SQLite) or the one pool (PostgreSQL).
+    const pools = [...new Set([fw.db.knex, fw.db.reader])];
+    for (const pool of pools) pool.on('query', capture);
     let result;
     try {
       result = await fw.records.query(TABLE, spec, { actor });
     } finally {
-      fw.db.knex.removeListener('query', capture);
+      for (const pool of pools) pool.removeListener('query', capture);
     }
     expect(result.total).to.equal(25);
     const list = statements.find((s) => /order by/i.test(s.sql));
