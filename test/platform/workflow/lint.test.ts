@@ -78,6 +78,13 @@ describe('workflow: lint', () => {
     ]);
   });
 
+  it('bounds a timer\'s wait to 100,000 units, so its due time stays a date', () => {
+    const wf = workflow();
+    const timer = wf.timers.findIndex((t: Doc) => t.after);
+    wf.timers[timer].after = { amount: 1e17, unit: 'days' };
+    expect(errorsOf(...base(), wf)).to.deep.equal([`/timers/${timer}/after/amount: must be <= 100000.`]);
+  });
+
   it('checks the state, queue, assignee and comment fields, and queues without a queue field', () => {
     const wf = workflow();
     wf.stateField = 'budget';
