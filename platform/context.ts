@@ -64,6 +64,11 @@ export interface AccessLog {
   record(entry: AccessLogEntry | Promise<AccessLogEntry>): void;
   /** Wait for every queued row to be written (tests, shutdown). */
   flush(): Promise<void>;
+  /**
+   * Flush, then write no more (the engine closes its database next): a row recorded later — a request that
+   * outlived the engine — is dropped with a warning instead of waiting on a connection pool being destroyed.
+   */
+  close(): Promise<void>;
 }
 
 /** One membership of the identity read: a role, an organisation, an own party code or an open access grant. */

@@ -155,7 +155,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       async close() {
         await fw.workflow?.timers.stop();
         await fw.slaChecker?.stop();
-        await accessLog.flush();
+        await accessLog.close();
         mailer.close();
         await closeDatabase(db);
       },

@@ -59,7 +59,12 @@ export function createAccessLog(db: Database, clock: Clock, log: Logger): Access
     inFlight.add(p);
   };
 
+  let closed = false;
   const enqueue = (entry: AccessLogEntry) => {
+    if (closed) {
+      log.warn('an access-log row came after the log was closed and is not written', { url: entry.url ?? null, event: entry.event });
+      return;
+    }
     queue.push({
       id: uuidv7(),
       at: (entry.at ?? clock.now()).toISOString(),
@@ -82,6 +87,12 @@ export function createAccessLog(db: Database, clock: Clock, log: Logger): Access
     }
   };
 
+  async function flush(): Promise<void> {
+    while (pending.size) await Promise.all([...pending]);
+    write();
+    while (inFlight.size) await Promise.all([...inFlight]);
+  }
+
   return {
     record(entry) {
       if (!(entry instanceof Promise)) {
@@ -93,10 +104,10 @@ export function createAccessLog(db: Database, clock: Clock, log: Logger): Access
       }).finally(() => { pending.delete(p); });
       pending.add(p);
     },
-    async flush() {
-      while (pending.size) await Promise.all([...pending]);
-      write();
-      while (inFlight.size) await Promise.all([...inFlight]);
+    flush,
+    async close() {
+      await flush();
+      closed = true;
     },
   };
 }

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { AccessLogEntry } from '../../../../platform/access/identity/index.js';
+import { createAccessLog } from '../../../../platform/access/identity/access-log.js';
+import { systemClock } from '../../../../platform/context.js';
+import { createLogger } from '../../../../platform/log.js';
 import { createTestEngine, REPO, type TestEngine } from '../../../support/engine.js';
 
 describe('Access log .flush()', () => {
@@ -32,5 +35,19 @@ describe('Access log .flush()', () => {
     fw.accessLog.record({ event: 'api', url, method: 'GET', status: 200 });
     await fw.accessLog.flush();
     expect(await rows(url)).to.deep.equal([{ event: 'api', username: null }]);
+  });
+
+  it('writes what was queued on close(), and afterwards drops a late row with a warning instead of writing', async () => {
+    const warnings: string[] = [];
+    const log = { ...createLogger('silent'), warn: (msg: string) => { warnings.push(msg); } };
+    const accessLog = createAccessLog(fw.db, systemClock, log);
+    const url = `/closing-${Date.now()}`;
+    accessLog.record({ event: 'api', url: `${url}/before`, method: 'GET', status: 200 });
+    await accessLog.close();
+    expect(await rows(`${url}/before`)).to.have.length(1);
+    accessLog.record({ event: 'api', url: `${url}/after`, method: 'GET', status: 200 });
+    await accessLog.flush();
+    expect(await rows(`${url}/after`)).to.deep.equal([]);
+    expect(warnings).to.deep.equal(['an access-log row came after the log was closed and is not written']);
   });
 });

@@ -115,7 +115,7 @@ describe('Access log', () => {
     const u = await createUser(fw, { roles: ['agent'], password: null, totp: false });
     const token = await createToken(fw, u.username);
     const real = fw.accessLog;
-    fw.accessLog = { record() { throw new Error('log store is down'); }, flush: async () => {} };
+    fw.accessLog = { record() { throw new Error('log store is down'); }, flush: async () => {}, close: async () => {} };
     try {
       const res = await fetch(`${server.url}/api/meta/menus`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).to.equal(200);
