@@ -120,6 +120,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     const accessLog = createAccessLog(db, clock, log);
     const credentials = new CredentialCache<CredentialRead>(config.identityCacheMs).watch(db.knex);
     let backgroundStarted = false;
+    let closing: Promise<void> | undefined;
     const fw: Engine = {
       config, db, registry: holder, records, clock, log, systemActor: SYSTEM_ACTOR, keys, mailer, accessLog, credentials,
       hooks: records.hooks,
@@ -153,13 +154,19 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         fw.slaChecker = startSlaChecker(fw, options.slaPollMs ?? slaPollMs());
       },
       async close() {
-        await fw.workflow?.timers.stop();
-        await fw.slaChecker?.stop();
-        await accessLog.close();
-        mailer.close();
-        await closeDatabase(db);
+        // Once: a second call (a test's dispose after its own close, say) finds everything closed.
+        if (closing) return closing;
+        closing = closeAll();
+        return closing;
       },
     };
+    async function closeAll(): Promise<void> {
+      await fw.workflow?.timers.stop();
+      await fw.slaChecker?.stop();
+      await accessLog.close();
+      mailer.close();
+      await closeDatabase(db);
+    }
     engine = fw;
     // Workflow: its hook joins the pipeline before anything is written (seeding included); timers poll once started.
     fw.workflow = startWorkflow(fw, records.hooks, 0);

@@ -49,6 +49,8 @@ export async function createTestEngine(options: TestEngineOptions = {}): Promise
   return Object.assign(engine, {
     testDb,
     async dispose() {
+      // The engine first: its background work stops and its access log is written before the database goes.
+      await engine.close();
       await testDb.dispose();
       rmSync(filesDir, { recursive: true, force: true });
     },
