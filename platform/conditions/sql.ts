@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Dialect } from '../db/dialects/types.js';
-import { INTEGER_RANGE, unstorableText } from '../db/storage-types.js';
+import { INTEGER_RANGE, YEAR_RANGE, isCalendarDay, unstorableText } from '../db/storage-types.js';
 import { fail } from '../errors.js';
 import { factRef, factValue, isLeaf, parseFact, valueProblem, type ParsedFact } from './facts.js';
 import { MEMORY_ONLY_OPERATORS, OPERATORS, OPERATOR_NAMES, RELATIVE_OPERATORS, isMissing, isRelativeSpan, relativeRange } from './operators.js';
@@ -37,9 +37,7 @@ function invalidValue(field: string, message: string): never {
 function isCalendarDate(v: string): boolean {
   if (!DATE_ONLY.test(v)) return false;
   const [y, m, d] = v.split('-').map(Number) as [number, number, number];
-  const t = new Date(0);
-  t.setUTCFullYear(y, m - 1, d);
-  return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  return y >= YEAR_RANGE.min && isCalendarDay(y, m, d);
 }
 
 /** An ISO 8601 date-time with a zone whose instant falls in years 0001–9999 (UTC), as that instant's ISO string. */

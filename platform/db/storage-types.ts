@@ -31,6 +31,13 @@ export function integerDigits(scale: number | undefined): number {
 /** The years a date or date-time column holds everywhere: PostgreSQL has no year 0, ISO strings past 9999 need a sign. */
 export const YEAR_RANGE = { min: 1, max: 9999 } as const;
 
+/** Whether year-month-day is a day of the proleptic Gregorian calendar (2025-02-30 is not). */
+export function isCalendarDay(y: number, m: number, d: number): boolean {
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
 // NUL: PostgreSQL text and jsonb cannot hold U+0000. An unpaired surrogate is not Unicode: drivers write it as
 // U+FFFD (so the value read back differs) and jsonb refuses its escape.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;

@@ -1,4 +1,4 @@
-import { DEFAULT_SCALE, INTEGER_RANGE, YEAR_RANGE, integerDigits, unstorableText } from '../db/storage-types.js';
+import { DEFAULT_SCALE, INTEGER_RANGE, YEAR_RANGE, integerDigits, isCalendarDay, unstorableText } from '../db/storage-types.js';
 import type { ResolvedField } from '../definitions/types.js';
 
 /** The outcome of checking one value against its field: the normalised value, or a field error. */
@@ -95,13 +95,6 @@ function checkNumber(field: ResolvedField, value: unknown, integer: boolean): Ch
   if (field.min !== undefined && value < field.min) return bad('min', `${label(field)} must be ${field.min} or more; got ${value}.`);
   if (field.max !== undefined && value > field.max) return bad('max', `${label(field)} must be ${field.max} or less; got ${value}.`);
   return ok(value === 0 ? 0 : value);
-}
-
-/** Whether year-month-day is a day of the proleptic Gregorian calendar. */
-function isCalendarDay(y: number, m: number, d: number): boolean {
-  const t = new Date(0);
-  t.setUTCFullYear(y, m - 1, d);
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
 }
 
 const inYears = (year: number) => year >= YEAR_RANGE.min && year <= YEAR_RANGE.max;

@@ -33,6 +33,9 @@ interface SqliteClient {
 
 const exec = (db: RawSqlite, sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (e) => (e ? reject(e) : resolve())));
 
+/** The file a SQLite URL names (`sqlite://path`, `sqlite:path` or a plain path). */
+const fileOf = (url: string) => url.replace(/^sqlite:(\/\/)?/, '');
+
 /** The start-up lock file of a database file (see withStartupLock). */
 export const startupLockFile = (filename: string) => `${filename}-startup-lock`;
 
@@ -47,7 +50,7 @@ export const sqliteDialect: Dialect = {
   ilike: 'like',
 
   knexConfig(url) {
-    const filename = url.replace(/^sqlite:(\/\/)?/, '');
+    const filename = fileOf(url);
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     return {
       client: 'sqlite3',
@@ -69,7 +72,7 @@ export const sqliteDialect: Dialect = {
   },
 
   readerConfig(url) {
-    const filename = url.replace(/^sqlite:(\/\/)?/, '');
+    const filename = fileOf(url);
     if (filename === ':memory:') return null;
     return {
       client: 'sqlite3',
