@@ -1,20 +1,29 @@
 // The benchmark's baseline: raw Express + knex on SQLite with the same settings as Formwork (WAL,
 // synchronous=NORMAL, one connection), doing the least a record API must (insert the row and an audit row in a
 // transaction; select by id; filter + sort + limit on a composite index). Plain JavaScript, run by node itself.
-//   node bench/baseline-server.mjs <sqlite-file>     prints {"url": …} once listening
+//   node bench/baseline-server.mjs <sqlite-file> [driver]    prints {"url": …} once listening
+// driver: knex's usual `sqlite3` (asynchronous, the default, what the targets are measured against) or
+// `better-sqlite3` (synchronous, the driver Formwork uses), for reference.
 import express from 'express';
 import knexFactory from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 
 const COLUMNS = ['title', 'body', 'status', 'priority', 'amount', 'flag', 'due', 'opened_at', 'email', 'owner', 'code', 'site'];
+const driver = process.argv[3] ?? 'sqlite3';
+const PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 5000'];
 const knex = knexFactory({
-  client: 'sqlite3',
+  client: driver,
   connection: { filename: process.argv[2] },
   useNullAsDefault: true,
   pool: {
     min: 1, max: 1,
     afterCreate(conn, done) {
-      conn.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;', (e) => done(e, conn));
+      if (driver === 'better-sqlite3') {
+        for (const p of PRAGMAS) conn.pragma(p);
+        done(null, conn);
+        return;
+      }
+      conn.exec(PRAGMAS.map((p) => `PRAGMA ${p};`).join(' '), (e) => done(e, conn));
     },
   },
 });

@@ -10,6 +10,9 @@
  * Each server runs in a process of its own (Formwork from its compiled JavaScript, as `npm start` runs it), and
  * the load comes from a third (bench/load.mjs, autocannon, 10 connections), which reports how busy it was itself:
  * a generator near a full core would be setting the pace.
+ * The targets are held against the baseline on knex's usual asynchronous sqlite3 driver; a second baseline on
+ * better-sqlite3 (Formwork's driver) is measured for reference, so the ratio of Formwork's own work shows too.
+ * Latency (lists, one connection) is measured in alternating slices as throughput is.
  * BENCH_LOAD=fetch uses the former fetch-based generator instead, to compare. Formwork's requests authenticate as a
  * user holding the bench_user role with an API token, as a machine client would.
  */
@@ -67,6 +70,10 @@ async function paired(a: Record<string, unknown>, sa: Server, b: Record<string, 
   };
   const as: Load[] = [];
   const bs: Load[] = [];
+  // A slice of each first, not counted: both servers' code for these requests is compiled by then (V8 optimises
+  // what runs often), so the first counted slices do not measure the warm-up of one side.
+  await load({ ...a, seconds }, [sa]);
+  await load({ ...b, seconds }, [sb]);
   for (let i = 0; i < slices; i++) {
     if (i % 2 === 0) {
       as.push(await load({ ...a, seconds }, [sa])); bs.push(await load({ ...b, seconds }, [sb]));
@@ -125,16 +132,19 @@ const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 const cpu = (...xs: Load[]) => `load generator ≤ ${Math.round(Math.max(...xs.map((x) => x.cpu)) * 100)}% of a core`;
 
 /**
- * Both servers run with the flags `npm start` gives Formwork, Formwork from its compiled JavaScript (`npm run bench`
- * builds it first).
+ * Formwork runs with the node flags `npm start` gives it (read from package.json, so the two cannot drift apart), from
+ * its compiled JavaScript (`npm run bench` builds it first); the baseline runs with node's defaults, as a plain
+ * Express app would.
  */
-const NODE_FLAGS = ['--max-semi-space-size=8'];
+const START = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+const NODE_FLAGS = START.split(/\s+/).filter((w) => w.startsWith('--'));
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'formwork-bench-'));
   const baseFile = join(dir, 'baseline.sqlite');
   const fwFile = join(dir, 'formwork.sqlite');
-  const base = await startServer(process.execPath, [...NODE_FLAGS, join(here, 'baseline-server.mjs'), baseFile]);
+  const base = await startServer(process.execPath, [join(here, 'baseline-server.mjs'), baseFile]);
+  const same = await startServer(process.execPath, [join(here, 'baseline-server.mjs'), join(dir, 'same-driver.sqlite'), 'better-sqlite3']);
   const fw = await startServer(process.execPath, [...NODE_FLAGS, join(here, 'formwork-server.mjs'), fwFile, join(here, 'definitions')]);
   const headers = { authorization: `Bearer ${fw.token}` };
   const baseDb = openSqlite(baseFile);
@@ -142,7 +152,7 @@ async function main() {
   const out = (s: string) => process.stdout.write(s + '\n');
   try {
     out(`Formwork benchmark: ${SECONDS}s per measurement, ${CONNECTIONS} connections, SQLite (WAL, synchronous=NORMAL), `
-      + `load from ${LOAD.endsWith('load.mjs') ? 'autocannon' : 'fetch'} in a separate process\n`);
+      + `load from ${LOAD.endsWith('load.mjs') ? 'autocannon' : 'fetch'} in a separate process; Formwork runs with ${NODE_FLAGS.join(' ') || 'no node flags'}\n`);
     const [bCreate, fCreate] = await paired(
       { url: `${base.url}/items`, method: 'POST', body: ITEM }, base,
       { url: `${fw.url}/api/tables/bench_item`, method: 'POST', body: ITEM, headers }, fw,
@@ -160,6 +170,19 @@ async function main() {
       + `(target ≥ ${TARGETS.get}×: ${verdict(fGet.rps / bGet.rps >= TARGETS.get)})  errors ${bGet.errors}/${fGet.errors}  ${cpu(bGet, fGet)}`);
     out(`server RSS under load: baseline ${base.rssMax.toFixed(0)} MB, formwork ${fw.rssMax.toFixed(0)} MB (goal < 150 MB)`);
 
+    // For reference, no target: the baseline on the driver Formwork uses, so the ratio shows Formwork's own work alone.
+    const [sCreate, fCreate2] = await paired(
+      { url: `${same.url}/items`, method: 'POST', body: ITEM }, same,
+      { url: `${fw.url}/api/tables/bench_item`, method: 'POST', body: ITEM, headers }, fw,
+    );
+    const sameIds = await fetch(`${same.url}/items?status=open`).then((r) => r.json() as Promise<{ data: { id: string }[] }>);
+    const [sGet, fGet2] = await paired(
+      { urls: sameIds.data.map((r) => `${same.url}/items/${r.id}`), method: 'GET' }, same,
+      { urls: ids.map((id) => `${fw.url}/api/tables/bench_item/${id}`), method: 'GET', headers }, fw,
+    );
+    out(`reference: the baseline on better-sqlite3, Formwork's driver: create ${sCreate.rps.toFixed(0)}/s vs ${fCreate2.rps.toFixed(0)}/s `
+      + `(${ratio(fCreate2.rps, sCreate.rps)}), get-one ${sGet.rps.toFixed(0)}/s vs ${fGet2.rps.toFixed(0)}/s (${ratio(fGet2.rps, sGet.rps)})`);
+
     const filter = encodeURIComponent(JSON.stringify({ fact: 'record.status', operator: 'equal', value: 'pending' }));
     // Start the list measurements from empty tables so both hold exactly the same rows.
     await baseDb('base_item').delete();
@@ -170,8 +193,10 @@ async function main() {
       filled = rows;
       const single = { method: 'GET', connections: 1, seconds: Math.max(2, SECONDS / 2) };
       const list = `${fw.url}/api/tables/bench_item?filter=${filter}&sort=-opened_at&limit=20`;
-      const bList = await load({ ...single, url: `${base.url}/items?status=pending` }, [base]);
-      const fList = await load({ ...single, url: `${list}&total=false`, headers }, [fw]);
+      // Latency, like throughput, in alternating slices: the median of the slices' medians on each side.
+      const [bList, fList] = await paired(
+        { ...single, url: `${base.url}/items?status=pending` }, base, { ...single, url: `${list}&total=false`, headers }, fw,
+      );
       const fEstimate = await load({ ...single, url: `${list}&total=estimate`, headers }, [fw]);
       const fExact = await load({ ...single, url: `${list}&total=true`, headers }, [fw]);
       const last = rows === ROWS.at(-1);
@@ -182,11 +207,10 @@ async function main() {
         + `  with exact total p50 ${ms(fExact.p50)}  errors ${bList.errors}/${fList.errors}/${fEstimate.errors}/${fExact.errors}`);
     }
   } finally {
-    base.proc.kill('SIGTERM');
-    fw.proc.kill('SIGTERM');
+    for (const s of [base, same, fw]) s.proc.kill('SIGTERM');
     await baseDb.destroy();
     await fwDb.destroy();
-    await Promise.all([base.proc, fw.proc].map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : null)));
+    await Promise.all([base.proc, same.proc, fw.proc].map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : null)));
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -3,12 +3,16 @@
  *   request id → security headers → access log → (API) actor → CSRF → attachments (raw bodies) → JSON-only → JSON parser
  *   → unsafe-key check → routes → 404 → problem+json errors (the only place errors become responses).
  * The actor comes before the body parser so that an anonymous request is refused before its body is read; the
- * access log registers first so that it sees every response, refusals included.
+ * access log registers first so that it sees every response, refusals included. Each router is entered only by
+ * requests under the first path segments its routes use (byFirstSegment), so a request tries the routes of its
+ * own routers, not of every router before them; middleware that runs for every request is mounted in sequences
+ * (inSequence), one layer each.
  */
 import express from 'express';
 import type { Formwork } from '../context.js';
 import {
-  accessLogger, actorMiddleware, csrfProtection, jsonBody, notFound, rejectUnsafeKeys, requestId, requireJson, securityHeaders,
+  accessLogger, actorMiddleware, byFirstSegment, csrfProtection, inSequence, jsonBody, notFound, rejectUnsafeKeys, requestId,
+  requireJson, securityHeaders,
 } from './middleware/index.js';
 import { problemHandler } from './problem.js';
 import { adminRouter } from './routes/admin.js';
@@ -36,30 +40,25 @@ export function createApp(fw: Formwork): express.Express {
   // node:querystring: flat string values only, never nested objects built from `a[b]=` keys.
   app.set('query parser', 'simple');
 
-  app.use(requestId());
-  app.use(securityHeaders());
-  app.use(accessLogger(fw));
+  app.use(inSequence(requestId(), securityHeaders(), accessLogger(fw)));
 
   // Following a mailed set-password link is public (no session yet): it is served before the actor middleware.
-  app.use('/api', passwordResetRouter(fw));
+  app.use('/api', byFirstSegment(passwordResetRouter(fw)));
 
   const api = express.Router();
-  api.use(actorMiddleware(fw));
-  api.use(csrfProtection(fw));
+  api.use(inSequence(actorMiddleware(fw), csrfProtection(fw)));
   // Uploads stream the raw file: their routes come before the JSON-only rule and the JSON parser (and only theirs).
-  api.use(attachmentsRouter(fw));
-  api.use(requireJson());
-  api.use(jsonBody(fw.config.bodyLimit));
-  api.use(rejectUnsafeKeys());
-  api.use(authRouter(fw));
-  api.use(metaRouter(fw));
-  api.use(recordsRouter(fw));
-  api.use(profileRouter(fw));
-  api.use(adminRouter(fw));
-  api.use(viewsRouter(fw));
-  api.use(workflowRouter(fw));
-  api.use(slaRouter(fw));
-  api.use(notificationsRouter(fw));
+  api.use(byFirstSegment(attachmentsRouter(fw)));
+  api.use(inSequence(requireJson(), jsonBody(fw.config.bodyLimit), rejectUnsafeKeys()));
+  api.use(byFirstSegment(authRouter(fw)));
+  api.use(byFirstSegment(metaRouter(fw)));
+  api.use(byFirstSegment(recordsRouter(fw)));
+  api.use(byFirstSegment(profileRouter(fw)));
+  api.use(byFirstSegment(adminRouter(fw)));
+  api.use(byFirstSegment(viewsRouter(fw)));
+  api.use(byFirstSegment(workflowRouter(fw)));
+  api.use(byFirstSegment(slaRouter(fw)));
+  api.use(byFirstSegment(notificationsRouter(fw)));
   app.use('/api', api);
   // The browser app: static assets and index.html for every other page (History API routes).
   app.use(uiRouter(fw));

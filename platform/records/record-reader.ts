@@ -52,6 +52,8 @@ export interface ReadManyOptions {
 export class RecordReader {
   readonly #db: Database;
   readonly #sealer: FieldSealer;
+  /** Select lists by table and columns, as knex quotes them (see {@link #selectList}). */
+  readonly #selectLists = new Map<string, string>();
 
   constructor(db: Database, sealer: FieldSealer) {
     this.#db = db;
@@ -135,12 +137,30 @@ export class RecordReader {
       : this.#columnsFor(table, scope, opts.columns);
     const masking = !opts.allColumns && this.#masks(table, scope);
     const selected = masking ? [...table.fields.values()].filter((f) => f.column !== null) : cols;
-    const qb = knex(table.physical).select(selected.map((c) => `${table.physical}.${c.column!}`)).whereIn(`${table.physical}.id`, ids);
+    const qb = knex(table.physical).select(this.#selectList(knex, table, selected)).whereIn(`${table.physical}.id`, ids);
     this.restrict(this.scope(qb, table), table, scope);
     if (opts.forUpdate) this.#db.dialect.lockRowsForUpdate(qb);
     const rows = await qb;
     if (!masking) return rows.map((r: RecordData) => this.fromRow(cols, r));
     return this.#masked(table, scope, cols, selected, rows);
+  }
+
+  /**
+   * The select list of `fields` (`"t"."a", "t"."b", …`): quoted once by knex for each table and set of columns and
+   * kept, since quoting twenty identifiers on every read cost as much as the rest of building the statement. It holds
+   * identifiers from the definitions only, never a value.
+   */
+  #selectList(knex: Knex | Knex.Transaction, table: ResolvedTable, fields: ResolvedField[]): Knex.Raw {
+    const columns = fields.map((f) => `${table.physical}.${f.column!}`);
+    const key = columns.join(',');
+    let sql = this.#selectLists.get(key);
+    if (sql === undefined) {
+      sql = this.#db.knex.raw(columns.map(() => '??').join(', '), columns).toSQL().sql;
+      // Tables and their readable columns are few; a registry change may add shapes, so the map is bounded.
+      if (this.#selectLists.size >= 1000) this.#selectLists.clear();
+      this.#selectLists.set(key, sql);
+    }
+    return knex.raw(sql);
   }
 
   /** Whether some field of the table is masked record by record for this reader. */
@@ -191,7 +211,7 @@ export class RecordReader {
 
     const masking = this.#masks(table, scope);
     const selected = masking ? [...table.fields.values()].filter((f) => f.column !== null) : cols;
-    const rowsQuery = base.clone().select(selected.map((c) => `${table.physical}.${c.column}`)).orderBy(order).limit(limit).offset(offset);
+    const rowsQuery = base.clone().select(this.#selectList(knex, table, selected)).orderBy(order).limit(limit).offset(offset);
     const [rows, { total, totalKind }] = await Promise.all([rowsQuery, this.#total(knex, base, spec.withTotal ?? true)]);
     const records = masking ? await this.#masked(table, scope, cols, selected, rows) : rows.map((r: RecordData) => this.fromRow(cols, r));
     return { records, total, totalKind, limit, offset };

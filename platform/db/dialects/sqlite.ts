@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Knex } from 'knex';
+import { FormworkSqliteClient, type BetterSqlite, type BetterSqliteDriver } from './sqlite-client.js';
 import type { Dialect } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -20,30 +21,45 @@ const JSON_TYPES = new Set(['json', 'attachment']);
 /** How long to wait before asking again for a start-up lock another connection holds. */
 const STARTUP_LOCK_RETRY_MS = 50;
 
-/** The parts of the sqlite3 driver (knex's `client.driver`) the start-up lock uses. */
-interface RawSqlite {
-  configure(option: 'busyTimeout', value: number): void;
-  exec(sql: string, callback: (error: Error | null) => void): void;
-  close(callback: (error: Error | null) => void): void;
-}
+/** The parts of knex's client the start-up lock uses. */
 interface SqliteClient {
-  driver: { Database: new (filename: string, callback: (error: Error | null) => void) => RawSqlite };
+  driver: BetterSqliteDriver;
   connectionSettings: { filename: string };
 }
 
-const exec = (db: RawSqlite, sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (e) => (e ? reject(e) : resolve())));
+/**
+ * The start-up locks this process holds. A connection nothing references is closed when it is garbage-collected,
+ * which would release its lock while the work it guards still runs (work whose promise nothing else keeps alive).
+ */
+const HELD_LOCKS = new Set<BetterSqlite>();
+
+/** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/** The writer's settings: write-ahead log (readers beside the writer), foreign keys, the busy timeout. */
+function setUpWriter(conn: BetterSqlite, done: (e: Error | null, c: unknown) => void): void {
+  try {
+    for (const p of ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', `busy_timeout = ${BUSY_TIMEOUT_MS}`]) conn.pragma(p);
+    done(null, conn);
+  } catch (e) {
+    done(e as Error, conn);
+  }
+}
+
+function setUpReader(conn: BetterSqlite, done: (e: Error | null, c: unknown) => void): void {
+  try {
+    for (const p of ['foreign_keys = ON', `busy_timeout = ${BUSY_TIMEOUT_MS}`]) conn.pragma(p);
+    done(null, conn);
+  } catch (e) {
+    done(e as Error, conn);
+  }
+}
 
 /** The file a SQLite URL names (`sqlite://path`, `sqlite:path` or a plain path). */
 const fileOf = (url: string) => url.replace(/^sqlite:(\/\/)?/, '');
 
 /** The start-up lock file of a database file (see withStartupLock). */
 export const startupLockFile = (filename: string) => `${filename}-startup-lock`;
-
-/**
- * Read-only connections beside the writer: as many as libuv's thread pool runs at once by default (sqlite3 runs
- * each statement on it), so reads do not queue behind one another.
- */
-const SQLITE_READERS = 4;
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -53,21 +69,12 @@ export const sqliteDialect: Dialect = {
     const filename = fileOf(url);
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     return {
-      client: 'sqlite3',
+      client: FormworkSqliteClient as unknown as Knex.Config['client'],
       connection: { filename },
       useNullAsDefault: true,
       // One connection for writes: SQLite has one writer anyway, and a single connection serialises this
-      // process's transactions without SQLITE_BUSY. Reads outside a transaction go to the reader pool.
-      pool: {
-        min: 1,
-        max: 1,
-        afterCreate(conn: { exec(sql: string, cb: (e: Error | null) => void): void }, done: (e: Error | null, c: unknown) => void) {
-          conn.exec(
-            'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
-            (e) => done(e, conn),
-          );
-        },
-      },
+      // process's transactions without SQLITE_BUSY. Reads outside a transaction go to the reader.
+      pool: { min: 1, max: 1, afterCreate: setUpWriter },
     };
   },
 
@@ -75,19 +82,13 @@ export const sqliteDialect: Dialect = {
     const filename = fileOf(url);
     if (filename === ':memory:') return null;
     return {
-      client: 'sqlite3',
-      connection: { filename },
+      client: FormworkSqliteClient as unknown as Knex.Config['client'],
+      connection: { filename, options: { readonly: true } },
       useNullAsDefault: true,
-      // In WAL mode readers run beside the writer and each other, each statement seeing the last commit: with
-      // one connection, a read waits behind every other statement, and behind the event loop's turn to take the
-      // result of the statement before it. Opened on first use (min 0), once the writer has set WAL mode.
-      pool: {
-        min: 0,
-        max: SQLITE_READERS,
-        afterCreate(conn: { exec(sql: string, cb: (e: Error | null) => void): void }, done: (e: Error | null, c: unknown) => void) {
-          conn.exec('PRAGMA query_only = ON; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;', (e) => done(e, conn));
-        },
-      },
+      // In WAL mode a reader runs beside the writer, each statement seeing the last commit, never the writer's
+      // transaction in progress (which may span several turns of the event loop). Statements run on the calling
+      // thread, so one connection is as fast as several. Opened on first use (min 0), once the writer has set WAL.
+      pool: { min: 0, max: 1, afterCreate: setUpReader },
     };
   },
 
@@ -154,16 +155,14 @@ export const sqliteDialect: Dialect = {
     const { driver, connectionSettings } = knex.client as unknown as SqliteClient;
     // An in-memory database is private to its connection: nobody to take turns with.
     if (connectionSettings.filename === ':memory:') return work();
-    const lock = await new Promise<RawSqlite>((resolve, reject) => {
-      const db = new driver.Database(startupLockFile(connectionSettings.filename), (e) => (e ? reject(e) : resolve(db)));
-    });
+    // No busy timeout: a waiting statement would block this thread, so the wait is a timer between attempts.
+    const lock = new driver(startupLockFile(connectionSettings.filename), { timeout: 0 });
+    HELD_LOCKS.add(lock);
     try {
-      // A write transaction on the lock file, whose lock the OS releases if the process dies. No busy timeout: a
-      // waiting attempt would hold one of libuv's few worker threads, so the wait is a timer between attempts.
-      lock.configure('busyTimeout', 0);
+      // A write transaction on the lock file, whose lock the OS releases if the process dies.
       for (;;) {
         try {
-          await exec(lock, 'BEGIN IMMEDIATE');
+          lock.exec('BEGIN IMMEDIATE');
           break;
         } catch (e) {
           if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
@@ -173,10 +172,11 @@ export const sqliteDialect: Dialect = {
       try {
         return await work();
       } finally {
-        await exec(lock, 'ROLLBACK').catch(() => undefined);
+        if (lock.inTransaction) lock.exec('ROLLBACK');
       }
     } finally {
-      await new Promise<void>((resolve) => lock.close(() => resolve()));
+      HELD_LOCKS.delete(lock);
+      lock.close();
     }
   },
 };

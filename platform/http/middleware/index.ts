@@ -5,7 +5,9 @@
  */
 export { accessLogger } from './access-log.js';
 export { accessRuleFor, actorMiddleware } from './actor.js';
+export { byFirstSegment } from './by-first-segment.js';
 export { csrfProtection } from './csrf.js';
+export { inSequence } from './in-sequence.js';
 export { jsonBody } from './json-body.js';
 export { methodNotAllowed } from './method-not-allowed.js';
 export { notFound } from './not-found.js';

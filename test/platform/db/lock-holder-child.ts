@@ -8,5 +8,6 @@ const env = process.env;
 const db = openDatabase(env.LOCK_DB_URL!, env.LOCK_SEARCH_PATH ? { searchPath: env.LOCK_SEARCH_PATH } : {});
 await withStartupLock(db, async () => {
   process.stdout.write('LOCKED\n');
-  await new Promise(() => undefined);
+  // A timer keeps the process alive (the lock's connection does not): it holds the lock until it is killed.
+  await new Promise(() => setInterval(() => undefined, 60_000));
 });

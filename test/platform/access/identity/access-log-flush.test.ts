@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { AccessLogEntry } from '../../../../platform/access/identity/index.js';
-import { createAccessLog } from '../../../../platform/access/identity/access-log.js';
+import { chunksOf, createAccessLog } from '../../../../platform/access/identity/access-log.js';
 import { systemClock } from '../../../../platform/context.js';
 import { createLogger } from '../../../../platform/log.js';
 import { createTestEngine, REPO, type TestEngine } from '../../../support/engine.js';
@@ -27,6 +27,19 @@ describe('Access log .flush()', () => {
     await flushing;
     expect(await rows(url)).to.deep.equal([{ event: 'page', username: 'late' }]);
     for (let i = 0; i < 3; i++) expect(await rows(`${url}/${i}`), `row ${i}`).to.have.length(1);
+  });
+
+  it('writes a batch of any size in chunks of a few fixed sizes, every row once and in order', async () => {
+    for (const n of [0, 1, 5, 63, 64, 75, 200]) {
+      const chunks = chunksOf(Array.from({ length: n }, (_, i) => i));
+      expect(chunks.flat(), `${n} rows`).to.deep.equal(Array.from({ length: n }, (_, i) => i));
+      for (const c of chunks) expect([64, 16, 4, 1], `${n} rows`).to.include(c.length);
+    }
+    expect(chunksOf(Array.from({ length: 75 })).map((c) => c.length)).to.deep.equal([64, 4, 4, 1, 1, 1]);
+    const url = `/flush-batch-${Date.now()}`;
+    for (let i = 0; i < 137; i++) fw.accessLog.record({ event: 'api', url, method: 'GET', status: 200 });
+    await fw.accessLog.flush();
+    expect(await rows(url)).to.have.length(137);
   });
 
   it('still ends when an entry cannot be worked out (the failure is logged), writing the other rows', async () => {
