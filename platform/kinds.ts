@@ -4,6 +4,7 @@
  * This list sits at the top of platform/ because it names every kind's home, which platform/definitions may not
  * import.
  */
+import { join } from 'node:path';
 import { roleKind } from './access/roles/kind.js';
 import { dataKind } from './data/kind.js';
 import type { AnyKindModule } from './definitions/kinds.js';
@@ -17,6 +18,7 @@ import { formKind } from './forms/kind.js';
 import { menuKind } from './menus/kind.js';
 import { notificationKind } from './notify/kind.js';
 import { choiceListKind } from './records/choice-lists/kind.js';
+import { PACKAGE_ROOT } from './package-root.js';
 import { tableKind } from './records/kind.js';
 import { ruleKind } from './rules/kind.js';
 import { workflowKind } from './workflow/kind.js';
@@ -61,6 +63,9 @@ export function createRegistryHolder(): RegistryHolder {
 export function definitionSchema(): Record<string, unknown> {
   return assembleSchema(KINDS);
 }
+
+/** Where the assembled schema is written for editors (`npm run build:schema`): the package root. */
+export const SCHEMA_PATH = join(PACKAGE_ROOT, 'definitions.schema.json');
 
 /** The whole definition schema, as written to definitions.schema.json. */
 export function definitionSchemaText(): string {

@@ -6,7 +6,8 @@
  * instead of the seeding of its file.
  */
 import type { DefinitionError, DefinitionSource, ResolvedTable } from '../definitions/types.js';
-import { notServedMessage, queueTablesOf } from '../workflow/queue-fields.js';
+import { queueTablesOf } from '../workflow/definitions.js';
+import { notServedMessage } from '../workflow/queue-fields.js';
 import type { WorkflowDef } from '../workflow/types.js';
 import type { DataFile } from './types.js';
 

@@ -6,7 +6,7 @@ import type { Dialect } from './dialects/types.js';
 export interface Database {
   knex: Knex;
   /**
-   * Where reads outside a transaction go: on SQLite a pool of read-only connections beside the one writer; on
+   * Where reads outside a transaction go: on SQLite a read-only connection beside the one writer; on
    * PostgreSQL (and an in-memory SQLite database) the same pool as `knex`. Never for a read that must see the
    * caller's own uncommitted writes: those use the transaction.
    */

@@ -52,6 +52,35 @@ export function unstorableText(text: string): string | null {
   return m[0] === '\u0000' ? 'the NUL character (U+0000)' : `an unpaired surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()})`;
 }
 
+/** A string or key inside a JSON value that {@link unstorableText} refuses: where (the keys down to it), and why. */
+export interface UnstorableSpot {
+  /** The keys (array indexes as text) from the value's root to the string, or to the object holding the key. */
+  path: string[];
+  /** What is wrong, in words. */
+  what: string;
+  /** Whether it is a key of the object at `path` rather than the string at `path`. */
+  inKey: boolean;
+}
+
+/**
+ * Every string and key of a JSON value that cannot be stored alike on every database, in no particular order; the
+ * value under a refused key is not looked into. Iterative, so a deeply nested value cannot overflow the stack.
+ */
+export function* unstorableIn(value: unknown): Generator<UnstorableSpot> {
+  const stack: { v: unknown; path: string[] }[] = [{ v: value, path: [] }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    const what = typeof v === 'string' ? unstorableText(v) : null;
+    if (what) yield { path, what, inKey: false };
+    if (v === null || typeof v !== 'object') continue;
+    for (const [key, child] of Object.entries(v)) {
+      const inKey = Array.isArray(v) ? null : unstorableText(key);
+      if (inKey) yield { path, what: inKey, inKey: true };
+      else stack.push({ v: child, path: [...path, key] });
+    }
+  }
+}
+
 /**
  * The storage type of a field: what schema sync compares to decide whether a definition change is additive.
  * Field types that store alike (string, email, phone, url, postcode, single choice) share one storage type, so

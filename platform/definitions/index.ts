@@ -1,7 +1,7 @@
 export * from './types.js';
 export * from './kinds.js';
 export { loadDefinitionFiles, parseJson, displayPath, type LoadedDocument, type LoadResult } from './loader.js';
-export { validateAgainstSchema, assembleSchema, schemaFileText, readSchemaPart, SCHEMA_PATH } from './schema.js';
+export { validateAgainstSchema, assembleSchema, schemaFileText, readSchemaPart } from './schema.js';
 export { resolveTables } from './tables.js';
 export { lintDefinitions } from './lint.js';
 export { closestNames, expectedNames } from './suggest.js';

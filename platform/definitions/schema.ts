@@ -5,7 +5,7 @@
  * Validation (JSON Schema 2020-12, ajv) reports every error, each with its file, JSON pointer, the offending value
  * and what was expected.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { AnyKindModule, SchemaPart } from './kinds.js';
@@ -17,13 +17,6 @@ const require = createRequire(import.meta.url);
 const Ajv2020 = require('ajv/dist/2020.js').default as typeof import('ajv/dist/2020.js').default;
 const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
 
-/**
- * Where the assembled schema is written for editors (`npm run build:schema`): the package root, two folders above
- * this module in the source (platform/definitions/) and three once compiled (dist/platform/definitions/).
- */
-export const SCHEMA_PATH = new URL(
-  `${existsSync(new URL('../../package.json', import.meta.url)) ? '../../' : '../../../'}definitions.schema.json`, import.meta.url,
-);
 const SCHEMA_ID = 'https://formwork.dev/definitions.schema.json';
 
 /** Read a schema part (a JSON file beside a kind's code). */

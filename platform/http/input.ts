@@ -22,7 +22,7 @@
  */
 import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
 import type { Request } from 'express';
-import { unstorableText } from '../db/storage-types.js';
+import { unstorableIn, unstorableText } from '../db/storage-types.js';
 import { fail, type FieldError } from '../errors.js';
 
 /** A JSON Schema as routes declare it (ajv's draft-07 vocabulary plus the `expected` annotation). */
@@ -169,23 +169,13 @@ export function readBody<T>(req: Request, compiled: CompiledInput<T>): T {
 
 /**
  * Refuses (validation_failed) every string and key of a body that holds the NUL character or an unpaired surrogate,
- * naming the member by its dotted path. Iterative; bodies are bounded in depth before they get here (safe-json.ts).
+ * naming the member by its dotted path.
  */
 function assertStorableText(body: unknown): void {
-  const errors: FieldError[] = [];
-  const stack: { value: unknown; path: string[] }[] = [{ value: body, path: [] }];
-  while (stack.length) {
-    const { value, path } = stack.pop()!;
+  const errors: FieldError[] = [...unstorableIn(body)].map(({ path, what, inKey }) => {
     const name = path.join('.') || 'body';
-    const what = typeof value === 'string' ? unstorableText(value) : null;
-    if (what) errors.push({ field: name, code: 'invalid_character', message: `${name} must not contain ${what}.` });
-    if (value === null || typeof value !== 'object') continue;
-    for (const [key, child] of Object.entries(value)) {
-      const inKey = Array.isArray(value) ? null : unstorableText(key);
-      if (inKey) errors.push({ field: name, code: 'invalid_character', message: `A key in ${name} must not contain ${inKey}.` });
-      else stack.push({ value: child, path: [...path, key] });
-    }
-  }
+    return { field: name, code: 'invalid_character', message: inKey ? `A key in ${name} must not contain ${what}.` : `${name} must not contain ${what}.` };
+  });
   if (errors.length) fail('validation_failed', errors.map((e) => e.message).join(' '), { fieldErrors: errors });
 }
 

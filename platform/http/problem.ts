@@ -41,14 +41,8 @@ function asParserError(e: unknown): HttpParserError | null {
   return typeof status === 'number' && status >= 400 && status < 500 ? h : null;
 }
 
-/**
- * Translate what reached the error handler into a FormworkError, or null when it is not the client's fault.
- * body-parser's errors carry a `type`; the router's own 4xx (e.g. an undecodable `%` in a path) carry only a status.
- */
-export function toFormworkError(e: unknown): FormworkError | null {
-  if (isFormworkError(e)) return e;
-  const h = asParserError(e);
-  if (!h) return null;
+/** body-parser's and raw-body's refusals by their `type` (and a bare 413 or 415), or null for any other error. */
+function parserProblem(h: HttpParserError, e: unknown): FormworkError | null {
   switch (h.type) {
     case 'entity.too.large':
       return new FormworkError('payload_too_large', 'The request body is larger than this server accepts.', { cause: e });
@@ -69,9 +63,22 @@ export function toFormworkError(e: unknown): FormworkError | null {
       break;
   }
   const status = h.status ?? h.statusCode;
-  if (status === 404) return new FormworkError('not_found', 'The resource does not exist.', { cause: e });
   if (status === 413) return new FormworkError('payload_too_large', 'The request body is larger than this server accepts.', { cause: e });
   if (status === 415) return new FormworkError('unsupported_media_type', 'The content type is not supported.', { cause: e });
+  return null;
+}
+
+/**
+ * Translate what reached the error handler into a FormworkError, or null when it is not the client's fault.
+ * body-parser's errors carry a `type`; the router's own 4xx (e.g. an undecodable `%` in a path) carry only a status.
+ */
+export function toFormworkError(e: unknown): FormworkError | null {
+  if (isFormworkError(e)) return e;
+  const h = asParserError(e);
+  if (!h) return null;
+  const parsed = parserProblem(h, e);
+  if (parsed) return parsed;
+  if ((h.status ?? h.statusCode) === 404) return new FormworkError('not_found', 'The resource does not exist.', { cause: e });
   return new FormworkError('invalid_query', `The request URL is not valid: ${h.message ?? 'it could not be decoded'}.`, { cause: e });
 }
 
@@ -84,20 +91,14 @@ export function toFormworkError(e: unknown): FormworkError | null {
 export function bodyError(e: unknown, contentEncoding?: string): unknown {
   const h = isFormworkError(e) ? null : asParserError(e);
   if (!h) return e;
-  const status = h.status ?? h.statusCode;
-  if ((h.type !== undefined && PARSER_TYPES.has(h.type)) || status === 413 || status === 415) return toFormworkError(e);
+  const parsed = parserProblem(h, e);
+  if (parsed) return parsed;
   const coding = contentEncoding?.trim().toLowerCase();
   const what = coding && coding !== 'identity'
     ? `does not decompress as its Content-Encoding "${coding}" says`
     : 'could not be read';
   return new FormworkError('invalid_payload', `The request body ${what}: ${h.message ?? 'it is malformed'}.`, { cause: e });
 }
-
-/** The body-parser error types {@link toFormworkError} names. */
-const PARSER_TYPES = new Set([
-  'entity.too.large', 'entity.parse.failed', 'charset.unsupported', 'encoding.unsupported', 'request.aborted', 'request.size.invalid',
-  'entity.verify.failed',
-]);
 
 /** The problem document of a FormworkError for a request path. */
 export function problemDocument(error: FormworkError, instance: string, requestId?: string): ProblemDocument {

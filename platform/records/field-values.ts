@@ -1,4 +1,4 @@
-import { DEFAULT_SCALE, INTEGER_RANGE, YEAR_RANGE, integerDigits, isCalendarDay, unstorableText } from '../db/storage-types.js';
+import { DEFAULT_SCALE, INTEGER_RANGE, YEAR_RANGE, integerDigits, isCalendarDay, unstorableIn, unstorableText } from '../db/storage-types.js';
 import type { ResolvedField } from '../definitions/types.js';
 
 /** The outcome of checking one value against its field: the normalised value, or a field error. */
@@ -122,21 +122,13 @@ function checkDatetime(field: ResolvedField, value: unknown): Checked {
 
 /**
  * A json value is stored as it is, but every string and key in it must be storable text (PostgreSQL's jsonb
- * refuses \u0000 and unpaired surrogates). Walked iteratively: request bodies are bounded in depth already, values
- * set by rules need not be.
+ * refuses \u0000 and unpaired surrogates); the first found is named by its JSON pointer.
  */
 function checkJson(field: ResolvedField, value: unknown): Checked {
-  const stack: { v: unknown; at: string }[] = [{ v: value, at: '' }];
-  while (stack.length) {
-    const { v, at } = stack.pop()!;
-    const what = typeof v === 'string' ? unstorableText(v) : null;
-    if (what) return unstorable(field, what, at ? ` at ${at}` : '');
-    if (v === null || typeof v !== 'object') continue;
-    for (const [key, child] of Object.entries(v)) {
-      const keyProblem = Array.isArray(v) ? null : unstorableText(key);
-      if (keyProblem) return unstorable(field, keyProblem, ` in a key${at ? ` at ${at}` : ''}`);
-      stack.push({ v: child, at: `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` });
-    }
+  for (const spot of unstorableIn(value)) {
+    const pointer = spot.path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+    const place = pointer ? ` at ${pointer}` : '';
+    return unstorable(field, spot.what, spot.inKey ? ` in a key${place}` : place);
   }
   return ok(value);
 }

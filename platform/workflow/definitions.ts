@@ -15,9 +15,30 @@ export interface CompiledWorkflow {
 interface WorkflowIndex {
   byTable: Map<string, CompiledWorkflow>;
   all: CompiledWorkflow[];
-  /** Queue names the workflows mention (state queues, queue actions, assignment rules, queue approvers). */
-  queues: Set<string>;
+  /** Queue names the workflows mention, each with the tables of the workflows mentioning it (see queueTablesOf). */
+  queues: Map<string, Set<string>>;
   resolved: Map<string, CompiledWorkflow | null>;
+}
+
+/**
+ * For each queue the workflows mention (a state's queue, a queue action, an assignment rule, a queue approver), the
+ * tables of the workflows mentioning it. Pure, so `formwork validate` can check data files with it too.
+ */
+export function queueTablesOf(workflows: Iterable<WorkflowDef>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (queue: string | undefined, table: string) => {
+    if (!queue) return;
+    let tables = out.get(queue);
+    if (!tables) out.set(queue, (tables = new Set()));
+    tables.add(table);
+  };
+  for (const def of workflows) {
+    for (const s of Object.values(def.states)) add(s.queue, def.table);
+    for (const t of def.transitions) for (const a of t.actions ?? []) if (a.type === 'queue') add(a.queue, def.table);
+    for (const rule of def.assignmentRules ?? []) add(rule.queue, def.table);
+    for (const a of def.approvals ?? []) for (const p of a.approvers) add(p.queue, def.table);
+  }
+  return out;
 }
 
 function indexOf(registry: Registry): WorkflowIndex {
@@ -25,7 +46,7 @@ function indexOf(registry: Registry): WorkflowIndex {
 }
 
 function buildIndex(registry: Registry): WorkflowIndex {
-  const index: WorkflowIndex = { byTable: new Map(), all: [], queues: new Set(), resolved: new Map() };
+  const index: WorkflowIndex = { byTable: new Map(), all: [], queues: queueTablesOf(registry.workflows.values()), resolved: new Map() };
   for (const def of registry.workflows.values()) {
     const automatic = def.transitions.filter((t) => t.when);
     const compiled: CompiledWorkflow = {
@@ -33,10 +54,6 @@ function buildIndex(registry: Registry): WorkflowIndex {
     };
     index.all.push(compiled);
     index.byTable.set(def.table, compiled);
-    for (const s of Object.values(def.states)) if (s.queue) index.queues.add(s.queue);
-    for (const t of def.transitions) for (const a of t.actions ?? []) if (a.type === 'queue') index.queues.add(a.queue);
-    for (const r of def.assignmentRules ?? []) index.queues.add(r.queue);
-    for (const a of def.approvals ?? []) for (const p of a.approvers) if (p.queue) index.queues.add(p.queue);
   }
   return index;
 }
@@ -60,8 +77,8 @@ export function allWorkflows(registry: Registry): readonly CompiledWorkflow[] {
   return indexOf(registry).all;
 }
 
-/** Queue names the workflows of the snapshot mention. */
-export function declaredQueues(registry: Registry): ReadonlySet<string> {
+/** Queue names the workflows of the snapshot mention, each with the tables of the workflows mentioning it. */
+export function declaredQueues(registry: Registry): ReadonlyMap<string, ReadonlySet<string>> {
   return indexOf(registry).queues;
 }
 

@@ -14,33 +14,7 @@
 import type { Knex } from 'knex';
 import type { Registry, ResolvedTable } from '../definitions/types.js';
 import { fail } from '../errors.js';
-import { allWorkflows } from './definitions.js';
-import type { WorkflowDef } from './types.js';
-
-/**
- * For each queue the workflows mention (a state's queue, a queue action, an assignment rule, a queue approver), the
- * tables of the workflows mentioning it. Pure, so `formwork validate` can check data files with it too.
- */
-export function queueTablesOf(workflows: Iterable<WorkflowDef>): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  const add = (queue: string | undefined, table: string) => {
-    if (!queue) return;
-    let tables = out.get(queue);
-    if (!tables) out.set(queue, (tables = new Set()));
-    tables.add(table);
-  };
-  for (const def of workflows) {
-    for (const s of Object.values(def.states)) add(s.queue, def.table);
-    for (const t of def.transitions) for (const a of t.actions ?? []) if (a.type === 'queue') add(a.queue, def.table);
-    for (const rule of def.assignmentRules ?? []) add(rule.queue, def.table);
-    for (const a of def.approvals ?? []) for (const p of a.approvers) add(p.queue, def.table);
-  }
-  return out;
-}
-
-function mentionedBy(registry: Registry): ReadonlyMap<string, ReadonlySet<string>> {
-  return registry.memo('workflow.queueTables', (r) => queueTablesOf(allWorkflows(r).map((w) => w.def)));
-}
+import { declaredQueues } from './definitions.js';
 
 /**
  * Why a queue the workflows mention may not hold records of `table` (its own table and those it extends are looked
@@ -64,7 +38,7 @@ export async function assertQueueFor(
   knex: Knex | Knex.Transaction, registry: Registry, table: ResolvedTable, queue: string, field: string,
 ): Promise<void> {
   const problem = (code: string, message: string): never => fail('validation_failed', message, { fieldErrors: [{ field, code, message }] });
-  const served = mentionedBy(registry).get(queue);
+  const served = declaredQueues(registry).get(queue);
   if (served) {
     const refused = notServedMessage(queue, table, served, registry.tables);
     if (refused) problem('queue_not_for_table', refused);

@@ -26,7 +26,6 @@ import { assertCanOperate } from '../access/table-access.js';
 import type { Condition } from '../conditions/types.js';
 import type { Formwork } from '../context.js';
 import type { Registry, ResolvedTable } from '../definitions/types.js';
-import type { WorkflowDef } from './types.js';
 import { fail, isFormworkError } from '../errors.js';
 import { isEmptyValue } from '../records/field-values.js';
 import type { Actor, QueryResult, QuerySpec, RecordData } from '../records/types.js';
@@ -72,7 +71,7 @@ export async function listQueues(fw: Formwork, actor: Actor): Promise<QueueView[
       personal: false, member: mine.has(r.id), declared: false,
     });
   }
-  for (const name of [...declaredQueues(fw.registry.current)].sort()) {
+  for (const name of [...declaredQueues(fw.registry.current).keys()].sort()) {
     if (!stored.has(name)) out.push({ name, label: name, description: null, org: null, personal: false, member: false, declared: true });
   }
   return out;
@@ -86,14 +85,6 @@ function keepers(registry: Registry, key: 'queueField' | 'assigneeField'): Compi
   const candidates = allWorkflows(registry).filter((w): w is CompiledWorkflow => !!w.def[key]);
   return candidates.filter((w) => !candidates.some((o) =>
     o !== w && registry.getTable(w.def.table).ancestors.includes(o.def.table) && o.def[key] === w.def[key]));
-}
-
-/** Whether a workflow names the queue (a state's queue, a queue action, an assignment rule, a queue approver). */
-function mentions(def: WorkflowDef, queue: string): boolean {
-  return Object.values(def.states).some((s) => s.queue === queue)
-    || def.transitions.some((t) => (t.actions ?? []).some((a) => a.type === 'queue' && a.queue === queue))
-    || (def.assignmentRules ?? []).some((r) => r.queue === queue)
-    || (def.approvals ?? []).some((a) => a.approvers.some((p) => p.queue === queue));
 }
 
 /** A table whose records a queue holds, as the queue pages show it. */
@@ -138,7 +129,7 @@ export async function queueSummaries(
   for (const q of queues) {
     let holders = q.personal ? byAssignee : byQueue;
     // A queue the workflows name (labelled by a row or not) holds their records only.
-    if (q.declared || named.has(q.name)) holders = holders.filter((w) => mentions(w.def, q.name));
+    if (q.declared || named.has(q.name)) holders = holders.filter((w) => named.get(q.name)?.has(w.def.table) === true);
     const tables: QueueTableView[] = [];
     for (const w of holders) {
       const t = registry.getTable(w.def.table);

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { SCHEMA_PATH } from '../../platform/definitions/schema.js';
-import { buildRegistry, definitionSchema, definitionSchemaText, KINDS } from '../../platform/kinds.js';
+import { buildRegistry, definitionSchema, definitionSchemaText, KINDS, SCHEMA_PATH } from '../../platform/kinds.js';
 
 describe('kinds', () => {
   it('gives every kind its own schema shape, a registry map of its own and a summary', () => {

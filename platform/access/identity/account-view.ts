@@ -9,6 +9,7 @@ import type { Actor } from '../../records/types.js';
 import { adminScope, assertAdministrator, type OrgRef } from './admin-scope.js';
 import { extraOrgsOf, managedRow, rolesOf, type AccountRow } from './managed-account.js';
 import { partyCodesOf } from './party-codes.js';
+import { liveApiTokens } from './tokens.js';
 import { assertUsernameAvailable, bool } from './users.js';
 
 /** Largest page of the user list. */
@@ -137,8 +138,7 @@ export async function listUsers(
 
 /** An account in full: its row with its roles, extra organisations, party codes and how many API tokens are in use. */
 async function fullView(knex: Knex | Knex.Transaction, row: AccountRow, now: string): Promise<AdminUser> {
-  const tokens = knex('sys_api_token').where({ user_id: row.id }).whereNull('revoked_at')
-    .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', now)).count({ n: '*' }).first();
+  const tokens = liveApiTokens(knex, row.id, now).count({ n: '*' }).first();
   const [roles, orgs, ids, live] = await Promise.all([
     rolesOf(knex, row.id), extraOrgsOf(knex, row.id), partyCodesOf(knex, row.id), tokens,
   ]);

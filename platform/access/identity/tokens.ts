@@ -81,9 +81,13 @@ export async function revokeApiToken(fw: Formwork, userId: string, tokenId: stri
  * write: this instance refuses the tokens from the next request, others within IDENTITY_CACHE_MS.
  */
 export async function revokeUserApiTokens(trx: Knex | Knex.Transaction, userId: string, at: string): Promise<number> {
-  return trx('sys_api_token').where({ user_id: userId }).whereNull('revoked_at')
-    .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', at))
-    .update({ revoked_at: at });
+  return liveApiTokens(trx, userId, at).update({ revoked_at: at });
+}
+
+/** The query of a user's tokens in use at `at`: neither revoked nor expired. */
+export function liveApiTokens(knex: Knex | Knex.Transaction, userId: string, at: string): Knex.QueryBuilder {
+  return knex('sys_api_token').where({ user_id: userId }).whereNull('revoked_at')
+    .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', at));
 }
 
 const TOKEN_HEAD = {

@@ -36,24 +36,22 @@ const HELD_LOCKS = new Set<BetterSqlite>();
 /** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 
-/** The writer's settings: write-ahead log (readers beside the writer), foreign keys, the busy timeout. */
-function setUpWriter(conn: BetterSqlite, done: (e: Error | null, c: unknown) => void): void {
-  try {
-    for (const p of ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', `busy_timeout = ${BUSY_TIMEOUT_MS}`]) conn.pragma(p);
-    done(null, conn);
-  } catch (e) {
-    done(e as Error, conn);
-  }
+/**
+ * A pool's afterCreate setting `pragmas` on each new connection. The writer's: write-ahead log (readers beside the
+ * writer), foreign keys, the busy timeout; the reader's: foreign keys and the busy timeout.
+ */
+function withPragmas(pragmas: readonly string[]) {
+  return (conn: BetterSqlite, done: (e: Error | null, c: unknown) => void): void => {
+    try {
+      for (const p of pragmas) conn.pragma(p);
+      done(null, conn);
+    } catch (e) {
+      done(e as Error, conn);
+    }
+  };
 }
-
-function setUpReader(conn: BetterSqlite, done: (e: Error | null, c: unknown) => void): void {
-  try {
-    for (const p of ['foreign_keys = ON', `busy_timeout = ${BUSY_TIMEOUT_MS}`]) conn.pragma(p);
-    done(null, conn);
-  } catch (e) {
-    done(e as Error, conn);
-  }
-}
+const setUpWriter = withPragmas(['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', `busy_timeout = ${BUSY_TIMEOUT_MS}`]);
+const setUpReader = withPragmas(['foreign_keys = ON', `busy_timeout = ${BUSY_TIMEOUT_MS}`]);
 
 /** The file a SQLite URL names (`sqlite://path`, `sqlite:path` or a plain path). */
 const fileOf = (url: string) => url.replace(/^sqlite:(\/\/)?/, '');

@@ -12,7 +12,7 @@ export interface Dialect {
    */
   knexConfig(url: string, options?: { searchPath?: string }): Knex.Config;
   /**
-   * knex configuration for a separate pool of read-only connections, or null when reads share the main pool
+   * knex configuration for separate read-only connections, or null when reads share the main pool
    * (PostgreSQL's pool already reads in parallel; an in-memory SQLite database exists on one connection only).
    */
   readerConfig(url: string): Knex.Config | null;

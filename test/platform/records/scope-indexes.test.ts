@@ -67,7 +67,7 @@ describe('schema sync: indexes carry the organisation scope column', () => {
     const spec: QuerySpec = {
       filter: { fact: 'record.status', operator: 'equal', value: 'pending' }, sort: [{ field: 'opened_at', direction: 'desc' }], limit: 20,
     };
-    // Lists read on the reader pool (SQLite) or the one pool (PostgreSQL).
+    // Lists read on the reader (SQLite) or the one pool (PostgreSQL).
     const pools = [...new Set([fw.db.knex, fw.db.reader])];
     for (const pool of pools) pool.on('query', capture);
     let result;
