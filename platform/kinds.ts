@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { roleKind } from './access/roles/kind.js';
+import { CATALOG_KINDS } from './catalog/kind.js';
 import { dataKind } from './data/kind.js';
 import type { AnyKindModule } from './definitions/kinds.js';
 import {
@@ -37,6 +38,7 @@ export const KINDS: readonly AnyKindModule[] = Object.freeze([
   scheduleKind,
   holidaySetKind,
   notificationKind,
+  ...CATALOG_KINDS,
 ]);
 
 /** Validate and resolve documents with every kind Formwork runs. */
