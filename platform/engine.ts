@@ -9,6 +9,7 @@ import { formatDefinitionErrors, type DefinitionError } from './definitions/inde
 import { createRegistryHolder } from './kinds.js';
 import { fail, FormworkError } from './errors.js';
 import { attachmentRecordHook } from './files/index.js';
+import { catalogRecordHook } from './catalog/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createMailer, type Mailer } from './notify/mailer.js';
 import { KnexRecordService } from './records/index.js';
@@ -128,23 +129,27 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       demoAdministrator: null,
       workflow: undefined as unknown as WorkflowRuntime,
       async reloadDefinitions() {
+        const refused = (errors: DefinitionError[]) => {
+          holder.reject(errors, clock.now().toISOString());
+          return { ok: false, errors, changes: [] };
+        };
         const candidate = await holder.prepare(config.definitionRoots);
-        if (!candidate.registry) return { ok: false, errors: candidate.errors, changes: [] };
+        if (!candidate.registry) return refused(candidate.errors);
         const next = candidate.registry;
         try {
           // Under the lock: instances watching the same files sync the same change one after the other.
           const changes = await withStartupLock(db, () => applySchemaSync(db, next, clock.now()));
-          holder.swap(next);
+          holder.swap(next, clock.now().toISOString());
           return { ok: true, errors: [], changes };
         } catch (e) {
           if (e instanceof FormworkError && e.code === 'schema_change_refused') {
-            return { ok: false, errors: [{ file: '', pointer: '', message: e.message }], changes: [] };
+            return refused([{ file: '', pointer: '', message: e.message }]);
           }
           // The database refused an additive change (e.g. a new unique index over duplicate values): the sync
           // transaction rolled back, so keep the registry in force rather than reject (the file watcher would crash).
           const message = `Schema sync failed, nothing was changed: ${(e as Error)?.message ?? String(e)}`;
           log.error('schema sync failed', { error: message });
-          return { ok: false, errors: [{ file: '', pointer: '', message }], changes: [] };
+          return refused([{ file: '', pointer: '', message }]);
         }
       },
       startBackground() {
@@ -174,6 +179,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     records.hooks.register(createSlaRecordHook({ log }));
     // Attachments: a deleted record's files are closed with it.
     records.hooks.register(attachmentRecordHook());
+    // The service catalogue: requests follow their items (roll-up, cancellation), closing times.
+    records.hooks.register(catalogRecordHook(fw));
     // Everything that checks the database before writing to it runs under the lock, so the instance after finds
     // it done: knex's own migrations table, each table's CREATE, each data file, the demo administrator.
     await withStartupLock(db, async () => {

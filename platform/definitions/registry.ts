@@ -204,14 +204,28 @@ export async function validateDefinitions(kinds: readonly AnyKindModule[], roots
 /** Where the running system reads the registry in force (the engine's `fw.registry`). */
 export interface RegistrySource {
   readonly current: Registry;
+  /** The version in force and the last refused change, when the source keeps them (the running engine's does). */
+  status?(): DefinitionStatus;
+}
+
+/** What administrators see of the definitions: the version in force, since when, and the last change refused. */
+export interface DefinitionStatus {
+  version: string;
+  /** When the version in force was swapped in (ISO 8601). */
+  since: string;
+  /** The last change refused since then (a later good change clears it): when, and every error. */
+  rejected: { at: string; errors: DefinitionError[] } | null;
 }
 
 /**
  * Holds the registry in force. `prepare` builds a candidate without touching it; `swap` replaces it atomically
- * (readers take `current` once per operation and keep a consistent snapshot).
+ * (readers take `current` once per operation and keep a consistent snapshot). A refused change is remembered
+ * (`reject`) so administrators can see why their file is not in force while the last good version keeps serving.
  */
 export class RegistryHolder implements RegistrySource {
   #current: Registry | undefined;
+  #since = '';
+  #rejected: DefinitionStatus['rejected'] = null;
 
   constructor(readonly kinds: readonly AnyKindModule[]) {}
 
@@ -226,8 +240,20 @@ export class RegistryHolder implements RegistrySource {
     return loadRegistry(this.kinds, roots);
   }
 
-  swap(registry: Registry): void {
+  swap(registry: Registry, at: string = new Date().toISOString()): void {
     this.#current = registry;
+    this.#since = at;
+    this.#rejected = null;
+  }
+
+  /** Remember a refused change (the registry in force stays). */
+  reject(errors: DefinitionError[], at: string = new Date().toISOString()): void {
+    this.#rejected = { at, errors };
+  }
+
+  /** The version in force, since when, and the last refused change. */
+  status(): DefinitionStatus {
+    return { version: this.current.version, since: this.#since, rejected: this.#rejected };
   }
 
   /** Build and, when valid, swap in. The registry in force is untouched on error. */

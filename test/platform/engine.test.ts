@@ -127,6 +127,10 @@ describe('engine', () => {
       expect(result.errors.map((x) => x.file.replace(/^.*\//, '')).sort()).to.deep.equal(['dangling.json', 'half.json']);
       expect(fw.registry.current).to.equal(good);
       expect(fw.registry.current.tables.has('dangling')).to.equal(false);
+      // Administrators see why: the version in force and the refused change's errors.
+      const status = fw.registry.status!();
+      expect(status.version).to.equal(good.version);
+      expect(status.rejected!.errors.map((x) => x.file.replace(/^.*\//, '')).sort()).to.deep.equal(['dangling.json', 'half.json']);
 
       // Records still work on the registry in force.
       const second = await fw.records.createOne('gadget', { serial: 'G-2', size: 'small' }, { actor });
@@ -142,6 +146,7 @@ describe('engine', () => {
       expect(fixed.ok, JSON.stringify(fixed.errors)).to.equal(true);
       expect(fw.registry.current).to.not.equal(good);
       expect(fw.registry.current.tables.has('dangling')).to.equal(true);
+      expect(fw.registry.status!()).to.include({ version: fw.registry.current.version, rejected: null });
       expect((await fw.records.createOne('dangling', {}, { actor })).id).to.be.a('string');
     });
   });

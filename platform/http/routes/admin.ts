@@ -17,12 +17,14 @@
  *   GET|POST /admin/access-grants?org {userId, userIdCode, org?}, DELETE /admin/access-grants/:id
  *   GET  /admin/access-log?from&to&org&user&limit&offset
  *   GET  /admin/access-log/report?from&to&groupBy=org|user|day[&org][&user][&format=csv]
+ *   GET  /admin/definitions                              → {data: {version, since, rejected: {at, errors} | null}}
+ *                                                          (platform administrators only)
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { accessLogEntries, accessLogReport, type AccessGroup, type AccessReportRow } from '../../access/access-log-report.js';
 import {
-  adminScope, assertAdministrator, assignableRoles, checkUsername, createAccount, deleteAccount, findOrg, getUser, linkBase,
-  listAccountSessions, listOrgs, listPartyCodes, listUsers, parseUserInput, resetAccountPassword, revokeAccountSessions,
+  adminScope, assertAdministrator, assignableRoles, checkUsername, createAccount, deleteAccount, findOrg, getUser, isPlatformAdmin,
+  linkBase, listAccountSessions, listOrgs, listPartyCodes, listUsers, parseUserInput, resetAccountPassword, revokeAccountSessions,
   revokeOneSession, unlockManagedAccount, updateAccount,
 } from '../../access/identity/index.js';
 import { grantAccess, listConsents, listGrants, recordConsent, rescindConsent, revokeAccess, type ConsentSide } from '../../access/sharing.js';
@@ -293,6 +295,14 @@ export function adminRouter(fw: Formwork): Router {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="access-report-${fileSafe(q.from)}-${fileSafe(q.to)}.csv"`);
       res.send(csv);
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/admin/definitions')
+    .get((_req, res) => {
+      if (!isPlatformAdmin(fw, actor(res))) fail('forbidden', 'Only a platform administrator may see the state of the definitions.');
+      const status = fw.registry.status?.() ?? { version: fw.registry.current.version, since: '', rejected: null };
+      res.json({ data: status });
     })
     .all(methodNotAllowed(['GET']));
 

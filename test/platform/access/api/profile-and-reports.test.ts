@@ -300,4 +300,18 @@ describe('API: profile, bookmarks, access-log reports, mass assignment and expor
       ]);
     });
   });
+
+  describe('definitions in force', () => {
+    it('shows a platform administrator the version in force and no refused change; others are refused', async () => {
+      const admin = await tokenFor((await createUser(fw, { roles: ['admin'], org: 'DEF', totp: false })).username);
+      const status = (await admin.ok('GET', '/api/admin/definitions', undefined, 200)).data;
+      expect(status).to.include({ version: fw.registry.current.version, rejected: null });
+      expect(Date.parse(status.since)).to.be.a('number').and.not.NaN;
+      const orgAdmin = await tokenFor((await createUser(fw, { roles: ['ssi_org_admin'], org: 'DEF', totp: false })).username);
+      expectProblem(await orgAdmin.get('/api/admin/definitions'), 403, 'forbidden');
+      const agent = await tokenFor((await createUser(fw, { roles: ['agent'], org: 'DEF', totp: false })).username);
+      expectProblem(await agent.get('/api/admin/definitions'), 403, 'forbidden');
+      expectProblem(await admin.post('/api/admin/definitions', {}), 405, 'method_not_allowed');
+    });
+  });
 });
