@@ -15,8 +15,10 @@ const requests = spec.urls
   : [{
       method: spec.method,
       path: target.pathname + target.search,
-      // A distinct body per request, as real clients send (the title changes).
-      ...(spec.body ? { setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...spec.body, title: `item ${n++}` }) }) } : {}),
+      // A distinct body per request, as real clients send (the title changes; a body without a title is sent as is).
+      ...(spec.body ? {
+        setupRequest: (req) => ({ ...req, body: JSON.stringify('title' in spec.body ? { ...spec.body, title: `item ${n++}` } : spec.body) }),
+      } : {}),
     }];
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();

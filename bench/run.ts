@@ -7,6 +7,9 @@
  *   baseline get     = select one row by id
  *   list             = filter + sort + limit 20 using the composite index declared in the table definition,
  *                      at 100k and 1M rows (BENCH_ROWS)
+ *   catalogue order  = ordering a catalogue item with 20 variables (answers checked with its policy, a request, a
+ *                      requested item and its 20 answer rows written) against Formwork's own plain create of a
+ *                      record with the same 20 fields, on the same server
  * Each server runs in a process of its own (Formwork from its compiled JavaScript, as `npm start` runs it), and
  * the load comes from a third (bench/load.mjs, autocannon, 10 connections), which reports how busy it was itself:
  * a generator near a full core would be setting the pace.
@@ -36,7 +39,14 @@ const ITEM = {
   title: 'x', body: 'Some longer text for the body of the item.', status: 'open', priority: 3, amount: 12.5, flag: true,
   due: '2026-12-01', opened_at: '2026-11-22T10:00:00.000Z', email: 'a@example.com', owner: 'alice', code: 'C-1', site: 'SW1A 2AA',
 };
-const TARGETS = { create: 0.75, get: 0.75, listRatio: 1.5, listTotalMs: 10 };
+const TARGETS = { create: 0.75, get: 0.75, listRatio: 1.5, listTotalMs: 10, order: 0.7 };
+/** The 20 answers of the benchmark's catalogue item, and the same values as the 20 fields of a plain record. */
+const ANSWERS = {
+  f01: 'Replacement keyboard', f02: 'The old one lost a key.', f03: 2, f04: 12.75, f05: true, f06: '2026-12-24',
+  f07: '2026-12-07T09:30:00.000Z', f08: 'b', f09: 'ada@example.org', f10: '+44 20 7946 0000', f11: 'https://example.org/k',
+  f12: 'SW1A 1AA', f13: 49.99, f14: 'Desk 4', f15: 'Deliver to reception.', f16: 7, f17: 'y', f18: 'Finance', f19: false,
+  f20: '2027-01-04',
+};
 
 interface Load { requests: number; rps: number; p50: number; p99: number; errors: number; cpu: number }
 interface Server { url: string; token?: string; orgId?: string; proc: ChildProcess; rssMax: number; sample(): void }
@@ -145,7 +155,9 @@ async function main() {
   const fwFile = join(dir, 'formwork.sqlite');
   const base = await startServer(process.execPath, [join(here, 'baseline-server.mjs'), baseFile]);
   const same = await startServer(process.execPath, [join(here, 'baseline-server.mjs'), join(dir, 'same-driver.sqlite'), 'better-sqlite3']);
-  const fw = await startServer(process.execPath, [...NODE_FLAGS, join(here, 'formwork-server.mjs'), fwFile, join(here, 'definitions')]);
+  const fw = await startServer(process.execPath, [...NODE_FLAGS, join(here, 'formwork-server.mjs'), fwFile,
+    // The platform's own catalogue tables (requests, requested items, answers) come with the core definitions.
+    [join(here, 'definitions'), join(here, 'catalog-definitions'), join(root, 'definitions', 'core')].join(',')]);
   const headers = { authorization: `Bearer ${fw.token}` };
   const baseDb = openSqlite(baseFile);
   const fwDb = openSqlite(fwFile);
@@ -182,6 +194,15 @@ async function main() {
     );
     out(`reference: the baseline on better-sqlite3, Formwork's driver: create ${sCreate.rps.toFixed(0)}/s vs ${fCreate2.rps.toFixed(0)}/s `
       + `(${ratio(fCreate2.rps, sCreate.rps)}), get-one ${sGet.rps.toFixed(0)}/s vs ${fGet2.rps.toFixed(0)}/s (${ratio(fGet2.rps, sGet.rps)})`);
+
+    // The catalogue: an order of the 20-variable item against a plain create of the same 20 values, on Formwork.
+    const [fPlain, fOrder] = await paired(
+      { url: `${fw.url}/api/tables/bench_wide20`, method: 'POST', body: ANSWERS, headers }, fw,
+      { url: `${fw.url}/api/catalog/items/bench_order20/order`, method: 'POST', body: { variables: ANSWERS, quantity: 1 }, headers }, fw,
+    );
+    out(`catalogue order (20 variables) ${fOrder.rps.toFixed(0)}/s  plain create (20 fields) ${fPlain.rps.toFixed(0)}/s  `
+      + `ratio ${ratio(fOrder.rps, fPlain.rps)} (target ≥ ${TARGETS.order}×: ${verdict(fOrder.rps / fPlain.rps >= TARGETS.order)})  `
+      + `errors ${fPlain.errors}/${fOrder.errors}  ${cpu(fPlain, fOrder)}`);
 
     const filter = encodeURIComponent(JSON.stringify({ fact: 'record.status', operator: 'equal', value: 'pending' }));
     // Start the list measurements from empty tables so both hold exactly the same rows.

@@ -4,6 +4,8 @@
  *   first render   a 60-field form (4 sections, 10 UI policies) rendered by the app, from navigation start until
  *                  every control is in the DOM — against a static HTML page holding the same 60 labelled controls,
  *                  served by the same server to the same Chromium.
+ *   item page      the same for a catalogue item asking 40 variables (4 sections, 7 UI policies): the order page
+ *                  generated from the item's definition against a static page with the same 40 controls.
  *   policy change  evaluating the form's 10 UI policies after one field change with the shared evaluator
  *                  (json-rules-engine) — against the same 10 conditions written as a plain JavaScript function.
  *   bundle         the app bundle gzipped — against a minimal Lit component bundled by the same esbuild.
@@ -37,10 +39,11 @@ const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 const form = JSON.parse(readFileSync(join(here, 'ui-definitions/wide/forms/bench_wide.json'), 'utf8')) as FormDef;
 const table = JSON.parse(readFileSync(join(here, 'ui-definitions/wide/tables/bench_wide.json'), 'utf8')) as TableDef;
+const item = JSON.parse(readFileSync(join(here, 'ui-definitions/catalog/catalog/bench_item40.json'), 'utf8')) as { variables: TableDef['fields'] };
 
-/** The static baseline: the same 60 controls, labelled, in plain HTML. */
-function baselinePage(): string {
-  const controls = Object.entries(table.fields).map(([name, f]) => {
+/** The static baseline: the same labelled controls, in plain HTML. */
+function baselinePage(fields: TableDef['fields']): string {
+  const controls = Object.entries(fields).map(([name, f]) => {
     const label = `<label for="${name}">${f.label}</label><p id="${name}-hint">${f.help ?? ''}</p>`;
     if (f.type === 'text') return `${label}<textarea id="${name}" aria-describedby="${name}-hint"></textarea>`;
     if (f.type === 'choice' && !f.multiple) return `${label}<select id="${name}">${(f.choices ?? []).map((c) => `<option>${c.label}</option>`).join('')}</select>`;
@@ -49,15 +52,18 @@ function baselinePage(): string {
   return `<!doctype html><html lang="en"><head><title>Baseline</title></head><body><main><form>${controls.join('\n')}</form></main></body></html>`;
 }
 
-async function firstRender(): Promise<{ app: number; base: number }> {
+/** What one first-render measurement opens: the app's page and the controls it must show, and the baseline's fields. */
+interface RenderCase { path: string; selector: string; fields: TableDef['fields'] }
+
+async function firstRender(cases: RenderCase[]): Promise<{ app: number; base: number }[]> {
   await ensureUiBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'formwork-bench-ui-'));
   const engine = await createEngine(
-    { ...readConfig({}, root), databaseUrl: join(dir, 'bench.sqlite'), definitionRoots: [join(here, 'ui-definitions')], demoData: false, dataDir: dir, scryptLog2N: 10, signInRateLimit: 10_000 },
+    { ...readConfig({}, root), databaseUrl: join(dir, 'bench.sqlite'), definitionRoots: [join(here, 'ui-definitions'), join(root, 'definitions', 'core')], demoData: false, dataDir: dir, scryptLog2N: 10, signInRateLimit: 10_000 },
     { log: createLogger('silent') },
   );
   const outer = express();
-  outer.get('/bench-baseline.html', (_req, res) => { res.type('html').send(baselinePage()); });
+  cases.forEach((c, i) => outer.get(`/bench-baseline-${i}.html`, (_req, res) => { res.type('html').send(baselinePage(c.fields)); }));
   outer.use(createApp(engine));
   const server = await listen(outer);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
@@ -67,22 +73,27 @@ async function firstRender(): Promise<{ app: number; base: number }> {
     const context = await browser.newContext();
     await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
     const page = await context.newPage();
-    const measure = async (url: string, selector: string) => {
+    const measure = async (url: string, selector: string, count: number) => {
       await page.goto(url);
-      await page.waitForFunction((sel) => document.querySelectorAll(sel).length >= 60, selector, { polling: 'raf' });
+      await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel as string).length >= (n as number), [selector, count], { polling: 'raf' });
       return page.evaluate(() => performance.now());
     };
-    const app: number[] = [];
-    const base: number[] = [];
-    const appSel = 'fw-form input, fw-form select, fw-form textarea, fw-form fieldset[id]';
-    // Warm both once (bundle and metadata caches), then alternate.
-    await measure(`${server.url}/forms/bench_wide/new`, appSel);
-    await measure(`${server.url}/bench-baseline.html`, 'input, select, textarea');
-    for (let i = 0; i < RUNS; i++) {
-      app.push(await measure(`${server.url}/forms/bench_wide/new`, appSel));
-      base.push(await measure(`${server.url}/bench-baseline.html`, 'input, select, textarea'));
+    const results: { app: number; base: number }[] = [];
+    for (const [i, c] of cases.entries()) {
+      const count = Object.keys(c.fields).length;
+      const baseUrl = `${server.url}/bench-baseline-${i}.html`;
+      const app: number[] = [];
+      const base: number[] = [];
+      // Warm both once (bundle and metadata caches), then alternate.
+      await measure(`${server.url}${c.path}`, c.selector, count);
+      await measure(baseUrl, 'input, select, textarea', count);
+      for (let run = 0; run < RUNS; run++) {
+        app.push(await measure(`${server.url}${c.path}`, c.selector, count));
+        base.push(await measure(baseUrl, 'input, select, textarea', count));
+      }
+      results.push({ app: p50(app), base: p50(base) });
     }
-    return { app: p50(app), base: p50(base) };
+    return results;
   } finally {
     await browser.close();
     await server.close();
@@ -134,8 +145,14 @@ async function bundleSizes(): Promise<{ app: number; base: number }> {
   }
 }
 
-const render = await firstRender();
-process.stdout.write(`first render (60 fields)   baseline p50 ${render.base.toFixed(1)} ms  formwork p50 ${render.app.toFixed(1)} ms  ratio ${ratio(render.app, render.base)} of baseline time\n`);
+const controls = (tag: string) => `${tag} input, ${tag} select, ${tag} textarea, ${tag} fieldset[id]`;
+const [render, itemPage] = await firstRender([
+  { path: '/forms/bench_wide/new', selector: controls('fw-form'), fields: table.fields },
+  { path: '/catalog/items/bench_item40', selector: controls('fw-order-form'), fields: item.variables },
+]);
+process.stdout.write(`first render (60 fields)   baseline p50 ${render!.base.toFixed(1)} ms  formwork p50 ${render!.app.toFixed(1)} ms  ratio ${ratio(render!.app, render!.base)} of baseline time\n`);
+process.stdout.write(`item page (40 variables)   baseline p50 ${itemPage!.base.toFixed(1)} ms  formwork p50 ${itemPage!.app.toFixed(1)} ms  `
+  + `ratio ${ratio(itemPage!.app, itemPage!.base)} of baseline time (target ≤ 1.5×: ${itemPage!.app / itemPage!.base <= 1.5 ? 'met' : 'NOT MET'})\n`);
 const change = await policyChange();
 process.stdout.write(`policy change (10 rules)   baseline ${change.plain.toFixed(2)} µs  formwork ${change.engine.toFixed(1)} µs  ratio ${ratio(change.engine, change.plain)} of baseline time\n`);
 const sizes = await bundleSizes();

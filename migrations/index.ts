@@ -9,6 +9,8 @@ import * as workflow from './20261123_007_workflow.js';
 import * as sla from './20261123_008_sla.js';
 import * as notify from './20261123_009_notify.js';
 import * as partyCodes from './20261207_010_party_codes.js';
+import * as catalog from './20261207_011_catalog.js';
+import * as userManager from './20261207_012_user_manager.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -25,6 +27,8 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '20261123_008_sla': sla,
   '20261123_009_notify': notify,
   '20261207_010_party_codes': partyCodes,
+  '20261207_011_catalog': catalog,
+  '20261207_012_user_manager': userManager,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

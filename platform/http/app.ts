@@ -1,6 +1,7 @@
 /**
  * The express application. The order of the middleware is fixed here and matters:
- *   request id → security headers → access log → (API) actor → CSRF → attachments (raw bodies) → JSON-only → JSON parser
+ *   request id → security headers → access log → (API) actor → CSRF → attachments and catalogue uploads (raw bodies)
+ *   → JSON-only → JSON parser
  *   → unsafe-key check → routes → 404 → problem+json errors (the only place errors become responses).
  * The actor comes before the body parser so that an anonymous request is refused before its body is read; the
  * access log registers first so that it sees every response, refusals included. Each router is entered only by
@@ -16,6 +17,7 @@ import {
 } from './middleware/index.js';
 import { problemHandler } from './problem.js';
 import { adminRouter } from './routes/admin.js';
+import { catalogRouter, catalogServices, catalogUploadRouter } from '../catalog/index.js';
 import { attachmentsRouter } from './routes/attachments.js';
 import { authRouter } from './routes/auth.js';
 import { metaRouter } from './routes/meta.js';
@@ -49,6 +51,8 @@ export function createApp(fw: Formwork): express.Express {
   api.use(inSequence(actorMiddleware(fw), csrfProtection(fw)));
   // Uploads stream the raw file: their routes come before the JSON-only rule and the JSON parser (and only theirs).
   api.use(byFirstSegment(attachmentsRouter(fw)));
+  const catalog = catalogServices(fw);
+  api.use(byFirstSegment(catalogUploadRouter(fw, catalog)));
   api.use(inSequence(requireJson(), jsonBody(fw.config.bodyLimit), rejectUnsafeKeys()));
   api.use(byFirstSegment(authRouter(fw)));
   api.use(byFirstSegment(metaRouter(fw)));
@@ -59,6 +63,7 @@ export function createApp(fw: Formwork): express.Express {
   api.use(byFirstSegment(workflowRouter(fw)));
   api.use(byFirstSegment(slaRouter(fw)));
   api.use(byFirstSegment(notificationsRouter(fw)));
+  api.use(byFirstSegment(catalogRouter(fw, catalog)));
   app.use('/api', api);
   // The browser app: static assets and index.html for every other page (History API routes).
   app.use(uiRouter(fw));

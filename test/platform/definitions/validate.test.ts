@@ -228,8 +228,14 @@ describe('definitions: schema validation', () => {
       expect(await validateDefinitions(['definitions'])).to.deep.equal([]);
     });
 
-    it('validates bench/definitions/ without errors', async () => {
+    it('validates the default folders (definitions/ and catalog/) together without errors', async () => {
+      expect(await validateDefinitions(['definitions', 'catalog'])).to.deep.equal([]);
+    });
+
+    it('validates the benchmarks\' definitions, with the core tables they order into, without errors', async () => {
       expect(await validateDefinitions(['bench/definitions'])).to.deep.equal([]);
+      expect(await validateDefinitions(['bench/definitions', 'bench/catalog-definitions', 'definitions/core'])).to.deep.equal([]);
+      expect(await validateDefinitions(['bench/ui-definitions', 'definitions/core'])).to.deep.equal([]);
     });
 
     it('validates test/fixtures/packs/records together with definitions/ without errors', async () => {

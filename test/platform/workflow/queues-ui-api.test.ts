@@ -43,10 +43,11 @@ describe('workflow: queue API for the queue pages', () => {
     expect(r.status).to.equal(200);
     const list = r.body.data as Summary[];
     expect(list[0]).to.deep.include({ name: '@me', personal: true });
-    expect(find(list, '@me').tables.map((t) => t.name)).to.deep.equal(['task', 'wf_ticket']);
+    // The agent may read requested items of the service catalogue (the core agent role), which have an assignee too.
+    expect(find(list, '@me').tables.map((t) => t.name)).to.deep.equal(['catalog_request_item', 'task', 'wf_ticket']);
     expect(find(list, 'service_desk').tables).to.deep.equal([{ name: 'task', label: 'Tasks' }]);
     expect(find(list, 'triage').tables.map((t) => t.name)).to.deep.equal(['wf_ticket']);
-    expect(find(list, 'desk_a').tables.map((t) => t.name)).to.deep.equal(['task', 'wf_ticket']);
+    expect(find(list, 'desk_a').tables.map((t) => t.name)).to.deep.equal(['catalog_request_item', 'task', 'wf_ticket']);
     expect(list.every((q) => q.count === undefined)).to.equal(true);
     // Tables the person cannot read are not offered.
     const theirs = (await as.ticketAgent('GET', '/api/queues')).body.data as Summary[];
@@ -73,7 +74,10 @@ describe('workflow: queue API for the queue pages', () => {
     const list = (await as.agent('GET', '/api/queues?counts=true')).body.data as Summary[];
     expect(find(list, 'triage')).to.deep.include({ count: 2, tables: [{ name: 'wf_ticket', label: 'Ticket', count: 2 }] });
     expect(find(list, 'service_desk').count).to.equal(1);
-    expect(find(list, '@me').tables).to.deep.equal([{ name: 'task', label: 'Tasks', count: 0 }, { name: 'wf_ticket', label: 'Ticket', count: 1 }]);
+    expect(find(list, '@me').tables).to.deep.equal([
+      { name: 'catalog_request_item', label: 'Requested items', count: 0 }, { name: 'task', label: 'Tasks', count: 0 },
+      { name: 'wf_ticket', label: 'Ticket', count: 1 },
+    ]);
     expect(find((await as.other('GET', '/api/queues?counts=true')).body.data, 'triage').count).to.equal(1);
 
     const one = await as.agent('GET', '/api/queues/triage?counts=true');
