@@ -4,13 +4,14 @@ import { customElement, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
 import './account/fw-account-profile.js';
 import './admin/fw-admin-access-log.js';
+import './admin/fw-admin-definitions.js';
 import './admin/fw-admin-consents.js';
 import './admin/fw-admin-grants.js';
 import './admin/fw-admin-user-new.js';
 import './admin/fw-admin-user.js';
 import './admin/fw-admin-users.js';
 import { fetchBookmarks, type Bookmark } from './api/account.js';
-import { isAdministrator } from './api/admin.js';
+import { isAdministrator, isPlatformAdministrator } from './api/admin.js';
 import { ApiClient, ApiError } from './api/client.js';
 import { Metadata } from './api/meta.js';
 import type { MenuDef, SessionInfo } from './api/types.js';
@@ -19,6 +20,14 @@ import './auth/fw-mfa.js';
 import './auth/fw-profile.js';
 import './auth/fw-reset-password.js';
 import './auth/fw-sign-in.js';
+import './catalog/fw-catalog-cart.js';
+import './catalog/fw-catalog-category.js';
+import './catalog/fw-catalog-guide.js';
+import './catalog/fw-catalog-home.js';
+import './catalog/fw-catalog-item.js';
+import './catalog/fw-catalog-request.js';
+import './catalog/fw-catalog-requests.js';
+import './catalog/fw-order-confirmation.js';
 import { apiContext, metaContext, sessionContext } from './contexts.js';
 import { PageEvent, type Crumb, type DirtyEvent, type ErrorStateEvent, type NavigateEvent, type SessionEvent, type SignedOutEvent } from './events.js';
 import './fw-list.js';
@@ -57,6 +66,9 @@ const ADMIN_MENU: MenuDef = {
     { label: 'Access log', path: '/admin/access-log' },
   ],
 };
+
+/** Pages only a platform administrator may use (the server refuses the rest). */
+const PLATFORM_ADMIN_ITEMS: MenuDef['items'] = [{ label: 'Definitions', path: '/admin/definitions' }];
 
 /**
  * The person's work: their queues, the approvals waiting for them and delegating those while away. Shown to people
@@ -190,8 +202,13 @@ export class FwApp extends LightElement {
     return [
       ...(active && this.hasQueues ? [WORK_MENU] : []),
       ...this.menus,
-      ...(active && isAdministrator(this.session!) ? [ADMIN_MENU] : []),
+      ...(active && isAdministrator(this.session!) ? [this.#adminMenu()] : []),
     ];
+  }
+
+  /** The administration menu: a platform administrator's has their own pages too. */
+  #adminMenu(): MenuDef {
+    return isPlatformAdministrator(this.session) ? { ...ADMIN_MENU, items: [...ADMIN_MENU.items, ...PLATFORM_ADMIN_ITEMS] } : ADMIN_MENU;
   }
 
   /** Whether the page shown can be bookmarked (any page of a signed-in person but the set-password and missing ones). */
@@ -228,6 +245,8 @@ export class FwApp extends LightElement {
         return html`<fw-admin-grants></fw-admin-grants>`;
       case 'admin-access-log':
         return html`<fw-admin-access-log .params=${r.params}></fw-admin-access-log>`;
+      case 'admin-definitions':
+        return html`<fw-admin-definitions></fw-admin-definitions>`;
       case 'queues':
         return html`<fw-queues></fw-queues>`;
       case 'queue':
@@ -236,6 +255,22 @@ export class FwApp extends LightElement {
         return html`<fw-my-approvals></fw-my-approvals>`;
       case 'delegations':
         return html`<fw-delegations></fw-delegations>`;
+      case 'catalog':
+        return html`<fw-catalog-home .params=${r.params}></fw-catalog-home>`;
+      case 'catalog-category':
+        return html`<fw-catalog-category category=${r.category}></fw-catalog-category>`;
+      case 'catalog-item':
+        return html`<fw-catalog-item item=${r.item}></fw-catalog-item>`;
+      case 'catalog-guide':
+        return html`<fw-catalog-guide guide=${r.guide}></fw-catalog-guide>`;
+      case 'catalog-cart':
+        return html`<fw-catalog-cart></fw-catalog-cart>`;
+      case 'catalog-confirmation':
+        return html`<fw-order-confirmation .params=${r.params}></fw-order-confirmation>`;
+      case 'catalog-requests':
+        return html`<fw-catalog-requests .params=${r.params}></fw-catalog-requests>`;
+      case 'catalog-request':
+        return html`<fw-catalog-request requestId=${r.id}></fw-catalog-request>`;
       case 'list':
         return html`<fw-list table=${r.table} .params=${r.params}></fw-list>`;
       case 'new':

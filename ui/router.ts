@@ -21,10 +21,19 @@ export type Route =
   | { name: 'admin-consents' }
   | { name: 'admin-grants' }
   | { name: 'admin-access-log'; params: URLSearchParams }
+  | { name: 'admin-definitions' }
   | { name: 'queues' }
   | { name: 'queue'; queue: string; params: URLSearchParams }
   | { name: 'approvals' }
   | { name: 'delegations' }
+  | { name: 'catalog'; params: URLSearchParams }
+  | { name: 'catalog-category'; category: string }
+  | { name: 'catalog-item'; item: string }
+  | { name: 'catalog-guide'; guide: string }
+  | { name: 'catalog-cart' }
+  | { name: 'catalog-confirmation'; params: URLSearchParams }
+  | { name: 'catalog-requests'; params: URLSearchParams }
+  | { name: 'catalog-request'; id: string }
   | { name: 'not-found'; path: string };
 
 const SIGN_IN_PAGES: Record<string, Route['name']> = {
@@ -62,6 +71,10 @@ export function matchRoute(pathname: string, search = '', hash = ''): Route {
   if (a === 'queues' && c === undefined) return b ? { name: 'queue', queue: b, params } : { name: 'queues' };
   if (a === 'approvals' && b === undefined) return { name: 'approvals' };
   if (a === 'delegations' && b === undefined) return { name: 'delegations' };
+  if (a === 'catalog' && d === undefined) {
+    const route = catalogRoute(b, c, params);
+    if (route) return route;
+  }
   if (a === 'admin' && d === undefined) {
     if (b === 'users' && c === undefined) return { name: 'admin-users', params };
     if (b === 'users' && c === 'new') return { name: 'admin-user-new' };
@@ -69,8 +82,25 @@ export function matchRoute(pathname: string, search = '', hash = ''): Route {
     if (b === 'consents' && c === undefined) return { name: 'admin-consents' };
     if (b === 'access-grants' && c === undefined) return { name: 'admin-grants' };
     if (b === 'access-log' && c === undefined) return { name: 'admin-access-log', params };
+    if (b === 'definitions' && c === undefined) return { name: 'admin-definitions' };
   }
   return { name: 'not-found', path };
+}
+
+/** The service catalogue's pages under /catalog (`b`, `c`: the path's next segments), or null. */
+function catalogRoute(b: string | undefined, c: string | undefined, params: URLSearchParams): Route | null {
+  if (b === undefined) return { name: 'catalog', params };
+  if (c === undefined) {
+    if (b === 'cart') return { name: 'catalog-cart' };
+    if (b === 'confirmation') return { name: 'catalog-confirmation', params };
+    if (b === 'requests') return { name: 'catalog-requests', params };
+    return null;
+  }
+  if (b === 'categories') return { name: 'catalog-category', category: c };
+  if (b === 'items') return { name: 'catalog-item', item: c };
+  if (b === 'guides') return { name: 'catalog-guide', guide: c };
+  if (b === 'requests') return { name: 'catalog-request', id: c };
+  return null;
 }
 
 /** Pages anyone may open, with or without a session (following a mailed set-password link). */
@@ -114,6 +144,12 @@ export const queueUrl = (queue: string, params?: URLSearchParams) => {
   const q = params?.toString();
   return `/queues/${encodeURIComponent(queue)}${q ? `?${q}` : ''}`;
 };
+/** The service catalogue's pages. */
+export const catalogUrl = (q?: string) => withQuery('/catalog', { q });
+export const catalogCategoryUrl = (name: string) => `/catalog/categories/${encodeURIComponent(name)}`;
+export const catalogItemUrl = (name: string) => `/catalog/items/${encodeURIComponent(name)}`;
+export const catalogGuideUrl = (name: string) => `/catalog/guides/${encodeURIComponent(name)}`;
+export const catalogRequestUrl = (id: string) => `/catalog/requests/${encodeURIComponent(id)}`;
 /** An in-app URL with a query (empty values left out). */
 export function withQuery(path: string, query: Record<string, string | number | null | undefined>): string {
   const params = new URLSearchParams();
