@@ -32,6 +32,8 @@ export interface Profile {
   lastSignInAt: string | null;
   /** The home organisation. */
   organisation: { id: string; code: string; name: string } | null;
+  /** Their line manager (set by an administrator or a data file), or null. */
+  manager: { username: string; displayName: string | null } | null;
   /** Home first, then the other organisations the user belongs to. */
   organisations: { id: string; code: string; name: string; home: boolean }[];
   roles: { name: string; label: string }[];
@@ -69,11 +71,12 @@ export async function profileOf(fw: Formwork, actor: Actor): Promise<Profile> {
   if (!user) fail('not_found', 'Your account no longer exists.');
   const orgIds = [...new Set([...(user.org_id ? [user.org_id] : []), ...(actor.orgs ?? [])])];
   const codes = actor.userIds ?? [];
-  const [orgs, ids, bookmarks] = await Promise.all([
+  const [orgs, ids, bookmarks, manager] = await Promise.all([
     orgIds.length ? k('sys_org').whereIn('id', orgIds).select('id', 'code', 'name') : [],
     codes.length ? k('sys_party_code as c').join('sys_org as o', 'o.id', 'c.org_id').whereIn('c.code', codes)
       .select('c.code', 'c.name', 'o.id as org_id', 'o.code as org_code', 'o.name as org_name') : [],
     listBookmarks(fw, actor),
+    user.manager_id ? k('sys_user').where({ id: user.manager_id }).first('username', 'display_name') : undefined,
   ]);
   const orgById = new Map(orgs.map((o: { id: string; code: string; name: string }) => [o.id, o]));
   const registry = fw.registry.current;
@@ -84,6 +87,7 @@ export async function profileOf(fw: Formwork, actor: Actor): Promise<Profile> {
     id: user.id, username: user.username, displayName: user.display_name ?? null, firstName: user.first_name ?? null,
     lastName: user.last_name ?? null, email: user.email ?? null, phone: user.phone ?? null, lastSignInAt: user.last_sign_in_at ?? null,
     organisation: user.org_id && orgById.has(user.org_id) ? { ...orgById.get(user.org_id)! } : null,
+    manager: manager ? { username: manager.username, displayName: manager.display_name ?? null } : null,
     organisations,
     roles: [...actor.roles].sort().map((name) => ({ name, label: registry.roles.get(name)?.label ?? name })),
     userIds: codes.map((code) => {

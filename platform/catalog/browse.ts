@@ -8,7 +8,9 @@ import { checkAnswers } from './answers.js';
 import { cardOf, catalogView, type CatalogCard } from './item-view.js';
 import { resolveItem } from './model.js';
 import { assertNoErrors } from './order-service.js';
-import { byOrder, categoryAndBelow, mayOrder, usableGuide, visibleCatalogs, visibleCategories, type Audience } from './visibility.js';
+import {
+  byOrder, categoryAndBelow, mayOrder, ordererFor, usableGuide, visibleCatalogs, visibleCategories, type Audience,
+} from './visibility.js';
 
 /** The catalogues the person sees, each with its categories. */
 export async function browseCatalog(a: Audience) {
@@ -47,7 +49,7 @@ export interface ChosenItem extends CatalogCard {
  */
 export async function chooseFromGuide(a: Audience, name: string, variables: unknown): Promise<{ guide: string; items: ChosenItem[] }> {
   const guide = await usableGuide(a, name);
-  const checked = await checkAnswers(guide, variables, { user: a.user, now: a.now });
+  const checked = await checkAnswers(guide, variables, { user: await ordererFor(a, guide), now: a.now });
   const errors: FieldError[] = checked.errors;
   assertNoErrors(errors);
   const seen = await visibleCategories(a);

@@ -8,7 +8,7 @@ import type { ResolvedTable } from '../definitions/types.js';
 import type { FormDef } from '../forms/types.js';
 import type { FieldMeta } from '../http/api-types.js';
 import { fieldMeta } from '../http/routes/meta.js';
-import { defaultAnswers, type ResolvedGuide, type ResolvedItem, type ResolvedQuestions } from './model.js';
+import { defaultAnswers, type OrdererFacts, type ResolvedGuide, type ResolvedItem, type ResolvedQuestions } from './model.js';
 import { DEFAULT_MAX_FILES } from './staged-files.js';
 import type { CatalogCategoryDef, CatalogDef, CatalogItemDef, OrderGuideDef } from './types.js';
 import type { Audience } from './visibility.js';
@@ -73,11 +73,11 @@ function formView(form: FormDef, table: ResolvedTable, widths?: Record<string, '
 }
 
 /** The questions as the page renders them (see the module comment). */
-function questionsView(q: ResolvedQuestions, a: Audience) {
+function questionsView(q: ResolvedQuestions, a: Audience, user: OrdererFacts) {
   return {
     form: formView(q.form, q.table, q.widths),
     variables: q.variableNames,
-    defaults: defaultAnswers(q, a.user, a.now),
+    defaults: defaultAnswers(q, user, a.now),
     multiRow: q.multiRow.map((m) => ({
       name: m.name, title: m.set.title, ...pick(m.set, ['description']), minRows: m.minRows, maxRows: m.maxRows,
       form: formView(m.form, m.table),
@@ -85,8 +85,8 @@ function questionsView(q: ResolvedQuestions, a: Audience) {
   };
 }
 
-/** The full page of an item. */
-export function itemView(item: ResolvedItem, a: Audience) {
+/** The full page of an item; `user`: the facts its defaults start from (ordererFor). */
+export function itemView(item: ResolvedItem, a: Audience, user: OrdererFacts) {
   const def = item.def;
   const rule = def.attachments;
   return {
@@ -94,16 +94,16 @@ export function itemView(item: ResolvedItem, a: Audience) {
     ...pick(def, ['description', 'keywords']),
     quantity: { asked: def.quantity !== undefined && def.quantity !== false, max: item.maxQuantity },
     attachments: rule ? { required: rule.required === true, maxFiles: rule.maxFiles ?? DEFAULT_MAX_FILES, ...pick(rule, ['accept', 'maxSize', 'help']) } : null,
-    ...questionsView(item, a),
+    ...questionsView(item, a, user),
   };
 }
 
-/** The full page of an order guide, with the items it may choose. */
-export function guideView(guide: ResolvedGuide, a: Audience) {
+/** The full page of an order guide, with the items it may choose; `user` as for itemView. */
+export function guideView(guide: ResolvedGuide, a: Audience, user: OrdererFacts) {
   return {
     ...cardOf(guide.def),
     ...pick(guide.def, ['description', 'keywords']),
     items: guide.def.items.map((i) => i.item),
-    ...questionsView(guide, a),
+    ...questionsView(guide, a, user),
   };
 }

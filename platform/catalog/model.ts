@@ -48,6 +48,8 @@ export interface ResolvedQuestions {
   widths: Record<string, 'half' | 'third'>;
   /** Single answers' declared defaults, facts of the orderer included (see defaultAnswers). */
   declaredDefaults: Record<string, { type: string; value: unknown }>;
+  /** Whether a default names a fact of the orderer's profile (email, names, phone, organisation's code or name). */
+  needsProfile: boolean;
 }
 
 export interface ResolvedItem extends ResolvedQuestions {
@@ -78,6 +80,9 @@ export interface OrdererFacts {
   orgName?: string | null;
   [k: string]: unknown;
 }
+
+/** Facts of the orderer every actor carries (the rest come from their profile, read only when a default needs them). */
+const ACCESS_FACTS = new Set(['id', 'username', 'orgId']);
 
 /** The facts a variable's default may take from the orderer (`{ "fact": "user.<name>" }`). */
 export const DEFAULT_FACTS = [
@@ -192,6 +197,7 @@ function resolveQuestions(
     widths: widthsOf(single),
     declaredDefaults: Object.fromEntries(Object.entries(single).filter(([, v]) => v.default !== undefined)
       .map(([n, v]) => [n, { type: v.type, value: v.default }])),
+    needsProfile: Object.values(single).some((v) => isFactDefault(v.default) && !ACCESS_FACTS.has(v.default.fact.replace(/^user\./, ''))),
   };
 }
 

@@ -19,13 +19,13 @@ import type { Formwork } from '../context.js';
 import { fail, isFormworkError, type FieldError } from '../errors.js';
 import type { Actor, RecordData } from '../records/types.js';
 import { ruleActor } from '../rules/chain.js';
-import { answerRows, displayReader } from './answer-rows.js';
+import { answerRows, displayReader, insertAnswerRows } from './answer-rows.js';
 import { checkAnswers, storedAnswers, type CheckedAnswers } from './answers.js';
-import { fetchOrdererFacts } from './facts.js';
-import { REQUEST_TABLE, REQUESTED_ITEM_TABLE, type ResolvedItem } from './model.js';
+import { accessOrderer, fetchOrdererFacts } from './facts.js';
+import { REQUEST_TABLE, REQUESTED_ITEM_TABLE, type OrdererFacts, type ResolvedItem } from './model.js';
 import { ATTACHMENTS_FIELD, StagedFiles, type StagedFile } from './staged-files.js';
 import type { MappedValue, RecordTarget, RequestTarget } from './types.js';
-import { orderableItem, type Audience } from './visibility.js';
+import { orderableItem, ordererFor, type Audience } from './visibility.js';
 
 /** One line of an order as the client sends it. */
 export interface OrderLineInput {
@@ -58,7 +58,9 @@ const numbered = (r: RecordData): NumberedRecord => ({ id: String(r.id), number:
 /** The person asking, as audiences see them. */
 export async function audienceOf(fw: Formwork, actor: Actor): Promise<Audience> {
   const now = fw.clock.now();
-  return { registry: fw.registry.current, user: await fetchOrdererFacts(fw, actor, now), now: now.toISOString() };
+  const user = accessOrderer(fw, actor, now);
+  let profile: Promise<OrdererFacts> | undefined;
+  return { registry: fw.registry.current, user, now: now.toISOString(), profile: () => (profile ??= fetchOrdererFacts(fw, actor, user)) };
 }
 
 /** Throw one `validation_failed` listing `errors`, when there are any. */
@@ -84,7 +86,7 @@ export class CatalogOrders {
     a: Audience, actor: Actor, item: ResolvedItem, line: OrderLineInput, prefix: string, errors: FieldError[],
   ): Promise<PreparedLine> {
     const quantity = checkQuantity(item, line.quantity, `${prefix}quantity`, errors);
-    const answers = await checkAnswers(item, line.variables, { user: a.user, now: a.now }, prefix);
+    const answers = await checkAnswers(item, line.variables, { user: await ordererFor(a, item), now: a.now }, prefix);
     errors.push(...answers.errors);
     const files = await this.staged.check(this.fw.db.knex, actor, item.def.name, item.def.attachments, line.attachments, prefix, errors);
     return { item, quantity, answers, files };
@@ -136,7 +138,7 @@ export class CatalogOrders {
       };
       const ritm = await fw.records.createOne(tableName, data, { actor: catalogActor(actor, def.name), trx });
       const rows = await answerRows(line.item, line.answers, display);
-      if (rows.length) await fw.records.createMany('catalog_answer', rows.map((r) => ({ ...r, requested_item: ritm.id })), { actor: by, trx });
+      await insertAnswerRows(fw, trx, rows, String(ritm.id), actor, now);
       await this.#attach(trx, by, tableName, ritm, line.files);
       items.push(numbered(ritm));
     }

@@ -29,7 +29,7 @@ import { CatalogCart } from './cart.js';
 import { guideView, itemView } from './item-view.js';
 import { audienceOf, CatalogOrders, type OrderLineInput } from './order-service.js';
 import { CatalogRequests, UPDATE_TYPES } from './requests.js';
-import { orderableItem, usableGuide } from './visibility.js';
+import { orderableItem, ordererFor, usableGuide } from './visibility.js';
 
 const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ITEMS_QUERY = compileQuery<{ category?: string; q?: string }>({ category: param.text, q: param.text });
@@ -149,7 +149,8 @@ export function catalogRouter(fw: Formwork, services: CatalogServices): Router {
     .get(async (req: Request<{ name: string }>, res) => {
       readQuery(req, NO_QUERY);
       const a = await audienceOf(fw, actorOf(res));
-      res.json({ data: itemView(await orderableItem(a, req.params.name), a) });
+      const item = await orderableItem(a, req.params.name);
+      res.json({ data: itemView(item, a, await ordererFor(a, item)) });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -200,7 +201,8 @@ export function catalogRouter(fw: Formwork, services: CatalogServices): Router {
     .get(async (req: Request<{ name: string }>, res) => {
       readQuery(req, NO_QUERY);
       const a = await audienceOf(fw, actorOf(res));
-      res.json({ data: guideView(await usableGuide(a, req.params.name), a) });
+      const guide = await usableGuide(a, req.params.name);
+      res.json({ data: guideView(guide, a, await ordererFor(a, guide)) });
     })
     .all(methodNotAllowed(['GET']));
 

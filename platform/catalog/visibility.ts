@@ -13,9 +13,17 @@ import type { CatalogCategoryDef, CatalogDef, CatalogItemDef, OrderGuideDef } fr
 /** What one person sees of the catalogue at one moment. */
 export interface Audience {
   registry: Registry;
+  /** The access facts (roles, organisations, capabilities…): all that audiences and policies may name. */
   user: OrdererFacts;
   /** ISO time the conditions see as `now`. */
   now: string;
+  /** The access facts with the person's profile (contact details, organisation), read once when first asked for. */
+  profile(): Promise<OrdererFacts>;
+}
+
+/** The facts answers to these questions start from: the profile only when a default names part of it. */
+export function ordererFor(a: Audience, q: { needsProfile: boolean }): Promise<OrdererFacts> {
+  return q.needsProfile ? a.profile() : Promise.resolve(a.user);
 }
 
 const byOrder = <T extends { order?: number; title: string }>(a: T, b: T) =>

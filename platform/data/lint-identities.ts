@@ -79,6 +79,13 @@ export function lintDataIdentities(input: DataLintInput): DefinitionError[] {
       p.queues?.forEach((name, j) => {
         if (!queues.has(name)) report(source, `${at}/queues/${j}`, `Queue "${name}" is not declared in any data file.`, { expected: list(queues.keys()), value: name });
       });
+      if (p.manager !== undefined) {
+        if (p.manager.toLowerCase() === p.username.toLowerCase()) {
+          report(source, `${at}/manager`, `Person "${p.username}" cannot be their own line manager.`, { expected: 'another declared person', value: p.manager });
+        } else if (!people.has(p.manager.toLowerCase())) {
+          report(source, `${at}/manager`, `Person "${p.manager}" is not declared in any data file.`, { expected: list(usernames()), value: p.manager });
+        }
+      }
     });
     def.queues?.forEach((q, i) => {
       const at = `/queues/${i}`;
@@ -92,5 +99,31 @@ export function lintDataIdentities(input: DataLintInput): DefinitionError[] {
       });
     });
   }
+  lintManagerCycles(input, report);
   return errors;
+}
+
+/** Line managers going round (A manages B manages A), reported once per cycle at the person closing it. */
+function lintManagerCycles(input: DataLintInput, report: Report): void {
+  const managerOf = new Map<string, { manager: string; source: DefinitionSource; at: string }>();
+  for (const { def, source } of input.data) {
+    def.people?.forEach((p, i) => {
+      if (p.manager && p.manager.toLowerCase() !== p.username.toLowerCase()) {
+        managerOf.set(p.username.toLowerCase(), { manager: p.manager.toLowerCase(), source, at: `/people/${i}/manager` });
+      }
+    });
+  }
+  const reported = new Set<string>();
+  for (const start of managerOf.keys()) {
+    const chain: string[] = [];
+    let cur: string | undefined = start;
+    while (cur && !chain.includes(cur) && chain.length <= managerOf.size) {
+      chain.push(cur);
+      cur = managerOf.get(cur)?.manager;
+    }
+    if (cur !== start || reported.has(start)) continue;
+    chain.forEach((c) => reported.add(c));
+    const closing = managerOf.get(chain[chain.length - 1]!)!;
+    report(closing.source, closing.at, `Line managers go round: ${[...chain, start].join(' is managed by ')}.`, { expected: 'a manager who is not managed by the person, directly or further down', value: closing.manager });
+  }
 }

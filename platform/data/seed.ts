@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import type { Knex } from 'knex';
-import { actorForUser, createOrg, createUser, fetchOrgByCode, hashPassword, temporaryPassword } from '../access/identity/index.js';
+import {
+  actorForUser, createOrg, createUser, fetchOrgByCode, hashPassword, resolveManager, temporaryPassword,
+} from '../access/identity/index.js';
 import type { Formwork } from '../context.js';
 import type { DataFile, DataPerson, DataQueue } from './types.js';
 import { FormworkError, fail, isFormworkError } from '../errors.js';
@@ -95,6 +97,7 @@ function inDependencyOrder(files: readonly DataFile[], tables: ReadonlyMap<strin
       ...(f.people ?? []).flatMap((p) => [p.org, ...(p.orgs ?? [])]).map((c) => `org:${c}`),
       ...(f.queues ?? []).flatMap((q) => (q.org ? [`org:${q.org}`] : [])),
       ...(f.as ? [`person:${f.as.toLowerCase()}`] : []),
+      ...(f.people ?? []).flatMap((p) => (p.manager ? [`person:${p.manager.toLowerCase()}`] : [])),
     ];
     const table = f.table ? tables.get(f.table) : undefined;
     const targets = table ? keyReferences(f, table).flatMap((r) => recordsMatching(files, tables, r.target, r.key).map((m) => m.file)) : [];
@@ -151,7 +154,8 @@ async function applyIdentities(
     }
   }
   const pack = packOf(fw, file);
-  for (const p of file.people ?? []) {
+  const created: { index: number; id: string }[] = [];
+  for (const [index, p] of (file.people ?? []).entries()) {
     if (await trx('sys_user').where({ username_key: p.username.toLowerCase() }).first('id')) continue;
     const orgs = [];
     for (const code of p.orgs ?? []) orgs.push(await orgId(fw, code, trx, `Person "${p.username}"`));
@@ -164,6 +168,30 @@ async function applyIdentities(
       if (queue) await addQueueMember(fw, queue.id, user.id, trx);
     }
     report.people.push({ username: p.username, displayName: user.display_name, org: p.org, roles: [...(p.roles ?? [])], pack });
+    created.push({ index, id: user.id });
+  }
+  await applyManagers(fw, file, trx, created);
+}
+
+/**
+ * The line managers of the people just created, once every person of the file exists (a manager may come later in
+ * the file). People already there keep theirs, as seeding changes no existing person. Errors: validation_failed
+ * naming the file and the person when the manager does not exist or cannot be one.
+ */
+async function applyManagers(fw: Formwork, file: DataFile, trx: Knex.Transaction, created: { index: number; id: string }[]): Promise<void> {
+  for (const { index, id } of created) {
+    const name = file.people![index]!.manager;
+    if (!name) continue;
+    try {
+      const manager = await resolveManager(fw, trx, id, name);
+      await trx('sys_user').where({ id }).update({ manager_id: manager.id });
+    } catch (e) {
+      if (!isFormworkError(e)) throw e;
+      const pointer = `/people/${index}/manager`;
+      throw new FormworkError(e.code, `${fileLabel(fw, file)} ${pointer}: ${e.message}`, {
+        fieldErrors: e.fieldErrors, extra: { ...e.extra, file: file.name, pointer }, cause: e,
+      });
+    }
   }
 }
 

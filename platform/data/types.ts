@@ -46,6 +46,8 @@ export interface DataPerson {
   roles?: string[];
   /** Work queues (declared in data files) the person is a member of. */
   queues?: string[];
+  /** Their line manager: the username of a person (declared in a data file, or already a user). */
+  manager?: string;
 }
 
 /** A work queue (matched by name: an existing queue is left alone). */

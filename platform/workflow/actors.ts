@@ -56,6 +56,18 @@ export async function findActiveUsers(trx: Knex | Knex.Transaction, names: strin
 }
 
 /**
+ * The active line manager of the person named by id or username (case-insensitive), as a list of none or one: the
+ * approvers `{ "managerOf": … }` asks.
+ */
+export async function findActiveManagers(trx: Knex | Knex.Transaction, name: string): Promise<UserRef[]> {
+  const [person] = await trx('sys_user').where((q) => {
+    q.where('username_key', name.toLowerCase());
+    if (UUID.test(name)) q.orWhere('id', name.toLowerCase());
+  }).select('manager_id');
+  return person?.manager_id ? findActiveUsers(trx, [person.manager_id as string]) : [];
+}
+
+/**
  * The actors of users (roles, organisations, their own party codes), read in the caller's transaction — enough to
  * decide what they may read or update. (Shares by consent are not followed here: approvers and assignees act on
  * records of their own organisations.)

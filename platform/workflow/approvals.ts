@@ -3,8 +3,9 @@
  *
  * Entering a state starts a *round*: of the state's approvals whose condition holds, those of the lowest stage are
  * requested — a row for every approver: everyone holding the role (directly or through a role including it), the
- * members of the queue or group, or the user a field names (dot-walking references), each only if active and able
- * to read the record. Nobody to ask fails the write (422): a record must not wait for nobody. Each request emits
+ * members of the queue or group, the user a field names (dot-walking references), or the line manager of the person a
+ * field names (`managerOf`), each only if active and able to read the record. Nobody to ask (a person without a
+ * manager, say) fails the write (422): a record must not wait for nobody. Each request emits
  * `approval.requested` (payload: table, id, approval, stage, mode, approvalIds, approvers and their delegates as
  * usernames) for notifications.
  *
@@ -25,13 +26,13 @@ import { expandRoles } from '../access/policy.js';
 import { evaluateCondition } from '../conditions/evaluate.js';
 import type { FactContext } from '../conditions/types.js';
 import type { Formwork } from '../context.js';
-import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { Registry, ResolvedField, ResolvedTable } from '../definitions/types.js';
 import type { ApprovalDef } from './types.js';
 import { fail } from '../errors.js';
 import type { RecordHookContext } from '../records/hooks.js';
 import type { Actor, RecordData } from '../records/types.js';
 import { writeEvent } from '../rules/events.js';
-import { actorsOf, findActiveUsers, mayOn, originalActor, personFacts, workflowActor, type UserRef } from './actors.js';
+import { actorsOf, findActiveManagers, findActiveUsers, mayOn, originalActor, personFacts, workflowActor, type UserRef } from './actors.js';
 import { commentFieldOf, type CompiledWorkflow } from './definitions.js';
 import { delegatesOf, delegatorsOf } from './delegations.js';
 import type { Located, TransitionInput, TransitionOptions } from './transition-types.js';
@@ -90,6 +91,18 @@ export interface ApprovalHost {
   transition(tableName: string, id: string, name: string, input: TransitionInput, actor: Actor, opts: TransitionOptions): Promise<unknown>;
 }
 
+/** How people read a `managerOf` path: the labels of its fields, e.g. "Caller › Requested for". */
+function managerOfLabel(registry: Registry, table: ResolvedTable, path: string): string {
+  const labels: string[] = [];
+  let cur: ResolvedTable | undefined = table;
+  for (const part of path.split('.')) {
+    const f: ResolvedField | undefined = cur?.fields.get(part);
+    labels.push(f?.label ?? part);
+    cur = f?.type === 'reference' && f.reference && registry.tables.has(f.reference) ? registry.getTable(f.reference) : undefined;
+  }
+  return `"${labels.join(' › ')}"`;
+}
+
 export class ApprovalEngine {
   readonly #wf: ApprovalHost;
 
@@ -127,7 +140,9 @@ export class ApprovalEngine {
     for (const a of applicable.filter((x) => x.stage === stage)) {
       const approvers = await this.approversOf(trx, registry, cls, record, a, now);
       if (!approvers.length) {
-        fail('validation_failed', `Nobody can approve "${a.name}": none of its approvers is an active user who can read this record, so the change was not made.`, {
+        const managers = a.approvers.flatMap((p) => (p.managerOf ? [managerOfLabel(registry, cls, p.managerOf)] : []));
+        const who = managers.length ? ` (${managers.map((m) => `the line manager of the person in ${m}`).join(', ')})` : '';
+        fail('validation_failed', `Nobody can approve "${a.name}": none of its approvers${who} is an active user who can read this record, so the change was not made.`, {
           fieldErrors: [{ field: wf.def.stateField, code: 'no_approvers', message: `Nobody can approve "${a.name}".` }],
         });
       }
@@ -171,6 +186,10 @@ export class ApprovalEngine {
       if (p.field) {
         const value = await this.#fieldValue(trx, registry, cls, record, p.field.split('.'));
         if (typeof value === 'string' && value) add(await findActiveUsers(trx, [value]));
+      }
+      if (p.managerOf) {
+        const value = await this.#fieldValue(trx, registry, cls, record, p.managerOf.split('.'));
+        if (typeof value === 'string' && value) add(await findActiveManagers(trx, value));
       }
     }
     const users = [...found.values()];

@@ -121,21 +121,24 @@ export function lintWorkflow(def: WorkflowDef, l: LintContext): void {
     a.approvers.forEach((p, j) => {
       const pa = `${at}/approvers/${j}`;
       if (p.role !== undefined) l.ref('role', `${pa}/role`, p.role);
-      if (p.field !== undefined && table) {
+      const key = p.field !== undefined ? 'field' : p.managerOf !== undefined ? 'managerOf' : undefined;
+      const path = p.field ?? p.managerOf;
+      if (key && path !== undefined && table) {
         // Dot-walk through reference fields; the last one holds a username or user id.
         let cur: ResolvedTable | undefined = table;
-        const parts = p.field.split('.');
+        const parts = path.split('.');
         parts.forEach((part, k) => {
           if (!cur) return;
           const f = cur.fields.get(part);
-          if (!f) { l.fieldRef(`${pa}/field`, cur, part); cur = undefined; return; }
+          if (!f) { l.fieldRef(`${pa}/${key}`, cur, part); cur = undefined; return; }
           if (k < parts.length - 1) {
             if (f.type !== 'reference' || !f.reference) {
-              l.report(`${pa}/field`, `Field "${part}" of table "${cur.name}" is not a reference, so "${p.field}" cannot follow it.`, { value: p.field });
+              l.report(`${pa}/${key}`, `Field "${part}" of table "${cur.name}" is not a reference, so "${path}" cannot follow it.`, { value: path });
               cur = undefined;
             } else cur = l.tables.get(f.reference);
           } else if (!['string', 'uuid'].includes(f.type) || f.multiple) {
-            l.report(`${pa}/field`, `Field "${part}" of table "${cur.name}" is ${f.type}: an approver field holds a username or a user id.`, { value: p.field });
+            const what = key === 'field' ? 'an approver field holds' : '"managerOf" names a field holding';
+            l.report(`${pa}/${key}`, `Field "${part}" of table "${cur.name}" is ${f.type}: ${what} a username or a user id.`, { value: path });
           }
         });
       }

@@ -43,6 +43,8 @@ export interface ApproverDef {
   queue?: string;
   /** A field (dot-walking references) holding a username or user id. */
   field?: string;
+  /** The line manager of the person such a field names (sys_user.manager_id). */
+  managerOf?: string;
 }
 
 export interface ApprovalDef {

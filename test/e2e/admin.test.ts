@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { actorForUser, createPartyCode } from '../../platform/access/identity/index.js';
+import type { RegistryHolder } from '../../platform/definitions/registry.js';
 import { createApp } from '../../platform/http/app.js';
 import { ensureUiBuilt } from '../../platform/http/static.js';
 import { createMailer } from '../../platform/notify/mailer.js';
@@ -171,6 +172,15 @@ describe('Account and administration pages in Chromium', function () {
     await page.fill('#new-user-email', 'nia.newcomer@example.test');
     await page.check('fw-admin-user-new input[name=roles][value=agent]');
     await page.check('fw-admin-user-new input[name=userIds][value="E2E-UID-1"]');
+    // The line manager is picked by name from the keyboard; usernames are not shown.
+    await fw.db.knex('sys_user').where({ id: colleague.user.id }).update({ display_name: 'Cole League' });
+    await page.fill('#new-user-manager', 'cole');
+    await page.waitForSelector('#new-user-manager-listbox li[role=option]');
+    expect(await page.textContent('#new-user-manager-listbox')).to.contain('Cole League').and.not.contain('e2e.colleague');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.press('#new-user-manager', 'ArrowDown');
+    await page.press('#new-user-manager', 'Enter');
+    expect(await page.inputValue('#new-user-manager')).to.equal('Cole League');
     await page.click('fw-admin-user-new button[type=submit]');
     await page.waitForSelector('fw-admin-user .fw-notification-banner--success');
     expect(await page.textContent('fw-admin-user .fw-notification-banner')).to.contain('e2e.newcomer has been created');
@@ -179,7 +189,9 @@ describe('Account and administration pages in Chromium', function () {
     const token = /\/reset-password#token=([A-Za-z0-9_-]{43})\b/.exec(mail.text)?.[1];
     expect(token, mail.text).to.be.a('string');
     mailedToken = token!;
-    const row = await fw.db.knex('sys_user').where({ username_key: 'e2e.newcomer' }).first('id');
+    const row = await fw.db.knex('sys_user').where({ username_key: 'e2e.newcomer' }).first('id', 'manager_id');
+    expect(row.manager_id).to.equal(colleague.user.id);
+    expect(await page.textContent('fw-admin-user dl')).to.contain('Cole League');
     const roles = await fw.db.knex('sys_user_role').where({ user_id: row.id }).pluck('role');
     expect(roles).to.deep.equal(['agent']);
     expect(await axeViolations(page)).to.deep.equal([]);
@@ -243,6 +255,32 @@ describe('Account and administration pages in Chromium', function () {
     expect(csv.text.split('\n')[0]).to.contain('Sign-ins');
     expect(await page.textContent('fw-admin-access-log')).to.contain('Entries');
     expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('shows a platform administrator whether the definitions are in force, and every problem of a refused change', async () => {
+    expect(await page.textContent('fw-nav')).to.not.contain('Definitions');
+    const boss = await createUser(fw, { username: 'e2e.platform', roles: ['admin'], org: 'E2E-HOME' });
+    const context = await browser.newContext();
+    const own = await context.newPage();
+    try {
+      await signInInBrowser(own, fw, server.url, boss);
+      await own.click('fw-nav >> text=Definitions');
+      await own.waitForSelector('fw-admin-definitions dl');
+      expect(await own.textContent('fw-admin-definitions')).to.contain('Up to date');
+      expect(await axeViolations(own)).to.deep.equal([]);
+      (fw.registry as RegistryHolder).reject([{
+        file: '/srv/formwork/catalog/it/items/laptop.json', pointer: '/variables/model/default',
+        message: 'Model must be one of standard, pro; got "ultra".', expected: 'one of: standard, pro',
+      }]);
+      await own.reload();
+      await own.waitForSelector('fw-admin-definitions table');
+      const text = await own.textContent('fw-admin-definitions');
+      expect(text).to.contain('Last change refused').and.to.contain('catalog/it/items/laptop.json').and.to.contain('/variables/model/default');
+      expect(text).to.not.contain('/srv/formwork');
+      expect(await axeViolations(own)).to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
   });
 
   it('sets the new user\'s password from the mailed link, after which the password signs in', async () => {

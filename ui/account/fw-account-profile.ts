@@ -60,6 +60,7 @@ export class FwAccountProfile extends LightElement {
           ${row('Name', [p.firstName, p.lastName].filter(Boolean).join(' ') || p.displayName || 'Not given')}
           ${row('Email address', p.email ?? 'Not given')}
           ${row('Phone number', p.phone ?? 'Not given')}
+          ${row('Line manager', p.manager ? p.manager.displayName || p.manager.username : 'None recorded')}
           ${row('Last signed in', p.lastSignInAt ? formatDateTime(p.lastSignInAt) : 'This is your first sign-in')}
         </dl>
       </section>

@@ -24,7 +24,8 @@ const IDLE: Availability = { state: 'idle', message: '' };
 /**
  * Organisation administration: create an account. The username is checked for availability as
  * it is typed (GET /api/admin/users/check, announced politely); then names, email, phone, roles (GET
- * /api/admin/roles says which the administrator may assign) and User IDs. The server creates the account without
+ * /api/admin/roles says which the administrator may assign), the line manager (picked by name among the
+ * organisation's people) and User IDs. The server creates the account without
  * a password and mails the person a one-time link to choose one.
  *
  * @fires fw-page - title and breadcrumb

@@ -10,6 +10,7 @@ import { FormProblems, noProblems } from '../form-problems.js';
 import { formatDateTime } from '../format.js';
 import { ACCOUNT_FIELDS, accountBody, accountFields, checkAccount, emptyAccount, type AccountValues } from './account-fields.js';
 import { adminCrumbs, confirmation, problemBanner, statusTag, successBanner } from './admin-parts.js';
+import { personLabel } from './fw-user-picker.js';
 import type { SessionInfo } from '../api/types.js';
 import { apiContext, sessionContext } from '../contexts.js';
 
@@ -37,8 +38,8 @@ const CONFIRM: Partial<Record<Action, { title: (u: string) => string; body: stri
 };
 
 /**
- * Organisation administration: one account. Its facts, a form to edit names, email, phone, roles and
- * party codes (PATCH /api/admin/users/:id), and actions: unlock, disable / enable, reset the password (a new link is
+ * Organisation administration: one account. Its facts, a form to edit names, email, phone, line manager, roles
+ * and party codes (PATCH /api/admin/users/:id), and actions: unlock, disable / enable, reset the password (a new link is
  * mailed), end its sessions, and delete — the destructive ones after a confirmation in the page.
  *
  * @fires fw-page - title and breadcrumb
@@ -95,6 +96,7 @@ export class FwAdminUser extends LightElement {
       this.sessions = sessions;
       this.values = {
         firstName: data.firstName ?? '', lastName: data.lastName ?? '', email: data.email ?? '', phone: data.phone ?? '',
+        manager: data.manager ? { id: data.manager.id, label: personLabel(data.manager) } : null,
         roles: new Set(data.roles), userIds: new Set(data.userIds),
       };
       this.#setDirty(false);
@@ -132,6 +134,7 @@ export class FwAdminUser extends LightElement {
           <h2 class="fw-heading-m" id="user-edit-heading">Change details</h2>
           <form class="fw-form fw-form--narrow" novalidate @submit=${this.#save}>
             ${accountFields({ prefix: 'user', values: this.values, problems: this.#form.problems, roles: this.roles, userIds: this.userIds,
+              org: u.org?.id, self: u.id,
               onChange: (patch) => { this.values = { ...this.values, ...patch }; this.#setDirty(true); } })}
             <button type="submit" class="fw-button" ?disabled=${this.#form.busy}>Save changes</button>
           </form>
@@ -145,6 +148,7 @@ export class FwAdminUser extends LightElement {
       ${row('Status', statusTag(u.status))}
       ${row('Organisation', u.org ? `${u.org.name} (${u.org.code})` : 'None')}
       ${u.orgs.length ? row('Other organisations', u.orgs.map((o) => `${o.name} (${o.code})`).join(', ')) : nothing}
+      ${row('Line manager', u.manager ? personLabel(u.manager) : 'None')}
       ${row('Last signed in', u.lastSignInAt ? formatDateTime(u.lastSignInAt) : 'Never')}
       ${row('Password', u.mustChangePassword ? 'Not chosen yet, or must be changed at next sign-in' : 'Set')}
       ${row('Authenticator app', u.mfaEnrolled ? 'Set up' : 'Not set up')}

@@ -25,6 +25,8 @@ export interface Profile {
   phone: string | null;
   lastSignInAt: string | null;
   organisation: { id: string; code: string; name: string } | null;
+  /** Their line manager, or null. */
+  manager: { username: string; displayName: string | null } | null;
   organisations: { id: string; code: string; name: string; home: boolean }[];
   roles: { name: string; label: string }[];
   userIds: { code: string; name: string | null; org: { id: string; code: string; name: string } | null; shared: boolean }[];

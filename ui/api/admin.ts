@@ -52,6 +52,8 @@ export interface AdminUser extends AdminUserSummary {
   userIds: string[];
   /** API tokens in use (neither revoked nor expired). */
   apiTokens: number;
+  /** The person's line manager, or null. */
+  manager: { id: string; username: string; displayName: string | null } | null;
 }
 
 /** GET /api/admin/roles */

@@ -12,6 +12,7 @@ import type { AdminUserInput } from './account-input.js';
 import { getUser, type AdminUser } from './account-view.js';
 import { adminScope, findOrg, manages, type OrgRef } from './admin-scope.js';
 import { assertManageable, auditAccount, extraOrgsOf, managedRow } from './managed-account.js';
+import { managerOf, resolveManager } from './managers.js';
 import { reassignPartyCodes } from './party-codes.js';
 import { issueLink, linkBase, mailLink, passwordLinkUrl, type LinkOptions } from './password-links.js';
 import { assertAssignable } from './role-assignment.js';
@@ -44,7 +45,8 @@ async function resolveOrgs(fw: Formwork, actor: Actor, refs: readonly string[], 
 
 /**
  * Create an account in the administrator's organisation with no password and
- * must_change_password, and mail the person a one-time link to choose their password. Errors: forbidden,
+ * must_change_password (and the line manager `input.manager` names, checked as in managers.ts), and mail the person a
+ * one-time link to choose their password. Errors: forbidden,
  * invalid_payload, validation_failed, unique_violation (username), mail_unavailable (account created, link not
  * mailed; extra.userId).
  */
@@ -56,9 +58,11 @@ export async function createAccount(
   const roles = input.roles ?? [];
   assertAssignable(fw, actor, roles);
   const extra = (await resolveOrgs(fw, actor, input.orgs ?? [])).filter((o) => o.id !== home!.id);
+  const manager = input.manager ? await resolveManager(fw, fw.db.knex, null, input.manager, { actor }) : null;
   const created = await createUser(fw, {
     username, firstName: input.firstName, lastName: input.lastName, email: input.email, phone: input.phone ?? undefined,
     orgId: home!.id, roles, orgs: extra.map((o) => o.id), userIds: input.userIds, mustChangePassword: true, profileConfirmed: false,
+    managerId: manager?.id ?? null,
   });
   const now = fw.clock.now();
   const link = await fw.db.knex.transaction(async (trx) => {
@@ -66,6 +70,7 @@ export async function createAccount(
       username: [null, created.username], first_name: [null, created.first_name], last_name: [null, created.last_name],
       email: [null, created.email], phone: [null, created.phone], org_id: [null, home!.id], status: [null, created.status],
       roles: [null, [...roles].sort()], orgs: [null, extra.map((o) => o.id)], party_codes: [null, [...(input.userIds ?? [])].sort()],
+      ...(manager ? { manager: [null, manager.username] } : {}),
     }, now.toISOString());
     const issued = await issueLink(fw, actor, created.id, trx, now);
     await auditAccount(trx, actor, created.id, 'update', { password_link: [null, `mailed, valid until ${issued.expiresAt}`] }, now.toISOString());
@@ -78,7 +83,8 @@ export async function createAccount(
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
 
 /**
- * Edit an account: names, email, phone, roles, extra organisations, party codes, and status
+ * Edit an account: names, email, phone, roles, extra organisations, party codes, line manager (null clears it;
+ * see managers.ts for who may be one), and status
  * active / disabled (disabling ends the person's sessions and revokes their API tokens — enabling the account again
  * revives neither). Username and home organisation are not editable.
  * Errors: forbidden, not_found, invalid_payload, validation_failed, conflict (deleted account; disabling oneself).
@@ -139,6 +145,20 @@ export async function updateAccount(fw: Formwork, actor: Actor, id: string, inpu
 
     const codes = await reassignPartyCodes(fw, actor, trx, row.id, [row.org_id, ...orgIds], input.userIds);
     if (codes) changes.party_codes = codes;
+
+    if (input.manager !== undefined) {
+      const before = await managerOf(trx, row.id);
+      const ref = input.manager?.toLowerCase() ?? null;
+      // Sending the manager the person has is no change: it is not checked again (a platform administrator may have
+      // picked someone of another organisation, and the form sends the manager back with every edit).
+      const same = ref === null ? before === null : !!before && (before.id === ref || before.username.toLowerCase() === ref);
+      if (!same) {
+        const next = input.manager === null ? null : await resolveManager(fw, trx, row.id, input.manager, { actor });
+        patch.manager_id = next?.id ?? null;
+        // The audit trail names people by username, as the history shows them.
+        changes.manager = [before?.username ?? null, next?.username ?? null];
+      }
+    }
 
     if (!Object.keys(changes).length) return;
     patch.updated_at = now;

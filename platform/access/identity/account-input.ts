@@ -23,10 +23,12 @@ export interface AdminUserInput {
   status?: 'active' | 'disabled';
   /** On create: the home organisation (id or code; default the administrator's own). */
   org?: string;
+  /** The line manager (a username or user id); null clears it. */
+  manager?: string | null;
 }
 
-const CREATE_KEYS = ['username', 'firstName', 'lastName', 'email', 'phone', 'roles', 'orgs', 'userIds', 'org'];
-const UPDATE_KEYS = ['firstName', 'lastName', 'email', 'phone', 'roles', 'orgs', 'userIds', 'status'];
+const CREATE_KEYS = ['username', 'firstName', 'lastName', 'email', 'phone', 'roles', 'orgs', 'userIds', 'org', 'manager'];
+const UPDATE_KEYS = ['firstName', 'lastName', 'email', 'phone', 'roles', 'orgs', 'userIds', 'status', 'manager'];
 const NOT_EDITABLE: Record<string, string> = {
   username: 'The username cannot be changed.',
   org: 'The home organisation cannot be changed.',
@@ -74,6 +76,13 @@ export function parseUserInput(body: unknown, mode: 'create' | 'update'): AdminU
     if (v === null || v === '') out.phone = null;
     else if (typeof v !== 'string' || !PHONE.test(v.trim())) errors.push({ field: 'phone', code: 'pattern', message: 'Enter a valid phone number.' });
     else out.phone = v.trim();
+  }
+  if (data.manager !== undefined) {
+    const v = data.manager;
+    if (v === null || v === '') out.manager = null;
+    else if (typeof v !== 'string' || !v.trim() || v.trim().length > 100) {
+      errors.push({ field: 'manager', code: 'type', message: 'The line manager must be a username or user id, or null for none.' });
+    } else out.manager = v.trim();
   }
   for (const key of ['roles', 'orgs', 'userIds'] as const) {
     const v = data[key];

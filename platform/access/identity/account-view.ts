@@ -9,6 +9,7 @@ import type { Actor } from '../../records/types.js';
 import { adminScope, assertAdministrator, type OrgRef } from './admin-scope.js';
 import { extraOrgsOf, managedRow, rolesOf, type AccountRow } from './managed-account.js';
 import { partyCodesOf } from './party-codes.js';
+import { managerOf, type ManagerRef } from './managers.js';
 import { liveApiTokens } from './tokens.js';
 import { assertUsernameAvailable, bool } from './users.js';
 
@@ -51,6 +52,8 @@ export interface AdminUser extends AdminUserSummary {
   userIds: string[];
   /** API tokens in use: neither revoked nor expired (disabling the account revokes them for good). */
   apiTokens: number;
+  /** The person's line manager (workflow approvals may ask them), or null. */
+  manager: ManagerRef | null;
 }
 
 /** The CASE expression of {@link AccountStatus} over sys_user `u`. */
@@ -136,18 +139,21 @@ export async function listUsers(
   return { users: list.map(summaryOf), total, limit, offset };
 }
 
-/** An account in full: its row with its roles, extra organisations, party codes and how many API tokens are in use. */
+/**
+ * An account in full: its row with its roles, extra organisations, party codes, line manager and how many API tokens
+ * are in use.
+ */
 async function fullView(knex: Knex | Knex.Transaction, row: AccountRow, now: string): Promise<AdminUser> {
   const tokens = liveApiTokens(knex, row.id, now).count({ n: '*' }).first();
-  const [roles, orgs, ids, live] = await Promise.all([
-    rolesOf(knex, row.id), extraOrgsOf(knex, row.id), partyCodesOf(knex, row.id), tokens,
+  const [roles, orgs, ids, live, manager] = await Promise.all([
+    rolesOf(knex, row.id), extraOrgsOf(knex, row.id), partyCodesOf(knex, row.id), tokens, managerOf(knex, row.id),
   ]);
   return {
     ...summaryOf(row),
     phone: row.phone ?? null, createdAt: row.created_at, updatedAt: row.updated_at ?? null, deletedAt: row.deleted_at ?? null,
     lockedAt: row.locked_at ?? null, failedAttempts: Number(row.failed_attempts ?? 0), mustChangePassword: bool(row.must_change_password),
     mfaEnrolled: !!row.totp_enrolled_at, orgs, roles, userIds: ids.map((i) => i.code),
-    apiTokens: Number((live as { n: unknown } | undefined)?.n ?? 0),
+    apiTokens: Number((live as { n: unknown } | undefined)?.n ?? 0), manager,
   };
 }
 

@@ -19,6 +19,7 @@ export {
   completePasswordLink, inspectPasswordLink, linkBase, passwordLinkUrl, PASSWORD_LINK_HOURS, type LinkOptions,
 } from './password-links.js';
 export { hashPassword, verifyPassword, needsRehash, assertPasswordPolicy, passwordProblems, temporaryPassword } from './passwords.js';
+export { managerOf, resolveManager, type ManagerRef } from './managers.js';
 export { hitRateLimit, assertRateLimit } from './rate-limit.js';
 export { assignableRoles, roleAssignability } from './role-assignment.js';
 export {

@@ -35,6 +35,8 @@ export interface UserRow {
   totp_secret: string | null;
   totp_enrolled_at: string | null;
   created_at: string;
+  /** The line manager (a sys_user id), or null. */
+  manager_id?: string | null;
 }
 
 export interface OrgRow {
@@ -135,6 +137,8 @@ export interface CreateUserInput {
   mustChangePassword?: boolean;
   /** Default false: the first sign-in asks for names, email and phone. */
   profileConfirmed?: boolean;
+  /** The line manager's user id, checked by the caller (managers.ts `resolveManager`). */
+  managerId?: string | null;
 }
 
 /** Throws unless `username` is well-formed and not taken by anyone, whatever the case. */
@@ -186,7 +190,7 @@ export async function createUser(fw: Formwork, input: CreateUserInput, trx?: Kne
       status: input.status ?? 'active', org_id: orgId, password_hash: passwordHash,
       password_changed_at: passwordHash ? now : null,
       must_change_password: input.mustChangePassword ?? true, profile_confirmed: input.profileConfirmed ?? false,
-      failed_attempts: 0, created_at: now, updated_at: now,
+      failed_attempts: 0, created_at: now, updated_at: now, manager_id: input.managerId ?? null,
     };
     await trx('sys_user').insert(row);
     const roles = [...new Set(input.roles ?? [])];

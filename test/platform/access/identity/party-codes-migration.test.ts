@@ -64,7 +64,8 @@ describe('migration 010: party codes', () => {
 
   it('goes back to the old names with the rows when rolled back', async () => {
     const k = db.knex;
-    await k.migrate.down({ migrationSource, tableName: 'sys_migrations' });
+    // By name: later migrations stay applied (they do not touch these tables).
+    await k.migrate.down({ migrationSource, tableName: 'sys_migrations', name: RENAME });
     try {
       expect(await k('sys_user_user_id').select('user_id', 'org_user_id')).to.deep.equal([{ user_id: ids.user, org_user_id: ids.code }]);
       expect((await k('sys_consent').first('user_ids')).user_ids).to.equal('["MIG-CODE-1"]');
