@@ -284,12 +284,13 @@ export class FwApp extends LightElement {
     }
   }
 
-  /** Read the session, then show the page the URL names (or the one the session must go to). */
+  /** Read the session, then show the page the URL names (or the one the session must go to) at once. */
   async #start() {
     try {
       const { data } = await this.api.get<SessionInfo>('/auth/session');
       this.#setSession(data);
-      if (data.stage === 'active') await Promise.all([this.#loadMenus(), this.#loadBookmarks()]);
+      // The navigation and bookmarks arrive while the page loads its own data: the page does not wait for them.
+      if (data.stage === 'active') void Promise.all([this.#loadMenus(), this.#loadBookmarks()]).catch(() => undefined);
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 401) this.signInMessage = e instanceof Error ? e.message : '';
     }

@@ -85,8 +85,14 @@ function questionsView(q: ResolvedQuestions, a: Audience, user: OrdererFacts) {
   };
 }
 
-/** The full page of an item; `user`: the facts its defaults start from (ordererFor). */
-export function itemView(item: ResolvedItem, a: Audience, user: OrdererFacts) {
+/** A category as a page's breadcrumb names it. */
+export interface Shelf { name: string; title: string }
+
+/**
+ * The full page of an item; `user`: the facts its defaults start from (ordererFor); `category`: the first of its
+ * categories the person sees.
+ */
+export function itemView(item: ResolvedItem, a: Audience, user: OrdererFacts, category: Shelf | null) {
   const def = item.def;
   const rule = def.attachments;
   return {
@@ -94,16 +100,18 @@ export function itemView(item: ResolvedItem, a: Audience, user: OrdererFacts) {
     ...pick(def, ['description', 'keywords']),
     quantity: { asked: def.quantity !== undefined && def.quantity !== false, max: item.maxQuantity },
     attachments: rule ? { required: rule.required === true, maxFiles: rule.maxFiles ?? DEFAULT_MAX_FILES, ...pick(rule, ['accept', 'maxSize', 'help']) } : null,
+    category,
     ...questionsView(item, a, user),
   };
 }
 
-/** The full page of an order guide, with the items it may choose; `user` as for itemView. */
-export function guideView(guide: ResolvedGuide, a: Audience, user: OrdererFacts) {
+/** The full page of an order guide, with the items it may choose for this person (`items`); the rest as for itemView. */
+export function guideView(guide: ResolvedGuide, a: Audience, user: OrdererFacts, category: Shelf | null, items: string[]) {
   return {
     ...cardOf(guide.def),
     ...pick(guide.def, ['description', 'keywords']),
-    items: guide.def.items.map((i) => i.item),
+    items,
+    category,
     ...questionsView(guide, a, user),
   };
 }

@@ -29,7 +29,14 @@ import { CatalogCart } from './cart.js';
 import { guideView, itemView } from './item-view.js';
 import { audienceOf, CatalogOrders, type OrderLineInput } from './order-service.js';
 import { CatalogRequests, UPDATE_TYPES } from './requests.js';
-import { orderableItem, ordererFor, usableGuide } from './visibility.js';
+import { mayOrder, orderableItem, ordererFor, usableGuide, visibleCategories } from './visibility.js';
+import type { CatalogCategoryDef, CatalogItemDef, OrderGuideDef } from './types.js';
+
+/** The first of an item's categories the person sees (the page's breadcrumb), as a name and title. */
+function shelf(def: CatalogItemDef | OrderGuideDef, seen: ReadonlyMap<string, CatalogCategoryDef>): { name: string; title: string } | null {
+  const category = def.categories.map((c) => seen.get(c)).find((c) => c !== undefined);
+  return category ? { name: category.name, title: category.title } : null;
+}
 
 const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ITEMS_QUERY = compileQuery<{ category?: string; q?: string }>({ category: param.text, q: param.text });
@@ -150,7 +157,8 @@ export function catalogRouter(fw: Formwork, services: CatalogServices): Router {
       readQuery(req, NO_QUERY);
       const a = await audienceOf(fw, actorOf(res));
       const item = await orderableItem(a, req.params.name);
-      res.json({ data: itemView(item, a, await ordererFor(a, item)) });
+      const seen = await visibleCategories(a);
+      res.json({ data: itemView(item, a, await ordererFor(a, item), shelf(item.def, seen)) });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -202,7 +210,14 @@ export function catalogRouter(fw: Formwork, services: CatalogServices): Router {
       readQuery(req, NO_QUERY);
       const a = await audienceOf(fw, actorOf(res));
       const guide = await usableGuide(a, req.params.name);
-      res.json({ data: guideView(guide, a, await ordererFor(a, guide)) });
+      const seen = await visibleCategories(a);
+      // Only the items this person may order: the guide never offers what the order would refuse.
+      const items: string[] = [];
+      for (const { item } of guide.def.items) {
+        const def = a.registry.catalogItems.get(item);
+        if (def && !items.includes(item) && await mayOrder(a, def, seen)) items.push(item);
+      }
+      res.json({ data: guideView(guide, a, await ordererFor(a, guide), shelf(guide.def, seen), items) });
     })
     .all(methodNotAllowed(['GET']));
 

@@ -23,6 +23,12 @@ import type { AttachmentRule } from './types.js';
 export const STAGE_TABLE = '@catalog';
 /** Most files per order when the item's rule does not say. */
 export const DEFAULT_MAX_FILES = 10;
+/**
+ * How long a staged file waits for its order: an abandoned page's files stop counting (against the item's file
+ * limit) and being orderable after a day, and are removed — like any removed attachment, their content goes at the
+ * next purge — when the person next uploads.
+ */
+export const STAGED_FILE_TTL_MS = 24 * 60 * 60 * 1000;
 /** Where attachment problems are reported. */
 export const ATTACHMENTS_FIELD = 'attachments';
 
@@ -74,6 +80,7 @@ export class StagedFiles {
     if (input.contentLength !== undefined && input.contentLength > maxSize) {
       refuse('payload_too_large', `The selected file must be smaller than ${formatBytes(maxSize)}; "${name}" is ${formatBytes(input.contentLength)}.`, 'too_large', { maxSize });
     }
+    await this.#expire(actor);
     const maxFiles = rule.maxFiles ?? DEFAULT_MAX_FILES;
     if ((await this.list(actor, item)).length >= maxFiles) {
       refuse('validation_failed', `Attach at most ${maxFiles} file${maxFiles === 1 ? '' : 's'}: remove one first.`, 'too_many');
@@ -118,10 +125,21 @@ export class StagedFiles {
     return toStaged(row, declared);
   }
 
-  /** The actor's staged files for an item, oldest first. */
+  /** The oldest time a staged file may have been uploaded and still wait for its order. */
+  #freshFrom(): string {
+    return new Date(this.#fw.clock.now().getTime() - STAGED_FILE_TTL_MS).toISOString();
+  }
+
+  /** Remove the actor's staged files that waited too long (see STAGED_FILE_TTL_MS). */
+  async #expire(actor: Actor): Promise<void> {
+    await this.#fw.db.knex('sys_attachment').where({ table_name: STAGE_TABLE, record_id: actor.id ?? '' }).whereNull('deleted_at')
+      .where('created_at', '<', this.#freshFrom()).update({ deleted_at: this.#fw.clock.now().toISOString(), deleted_by: actor.id });
+  }
+
+  /** The actor's staged files for an item that still wait for their order, oldest first. */
   async list(actor: Actor, item: string, knex: Knex | Knex.Transaction = this.#fw.db.knex): Promise<StagedFile[]> {
     const rows: Row[] = await knex('sys_attachment').where({ table_name: STAGE_TABLE, record_id: actor.id ?? '', field: item })
-      .whereNull('deleted_at').orderBy([{ column: 'created_at' }, { column: 'id' }]);
+      .whereNull('deleted_at').where('created_at', '>=', this.#freshFrom()).orderBy([{ column: 'created_at' }, { column: 'id' }]);
     return rows.map((r) => toStaged(r));
   }
 

@@ -76,9 +76,11 @@ export interface CatalogItem extends ItemSummary {
   defaults?: RecordData;
   multiRow?: MultiRowSet[];
   creates?: 'request' | 'record';
+  /** The first of its categories the person sees (the page's breadcrumb). */
+  category?: { name: string; title: string } | null;
 }
 
-export interface StagedAttachment { id: string; name: string; size: number; contentType: string }
+export interface StagedAttachment { id: string; name: string; size: number; type: string }
 
 /** What an order (or a checkout) made: a request with its items, or a record. */
 export interface OrderResult {

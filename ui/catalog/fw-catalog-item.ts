@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { consume } from '@lit/context';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../light-element.js';
-import { addToCart, fetchCatalogues, fetchItem, orderItem, type CatalogItem, type OrderPayload } from '../api/catalog.js';
+import { addToCart, fetchItem, orderItem, type CatalogItem, type OrderPayload } from '../api/catalog.js';
 import type { ApiClient } from '../api/client.js';
 import { apiContext } from '../contexts.js';
 import type { Crumb } from '../events.js';
@@ -60,16 +60,11 @@ export class FwCatalogItem extends LightElement {
     this.loaded = null;
     this.error = '';
     try {
-      const [item, catalogues] = await Promise.all([fetchItem(this.api, name), fetchCatalogues(this.api).catch(() => [])]);
+      const item = await fetchItem(this.api, name);
       if (name !== this.item) return;
       this.loaded = item;
       await this.updateComplete;
-      // The crumb of the item's first category the person can see.
-      const crumbs: Crumb[] = [];
-      for (const c of catalogues) {
-        const k = c.categories.find((cat) => item.categories?.includes(cat.name));
-        if (k) { crumbs.push({ label: k.title, href: catalogCategoryUrl(k.name) }); break; }
-      }
+      const crumbs: Crumb[] = item.category ? [{ label: item.category.title, href: catalogCategoryUrl(item.category.name) }] : [];
       announceCatalogPage(this, item.title, crumbs);
     } catch (e) {
       if (name !== this.item) return;

@@ -139,6 +139,18 @@ describe('catalogue record producers and attachments', function () {
       expect(res.status).to.equal(422);
       expect(fieldErrors(res.body)).to.include('attachments:unknown_attachment');
     });
+
+    it('lets a staged file wait a day: an older one is not orderable, and goes when the person next uploads', async function () {
+      const erin = await person(shop, [], 'ACME');
+      const old = (await erin.upload('fx_badge', 'old.png', 'image/png', PNG)).body.data.id as string;
+      const dayAndMore = new Date(Date.now() - 25 * 60 * 60 * 1000).toISOString();
+      await shop.fw.db.knex('sys_attachment').where({ id: old }).update({ created_at: dayAndMore });
+      const res = await erin.call('POST', '/api/catalog/items/fx_badge/order', { variables: { building: 'HQ' }, attachments: [old] });
+      expect(res.status).to.equal(422);
+      expect(fieldErrors(res.body)).to.include('attachments:unknown_attachment');
+      expect((await erin.upload('fx_badge', 'new.png', 'image/png', PNG)).status).to.equal(201);
+      expect((await shop.fw.db.knex('sys_attachment').where({ id: old }).first()).deleted_at).to.be.a('string');
+    });
   });
 
   describe('atomicity', function () {
