@@ -40,7 +40,7 @@ function shelf(def: CatalogItemDef | OrderGuideDef, seen: ReadonlyMap<string, Ca
 
 const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ITEMS_QUERY = compileQuery<{ category?: string; q?: string }>({ category: param.text, q: param.text });
-const REQUESTS_QUERY = compileQuery<{ scope: 'mine' | 'org' }>({ scope: param.oneOf(['mine', 'org'], 'org') });
+const REQUESTS_QUERY = compileQuery<{ scope: 'mine' | 'org' }>({ scope: param.oneOf(['mine', 'org'], 'mine') });
 const UPLOAD_QUERY = compileQuery<{ name?: string }>({ name: param.text });
 
 const LINE = {

@@ -88,6 +88,11 @@ describe('Service catalogue portal in Chromium', function () {
     expect(await page.textContent('fw-breadcrumbs')).to.contain('Equipment');
     // The orderer's email is filled in for them.
     expect(await page.inputValue('#order-contact_email')).to.equal(`${user.username}@example.test`);
+    // Two half-width questions share a row.
+    const tag = (await page.locator('.fw-order-field--half:has(#order-asset_tag)').boundingBox())!;
+    const email = (await page.locator('.fw-order-field--half:has(#order-contact_email)').boundingBox())!;
+    expect(email.x).to.be.greaterThan(tag.x + tag.width - 1);
+    expect(Math.abs(email.y - tag.y)).to.be.lessThan(2);
     await noAxe();
   });
 

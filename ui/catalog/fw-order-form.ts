@@ -143,7 +143,10 @@ export class FwOrderForm extends LightElement {
   #renderField(name: string) {
     const field = this.item.form.fields[name];
     if (!field || !this.#isShown(name)) return nothing;
-    return renderWidget(this.#props(name, field, this.#state(name, field)));
+    const width = (field as FieldMeta & { width?: string }).width;
+    const widget = renderWidget(this.#props(name, field, this.#state(name, field)));
+    // A narrow question shares its row with the next narrow ones (wide screens only: see styles.css).
+    return width === 'half' || width === 'third' ? html`<div class="fw-order-field fw-order-field--${width}">${widget}</div>` : widget;
   }
 
   #state(name: string, field: FieldMeta): FieldState {
