@@ -165,7 +165,8 @@ export class StagedFiles {
     }
     const wanted = [...new Set((ids as string[] | undefined) ?? [])];
     if (wanted.length && !rule) { push('too_many', 'This item takes no attachments.'); return []; }
-    const staged = new Map((await this.list(actor, item, knex)).map((f) => [f.id, f]));
+    // An order naming no file needs no look-up (a required file is reported below all the same).
+    const staged = new Map(wanted.length ? (await this.list(actor, item, knex)).map((f) => [f.id, f]) : []);
     const files: StagedFile[] = [];
     for (const id of wanted) {
       const f = staged.get(id.toLowerCase());
