@@ -94,7 +94,7 @@ function startBanner(engine: Engine, config: Config, port: number): string[] {
   const lines = [
     `Formwork is running at ${base}/`,
     `  database:    ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
-    `  definitions: ${registry.tables.size} tables, ${registry.forms.size} forms (registry ${registry.version.slice(0, 12)})`,
+    `  definitions: ${registry.tables.size} tables, ${registry.forms.size} forms, ${registry.catalogItems.size} catalogue items (registry ${registry.version.slice(0, 12)})`,
   ];
   const demo = engine.demoAdministrator;
   if (demo) {
