@@ -3,24 +3,17 @@ import { consume } from '@lit/context';
 import { Task, initialState } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
-import { choiceApplies, controllingKey } from '../platform/records/dependent-choices.js';
 import { ApiError, tablePath, type ApiClient } from './api/client.js';
 import type { FieldMeta, FormMeta, RecordData, SessionInfo } from './api/types.js';
-import {
-  DirtyEvent, RecordChangedEvent, type AttachmentsChangedEvent, type FieldChangeEvent, type FieldProblemEvent,
-} from './events.js';
+import { RecordChangedEvent, type AttachmentsChangedEvent, type FieldChangeEvent, type FieldProblemEvent } from './events.js';
 import type { FieldProps } from './fields/field-parts.js';
-import './fields/fw-attachment-field.js';
-import './fields/fw-boolean-field.js';
-import './fields/fw-choice-field.js';
-import './fields/fw-date-field.js';
-import './fields/fw-journal-field.js';
-import './fields/fw-json-field.js';
-import './fields/fw-number-field.js';
-import './fields/fw-reference-field.js';
-import './fields/fw-text-field.js';
-import { evaluateFormPolicies, fieldState, mustBeFilled, type FieldState, type PolicyOutcome } from './form/policies.js';
-import { isEmptyValue, requiredMessage, sameValue } from './form/values.js';
+import { renderWidget } from './fields/widget.js';
+import { focusBanner } from './form/banner.js';
+import { clearInapplicable } from './form/choices.js';
+import { checkFields, FieldEdits, literalDefaults, sectionFieldNames, stateOf } from './form/fields.js';
+import { evaluateFormPolicies, mustBeFilled, type FieldState, type PolicyOutcome } from './form/policies.js';
+import { renderSections } from './form/sections.js';
+import { isEmptyValue, sameValue } from './form/values.js';
 import { lowerFirst } from './format.js';
 import { FormProblems } from './form-problems.js';
 import './fw-error-summary.js';
@@ -28,11 +21,6 @@ import { userFacts } from './session-state.js';
 import { apiContext, sessionContext } from './contexts.js';
 
 type Notice = { kind: 'success' | 'info'; text: string } | { kind: 'conflict' };
-
-/** Whether a value leaves a mandatory field unfilled, as the server judges it (a journal needs a non-blank entry). */
-function isUnfilled(field: FieldMeta, value: unknown): boolean {
-  return isEmptyValue(value) || (field.type === 'journal' && typeof value === 'string' && value.trim() === '');
-}
 
 /**
  * Renders any form definition: sections as headed regions, columns as a CSS grid, one widget per field type,
@@ -78,14 +66,8 @@ export class FwForm extends LightElement {
   /** Said by the polite live region: a dependent choice cleared because it stopped applying. */
   @state() private accessor announcement = '';
 
-  /** Values as loaded, to tell what changed. */
-  #original: RecordData = {};
-  /** Text that cannot become a value (a number field holding "12x"), by field. */
-  #problems = new Map<string, string>();
-  /** Fields whose value a policy set (sent even when read-only). */
-  #policySet = new Set<string>();
-  #dirty = false;
-  #propsCache = new Map<string, FieldProps>();
+  /** The values loaded, unparseable texts, values set by policies, the dirty flag and the widgets' props. */
+  #edits = new FieldEdits(this);
 
   /** Submit state and problems, shared with every form: fields are those shown now, in order. */
   #submission = new FormProblems(this, { fields: () => this.#fieldNames().filter((n) => this.#isShown(n)), prefix: () => this.idPrefix });
@@ -125,7 +107,7 @@ export class FwForm extends LightElement {
 
   /** Whether the form holds changes not yet saved. */
   get dirty(): boolean {
-    return this.#dirty;
+    return this.#edits.dirty.value;
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -140,24 +122,12 @@ export class FwForm extends LightElement {
   override render() {
     if (!this.form) return nothing;
     if (!this.ready) return html`<p class="fw-body">Loading the form…</p>`;
-    const columns = (n: number) => `fw-form-columns fw-form-columns--${Math.min(Math.max(n, 1), 3)}`;
     return html`<form class="fw-form" novalidate @submit=${this.#onSubmit} @fw-field-change=${this.#onFieldChange}
       @fw-attachments-changed=${this.#onAttachmentsChanged} @fw-field-problem=${this.#onFieldProblem}>
       ${this.#renderNotice()}
       <fw-error-summary .items=${this.#submission.items}></fw-error-summary>
       <p class="fw-visually-hidden" role="status" data-announcement>${this.announcement}</p>
-      ${this.form.sections.map((section, i) => {
-        const visible = section.columns.some((c) => c.some((name) => this.#isShown(name)));
-        if (!visible) return nothing;
-        const headingId = `${this.idPrefix}-section-${i}`;
-        return html`<section class="fw-form-section" aria-labelledby=${section.title ? headingId : nothing}>
-          ${section.title ? html`<h2 class="fw-heading-m" id=${headingId}>${section.title}</h2>` : nothing}
-          ${section.description ? html`<p class="fw-body">${section.description}</p>` : nothing}
-          <div class=${columns(section.columns.length)}>
-            ${section.columns.map((col) => html`<div class="fw-form-column">${col.map((name) => this.#renderField(name))}</div>`)}
-          </div>
-        </section>`;
-      })}
+      ${renderSections(this.form, { idPrefix: this.idPrefix, isShown: (n) => this.#isShown(n), renderField: (n) => this.#renderField(n) })}
       <div class="fw-button-group">
         <button type="submit" class="fw-button" ?disabled=${this.#submission.busy}>
           ${this.record ? 'Save changes' : `Create ${lowerFirst(this.form.tableLabel)}`}
@@ -189,37 +159,12 @@ export class FwForm extends LightElement {
     const field = this.form.fields[name];
     if (!field || !this.#isShown(name)) return nothing;
     const state = this.#state(name, field);
-    const props = this.#props(name, field, state);
-    switch (field.type) {
-      case 'integer':
-      case 'decimal':
-      case 'currency':
-        return html`<fw-number-field .props=${props}></fw-number-field>`;
-      case 'boolean':
-        return html`<fw-boolean-field .props=${props}></fw-boolean-field>`;
-      case 'date':
-      case 'datetime':
-        return html`<fw-date-field .props=${props}></fw-date-field>`;
-      case 'choice':
-        return html`<fw-choice-field .props=${props}></fw-choice-field>`;
-      case 'reference':
-        return html`<fw-reference-field .props=${props}></fw-reference-field>`;
-      case 'journal':
-        return html`<fw-journal-field .props=${props}></fw-journal-field>`;
-      case 'attachment':
-        return html`<fw-attachment-field .props=${props}></fw-attachment-field>`;
-      case 'json':
-        return html`<fw-json-field .props=${props}></fw-json-field>`;
-      default:
-        return html`<fw-text-field .props=${props}></fw-text-field>`;
-    }
+    return renderWidget(this.#props(name, field, state));
   }
 
   /** A field's state: from the policies' outcome, which covers every non-system field; else from its metadata. */
   #state(name: string, field: FieldMeta): FieldState {
-    const outcome = this.policies;
-    if (outcome && Object.prototype.hasOwnProperty.call(outcome.visible, name)) return fieldState(outcome, name);
-    return { visible: true, mandatory: field.required, readOnly: field.readOnly };
+    return stateOf(this.policies, name, field);
   }
 
   /** Whether a field is on screen: known, visible by policy, and not a system field of a record still to be created. */
@@ -243,15 +188,7 @@ export class FwForm extends LightElement {
       revision: this.revision,
       ...(field.dependsOn ? { controlling: this.values[field.dependsOn] ?? null } : {}),
     };
-    const prev = this.#propsCache.get(name);
-    if (prev && prev.field === next.field && prev.value === next.value
-      && prev.mandatory === next.mandatory && prev.readOnly === next.readOnly
-      && prev.error === next.error && prev.inputId === next.inputId && prev.revision === next.revision
-      && prev.record?.id === next.record?.id && prev.record?.table === next.record?.table && prev.controlling === next.controlling) {
-      return prev;
-    }
-    this.#propsCache.set(name, next);
-    return next;
+    return this.#edits.widgetProps.reuse(name, next);
   }
 
   #inputId(name: string) {
@@ -264,9 +201,7 @@ export class FwForm extends LightElement {
 
   /** Every field the form's sections name, once, in order. */
   #fieldNames(): string[] {
-    const names = new Set<string>();
-    for (const s of this.form.sections) for (const c of s.columns) for (const n of c) if (this.form.fields[n]) names.add(n);
-    return [...names];
+    return sectionFieldNames(this.form);
   }
 
   #reset() {
@@ -276,20 +211,13 @@ export class FwForm extends LightElement {
       Object.assign(values, this.record);
       for (const [name, f] of Object.entries(this.form.fields)) if (f.type === 'journal') values[name] = null;
     } else {
-      for (const name of this.#fieldNames()) {
-        const f = this.form.fields[name]!;
-        // "$now" and similar tokens are filled in by the server.
-        if (f.default !== undefined && !(typeof f.default === 'string' && f.default.startsWith('$'))) values[name] = f.default;
-      }
+      Object.assign(values, literalDefaults(this.#fieldNames().map((n) => this.form.fields[n]!)));
       for (const [name, v] of Object.entries(this.initialValues)) if (this.form.fields[name]) values[name] = v;
     }
     this.values = values;
-    this.#original = { ...values };
     this.announcement = '';
-    this.#problems.clear();
-    this.#policySet.clear();
     this.#submission.clear();
-    this.#setDirty(false);
+    this.#edits.reset(values);
     this.#runPolicies();
   }
 
@@ -299,14 +227,9 @@ export class FwForm extends LightElement {
 
   /** The policies' outcome: the values they set (sent even when read-only), then the fields' states. */
   #applyPolicies(outcome: PolicyOutcome) {
-    const set = Object.entries(outcome.values);
-    for (const [k] of set) {
-      // Sent even when read-only: the server sets the same value (a value action), whatever the client sends.
-      this.#policySet.add(k);
-      this.#problems.delete(k);
-    }
-    if (set.some(([k, v]) => !sameValue(this.values[k], v))) {
-      this.values = { ...this.values, ...outcome.values };
+    const values = this.#edits.takePolicies(outcome, this.values);
+    if (values) {
+      this.values = values;
       this.#updateDirty();
     }
     this.policies = outcome;
@@ -316,44 +239,14 @@ export class FwForm extends LightElement {
   #onFieldChange = (e: FieldChangeEvent) => {
     e.stopPropagation();
     if (!this.form.fields[e.field]) return;
-    this.values = { ...this.values, [e.field]: e.value };
-    if (e.problem) this.#problems.set(e.field, e.problem);
-    else this.#problems.delete(e.field);
-    this.#policySet.delete(e.field);
-    this.#clearInapplicable(e.field);
+    this.#edits.take(e.field, e.problem);
+    const { values, said } = clearInapplicable(this.form.fields, { ...this.values, [e.field]: e.value }, e.field);
+    this.values = values;
+    if (said) this.announcement = said;
     this.#updateDirty();
     this.#runPolicies();
     this.#fetchInto(e.field, e.value);
   };
-
-  /**
-   * Clear the values of dependent choice fields (`dependsOn`, through chains of them) that stopped applying when
-   * field `changed` changed, as the server would refuse them, and say so through the live region.
-   */
-  #clearInapplicable(changed: string) {
-    const said: string[] = [];
-    const next = { ...this.values };
-    const queue = [changed];
-    while (queue.length) {
-      const control = queue.shift()!;
-      for (const [name, f] of Object.entries(this.form.fields)) {
-        if (f.dependsOn !== control || f.type !== 'choice' || isEmptyValue(next[name])) continue;
-        const held = Array.isArray(next[name]) ? (next[name] as unknown[]).map(String) : [String(next[name])];
-        const dropped = (f.choices ?? []).filter((c) => held.includes(c.value) && !choiceApplies(c, next[control]));
-        if (!dropped.length) continue;
-        const kept = held.filter((v) => !dropped.some((c) => c.value === v));
-        next[name] = f.multiple ? kept : null;
-        queue.push(name);
-        const controlField = this.form.fields[control];
-        const key = controllingKey(next[control]);
-        const shown = controlField?.choices?.find((c) => c.value === key)?.label ?? key;
-        said.push(`${f.label}: ${dropped.map((c) => `"${c.label}"`).join(', ')} ${dropped.length > 1 ? 'were cleared, as they do' : 'was cleared, as it does'} not apply when ${controlField?.label ?? control} is "${shown}".`);
-      }
-    }
-    if (!said.length) return;
-    this.values = next;
-    this.announcement = said.join(' ');
-  }
 
   /**
    * Fill in the fields that fetch from reference field `name` (`fetchFrom`) from the record it now names, as the
@@ -375,7 +268,7 @@ export class FwForm extends LightElement {
     if (!this.form.fields[e.field]) return;
     if (e.etag) this.etag = e.etag;
     this.values = { ...this.values, [e.field]: e.value };
-    this.#original = { ...this.#original, [e.field]: e.value };
+    this.#edits.original = { ...this.#edits.original, [e.field]: e.value };
     this.#submission.dismiss(e.field);
   };
 
@@ -387,31 +280,14 @@ export class FwForm extends LightElement {
   };
 
   #updateDirty() {
-    this.#setDirty(this.#fieldNames().some((n) => !sameValue(this.values[n], this.#original[n])));
+    this.#edits.dirty.set(this.#fieldNames().some((n) => !sameValue(this.values[n], this.#edits.original[n])));
   }
 
-  #setDirty(dirty: boolean) {
-    if (dirty === this.#dirty) return;
-    this.#dirty = dirty;
-    this.dispatchEvent(new DirtyEvent(dirty));
-  }
-
-  /**
-   * The browser's checks: text that is not a value, and fields that must be filled (mustBeFilled: mandatory, shown
-   * and editable) left empty — attachments excepted, as on the server (they are uploaded separately).
-   */
+  /** The browser's checks over the fields on screen (see checkFields). */
   #check(): Map<string, string> {
-    const errors = new Map<string, string>();
-    for (const name of this.#fieldNames()) {
-      if (!this.#isShown(name)) continue;
-      const field = this.form.fields[name]!;
-      const state = this.#state(name, field);
-      if (state.readOnly) continue;
-      const problem = this.#problems.get(name);
-      if (problem) errors.set(name, problem);
-      else if (mustBeFilled(state) && field.type !== 'attachment' && isUnfilled(field, this.values[name])) errors.set(name, requiredMessage(field));
-    }
-    return errors;
+    const names = this.#fieldNames().filter((n) => this.#isShown(n));
+    const { fields } = this.form;
+    return checkFields({ names, fields, state: (n, f) => this.#state(n, f), values: this.values, problems: this.#edits.problems });
   }
 
   /** What to send: on create every non-empty value, on edit what changed (cleared values as null). */
@@ -420,13 +296,13 @@ export class FwForm extends LightElement {
     for (const name of this.#fieldNames()) {
       const field = this.form.fields[name]!;
       if (field.system || field.type === 'attachment' || !this.#isShown(name)) continue;
-      if (this.#state(name, field).readOnly && !this.#policySet.has(name)) continue;
+      if (this.#state(name, field).readOnly && !this.#edits.policySet.has(name)) continue;
       const v = this.values[name];
       if (field.type === 'journal') {
         if (typeof v === 'string' && v.trim() !== '') payload[name] = v;
       } else if (!this.record) {
         if (!isEmptyValue(v)) payload[name] = v;
-      } else if (!sameValue(v, this.#original[name])) {
+      } else if (!sameValue(v, this.#edits.original[name])) {
         payload[name] = isEmptyValue(v) ? null : v;
       }
     }
@@ -457,7 +333,7 @@ export class FwForm extends LightElement {
       // Setting the record resets the form to it (willUpdate), clearing journal texts; the dirty flag is cleared
       // now, before listeners of the event below navigate away.
       this.record = res.data;
-      this.#setDirty(false);
+      this.#edits.dirty.set(false);
       this.dispatchEvent(new RecordChangedEvent(table, res.data, created ? 'created' : 'updated'));
       if (!created) await this.#showNotice({ kind: 'success', text: 'Your changes have been saved.' });
     }, this.#recover);
@@ -482,10 +358,7 @@ export class FwForm extends LightElement {
 
   async #showNotice(notice: Notice) {
     this.notice = notice;
-    await this.updateComplete;
-    const banner = this.querySelector<HTMLElement>('.fw-notification-banner');
-    banner?.focus();
-    banner?.scrollIntoView({ block: 'start' });
+    await focusBanner(this);
   }
 
   #reload = async () => {

@@ -10,23 +10,10 @@ import type { FieldMeta } from '../http/api-types.js';
 import { fieldMeta } from '../http/routes/meta.js';
 import { defaultAnswers, type OrdererFacts, type ResolvedGuide, type ResolvedItem, type ResolvedQuestions } from './model.js';
 import { DEFAULT_MAX_FILES } from './staged-files.js';
-import type { CatalogCategoryDef, CatalogDef, CatalogItemDef, OrderGuideDef } from './types.js';
+import type { CatalogCard, CatalogCategoryDef, CatalogDef, CatalogItemDef, OrderGuideDef, Shelf } from './types.js';
 import type { Audience } from './visibility.js';
 
-/** An item or guide as lists show it. */
-export interface CatalogCard {
-  type: 'item' | 'guide';
-  name: string;
-  title: string;
-  shortDescription?: string;
-  icon?: string;
-  categories: string[];
-  price?: CatalogItemDef['price'];
-  recurringPrice?: CatalogItemDef['recurringPrice'];
-  deliveryTime?: CatalogItemDef['deliveryTime'];
-  /** Items: what ordering creates ('request' or 'record'). */
-  creates?: 'request' | 'record';
-}
+export type { CatalogCard, Shelf } from './types.js';
 
 const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> => {
   const out: Partial<Pick<T, K>> = {};
@@ -84,9 +71,6 @@ function questionsView(q: ResolvedQuestions, a: Audience, user: OrdererFacts) {
     })),
   };
 }
-
-/** A category as a page's breadcrumb names it. */
-export interface Shelf { name: string; title: string }
 
 /**
  * The full page of an item; `user`: the facts its defaults start from (ordererFor); `category`: the first of its

@@ -11,10 +11,10 @@ import type { Knex } from 'knex';
 import type { Readable } from 'node:stream';
 import { v7 as uuidv7 } from 'uuid';
 import type { Formwork } from '../context.js';
-import { fail, FormworkError, type FieldError } from '../errors.js';
+import { fail, type FieldError } from '../errors.js';
 import {
-  ClamdScanner, DatabaseStore, DirectoryStore, EicarScanner, UploadInspector, describeAccept, formatBytes, isAccepted, mediaType,
-  sanitiseFileName, type AttachmentEntry, type AttachmentStore, type Scanner,
+  DatabaseStore, DirectoryStore, configuredScanners, declaredType, describeAccept, formatBytes, isAccepted, sanitiseFileName, streamUpload,
+  type AttachmentEntry, type AttachmentStore,
 } from '../files/index.js';
 import type { Actor } from '../records/types.js';
 import type { AttachmentRule } from './types.js';
@@ -69,10 +69,7 @@ export class StagedFiles {
   async stage(actor: Actor, item: string, rule: AttachmentRule | undefined, input: StageInput): Promise<StagedFile> {
     if (!rule) return refuse('validation_failed', 'This item takes no attachments.', 'too_many');
     const name = sanitiseFileName(input.fileName);
-    const declared = mediaType(input.contentType);
-    if (!declared) {
-      fail('unsupported_media_type', `Send the file's type as Content-Type (for example "application/pdf"); got ${input.contentType ? `"${input.contentType}"` : 'none'}.`);
-    }
+    const declared = declaredType(input.contentType);
     if (!isAccepted(rule.accept, declared, name)) {
       refuse('unsupported_media_type', `The selected file must be ${describeAccept(rule.accept!)}; "${name}" is ${declared}.`, 'type_not_allowed', { accept: rule.accept });
     }
@@ -85,42 +82,17 @@ export class StagedFiles {
     if ((await this.list(actor, item)).length >= maxFiles) {
       refuse('validation_failed', `Attach at most ${maxFiles} file${maxFiles === 1 ? '' : 's'}: remove one first.`, 'too_many');
     }
-    const scanners = this.#scanners();
-    const scans = [];
-    try {
-      for (const s of scanners) scans.push(await s.start());
-    } catch (e) {
-      for (const s of scans) s.abort();
-      throw e;
-    }
-    const inspector = new UploadInspector({ maxSize, declared, scans, label: `File "${name}"`, fieldName: ATTACHMENTS_FIELD });
-    let refusal: unknown = null;
-    inspector.on('error', (e) => { refusal ??= e; });
-    // A client going away mid-upload ends the store's read with an error instead of leaving it waiting.
-    const abort = () => {
-      if (!input.body.readableEnded) inspector.destroy(new FormworkError('invalid_payload', 'The upload was interrupted before the whole file arrived.'));
-    };
-    input.body.once('error', abort);
-    input.body.once('close', abort);
-    input.body.pipe(inspector);
     const store = this.#storeOf();
-    let stored;
-    try {
-      stored = await store.put(inspector);
-    } catch (e) {
-      throw refusal ?? e;
-    } finally {
-      input.body.off('error', abort);
-      input.body.off('close', abort);
-      input.body.unpipe(inspector);
-    }
+    const { stored, inspection, antivirus } = await streamUpload({
+      body: input.body, store, scanners: configuredScanners(this.#fw.config), maxSize, declared, label: `File "${name}"`, fieldName: ATTACHMENTS_FIELD,
+    });
     const row: Row = {
       id: uuidv7(), table_name: STAGE_TABLE, record_id: actor.id ?? '', field: item, file_name: name,
-      content_type: inspector.result!.servedType, size: stored.size, sha256: stored.sha256, store: store.name, store_key: stored.key,
+      content_type: inspection.servedType, size: stored.size, sha256: stored.sha256, store: store.name, store_key: stored.key,
       created_at: this.#fw.clock.now().toISOString(),
     };
     await this.#fw.db.knex('sys_attachment').insert({
-      ...row, scan_status: scanners.some((s) => s.antivirus) ? 'clean' : 'unscanned', created_by: actor.id,
+      ...row, scan_status: antivirus ? 'clean' : 'unscanned', created_by: actor.id,
     });
     return toStaged(row, declared);
   }
@@ -201,13 +173,6 @@ export class StagedFiles {
       ? await this.#fw.db.knex('sys_attachment').where(where).whereNull('deleted_at').update({ deleted_at: this.#fw.clock.now().toISOString(), deleted_by: actor.id })
       : 0;
     if (!n) fail('not_found', `There is no uploaded file "${id}" for this item.`);
-  }
-
-  #scanners(): Scanner[] {
-    const { clamdHost, clamdPort, clamdTimeoutMs } = this.#fw.config;
-    const scanners: Scanner[] = [new EicarScanner()];
-    if (clamdHost) scanners.push(new ClamdScanner({ host: clamdHost, port: clamdPort, timeoutMs: clamdTimeoutMs }));
-    return scanners;
   }
 
   #storeOf(): AttachmentStore {

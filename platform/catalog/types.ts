@@ -204,3 +204,24 @@ export interface OrderGuideDef {
 
 /** A UI policy after normalisation (each action names one variable). */
 export type CatalogPolicy = UiPolicy;
+
+// The shapes of the catalogue API's answers (built in item-view.ts) live here too, so the portal imports them
+// (type-only) instead of declaring them again.
+
+/** An item or guide as lists show it. */
+export interface CatalogCard {
+  type: 'item' | 'guide';
+  name: string;
+  title: string;
+  shortDescription?: string;
+  icon?: string;
+  categories: string[];
+  price?: Price;
+  recurringPrice?: RecurringPrice;
+  deliveryTime?: Duration;
+  /** Items: what ordering creates ('request' or 'record'). */
+  creates?: 'request' | 'record';
+}
+
+/** A category as a page's breadcrumb names it. */
+export interface Shelf { name: string; title: string }

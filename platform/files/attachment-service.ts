@@ -4,17 +4,16 @@ import { v7 as uuidv7 } from 'uuid';
 import { accessFor } from '../access/index.js';
 import type { Formwork } from '../context.js';
 import type { ResolvedField, ResolvedTable } from '../definitions/types.js';
-import { fail, FormworkError, isFormworkError } from '../errors.js';
+import { fail, isFormworkError } from '../errors.js';
 import type { Actor, RecordData } from '../records/types.js';
 import type { RecordHook } from '../records/hooks.js';
-import { ClamdScanner } from './clamd-scanner.js';
-import { isAccepted, mediaType } from './content-type.js';
+import { isAccepted } from './content-type.js';
 import { DatabaseStore } from './database-store.js';
 import { DirectoryStore } from './directory-store.js';
-import { EicarScanner } from './eicar-scanner.js';
 import { sanitiseFileName } from './file-name.js';
-import type { AttachmentEntry, AttachmentInfo, AttachmentStore, Scanner, StoreName } from './types.js';
-import { formatBytes, UploadInspector } from './upload-inspector.js';
+import type { AttachmentEntry, AttachmentInfo, AttachmentStore, StoreName } from './types.js';
+import { formatBytes } from './upload-inspector.js';
+import { configuredScanners, declaredType, streamUpload } from './upload-stream.js';
 
 /** An upload as the HTTP layer hands it over: the body unread. */
 export interface UploadInput {
@@ -85,10 +84,7 @@ export class AttachmentService {
     const { table, field } = await this.#resolve(input.table, input.recordId, input.field, actor, 'write');
     const label = field.label ?? field.name;
     const name = sanitiseFileName(input.fileName);
-    const declared = mediaType(input.contentType);
-    if (!declared) {
-      fail('unsupported_media_type', `Send the file's type as Content-Type (for example "application/pdf"); got ${input.contentType ? `"${input.contentType}"` : 'none'}.`);
-    }
+    const declared = declaredType(input.contentType);
     if (!isAccepted(field.accept, declared, name)) {
       fail('unsupported_media_type', `${label} does not accept ${declared} files ("${name}"); allowed: ${field.accept!.join(', ')}.`, {
         fieldErrors: [{ field: field.name, code: 'type_not_allowed', message: `The selected file must be ${describeAccept(field.accept!)}.` }],
@@ -103,42 +99,16 @@ export class AttachmentService {
       });
     }
 
-    const scanners = this.#scanners();
-    const scans = [];
-    try {
-      for (const s of scanners) scans.push(await s.start());
-    } catch (e) {
-      for (const s of scans) s.abort();
-      throw e;
-    }
-    const inspector = new UploadInspector({ maxSize, declared, scans, label: `File "${name}" for ${label}`, fieldName: field.name });
-    // The inspector may refuse the file before the store reads from it: keep the refusal, which is the answer.
-    let refusal: unknown = null;
-    inspector.on('error', (e) => { refusal ??= e; });
-    const abort = () => {
-      if (!input.body.readableEnded) inspector.destroy(new FormworkError('invalid_payload', 'The upload was interrupted before the whole file arrived.'));
-    };
-    input.body.once('error', abort);
-    input.body.once('close', abort);
-    input.body.pipe(inspector);
-
     const store = this.#store(this.#fw.config.fileStore);
-    let stored;
-    try {
-      stored = await store.put(inspector);
-    } catch (e) {
-      throw refusal ?? e;
-    } finally {
-      input.body.off('error', abort);
-      input.body.off('close', abort);
-      input.body.unpipe(inspector);
-    }
-    const inspection = inspector.result!;
+    const { stored, inspection, antivirus } = await streamUpload({
+      body: input.body, store, scanners: configuredScanners(this.#fw.config), maxSize, declared,
+      label: `File "${name}" for ${label}`, fieldName: field.name,
+    });
     const now = this.#fw.clock.now().toISOString();
     const row: AttachmentRow = {
       id: uuidv7(), table_name: table.physical, record_id: input.recordId, field: field.name, file_name: name,
       content_type: inspection.servedType, size: stored.size, sha256: stored.sha256, store: store.name, store_key: stored.key,
-      scan_status: scanners.some((s) => s.antivirus) ? 'clean' : 'unscanned', created_by: actor.id, created_at: now,
+      scan_status: antivirus ? 'clean' : 'unscanned', created_by: actor.id, created_at: now,
     };
     const entry: AttachmentEntry = { id: row.id, name, type: declared, size: stored.size };
     try {
@@ -249,14 +219,6 @@ export class AttachmentService {
         if (!(isFormworkError(e) && e.code === 'conflict' && attempt < ATTEMPTS)) throw e;
       }
     }
-  }
-
-  /** The built-in EICAR check, always; and clamd when CLAMD_HOST is set. */
-  #scanners(): Scanner[] {
-    const { clamdHost, clamdPort, clamdTimeoutMs } = this.#fw.config;
-    const scanners: Scanner[] = [new EicarScanner()];
-    if (clamdHost) scanners.push(new ClamdScanner({ host: clamdHost, port: clamdPort, timeoutMs: clamdTimeoutMs }));
-    return scanners;
   }
 
   #store(name: StoreName): AttachmentStore {

@@ -10,4 +10,5 @@ export { DirectoryStore } from './directory-store.js';
 export { EICAR, EicarScanner } from './eicar-scanner.js';
 export { attachmentDisposition, fileNameFromDisposition, MAX_FILE_NAME_BYTES, MAX_FILE_NAME_LENGTH, sanitiseFileName } from './file-name.js';
 export { formatBytes, UploadInspector, type Inspection } from './upload-inspector.js';
+export { configuredScanners, declaredType, streamUpload, type StreamedUpload, type StreamUploadOptions } from './upload-stream.js';
 export type * from './types.js';

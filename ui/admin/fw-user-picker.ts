@@ -1,13 +1,10 @@
-import { html, nothing } from 'lit';
 import { consume } from '@lit/context';
-import { Task, initialState } from '@lit/task';
-import { customElement, property, state } from 'lit/decorators.js';
-import { ifDefined } from 'lit/directives/if-defined.js';
-import { live } from 'lit/directives/live.js';
+import { customElement, property } from 'lit/decorators.js';
 import { LightElement } from '../light-element.js';
 import type { AdminUserSummary } from '../api/admin.js';
 import type { ApiClient } from '../api/client.js';
 import { apiContext } from '../contexts.js';
+import { Combobox } from '../fields/combobox.js';
 import { describedBy, fieldFrame } from '../fields/field-parts.js';
 
 /** A person offered or chosen: their id (what the API takes) and their name (what people read). */
@@ -21,7 +18,6 @@ export class UserPickEvent extends Event {
   }
 }
 
-const SEARCH_DELAY_MS = 250;
 const SEARCH_LIMIT = 10;
 
 /** How a person is named to people: their name, the username only when they have none. */
@@ -57,157 +53,33 @@ export class FwUserPicker extends LightElement {
 
   @consume({ context: apiContext }) private accessor api!: ApiClient;
 
-  @state() private accessor text = '';
-  @state() private accessor open = false;
-  @state() private accessor options: PickedUser[] = [];
-  @state() private accessor active = -1;
-  @state() private accessor status = '';
-
-  #timer: number | undefined;
-
-  /** A newer search drops an older one's answer; leaving the field aborts the one running, which then says nothing. */
-  #search = new Task(this, {
-    autoRun: false,
-    task: async ([api, q, org, exclude]: readonly [ApiClient, string, string, string], { signal }) => {
-      try {
-        const query: Record<string, string | number> = { q, status: 'active', sort: 'displayName', limit: SEARCH_LIMIT + 1 };
-        if (org) query.org = org;
-        const { data } = await api.get<AdminUserSummary[]>('/admin/users', { query, signal });
-        return data.filter((u) => u.id !== exclude).slice(0, SEARCH_LIMIT).map((u): PickedUser => ({ id: u.id, label: personLabel(u) }));
-      } catch (e) {
-        if (signal.aborted) return initialState;
-        throw e;
-      }
+  /** The type-ahead over the organisation's active people; a choice is told to the page as a UserPickEvent. */
+  #combo = new Combobox<PickedUser>(this, {
+    inputId: () => this.inputId,
+    search: async (q, signal) => {
+      const query: Record<string, string | number> = { q: q.slice(0, 100), status: 'active', sort: 'displayName', limit: SEARCH_LIMIT + 1 };
+      if (this.org) query.org = this.org;
+      const { data } = await this.api.get<AdminUserSummary[]>('/admin/users', { query, signal });
+      const offered = data.filter((u) => u.id !== this.excludeId).slice(0, SEARCH_LIMIT);
+      return offered.map((u): PickedUser => ({ id: u.id, label: personLabel(u) }));
     },
-    onComplete: (options) => {
-      this.options = options;
-      this.active = -1;
-      this.open = true;
-      this.status = options.length
-        ? `${options.length} ${options.length === 1 ? 'person is' : 'people are'} available. Use up and down arrows to review and Enter to choose.`
-        : 'No one found.';
-    },
-    onError: () => {
-      this.options = [];
-      this.open = true;
-      this.status = 'The search failed. Try again.';
-    },
+    chosenLabel: () => this.value?.label ?? '',
+    hasValue: () => !!this.value,
+    onChoose: (user) => this.dispatchEvent(new UserPickEvent(user)),
+    found: (n) => `${n} ${n === 1 ? 'person is' : 'people are'} available. Use up and down arrows to review and Enter to choose.`,
+    none: 'No one found',
   });
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>) {
-    if (changed.has('value')) this.text = this.value?.label ?? '';
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    clearTimeout(this.#timer);
-  }
-
-  protected override updated() {
-    if (this.open && this.active >= 0) this.querySelector(`#${CSS.escape(this.#optionId(this.active))}`)?.scrollIntoView({ block: 'nearest' });
+    if (changed.has('value')) this.#combo.text = this.value?.label ?? '';
   }
 
   override render() {
     const id = this.inputId;
-    const listId = `${id}-listbox`;
-    const expanded = this.open && this.options.length > 0;
-    return fieldFrame({ id, label: this.label, error: this.error, hint: this.hint }, html`<div class="fw-combobox" @focusout=${this.#onFocusOut}>
-        <input class="fw-input fw-input--width-20 ${this.error ? 'fw-input--error' : ''}" id=${id} name=${this.name} type="text"
-          role="combobox" aria-autocomplete="list" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${listId}
-          aria-activedescendant=${ifDefined(this.open && this.active >= 0 ? this.#optionId(this.active) : undefined)}
-          aria-describedby=${ifDefined(describedBy(id, this.hint, this.error))} aria-invalid=${this.error ? 'true' : 'false'}
-          autocomplete="off" spellcheck="false" .value=${live(this.text)} @input=${this.#onInput} @keydown=${this.#onKeyDown}>
-        <ul class="fw-combobox__listbox" id=${listId} role="listbox" aria-label=${`${this.label} suggestions`} ?hidden=${!expanded}>
-          ${this.options.map((o, i) => html`<li class="fw-combobox__option ${i === this.active ? 'fw-combobox__option--active' : ''}"
-            id=${this.#optionId(i)} role="option" aria-selected=${i === this.active ? 'true' : 'false'}
-            @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.#choose(o)}>${o.label}</li>`)}
-        </ul>
-        ${this.open && !this.options.length && this.status ? html`<p class="fw-combobox__empty fw-hint" aria-hidden="true">No one found</p>` : nothing}
-        <div class="fw-visually-hidden" role="status">${this.status}</div>
-      </div>`);
-  }
-
-  #optionId(i: number) {
-    return `${this.inputId}-option-${i}`;
-  }
-
-  #onInput = (e: Event) => {
-    this.text = (e.target as HTMLInputElement).value;
-    clearTimeout(this.#timer);
-    if (this.text.trim() === '') {
-      this.#close();
-      this.status = '';
-      return;
-    }
-    this.#timer = window.setTimeout(() => this.#find(this.text.trim()), SEARCH_DELAY_MS);
-  };
-
-  #find(q: string) {
-    void this.#search.run([this.api, q.slice(0, 100), this.org, this.excludeId]);
-  }
-
-  #onKeyDown = (e: KeyboardEvent) => {
-    const n = this.options.length;
-    switch (e.key) {
-      case 'ArrowDown':
-        e.preventDefault();
-        if (!this.open || !n) {
-          if (this.text.trim()) this.#find(this.text.trim());
-          return;
-        }
-        this.active = (this.active + 1) % n;
-        break;
-      case 'ArrowUp':
-        if (!this.open || !n) return;
-        e.preventDefault();
-        this.active = this.active <= 0 ? n - 1 : this.active - 1;
-        break;
-      case 'Enter':
-        // Enter in the list chooses; it never submits the form from here.
-        if (this.open && this.active >= 0 && this.options[this.active]) {
-          e.preventDefault();
-          this.#choose(this.options[this.active]!);
-        }
-        break;
-      case 'Escape':
-        if (this.open) {
-          e.preventDefault();
-          e.stopPropagation();
-          this.#close();
-        } else if (this.text !== (this.value?.label ?? '')) {
-          e.preventDefault();
-          this.text = this.value?.label ?? '';
-        }
-        break;
-      default:
-        break;
-    }
-  };
-
-  #onFocusOut = (e: FocusEvent) => {
-    if (e.relatedTarget instanceof Node && this.contains(e.relatedTarget)) return;
-    clearTimeout(this.#timer);
-    this.#search.abort();
-    this.#close();
-    if (this.text.trim() === '') {
-      this.text = '';
-      if (this.value) this.dispatchEvent(new UserPickEvent(null));
-    } else if (this.text !== (this.value?.label ?? '')) {
-      this.text = this.value?.label ?? '';
-    }
-  };
-
-  #choose(option: PickedUser) {
-    this.text = option.label;
-    this.#close();
-    this.status = `${option.label} chosen.`;
-    this.dispatchEvent(new UserPickEvent(option));
-    this.querySelector<HTMLInputElement>(`#${CSS.escape(this.inputId)}`)?.focus();
-  }
-
-  #close() {
-    this.open = false;
-    this.active = -1;
+    const { label, hint, error } = this;
+    return fieldFrame({ id, label, error, hint }, this.#combo.render({
+      name: this.name, label, inputClass: 'fw-input--width-20', describedBy: describedBy(id, hint, error), error,
+    }));
   }
 }
 

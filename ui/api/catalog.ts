@@ -3,8 +3,10 @@
  * over the JSON client and the shapes of their answers. Errors are the client's {@link ApiError}s; a 422
  * `validation_failed` names each problem by variable (a multi-row set's cell as `set[2].field`, rows from 0).
  */
-import { ApiError, type ApiClient } from './client.js';
-import type { FieldMeta, FieldProblem, FormMeta, RecordData } from './types.js';
+import type { AttachmentRule, CatalogCard, Duration, Price, RecurringPrice } from '../../platform/catalog/types.js';
+import type { ApiClient } from './client.js';
+import type { FieldMeta, FormMeta, RecordData } from './types.js';
+import { sendFile } from './upload.js';
 
 export interface CatalogCategory {
   name: string;
@@ -25,30 +27,13 @@ export interface Catalogue {
   categories: CatalogCategory[];
 }
 
-export interface Money { amount: number; currency?: string }
-export interface RecurringMoney extends Money { period: 'week' | 'month' | 'quarter' | 'year' }
-export interface Duration { amount: number; unit: 'hours' | 'days' | 'weeks' }
-
+/** A display price: an amount and its ISO 4217 currency (default GBP). */
+export type Money = Price;
+/** A price paid again each period. */
+export type RecurringMoney = RecurringPrice;
 /** An item or order guide as lists show it. */
-export interface ItemSummary {
-  type: 'item' | 'guide';
-  name: string;
-  title: string;
-  shortDescription?: string;
-  icon?: string;
-  categories: string[];
-  price?: Money | null;
-  recurringPrice?: RecurringMoney | null;
-  deliveryTime?: Duration | null;
-}
-
-export interface AttachmentRule {
-  required?: boolean;
-  accept?: string[];
-  maxSize?: number;
-  maxFiles?: number;
-  help?: string;
-}
+export type ItemSummary = CatalogCard;
+export type { AttachmentRule, Duration };
 
 /** A multi-row set: a list of rows, each answering the set's variables (`fields`, in column order). */
 export interface MultiRowSet {
@@ -263,39 +248,11 @@ export async function cancelRequest(api: ApiClient, id: string): Promise<void> {
 }
 
 /**
- * POST a file to be attached to an order (staged until the order names it), as the raw body. XMLHttpRequest,
- * because fetch cannot report upload progress; `onProgress` gets the fraction sent (0–1).
+ * POST a file to be attached to an order (staged until the order names it), as the raw body, its name in the query.
+ * `onProgress` gets the fraction sent (0–1); rejects as {@link sendFile} does.
  */
-export function stageAttachment(
+export async function stageAttachment(
   api: ApiClient, item: string, file: File, onProgress?: (fraction: number) => void,
 ): Promise<StagedAttachment> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/catalog/items/${enc(item)}/attachments?name=${enc(file.name)}`);
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
-    if (api.csrfToken) xhr.setRequestHeader('x-csrf-token', api.csrfToken);
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable && e.total > 0) onProgress?.(e.loaded / e.total);
-    };
-    xhr.onerror = () => reject(new ApiError(0, 'network_error', 'The server cannot be reached. Check your connection and try again.'));
-    xhr.onload = () => {
-      let body: Record<string, unknown> = {};
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) as Record<string, unknown> : {};
-      } catch {
-        body = {};
-      }
-      if (xhr.status >= 200 && xhr.status < 300) {
-        resolve(body.data as StagedAttachment);
-        return;
-      }
-      const code = typeof body.code === 'string' ? body.code : `http_${xhr.status}`;
-      const detail = typeof body.detail === 'string' ? body.detail : `The server answered ${xhr.status}.`;
-      const errors = Array.isArray(body.errors) ? (body.errors as FieldProblem[]) : [];
-      if (xhr.status === 401 && (code === 'unauthenticated' || code === 'session_expired')) api.onSessionLost?.(code);
-      reject(new ApiError(xhr.status, code, detail, errors, body));
-    };
-    xhr.send(file);
-  });
+  return (await sendFile<StagedAttachment>(api, `/catalog/items/${enc(item)}/attachments?name=${enc(file.name)}`, file, {}, onProgress)).data;
 }

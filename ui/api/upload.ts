@@ -34,19 +34,20 @@ export function attachmentUrl(table: string, id: string, field: string, attachme
 }
 
 /**
- * POST the file to the record's attachment field. `onProgress` gets the fraction sent (0–1). Resolves with the
- * stored attachment and the record's new ETag; rejects with {@link ApiError} (status 0 when the server cannot be
- * reached).
+ * POST `file` as the raw body of a request to `path` (an API path), through XMLHttpRequest because fetch cannot
+ * report upload progress; `onProgress` gets the fraction sent (0–1). `headers` are sent besides Accept, the file's
+ * type as Content-Type and the CSRF token. Resolves with the answer's `data` in the JSON client's shape; rejects with
+ * {@link ApiError} (status 0 when the server cannot be reached), telling the client when the session was lost.
  */
-export function uploadFile(
-  api: ApiClient, table: string, id: string, field: string, file: File, onProgress?: (fraction: number) => void,
-): Promise<ApiResponse<AttachmentInfo>> {
+export function sendFile<T>(
+  api: ApiClient, path: string, file: File, headers: Record<string, string> = {}, onProgress?: (fraction: number) => void,
+): Promise<ApiResponse<T>> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api${attachmentPath(table, id, field)}`);
+    xhr.open('POST', `/api${path}`);
     xhr.setRequestHeader('accept', 'application/json');
     xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
-    xhr.setRequestHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     if (api.csrfToken) xhr.setRequestHeader('x-csrf-token', api.csrfToken);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress?.(e.loaded / e.total);
@@ -60,7 +61,7 @@ export function uploadFile(
         body = {};
       }
       if (xhr.status >= 200 && xhr.status < 300) {
-        resolve({ status: xhr.status, data: body.data as AttachmentInfo, body, etag: xhr.getResponseHeader('etag') });
+        resolve({ status: xhr.status, data: body.data as T, body, etag: xhr.getResponseHeader('etag') });
         return;
       }
       const code = typeof body.code === 'string' ? body.code : `http_${xhr.status}`;
@@ -71,6 +72,17 @@ export function uploadFile(
     };
     xhr.send(file);
   });
+}
+
+/**
+ * POST the file to the record's attachment field (its name in Content-Disposition). `onProgress` gets the fraction
+ * sent (0–1). Resolves with the stored attachment and the record's new ETag; rejects as {@link sendFile} does.
+ */
+export function uploadFile(
+  api: ApiClient, table: string, id: string, field: string, file: File, onProgress?: (fraction: number) => void,
+): Promise<ApiResponse<AttachmentInfo>> {
+  const disposition = `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+  return sendFile<AttachmentInfo>(api, attachmentPath(table, id, field), file, { 'content-disposition': disposition }, onProgress);
 }
 
 /** DELETE one attachment; resolves with the record's new ETag. */

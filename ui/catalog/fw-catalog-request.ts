@@ -9,6 +9,7 @@ import type { ApiClient } from '../api/client.js';
 import type { Metadata } from '../api/meta.js';
 import { apiContext, metaContext } from '../contexts.js';
 import { describedBy, errorMessage, groupClass, hint, radioGroup, type ChoiceOption } from '../fields/field-parts.js';
+import { focusBanner } from '../form/banner.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { FormProblems } from '../form-problems.js';
 import '../fw-error-summary.js';
@@ -228,10 +229,7 @@ export class FwCatalogRequest extends LightElement {
 
   async #showNotice(text: string) {
     this.notice = text;
-    await this.updateComplete;
-    const banner = this.querySelector<HTMLElement>('.fw-notification-banner');
-    banner?.focus();
-    banner?.scrollIntoView({ block: 'start' });
+    await focusBanner(this);
   }
 }
 

@@ -6,9 +6,10 @@ import type { FieldMeta, RecordData } from '../api/types.js';
 import type { FieldChangeEvent } from '../events.js';
 import type { FieldProps } from '../fields/field-parts.js';
 import { errorMessage } from '../fields/field-parts.js';
+import { renderWidget } from '../fields/widget.js';
+import { literalDefaults } from '../form/fields.js';
 import { RowsChangeEvent } from './catalog-events.js';
 import { cellKey } from './cells.js';
-import { renderWidget } from './widget.js';
 import { rowsText } from './words.js';
 
 /**
@@ -103,9 +104,7 @@ export class FwMultiRow extends LightElement {
 
   #add = async () => {
     if (this.rows.length >= this.set.maxRows) return;
-    const row: RecordData = {};
-    for (const f of this.set.fields) if (f.default !== undefined && !(typeof f.default === 'string' && f.default.startsWith('$'))) row[f.name] = f.default;
-    const rows = [...this.rows, row];
+    const rows = [...this.rows, literalDefaults(this.set.fields)];
     this.#emit(rows);
     this.announcement = `Row ${rows.length} added. ${rowsText(rows.length)} of at most ${this.set.maxRows}.`;
     await this.updateComplete;

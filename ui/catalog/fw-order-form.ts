@@ -6,20 +6,23 @@ import { LightElement } from '../light-element.js';
 import type { CatalogItem, OrderPayload, StagedAttachment } from '../api/catalog.js';
 import type { FieldMeta, FormMeta, RecordData, SessionInfo } from '../api/types.js';
 import { sessionContext } from '../contexts.js';
-import { DirtyEvent, NavigateEvent, type FieldChangeEvent, type FieldProblemEvent } from '../events.js';
+import { NavigateEvent, type FieldChangeEvent, type FieldProblemEvent } from '../events.js';
 import type { FieldProps } from '../fields/field-parts.js';
-import { evaluateFormPolicies, fieldState, mustBeFilled, type FieldState, type PolicyOutcome } from '../form/policies.js';
+import { renderWidget } from '../fields/widget.js';
+import { focusBanner } from '../form/banner.js';
+import { clearInapplicable } from '../form/choices.js';
+import { checkFields, FieldEdits, literalDefaults, sectionFieldNames, stateOf } from '../form/fields.js';
+import { evaluateFormPolicies, mustBeFilled, type FieldState, type PolicyOutcome } from '../form/policies.js';
+import { renderSections } from '../form/sections.js';
 import { isEmptyValue, requiredMessage, sameValue } from '../form/values.js';
 import { FormProblems, problemsOf } from '../form-problems.js';
 import '../fw-error-summary.js';
 import { userFacts } from '../session-state.js';
-import { clearInapplicable } from './answers.js';
 import type { RowsChangeEvent, StagedChangeEvent } from './catalog-events.js';
 import './fw-multi-row.js';
 import { ATTACHMENTS } from './fw-order-attachments.js';
 import './fw-order-attachments.js';
 import { cellKey, parseCellKey, serverProblems } from './cells.js';
-import { renderWidget } from './widget.js';
 
 /** The name the order's problems use for the quantity. */
 const QUANTITY = 'quantity';
@@ -70,12 +73,8 @@ export class FwOrderForm extends LightElement {
   /** Said by the polite live region: a dependent choice cleared because it stopped applying. */
   @state() private accessor announcement = '';
 
-  #original: RecordData = {};
-  /** Text that cannot become a value, by variable or cell key. */
-  #problems = new Map<string, string>();
-  #policySet = new Set<string>();
-  #dirty = false;
-  #propsCache = new Map<string, FieldProps>();
+  /** The answers started with, unparseable texts (by variable or cell key), policies' values, dirty flag, props. */
+  #edits = new FieldEdits(this);
 
   #submission = new FormProblems(this, { fields: () => this.#problemKeys(), prefix: () => this.idPrefix });
 
@@ -94,7 +93,6 @@ export class FwOrderForm extends LightElement {
     if (!this.item) return nothing;
     if (!this.policies) return html`<p class="fw-body" role="status">Loading the form…</p>`;
     const form = this.item.form;
-    const columns = (n: number) => `fw-form-columns fw-form-columns--${Math.min(Math.max(n, 1), 3)}`;
     return html`<form class="fw-form fw-order-form" novalidate @submit=${this.#onSubmit} @fw-field-change=${this.#onFieldChange}
       @fw-field-problem=${this.#onFieldProblem} @fw-rows-change=${this.#onRowsChange} @fw-staged-change=${this.#onStagedChange}>
       ${this.notice ? html`<div class="fw-notification-banner fw-notification-banner--success" role="alert" tabindex="-1">
@@ -104,17 +102,7 @@ export class FwOrderForm extends LightElement {
       </div>` : nothing}
       <fw-error-summary .items=${this.#submission.items}></fw-error-summary>
       <p class="fw-visually-hidden" role="status">${this.announcement}</p>
-      ${form.sections.map((section, i) => {
-        if (!section.columns.some((c) => c.some((n) => this.#isShown(n)))) return nothing;
-        const headingId = `${this.idPrefix}-section-${i}`;
-        return html`<section class="fw-form-section" aria-labelledby=${section.title ? headingId : nothing}>
-          ${section.title ? html`<h2 class="fw-heading-m" id=${headingId}>${section.title}</h2>` : nothing}
-          ${section.description ? html`<p class="fw-body">${section.description}</p>` : nothing}
-          <div class=${columns(section.columns.length)}>
-            ${section.columns.map((col) => html`<div class="fw-form-column">${col.map((n) => this.#renderField(n))}</div>`)}
-          </div>
-        </section>`;
-      })}
+      ${renderSections(form, { idPrefix: this.idPrefix, isShown: (n) => this.#isShown(n), renderField: (n) => this.#renderField(n) })}
       ${(this.item.multiRow ?? []).map((set) => html`<fw-multi-row .set=${set} .rows=${this.rows[set.name] ?? []} idPrefix=${this.idPrefix}
         .errors=${this.#setErrors(set.name)}></fw-multi-row>`)}
       ${this.item.quantity ? this.#renderQuantity(this.item.quantity.max) : nothing}
@@ -150,9 +138,7 @@ export class FwOrderForm extends LightElement {
   }
 
   #state(name: string, field: FieldMeta): FieldState {
-    const outcome = this.policies;
-    if (outcome && Object.prototype.hasOwnProperty.call(outcome.visible, name)) return fieldState(outcome, name);
-    return { visible: true, mandatory: field.required, readOnly: field.readOnly };
+    return stateOf(this.policies, name, field);
   }
 
   #isShown(name: string): boolean {
@@ -167,19 +153,12 @@ export class FwOrderForm extends LightElement {
       error: this.#submission.error(name), inputId: `${this.idPrefix}-${name}`,
       ...(field.dependsOn ? { controlling: this.values[field.dependsOn] ?? null } : {}),
     };
-    const prev = this.#propsCache.get(name);
-    if (prev && prev.field === next.field && prev.value === next.value && prev.mandatory === next.mandatory
-      && prev.readOnly === next.readOnly
-      && prev.error === next.error && prev.inputId === next.inputId && prev.controlling === next.controlling) return prev;
-    this.#propsCache.set(name, next);
-    return next;
+    return this.#edits.widgetProps.reuse(name, next);
   }
 
   /** The variables the sections name, once, in order. */
   #fieldNames(): string[] {
-    const names = new Set<string>();
-    for (const s of this.item.form.sections) for (const c of s.columns) for (const n of c) if (this.item.form.fields[n]) names.add(n);
-    return [...names];
+    return sectionFieldNames(this.item.form);
   }
 
   /** Every name a problem may carry, in page order: shown variables, each set and its cells, quantity, attachments. */
@@ -203,13 +182,8 @@ export class FwOrderForm extends LightElement {
 
   #reset() {
     if (!this.item) return;
-    const values: RecordData = {};
-    for (const name of this.#fieldNames()) {
-      const f = this.item.form.fields[name]!;
-      // "$now" and similar tokens are filled in by the server (or given in `defaults`).
-      if (f.default !== undefined && !(typeof f.default === 'string' && f.default.startsWith('$'))) values[name] = f.default;
-    }
-    Object.assign(values, this.item.defaults ?? {});
+    // "$now" and the orderer's facts are resolved by the server, in `defaults`.
+    const values = { ...literalDefaults(this.#fieldNames().map((n) => this.item.form.fields[n]!)), ...this.item.defaults };
     for (const [name, v] of Object.entries(this.initialValues)) if (this.item.form.fields[name]) values[name] = v;
     const rows: Record<string, RecordData[]> = {};
     for (const set of this.item.multiRow ?? []) {
@@ -220,13 +194,10 @@ export class FwOrderForm extends LightElement {
     this.rows = rows;
     this.quantity = '1';
     this.staged = [];
-    this.#original = { ...values };
-    this.#problems.clear();
-    this.#policySet.clear();
-    this.#propsCache.clear();
+    this.#edits.widgetProps.clear();
     this.#submission.clear();
     this.announcement = '';
-    this.#setDirty(false);
+    this.#edits.reset(values);
     this.#runPolicies();
   }
 
@@ -235,20 +206,15 @@ export class FwOrderForm extends LightElement {
   }
 
   #applyPolicies(outcome: PolicyOutcome) {
-    for (const k of Object.keys(outcome.values)) {
-      this.#policySet.add(k);
-      this.#problems.delete(k);
-    }
-    if (Object.entries(outcome.values).some(([k, v]) => !sameValue(this.values[k], v))) this.values = { ...this.values, ...outcome.values };
+    const values = this.#edits.takePolicies(outcome, this.values);
+    if (values) this.values = values;
     this.policies = outcome;
   }
 
   #onFieldChange = (e: FieldChangeEvent) => {
     e.stopPropagation();
     if (!this.item.form.fields[e.field]) return;
-    if (e.problem) this.#problems.set(e.field, e.problem);
-    else this.#problems.delete(e.field);
-    this.#policySet.delete(e.field);
+    this.#edits.take(e.field, e.problem);
     const { values, said } = clearInapplicable(this.item.form.fields, { ...this.values, [e.field]: e.value }, e.field);
     this.values = values;
     if (said) this.announcement = said;
@@ -259,8 +225,9 @@ export class FwOrderForm extends LightElement {
   #onRowsChange = (e: RowsChangeEvent) => {
     e.stopPropagation();
     this.rows = { ...this.rows, [e.set]: e.rows };
-    for (const key of [...this.#problems.keys()]) if (parseCellKey(key)?.set === e.set) this.#problems.delete(key);
-    for (const [key, text] of e.problems) this.#problems.set(key, text);
+    const problems = this.#edits.problems;
+    for (const key of [...problems.keys()]) if (parseCellKey(key)?.set === e.set) problems.delete(key);
+    for (const [key, text] of e.problems) problems.set(key, text);
     this.#changed();
   };
 
@@ -279,34 +246,22 @@ export class FwOrderForm extends LightElement {
 
   #changed() {
     const rowsGiven = Object.values(this.rows).some((r) => r.length > 0);
-    this.#setDirty(rowsGiven || this.staged.length > 0 || this.#fieldNames().some((n) => !sameValue(this.values[n], this.#original[n])));
-  }
-
-  #setDirty(dirty: boolean) {
-    if (dirty === this.#dirty) return;
-    this.#dirty = dirty;
-    this.dispatchEvent(new DirtyEvent(dirty));
+    const { original } = this.#edits;
+    this.#edits.dirty.set(rowsGiven || this.staged.length > 0 || this.#fieldNames().some((n) => !sameValue(this.values[n], original[n])));
   }
 
   /** The browser's checks: unparseable text, mandatory answers left empty, rows, quantity and attachments. */
   #check(): Map<string, string> {
-    const errors = new Map<string, string>();
-    for (const name of this.#fieldNames()) {
-      if (!this.#isShown(name)) continue;
-      const field = this.item.form.fields[name]!;
-      const state = this.#state(name, field);
-      if (state.readOnly) continue;
-      const problem = this.#problems.get(name);
-      if (problem) errors.set(name, problem);
-      else if (mustBeFilled(state) && isEmptyValue(this.values[name])) errors.set(name, requiredMessage(field));
-    }
+    const names = this.#fieldNames().filter((n) => this.#isShown(n));
+    const fields = this.item.form.fields;
+    const errors = checkFields({ names, fields, state: (n, f) => this.#state(n, f), values: this.values, problems: this.#edits.problems });
     for (const set of this.item.multiRow ?? []) {
       const rows = this.rows[set.name] ?? [];
       if (rows.length < set.minRows) errors.set(set.name, `Add at least ${set.minRows} ${set.minRows === 1 ? 'row' : 'rows'} to ${set.title}`);
       rows.forEach((row, i) => {
         for (const f of set.fields) {
           const key = cellKey(set.name, i, f.name);
-          const problem = this.#problems.get(key);
+          const problem = this.#edits.problems.get(key);
           if (problem) errors.set(key, `${problem} (row ${i + 1})`);
           else if (f.required && !f.readOnly && isEmptyValue(row[f.name])) errors.set(key, `${requiredMessage(f)} in row ${i + 1}`);
         }
@@ -328,7 +283,7 @@ export class FwOrderForm extends LightElement {
     for (const name of this.#fieldNames()) {
       const field = this.item.form.fields[name]!;
       if (!this.#isShown(name)) continue;
-      if (this.#state(name, field).readOnly && !this.#policySet.has(name)) continue;
+      if (this.#state(name, field).readOnly && !this.#edits.policySet.has(name)) continue;
       const v = this.values[name];
       if (!isEmptyValue(v)) variables[name] = v;
     }
@@ -354,7 +309,7 @@ export class FwOrderForm extends LightElement {
       const outcome = await action(intent, payload);
       this.#submission.clear();
       // The answers were used (ordered, put in the cart, or taken by a guide): nothing is left unsaved.
-      this.#setDirty(false);
+      this.#edits.dirty.set(false);
       if (outcome?.navigate) {
         this.dispatchEvent(new NavigateEvent(outcome.navigate));
         return;
@@ -362,10 +317,7 @@ export class FwOrderForm extends LightElement {
       if (outcome?.notice) {
         this.#reset();
         this.notice = outcome.notice;
-        await this.updateComplete;
-        const banner = this.querySelector<HTMLElement>('.fw-notification-banner');
-        banner?.focus();
-        banner?.scrollIntoView({ block: 'start' });
+        await focusBanner(this);
       }
     }, (err) => problemsOf(serverProblems(err), this.#problemKeys()));
   };

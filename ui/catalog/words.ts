@@ -4,6 +4,8 @@
 import { formatCurrency } from '../format.js';
 import type { Duration, Money, RecurringMoney } from '../api/catalog.js';
 
+export { bytesText, joinOr } from '../words.js';
+
 const PERIODS: Record<RecurringMoney['period'], string> = { week: 'a week', month: 'a month', quarter: 'a quarter', year: 'a year' };
 const UNITS: Record<Duration['unit'], [string, string]> = { hours: ['hour', 'hours'], days: ['day', 'days'], weeks: ['week', 'weeks'] };
 
@@ -31,16 +33,6 @@ export function costText(price?: Money | null, recurring?: RecurringMoney | null
   return null;
 }
 
-/** 2048 → "2 KB", 10485760 → "10 MB". */
-export function bytesText(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  const units = ['KB', 'MB', 'GB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i += 1; }
-  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
-}
-
 /** "1 row" / "3 rows". */
 export function rowsText(n: number): string {
   return `${n} ${n === 1 ? 'row' : 'rows'}`;
@@ -56,9 +48,4 @@ const TYPE_NAMES: Record<string, string> = {
 /** A file type as people say it: "PNG image" for image/png. */
 export function fileTypeText(type: string): string {
   return TYPE_NAMES[type.toLowerCase()] ?? type;
-}
-
-/** "a, b or c". */
-export function joinOr(parts: string[]): string {
-  return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
 }

@@ -7,6 +7,7 @@ import { attachmentUrl, removeAttachment, uploadFile, type AttachmentEntry } fro
 import { AttachmentsChangedEvent, FieldProblemEvent } from '../events.js';
 import { errorMessage, errorId, groupClass, hintId, type FieldProps } from './field-parts.js';
 import { apiContext } from '../contexts.js';
+import { bytesText, joinOr } from '../words.js';
 
 /** Friendly names of common types for the hint ("PDF, PNG or Word document"); others show as given. */
 const TYPE_NAMES: Record<string, string> = {
@@ -14,20 +15,6 @@ const TYPE_NAMES: Record<string, string> = {
   'image/*': 'image', 'text/plain': 'plain text', 'text/csv': 'CSV', '.docx': 'Word document (.docx)',
   '.xlsx': 'Excel spreadsheet (.xlsx)', '.odt': 'OpenDocument text (.odt)',
 };
-
-/** 2048 → "2 KB", 10485760 → "10 MB". */
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  const units = ['KB', 'MB', 'GB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i += 1; }
-  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
-}
-
-function joinOr(parts: string[]): string {
-  return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
-}
 
 function entries(value: unknown): AttachmentEntry[] {
   return Array.isArray(value) ? (value as AttachmentEntry[]).filter((e) => e && typeof e.id === 'string') : [];
@@ -96,7 +83,7 @@ export class FwAttachmentField extends LightElement {
     const parts: string[] = [];
     if (field.help) parts.push(field.help);
     if (field.accept?.length) parts.push(`Files must be ${joinOr(field.accept.map((a) => TYPE_NAMES[a.toLowerCase()] ?? a))}.`);
-    if (field.maxSize) parts.push(`Each file must be smaller than ${formatBytes(field.maxSize)}.`);
+    if (field.maxSize) parts.push(`Each file must be smaller than ${bytesText(field.maxSize)}.`);
     return parts.join(' ') || 'You can add any kind of file.';
   }
 
@@ -106,7 +93,7 @@ export class FwAttachmentField extends LightElement {
     return html`<ul class="fw-list fw-file-list" aria-label=${`Files in ${field.label}`}>
       ${files.map((f) => html`<li class="fw-file-list__item">
         <a class="fw-link" href=${attachmentUrl(record!.table, record!.id, field.name, f.id)} download=${f.name}>${f.name}</a>
-        <span class="fw-secondary-text">(${formatBytes(f.size)})</span>
+        <span class="fw-secondary-text">(${bytesText(f.size)})</span>
         ${removable ? html`<button type="button" class="fw-link-button fw-file-list__remove" ?disabled=${this.progress !== null}
           @click=${() => this.#remove(f)}>Remove<span class="fw-visually-hidden"> ${f.name}</span></button>` : nothing}
       </li>`)}
@@ -127,7 +114,7 @@ export class FwAttachmentField extends LightElement {
     const { field, record } = this.props;
     if (!record) return false;
     if (field.maxSize && file.size > field.maxSize) {
-      this.#refuse(`The selected file must be smaller than ${formatBytes(field.maxSize)}.`, file.name);
+      this.#refuse(`The selected file must be smaller than ${bytesText(field.maxSize)}.`, file.name);
       return false;
     }
     if (file.size === 0) {

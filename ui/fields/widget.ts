@@ -1,18 +1,20 @@
 /**
- * One field widget for a variable, by type: the same widgets record forms use (ui/fields/), so answers are typed,
- * parsed and described exactly as record values are.
+ * The one choice of a field widget by type, shared by record forms (fw-form) and the catalogue's order form and
+ * multi-row tables, so a value is typed, parsed and described the same wherever it is asked for.
  */
 import { html, type TemplateResult } from 'lit';
-import type { FieldProps } from '../fields/field-parts.js';
-import '../fields/fw-boolean-field.js';
-import '../fields/fw-choice-field.js';
-import '../fields/fw-date-field.js';
-import '../fields/fw-json-field.js';
-import '../fields/fw-number-field.js';
-import '../fields/fw-reference-field.js';
-import '../fields/fw-text-field.js';
+import type { FieldProps } from './field-parts.js';
+import './fw-attachment-field.js';
+import './fw-boolean-field.js';
+import './fw-choice-field.js';
+import './fw-date-field.js';
+import './fw-journal-field.js';
+import './fw-json-field.js';
+import './fw-number-field.js';
+import './fw-reference-field.js';
+import './fw-text-field.js';
 
-/** The widget element for `props.field`'s type. */
+/** The widget element for `props.field`'s type (text fields for every type without one of its own). */
 export function renderWidget(props: FieldProps): TemplateResult {
   switch (props.field.type) {
     case 'integer':
@@ -28,6 +30,10 @@ export function renderWidget(props: FieldProps): TemplateResult {
       return html`<fw-choice-field .props=${props}></fw-choice-field>`;
     case 'reference':
       return html`<fw-reference-field .props=${props}></fw-reference-field>`;
+    case 'journal':
+      return html`<fw-journal-field .props=${props}></fw-journal-field>`;
+    case 'attachment':
+      return html`<fw-attachment-field .props=${props}></fw-attachment-field>`;
     case 'json':
       return html`<fw-json-field .props=${props}></fw-json-field>`;
     default:

@@ -1,14 +1,14 @@
 /**
- * Dependent choices on the order form: an answer that stops applying when its controlling answer changes is cleared
- * (the server would refuse it), and the person is told which, as on record forms.
+ * Dependent choices on any form (record forms and the catalogue's order form): a value that stops applying when its
+ * controlling field changes is cleared (the server would refuse it), and the person is told which.
  */
 import { choiceApplies, controllingKey } from '../../platform/records/dependent-choices.js';
 import type { FieldMeta, RecordData } from '../api/types.js';
-import { isEmptyValue } from '../form/values.js';
+import { isEmptyValue } from './values.js';
 
 /**
- * Clear the answers of choice variables depending (through chains) on `changed` that no longer apply. Returns the
- * new answers and the sentence to announce ('' when nothing was cleared).
+ * Clear the values of choice fields depending (`dependsOn`, through chains of them) on field `changed` that no
+ * longer apply. Returns the new values and the sentence for the polite live region ('' when nothing was cleared).
  */
 export function clearInapplicable(
   fields: Record<string, FieldMeta>, values: RecordData, changed: string,
