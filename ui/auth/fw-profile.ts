@@ -5,6 +5,7 @@ import { LightElement } from '../light-element.js';
 
 import type { SessionInfo } from '../api/types.js';
 import { PageEvent, SessionEvent } from '../events.js';
+import { setFlash } from '../flash.js';
 import { textInput } from '../fields/field-parts.js';
 import { FormProblems, signOutIfSessionLost, noProblems } from '../form-problems.js';
 import type { ApiClient } from '../api/client.js';
@@ -15,10 +16,10 @@ type Profile = Record<(typeof FIELDS)[number], string>;
 
 /**
  * Sign in, first-sign-in profile: the user confirms or corrects their name, email and phone
- * (GET, then POST /api/auth/profile). The answer's message is shown as the confirmation that the details were
- * recorded, with a link on to the service.
+ * (GET, then POST /api/auth/profile). Once they are saved the person goes straight on to the page the session goes to
+ * next (home), which shows the answer's message as the confirmation.
  *
- * @fires fw-session - the session after confirmation (active), without navigating away
+ * @fires fw-session - the session after confirmation (active); the shell navigates on
  * @fires fw-page - title and breadcrumb
  * @fires fw-error-state - the error summary appeared or went away
  */
@@ -27,7 +28,6 @@ export class FwProfile extends LightElement {
   @consume({ context: apiContext }) private accessor api!: ApiClient;
 
   @state() private accessor values: Profile = { first_name: '', last_name: '', email: '', phone: '' };
-  @state() private accessor confirmation = '';
 
   #form = new FormProblems(this, { fields: FIELDS, prefix: 'profile' });
 
@@ -38,13 +38,6 @@ export class FwProfile extends LightElement {
   }
 
   override render() {
-    if (this.confirmation) {
-      return html`<div class="fw-panel" role="status">
-          <h1 class="fw-panel__title" tabindex="-1">Details saved</h1>
-          <div class="fw-panel__body">${this.confirmation}</div>
-        </div>
-        <a class="fw-button" href="/">Continue</a>`;
-    }
     const form = this.#form;
     const input = (
       name: (typeof FIELDS)[number], label: string,
@@ -88,11 +81,9 @@ export class FwProfile extends LightElement {
     await this.#form.submit(async () => {
       const res = await this.api.post<SessionInfo>('/auth/profile', Object.fromEntries(FIELDS.map((k) => [k, this.values[k].trim()])));
       this.#form.clear();
-      this.confirmation = typeof res.body.message === 'string' ? res.body.message : 'Your details have been saved.';
-      this.dispatchEvent(new SessionEvent(res.data, false));
-      this.dispatchEvent(new PageEvent('Details saved', [{ label: 'Details saved' }]));
-      await this.updateComplete;
-      this.querySelector<HTMLElement>('.fw-panel__title')?.focus();
+      // Straight on to where the session goes next (home), which says the details were saved.
+      setFlash(typeof res.body.message === 'string' ? res.body.message : 'Your details have been saved.');
+      this.dispatchEvent(new SessionEvent(res.data));
     }, (err) => (signOutIfSessionLost(this, err) ? null : undefined));
   };
 }

@@ -6,6 +6,7 @@ import type { Bookmark } from '../api/account.js';
 import type { MenuDef, MenuItem, SessionInfo } from '../api/types.js';
 import { sessionContext } from '../contexts.js';
 import { PageEvent } from '../events.js';
+import { takeFlash } from '../flash.js';
 import { menuItemUrl } from '../router.js';
 
 /**
@@ -22,16 +23,23 @@ export class FwHome extends LightElement {
 
   /** The active session. */
   @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
+  /** A message the previous page left for this one ("Your details have been saved"). */
+  @state() private accessor notice: string | null = null;
 
   override connectedCallback() {
     super.connectedCallback();
+    this.notice = takeFlash();
     this.dispatchEvent(new PageEvent('Home', [{ label: 'Home' }]));
   }
 
   override render() {
     const u = this.session?.user;
     const name = u?.displayName || [u?.firstName, u?.lastName].filter(Boolean).join(' ') || u?.username || '';
-    return html`<h1 class="fw-heading-l">Home</h1>
+    return html`${this.notice ? html`<div class="fw-notification-banner fw-notification-banner--success" role="status">
+        <div class="fw-notification-banner__header"><h2 class="fw-notification-banner__title">Success</h2></div>
+        <div class="fw-notification-banner__content"><p class="fw-notification-banner__heading">${this.notice}</p></div>
+      </div>` : nothing}
+      <h1 class="fw-heading-l">Home</h1>
       ${name ? html`<p class="fw-body">You are signed in as ${name}. <a class="fw-link" href="/profile">View your profile</a></p>` : nothing}
       ${this.bookmarks.length ? html`<section class="fw-home__bookmarks" aria-labelledby="home-bookmarks">
         <h2 class="fw-heading-m" id="home-bookmarks">Your bookmarks</h2>
