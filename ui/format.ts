@@ -17,6 +17,27 @@ export function formatDateTime(value: string): string {
   return Number.isNaN(d.getTime()) ? value : dateTimeFormat.format(d);
 }
 
+const relativeFormat = new Intl.RelativeTimeFormat('en-GB', { numeric: 'auto' });
+/** Each unit, and how many of it make the next (weeks: how many are still said in weeks). */
+const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [['minute', 60], ['hour', 24], ['day', 7], ['week', 5]];
+
+/**
+ * A date-time as people say it relative to `now`: "just now", "5 minutes ago", "yesterday", "in 3 hours", up to a
+ * few weeks either way; further away, the date and time ({@link formatDateTime}).
+ */
+export function formatRelative(value: string, now: number = Date.now()): string {
+  const t = new Date(value).getTime();
+  if (Number.isNaN(t)) return value;
+  let amount = (t - now) / 1000;
+  if (Math.abs(amount) < 45) return 'just now';
+  amount /= 60;
+  for (const [unit, next] of RELATIVE_STEPS) {
+    if (Math.abs(amount) < next) return relativeFormat.format(Math.round(amount), unit);
+    amount /= next;
+  }
+  return formatDateTime(value);
+}
+
 export function formatTime(ms: number): string {
   return timeFormat.format(new Date(ms));
 }

@@ -7,7 +7,7 @@ import type { Condition } from '../platform/conditions/browser.js';
 import { ApiError, tablePath, type ApiClient } from './api/client.js';
 import type { FieldMeta, ListMeta, RecordData, TableMeta } from './api/types.js';
 import { NavigateEvent, PageEvent, type Crumb, type FilterEvent } from './events.js';
-import { formatValue, lowerFirst } from './format.js';
+import { formatRelative, formatValue, lowerFirst } from './format.js';
 import { andConditions } from './list/filter-model.js';
 import './list/fw-filter-builder.js';
 import './list/fw-list-views.js';
@@ -354,6 +354,12 @@ export class FwList extends LightElement {
               if (i === 0) {
                 const href = recordUrl(typeof r.class === 'string' && r.class ? r.class : this.table, String(r.id));
                 return html`<th scope="row" class="fw-table__cell"><a class="fw-link" href=${href}>${text || 'Untitled record'}</a></th>`;
+              }
+              const field = byName.get(c);
+              if (field?.type === 'datetime' && typeof r[c] === 'string' && text) {
+                // Recent times read best relative ("3 hours ago"); the exact time is on hover and for screen readers.
+                return html`<td class="fw-table__cell"><time datetime=${r[c] as string} title=${text}>${formatRelative(r[c] as string)}<span
+                  class="fw-visually-hidden"> (${text})</span></time></td>`;
               }
               return html`<td class="fw-table__cell">${text}</td>`;
             })}
