@@ -15,7 +15,7 @@ import { readConfig, type Config } from './config.js';
 import { createEngine, type Engine } from './engine.js';
 import { openDatabase, closeDatabase, runMigrations, withStartupLock } from './db/index.js';
 import { planSchemaSync, applySchemaSync, describeRefusal } from './records/schema-sync.js';
-import { formatDefinitionErrors } from './definitions/index.js';
+import { definitionWarnings, formatDefinitionErrors } from './definitions/index.js';
 import { createRegistryHolder, definitionSchemaText, SCHEMA_PATH, validateDefinitions } from './kinds.js';
 import { createAdministrator, createApiToken, requireUser, resetPassword, unlockUserByOperator } from './access/identity/index.js';
 import { createApp } from './http/app.js';
@@ -165,6 +165,12 @@ async function validate(paths: string[]): Promise<number> {
     return 1;
   }
   const errors = await validateDefinitions(roots);
+  // Warnings (words for people) are printed and never fail validation.
+  const warnings = await definitionWarnings(roots);
+  if (warnings.length) {
+    out(formatDefinitionErrors(warnings));
+    out(`${warnings.length} warning${warnings.length > 1 ? 's' : ''}: texts people read with internal words.`);
+  }
   if (!errors.length) {
     out(`Definitions are valid (${roots.join(', ')}).`);
     return 0;

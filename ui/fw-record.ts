@@ -29,6 +29,9 @@ interface Page {
 
 /** Why the record cannot be shown, as the page's heading and text. */
 function problemOf(e: unknown): { title: string; text: string } {
+  // A table the person's roles do not reach is named ("You do not have access to Incidents."); a record outside
+  // their rows is not found, so other organisations' records are not revealed.
+  if (e instanceof ApiError && e.status === 403 && e.code === 'forbidden') return { title: 'You do not have access', text: e.message };
   if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {
     return { title: 'Record not found', text: 'The record does not exist, or you do not have access to it.' };
   }
@@ -37,7 +40,8 @@ function problemOf(e: unknown): { title: string; text: string } {
 
 /**
  * A record's page: its number and display value as the heading, its workflow actions (state, the transitions the
- * person may make as buttons, approvals asked of them, queue and assignee; ui/workflow), the form in edit mode —
+ * person may make as buttons, approvals asked of them, queue and assignee — only the actions the server says would
+ * succeed, GET …/actions; ui/workflow), the form in edit mode —
  * where a workflow's state field is read-only, as only transitions change it — the related lists the form declares
  * (each a list of the related table filtered by its reference to this record) and the activity stream. The form's
  * copy actions the person may use (the server lists only those) are links to a new record prefilled, through the

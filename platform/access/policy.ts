@@ -2,7 +2,8 @@
  * The access policy: what an actor may do with a table, derived from the role definitions of one registry snapshot.
  *
  * Deny by default. A user's grants come from their roles, expanded through `includes`; a grant on a table also
- * covers every table extending it, and grants add up. For one table and operation the policy answers:
+ * covers every table extending it, a grant on "*" covers every table, and grants add up. For one table and
+ * operation the policy answers:
  *
  *  - `allowed`: some grant gives the operation;
  *  - `rowCondition`: the rows the operation may touch, in the one condition language (compiled into every query,
@@ -29,7 +30,7 @@
  */
 import type { Condition, FactContext } from '../conditions/types.js';
 import { ALWAYS_READABLE, type Registry, type ResolvedField, type ResolvedTable } from '../definitions/types.js';
-import type { GrantScope, RoleDef, TableGrant, TableOperation } from './roles/types.js';
+import { EVERY_TABLE, type GrantScope, type RoleDef, type TableGrant, type TableOperation } from './roles/types.js';
 import type { Actor } from '../records/types.js';
 
 export interface TableAccess {
@@ -133,8 +134,12 @@ function systemAccess(table: ResolvedTable, operation: TableOperation): TableAcc
 
 /** The grants of the roles that give `operation` on `table` (directly or through a table it extends). */
 function grantsFor(roles: RoleDef[], table: ResolvedTable, operation: TableOperation): TableGrant[] {
-  const tables = new Set([table.name, ...table.ancestors]);
-  return roles.flatMap((r) => (r.tables ?? []).filter((g) => tables.has(g.table) && g.operations.includes(operation)));
+  return roles.flatMap((r) => (r.tables ?? []).filter((g) => grantReaches(g, table) && g.operations.includes(operation)));
+}
+
+/** Whether a grant names `table`: the table itself, one it extends, or every table ({@link EVERY_TABLE}). */
+export function grantReaches(g: TableGrant, table: ResolvedTable): boolean {
+  return g.table === EVERY_TABLE || g.table === table.name || table.ancestors.includes(g.table);
 }
 
 function userAccess(registry: Registry, table: ResolvedTable, operation: TableOperation, roleNames: readonly string[]): TableAccess {

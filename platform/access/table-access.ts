@@ -12,9 +12,18 @@ export function canOperate(registry: Registry, actor: Actor, table: string, oper
   return accessFor(registry, actor, table, operation).allowed;
 }
 
-/** The actor's access for the operation; throws `forbidden` unless {@link canOperate}. */
+const VERBS: Record<TableOperation, string> = { create: 'create', read: 'read', update: 'change', delete: 'delete' };
+
+/**
+ * The actor's access for the operation; throws `forbidden` unless {@link canOperate}, naming the table by its label
+ * ("You do not have access to Incidents."). A declared table is no secret (its name is in the definitions), so
+ * refusing it says so; an unknown table stays `table_not_found`, and records outside the rows stay `not_found`.
+ */
 export function assertCanOperate(registry: Registry, actor: Actor, table: string, operation: TableOperation): TableAccess {
   const access = accessFor(registry, actor, table, operation);
-  if (!access.allowed) fail('forbidden', `${actor.username} may not ${operation} records of table "${table}".`);
-  return access;
+  if (access.allowed) return access;
+  const def = registry.getTable(table).def;
+  const plural = def.pluralLabel ?? def.label ?? table;
+  const read = accessFor(registry, actor, table, 'read').allowed;
+  fail('forbidden', read ? `You may not ${VERBS[operation]} ${plural}.` : `You do not have access to ${plural}.`, { extra: { table } });
 }

@@ -16,6 +16,7 @@ import type { Registry, ResolvedField, ResolvedTable, SharedChoiceList, TableDef
 import { entryPolicies } from '../forms/normalise.js';
 import type { FormDef, FormSection, UiPolicy, UiPolicySource } from '../forms/types.js';
 import { compileEvaluator, type Evaluator } from '../conditions/browser.js';
+import { DEFAULT_FACTS, factNeedsProfile, factValue, isFactDefault, type UserFacts } from '../access/fact-defaults.js';
 import type { CatalogItemDef, OrderGuideDef, VariableDef, VariableSetDef } from './types.js';
 
 /** The requested-item table items create by default; tables extending it may fulfil items their own way. */
@@ -63,31 +64,9 @@ export interface ResolvedGuide extends ResolvedQuestions {
 }
 
 /** The orderer as defaults and audiences see them: the `user` fact plus their contact details and organisation. */
-export interface OrdererFacts {
-  id?: string | null;
-  username?: string;
-  roles?: string[];
-  orgs?: string[];
-  orgId?: string | null;
-  userIds?: string[];
-  capabilities?: string[];
-  email?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  displayName?: string | null;
-  phone?: string | null;
-  orgCode?: string | null;
-  orgName?: string | null;
-  [k: string]: unknown;
-}
+export type OrdererFacts = UserFacts;
 
-/** Facts of the orderer every actor carries (the rest come from their profile, read only when a default needs them). */
-const ACCESS_FACTS = new Set(['id', 'username', 'orgId']);
-
-/** The facts a variable's default may take from the orderer (`{ "fact": "user.<name>" }`). */
-export const DEFAULT_FACTS = [
-  'id', 'username', 'email', 'firstName', 'lastName', 'displayName', 'phone', 'orgId', 'orgCode', 'orgName',
-] as const;
+export { DEFAULT_FACTS, isFactDefault };
 
 function variableField(name: string, v: VariableDef, table: string, choiceLists: ReadonlyMap<string, SharedChoiceList>): ResolvedField {
   const { section: _s, width: _w, visibleWhen: _v, mandatoryWhen: _m, readOnlyWhen: _r, default: dflt, ...field } = v;
@@ -99,11 +78,6 @@ function variableField(name: string, v: VariableDef, table: string, choiceLists:
     if (list) out.choices = list.choices.map((c) => ({ ...c }));
   }
   return out;
-}
-
-/** A default naming a fact of the orderer. */
-export function isFactDefault(value: unknown): value is { fact: string } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { fact?: unknown }).fact === 'string';
 }
 
 /** A synthetic resolved table over variables: what the field-value and policy code takes. */
@@ -197,7 +171,7 @@ function resolveQuestions(
     widths: widthsOf(single),
     declaredDefaults: Object.fromEntries(Object.entries(single).filter(([, v]) => v.default !== undefined)
       .map(([n, v]) => [n, { type: v.type, value: v.default }])),
-    needsProfile: Object.values(single).some((v) => isFactDefault(v.default) && !ACCESS_FACTS.has(v.default.fact.replace(/^user\./, ''))),
+    needsProfile: Object.values(single).some((v) => isFactDefault(v.default) && factNeedsProfile(v.default.fact)),
   };
 }
 
@@ -220,12 +194,6 @@ export function resolveGuide(registry: Registry, name: string): ResolvedGuide | 
   return registry.memo(`catalog.guide.${name}`, (r) => ({ ...resolveQuestions(r, def.name, def.title, def.variables, [], def.uiPolicies), def }));
 }
 
-function factOf(user: OrdererFacts, fact: string): unknown {
-  const key = fact.startsWith('user.') ? fact.slice(5) : fact;
-  const v = Object.prototype.hasOwnProperty.call(user, key) ? user[key] : undefined;
-  return v === undefined ? null : v;
-}
-
 /**
  * The answers a caller starts with: literal defaults, `"$now"` (today for dates, the current time for date-times)
  * and facts of the orderer. Empty facts give no default.
@@ -234,7 +202,7 @@ export function defaultAnswers(q: ResolvedQuestions, user: OrdererFacts, now: st
   const out: Record<string, unknown> = {};
   for (const [name, { type, value: declared }] of Object.entries(q.declaredDefaults)) {
     let value: unknown = declared;
-    if (isFactDefault(value)) value = factOf(user, value.fact);
+    if (isFactDefault(value)) value = factValue(user, value.fact);
     else if (value === '$now') value = type === 'date' ? now.slice(0, 10) : now;
     if (value !== null && value !== '') out[name] = value;
   }

@@ -57,6 +57,11 @@ export function lintDataIdentities(input: DataLintInput): DefinitionError[] {
     }
   };
 
+  // Which organisation declares each party code (its people may act under it).
+  const partyCodeHolders = new Map<string, string>();
+  for (const { def } of input.data) {
+    for (const o of def.organisations ?? []) for (const pc of o.partyCodes ?? []) partyCodeHolders.set(pc.code, o.code);
+  }
   for (const { def, source } of input.data) {
     const demo = def.demo === true;
     if (!def.table && !def.organisations && !def.people && !def.queues) {
@@ -78,6 +83,14 @@ export function lintDataIdentities(input: DataLintInput): DefinitionError[] {
       });
       p.queues?.forEach((name, j) => {
         if (!queues.has(name)) report(source, `${at}/queues/${j}`, `Queue "${name}" is not declared in any data file.`, { expected: list(queues.keys()), value: name });
+      });
+      p.partyCodes?.forEach((code, j) => {
+        const holder = partyCodeHolders.get(code);
+        if (holder === undefined || ![p.org, ...(p.orgs ?? [])].includes(holder)) {
+          report(source, `${at}/partyCodes/${j}`, `Party code "${code}" is not declared under the "partyCodes" of ${[p.org, ...(p.orgs ?? [])].map((o) => `"${o}"`).join(' or ')}.`, {
+            expected: list([...partyCodeHolders].filter(([, o]) => o === p.org || p.orgs?.includes(o)).map(([c]) => c)), value: code,
+          });
+        }
       });
       if (p.manager !== undefined) {
         if (p.manager.toLowerCase() === p.username.toLowerCase()) {

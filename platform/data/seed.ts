@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import type { Knex } from 'knex';
 import {
-  actorForUser, createOrg, createUser, fetchOrgByCode, hashPassword, resolveManager, temporaryPassword,
+  actorForUser, createOrg, createPartyCode, createUser, fetchOrgByCode, hashPassword, resolveManager, temporaryPassword,
 } from '../access/identity/index.js';
 import type { Formwork } from '../context.js';
 import type { DataFile, DataPerson, DataQueue } from './types.js';
@@ -134,9 +134,15 @@ async function applyIdentities(
   fw: Formwork, file: DataFile, trx: Knex.Transaction, report: SeedReport, pw: SharedPassword | undefined,
 ): Promise<void> {
   for (const o of file.organisations ?? []) {
-    if (await fetchOrgByCode(fw, o.code, trx)) continue;
-    await createOrg(fw, { code: o.code, name: o.name, mfaEmailFallback: o.mfaEmailFallback }, trx);
-    report.organisations += 1;
+    let org = await fetchOrgByCode(fw, o.code, trx);
+    if (!org) {
+      org = await createOrg(fw, { code: o.code, name: o.name, mfaEmailFallback: o.mfaEmailFallback }, trx);
+      report.organisations += 1;
+    }
+    // Codes are matched by code, like organisations: one recorded already (for any organisation) is left alone.
+    for (const pc of o.partyCodes ?? []) {
+      if (!(await trx('sys_party_code').where({ code: pc.code }).first('id'))) await createPartyCode(fw, { orgId: org.id, code: pc.code, name: pc.name }, trx);
+    }
   }
   const newQueues: { id: string; members: string[] }[] = [];
   for (const q of file.queues ?? []) {
@@ -161,7 +167,8 @@ async function applyIdentities(
     for (const code of p.orgs ?? []) orgs.push(await orgId(fw, code, trx, `Person "${p.username}"`));
     const user = await createUser(fw, {
       username: p.username, displayName: p.displayName, firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone,
-      orgCode: p.org, orgs, roles: p.roles ?? [], passwordHash: pw!.hash, mustChangePassword: true, profileConfirmed: false,
+      orgCode: p.org, orgs, roles: p.roles ?? [], userIds: p.partyCodes, passwordHash: pw!.hash,
+      mustChangePassword: true, profileConfirmed: false,
     }, trx);
     for (const name of queuesOf(fw, p)) {
       const queue = await trx('sys_queue').where({ name }).first('id');

@@ -28,6 +28,14 @@ export interface DataOrganisation {
   name: string;
   /** Members may receive a one-time sign-in code by email instead of using an authenticator app. */
   mfaEmailFallback?: boolean;
+  /** Party codes the organisation holds (matched by code: an existing one is left alone). */
+  partyCodes?: DataPartyCode[];
+}
+
+/** A party code an organisation holds, which its people may act under. */
+export interface DataPartyCode {
+  code: string;
+  name?: string;
 }
 
 /** A demo person (matched by username: an existing user is left alone). */
@@ -48,6 +56,8 @@ export interface DataPerson {
   queues?: string[];
   /** Their line manager: the username of a person (declared in a data file, or already a user). */
   manager?: string;
+  /** Party codes of their organisations they act under (declared under the organisations' `partyCodes`). */
+  partyCodes?: string[];
 }
 
 /** A work queue (matched by name: an existing queue is left alone). */

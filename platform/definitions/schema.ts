@@ -28,6 +28,35 @@ const COMMON = readSchemaPart(new URL('./common.schema.json', import.meta.url));
 
 const assembled = new WeakMap<readonly AnyKindModule[], Record<string, unknown>>();
 
+/** `ref`: where a definition or part of one comes from, for its maintainers; never shown to the people using it. */
+const REF = {
+  description: 'For the pack\'s maintainers, never shown to its users: the requirement ids or other references this '
+    + 'comes from (e.g. "ABC-FR-22"). Labels, help and descriptions are written for the people who use the pack.',
+  oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }],
+};
+
+/**
+ * A copy of a schema shape in which every closed object (no other properties allowed) also takes `ref`, so any part of
+ * any kind — a table, a field, a form's policy, a rule, a catalogue variable — can keep its requirement ids there.
+ */
+function withRefs(shape: unknown): unknown {
+  if (Array.isArray(shape)) return shape.map(withRefs);
+  if (shape === null || typeof shape !== 'object') return shape;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(shape)) out[k] = k === 'properties' || k === '$defs' ? mapValues(v, withRefs) : withRefs(v);
+  const closed = out.additionalProperties === false || out.unevaluatedProperties === false;
+  const props = out.properties as Record<string, unknown> | undefined;
+  if (closed && props && typeof props === 'object' && !('ref' in props)) {
+    out.properties = { ...props, ref: { $ref: '#/$defs/ref', description: REF.description } };
+  }
+  return out;
+}
+
+function mapValues(value: unknown, fn: (v: unknown) => unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fn(v)]));
+}
+
 /** The whole schema for a list of kinds: common shapes, every kind's part, and the `definition` switch on `kind`. */
 export function assembleSchema(kinds: readonly AnyKindModule[]): Record<string, unknown> {
   const cached = assembled.get(kinds);
@@ -41,6 +70,8 @@ export function assembleSchema(kinds: readonly AnyKindModule[]): Record<string, 
   };
   add(COMMON);
   for (const k of new Set(kinds.map((m) => m.schema))) add(k);
+  for (const [name, shape] of Object.entries($defs)) $defs[name] = withRefs(shape);
+  $defs.ref = REF;
   const names = kinds.map((k) => k.kind);
   $defs.definition = {
     type: 'object',

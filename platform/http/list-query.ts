@@ -8,6 +8,7 @@
  */
 import type { Condition } from '../conditions/types.js';
 import { fail } from '../errors.js';
+import type { DisplayMode } from '../records/types.js';
 import type { QueryResult, QuerySpec, SortSpec } from '../records/types.js';
 import type { ListMeta } from './api-types.js';
 import { param, type InputSchema } from './input.js';
@@ -32,6 +33,20 @@ export const LIST_PARAMS = {
   fields: { type: 'string', expected: 'a comma-separated list of field names' },
   total: { type: 'string', enum: ['true', 'false', 'estimate'], expected: 'true, false or estimate' },
 } satisfies Record<keyof ListParams, InputSchema>;
+
+/**
+ * `display`: `true` answers labels in place of stored values (references, choices, booleans, people), `all` each such
+ * field as `{ value, display, link? }`, `false` (the default) the stored values (platform/records/display-values.ts).
+ * Any other value is invalid_query.
+ */
+export const DISPLAY_PARAM = {
+  type: 'string', enum: ['true', 'false', 'all'], expected: 'true, false or all',
+} satisfies InputSchema;
+
+/** The display mode `display` asks for, or null for stored values. */
+export function displayModeOf(display: string | undefined): DisplayMode | null {
+  return display === 'true' || display === 'all' ? display : null;
+}
 
 /**
  * The QuerySpec of validated list parameters (only those given; an exact total unless `total` says otherwise).

@@ -27,6 +27,7 @@ import {
   advanceAuditPosition, claimItem, fetchAuditPosition, fetchPendingChanges, fetchPendingEvents, settleItems, uuidFloor, type FeedItem,
 } from './feed.js';
 import { resolveRecipient, type Person, type Target } from './recipients.js';
+import { htmlFromText, LINK_MARK, recordName, replaceLinks } from './record-link.js';
 
 export interface DispatchOptions {
   /** Items read per source and run (default 100). */
@@ -197,8 +198,12 @@ async function compute(
       const context = {
         ...view, record: view, previous: t.kind === 'user' ? restrictTo(view, previous) : previous, user, recipient, event, url, now,
       };
-      const title = oneLine(n.subject(context), 300) || n.def.label || n.def.name;
-      const body = n.body(context);
+      // Texts name the record where `{{url}}` is (./record-link.ts); only an HTML template gets the address itself.
+      const name = cls && record ? recordName(cls, view) : '';
+      const marked = { ...context, url: url ? LINK_MARK : null };
+      const title = oneLine(replaceLinks(n.subject(marked), name), 300) || n.def.label || n.def.name;
+      const text = n.body(marked);
+      const body = replaceLinks(text, name);
       if (t.kind === 'user' && n.def.channels.includes('inApp')) {
         out.notifications.push({
           id: uuidv7(), user_id: t.user.id, notification: n.def.name, source_id: item.id, title, body,
@@ -209,7 +214,9 @@ async function compute(
       if (address && n.def.channels.includes('email')) {
         out.mails.push({
           id: uuidv7(), notification: n.def.name, source_id: item.id, user_id: t.kind === 'user' ? t.user.id : null, to_address: address,
-          subject: title, text: body, html: n.html ? n.html(context) : null, status: 'pending', attempts: 0, next_attempt_at: now,
+          subject: title, text: url ? replaceLinks(text, `${name} <${url}>`) : body,
+          html: n.html ? n.html(context) : url && text.includes(LINK_MARK) ? htmlFromText(text, name, url) : null,
+          status: 'pending', attempts: 0, next_attempt_at: now,
           claim_token: null, claimed_until: null, last_error: null, created_at: now, sent_at: null,
         });
       }

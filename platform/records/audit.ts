@@ -39,7 +39,8 @@ export async function fetchHistory(knex: Knex | Knex.Transaction, table: string,
     for (const [field, [oldValue, newValue]] of Object.entries(changes)) {
       out.push({
         id: `${r.id}:${field}`, table, recordId, field, oldValue, newValue,
-        operation: r.operation, version: Number(r.version), changedBy: r.actor_name, changedAt: r.changed_at,
+        operation: r.operation, version: Number(r.version), changedBy: r.actor_name, changedById: r.actor_id ?? null,
+        changedAt: r.changed_at,
       });
     }
   }

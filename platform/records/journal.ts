@@ -29,6 +29,6 @@ export async function fetchJournal(
   const rows = await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
   return rows.map((r) => ({
     id: r.id, table, recordId, field: r.field, entryType: r.entry_type, body: r.body,
-    createdBy: r.created_by_name, createdAt: r.created_at,
+    createdBy: r.created_by_name, createdById: r.created_by ?? null, createdAt: r.created_at,
   }));
 }

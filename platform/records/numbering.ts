@@ -12,40 +12,60 @@ export function sequenceOwner(registry: Registry, table: ResolvedTable): Resolve
 
 /**
  * Numbers are reserved from sys_sequence a block at a time: one record in {@link NUMBER_BLOCK} pays for the
- * sequence UPDATE, the rest take a number from memory (as ServiceNow's number cache does). A block is kept only
- * once the transaction that reserved it has committed — a rolled-back reservation is undone by the database and
- * forgotten here, so no number can be handed out twice — and only when that transaction is a top-level one (a
- * nested transaction's release is not its commit). Costs: numbers still never repeat and rise within a process,
- * but a restart leaves a gap of at most one block, and two processes on one database interleave their blocks.
+ * sequence UPDATE, the rest take a number from memory (as ServiceNow's number cache does). Numbers follow creation
+ * order — gaps are fine, inversions are not — so a block is used only while it is the sequence's newest:
+ *
+ *  - a transaction keeps the block it reserved for its own later creates (a data file seeded in one transaction
+ *    numbers its records 1, 2, 3…, not 1, 21, 41…), and hands what is left to the process once it has committed
+ *    (a rolled-back reservation is undone by the database and forgotten here, so no number is handed out twice);
+ *  - a spare block is used only while the sequence still ends where the block ends (one read of the sequence row):
+ *    once anyone — another transaction, process or instance — reserved after it, its numbers would come out below
+ *    theirs, so it is dropped and a new block reserved.
+ *
+ * A nested transaction (a savepoint) uses its top-level transaction's block, which outlives a rollback to the
+ * savepoint as a gap. Costs: a restart leaves a gap of at most one block, and so does each switch between two
+ * processes creating records of one table.
  */
 export const NUMBER_BLOCK = 20;
 
 interface Block { next: number; last: number }
 /**
- * Spare numbers per database and sequence. A database is known by its knex configuration object, which a
+ * The spare block per database and sequence. A database is known by its knex configuration object, which a
  * transaction's client shares with the knex instance it came from.
  */
-const spare = new WeakMap<object, Map<string, Block[]>>();
+const spare = new WeakMap<object, Map<string, Block>>();
+/** Blocks reserved by a top-level transaction not yet committed, by sequence: used by that transaction only. */
+const pending = new WeakMap<object, Map<string, Block>>();
 
-function sparesOf(trx: Knex.Transaction, owner: string): Block[] | null {
+interface TrxInternals { executionPromise?: Promise<unknown>; parentTransaction?: TrxInternals }
+
+function sparesOf(trx: Knex.Transaction): Map<string, Block> | null {
   const database = (trx.client as { config?: object }).config;
   if (!database) return null;
   let bySequence = spare.get(database);
   if (!bySequence) spare.set(database, (bySequence = new Map()));
-  let blocks = bySequence.get(owner);
-  if (!blocks) bySequence.set(owner, (blocks = []));
-  return blocks;
+  return bySequence;
 }
 
-/** Take `count` consecutive spare numbers, or null when no block holds that many. */
-function takeSpare(blocks: Block[], count: number): number | null {
-  const i = blocks.findIndex((b) => b.last - b.next + 1 >= count);
-  if (i < 0) return null;
-  const b = blocks[i]!;
-  const first = b.next;
-  b.next += count;
-  if (b.next > b.last) blocks.splice(i, 1);
+/** The top-level transaction of `trx` (itself when it is one), when knex tells its commit apart. */
+function rootOf(trx: Knex.Transaction): TrxInternals | null {
+  let t = trx as unknown as TrxInternals;
+  while (t.parentTransaction) t = t.parentTransaction;
+  return t.executionPromise ? t : null;
+}
+
+/** Take `count` consecutive numbers of a block, or null when it holds fewer. */
+function take(block: Block | undefined, count: number): number | null {
+  if (!block || block.last - block.next + 1 < count) return null;
+  const first = block.next;
+  block.next += count;
   return first;
+}
+
+/** The sequence's current value as this transaction sees it (0 before its first reservation). */
+async function sequenceValue(trx: Knex.Transaction, owner: string): Promise<number> {
+  const row = await trx('sys_sequence').where({ name: owner }).first('value') as { value: unknown } | undefined;
+  return row ? Number(row.value) : 0;
 }
 
 /**
@@ -63,12 +83,23 @@ export async function reserveNumbers(
     const prefix = owner.def.numberPrefix!;
     return Array.from({ length: count }, (_, i) => prefix + String(first + i).padStart(owner.numberDigits, '0'));
   };
-  const blocks = sparesOf(trx, owner.name);
-  const cached = blocks ? takeSpare(blocks, count) : null;
-  if (cached !== null) return format(cached);
+  const root = rootOf(trx);
+  const own = root ? pending.get(root)?.get(owner.name) : undefined;
+  const mine = take(own, count);
+  if (mine !== null) return format(mine);
 
-  const { executionPromise, parentTransaction } = trx as unknown as { executionPromise?: Promise<unknown>; parentTransaction?: unknown };
-  const keep = blocks !== null && executionPromise !== undefined && !parentTransaction;
+  const spares = sparesOf(trx);
+  const block = own ? undefined : spares?.get(owner.name);
+  if (block && block.last - block.next + 1 >= count) {
+    const fresh = await sequenceValue(trx, owner.name) === block.last;
+    // Others may have used the block up or replaced it meanwhile (the read awaited): take only what is still there.
+    const spareFirst = fresh ? take(block, count) : null;
+    if (spareFirst !== null) return format(spareFirst);
+    if (!fresh && spares!.get(owner.name) === block) spares!.delete(owner.name);
+  }
+
+  // Only a top-level transaction keeps a block: a savepoint's reservation may be undone while the transaction goes on.
+  const keep = root !== null && root === (trx as unknown as TrxInternals) && spares !== null;
   const amount = keep ? count + NUMBER_BLOCK - 1 : count;
   // One statement increments and reads back (RETURNING: SQLite ≥ 3.35 and PostgreSQL).
   const bump = () => trx('sys_sequence').where({ name: owner.name }).increment('value', amount).returning('value') as unknown as Promise<{ value: unknown }[]>;
@@ -80,7 +111,18 @@ export async function reserveNumbers(
   const last = Number(rows[0]!.value);
   const first = last - amount + 1;
   if (keep && amount > count) {
-    executionPromise.then(() => { blocks.push({ next: first + count, last }); }, () => { /* rolled back: the reservation is undone */ });
+    const reserved: Block = { next: first + count, last };
+    let mineNow = pending.get(root);
+    if (!mineNow) {
+      pending.set(root, (mineNow = new Map()));
+      const forget = () => { pending.delete(root); };
+      // Committed: what is left of each block is the process's; rolled back: the reservation is undone.
+      root.executionPromise!.then(() => {
+        for (const [name, b] of mineNow!) if (b.next <= b.last) spares!.set(name, b);
+        forget();
+      }, forget);
+    }
+    mineNow.set(owner.name, reserved);
   }
   return format(first);
 }

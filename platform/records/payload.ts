@@ -1,4 +1,6 @@
 import type { TableAccess } from '../access/policy.js';
+import { factNeedsProfile, factValue, isFactDefault, type UserFacts } from '../access/fact-defaults.js';
+import { actorFacts } from '../access/profile-facts.js';
 import type { ResolvedField, ResolvedTable } from '../definitions/types.js';
 import type { FieldError } from '../errors.js';
 import { fail } from '../errors.js';
@@ -16,23 +18,39 @@ export interface CheckedPayload {
 /** Keys no client may send: JSON.parse turns them into own properties that later merges would honour. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Resolve `$now`, `$today` and `$actor` default tokens; anything else is the literal default. */
-export function resolveDefault(field: ResolvedField, actor: Actor, now: Date): unknown {
+/**
+ * Resolve `$now`, `$today` and `$actor` default tokens and defaults from facts (`{ "fact": "user.email" }`, read from
+ * `user`, else from what the actor carries); anything else is the literal default.
+ */
+export function resolveDefault(field: ResolvedField, actor: Actor, now: Date, user?: UserFacts): unknown {
   const d = field.default;
   if (d === '$now') return now.toISOString();
   if (d === '$today') return now.toISOString().slice(0, 10);
   if (d === '$actor') return actor.id;
+  if (isFactDefault(d)) return factValue(user ?? actorFacts(actor), d.fact);
   return structuredClone(d);
 }
 
 /** A new record of the table before the client's values: every non-system field, at its default or null. */
-export function defaultsOf(table: ResolvedTable, actor: Actor, now: Date): RecordData {
+export function defaultsOf(table: ResolvedTable, actor: Actor, now: Date, user?: UserFacts): RecordData {
   const out: RecordData = {};
   for (const field of table.fields.values()) {
     if (field.system) continue;
-    out[field.name] = field.type !== 'journal' && field.default !== undefined ? resolveDefault(field, actor, now) : null;
+    out[field.name] = field.type !== 'journal' && field.default !== undefined ? resolveDefault(field, actor, now, user) : null;
   }
   return out;
+}
+
+const profileNeeds = new WeakMap<ResolvedTable, boolean>();
+
+/** Whether a default of the table names a fact of the person's profile (so a create reads it first). */
+export function needsProfileFacts(table: ResolvedTable): boolean {
+  let needs = profileNeeds.get(table);
+  if (needs === undefined) {
+    needs = [...table.fields.values()].some((f) => isFactDefault(f.default) && factNeedsProfile(f.default.fact));
+    profileNeeds.set(table, needs);
+  }
+  return needs;
 }
 
 /**
@@ -74,6 +92,8 @@ export interface PayloadExtras {
   forced?: RecordData;
   /** Field errors found before (data policies), reported with the others in one `validation_failed`. */
   errors?: FieldError[];
+  /** The person's facts for defaults from facts (else those the actor carries). */
+  user?: UserFacts;
 }
 
 /**
@@ -133,7 +153,7 @@ export function checkPayload(
     let value: unknown;
     if (isForced) value = forced[field.name];
     else if (present) value = data[field.name];
-    else if (!existing && field.default !== undefined) value = resolveDefault(field, actor, now);
+    else if (!existing && field.default !== undefined) value = resolveDefault(field, actor, now, extras.user);
     else if (existing) continue;
     else value = null;
 

@@ -9,11 +9,15 @@ import { accessFacts, accessFor, assertCanOperate, type TableAccess } from '../a
 import type { KeyRing } from '../access/crypto.js';
 import { evaluateCondition, type FactContext } from '../conditions/index.js';
 import { fetchHistory, type AuditRow, type Changes } from './audit.js';
+import { labelHistory, labelJournal } from './activity-labels.js';
+import { displayRecords, type DisplayContext } from './display-values.js';
 import { hiddenFieldsOf, maskedFields, maskRecords } from './row-masking.js';
 import { appendJournal, fetchJournal, type NewJournalEntry } from './journal.js';
 import { insertRows } from '../db/insert.js';
 import { reserveNumbers } from './numbering.js';
-import { checkPayload, defaultsOf, type CheckedPayload } from './payload.js';
+import { checkPayload, defaultsOf, needsProfileFacts, type CheckedPayload } from './payload.js';
+import type { UserFacts } from '../access/fact-defaults.js';
+import { actorFacts, fetchProfileFacts } from '../access/profile-facts.js';
 import { BusinessRules } from '../rules/business-rules.js';
 import { assertRuleDepth } from '../rules/chain.js';
 import { enforceDataPolicies } from '../rules/data-policy.js';
@@ -24,7 +28,8 @@ import { assertNotReferenced, assertReferences } from './references.js';
 import { RecordHooks, type RecordHookContext } from './hooks.js';
 import { pick, RULES, runWrite, writeItem, type LifecycleHost, type WriteBatch, type WriteKind, type WriteOptions } from './lifecycle.js';
 import type {
-  Actor, DiscardedValue, HistoryEntry, JournalEntry, OperationOptions, QueryResult, QuerySpec, RecordData, RecordService, UpdateOptions,
+  Actor, DiscardedValue, DisplayMode, HistoryEntry, JournalEntry, OperationOptions, QueryResult, QuerySpec, RecordData, RecordService,
+  UpdateOptions,
 } from './types.js';
 
 export interface RecordServiceDeps {
@@ -50,6 +55,8 @@ interface CreateState {
   readAccess: TableAccess;
   checked: CheckedPayload[];
   discarded?: DiscardedValue[];
+  /** The person's facts, when a default of the table names one of their profile (read once per create). */
+  user?: UserFacts;
 }
 /** The state of an update. */
 interface UpdateState {
@@ -183,7 +190,11 @@ export class KnexRecordService implements RecordService {
     if (op.table.def.abstract) fail('forbidden', `Table "${op.table.name}" is abstract: create records in a table that extends it.`);
     if (!Array.isArray(data) || data.length === 0) fail('invalid_payload', 'Nothing to create: send one record or a non-empty array.');
     const readAccess = accessFor(registry, opts.actor, op.table.name, 'read');
-    return runWrite(this.lifecycle, this.#create, this.#writeOptions(registry, op, 'insert', opts), { data, form: opts.form, readAccess, checked: [], discarded: opts.discarded });
+    // Defaults from the person's profile: read once, and only when a field's default names it.
+    const user = needsProfileFacts(op.table)
+      ? await fetchProfileFacts(opts.trx ?? this.#deps.db.reader, opts.actor, actorFacts(opts.actor)) : undefined;
+    return runWrite(this.lifecycle, this.#create, this.#writeOptions(registry, op, 'insert', opts),
+      { data, form: opts.form, readAccess, checked: [], discarded: opts.discarded, user });
   }
 
   /** Create: data policies and payload checks before the transaction; new ids and numbers; one multi-row insert. */
@@ -192,7 +203,9 @@ export class KnexRecordService implements RecordService {
       const { data, checked, form } = b.state;
       for (const [i, d] of data.entries()) {
         try {
-          checked.push(await this.#checkWrite(b.registry, b.table, b.table, d, b.actor, b.now, undefined, b.access, b.facts, form, b.state.discarded, data.length > 1 ? `${i}.` : ''));
+          checked.push(await this.#checkWrite(
+            b.registry, b.table, b.table, d, b.actor, b.now, undefined, b.access, b.facts, form, b.state.discarded, data.length > 1 ? `${i}.` : '', b.state.user,
+          ));
         } catch (e) {
           if (data.length > 1 && isFormworkError(e)) {
             for (const fe of e.fieldErrors) fe.field = `${i}.${fe.field}`;
@@ -263,13 +276,13 @@ export class KnexRecordService implements RecordService {
   async #checkWrite(
     registry: Registry, table: ResolvedTable, recordTable: ResolvedTable, data: RecordData, actor: Actor, now: Date,
     existing: RecordData | undefined, access: TableAccess, facts: FactContext, form: string | undefined,
-    discarded?: DiscardedValue[], prefix = '',
+    discarded?: DiscardedValue[], prefix = '', user?: UserFacts,
   ): Promise<CheckedPayload> {
     if (actor.kind === 'system' || data === null || typeof data !== 'object' || Array.isArray(data)) {
-      return checkPayload(table, data, actor, now, existing, access);
+      return checkPayload(table, data, actor, now, existing, access, { user });
     }
     const policed = await enforceDataPolicies({
-      registry, table: recordTable, payload: data, base: existing ?? defaultsOf(recordTable, actor, now),
+      registry, table: recordTable, payload: data, base: existing ?? defaultsOf(recordTable, actor, now, user),
       existing: existing !== undefined, facts, form,
     });
     // One entry per field and record (an update of several records sends them one patch).
@@ -277,7 +290,7 @@ export class KnexRecordService implements RecordService {
       const field = `${prefix}${d.field}`;
       if (discarded && !discarded.some((x) => x.field === field)) discarded.push({ ...d, field });
     }
-    return checkPayload(table, policed.payload, actor, now, existing, access, { forced: policed.forced, errors: policed.errors });
+    return checkPayload(table, policed.payload, actor, now, existing, access, { forced: policed.forced, errors: policed.errors, user });
   }
 
   async readOne(tableName: string, id: string, opts: OperationOptions & { fields?: string[] }): Promise<RecordData> {
@@ -433,7 +446,7 @@ export class KnexRecordService implements RecordService {
         ? { ...e, oldValue: this.#sealer.open(field, e.oldValue), newValue: this.#sealer.open(field, e.newValue) }
         : e);
     }
-    return out;
+    return labelHistory(this.#displayContext(knex, op, opts.actor), table, out);
   }
 
   async journal(tableName: string, id: string, opts: OperationOptions & { field?: string }): Promise<JournalEntry[]> {
@@ -448,10 +461,20 @@ export class KnexRecordService implements RecordService {
     await this.#assertVisible(knex, op, id);
     const visible = access.unrestricted ? undefined : [...table.fields.values()].filter((f) => f.type === 'journal' && readable(f.name)).map((f) => f.name);
     const entries = await fetchJournal(knex, table.physical, id, opts.field, visible);
-    return entries.map((e) => {
+    return labelJournal(this.#displayContext(knex, op, opts.actor), table, entries.map((e) => {
       const field = table.fields.get(e.field);
       return field?.encrypted ? { ...e, body: this.#sealer.open(field, e.body) as string } : e;
-    });
+    }));
+  }
+
+  async display(tableName: string, records: RecordData[], mode: DisplayMode, opts: OperationOptions): Promise<RecordData[]> {
+    const op = this.#operation(tableName, opts.actor, 'read');
+    return displayRecords(this.#displayContext(opts.trx ?? this.#deps.db.reader, op, opts.actor), op.table, records, mode);
+  }
+
+  /** Display values are looked up as the reader: their access to each referenced table decides what shows. */
+  #displayContext(knex: Knex | Knex.Transaction, op: Operation, actor: Actor): DisplayContext {
+    return { knex, registry: this.#registry, reader: this.#reader, actor, facts: op.facts };
   }
 
   /** `not_found` unless the record exists inside the rows the operation reaches. */

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import type { Condition } from '../conditions/types.js';
 
+/** How a read answers reference, choice and boolean fields: as labels (`true`) or as value and label (`all`). */
+export type DisplayMode = 'true' | 'all';
+
 /** Who performs an operation. Every record operation takes one explicitly. */
 export interface Actor {
   kind: 'user' | 'system';
@@ -104,7 +107,20 @@ export interface HistoryEntry {
   /** 'insert' | 'update' | 'delete' */
   operation: string;
   version: number;
+  /** The actor as the audit recorded it: a username, or `rule:<rule> for <username>` and the like for automatic changes. */
   changedBy: string | null;
+  /** The person the change was made by or for (sys_user id); null for the system. */
+  changedById: string | null;
+  /** That person's display name (else username); null for the system. */
+  changedByName?: string | null;
+  /** Who made the change, for people: a name, or "Workflow: Resolve for Alice Smith" (platform/records/activity-labels.ts). */
+  actorLabel?: string;
+  /**
+   * The old and new values as people read them, for fields shown by label (choices, references, booleans, people,
+   * organisation, class): see platform/records/display-values.ts. Absent for fields shown as stored.
+   */
+  oldDisplay?: unknown;
+  newDisplay?: unknown;
   changedAt: string;
 }
 
@@ -116,7 +132,14 @@ export interface JournalEntry {
   /** 'comment' (customer-visible) or 'work_note' (internal) */
   entryType: string;
   body: string;
+  /** The author as recorded: a username, or `workflow:<transition> for <username>` and the like. */
   createdBy: string | null;
+  /** The person who wrote it, or for whom it was written (sys_user id); null for the system. */
+  createdById: string | null;
+  /** That person's display name (else username); null for the system. */
+  createdByName?: string | null;
+  /** Who wrote it, for people (see HistoryEntry.actorLabel). */
+  actorLabel?: string;
   createdAt: string;
 }
 
@@ -137,4 +160,9 @@ export interface RecordService {
   deleteMany(table: string, ids: string[], opts: UpdateOptions): Promise<number>;
   history(table: string, id: string, opts: OperationOptions): Promise<HistoryEntry[]>;
   journal(table: string, id: string, opts: OperationOptions & { field?: string }): Promise<JournalEntry[]>;
+  /**
+   * `records` read from `table` with display values as the actor may see them (`true`: labels; `all`:
+   * `{ value, display, link? }`; see platform/records/display-values.ts). Errors: table_not_found, forbidden.
+   */
+  display(table: string, records: RecordData[], mode: DisplayMode, opts: OperationOptions): Promise<RecordData[]>;
 }

@@ -10,6 +10,7 @@
 import { Transform } from 'node:stream';
 import { stringify, type Options, type Stringifier } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
+import type { ResolvedTable } from '../definitions/types.js';
 
 /** The position before each formula start at the beginning of the cell or of one of its lines. */
 const FORMULA_STARTS = /(?<=^|[\r\n])(?=[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20])/g;
@@ -41,6 +42,33 @@ export function csvHeader(columns: CsvColumn[]): (string | number)[] {
 /** One record as the cells of `columns`. */
 export function csvRow(record: Record<string, unknown>, columns: CsvColumn[]): (string | number)[] {
   return columns.map((c) => csvCell(record[c.key]));
+}
+
+const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const MOMENT = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short',
+});
+
+/**
+ * Records with display values (platform/records/display-values.ts, mode `true`) as spreadsheet cells for people:
+ * dates and date-times in words ("1 December 2026", "1 December 2026 at 09:30 UTC": the server knows no reader's
+ * time zone, so it says which it uses), a list of labels as one cell ("Slow, Outage"). Returns new records.
+ */
+export function readableCells(table: ResolvedTable, records: Record<string, unknown>[]): Record<string, unknown>[] {
+  const fields = [...table.fields.values()];
+  const dates = fields.filter((f) => f.type === 'date' || f.type === 'datetime');
+  const lists = fields.filter((f) => f.type === 'choice' && f.multiple).map((f) => f.name);
+  return records.map((r) => {
+    const out: Record<string, unknown> = { ...r };
+    for (const name of lists) if (Array.isArray(out[name])) out[name] = (out[name] as unknown[]).join(', ');
+    for (const f of dates) {
+      const v = out[f.name];
+      if (typeof v !== 'string' || !v) continue;
+      const d = new Date(f.type === 'date' ? `${v}T00:00:00Z` : v);
+      if (!Number.isNaN(d.getTime())) out[f.name] = (f.type === 'date' ? DAY : MOMENT).format(d);
+    }
+    return out;
+  });
 }
 
 /**

@@ -98,34 +98,53 @@ export async function actorsOf(trx: Knex | Knex.Transaction, users: UserRef[]): 
 }
 
 /** Whether the actor may `operation` the record (table grant and row condition; the system may do anything). */
-export async function mayOn(registry: Registry, actor: Actor, table: ResolvedTable, record: RecordData, operation: 'read' | 'update', now: Date): Promise<boolean> {
+export async function mayOn(
+  registry: Registry, actor: Actor, table: ResolvedTable, record: RecordData, operation: 'read' | 'update' | 'delete', now: Date,
+): Promise<boolean> {
   const access = accessFor(registry, actor, table.name, operation);
   if (!access.allowed) return false;
   if (access.rowCondition === null) return true;
   return evaluateCondition(access.rowCondition, { ...accessFacts(registry, actor, now), record });
 }
 
+/** Why a user cannot be a record's assignee: a sub-code (unknown_user, not_permitted, not_member) and a message. */
+export interface AssigneeProblem { code: 'unknown_user' | 'not_permitted' | 'not_member'; message: string }
+
 /**
- * The user `name` (id or username) checked as the assignee of `record`: an active user who may update it, and a
- * member of `queue` when that queue has members. Returns the user; fails with validation_failed on `field`
- * (unknown_user, not_permitted, not_member) otherwise. One rule for the assign API and for any write that sets a
- * workflow's assignee field (a transition's field, a PATCH), so the browser cannot assign around it.
+ * The user `name` (id or username) as the assignee of `record`: an active user who may update it, and a member of
+ * `queue` when that queue has members. Returns the user, or why they cannot be the assignee. The one rule behind
+ * {@link assertAssignee} and the actions a record page offers ("Assign to me").
+ */
+export async function checkAssignee(
+  trx: Knex | Knex.Transaction, registry: Registry, table: ResolvedTable, record: RecordData, name: string, queue: unknown, now: Date,
+): Promise<{ user: UserRef | null; problem: AssigneeProblem | null }> {
+  const [user] = await findActiveUsers(trx, [name]);
+  if (!user) return { user: null, problem: { code: 'unknown_user', message: `There is no active user "${name}".` } };
+  const [target] = await actorsOf(trx, [user]);
+  if (!(await mayOn(registry, target!, table, record, 'update', now))) {
+    return { user, problem: { code: 'not_permitted', message: `${user.username} cannot work on this record.` } };
+  }
+  if (typeof queue === 'string' && queue) {
+    const q = await trx('sys_queue').where({ name: queue }).first('id', 'label');
+    if (q && await trx('sys_queue_member').where({ queue_id: q.id }).first('user_id')
+      && !(await trx('sys_queue_member').where({ queue_id: q.id, user_id: user.id }).first('user_id'))) {
+      return { user, problem: { code: 'not_member', message: `${user.username} is not a member of queue "${q.label ?? queue}".` } };
+    }
+  }
+  return { user, problem: null };
+}
+
+/**
+ * The user `name` (id or username) checked as the assignee of `record` ({@link checkAssignee}). Returns the user;
+ * fails with validation_failed on `field` (unknown_user, not_permitted, not_member) otherwise. One rule for the
+ * assign API and for any write that sets a workflow's assignee field (a transition's field, a PATCH), so the browser
+ * cannot assign around it.
  */
 export async function assertAssignee(
   trx: Knex.Transaction, registry: Registry, table: ResolvedTable, record: RecordData, name: string, queue: unknown, now: Date,
   field: string,
 ): Promise<UserRef> {
-  const problem = (message: string, code: string): never => fail('validation_failed', message, { fieldErrors: [{ field, code, message }] });
-  const [user] = await findActiveUsers(trx, [name]);
-  if (!user) return problem(`There is no active user "${name}".`, 'unknown_user');
-  const [target] = await actorsOf(trx, [user]);
-  if (!(await mayOn(registry, target!, table, record, 'update', now))) problem(`${user.username} cannot work on this record.`, 'not_permitted');
-  if (typeof queue === 'string' && queue) {
-    const q = await trx('sys_queue').where({ name: queue }).first('id');
-    if (q && await trx('sys_queue_member').where({ queue_id: q.id }).first('user_id')
-      && !(await trx('sys_queue_member').where({ queue_id: q.id, user_id: user.id }).first('user_id'))) {
-      problem(`${user.username} is not a member of queue "${queue}".`, 'not_member');
-    }
-  }
-  return user;
+  const { user, problem } = await checkAssignee(trx, registry, table, record, name, queue, now);
+  if (problem) fail('validation_failed', problem.message, { fieldErrors: [{ field, code: problem.code, message: problem.message }] });
+  return user!;
 }

@@ -8,6 +8,7 @@
  *   timers.ts       durable timers and the polling runner
  *   queues.ts       organisation and personal queues, queue views, assignment
  *   queue-fields.ts the one check of a queue field's value: the queue exists and serves the record's table
+ *   record-actions.ts the actions a person may take on a record now, from the checks the actions refuse with
  */
 import type { Formwork } from '../context.js';
 import type { RecordHooks } from '../records/hooks.js';
@@ -21,6 +22,7 @@ export {
   type QueueView, type QueueSummary, type QueueTableView,
 } from './queues.js';
 export { assertQueueFor } from './queue-fields.js';
+export { recordActions, type RecordActions, type AssignActions, type QueueChoice } from './record-actions.js';
 export { createDelegation, listDelegations, deleteDelegation } from './delegations.js';
 export type { ApprovalView, Decision } from './approvals.js';
 export { workflowOf, allWorkflows } from './definitions.js';

@@ -40,9 +40,19 @@ export async function assertQueueFor(
   const problem = (code: string, message: string): never => fail('validation_failed', message, { fieldErrors: [{ field, code, message }] });
   const served = declaredQueues(registry).get(queue);
   if (served) {
+    // As queueServes, with the reason.
     const refused = notServedMessage(queue, table, served, registry.tables);
     if (refused) problem('queue_not_for_table', refused);
     return;
   }
   if (!(await knex('sys_queue').where({ name: queue }).first('id'))) problem('unknown_queue', `There is no queue "${queue}".`);
+}
+
+/**
+ * Whether a queue that exists (a sys_queue row, or a name the workflows mention) may hold records of `table`: the
+ * check of {@link assertQueueFor} without the look-up, for lists of queues already read.
+ */
+export function queueServes(registry: Registry, table: ResolvedTable, queue: string): boolean {
+  const served = declaredQueues(registry).get(queue);
+  return !served || notServedMessage(queue, table, served, registry.tables) === null;
 }

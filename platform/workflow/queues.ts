@@ -12,9 +12,10 @@
  * shared, until a row says more. A person sees the queues of their organisations and the shared ones
  * (administrators: all), and their personal queue `@me` (records assigned to them).
  *
- * Assigning (`assign`, POST …/assign { user?, queue? }): the person must be able to update the record. `queue`
- * moves it to a queue that exists and serves the record's table (queue-fields.ts: the same check as any write of
- * the queue field), clearing the assignee unless `user` is given too; `user` assigns it to an active user
+ * Assigning (`assign`, POST …/assign { user?, queue? }): the person must be able to update the record and see the
+ * queue it sits in ({@link assignRefusal}; else 403). `queue` moves it to a queue they see that exists and serves the
+ * record's table (queue-fields.ts: the same check as any write of the queue field), clearing the assignee unless
+ * `user` is given too; `user` assigns it to an active user
  * who can update it (`"@me"`: to oneself) — and who, when the queue has members, is one of them; `user: null`
  * unassigns it and returns it to its queue (routing it as a transition would when it has none). The write runs as
  * `workflow:assign for <person>` and emits `workflow.assigned`.
@@ -32,7 +33,7 @@ import type { Actor, QueryResult, QuerySpec, RecordData } from '../records/types
 import { writeEvent } from '../rules/events.js';
 import { findActiveUsers, mayOn, originalActor, workflowActor } from './actors.js';
 import { allWorkflows, declaredQueues, workflowOf, type CompiledWorkflow } from './definitions.js';
-import { assertQueueFor } from './queue-fields.js';
+import { assertQueueFor, queueServes } from './queue-fields.js';
 import type { WorkflowService } from './service.js';
 
 /** The personal queue's name: records assigned to the person asking. */
@@ -53,16 +54,16 @@ export interface QueueView {
 
 const isAdmin = (fw: Formwork, actor: Actor) => actor.kind === 'system' || hasCapability(fw.registry.current, originalActor(actor), 'platform.admin');
 
-/** The queues the person sees, their personal queue first. */
-export async function listQueues(fw: Formwork, actor: Actor): Promise<QueueView[]> {
+/** The queues the person sees, their personal queue first; read through `knex` (a write's transaction, else the pool). */
+export async function listQueues(fw: Formwork, actor: Actor, knex: Knex | Knex.Transaction = fw.db.knex): Promise<QueueView[]> {
   const person = originalActor(actor);
-  const q = fw.db.knex('sys_queue as q').leftJoin('sys_org as o', 'o.id', 'q.org_id')
+  const q = knex('sys_queue as q').leftJoin('sys_org as o', 'o.id', 'q.org_id')
     .select('q.id', 'q.name', 'q.label', 'q.description', 'q.org_id', 'o.code as org_code', 'o.name as org_name').orderBy('q.name');
   if (!isAdmin(fw, actor)) q.where((w) => w.whereNull('q.org_id').orWhereIn('q.org_id', person.orgs ?? []));
   const rows = await q;
-  const all = await fw.db.knex('sys_queue').select('name');
+  const all = await knex('sys_queue').select('name');
   const stored = new Set(all.map((r: { name: string }) => r.name));
-  const mine = new Set(person.id ? (await fw.db.knex('sys_queue_member').where({ user_id: person.id }).select('queue_id')).map((r: { queue_id: string }) => r.queue_id) : []);
+  const mine = new Set(person.id ? (await knex('sys_queue_member').where({ user_id: person.id }).select('queue_id')).map((r: { queue_id: string }) => r.queue_id) : []);
   const out: QueueView[] = [{ name: PERSONAL_QUEUE, label: 'Assigned to me', description: null, org: null, personal: true, member: true, declared: false }];
   for (const r of rows) {
     out.push({
@@ -277,6 +278,32 @@ export async function queueMembers(fw: Formwork, actor: Actor, queue: string): P
   return rows.map((r: { username: string }) => r.username);
 }
 
+/**
+ * Why `person` may not assign or move `record` (null when they may): they must be able to update it and see the queue
+ * it sits in (`visible`: the queues they see, {@link listQueues}) — a queue's records are handed out by the people
+ * who work that queue, not by those who raised them. The one check behind {@link assign} and the actions a record
+ * page offers.
+ */
+export async function assignRefusal(
+  fw: Formwork, person: Actor, cls: ResolvedTable, wf: CompiledWorkflow, record: RecordData, visible: readonly QueueView[], now: Date,
+): Promise<string | null> {
+  const what = `${cls.def.label ?? cls.name} ${typeof record.number === 'string' ? record.number : ''}`.trim();
+  if (!(await mayOn(fw.registry.current, person, cls, record, 'update', now))) return `You may not assign ${what}.`;
+  const queue = wf.def.queueField ? record[wf.def.queueField] : null;
+  if (typeof queue === 'string' && queue && !visible.some((q) => !q.personal && q.name === queue)) {
+    return `You may not assign ${what}: it is in a queue you do not work in.`;
+  }
+  return null;
+}
+
+/**
+ * The queues `visible` (the person's, {@link listQueues}) that may hold records of `cls` — where they may move a
+ * record of it (its current queue aside).
+ */
+export function routableQueues(registry: Registry, cls: ResolvedTable, visible: readonly QueueView[]): QueueView[] {
+  return visible.filter((q) => !q.personal && queueServes(registry, cls, q.name));
+}
+
 export interface AssignInput { user?: string | null; queue?: string | null }
 
 /** Assign, take, move or return a record (see the module comment). */
@@ -294,9 +321,9 @@ export async function assign(
     const now = fw.clock.now();
     const { cls, wf, record } = await service.locate(trx, tableName, id, actor);
     const person = originalActor(actor);
-    if (actor.kind !== 'system' && !(await mayOn(registry, person, cls, record, 'update', now))) {
-      fail('forbidden', `${person.username} may not assign record "${id}".`);
-    }
+    const visible = actor.kind === 'system' ? null : await listQueues(fw, actor, trx);
+    const refused = visible && await assignRefusal(fw, person, cls, wf, record, visible, now);
+    if (refused) fail('forbidden', refused);
     const qf = wf.def.queueField;
     const af = wf.def.assigneeField;
     if (has('queue') && !qf) fail('invalid_payload', `Workflow "${wf.def.name}" keeps no queue (it has no queueField).`);
@@ -304,6 +331,11 @@ export async function assign(
     const patch: RecordData = {};
     if (has('queue')) {
       const queue = body.queue ?? null;
+      if (queue !== null && queue !== record[qf!] && visible && !visible.some((q) => !q.personal && q.name === queue)) {
+        // A queue the person does not see is one they cannot route to; it answers like a queue that does not exist.
+        const message = `There is no queue "${queue}".`;
+        fail('validation_failed', message, { fieldErrors: [{ field: 'queue', code: 'unknown_queue', message }] });
+      }
       // The check every write of the queue field gets (the workflow's hook), made first to answer on `queue`.
       if (queue !== null && queue !== record[qf!]) await assertQueueFor(trx, registry, cls, queue, 'queue');
       patch[qf!] = queue;

@@ -3,6 +3,8 @@
  *
  *   GET    /workflows/:table                                 the table's workflow (states, transitions, fields)
  *   GET    /tables/:table/:id/transitions                    the transitions the actor may make now
+ *   GET    /tables/:table/:id/actions                        every action the actor may take on the record now
+ *                                                            (record-actions.ts)
  *   POST   /tables/:table/:id/transitions/:name              make one: { fields?, comment? } (409 invalid_transition
  *                                                            with `allowed`; 422 with field errors)
  *   GET    /tables/:table/:id/approvals                      the record's approval requests
@@ -26,16 +28,18 @@ import { fail } from '../errors.js';
 import type { RecordData } from '../records/types.js';
 import {
   assign, createDelegation, createQueue, deleteDelegation, listDelegations, queueItems, queueMembers, queueSummaries, setQueueMember,
-  workflowOf, workflowService,
+  recordActions, workflowOf, workflowService,
 } from './index.js';
 import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../http/input.js';
-import { LIST_PARAMS, listMeta, toQuerySpec, type ListParams } from '../http/list-query.js';
+import { DISPLAY_PARAM, displayModeOf, LIST_PARAMS, listMeta, toQuerySpec, type ListParams } from '../http/list-query.js';
 import { methodNotAllowed } from '../http/middleware/method-not-allowed.js';
 import { etag } from '../http/routes/records.js';
 
 const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A queue's items: the list parameters, `table` (one of the tables it holds) and `q` (text search). */
-const ITEMS_QUERY = compileQuery<ListParams & { table?: string; q?: string }>({ table: param.text, q: param.text, ...LIST_PARAMS });
+const ITEMS_QUERY = compileQuery<ListParams & { table?: string; q?: string; display?: string }>({
+  table: param.text, q: param.text, ...LIST_PARAMS, display: DISPLAY_PARAM,
+});
 /** `?counts=true|false` (the only parameter of the queue endpoints). */
 const COUNTS_QUERY = compileQuery<{ counts: boolean }>({ counts: { ...param.boolean, default: false } });
 /** Transition and approval bodies; the workflow service checks the values. */
@@ -87,6 +91,15 @@ export function workflowRouter(fw: Formwork): Router {
     .get(async (req, res) => {
       readQuery(req, NO_QUERY);
       res.json({ data: await service().allowed(req.params.table, recordId(fw, req), actor(res)) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  // One answer for the record page: which transitions, assignments, moves, edits, deletes and copies would succeed.
+  // Its own path, not a mode of the record's GET: it is per person and per moment, never cached with the record.
+  router.route('/tables/:table/:id/actions')
+    .get(async (req, res) => {
+      readQuery(req, NO_QUERY);
+      res.json({ data: await recordActions(service(), req.params.table, recordId(fw, req), actor(res)) });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -156,9 +169,11 @@ export function workflowRouter(fw: Formwork): Router {
 
   router.route('/queues/:name/items')
     .get(async (req, res) => {
-      const { table, q, ...list } = readQuery(req, ITEMS_QUERY);
+      const { table, q, display, ...list } = readQuery(req, ITEMS_QUERY);
       const result = await queueItems(fw, actor(res), req.params.name, toQuerySpec(list), table, q);
-      res.json({ data: result.records, meta: { ...listMeta(result), table: result.table } });
+      const mode = displayModeOf(display);
+      const records = mode ? await fw.records.display(result.table, result.records, mode, { actor: actor(res) }) : result.records;
+      res.json({ data: records, meta: { ...listMeta(result), table: result.table } });
     })
     .all(methodNotAllowed(['GET']));
 

@@ -11,7 +11,8 @@
  * transition exists, is not automatic, starts from the record's state, their roles (if the transition names roles)
  * and capabilities (if it names capabilities) fit, and — when it names neither — they may update the record; its
  * condition holds (facts `record`: the stored record with the request's `fields`, `previous`: the stored record,
- * `user`, `now`). Any failure is 409 `invalid_transition` with `allowed`. The request's `fields` are checked like
+ * `user`, `now`). Any failure is 409 `invalid_transition` with `allowed` and `reason` (TransitionRefusal): the
+ * same check decides which transitions are offered (GET …/transitions, …/actions). The request's `fields` are checked like
  * an update by that person (field access, types); then `requiredFields` and a required comment must have values
  * (422 `validation_failed` naming each). Then, in one transaction, as the workflow actor
  * `workflow:<transition> for <person>`: one update of the record through the record service (the state, the
@@ -55,9 +56,13 @@ import { ApprovalEngine, type ApprovalHost } from './approvals.js';
 import { assertQueueFor } from './queue-fields.js';
 import { commentFieldOf, startsFrom, workflowOf, type CompiledWorkflow } from './definitions.js';
 import { TimerStore, type TimerHost } from './timers.js';
-import type { CreatedRecord, Located, TransitionInput, TransitionOptions, TransitionResult, TransitionSummary } from './transition-types.js';
+import type {
+  CreatedRecord, Located, TransitionInput, TransitionOptions, TransitionRefusal, TransitionResult, TransitionSummary,
+} from './transition-types.js';
 
-export type { CreatedRecord, Located, TransitionInput, TransitionOptions, TransitionResult, TransitionSummary } from './transition-types.js';
+export type {
+  CreatedRecord, Located, TransitionInput, TransitionOptions, TransitionRefusal, TransitionResult, TransitionSummary,
+} from './transition-types.js';
 
 /** Transition actions that go into the transition's own update; the others follow it. */
 const IN_UPDATE: ReadonlySet<ActionType> = new Set(['set', 'assign', 'queue']);
@@ -124,22 +129,36 @@ export class WorkflowService implements ApprovalHost, TimerHost {
     return { ...personFacts(this.registry, actor, now), record, previous } as FactContext;
   }
 
-  /** Whether the person may make transition `t` of a record in its current state (not its required fields). */
-  async #permits(
+  /**
+   * Why the person may not make transition `t` of a record in its current state (not its required fields), or null
+   * when they may: the one check behind the transitions offered and the refusal of one asked for.
+   */
+  async #refusal(
     registry: Registry, wf: CompiledWorkflow, cls: ResolvedTable, t: TransitionDef, record: RecordData, previous: RecordData,
     actor: Actor, now: Date,
-  ): Promise<boolean> {
-    if (t.automatic || t.when || !startsFrom(t, stateOf(wf, previous))) return false;
+  ): Promise<TransitionRefusal | null> {
+    if (t.automatic || t.when) return { reason: 'automatic', message: `"${t.label}" happens by itself; it cannot be asked for.` };
+    const from = stateOf(wf, previous);
+    if (!startsFrom(t, from)) {
+      return { reason: 'state', message: `"${t.label}" cannot be made from state "${wf.def.states[from ?? '']?.label ?? from}".` };
+    }
     const person = originalActor(actor);
     if (actor.kind !== 'system') {
       if (t.roles?.length) {
         const held = new Set(expandRoles(registry, person.roles).map((r) => r.name));
-        if (!t.roles.some((r) => held.has(r))) return false;
+        if (!t.roles.some((r) => held.has(r))) return { reason: 'role', message: `"${t.label}" needs a role you do not hold.` };
       }
-      if (t.capabilities?.length && !t.capabilities.some((c) => hasCapability(registry, person, c))) return false;
-      if (!t.roles?.length && !t.capabilities?.length && !(await mayOn(registry, person, cls, previous, 'update', now))) return false;
+      if (t.capabilities?.length && !t.capabilities.some((c) => hasCapability(registry, person, c))) {
+        return { reason: 'capability', message: `"${t.label}" needs a permission you do not hold.` };
+      }
+      if (!t.roles?.length && !t.capabilities?.length && !(await mayOn(registry, person, cls, previous, 'update', now))) {
+        return { reason: 'access', message: `"${t.label}" needs you to be able to change the record.` };
+      }
     }
-    return !t.condition || evaluateCondition(t.condition, this.#facts(actor, record, previous, now));
+    if (t.condition && !(await evaluateCondition(t.condition, this.#facts(actor, record, previous, now)))) {
+      return { reason: 'condition', message: `"${t.label}" is not possible: its condition does not hold for this record.` };
+    }
+    return null;
   }
 
   /** The transitions the actor may make on the record now, in declaration order. */
@@ -148,7 +167,7 @@ export class WorkflowService implements ApprovalHost, TimerHost {
   ): Promise<TransitionSummary[]> {
     const out: TransitionSummary[] = [];
     for (const t of wf.def.transitions) {
-      if (await this.#permits(this.registry, wf, cls, t, record, record, actor, now)) out.push(this.summary(wf, t));
+      if (!(await this.#refusal(this.registry, wf, cls, t, record, record, actor, now))) out.push(this.summary(wf, t));
     }
     return out;
   }
@@ -168,7 +187,7 @@ export class WorkflowService implements ApprovalHost, TimerHost {
   }
 
   #refuse(message: string, allowed: TransitionSummary[], extra: Record<string, unknown> = {}): never {
-    fail('invalid_transition', `${message} ${allowed.length ? `Allowed now: ${allowed.map((a) => a.name).join(', ')}.` : 'No transition is allowed now.'}`, {
+    fail('invalid_transition', `${message} ${allowed.length ? `Allowed now: ${allowed.map((a) => a.label).join(', ')}.` : 'No transition is allowed now.'}`, {
       extra: { ...extra, allowed },
     });
   }
@@ -202,9 +221,12 @@ export class WorkflowService implements ApprovalHost, TimerHost {
           fail('invalid_transition', `The condition of transition "${name}" does not hold (${opts.automatic.by}).`, { extra: { allowed: [], state: from } });
         }
       } else {
-        const allowed = async () => this.allowedFor(wf, cls, stored, actor, now);
-        if (!t || t.automatic || t.when || !(await this.#permits(registry, wf, cls, t, stored, stored, actor, now))) {
-          this.#refuse(t ? `Transition "${name}" is not allowed from state "${from}" for ${originalActor(actor).username}.` : `There is no transition "${name}".`, await allowed(), { transition: name, state: from });
+        const refused = t
+          ? await this.#refusal(registry, wf, cls, t, stored, stored, actor, now)
+          : { reason: 'unknown', message: `There is no transition "${name}".` };
+        if (refused) {
+          const allowed = await this.allowedFor(wf, cls, stored, actor, now);
+          this.#refuse(refused.message, allowed, { transition: name, state: from, reason: refused.reason });
         }
       }
 
@@ -216,7 +238,7 @@ export class WorkflowService implements ApprovalHost, TimerHost {
       for (const e of checked.journal) merged[e.field] = e.body;
       if (!opts.automatic && t!.condition && Object.keys(fields).length
         && !(await evaluateCondition(t!.condition, this.#facts(actor, merged, stored, now)))) {
-        this.#refuse(`The condition of transition "${name}" does not hold with the values given.`, await this.allowedFor(wf, cls, stored, actor, now), { transition: name, state: from });
+        this.#refuse(`"${t!.label}" is not possible: its condition does not hold with the values given.`, await this.allowedFor(wf, cls, stored, actor, now), { transition: name, state: from, reason: 'condition' });
       }
       const missing: FieldError[] = [];
       for (const f of t!.requiredFields ?? []) {

@@ -21,6 +21,16 @@ export interface TransitionSummary {
   comment: 'none' | 'optional' | 'required';
 }
 
+/**
+ * Why a transition cannot be asked for now (`reason` of a 409 `invalid_transition`): it is automatic, does not start
+ * from the record's state, needs a role or capability the person lacks, needs update access to the record, its
+ * condition does not hold, or it does not exist.
+ */
+export interface TransitionRefusal {
+  reason: 'automatic' | 'state' | 'role' | 'capability' | 'access' | 'condition' | 'unknown';
+  message: string;
+}
+
 export interface TransitionInput {
   /** Field values set with the transition (checked like an update by the person asking). */
   fields?: RecordData;

@@ -2,7 +2,9 @@
  * The record page's workflow actions in Debian's Chromium (playwright-core), against the real engine and API on the
  * core task workflow: the state shown read-only in the form; a transition button that acts at once (Start work); one
  * that opens an accessible dialog for its required comment, reporting the missing comment in the dialog's error
- * summary (Put on hold); one asking for a required field (Resolve); assign to me and return to queue; an approval
+ * summary (Put on hold); one asking for a required field (Resolve); assign to me and return to queue; only the
+ * assignment actions the server offers (GET …/actions: no "Assign to me" for a non-member, moves only to queues that
+ * serve the table, nothing in another organisation's queue); an approval
  * request decided from the page (the workflow test pack's ticket). axe-core finds no WCAG 2.1 AA violation at any step.
  * Needs Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it); without it the suite fails, it never skips.
  */
@@ -15,7 +17,7 @@ import type { Actor } from '../../platform/records/types.js';
 import { createUser, freshTotpCode, listen, type RunningServer, type TestUser } from '../support/auth.js';
 import { CORE_DEFINITIONS, createTestEngine, type TestEngine } from '../support/engine.js';
 import { PACK } from '../platform/workflow/support.js';
-import { workflowService } from '../../platform/workflow/index.js';
+import { createQueue, setQueueMember, workflowService } from '../../platform/workflow/index.js';
 import { axeViolations, launchChromium } from './browser.js';
 
 describe('workflow UI in Chromium', function () {
@@ -130,6 +132,34 @@ describe('workflow UI in Chromium', function () {
     await page.click('fw-workflow-actions form:has(#wf-assign-user) button[type=submit]');
     await page.waitForSelector('fw-workflow-actions .fw-workflow__summary .fw-error-summary');
     expect(await page.textContent('fw-workflow-actions .fw-error-summary')).to.contain('There is no active user "nobody-of-that-name".');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('offers only the assignment actions the server allows: no "Assign to me" for a non-member, no move within reach', async () => {
+    const far = await createUser(fw, { roles: ['agent'], org: 'FAR' });
+    await createQueue(fw, fw.systemActor, { name: 'experts', label: 'Experts' });
+    await setQueueMember(fw, fw.systemActor, 'experts', far.username, true);
+    await createQueue(fw, fw.systemActor, { name: 'far_desk', label: 'Far desk', org: 'FAR' });
+    const made = await fw.records.createOne('incident', { short_description: 'Fan rattles', category: 'hardware' }, { actor });
+    await fw.records.updateOne('incident', made.id as string, { assignment_group: 'experts' }, { actor: fw.systemActor });
+    await page.goto(`${server.url}/tables/incident/${String(made.id)}`);
+    await page.waitForSelector('fw-workflow-actions #wf-queue');
+    expect(await page.textContent('fw-workflow-actions .fw-summary-list')).to.contain('Experts');
+    // Not a member of Experts (which has members): nobody may take it for themselves there, so it is not offered.
+    expect(await page.$('fw-workflow-actions button[data-assign=me]')).to.equal(null);
+    const options = await page.$$eval('#wf-queue option', (o) => o.map((x) => (x as HTMLOptionElement).value));
+    // Queues serving incidents, not the one it is in, nor another pack's (the ticket workflow's) or organisation's.
+    expect(options).to.include.members(['', 'service_desk', 'major_incidents']);
+    expect(options.filter((q) => ['experts', 'triage', 'netops', 'far_desk'].includes(q))).to.deep.equal([]);
+    expect(await axeViolations(page)).to.deep.equal([]);
+    // In a queue of another organisation the person does not work in: no assignment at all.
+    await fw.records.updateOne('incident', made.id as string, { assignment_group: 'far_desk' }, { actor: fw.systemActor });
+    await page.reload();
+    await page.waitForSelector('fw-workflow-actions [data-state]');
+    expect(await page.$('fw-workflow-actions #wf-queue')).to.equal(null);
+    expect(await page.$('fw-workflow-actions #wf-assign-user')).to.equal(null);
+    expect(await page.$('fw-workflow-actions [data-assign]')).to.equal(null);
+    expect(await page.textContent('fw-workflow-actions .fw-summary-list')).to.contain('Far desk');
     expect(await axeViolations(page)).to.deep.equal([]);
   });
 

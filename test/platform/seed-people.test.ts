@@ -233,7 +233,7 @@ describe('seeding organisations, people and queues (data files)', function () {
     it('checks the shape with the schema: closed objects, valid queue names and usernames', async () => {
       const errors = await lint([{ kind: 'data', name: 'sp_bad', demo: true, queues: [{ name: '@mine', label: 'Mine', colour: 'red' }], people: [{ username: '-x', org: 'SP_A' }] }]);
       expect(errors.map((e) => e.pointer)).to.include.members(['/queues/0/name', '/queues/0/colour', '/people/0/username']);
-      expect(errors.find((e) => e.pointer === '/queues/0/colour')!.expected).to.equal('one of: name, label, description, org, members');
+      expect(errors.find((e) => e.pointer === '/queues/0/colour')!.expected).to.equal('one of: name, label, description, org, members, ref');
       const empty = await lint([{ kind: 'data', name: 'sp_empty' }]);
       expect(empty).to.deep.equal([{ file: 'sp_empty.json', pointer: '', message: 'Data file "sp_empty" declares nothing.', expected: 'records ("table" and "records"), "organisations", "people" or "queues"' }]);
     });

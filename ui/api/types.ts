@@ -39,8 +39,13 @@ export interface HistoryEntry {
   newValue: unknown;
   operation: string;
   version: number;
-  /** The author's username. */
+  /** The actor as recorded: a username, or `workflow:<transition> for <username>` for an automatic change. */
   changedBy: string | null;
+  /** Who made the change, for people: a name, or "Workflow: Resolve for Alice Smith". */
+  actorLabel?: string;
+  /** The old and new values as labels, for choices, references, booleans and people (absent: format the value). */
+  oldDisplay?: unknown;
+  newDisplay?: unknown;
   changedAt: string;
 }
 
@@ -49,8 +54,10 @@ export interface JournalEntry {
   field: string;
   entryType: string;
   body: string;
-  /** The author's username. */
+  /** The author as recorded: a username, or `workflow:<transition> for <username>` for an automatic entry. */
   createdBy: string | null;
+  /** Who wrote it, for people: a name, or "Workflow: Resolve for Alice Smith". */
+  actorLabel?: string;
   createdAt: string;
 }
 

@@ -61,7 +61,7 @@ export class FwJournalField extends LightElement {
     if (!entries.length) return html`<p class="fw-body fw-secondary-text">No ${label.toLowerCase()} yet.</p>`;
     return html`<ol class="fw-thread" aria-label=${`Earlier ${label.toLowerCase()}`}>
       ${entries.map((e) => html`<li class="fw-thread__entry">
-        <p class="fw-thread__meta">${authorName(this.session, e.createdBy)}, <time datetime=${e.createdAt}>${formatDateTime(e.createdAt)}</time></p>
+        <p class="fw-thread__meta">${e.actorLabel && this.session?.user.username !== e.createdBy ? e.actorLabel : authorName(this.session, e.createdBy)}, <time datetime=${e.createdAt}>${formatDateTime(e.createdAt)}</time></p>
         <p class="fw-thread__body">${e.body}</p>
       </li>`)}
     </ol>`;

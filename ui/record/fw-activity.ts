@@ -11,8 +11,8 @@ import { authorName } from '../session-state.js';
 import { apiContext, sessionContext } from '../contexts.js';
 
 type Item =
-  | { kind: 'change'; at: string; by: string | null; version: number; operation: string; changes: HistoryEntry[] }
-  | { kind: 'entry'; at: string; by: string | null; entry: JournalEntry };
+  | { kind: 'change'; at: string; by: string | null; byLabel?: string; version: number; operation: string; changes: HistoryEntry[] }
+  | { kind: 'entry'; at: string; by: string | null; byLabel?: string; entry: JournalEntry };
 
 /**
  * A record's activity stream: field history (GET …/history, one item per saved version) and journal entries
@@ -55,7 +55,7 @@ export class FwActivity extends LightElement {
     return html`<ol class="fw-timeline">
       ${items.map((item) => html`<li class="fw-timeline__item">
         <h3 class="fw-timeline__title">${this.#title(item, byName)}</h3>
-        <p class="fw-timeline__meta">By ${authorName(this.session, item.by)}, <time datetime=${item.at}>${formatDateTime(item.at)}</time></p>
+        <p class="fw-timeline__meta">By ${byline(this.session, item)}, <time datetime=${item.at}>${formatDateTime(item.at)}</time></p>
         ${item.kind === 'entry'
           ? html`<p class="fw-timeline__body">${item.entry.body}</p>`
           : this.#changes(item.changes, byName)}
@@ -75,19 +75,27 @@ export class FwActivity extends LightElement {
 
   #changes(changes: HistoryEntry[], byName: Map<string, FieldMeta>) {
     if (!changes.length) return nothing;
-    const show = (f: FieldMeta | undefined, v: unknown) => formatValue(f, v) || 'empty';
+    // The server's labels (choices, references, people) where it gives them; the value formatted here otherwise.
+    const show = (f: FieldMeta | undefined, v: unknown, label: unknown) =>
+      (label === undefined ? formatValue(f, v) : Array.isArray(label) ? label.join(', ') : label === null ? '' : String(label)) || 'empty';
     return html`<dl class="fw-summary-list">
       ${changes.map((c) => {
         const f = byName.get(c.field);
         return html`<div class="fw-summary-list__row">
           <dt class="fw-summary-list__key">${f?.label ?? c.field}</dt>
           <dd class="fw-summary-list__value">
-            ${c.operation === 'insert' ? show(f, c.newValue) : html`<span class="fw-visually-hidden">changed from </span>${show(f, c.oldValue)}<span aria-hidden="true"> → </span><span class="fw-visually-hidden"> to </span>${show(f, c.newValue)}`}
+            ${c.operation === 'insert' ? show(f, c.newValue, c.newDisplay) : html`<span class="fw-visually-hidden">changed from </span>${show(f, c.oldValue, c.oldDisplay)}<span aria-hidden="true"> → </span><span class="fw-visually-hidden"> to </span>${show(f, c.newValue, c.newDisplay)}`}
           </dd>
         </div>`;
       })}
     </dl>`;
   }
+}
+
+/** Who made an item: "you" for the signed-in person's own, else the server's label for people (a name, "Workflow: …"). */
+function byline(session: SessionInfo | null, item: Item): string {
+  if (item.by && session?.user.username === item.by) return 'you';
+  return item.byLabel ?? authorName(session, item.by);
 }
 
 /** History and journal merged into the stream: one item per saved version, newest first. */
@@ -98,12 +106,12 @@ function mergeActivity(history: HistoryEntry[], journal: JournalEntry[], fields:
     if (journalFields.has(h.field)) continue;
     let item = versions.get(h.version);
     if (!item) {
-      item = { kind: 'change', at: h.changedAt, by: h.changedBy, version: h.version, operation: h.operation, changes: [] };
+      item = { kind: 'change', at: h.changedAt, by: h.changedBy, byLabel: h.actorLabel, version: h.version, operation: h.operation, changes: [] };
       versions.set(h.version, item);
     }
     item.changes.push(h);
   }
-  const items: Item[] = [...versions.values(), ...journal.map((entry) => ({ kind: 'entry' as const, at: entry.createdAt, by: entry.createdBy, entry }))];
+  const items: Item[] = [...versions.values(), ...journal.map((entry) => ({ kind: 'entry' as const, at: entry.createdAt, by: entry.createdBy, byLabel: entry.actorLabel, entry }))];
   // Newest first; at the same instant a journal entry is listed above the change saved with it.
   items.sort((a, b) => b.at.localeCompare(a.at) || (a.kind === b.kind ? 0 : a.kind === 'entry' ? -1 : 1));
   return items;

@@ -31,6 +31,25 @@ export interface TransitionOption {
 
 export interface Allowed { state: string | null; stateLabel: string | null; transitions: TransitionOption[] }
 
+/** A queue as a choice: the name the API takes, the label people read. */
+export interface QueueChoice { name: string; label: string }
+
+/**
+ * What the signed-in person may do with a record now (GET …/actions): the server answers from the checks the actions
+ * themselves refuse with, so the page offers only what can succeed.
+ */
+export interface RecordActions extends Allowed {
+  /** The queue the record is in, with its label. */
+  queue: QueueChoice | null;
+  /** Null: they may not assign it. `toMe`: "Assign to me" would succeed (`toMeRefused` says why not). */
+  assign: { toMe: boolean; toMeRefused: string | null; unassign: boolean } | null;
+  /** Null: there is no queue they may move it to. */
+  move: { queues: QueueChoice[] } | null;
+  edit: { fields: string[] } | null;
+  delete: boolean;
+  copies: { name: string; label: string; form?: string; fields: string[] }[];
+}
+
 export interface Approval {
   id: string;
   approval: string;
@@ -73,7 +92,8 @@ export interface Delegation { id: string; user: string; delegate: string; from: 
 /** The personal queue's name. */
 export const PERSONAL_QUEUE = '@me';
 
-export const fetchAllowed = (api: ApiClient, table: string, id: string) => api.get<Allowed>(tablePath(table, id, 'transitions')).then((r) => r.data);
+export const fetchActions = (api: ApiClient, table: string, id: string, signal?: AbortSignal) =>
+  api.get<RecordActions>(tablePath(table, id, 'actions'), { signal }).then((r) => r.data);
 export const fetchApprovals = (api: ApiClient, table: string, id: string) => api.get<Approval[]>(tablePath(table, id, 'approvals')).then((r) => r.data);
 export const fetchQueues = (api: ApiClient, counts = false) => api.get<Queue[]>('/queues', { query: { counts: counts || undefined } }).then((r) => r.data);
 export const fetchQueue = (api: ApiClient, name: string, counts = false) =>

@@ -19,8 +19,8 @@ import '../fw-error-summary.js';
 import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
 import { recordUrl } from '../router.js';
 import {
-  assignRecord, decideApproval, fetchAllowed, fetchApprovals, fetchQueues, makeTransition,
-  type Approval, type Queue, type TransitionOption, type WorkflowMeta,
+  assignRecord, decideApproval, fetchActions, fetchApprovals, makeTransition,
+  type Approval, type RecordActions, type TransitionOption, type WorkflowMeta,
 } from './api.js';
 import { WorkflowChangedEvent, type WorkflowLink } from './events.js';
 import type { Metadata } from '../api/meta.js';
@@ -45,19 +45,20 @@ const fieldId = (name: string) => `wf-field-${name}`;
 interface Actions {
   workflow: WorkflowMeta | null;
   meta: TableMeta | null;
-  stateLabel: string | null;
-  transitions: TransitionOption[];
+  /** What the server says the person may do now (null before the first answer). */
+  allowed: RecordActions | null;
   approvals: Approval[];
-  queues: Queue[];
 }
 
-const NO_ACTIONS: Actions = { workflow: null, meta: null, stateLabel: null, transitions: [], approvals: [], queues: [] };
+const NO_ACTIONS: Actions = { workflow: null, meta: null, allowed: null, approvals: [] };
 
 /**
  * The workflow actions of a record page: its state, the transitions the signed-in person may make now (one button
  * each; a transition that needs fields or a comment opens a dialog for them), the approvals they are asked for
  * (approve or reject, with a comment), and where the record sits — its queue and assignee — with "Assign to me",
- * "Return to queue", assigning to someone else and moving it to another queue. Renders nothing for a table
+ * "Return to queue", assigning to someone else and moving it to another queue. Only what the server says would
+ * succeed is offered (GET …/actions): no assignment for someone who may not assign the record, "Assign to me" only
+ * for someone who may hold it, and a move only to the queues they may route it to. Renders nothing for a table
  * without a workflow. Problems are shown in a GOV.UK error summary (in the dialog for its fields).
  *
  * @fires fw-workflow-changed - an action changed the record (its new version and a message)
@@ -112,10 +113,9 @@ export class FwWorkflowActions extends LightElement {
       const workflow = await metadata.workflow(table);
       if (!workflow) return NO_ACTIONS;
       const [meta, allowed, approvals] = await Promise.all([
-        metadata.table(table), fetchAllowed(api, table, id), fetchApprovals(api, table, id),
+        metadata.table(table), fetchActions(api, table, id, signal), fetchApprovals(api, table, id),
       ]);
-      const queues = workflow.queueField && !before.queues.length ? (await fetchQueues(api)).filter((q) => !q.personal) : before.queues;
-      return { workflow, meta, stateLabel: allowed.stateLabel, transitions: allowed.transitions, approvals, queues };
+      return { workflow, meta, allowed, approvals };
     } catch (e) {
       if (signal.aborted) throw e;
       void this.#showProblems([{ text: e instanceof ApiError ? e.message : 'The workflow actions cannot be shown.' }]);
@@ -128,8 +128,9 @@ export class FwWorkflowActions extends LightElement {
   }
 
   override render() {
-    const { workflow: wf, stateLabel, transitions, approvals } = this.#shown;
-    if (!wf || !this.record) return nothing;
+    const { workflow: wf, allowed, approvals } = this.#shown;
+    if (!wf || !this.record || !allowed) return nothing;
+    const { stateLabel, transitions } = allowed;
     const requests = approvals.filter((a) => a.canDecide);
     return html`<section class="fw-workflow" aria-labelledby="wf-heading">
       <h2 class="fw-heading-m" id="wf-heading">Workflow</h2>
@@ -147,7 +148,7 @@ export class FwWorkflowActions extends LightElement {
           </div>`
         : html`<p class="fw-body">No workflow actions are open to you in this state.</p>`}
       ${requests.length ? this.#renderRequests(requests) : nothing}
-      ${wf.queueField || wf.assigneeField ? this.#renderAssignment(wf) : nothing}
+      ${allowed.assign || allowed.move ? this.#renderAssignment(wf, allowed) : nothing}
       ${this.#renderDialog()}
     </section>`;
   }
@@ -158,7 +159,9 @@ export class FwWorkflowActions extends LightElement {
 
   #queueLabel(name: unknown): string {
     if (name === null || name === undefined || name === '') return 'None';
-    return this.#shown.queues.find((q) => q.name === name)?.label ?? String(name);
+    const { allowed } = this.#shown;
+    const known = [...(allowed?.queue ? [allowed.queue] : []), ...(allowed?.move?.queues ?? [])];
+    return known.find((q) => q.name === name)?.label ?? String(name);
   }
 
   #renderRequests(requests: Approval[]): TemplateResult {
@@ -174,14 +177,14 @@ export class FwWorkflowActions extends LightElement {
       </ul>`;
   }
 
-  #renderAssignment(wf: WorkflowMeta): TemplateResult {
-    const me = this.session?.user.username;
-    const assigned = wf.assigneeField ? this.record?.[wf.assigneeField] : null;
+  /** Only the assignment actions the server offers: nothing is shown that would be refused. */
+  #renderAssignment(wf: WorkflowMeta, allowed: RecordActions): TemplateResult {
+    const { assign, move } = allowed;
     return html`<h3 class="fw-heading-s">Assignment</h3>
-      ${wf.assigneeField ? html`<div class="fw-button-group">
-        ${assigned !== me ? html`<button type="button" class="fw-button fw-button--secondary" data-assign="me" ?disabled=${this.busy} @click=${() => this.#assign({ user: '@me' }, 'Assigned to you')}>Assign to me</button>` : nothing}
-        ${assigned ? html`<button type="button" class="fw-button fw-button--secondary" data-assign="return" ?disabled=${this.busy} @click=${() => this.#assign({ user: null }, 'Returned to its queue')}>Return to queue</button>` : nothing}
-      </div>
+      ${wf.assigneeField && assign ? html`${assign.toMe || assign.unassign ? html`<div class="fw-button-group">
+        ${assign.toMe ? html`<button type="button" class="fw-button fw-button--secondary" data-assign="me" ?disabled=${this.busy} @click=${() => this.#assign({ user: '@me' }, 'Assigned to you')}>Assign to me</button>` : nothing}
+        ${assign.unassign ? html`<button type="button" class="fw-button fw-button--secondary" data-assign="return" ?disabled=${this.busy} @click=${() => this.#assign({ user: null }, 'Returned to its queue')}>Return to queue</button>` : nothing}
+      </div>` : nothing}
       <form class="fw-form-group" @submit=${this.#assignOther} novalidate>
         <label class="fw-label" for="wf-assign-user">Assign to someone else</label>
         <div class="fw-hint" id="wf-assign-user-hint">Their username</div>
@@ -189,11 +192,11 @@ export class FwWorkflowActions extends LightElement {
           aria-describedby="wf-assign-user-hint" .value=${this.assignee} @input=${(e: Event) => { this.assignee = (e.target as HTMLInputElement).value; }}>
         <button type="submit" class="fw-button fw-button--secondary" ?disabled=${this.busy}>Assign</button>
       </form>` : nothing}
-      ${wf.queueField ? html`<form class="fw-form-group" @submit=${this.#move} novalidate>
+      ${wf.queueField && move ? html`<form class="fw-form-group" @submit=${this.#move} novalidate>
         <label class="fw-label" for="wf-queue">Move to queue</label>
         <select class="fw-select" id="wf-queue" name="queue" @change=${(e: Event) => { this.targetQueue = (e.target as HTMLSelectElement).value; }}>
           <option value="" ?selected=${!this.targetQueue}>Choose a queue</option>
-          ${this.#shown.queues.map((q) => html`<option value=${q.name} ?selected=${this.targetQueue === q.name}>${q.label}</option>`)}
+          ${move.queues.map((q) => html`<option value=${q.name} ?selected=${this.targetQueue === q.name}>${q.label}</option>`)}
         </select>
         <button type="submit" class="fw-button fw-button--secondary" ?disabled=${this.busy}>Move</button>
       </form>` : nothing}`;

@@ -14,15 +14,16 @@ import { assertAdministrator, findOrg, manages, type OrgRef } from './admin-scop
 /** A party code as pickers show it. */
 export interface PartyCode { code: string; name: string | null; status: string }
 
-/** Record a party code held by an organisation. Errors: unique_violation (code taken). */
+/** Record a party code held by an organisation (in `trx` when given). Errors: unique_violation (code taken). */
 export async function createPartyCode(
-  fw: Formwork, input: { orgId: string; code: string; name?: string },
+  fw: Formwork, input: { orgId: string; code: string; name?: string }, trx?: Knex.Transaction,
 ): Promise<{ id: string; code: string }> {
-  if (await fw.db.knex('sys_party_code').where({ code: input.code }).first('id')) {
+  const q = trx ?? fw.db.knex;
+  if (await q('sys_party_code').where({ code: input.code }).first('id')) {
     fail('unique_violation', `Party code "${input.code}" already exists.`);
   }
   const row = { id: uuidv7(), org_id: input.orgId, code: input.code, name: input.name ?? null, status: 'active' };
-  await fw.db.knex('sys_party_code').insert(row);
+  await q('sys_party_code').insert(row);
   return { id: row.id, code: row.code };
 }
 

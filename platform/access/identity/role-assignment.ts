@@ -11,7 +11,7 @@ import type { TableOperation } from '../roles/types.js';
 import type { Condition } from '../../conditions/types.js';
 import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
-import { accessFor, capabilitiesOf, expandRoles } from '../policy.js';
+import { accessFor, capabilitiesOf, expandRoles, grantReaches } from '../policy.js';
 import { PLATFORM_ADMIN } from '../sharing.js';
 import { assertAdministrator, isPlatformAdmin } from './admin-scope.js';
 
@@ -53,9 +53,9 @@ export function roleAssignability(
     return { assignable: false, reason: `Role "${role}" grants ${missing.join(', ')}, which you do not hold yourself.` };
   }
   const holder: Actor = { kind: 'user', id: null, username: 'role', roles: [role], orgs: [] };
-  const tables = new Set(expandRoles(registry, [role]).flatMap((r) => (r.tables ?? []).map((g) => g.table)));
+  const grants = expandRoles(registry, [role]).flatMap((r) => r.tables ?? []);
   for (const table of registry.tables.values()) {
-    if (![table.name, ...table.ancestors].some((t) => tables.has(t))) continue;
+    if (!grants.some((g) => grantReaches(g, table))) continue;
     const problem = tableAccessBeyond(registry, holder, actor, table);
     if (problem) return { assignable: false, reason: `Role "${role}" ${problem} on table "${table.name}" beyond your own access.` };
   }

@@ -2,13 +2,14 @@
  * The `role` kind: job-type roles, the roles they include, their capabilities and their table grants (operations,
  * row scope and condition, readable / writable / denied fields). platform/access/policy.ts turns them into each
  * actor's access. A grant's field lists may name a field set of the table as `@name`; `normalise` replaces it by
- * the set's fields, so the access policy only ever sees field names.
+ * the set's fields, so the access policy only ever sees field names. A grant's table may be "*" (every table of every
+ * pack, {@link EVERY_TABLE}); such a grant names no fields and no condition.
  */
 import { defineKind, type LintContext, type NormaliseContext } from '../../definitions/kinds.js';
 import { readSchemaPart } from '../../definitions/schema.js';
 import { ALWAYS_READABLE } from '../../definitions/types.js';
 import { ORG_ADMIN, PLATFORM_ADMIN } from '../sharing.js';
-import type { RoleDef, TableGrant } from './types.js';
+import { EVERY_TABLE, type RoleDef, type TableGrant } from './types.js';
 
 declare module '../../definitions/kinds.js' {
   interface KindTypes { role: { def: RoleDef; map: 'roles' } }
@@ -30,6 +31,13 @@ function lintRole(role: RoleDef, ctx: LintContext): void {
   const cycle = visit(role.name, [role.name]);
   if (cycle) ctx.report('/includes', `Role "${role.name}" includes itself: ${cycle.join(' → ')}.`);
   role.tables?.forEach((g, i) => {
+    if (g.table === EVERY_TABLE) {
+      // Field names and conditions belong to one table: a grant on every table cannot name them.
+      for (const key of ['condition', 'readFields', 'writeFields', 'deniedFields'] as const) {
+        if (g[key] !== undefined) ctx.report(`/tables/${i}/${key}`, `A grant on every table ("${EVERY_TABLE}") cannot have "${key}": give it a grant of its own table.`);
+      }
+      return;
+    }
     const table = ctx.tableRef(`/tables/${i}/table`, g.table);
     if (g.condition) ctx.condition(`/tables/${i}/condition`, table, g.condition, { compilable: true });
     // Each entry with the fields it stands for (a set's fields are checked where the table declares them).

@@ -1,6 +1,12 @@
 /** The role kind's shapes (schema part: role.schema.json). */
 import type { Condition } from '../../conditions/types.js';
 
+/**
+ * The `table` of a grant reaching every declared table, whatever pack declares it (an administrator's grant). Such a
+ * grant names no fields and no condition: field lists and conditions belong to one table.
+ */
+export const EVERY_TABLE = '*';
+
 export type TableOperation = 'create' | 'read' | 'update' | 'delete';
 
 /**
@@ -11,6 +17,7 @@ export type TableOperation = 'create' | 'read' | 'update' | 'delete';
 export type GrantScope = 'org' | 'own' | 'all';
 
 export interface TableGrant {
+  /** A table (the grant also covers the tables extending it), or {@link EVERY_TABLE}: every table of every pack. */
   table: string;
   operations: TableOperation[];
   /** Row scope (default 'org'); `condition` is ANDed with it. */

@@ -4,17 +4,18 @@
  */
 import { Router } from 'express';
 import type { Formwork } from '../../context.js';
-import { accessFor, expandRoles, hasCapability } from '../../access/index.js';
+import { accessFor, assertCanOperate, hasCapability } from '../../access/index.js';
 import type { Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
-import type { FormCopy, FormDef } from '../../forms/types.js';
+import { copiesFor } from '../../forms/copies.js';
+import type { FormDef } from '../../forms/types.js';
 import type { MenuDef, MenuItem } from '../../menus/types.js';
-import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
 import { maxLengthOf } from '../../records/index.js';
 import { defaultFormOf } from '../../rules/data-policy.js';
 import type { FieldMeta, TableMeta } from '../api-types.js';
 import { NO_QUERY, readQuery } from '../input.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import { forCaller } from './meta-defaults.js';
 
 export type { FieldMeta, TableMeta };
 
@@ -52,11 +53,10 @@ export function fieldMeta(field: ResolvedField): FieldMeta {
 
 /**
  * What an actor may see of a table: masked fields are left out, and fields they may not write are read-only.
- * A table they may not read at all answers like an unknown one.
+ * A table they may not read at all is `forbidden` ("You do not have access to …").
  */
 function visibleFields(registry: Registry, actor: Actor, table: ResolvedTable): { readable: ReadonlySet<string>; writable: Set<string> } {
-  const read = accessFor(registry, actor, table.name, 'read');
-  if (!read.allowed) fail('table_not_found', `There is no table "${table.name}".`, { extra: { table: table.name } });
+  const read = assertCanOperate(registry, actor, table.name, 'read');
   const writable = new Set<string>();
   for (const op of ['create', 'update'] as const) {
     const a = accessFor(registry, actor, table.name, op);
@@ -84,23 +84,6 @@ export function tableMeta(table: ResolvedTable, access?: { readable: ReadonlySet
   if (table.def.extends !== undefined) meta.extends = table.def.extends;
   if (table.numberPrefix !== undefined) meta.numberPrefix = table.numberPrefix;
   return meta;
-}
-
-/**
- * The copy actions an actor may use: they hold one of the action's roles (when it names any) and may create records
- * of the table; each copies only the fields they may read and set on create. Actions left with no field are dropped.
- */
-function copiesFor(registry: Registry, form: FormDef, actor: Actor, readable: ReadonlySet<string>): FormCopy[] {
-  const create = accessFor(registry, actor, form.table, 'create');
-  if (!create.allowed || registry.getTable(form.table).def.abstract) return [];
-  const held = new Set(expandRoles(registry, actor.roles).map((r) => r.name));
-  const out: FormCopy[] = [];
-  for (const copy of form.copies ?? []) {
-    if (copy.roles?.length && !copy.roles.some((r) => held.has(r))) continue;
-    const fields = copy.fields.filter((f) => readable.has(f) && create.writable.has(f));
-    if (fields.length) out.push({ ...copy, fields });
-  }
-  return out;
 }
 
 /** The form definition, its table's labels, and the metadata of every field its sections and policies name. */
@@ -159,20 +142,23 @@ export function metaRouter(fw: Formwork): Router {
   const router = Router();
 
   router.route('/meta/tables/:table')
-    .get((req, res) => {
+    .get(async (req, res) => {
       readQuery(req, NO_QUERY);
       const registry = fw.registry.current;
       const table = registry.getTable(req.params.table);
       const meta = tableMeta(table, visibleFields(registry, res.locals.actor, table));
+      meta.fields = await forCaller(fw, res.locals.actor, table, meta.fields);
       res.json({ data: { ...meta, defaultForm: defaultFormOf(registry, table.name)?.name ?? null } });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/meta/forms/:form')
-    .get((req, res) => {
+    .get(async (req, res) => {
       readQuery(req, NO_QUERY);
       const registry = fw.registry.current;
-      res.json({ data: formMeta(registry, registry.get('form', req.params.form), res.locals.actor) });
+      const meta = formMeta(registry, registry.get('form', req.params.form), res.locals.actor);
+      meta.fields = await forCaller(fw, res.locals.actor, registry.getTable(meta.table), meta.fields);
+      res.json({ data: meta });
     })
     .all(methodNotAllowed(['GET']));
 

@@ -12,9 +12,9 @@ import type { Formwork } from '../../context.js';
 import { fail, FormworkError, isFormworkError } from '../../errors.js';
 import { MAX_LIMIT } from '../../records/index.js';
 import type { DiscardedValue, QuerySpec, RecordData, UpdateOptions } from '../../records/types.js';
-import { csvChunks, csvHeader, csvRow, csvStream } from '../../reports/csv.js';
+import { csvChunks, csvHeader, csvRow, csvStream, readableCells } from '../../reports/csv.js';
 import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../input.js';
-import { LIST_PARAMS, listMeta, parseNames, toQuerySpec, type ListParams } from '../list-query.js';
+import { DISPLAY_PARAM, displayModeOf, LIST_PARAMS, listMeta, parseNames, toQuerySpec, type ListParams } from '../list-query.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 /** Record ids are UUIDs; anything else names no record (and must not reach a uuid column). */
@@ -26,9 +26,14 @@ const { filter, sort, fields } = LIST_PARAMS;
  * invalid_query.
  */
 const WRITE_QUERY = compileQuery<{ form?: string }>({ form: param.text });
-const LIST_QUERY = compileQuery<ListParams>(LIST_PARAMS);
-const EXPORT_QUERY = compileQuery<Pick<ListParams, 'filter' | 'sort' | 'fields'>>({ filter, sort, fields });
-const ONE_QUERY = compileQuery<{ fields?: string }>({ fields });
+/** `display` of lists and reads: see DISPLAY_PARAM. */
+type DisplayParam = { display?: string };
+const LIST_QUERY = compileQuery<ListParams & DisplayParam>({ ...LIST_PARAMS, display: DISPLAY_PARAM });
+// An export holds labels or stored values: `all` (value and label side by side) has no place in one cell.
+const EXPORT_QUERY = compileQuery<Pick<ListParams, 'filter' | 'sort' | 'fields'> & DisplayParam>({
+  filter, sort, fields, display: { ...DISPLAY_PARAM, enum: ['true', 'false'], expected: 'true or false' },
+});
+const ONE_QUERY = compileQuery<{ fields?: string } & DisplayParam>({ fields, display: DISPLAY_PARAM });
 const JOURNAL_QUERY = compileQuery<{ field?: string }>({ field: param.text });
 // Only the shape: the record service checks the records themselves (its errors name the table and each field).
 const CREATE_BODY = compileBody<RecordData | RecordData[]>({ type: ['object', 'array'] }, {
@@ -50,9 +55,11 @@ export function recordsRouter(fw: Formwork): Router {
 
   router.route('/tables/:table')
     .get(async (req, res) => {
-      const spec = toQuerySpec(readQuery(req, LIST_QUERY));
-      const result = await fw.records.query(req.params.table, spec, opts(res));
-      res.json({ data: result.records, meta: listMeta(result) });
+      const { display, ...list } = readQuery(req, LIST_QUERY);
+      const result = await fw.records.query(req.params.table, toQuerySpec(list), opts(res));
+      const mode = displayModeOf(display);
+      const records = mode ? await fw.records.display(req.params.table, result.records, mode, opts(res)) : result.records;
+      res.json({ data: records, meta: listMeta(result) });
     })
     .post(async (req, res) => {
       const { form } = readQuery(req, WRITE_QUERY);
@@ -82,16 +89,18 @@ export function recordsRouter(fw: Formwork): Router {
 
   router.route('/tables/:table/:id')
     .get(async (req, res) => {
-      const given = readQuery(req, ONE_QUERY).fields;
+      const { fields: given, display } = readQuery(req, ONE_QUERY);
       const fields = given === undefined ? undefined : parseNames('fields', given);
       const record = await fw.records.readOne(req.params.table, recordId(fw, req), { ...opts(res), fields });
+      const mode = displayModeOf(display);
       const tag = etag(record.version);
       res.setHeader('ETag', tag);
-      if (matchesAny(req.get('if-none-match'), record.version as number)) {
+      // Display values follow other records too (a referenced record's title), which the version does not track.
+      if (!mode && matchesAny(req.get('if-none-match'), record.version as number)) {
         res.status(304).end();
         return;
       }
-      res.json({ data: record });
+      res.json({ data: mode ? (await fw.records.display(req.params.table, [record], mode, opts(res)))[0] : record });
     })
     .patch(async (req, res) => {
       const { form } = readQuery(req, WRITE_QUERY);
@@ -133,7 +142,9 @@ export function recordsRouter(fw: Formwork): Router {
  * The CSV export of a list: the rows the actor may read under `filter` and `sort`, read through the
  * record service in pages of {@link MAX_LIMIT} (so row scopes and masking apply exactly as to lists), at most
  * `EXPORT_LIMITS.maxRows` (100,000). Columns: `fields`, else every readable field with a column except personal
- * data (`pii`); the header holds the field labels; cells a spreadsheet would run as formulas are neutralised.
+ * data (`pii`); the header holds the field labels; cells a spreadsheet would run as formulas are neutralised. With
+ * `display=true` the cells hold what people read (labels of choices and references, Yes / No, dates in words, as
+ * the actor may see them) instead of the stored values.
  * The rows are streamed: one page at a time is held, and the next is read only when the client has taken the
  * last one. Errors: as for lists, and invalid_query when the export would exceed the cap — all found on the first
  * page, before a byte is sent. A failure after that (a later page) cannot become a problem document: the response
@@ -143,7 +154,9 @@ async function exportCsv(fw: Formwork, req: Request<{ table: string }>, res: Res
   const registry = fw.registry.current;
   const table = registry.getTable(req.params.table);
   const actor = res.locals.actor;
-  const spec = toQuerySpec(readQuery(req, EXPORT_QUERY));
+  const { display, ...params } = readQuery(req, EXPORT_QUERY);
+  const spec = toQuerySpec(params);
+  const labels = display === 'true';
   const readable = accessFor(registry, actor, table.name, 'read').readable;
   const names = spec.fields ?? [...table.fields.values()]
     .filter((f) => f.column !== null && readable.has(f.name) && !f.pii)
@@ -160,7 +173,8 @@ async function exportCsv(fw: Formwork, req: Request<{ table: string }>, res: Res
     for (;;) {
       sent += page.records.length;
       if (sent > EXPORT_LIMITS.maxRows) tooMany(sent);
-      for (const record of page.records) yield csvRow(record, columns);
+      const records = labels ? readableCells(table, await fw.records.display(table.name, page.records, 'true', { actor })) : page.records;
+      for (const record of records) yield csvRow(record, columns);
       if (page.records.length < MAX_LIMIT) return;
       page = await fw.records.query(table.name, { ...query, offset: page.offset + MAX_LIMIT, withTotal: false }, { actor });
     }

@@ -15,7 +15,7 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
-import { accessFor } from '../../access/index.js';
+import { assertCanOperate } from '../../access/index.js';
 import type { Condition } from '../../conditions/types.js';
 import type { Formwork } from '../../context.js';
 import { fail, isFormworkError, type FieldError } from '../../errors.js';
@@ -66,12 +66,10 @@ function requireUser(actor: Actor): string {
   return actor.id;
 }
 
-/** A table the actor may read, else `table_not_found` (a table they cannot read answers like an unknown one). */
+/** A table the actor may read: `table_not_found` for an unknown one, `forbidden` for one they may not read. */
 function readableTable(fw: Formwork, actor: Actor, name: string) {
   const registry = fw.registry.current;
-  const access = registry.tables.has(name) ? accessFor(registry, actor, name, 'read') : null;
-  if (!access?.allowed) fail('table_not_found', `There is no table "${name}".`, { extra: { table: name } });
-  return { table: registry.getTable(name), access };
+  return { table: registry.getTable(name), access: assertCanOperate(registry, actor, name, 'read') };
 }
 
 /** `-a,+b,c` → sort specs; `invalid_payload` for an empty item. */

@@ -7,8 +7,8 @@
  * the actor (table grants, row scope), in due order, reading candidates in batches until the page is full.
  */
 import { accessFor } from '../../access/policy.js';
+import { assertCanOperate } from '../../access/table-access.js';
 import type { Formwork } from '../../context.js';
-import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
 import { fetchRecordSlas, fromRow, viewOf, type SlaView } from './sla-store.js';
 
@@ -46,7 +46,7 @@ export async function listRecordSlas(fw: Formwork, actor: Actor, table: string, 
 
 /**
  * Upcoming SLAs (running, due after now and within `withinMs`) or overdue ones (open and due at or before now), soonest
- * first, of records the actor may read. Errors: table_not_found for a `table` the actor cannot read.
+ * first, of records the actor may read. Errors: table_not_found for an unknown `table`, forbidden for one they cannot read.
  */
 export async function listSlaAlerts(fw: Formwork, actor: Actor, kind: SlaAlertKind, options: SlaAlertOptions = {}): Promise<SlaAlert[]> {
   const registry = fw.registry.current;
@@ -54,9 +54,8 @@ export async function listSlaAlerts(fw: Formwork, actor: Actor, kind: SlaAlertKi
   const limit = options.limit ?? 50;
   let classes: string[];
   if (options.table !== undefined) {
-    const t = registry.tables.has(options.table) ? registry.getTable(options.table) : undefined;
-    // A table the actor cannot read answers like one that does not exist.
-    if (!t || !accessFor(registry, actor, t.name, 'read').allowed) fail('table_not_found', `There is no table "${options.table}".`, { extra: { table: options.table } });
+    const t = registry.getTable(options.table);
+    assertCanOperate(registry, actor, t.name, 'read');
     classes = t.classes;
   } else {
     classes = [...registry.tables.keys()];

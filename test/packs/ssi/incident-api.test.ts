@@ -62,10 +62,14 @@ describe('SSI incident pack (seed 000, SSI-FR-22 to SSI-FR-34a) through the API'
     expect(inc.number).to.match(/^SMI\d{7}$/);
     expect(inc).to.include({ category: 'ssi_access', ssi_page: 'Smart Metering Inventory', state: 'new', assignment_group: 'ssi_service_desk', premises_related: false, requester_first_name: 'Ada' });
     expect(inc.id).to.be.a('string');
-    // The contact details are mandatory: first name, last name and telephone number.
-    const bad = await as.raiser('POST', TABLE, { category: 'general', summary: 'x', details: 'y', requester_first_name: 'Ada' });
+    // The contact details are mandatory: first name, last name and telephone number. Left out, they come from the
+    // raiser's profile; cleared, they are refused.
+    const bad = await as.raiser('POST', TABLE, { category: 'general', summary: 'x', details: 'y', requester_first_name: 'Ada', requester_last_name: '', requester_phone: '' });
     expect(bad.status).to.equal(422);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).to.include.members(['requester_last_name', 'requester_phone']);
+    const defaulted = await raise(as.raiser, { category: 'general', summary: 'x', details: 'y', requester_first_name: undefined, requester_last_name: undefined, requester_phone: undefined, requester_email: undefined });
+    expect(defaulted).to.include({ requester_first_name: 'Test', requester_phone: '+44 20 7946 0000' });
+    expect(defaulted.requester_email).to.match(/@example\.test$/);
   });
 
   it('SSI-FR-22: category-specific parameters are required per category (the form\'s UI policies, enforced by the server)', async () => {

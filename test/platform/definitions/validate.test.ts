@@ -62,7 +62,7 @@ describe('definitions: schema validation', () => {
     expect(nested.expected).to.include('maxLength').and.include('choices').and.include('reference');
 
     const section = at(schemaErrors({ kind: 'form', name: 'f', table: 't', sections: [{ columns: [['a']], rows: 2 }] }), '/sections/0/rows');
-    expect(section.expected).to.equal('one of: title, description, columns');
+    expect(section.expected).to.equal('one of: title, description, columns, ref');
   });
 
   it('reports a bad enum value with the value given and every allowed value', () => {

@@ -92,8 +92,11 @@ describe('API: saved views (/api/views)', () => {
   });
 
   it('refuses a table the person cannot read, a missing name and unknown members', async () => {
-    expectProblem(await reader.post('/api/views', { table: 'task', name: 'Tasks' }), 404, 'table_not_found');
-    expectProblem(await reader.get('/api/views?table=task'), 404, 'table_not_found');
+    // A declared table is no secret: the person is told they have no access to it; an unknown one does not exist.
+    const refused = expectProblem(await reader.post('/api/views', { table: 'task', name: 'Tasks' }), 403, 'forbidden');
+    expect(refused.detail).to.match(/^You do not have access to /);
+    expectProblem(await reader.get('/api/views?table=task'), 403, 'forbidden');
+    expectProblem(await reader.get('/api/views?table=no_such_table'), 404, 'table_not_found');
     expectProblem(await worker.post('/api/views', { table: 'shared_case', name: '  ' }), 422, 'validation_failed');
     expectProblem(await worker.post('/api/views', { table: 'shared_case', name: 'X', owner: 'someone' }), 400, 'invalid_payload');
     expectProblem(await worker.get('/api/views?tabel=task'), 400, 'invalid_query');

@@ -72,7 +72,14 @@ describe('notifications: dispatcher', () => {
       await dispatch();
       const [n] = await inbox(fw, cast.agent, { notification: 'nt_case_assigned', record_id: r.id });
       expect(n).to.include({ title: `${String(r.number)} is assigned to you` });
-      expect(n!.body).to.equal(`Assigned by ${cast.creator.username} (was ${cast.outsider.username}). http://127.0.0.1:3000/tables/nt_case/${String(r.id)}#activity`);
+      // The link reads as the record's number and title: the notification itself opens the record.
+      expect(n!.body).to.equal(`Assigned by ${cast.creator.username} (was ${cast.outsider.username}). ${String(r.number)}: A case`);
+      expect(n).to.include({ url: `/tables/nt_case/${String(r.id)}#activity` });
+      // By mail: the name with its address (plain text), and a link named so in the HTML part made from the text.
+      const [mail] = await outbox(fw, { notification: 'nt_case_assigned', source_id: n!.source_id });
+      const address = `http://127.0.0.1:3000/tables/nt_case/${String(r.id)}#activity`;
+      expect(mail!.text).to.equal(`Assigned by ${cast.creator.username} (was ${cast.outsider.username}). ${String(r.number)}: A case <${address}>`);
+      expect(mail!.html).to.equal(`<p>Assigned by ${cast.creator.username} (was ${cast.outsider.username}). <a href="${address}">${String(r.number)}: A case</a></p>`);
       // A change of another field does not send it again.
       await update({ ...r, version: 3 }, { priority: '3' });
       await dispatch();
@@ -84,7 +91,7 @@ describe('notifications: dispatcher', () => {
       const mine = await create({ assigned_to: cast.creator.username });
       await dispatch();
       expect((await inbox(fw, cast.agent, { notification: 'nt_case_assigned', record_id: r.id })).map((n) => n.body)).to.deep.equal([
-        `Assigned by ${cast.creator.username}. http://127.0.0.1:3000/tables/nt_case/${String(r.id)}#activity`,
+        `Assigned by ${cast.creator.username}. ${String(r.number)}: A case`,
       ]);
       expect(await inbox(fw, cast.creator, { record_id: mine.id })).to.deep.equal([]);
     });

@@ -59,9 +59,51 @@ describe('record numbers', () => {
     expect(await sequenceValue()).to.equal(first + NUMBER_BLOCK);
   });
 
+  it('numbers the records of one transaction consecutively, and later creates after them (one block per transaction)', async () => {
+    const seeded = await fw.db.knex.transaction(async (trx) => {
+      const out = [];
+      for (let i = 0; i < 3; i++) out.push(await fw.records.createOne('incident', incident(), { actor: fw.systemActor, trx }));
+      return out;
+    });
+    const later = [];
+    for (let i = 0; i < 3; i++) later.push(await create());
+    const numbers = [...seeded, ...later].map((r) => seq(r.number));
+    expect(numbers).to.deep.equal(numbers.map((_, i) => numbers[0]! + i));
+    expect(await sequenceValue()).to.equal(numbers[0]! + NUMBER_BLOCK - 1);
+  });
+
+  it('numbers a savepoint\'s records from its transaction\'s block: one rolled back leaves a gap, never a repeat', async () => {
+    const numbers = await fw.db.knex.transaction(async (trx) => {
+      const first = await fw.records.createOne('incident', incident(), { actor: fw.systemActor, trx });
+      await trx.transaction(async (inner) => {
+        await fw.records.createOne('incident', incident(), { actor: fw.systemActor, trx: inner });
+        throw new Error('roll back to the savepoint');
+      }).catch(() => undefined);
+      const third = await fw.records.createOne('incident', incident(), { actor: fw.systemActor, trx });
+      return [first, third].map((r) => seq(r.number));
+    });
+    const after = seq((await create()).number);
+    expect(numbers[1]).to.equal(numbers[0]! + 2);
+    expect(after).to.equal(numbers[1]! + 1);
+    expect(await sequenceValue()).to.equal(numbers[0]! + NUMBER_BLOCK - 1);
+  });
+
+  it('drops a spare block once the sequence moved on (another process reserved after it): no number comes out below theirs', async () => {
+    const first = seq((await create()).number);
+    // Another process (or instance) takes the next block of the same sequence and numbers a record from it.
+    await fw.db.knex('sys_sequence').where({ name: 'incident' }).increment('value', NUMBER_BLOCK);
+    const theirLast = await sequenceValue();
+    expect(theirLast).to.equal(first + 2 * NUMBER_BLOCK - 1);
+    const next = seq((await create()).number);
+    expect(next).to.be.greaterThan(theirLast);
+    expect(seq((await create()).number)).to.equal(next + 1);
+  });
+
   it('gives concurrent creates distinct numbers', async () => {
     const made = await Promise.all(Array.from({ length: 3 * NUMBER_BLOCK }, () => create()));
     const numbers = made.map((r) => r.number);
     expect(new Set(numbers).size).to.equal(numbers.length);
+    // A block used up by others while a create read the sequence is not taken from again (no "0000000").
+    for (const n of numbers) expect(seq(n)).to.be.greaterThan(0);
   });
 });

@@ -110,4 +110,18 @@ describe('workflow: queue API for the queue pages', () => {
     expect((await as.agent('GET', `/api/queues/triage/items?table=wf_ticket&q=${'x'.repeat(201)}`)).status).to.equal(400);
     expect((await as.ticketAgent('GET', '/api/queues/service_desk/items?table=task&q=jam')).status).to.equal(403);
   });
+
+  it('answers a queue\'s records with display values on display=true|all, and refuses another display', async () => {
+    await as.agent('POST', '/api/tables/incident', { short_description: 'Labelled jam', category: 'hardware' });
+    const filter = encodeURIComponent(JSON.stringify({ fact: 'short_description', operator: 'equal', value: 'Labelled jam' }));
+    const items = (display: string) => as.agent('GET', `/api/queues/service_desk/items?table=incident&filter=${filter}&display=${display}`);
+    let r = await items('true');
+    expect(r.status).to.equal(200);
+    expect(r.body.data).to.have.length(1);
+    expect(r.body.data[0]).to.include({ short_description: 'Labelled jam', state: 'New', category: 'Hardware', class: 'Incident', active: 'Yes' });
+    r = await items('all');
+    expect(r.body.data[0].state).to.deep.equal({ value: 'new', display: 'New' });
+    r = await items('maybe');
+    expect([r.status, r.body.code]).to.deep.equal([400, 'invalid_query']);
+  });
 });

@@ -87,11 +87,12 @@ describe('workflow: state machines and transitions', () => {
     const t = await ticket(fw, agent.actor);
     const e = await expectError(svc(fw).transition('wf_ticket', t.id as string, 'resolve', { fields: { resolution: 'x' }, comment: 'x' }, agent.actor), 'invalid_transition');
     expect(e.status).to.equal(409);
-    expect(e.message).to.match(/not allowed from state "draft".*Allowed now: submit\./);
-    expect(e.extra).to.deep.include({ transition: 'resolve', state: 'draft' });
+    expect(e.message).to.match(/cannot be made from state "Draft".*Allowed now: Submit\./);
+    expect(e.extra).to.deep.include({ transition: 'resolve', state: 'draft', reason: 'state' });
     expect(names(e.extra.allowed as { name: string }[])).to.deep.equal(['submit']);
     const unknown = await expectError(svc(fw).transition('wf_ticket', t.id as string, 'explode', {}, agent.actor), 'invalid_transition');
     expect(unknown.message).to.match(/There is no transition "explode"/);
+    expect(unknown.extra.reason).to.equal('unknown');
     // Automatic transitions are made by approvals and timers only.
     const o = await open();
     await fw.records.updateOne('wf_ticket', o.id as string, { budget: 5000 }, { actor: agent.actor });
@@ -104,12 +105,14 @@ describe('workflow: state machines and transitions', () => {
     const o = await open({ budget: 500 });
     const e = await expectError(svc(fw).transition('wf_ticket', o.id as string, 'big_spend', {}, agent.actor), 'invalid_transition');
     expect(names(e.extra.allowed as { name: string }[])).to.not.include('big_spend');
+    expect(e.extra.reason).to.equal('condition');
     // Offered only while the stored budget is big: a bigger budget in the same request does not open it.
     await expectError(svc(fw).transition('wf_ticket', o.id as string, 'big_spend', { fields: { budget: 2000 } }, agent.actor), 'invalid_transition');
     await fw.records.updateOne('wf_ticket', o.id as string, { budget: 2000 }, { actor: agent.actor });
     // …and a smaller one given with it closes it again.
     const smaller = await expectError(svc(fw).transition('wf_ticket', o.id as string, 'big_spend', { fields: { budget: 10 } }, agent.actor), 'invalid_transition');
-    expect(smaller.message).to.match(/condition .* does not hold with the values given/);
+    expect(smaller.extra.reason).to.equal('condition');
+    expect(smaller.message).to.match(/condition does not hold with the values given/);
     const ok = await svc(fw).transition('wf_ticket', o.id as string, 'big_spend', { fields: { budget: 3000 } }, agent.actor);
     expect(ok.record).to.include({ state: 'waiting', budget: 3000 });
   });
@@ -117,9 +120,11 @@ describe('workflow: state machines and transitions', () => {
   it('checks roles, capabilities and, for transitions naming neither, update access', async () => {
     const o = await open();
     const byAgent = await expectError(svc(fw).transition('wf_ticket', o.id as string, 'lead_park', {}, agent.actor), 'invalid_transition');
-    expect(byAgent.message).to.include(agent.username);
-    await expectError(svc(fw).transition('wf_ticket', o.id as string, 'audit_park', {}, lead.actor), 'invalid_transition');
-    await expectError(svc(fw).transition('wf_ticket', o.id as string, 'ask_any', {}, viewer.actor), 'invalid_transition');
+    expect(byAgent.extra.reason).to.equal('role');
+    const byLead = await expectError(svc(fw).transition('wf_ticket', o.id as string, 'audit_park', {}, lead.actor), 'invalid_transition');
+    expect(byLead.extra.reason).to.equal('capability');
+    const byViewer = await expectError(svc(fw).transition('wf_ticket', o.id as string, 'ask_any', {}, viewer.actor), 'invalid_transition');
+    expect(byViewer.extra.reason).to.equal('access');
     expect((await svc(fw).transition('wf_ticket', o.id as string, 'audit_park', {}, auditor.actor)).to).to.equal('waiting');
     const o2 = await open();
     expect((await svc(fw).transition('wf_ticket', o2.id as string, 'lead_park', {}, lead.actor)).to).to.equal('waiting');

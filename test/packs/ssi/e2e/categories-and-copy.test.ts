@@ -92,7 +92,8 @@ describe('SSI incident pack in Chromium: dependent categories and "Raise a simil
     expect(await page.isChecked('#new-smart_metering_activity-1'), 'operations').to.equal(true);
     expect(await page.inputValue('#new-device_id')).to.equal('00-DB-12-34-56-78-9A-BC');
     expect(await page.inputValue('#new-summary'), 'only the categorisation is copied').to.equal('');
-    expect(await page.inputValue('#new-requester_first_name'), 'contact details are not copied').to.equal('');
+    // Contact details are not copied: the new incident starts from the raiser's own profile.
+    expect(await page.inputValue('#new-requester_first_name'), 'contact details are the raiser\'s').to.equal('Test');
     expect(await axeViolations(page)).to.deep.equal([]);
 
     await page.fill('#new-summary', 'Another hub not responding');

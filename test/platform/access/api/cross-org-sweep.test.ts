@@ -121,12 +121,12 @@ describe('API: cross-organisation sweep, then mutual-consent sharing', () => {
     }
   });
 
-  it('meta: the tables are visible to those whose roles read them, and unknown to others', async () => {
+  it('meta: the tables are visible to those whose roles read them; others are told they have no access', async () => {
     for (const c of [a, b]) {
       for (const table of ['task', 'incident', 'shared_case']) await c.ok('GET', `/api/meta/tables/${table}`, undefined, 200);
     }
     for (const table of ['task', 'incident', 'shared_case']) {
-      expectProblem(await nobody.get(`/api/meta/tables/${table}`), 404, 'table_not_found');
+      expectProblem(await nobody.get(`/api/meta/tables/${table}`), 403, 'forbidden');
       expectProblem(await nobody.get(`/api/tables/${table}`), 403, 'forbidden');
       expectProblem(await nobody.get(`/api/tables/${table}/export`), 403, 'forbidden');
     }
