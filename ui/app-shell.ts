@@ -194,7 +194,7 @@ export class FwApp extends LightElement {
   }
 
   /**
-   * The menus of the navigation and the home page: "My work" for people with queues, the definitions' menus, then
+   * The menus of the navigation: "My work" for people with queues, the definitions' menus, then
    * administration for administrators.
    */
   get #navMenus(): MenuDef[] {
@@ -228,7 +228,7 @@ export class FwApp extends LightElement {
       case 'profile':
         return html`<fw-profile></fw-profile>`;
       case 'home':
-        return html`<fw-home .menus=${this.#navMenus} .bookmarks=${this.bookmarks}></fw-home>`;
+        return html`<fw-home .bookmarks=${this.bookmarks}></fw-home>`;
       case 'reset-password':
         return html`<fw-reset-password .token=${r.token}></fw-reset-password>`;
       case 'account':

@@ -31,7 +31,42 @@ export class ListSelectionEvent extends Event {
 }
 
 /** What one load of the list gives: the table's metadata, its rows, and why the rows cannot be shown (if so). */
-interface Rows { meta: TableMeta; records: RecordData[]; total: number | null; totalKind: ListMeta['totalKind']; error: string }
+interface Rows {
+  meta: TableMeta;
+  /** The rows with their stored values (what sorting, filtering, selection and row actions work on). */
+  records: RecordData[];
+  /** Each row's labels from the server (`display=all`): references, choices, booleans, people, by field name. */
+  labels: Map<RecordData, Map<string, string>>;
+  total: number | null;
+  totalKind: ListMeta['totalKind'];
+  error: string;
+}
+
+/** A field the server answered as `{ value, display }` (`display=all`). */
+function isDisplayPair(v: unknown): v is { value: unknown; display: unknown } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'value' in v && 'display' in v;
+}
+
+/** The rows' stored values, and their labels aside, from an answer with `display=all`. */
+function splitLabels(meta: TableMeta, answered: RecordData[]): Pick<Rows, 'records' | 'labels'> {
+  const json = new Set(meta.fields.filter((f) => f.type === 'json').map((f) => f.name));
+  const labels = new Map<RecordData, Map<string, string>>();
+  const records = answered.map((row) => {
+    const record: RecordData = {};
+    const shown = new Map<string, string>();
+    for (const [name, v] of Object.entries(row)) {
+      if (json.has(name) || !isDisplayPair(v)) {
+        record[name] = v;
+        continue;
+      }
+      record[name] = v.value;
+      if (v.display !== null && v.display !== undefined) shown.set(name, Array.isArray(v.display) ? v.display.join(', ') : String(v.display));
+    }
+    labels.set(record, shown);
+    return record;
+  });
+  return { records, labels };
+}
 
 interface View { filter: Condition | null; sort: string | null; offset: number; limit: number; search: string }
 
@@ -136,12 +171,6 @@ export class FwList extends LightElement {
     },
   });
 
-  /** Display values of the referenced records in the rows shown, by id (kept from earlier rows). */
-  #references = new Task(this, {
-    args: () => [this.api, this.metadata, this.#rows.value] as const,
-    task: ([api, metadata, rows]) => this.#fetchReferences(api, metadata, rows),
-  });
-
   /** Fetch the rows again (after an action changed them); the selection is cleared. */
   reload(): Promise<void> {
     return this.#rows.run();
@@ -205,42 +234,17 @@ export class FwList extends LightElement {
         query: {
           ...this.source?.query, q: view.search || undefined,
           filter: filter ? JSON.stringify(filter) : undefined, sort: view.sort ?? undefined, limit: view.limit,
-          offset: view.offset || undefined, fields: [...fields].join(','), total: this.exactTotal ? undefined : 'estimate',
+          offset: view.offset || undefined, fields: [...fields].join(','), total: this.exactTotal ? undefined : 'estimate', display: 'all',
         },
         signal,
       });
       const page = res.body.meta as Partial<ListMeta> | undefined;
-      return { meta, records: res.data, total: page?.total ?? null, totalKind: page?.totalKind ?? null, error: '' };
+      return { meta, ...splitLabels(meta, res.data), total: page?.total ?? null, totalKind: page?.totalKind ?? null, error: '' };
     } catch (e) {
       // The table is known but its rows cannot be shown: the page stays, with the problem above the (empty) table.
       if (signal.aborted) throw e;
-      return { meta, records: [], total: null, totalKind: null, error: e instanceof ApiError ? e.message : 'The list cannot be shown.' };
+      return { meta, records: [], labels: new Map(), total: null, totalKind: null, error: e instanceof ApiError ? e.message : 'The list cannot be shown.' };
     }
-  }
-
-  /** Display values of referenced records shown in the list, one request per referenced table. */
-  async #fetchReferences(api: ApiClient, metadata: Metadata, rows: Rows | undefined): Promise<Map<string, string>> {
-    const found = new Map(this.#references.value);
-    if (!rows) return found;
-    const { meta, records } = rows;
-    const refs = this.#columnNames(meta).map((c) => meta.fields.find((f) => f.name === c)).filter((f): f is FieldMeta => f?.type === 'reference' && !!f.reference);
-    await Promise.all(refs.map(async (f) => {
-      const ids = [...new Set(records.map((r) => r[f.name]).filter((v): v is string => typeof v === 'string' && !found.has(v)))];
-      if (!ids.length) return;
-      try {
-        const target = await metadata.table(f.reference!);
-        const res = await api.get<RecordData[]>(tablePath(f.reference!), {
-          query: { filter: JSON.stringify({ fact: 'id', operator: 'in', value: ids }), fields: target.displayField, limit: ids.length, total: false },
-        });
-        for (const r of res.data) {
-          const v = r[target.displayField] ?? r.number;
-          if (v !== null && v !== undefined && v !== '') found.set(String(r.id), String(v));
-        }
-      } catch {
-        // Without access to the target the list shows short ids; nothing else depends on it.
-      }
-    }));
-    return found;
   }
 
   /** The rows shown: the last answer (kept while the next one loads), none after a failure. */
@@ -257,8 +261,9 @@ export class FwList extends LightElement {
     return this.#rows.value?.error ?? '';
   }
 
-  get #refs(): Map<string, string> {
-    return this.#references.value ?? new Map();
+  /** A cell's text: the server's label where it gave one, else the stored value formatted. */
+  #text(field: FieldMeta | undefined, r: RecordData, name: string): string {
+    return this.#rows.value?.labels.get(r)?.get(name) ?? formatValue(field, r[name]);
   }
 
   override render() {
@@ -350,7 +355,7 @@ export class FwList extends LightElement {
           ${this.#records.map((r) => html`<tr class="fw-table__row">
             ${this.selectable ? this.#selectCell(r, cols, byName) : nothing}
             ${cols.map((c, i) => {
-              const text = formatValue(byName.get(c), r[c], this.#refs);
+              const text = this.#text(byName.get(c), r, c);
               if (i === 0) {
                 const href = recordUrl(typeof r.class === 'string' && r.class ? r.class : this.table, String(r.id));
                 return html`<th scope="row" class="fw-table__cell"><a class="fw-link" href=${href}>${text || 'Untitled record'}</a></th>`;
@@ -423,7 +428,7 @@ export class FwList extends LightElement {
 
   /** A row's label for its checkbox and actions: its first column's text. */
   #rowName(r: RecordData, cols: string[], byName: Map<string, FieldMeta>): string {
-    return formatValue(byName.get(cols[0]!), r[cols[0]!], this.#refs) || 'untitled record';
+    return this.#text(byName.get(cols[0]!), r, cols[0]!) || 'untitled record';
   }
 
   #selectAllCell(meta: TableMeta) {

@@ -12,6 +12,7 @@ import './fw-form.js';
 import './fw-list.js';
 import { formUrl, listUrl } from './router.js';
 import './record/fw-activity.js';
+import { renderTabs } from './record/tabs.js';
 import type { WorkflowChangedEvent, WorkflowLink } from './workflow/events.js';
 import './workflow/fw-workflow-actions.js';
 import type { Metadata } from './api/meta.js';
@@ -39,14 +40,14 @@ function problemOf(e: unknown): { title: string; text: string } {
 }
 
 /**
- * A record's page: its number and display value as the heading, its workflow actions (state, the transitions the
- * person may make as buttons, approvals asked of them, queue and assignee — only the actions the server says would
- * succeed, GET …/actions; ui/workflow), the form in edit mode —
- * where a workflow's state field is read-only, as only transitions change it — the related lists the form declares
- * (each a list of the related table filtered by its reference to this record) and the activity stream. The form's
- * copy actions the person may use (the server lists only those) are links to a new record prefilled, through the
- * new-record page's query, with the values of the record they can read. A workflow action's success message links to
- * the records it created.
+ * A record's page, laid out to be worked in: a header with its number and display value as the heading, its workflow
+ * actions (state, the transitions the person may make as buttons, approvals asked of them, queue and assignee — only
+ * the actions the server says would succeed, GET …/actions; ui/workflow) and its copy actions, kept in view on wide
+ * screens; then the form in edit mode — where a workflow's state field is read-only, as only transitions change it —
+ * with its one Save button; then tabs (WAI-ARIA) for the activity stream and the related lists the form declares
+ * (each a list of the related table filtered by its reference to this record). The form's copy actions the person
+ * may use (the server lists only those) are links to a new record prefilled, through the new-record page's query,
+ * with the values of the record they can read. A workflow action's success message links to the records it created.
  *
  * @fires fw-page - the page's title and breadcrumb
  */
@@ -65,6 +66,12 @@ export class FwRecord extends LightElement {
   @state() private accessor etag: string | null = null;
   @state() private accessor revision = 0;
   @state() private accessor flash: { text: string; links: WorkflowLink[] } | null = null;
+  /** The tab shown under the form (activity, or a related list). */
+  @state() private accessor tab = 'activity';
+  /** The header stays in view while scrolling: only where it leaves most of the window to the form. */
+  @state() private accessor stickyHeader = false;
+
+  #headerSize = new ResizeObserver(() => this.#placeHeader());
 
   /** The page of the record the URL names; the answer for a record left meanwhile is dropped. */
   #page = new Task(this, {
@@ -83,7 +90,15 @@ export class FwRecord extends LightElement {
     },
   });
 
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#headerSize.disconnect();
+    document.documentElement.style.removeProperty('scroll-padding-top');
+  }
+
   protected override updated(changed: PropertyValues) {
+    const header = this.querySelector<HTMLElement>('.fw-record__header');
+    if (header) this.#headerSize.observe(header);
     if (changed.has('flash') && this.flash) this.querySelector<HTMLElement>('.fw-notification-banner')?.focus();
   }
 
@@ -96,28 +111,53 @@ export class FwRecord extends LightElement {
     if (!page || !this.record) return html`<p class="fw-body">Loading…</p>`;
     const { form, meta, related } = page;
     const id = String(this.record.id);
-    return html`
-      <h1 class="fw-heading-l"><span class="fw-caption-l">${this.#caption()}</span>${this.#heading()}</h1>
+    return html`<div class="fw-record">
+      <header class="fw-record__header ${this.stickyHeader ? 'fw-record__header--sticky' : ''}">
+        <h1 class="fw-heading-l fw-record__title"><span class="fw-caption-l">${this.#caption()}</span>${this.#heading()}</h1>
+        <fw-workflow-actions class="fw-record-actions" table=${this.table} recordId=${id} .record=${this.record}
+          @fw-workflow-changed=${this.#onWorkflow}></fw-workflow-actions>
+        ${form.copies?.length ? html`<div class="fw-button-group fw-record-copies" role="group" aria-label="Copy into a new record">
+          ${form.copies.map((c) => html`<a class="fw-button fw-button--secondary" data-copy=${c.name} href=${this.#copyUrl(c)}>${c.label}</a>`)}
+        </div>` : nothing}
+      </header>
       ${this.flash ? html`<div class="fw-notification-banner fw-notification-banner--success" role="alert" tabindex="-1">
         <div class="fw-notification-banner__header"><h2 class="fw-notification-banner__title">Success</h2></div>
         <div class="fw-notification-banner__content"><p class="fw-notification-banner__heading">${this.flash.text}</p>
           ${this.flash.links.length ? html`<p class="fw-body">Created ${this.flash.links.map((l, i) => html`${i ? ', ' : ''}<a class="fw-notification-banner__link" href=${l.href}>${l.text}</a>`)}.</p>` : nothing}</div>
       </div>` : nothing}
-      <fw-workflow-actions class="fw-record-actions" table=${this.table} recordId=${id} .record=${this.record}
-        @fw-workflow-changed=${this.#onWorkflow}></fw-workflow-actions>
-      ${form.copies?.length ? html`<div class="fw-button-group fw-record-copies" role="group" aria-label="Copy into a new record">
-        ${form.copies.map((c) => html`<a class="fw-button fw-button--secondary" data-copy=${c.name} href=${this.#copyUrl(c)}>${c.label}</a>`)}
-      </div>` : nothing}
-      <fw-form .form=${form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record"
+      <fw-form class="fw-record__form" .form=${form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record"
         @fw-record-changed=${this.#onChanged} @fw-attachments-changed=${this.#onAttachments}></fw-form>
-      ${related.map((rl) => html`<section class="fw-related-list">
-        <fw-list embedded table=${rl.table} heading=${rl.label} .columns=${rl.columns} .fixedFilter=${rl.filter}
-          .newParams=${rl.params}></fw-list>
-      </section>`)}
-      <section class="fw-activity" aria-labelledby="activity-heading">
-        <h2 class="fw-heading-m" id="activity-heading">Activity stream</h2>
-        <fw-activity table=${this.table} recordId=${id} .fields=${meta.fields} .revision=${this.revision}></fw-activity>
-      </section>`;
+      ${renderTabs([
+        {
+          key: 'activity', label: 'Activity',
+          content: html`<section class="fw-activity" aria-labelledby="activity-heading">
+            <h2 class="fw-heading-m" id="activity-heading">Activity stream</h2>
+            <fw-activity table=${this.table} recordId=${id} .fields=${meta.fields} .revision=${this.revision}></fw-activity>
+          </section>`,
+        },
+        ...related.map((rl, i) => ({
+          key: `related-${i}`, label: rl.label || rl.table,
+          content: html`<section class="fw-related-list">
+            <fw-list embedded table=${rl.table} heading=${rl.label} .columns=${rl.columns} .fixedFilter=${rl.filter}
+              .newParams=${rl.params}></fw-list>
+          </section>`,
+        })),
+      ], { idPrefix: 'record', label: 'Activity and related records', selected: this.tab, select: (key) => { this.tab = key; } })}
+    </div>`;
+  }
+
+  /**
+   * Keep the header in view on wide, tall enough windows when it takes at most a third of the height; the page then
+   * scrolls focused fields clear of it (scroll-padding), so a field reached by Tab is never hidden underneath.
+   */
+  #placeHeader() {
+    const header = this.querySelector<HTMLElement>('.fw-record__header');
+    if (!header) return;
+    const sticky = window.matchMedia('(min-width: 64em) and (min-height: 40em)').matches && header.offsetHeight <= window.innerHeight / 3;
+    this.stickyHeader = sticky;
+    const root = document.documentElement.style;
+    if (sticky) root.setProperty('scroll-padding-top', `${header.offsetHeight + 16}px`);
+    else root.removeProperty('scroll-padding-top');
   }
 
   /** The new-record page of the copy's form, with the values of the copied fields the record shows. */

@@ -20,6 +20,7 @@ import { adminRouter } from './routes/admin.js';
 import { catalogRouter, catalogServices, catalogUploadRouter } from '../catalog/index.js';
 import { attachmentsRouter } from './routes/attachments.js';
 import { authRouter } from './routes/auth.js';
+import { homeRouter } from './routes/home.js';
 import { metaRouter } from './routes/meta.js';
 import { notificationsRouter } from '../notify/routes.js';
 import { passwordResetRouter } from './routes/password-reset.js';
@@ -58,6 +59,7 @@ export function createApp(fw: Formwork): express.Express {
   api.use(byFirstSegment(metaRouter(fw)));
   api.use(byFirstSegment(recordsRouter(fw)));
   api.use(byFirstSegment(profileRouter(fw)));
+  api.use(byFirstSegment(homeRouter(fw)));
   api.use(byFirstSegment(adminRouter(fw)));
   api.use(byFirstSegment(viewsRouter(fw)));
   api.use(byFirstSegment(workflowRouter(fw)));

@@ -1,7 +1,7 @@
 /**
  * Delegation while away (sys_delegation): from `valid_from` until `valid_to` (open-ended when null) the delegate may
  * decide the person's approval requests. People manage their own delegations; administrators (capability
- * platform.admin) anyone's.
+ * platform.admin) anyone's. The delegate shares an organisation with the person (candidates.ts, delegateRefusal).
  */
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
@@ -9,7 +9,8 @@ import { hasCapability } from '../access/policy.js';
 import type { Formwork } from '../context.js';
 import { fail } from '../errors.js';
 import type { Actor } from '../records/types.js';
-import { findActiveUsers, originalActor } from './actors.js';
+import { actorsOf, findActiveUsers, originalActor } from './actors.js';
+import { delegateRefusal } from './candidates.js';
 
 export interface DelegationView {
   id: string;
@@ -78,7 +79,11 @@ export async function createDelegation(fw: Formwork, actor: Actor, body: Record<
   if (!userId) fail('forbidden', 'Only people can delegate their approvals.');
   const [delegate] = await findActiveUsers(fw.db.knex, [body.delegate]);
   if (!delegate) fail('validation_failed', `No active user "${body.delegate}".`, { fieldErrors: [{ field: 'delegate', code: 'unknown_user', message: `No active user "${body.delegate}".` }] });
-  if (delegate.id === userId) fail('validation_failed', 'Nobody can delegate to themselves.', { fieldErrors: [{ field: 'delegate', code: 'self', message: 'Choose someone else.' }] });
+  const [delegator] = await actorsOf(fw.db.knex, [{ id: userId, username: userName }]);
+  const refused = await delegateRefusal(fw.db.knex, delegator!, delegate);
+  if (refused) {
+    fail('validation_failed', refused.message, { fieldErrors: [{ field: 'delegate', code: refused.code, message: refused.code === 'self' ? 'Choose someone else.' : refused.message }] });
+  }
   const id = uuidv7();
   await fw.db.knex('sys_delegation').insert({ id, user_id: userId, delegate_id: delegate.id, valid_from: from, valid_to: to, created_at: now.toISOString(), created_by: person.id });
   const at = now.toISOString();

@@ -9,6 +9,7 @@
  *   queues.ts       organisation and personal queues, queue views, assignment
  *   queue-fields.ts the one check of a queue field's value: the queue exists and serves the record's table
  *   record-actions.ts the actions a person may take on a record now, from the checks the actions refuse with
+ *   candidates.ts   the people pickers offer (assignees, delegates), from the same checks
  */
 import type { Formwork } from '../context.js';
 import type { RecordHooks } from '../records/hooks.js';

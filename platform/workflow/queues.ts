@@ -48,6 +48,8 @@ export interface QueueView {
   personal: boolean;
   /** The person is a member. */
   member: boolean;
+  /** The queue has members, and only they may hold its records (so others are not offered "Assign to me"). */
+  membersOnly: boolean;
   /** Only named by workflow definitions (no sys_queue row). */
   declared: boolean;
 }
@@ -64,16 +66,20 @@ export async function listQueues(fw: Formwork, actor: Actor, knex: Knex | Knex.T
   const all = await knex('sys_queue').select('name');
   const stored = new Set(all.map((r: { name: string }) => r.name));
   const mine = new Set(person.id ? (await knex('sys_queue_member').where({ user_id: person.id }).select('queue_id')).map((r: { queue_id: string }) => r.queue_id) : []);
-  const out: QueueView[] = [{ name: PERSONAL_QUEUE, label: 'Assigned to me', description: null, org: null, personal: true, member: true, declared: false }];
+  const staffed = new Set((await knex('sys_queue_member').distinct('queue_id')).map((r: { queue_id: string }) => r.queue_id));
+  const out: QueueView[] = [{
+    name: PERSONAL_QUEUE, label: 'Assigned to me', description: null, org: null, personal: true, member: true, membersOnly: false, declared: false,
+  }];
   for (const r of rows) {
     out.push({
       name: r.name, label: r.label, description: r.description ?? null,
       org: r.org_id ? { id: r.org_id, code: r.org_code, name: r.org_name } : null,
-      personal: false, member: mine.has(r.id), declared: false,
+      personal: false, member: mine.has(r.id), membersOnly: staffed.has(r.id), declared: false,
     });
   }
   for (const name of [...declaredQueues(fw.registry.current).keys()].sort()) {
-    if (!stored.has(name)) out.push({ name, label: name, description: null, org: null, personal: false, member: false, declared: true });
+    if (stored.has(name)) continue;
+    out.push({ name, label: name, description: null, org: null, personal: false, member: false, membersOnly: false, declared: true });
   }
   return out;
 }
@@ -235,7 +241,7 @@ export async function createQueue(fw: Formwork, actor: Actor, body: Record<strin
   if (await fw.db.knex('sys_queue').where({ name }).first('id')) fail('unique_violation', `A queue named "${name}" already exists.`, { fieldErrors: [{ field: 'name', code: 'unique', message: `A queue named "${name}" already exists.` }] });
   const description = typeof body.description === 'string' ? body.description : null;
   await insertQueue(fw, { name, label, description, orgId: org?.id ?? null });
-  return { name, label, description, org, personal: false, member: false, declared: false };
+  return { name, label, description, org, personal: false, member: false, membersOnly: false, declared: false };
 }
 
 /**

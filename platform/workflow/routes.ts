@@ -18,7 +18,9 @@
  *   GET    /queues/:name/items                               its records: ?table, q (text search), filter, sort, limit, offset,
  *                                                            fields, total
  *   GET    /queues/:name/members, PUT|DELETE /queues/:name/members/:username (admins)
+ *   GET    /tables/:table/:id/assignees?q=                   people the record may be assigned to (candidates.ts)
  *   GET    /delegations, POST /delegations { delegate, from?, to?, user? }, DELETE /delegations/:id
+ *   GET    /delegations/candidates?q=                        people the actor may delegate to (candidates.ts)
  */
 import { Router, type Request, type Response } from 'express';
 import { assertCanOperate } from '../access/index.js';
@@ -30,6 +32,7 @@ import {
   assign, createDelegation, createQueue, deleteDelegation, listDelegations, queueItems, queueMembers, queueSummaries, setQueueMember,
   recordActions, workflowOf, workflowService,
 } from './index.js';
+import { assigneeCandidates, delegateCandidates } from './candidates.js';
 import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../http/input.js';
 import { DISPLAY_PARAM, displayModeOf, LIST_PARAMS, listMeta, toQuerySpec, type ListParams } from '../http/list-query.js';
 import { methodNotAllowed } from '../http/middleware/method-not-allowed.js';
@@ -40,6 +43,8 @@ const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const ITEMS_QUERY = compileQuery<ListParams & { table?: string; q?: string; display?: string }>({
   table: param.text, q: param.text, ...LIST_PARAMS, display: DISPLAY_PARAM,
 });
+/** `?q=` searching people's names and usernames (the pickers' candidates). */
+const PEOPLE_QUERY = compileQuery<{ q?: string }>({ q: param.text });
 /** `?counts=true|false` (the only parameter of the queue endpoints). */
 const COUNTS_QUERY = compileQuery<{ counts: boolean }>({ counts: { ...param.boolean, default: false } });
 /** Transition and approval bodies; the workflow service checks the values. */
@@ -100,6 +105,13 @@ export function workflowRouter(fw: Formwork): Router {
     .get(async (req, res) => {
       readQuery(req, NO_QUERY);
       res.json({ data: await recordActions(service(), req.params.table, recordId(fw, req), actor(res)) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/tables/:table/:id/assignees')
+    .get(async (req, res) => {
+      const { q } = readQuery(req, PEOPLE_QUERY);
+      res.json({ data: await assigneeCandidates(service(), req.params.table, recordId(fw, req), q, actor(res)) });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -207,6 +219,13 @@ export function workflowRouter(fw: Formwork): Router {
       res.status(201).json({ data: await createDelegation(fw, actor(res), readBody(req, SERVICE_BODY)) });
     })
     .all(methodNotAllowed(['GET', 'POST']));
+
+  router.route('/delegations/candidates')
+    .get(async (req, res) => {
+      const { q } = readQuery(req, PEOPLE_QUERY);
+      res.json({ data: await delegateCandidates(fw, actor(res), q) });
+    })
+    .all(methodNotAllowed(['GET']));
 
   router.route('/delegations/:id')
     .delete(async (req, res) => {

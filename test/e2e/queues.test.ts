@@ -238,7 +238,7 @@ describe('work queues, approvals and delegation in Chromium', function () {
         await page.click('fw-delegations button[type=submit]');
         await page.waitForSelector('fw-delegations fw-error-summary .fw-error-summary');
         const summary = await page.textContent('fw-delegations fw-error-summary');
-        expect(summary).to.contain('Enter the username of the person to decide for you').and.contain('Last day must be the same as or after the first day');
+        expect(summary).to.contain('Choose the person to decide for you').and.contain('Last day must be the same as or after the first day');
         expect(await page.evaluate(() => document.activeElement?.classList.contains('fw-error-summary'))).to.equal(true);
         expect(await page.getAttribute('#delegation-delegate', 'aria-describedby')).to.contain('delegation-delegate-error');
         expect(await page.title()).to.match(/^Error: /);
@@ -246,18 +246,21 @@ describe('work queues, approvals and delegation in Chromium', function () {
         await page.click('fw-delegations fw-error-summary a[href="#delegation-delegate"]');
         expect(await page.evaluate(() => document.activeElement?.id)).to.equal('delegation-delegate');
 
-        // The server's refusal lands on the field too.
-        await page.keyboard.type('nobody-of-that-name');
+        // The picker offers the people of the lead's organisation, by name; one is chosen from the keyboard.
+        await fw.db.knex('sys_user').where({ id: deputy.user.id }).update({ display_name: 'Dora Deputy' });
         await page.fill('#delegation-from', '');
         await page.fill('#delegation-to', '');
-        await page.click('fw-delegations button[type=submit]');
-        await page.waitForFunction(() => document.querySelector('fw-delegations fw-error-summary')?.textContent?.includes('nobody-of-that-name'));
-        expect(await page.textContent('#delegation-delegate-error')).to.contain('No active user "nobody-of-that-name".');
-
-        await page.fill('#delegation-delegate', deputy.username);
+        await page.focus('#delegation-delegate');
+        await page.keyboard.type('dora');
+        await page.waitForSelector('#delegation-delegate-listbox:not([hidden]) [role=option]');
+        expect(await page.$$eval('#delegation-delegate-listbox [role=option]', (o) => o.map((x) => x.textContent?.trim()))).to.deep.equal(['Dora Deputy']);
+        expect(await axeViolations(page)).to.deep.equal([]);
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Enter');
+        expect(await page.inputValue('#delegation-delegate')).to.equal('Dora Deputy');
         await page.click('fw-delegations button[type=submit]');
         await page.waitForSelector('fw-delegations .fw-notification-banner');
-        expect(await page.textContent('fw-delegations .fw-notification-banner')).to.contain(`${deputy.username} can now decide your approval requests.`);
+        expect(await page.textContent('fw-delegations .fw-notification-banner')).to.contain('Dora Deputy can now decide your approval requests.');
         expect(await page.$('fw-delegations fw-error-summary .fw-error-summary')).to.equal(null);
         expect(await page.textContent('fw-delegations table')).to.contain(deputy.username).and.contain('Active');
         expect(await axeViolations(page)).to.deep.equal([]);

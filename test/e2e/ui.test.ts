@@ -72,10 +72,12 @@ describe('UI in Chromium', function () {
     expect(await axeViolations(page)).to.deep.equal([]);
   });
 
-  it('shows the menus on the home page', async () => {
+  it('shows the menus in the navigation, and the home page shows work instead', async () => {
     await page.click('.fw-header__service');
     await page.waitForSelector('fw-home h1');
     expect(await page.textContent('fw-nav')).to.contain('Raise an incident');
+    await page.waitForSelector('fw-home [data-empty], fw-home .fw-home__cards');
+    expect(await page.textContent('fw-home')).not.to.contain('Raise an incident');
     expect(await axeViolations(page)).to.deep.equal([]);
   });
 

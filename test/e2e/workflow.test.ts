@@ -128,10 +128,33 @@ describe('workflow UI in Chromium', function () {
     expect(await axeViolations(page)).to.deep.equal([]);
     await page.click('fw-workflow-actions button[data-assign=return]');
     await page.waitForFunction(() => document.querySelector('fw-workflow-actions .fw-summary-list')?.textContent?.includes('Nobody'));
-    await page.fill('#wf-assign-user', 'nobody-of-that-name');
     await page.click('fw-workflow-actions form:has(#wf-assign-user) button[type=submit]');
     await page.waitForSelector('fw-workflow-actions .fw-workflow__summary .fw-error-summary');
-    expect(await page.textContent('fw-workflow-actions .fw-error-summary')).to.contain('There is no active user "nobody-of-that-name".');
+    expect(await page.textContent('fw-workflow-actions .fw-error-summary')).to.contain('Choose the person to assign it to');
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('assigns the record to someone else chosen by name from the keyboard, offering only who may take it', async () => {
+    const colleague = await createUser(fw, { roles: ['agent'] });
+    const outsider = await createUser(fw, { roles: ['agent'], org: 'ELSEWHERE' });
+    await fw.db.knex('sys_user').where({ id: colleague.user.id }).update({ display_name: 'Quentin Picker' });
+    await fw.db.knex('sys_user').where({ id: outsider.user.id }).update({ display_name: 'Quentin Faraway' });
+    await page.reload();
+    await page.waitForSelector('fw-workflow-actions #wf-assign-user');
+    await page.focus('#wf-assign-user');
+    await page.keyboard.type('quentin');
+    await page.waitForSelector('#wf-assign-user-listbox:not([hidden]) [role=option]');
+    const offered = await page.$$eval('#wf-assign-user-listbox [role=option]', (o) => o.map((x) => x.textContent?.trim()));
+    expect(offered).to.deep.equal(['Quentin Picker']);
+    expect(await page.getAttribute('#wf-assign-user', 'aria-expanded')).to.equal('true');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getAttribute('#wf-assign-user', 'aria-activedescendant')).to.equal('wf-assign-user-option-0');
+    await page.keyboard.press('Enter');
+    expect(await page.inputValue('#wf-assign-user')).to.equal('Quentin Picker');
+    await page.click('fw-workflow-actions form:has(#wf-assign-user) button[type=submit]');
+    await page.waitForFunction((name) => document.querySelector('fw-workflow-actions .fw-summary-list')?.textContent?.includes(name), colleague.username);
+    expect((await fw.records.readOne('incident', id, { actor: fw.systemActor })).assigned_to).to.equal(colleague.username);
     expect(await axeViolations(page)).to.deep.equal([]);
   });
 

@@ -40,9 +40,10 @@ type Action = 'assign' | 'return';
  * One work queue (`@me`: the records assigned to the person): its records as a list (the generic fw-list over
  * GET /api/queues/:name/items) with text search, the filter builder, sorting and paging; open records only unless
  * "Show closed records too"; when the queue holds records of several tables, links to switch between them with
- * their counts. Each row offers "Assign to me" (unless it is the person's already) and, when assigned, "Return to
- * queue"; selected rows can be assigned or returned together. The outcome is a success banner (focused) or the
- * error summary naming each record that could not be changed; the list and counts are then fetched again.
+ * their counts. Each row offers "Assign to me" (unless it is the person's already, or the queue has members and they
+ * are not one) and, when assigned, "Return to queue"; selected rows can be assigned or returned together. The outcome
+ * is a success banner (focused) or the error summary naming each record that could not be changed; the list and
+ * counts are then fetched again.
  *
  * State lives in the URL: `table`, `closed`, and the list's own `q`, `filter`, `sort`, `offset`.
  *
@@ -188,12 +189,21 @@ export class FwQueue extends LightElement {
     return html`<div class="fw-queue__bulk">
       <p class="fw-body fw-queue__selected" role="status">${n ? `${n} selected` : 'Select records to act on several at once.'}</p>
       <div class="fw-button-group" role="group" aria-label="Selected records">
-        ${this.#loaded!.queue.personal ? nothing : html`<button type="button" class="fw-button fw-button--secondary" data-bulk="assign" ?disabled=${this.busy}
+        ${!this.#mayTake ? nothing : html`<button type="button" class="fw-button fw-button--secondary" data-bulk="assign" ?disabled=${this.busy}
           @click=${() => this.#bulk('assign')}>Assign selected to me</button>`}
         <button type="button" class="fw-button fw-button--secondary" data-bulk="return" ?disabled=${this.busy}
           @click=${() => this.#bulk('return')}>Return selected to queue</button>
       </div>
     </div>`;
+  }
+
+  /**
+   * Whether "Assign to me" can succeed here: a queue with members is worked by them only (the assign API's rule);
+   * the personal queue holds what is the person's already.
+   */
+  get #mayTake(): boolean {
+    const q = this.#loaded?.queue;
+    return !!q && !q.personal && (q.member || !q.membersOnly);
   }
 
   #rowActions = (r: RecordData): TemplateResult | typeof nothing => {
@@ -203,7 +213,7 @@ export class FwQueue extends LightElement {
     const assignee = r[wf.assigneeField];
     const name = this.#name(r);
     return html`<div class="fw-queue__row-actions">
-      ${assignee !== me ? html`<button type="button" class="fw-link-button" data-assign-me=${String(r.id)} ?disabled=${this.busy}
+      ${assignee !== me && this.#mayTake ? html`<button type="button" class="fw-link-button" data-assign-me=${String(r.id)} ?disabled=${this.busy}
         @click=${() => this.#act([r], 'assign')}>Assign to me<span class="fw-visually-hidden"> ${name}</span></button>` : nothing}
       ${assignee ? html`<button type="button" class="fw-link-button" data-return=${String(r.id)} ?disabled=${this.busy}
         @click=${() => this.#act([r], 'return')}>Return to queue<span class="fw-visually-hidden"> ${name}</span></button>` : nothing}

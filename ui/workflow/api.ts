@@ -73,6 +73,8 @@ export interface Queue {
   org?: { id: string; code: string; name: string } | null;
   personal: boolean;
   member: boolean;
+  /** The queue has members and only they may hold its records. */
+  membersOnly?: boolean;
   declared?: boolean;
   tables?: QueueTable[];
   count?: number;
@@ -113,3 +115,12 @@ export const decideApproval = (api: ApiClient, table: string, id: string, approv
 
 export const assignRecord = (api: ApiClient, table: string, id: string, body: { user?: string | null; queue?: string | null }) =>
   api.post<RecordData>(tablePath(table, id, 'assign'), body);
+
+/** A person a picker offers: their username (what the APIs take) and their name (what people read). */
+export interface Candidate { username: string; name: string }
+/** The people the record may be assigned to whose name or username contains `q`. */
+export const fetchAssignees = (api: ApiClient, table: string, id: string, q: string, signal?: AbortSignal) =>
+  api.get<Candidate[]>(tablePath(table, id, 'assignees'), { query: { q }, signal }).then((r) => r.data);
+/** The people the signed-in person may delegate to whose name or username contains `q`. */
+export const fetchDelegates = (api: ApiClient, q: string, signal?: AbortSignal) =>
+  api.get<Candidate[]>('/delegations/candidates', { query: { q }, signal }).then((r) => r.data);

@@ -9,7 +9,9 @@ import { textInput } from '../fields/field-parts.js';
 import { formatDateTime } from '../format.js';
 import { FormProblems, noProblems, type Problems } from '../form-problems.js';
 import { announcePage, loadErrorText, loadingState, loadProblem, pageHeading } from '../page-state.js';
-import { createDelegation, deleteDelegation, fetchDelegations, type Delegation } from './api.js';
+import { createDelegation, deleteDelegation, fetchDelegates, fetchDelegations, type Delegation } from './api.js';
+import './fw-person-picker.js';
+import type { PersonPickEvent } from './fw-person-picker.js';
 import type { SessionInfo } from '../api/types.js';
 import { apiContext, sessionContext } from '../contexts.js';
 
@@ -39,10 +41,11 @@ function statusOf(d: Delegation): TemplateResult {
 
 /**
  * "Delegate while away": the person's delegations (GET /api/delegations) — those they gave and those given to them —
- * with ending one (DELETE, after a confirmation), and a form to add one: the delegate's username, the first day
+ * with ending one (DELETE, after a confirmation), and a form to add one: the delegate (a person picker over those the
+ * API accepts), the first day
  * (empty: from now) and the last day (empty: until ended). While a delegation is in force the delegate may decide
  * the person's approval requests. Problems are shown GOV.UK style: an error summary linking to the fields, each with
- * its inline message; the server's refusals (unknown user, oneself) land on the same fields.
+ * its inline message; the server's refusals (unknown user, oneself, another organisation) land on the same fields.
  *
  * @fires fw-page - title and breadcrumb
  * @fires fw-error-state - the error summary appeared or went away
@@ -57,6 +60,8 @@ export class FwDelegations extends LightElement {
   @state() private accessor delegations: Delegation[] | null = null;
   @state() private accessor loadError = '';
   @state() private accessor values: Record<Field, string> = { delegate: '', from: '', to: '' };
+  /** The chosen delegate's name (`values.delegate` is their username, what the API takes). */
+  @state() private accessor delegateName = '';
   @state() private accessor message = '';
   @state() private accessor confirming: Delegation | null = null;
 
@@ -146,9 +151,10 @@ export class FwDelegations extends LightElement {
   #addForm(): TemplateResult {
     const v = this.values;
     return html`<form class="fw-form fw-form--narrow" novalidate aria-labelledby="delegation-new" @submit=${this.#submit}>
-      ${textInput({ id: inputId('delegate'), name: 'delegate', label: 'Who should decide for you?', value: v.delegate, error: this.#form.error('delegate'),
-        hint: 'Their username', autocomplete: 'off', spellcheck: false, widthClass: 'fw-input--width-20', maxlength: 100,
-        onInput: (x) => this.#set('delegate', x) })}
+      <fw-person-picker inputId=${inputId('delegate')} name="delegate" label="Who should decide for you?"
+        hint="Start typing their name, then choose from the list." .error=${this.#form.error('delegate')}
+        .value=${v.delegate ? { id: v.delegate, label: this.delegateName } : null} .search=${this.#searchDelegates}
+        @fw-person-pick=${(e: PersonPickEvent) => { this.delegateName = e.person?.label ?? ''; this.#set('delegate', e.person?.id ?? ''); }}></fw-person-picker>
       ${this.#dateInput('from', 'First day (optional)', 'Leave empty to start now.')}
       ${this.#dateInput('to', 'Last day (optional)', 'The delegation ends at the end of this day. Leave empty to keep it until you end it.')}
       <div class="fw-button-group">
@@ -156,6 +162,9 @@ export class FwDelegations extends LightElement {
       </div>
     </form>`;
   }
+
+  /** The people the API would accept as a delegate (GET /api/delegations/candidates). */
+  #searchDelegates = (q: string, signal: AbortSignal) => fetchDelegates(this.api, q, signal);
 
   #dateInput(f: Field, label: string, hintText: string): TemplateResult {
     return textInput({ id: inputId(f), name: f, label, type: 'date', hint: hintText, value: this.values[f], error: this.#form.error(f),
@@ -176,8 +185,7 @@ export class FwDelegations extends LightElement {
     const errors = problems.fields;
     const v = this.values;
     const delegate = v.delegate.trim();
-    if (!delegate) errors.set('delegate', 'Enter the username of the person to decide for you');
-    else if (delegate === this.session?.user.username) errors.set('delegate', 'Enter someone else’s username: you cannot delegate to yourself');
+    if (!delegate) errors.set('delegate', 'Choose the person to decide for you');
     if (v.from && !DAY.test(v.from)) errors.set('from', 'First day must be a real date');
     else if (v.from && v.from < today()) errors.set('from', 'First day must be today or in the future');
     if (v.to && !DAY.test(v.to)) errors.set('to', 'Last day must be a real date');
@@ -198,11 +206,13 @@ export class FwDelegations extends LightElement {
     if (v.to) body.to = dayStart(v.to, 1);
     await this.#form.submit(async () => {
       const created = await createDelegation(this.api, body);
+      const name = this.delegateName || created.delegate;
       this.values = { delegate: '', from: '', to: '' };
+      this.delegateName = '';
       this.#dirty = false;
       this.dispatchEvent(new DirtyEvent(false));
       this.#form.clear();
-      const message = `${created.delegate} can now decide your approval requests${created.to ? ` until ${formatDateTime(created.to)}` : ''}.`;
+      const message = `${name} can now decide your approval requests${created.to ? ` until ${formatDateTime(created.to)}` : ''}.`;
       await this.#load();
       this.message = message;
       await this.#focusBanner();

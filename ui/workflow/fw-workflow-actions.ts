@@ -15,14 +15,17 @@ import '../fields/fw-number-field.js';
 import '../fields/fw-reference-field.js';
 import '../fields/fw-text-field.js';
 import type { FieldProps } from '../fields/field-parts.js';
+import type { ComboOption } from '../fields/combobox.js';
 import '../fw-error-summary.js';
 import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
 import { recordUrl } from '../router.js';
 import {
-  assignRecord, decideApproval, fetchActions, fetchApprovals, makeTransition,
+  assignRecord, decideApproval, fetchActions, fetchApprovals, fetchAssignees, makeTransition,
   type Approval, type RecordActions, type TransitionOption, type WorkflowMeta,
 } from './api.js';
 import { WorkflowChangedEvent, type WorkflowLink } from './events.js';
+import './fw-person-picker.js';
+import type { PersonPickEvent } from './fw-person-picker.js';
 import type { Metadata } from '../api/meta.js';
 import { apiContext, metaContext, sessionContext } from '../contexts.js';
 
@@ -81,7 +84,8 @@ export class FwWorkflowActions extends LightElement {
   @state() private accessor values: Record<string, unknown> = {};
   @state() private accessor comment = '';
   @state() private accessor dialogErrors: Record<string, string> = {};
-  @state() private accessor assignee = '';
+  /** The person chosen in "Assign to someone else" (username and name). */
+  @state() private accessor assignee: ComboOption | null = null;
   @state() private accessor targetQueue = '';
 
   @query('dialog') private accessor dialog!: HTMLDialogElement | null;
@@ -186,10 +190,8 @@ export class FwWorkflowActions extends LightElement {
         ${assign.unassign ? html`<button type="button" class="fw-button fw-button--secondary" data-assign="return" ?disabled=${this.busy} @click=${() => this.#assign({ user: null }, 'Returned to its queue')}>Return to queue</button>` : nothing}
       </div>` : nothing}
       <form class="fw-form-group" @submit=${this.#assignOther} novalidate>
-        <label class="fw-label" for="wf-assign-user">Assign to someone else</label>
-        <div class="fw-hint" id="wf-assign-user-hint">Their username</div>
-        <input class="fw-input fw-input--width-20" id="wf-assign-user" name="user" type="text" autocomplete="off" spellcheck="false"
-          aria-describedby="wf-assign-user-hint" .value=${this.assignee} @input=${(e: Event) => { this.assignee = (e.target as HTMLInputElement).value; }}>
+        <fw-person-picker inputId="wf-assign-user" name="user" label="Assign to someone else" hint="Start typing their name, then choose from the list."
+          .value=${this.assignee} .search=${this.#searchAssignees} @fw-person-pick=${(e: PersonPickEvent) => { this.assignee = e.person; }}></fw-person-picker>
         <button type="submit" class="fw-button fw-button--secondary" ?disabled=${this.busy}>Assign</button>
       </form>` : nothing}
       ${wf.queueField && move ? html`<form class="fw-form-group" @submit=${this.#move} novalidate>
@@ -320,11 +322,14 @@ export class FwWorkflowActions extends LightElement {
     await this.#act(() => assignRecord(this.api, this.table, this.recordId, body), `${message}.`);
   }
 
+  /** The people the assign API would accept for this record (GET …/assignees). */
+  #searchAssignees = (q: string, signal: AbortSignal) => fetchAssignees(this.api, this.table, this.recordId, q, signal);
+
   #assignOther = (e: Event) => {
     e.preventDefault();
-    const user = this.assignee.trim();
-    if (!user) { void this.#showProblems([{ text: 'Enter the username of the person to assign it to', target: 'wf-assign-user' }]); return; }
-    void this.#assign({ user }, `Assigned to ${user}`).then(() => { if (!this.problems.length) this.assignee = ''; });
+    const person = this.assignee;
+    if (!person) { void this.#showProblems([{ text: 'Choose the person to assign it to', target: 'wf-assign-user' }]); return; }
+    void this.#assign({ user: person.id }, `Assigned to ${person.label}`).then(() => { if (!this.problems.length) this.assignee = null; });
   };
 
   #move = (e: Event) => {

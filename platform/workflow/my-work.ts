@@ -1,0 +1,198 @@
+/**
+ * The person's work at a glance, for the home page (GET /api/home): the open records assigned to them, their queues
+ * with open counts, the approval requests waiting for them, the SLAs of records they can read that are overdue or
+ * due soon, and their bookmarks — each part with the page of the UI that lists it in full.
+ *
+ * Access: everything is read as the person, through the record service (table grants, row conditions, organisations)
+ * or the queue listing; counts come from the record service's COUNT and short lists from LIMIT, so the cost stays
+ * bounded however much work there is: one counting query per queue and table (the queue listing's counts, the
+ * personal queue's included), a short list per table with work assigned, one query per table holding pending
+ * approvals, and the SLA alert lists' own batches.
+ *
+ * Which parts a role's home shows is not declared in definitions yet (a later dashboards kind may): every person
+ * gets the same parts, each empty when they have nothing there.
+ */
+import { accessFor } from '../access/policy.js';
+import { listBookmarks, type Bookmark } from '../access/profile.js';
+import type { Condition } from '../conditions/types.js';
+import type { Formwork } from '../context.js';
+import type { Registry, ResolvedTable } from '../definitions/types.js';
+import type { Actor } from '../records/types.js';
+import { originalActor } from './actors.js';
+import { workflowOf } from './definitions.js';
+import { delegatorsOf } from './delegations.js';
+import { PERSONAL_QUEUE, queueSummaries } from './queues.js';
+import { listSlaAlerts, type SlaAlert } from './sla/alerts.js';
+
+/** Items in each short list. */
+export const HOME_ITEMS = 5;
+/** Pending approval requests looked at (as the approvals page): the oldest this many. */
+const MAX_APPROVALS = 200;
+
+/** A record in a short list: what people recognise it by, and where it opens. */
+export interface HomeItem {
+  table: string;
+  tableLabel: string;
+  id: string;
+  number: string | null;
+  display: string | null;
+  /** When it last changed (assigned items), was asked for (approvals) or is due (SLAs); ISO 8601. */
+  at: string | null;
+  link: string;
+}
+
+export interface HomeAssigned {
+  table: string;
+  label: string;
+  /** Open records (state not closed) assigned to the person that they can read. */
+  count: number;
+  /** The most recently changed of them. */
+  items: HomeItem[];
+  link: string;
+}
+
+export interface HomeQueue {
+  name: string;
+  label: string;
+  member: boolean;
+  count: number;
+  link: string;
+}
+
+export interface HomeSla extends HomeItem {
+  sla: string;
+  label: string;
+  breached: boolean;
+  remainingMs: number | null;
+}
+
+export interface MyWork {
+  assigned: { count: number; tables: HomeAssigned[]; link: string };
+  queues: HomeQueue[];
+  approvals: { count: number; items: (HomeItem & { approval: string })[]; link: string };
+  /** Overdue SLAs, then those due within the alert window; `more`: there are more than the items shown. */
+  slas: { overdue: HomeSla[]; upcoming: HomeSla[]; moreOverdue: boolean; moreUpcoming: boolean };
+  bookmarks: Bookmark[];
+}
+
+const tableLabel = (t: ResolvedTable) => t.def.label ?? t.name;
+/** A queue page's path; the personal queue keeps its readable "@me". */
+const queueLink = (name: string) => `/queues/${name === PERSONAL_QUEUE ? name : encodeURIComponent(name)}`;
+const recordLink = (table: string, id: string) => `/tables/${encodeURIComponent(table)}/${encodeURIComponent(id)}`;
+const text = (v: unknown) => (v === null || v === undefined || v === '' ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/** The fields to read for a short list: number and display field when the person may read them. */
+function shownFields(registry: Registry, actor: Actor, table: ResolvedTable, extra: string[] = []): string[] {
+  const access = accessFor(registry, actor, table.name, 'read');
+  const canSee = (f: string) => table.fields.has(f) && (access.unrestricted || access.readable.has(f));
+  return [...new Set(['id', 'number', table.displayField, ...extra])].filter((f) => f === 'id' || canSee(f));
+}
+
+/** The condition "not in a closed state" of a table's workflow, or null when none is closed. */
+function openCondition(table: ResolvedTable, registry: Registry): Condition | null {
+  const wf = workflowOf(registry, table);
+  if (!wf) return null;
+  const closed = Object.entries(wf.def.states).filter(([, s]) => s.category === 'closed').map(([v]) => v);
+  return closed.length ? { fact: `record.${wf.def.stateField}`, operator: 'notIn', value: closed } : null;
+}
+
+/** The newest open records assigned to the person in each table the personal queue counted some in. */
+async function assignedToMe(
+  fw: Formwork, actor: Actor, tables: { name: string; label: string; count?: number }[],
+): Promise<HomeAssigned[]> {
+  const registry = fw.registry.current;
+  const person = originalActor(actor);
+  const out: HomeAssigned[] = [];
+  for (const { name, label, count } of tables) {
+    if (!count) continue;
+    const table = registry.getTable(name);
+    const field = workflowOf(registry, table)?.def.assigneeField;
+    if (!field || !person.username) continue;
+    const own: Condition = { fact: `record.${field}`, operator: 'equal', value: person.username };
+    const open = openCondition(table, registry);
+    const stamp = table.fields.has('updated_at') ? 'updated_at' : 'created_at';
+    const result = await fw.records.query(name, {
+      filter: open ? { all: [own, open] } : own, limit: HOME_ITEMS, withTotal: false,
+      sort: [{ field: stamp, direction: 'desc' }], fields: shownFields(registry, actor, table, [stamp]),
+    }, { actor });
+    out.push({
+      table: name, label, count, link: `${queueLink(PERSONAL_QUEUE)}?table=${encodeURIComponent(name)}`,
+      items: result.records.map((r) => ({
+        table: name, tableLabel: tableLabel(table), id: r.id as string, number: text(r.number), display: text(r[table.displayField]),
+        at: text(r[stamp]), link: recordLink(name, r.id as string),
+      })),
+    });
+  }
+  return out;
+}
+
+/**
+ * Pending requests the person may decide (their own and those of people they stand in for) on records they can
+ * read: one query finds the requests, then one list query per table keeps the readable ones.
+ */
+async function approvalsForMe(fw: Formwork, actor: Actor): Promise<MyWork['approvals']> {
+  const link = '/approvals';
+  const person = originalActor(actor);
+  if (!person.id) return { count: 0, items: [], link };
+  const knex = fw.db.knex;
+  const ids = [person.id, ...(await delegatorsOf(knex, person.id, fw.clock.now()))];
+  const rows: { id: string; table_name: string; record_id: string; approval: string; requested_at: string }[] = await knex('sys_approval')
+    .whereIn('approver_id', ids).where('status', 'requested').orderBy([{ column: 'requested_at' }, { column: 'id' }]).limit(MAX_APPROVALS)
+    .select('id', 'table_name', 'record_id', 'approval', 'requested_at');
+  const registry = fw.registry.current;
+  const byTable = new Map<string, Set<string>>();
+  for (const r of rows) byTable.set(r.table_name, (byTable.get(r.table_name) ?? new Set()).add(r.record_id));
+  const visible = new Map<string, Record<string, unknown>>();
+  for (const [name, recordIds] of byTable) {
+    if (!registry.tables.has(name) || !accessFor(registry, actor, name, 'read').allowed) continue;
+    const table = registry.getTable(name);
+    const found = await fw.records.query(name, {
+      filter: { fact: 'id', operator: 'in', value: [...recordIds] }, fields: shownFields(registry, actor, table), limit: recordIds.size, withTotal: false,
+    }, { actor: person });
+    for (const r of found.records) visible.set(r.id as string, r);
+  }
+  const mine = rows.filter((r) => visible.has(r.record_id));
+  return {
+    count: mine.length, link,
+    items: mine.slice(0, HOME_ITEMS).map((r) => {
+      const table = registry.getTable(r.table_name);
+      const rec = visible.get(r.record_id)!;
+      return {
+        table: table.name, tableLabel: tableLabel(table), id: r.record_id, number: text(rec.number), display: text(rec[table.displayField]),
+        at: r.requested_at, link: recordLink(table.name, r.record_id), approval: r.approval,
+      };
+    }),
+  };
+}
+
+function slaItem(fw: Formwork, a: SlaAlert): HomeSla {
+  const table = fw.registry.current.getTable(a.table);
+  return {
+    table: table.name, tableLabel: tableLabel(table), id: a.recordId, number: a.number, display: text(a.display), at: a.dueAt,
+    link: recordLink(table.name, a.recordId), sla: a.sla, label: a.label, breached: a.breached, remainingMs: a.remainingMs,
+  };
+}
+
+/** The person's work (see the module comment). Bookmarks need a signed-in person; a system actor has none. */
+export async function myWork(fw: Formwork, actor: Actor): Promise<MyWork> {
+  const summaries = await queueSummaries(fw, actor, { counts: true });
+  const personal = summaries.find((q) => q.personal);
+  const tables = await assignedToMe(fw, actor, personal?.tables ?? []);
+  const queues = summaries.filter((q) => !q.personal && q.tables.length > 0).map((q) => ({
+    name: q.name, label: q.label, member: q.member, count: q.count ?? 0, link: queueLink(q.name),
+  }));
+  const [overdue, upcoming] = await Promise.all([
+    listSlaAlerts(fw, actor, 'overdue', { limit: HOME_ITEMS + 1 }),
+    listSlaAlerts(fw, actor, 'upcoming', { limit: HOME_ITEMS + 1 }),
+  ]);
+  return {
+    assigned: { count: tables.reduce((n, t) => n + t.count, 0), tables, link: queueLink(PERSONAL_QUEUE) },
+    queues,
+    approvals: await approvalsForMe(fw, actor),
+    slas: {
+      overdue: overdue.slice(0, HOME_ITEMS).map((a) => slaItem(fw, a)), upcoming: upcoming.slice(0, HOME_ITEMS).map((a) => slaItem(fw, a)),
+      moreOverdue: overdue.length > HOME_ITEMS, moreUpcoming: upcoming.length > HOME_ITEMS,
+    },
+    bookmarks: originalActor(actor).id ? await listBookmarks(fw, actor) : [],
+  };
+}
