@@ -30,7 +30,7 @@ interface Page {
 
 /** Why the record cannot be shown, as the page's heading and text. */
 function problemOf(e: unknown): { title: string; text: string } {
-  // A table the person's roles do not reach is named ("You do not have access to Incidents."); a record outside
+  // A table the person's roles do not reach is named ("You do not have access to <the table's plural label>."); a record outside
   // their rows is not found, so other organisations' records are not revealed.
   if (e instanceof ApiError && e.status === 403 && e.code === 'forbidden') return { title: 'You do not have access', text: e.message };
   if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {

@@ -16,7 +16,7 @@ const VERBS: Record<TableOperation, string> = { create: 'create', read: 'read', 
 
 /**
  * The actor's access for the operation; throws `forbidden` unless {@link canOperate}, naming the table by its label
- * ("You do not have access to Incidents."). A declared table is no secret (its name is in the definitions), so
+ * ("You do not have access to <the table's plural label>."). A declared table is no secret (its name is in the definitions), so
  * refusing it says so; an unknown table stays `table_not_found`, and records outside the rows stay `not_found`.
  */
 export function assertCanOperate(registry: Registry, actor: Actor, table: string, operation: TableOperation): TableAccess {

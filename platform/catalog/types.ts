@@ -128,26 +128,30 @@ export interface RecordTarget {
 
 export type ItemTarget = { request: RequestTarget } | { record: RecordTarget };
 
-export interface CatalogItemDef {
-  kind: 'catalogItem';
+/** What items and order guides share: how they are shelved, found and offered. */
+interface ShelvedDef {
   name: string;
   title: string;
   /** One line under the title in lists. */
   shortDescription?: string;
-  /** The full description on the item's page (plain text, paragraphs separated by blank lines). */
+  /** The full description on its page (plain text, paragraphs separated by blank lines). */
   description?: string;
-  /** Categories the item is shelved in (at least one). */
+  /** Categories it is shelved in (at least one). */
   categories: string[];
   icon?: string;
   /** Words people search for that are not in its title or descriptions. */
   keywords?: string[];
   order?: number;
-  /** Withdrawn: no longer listed or orderable; requests already made stay workable. */
-  active?: boolean;
-  /** Who may order it (absent: everyone who sees its category). */
+  /** Who may order it (absent: everyone who sees one of its categories). */
   availableFor?: AudienceCondition;
   /** Who may not (wins over availableFor). */
   notAvailableFor?: AudienceCondition;
+}
+
+export interface CatalogItemDef extends ShelvedDef {
+  kind: 'catalogItem';
+  /** Withdrawn: no longer listed or orderable; requests already made stay workable. */
+  active?: boolean;
   /** Ask for a quantity (requests only): true (1–100) or the most that may be ordered at once. */
   quantity?: boolean | { max: number };
   price?: Price;
@@ -184,18 +188,8 @@ export interface GuideItem {
   when?: Condition;
 }
 
-export interface OrderGuideDef {
+export interface OrderGuideDef extends ShelvedDef {
   kind: 'orderGuide';
-  name: string;
-  title: string;
-  shortDescription?: string;
-  description?: string;
-  categories: string[];
-  icon?: string;
-  keywords?: string[];
-  order?: number;
-  availableFor?: AudienceCondition;
-  notAvailableFor?: AudienceCondition;
   /** The guide's questions; answers cascade into the chosen items' variables of the same name. */
   variables: Record<string, VariableDef>;
   uiPolicies?: UiPolicySource[];

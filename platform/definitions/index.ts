@@ -6,4 +6,4 @@ export { resolveTables } from './tables.js';
 export { lintDefinitions } from './lint.js';
 export { closestNames, expectedNames } from './suggest.js';
 export { buildRegistry, loadRegistry, validateDefinitions, RegistryHolder, formatDefinitionErrors, type BuildResult, type RegistrySource } from './registry.js';
-export { definitionWarnings, internalWords, wordWarnings } from './words.js';
+export { definitionWarnings, internalWords, wordWarnings, type WordCheck } from './words.js';

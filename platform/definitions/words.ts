@@ -1,6 +1,6 @@
 /**
  * Words for people: warnings (not errors) for texts people read — labels, help, descriptions, titles, messages —
- * that carry internal words: snake_case names, requirement-id-like tokens (`ABC-FR-22`, `UC_Name_001`) or talk of
+ * that carry internal words: snake_case names, requirement-id-like tokens (`ABC-FR-22`) and other identifiers (`Code_Name_001`) or talk of
  * "the engine". Requirement ids belong in a definition's `ref`, which the UI never shows. `formwork validate` prints
  * the warnings and still succeeds; the running system ignores them.
  */
@@ -14,9 +14,16 @@ const TEXT_KEYS: ReadonlySet<string> = new Set([
 /** Properties holding data or conditions rather than texts of the definition (data files' records, policy values). */
 const SKIP_KEYS: ReadonlySet<string> = new Set(['records', 'ref', 'condition', 'value', 'default']);
 
-const CHECKS: { pattern: RegExp; what: string }[] = [
-  { pattern: /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/, what: 'a snake_case name' },
-  { pattern: /(?<![\w-])[A-Z]{2,}(?:-[A-Za-z]+)*-\d+[A-Za-z0-9]*(?![\w-])|\bUC[-_][A-Za-z]\w*|\bPM\d+\b/, what: 'a requirement id' },
+/** A shape of internal word: found by `pattern`, described to the configurator as `what`. */
+export interface WordCheck { pattern: RegExp; what: string }
+
+/**
+ * The shapes every pack's texts are checked for. A pack's own identifiers (its requirement-id scheme) are the pack's
+ * to check: its tests pass them as `extra` to {@link internalWords} / {@link wordWarnings}.
+ */
+const CHECKS: readonly WordCheck[] = [
+  { pattern: /\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b/, what: 'an internal name (words joined by "_")' },
+  { pattern: /(?<![\w-])[A-Z]{2,}(?:-[A-Za-z]+)*-\d+[A-Za-z0-9]*(?![\w-])/, what: 'a requirement id' },
   { pattern: /\bengine\b/i, what: '"engine"' },
 ];
 
@@ -24,10 +31,10 @@ const CHECKS: { pattern: RegExp; what: string }[] = [
 const stripTemplates = (text: string) => text.replace(/\{\{\{?[^}]*\}?\}\}/g, ' ');
 
 /** The internal words in a text people read, described for a warning (empty when it reads well). */
-export function internalWords(text: string): { token: string; what: string }[] {
+export function internalWords(text: string, extra: readonly WordCheck[] = []): { token: string; what: string }[] {
   const plain = stripTemplates(text);
   const out: { token: string; what: string }[] = [];
-  for (const { pattern, what } of CHECKS) {
+  for (const { pattern, what } of [...CHECKS, ...extra]) {
     const m = pattern.exec(plain);
     if (m) out.push({ token: m[0], what });
   }
@@ -35,7 +42,7 @@ export function internalWords(text: string): { token: string; what: string }[] {
 }
 
 /** Warnings for every text people read in the documents (see the module comment). */
-export function wordWarnings(documents: readonly LoadedDocument[]): DefinitionError[] {
+export function wordWarnings(documents: readonly LoadedDocument[], extra: readonly WordCheck[] = []): DefinitionError[] {
   const out: DefinitionError[] = [];
   const visit = (value: unknown, pointer: string, file: string) => {
     if (Array.isArray(value)) { value.forEach((v, i) => visit(v, `${pointer}/${i}`, file)); return; }
@@ -44,7 +51,7 @@ export function wordWarnings(documents: readonly LoadedDocument[]): DefinitionEr
       if (SKIP_KEYS.has(key)) continue;
       const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (typeof v === 'string' && TEXT_KEYS.has(key)) {
-        for (const { token, what } of internalWords(v)) {
+        for (const { token, what } of internalWords(v, extra)) {
           out.push({
             file, pointer: at, value: token,
             message: `People read this text, and it has ${what}: write it in words for the pack's users (requirement ids go in "ref").`,
@@ -60,6 +67,6 @@ export function wordWarnings(documents: readonly LoadedDocument[]): DefinitionEr
 }
 
 /** {@link wordWarnings} of every definition file under the roots (files that fail to load are validate's errors). */
-export async function definitionWarnings(roots: string[]): Promise<DefinitionError[]> {
-  return wordWarnings((await loadDefinitionFiles(roots)).documents);
+export async function definitionWarnings(roots: string[], extra: readonly WordCheck[] = []): Promise<DefinitionError[]> {
+  return wordWarnings((await loadDefinitionFiles(roots)).documents, extra);
 }

@@ -78,3 +78,50 @@ export interface ListMeta {
   limit: number;
   offset: number;
 }
+
+/** A record in a short list: what people recognise it by, and where it opens. */
+export interface HomeItem {
+  table: string;
+  tableLabel: string;
+  id: string;
+  number: string | null;
+  display: string | null;
+  /** When it last changed (assigned items), was asked for (approvals) or is due (SLAs); ISO 8601. */
+  at: string | null;
+  link: string;
+}
+
+export interface HomeAssigned {
+  table: string;
+  label: string;
+  /** Open records (state not closed) assigned to the person that they can read. */
+  count: number;
+  /** The most recently changed of them. */
+  items: HomeItem[];
+  link: string;
+}
+
+export interface HomeQueue {
+  name: string;
+  label: string;
+  member: boolean;
+  count: number;
+  link: string;
+}
+
+export interface HomeSla extends HomeItem {
+  sla: string;
+  label: string;
+  breached: boolean;
+  remainingMs: number | null;
+}
+
+/** The home page's answer (GET /api/home); `B`: a bookmark as the reader types it. */
+export interface HomeWork<B> {
+  assigned: { count: number; tables: HomeAssigned[]; link: string };
+  queues: HomeQueue[];
+  approvals: { count: number; items: (HomeItem & { approval: string })[]; link: string };
+  /** Overdue SLAs, then those due within the alert window; `more`: there are more than the items shown. */
+  slas: { overdue: HomeSla[]; upcoming: HomeSla[]; moreOverdue: boolean; moreUpcoming: boolean };
+  bookmarks: B[];
+}

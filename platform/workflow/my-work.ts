@@ -22,6 +22,7 @@ import { originalActor } from './actors.js';
 import { workflowOf } from './definitions.js';
 import { delegatorsOf } from './delegations.js';
 import { PERSONAL_QUEUE, queueSummaries } from './queues.js';
+import type { HomeAssigned, HomeSla, HomeWork } from '../http/api-types.js';
 import { listSlaAlerts, type SlaAlert } from './sla/alerts.js';
 
 /** Items in each short list. */
@@ -29,51 +30,8 @@ export const HOME_ITEMS = 5;
 /** Pending approval requests looked at (as the approvals page): the oldest this many. */
 const MAX_APPROVALS = 200;
 
-/** A record in a short list: what people recognise it by, and where it opens. */
-export interface HomeItem {
-  table: string;
-  tableLabel: string;
-  id: string;
-  number: string | null;
-  display: string | null;
-  /** When it last changed (assigned items), was asked for (approvals) or is due (SLAs); ISO 8601. */
-  at: string | null;
-  link: string;
-}
-
-export interface HomeAssigned {
-  table: string;
-  label: string;
-  /** Open records (state not closed) assigned to the person that they can read. */
-  count: number;
-  /** The most recently changed of them. */
-  items: HomeItem[];
-  link: string;
-}
-
-export interface HomeQueue {
-  name: string;
-  label: string;
-  member: boolean;
-  count: number;
-  link: string;
-}
-
-export interface HomeSla extends HomeItem {
-  sla: string;
-  label: string;
-  breached: boolean;
-  remainingMs: number | null;
-}
-
-export interface MyWork {
-  assigned: { count: number; tables: HomeAssigned[]; link: string };
-  queues: HomeQueue[];
-  approvals: { count: number; items: (HomeItem & { approval: string })[]; link: string };
-  /** Overdue SLAs, then those due within the alert window; `more`: there are more than the items shown. */
-  slas: { overdue: HomeSla[]; upcoming: HomeSla[]; moreOverdue: boolean; moreUpcoming: boolean };
-  bookmarks: Bookmark[];
-}
+/** What the home page answers (platform/http/api-types.ts: the UI reads the same shapes). */
+export type MyWork = HomeWork<Bookmark>;
 
 const tableLabel = (t: ResolvedTable) => t.def.label ?? t.name;
 /** A queue page's path; the personal queue keeps its readable "@me". */
