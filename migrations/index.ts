@@ -11,6 +11,7 @@ import * as notify from './20261123_009_notify.js';
 import * as partyCodes from './20261207_010_party_codes.js';
 import * as catalog from './20261207_011_catalog.js';
 import * as userManager from './20261207_012_user_manager.js';
+import * as auditActor from './20261207_013_audit_actor.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '20261207_010_party_codes': partyCodes,
   '20261207_011_catalog': catalog,
   '20261207_012_user_manager': userManager,
+  '20261207_013_audit_actor': auditActor,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -23,8 +23,9 @@ import { apiContext, sessionContext } from './contexts.js';
 type Notice = { kind: 'success' | 'info'; text: string } | { kind: 'conflict' };
 
 /**
- * Renders any form definition: sections as headed regions, columns as a CSS grid, one widget per field type,
- * help text as hints. UI policies are evaluated on every change by the server's own function (applyPolicies, through
+ * Renders any form definition: sections as headed regions (with `sectionTabs`, a long form's titled sections as
+ * tabs; an error summary's link opens the tab of its field), columns as a CSS grid, one widget per field type, help
+ * text as hints. UI policies are evaluated on every change by the server's own function (applyPolicies, through
  * form/policies.ts). Submitting checks mandatory fields first, then POSTs (create) or PATCHes with If-Match (edit),
  * naming the form (`?form=`) unless it was generated, so the server enforces this form's policies too; problems — the
  * browser's, the server's field errors, or a business rule's refusal (`rule_aborted`, a 422 whose message is the
@@ -52,6 +53,8 @@ export class FwForm extends LightElement {
   @property({ attribute: false }) accessor initialValues: RecordData = {};
   /** Prefix of the controls' ids (unique per page). */
   @property() accessor idPrefix = 'field';
+  /** Show a long form's titled sections as tabs (form/sections.ts), keeping a record page a few screens high. */
+  @property({ type: Boolean }) accessor sectionTabs = false;
 
   /** The signed-in person's session. */
   @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
@@ -65,6 +68,8 @@ export class FwForm extends LightElement {
   @state() private accessor revision = 0;
   /** Said by the polite live region: a dependent choice cleared because it stopped applying. */
   @state() private accessor announcement = '';
+  /** The section shown as the selected tab, when sections are tabs. */
+  @state() private accessor sectionTab = '';
 
   /** The values loaded, unparseable texts, values set by policies, the dirty flag and the widgets' props. */
   #edits = new FieldEdits(this);
@@ -115,6 +120,7 @@ export class FwForm extends LightElement {
       // Another form's outcome says nothing about this one: wait for its own first evaluation.
       this.policies = null;
       this.ready = false;
+      this.sectionTab = '';
     }
     if (changed.has('form') || changed.has('record') || changed.has('initialValues')) this.#reset();
   }
@@ -122,12 +128,16 @@ export class FwForm extends LightElement {
   override render() {
     if (!this.form) return nothing;
     if (!this.ready) return html`<p class="fw-body">Loading the form…</p>`;
+    const tabs = this.sectionTabs ? {
+      selected: this.sectionTab, select: (key: string) => { this.sectionTab = key; },
+      problems: (names: string[]) => names.filter((n) => this.#submission.error(n)).length,
+    } : undefined;
     return html`<form class="fw-form" novalidate @submit=${this.#onSubmit} @fw-field-change=${this.#onFieldChange}
-      @fw-attachments-changed=${this.#onAttachmentsChanged} @fw-field-problem=${this.#onFieldProblem}>
+      @fw-attachments-changed=${this.#onAttachmentsChanged} @fw-field-problem=${this.#onFieldProblem} @click=${this.#revealTarget}>
       ${this.#renderNotice()}
       <fw-error-summary .items=${this.#submission.items}></fw-error-summary>
       <p class="fw-visually-hidden" role="status" data-announcement>${this.announcement}</p>
-      ${renderSections(this.form, { idPrefix: this.idPrefix, isShown: (n) => this.#isShown(n), renderField: (n) => this.#renderField(n) })}
+      ${renderSections(this.form, { idPrefix: this.idPrefix, isShown: (n) => this.#isShown(n), renderField: (n) => this.#renderField(n), tabs })}
       <div class="fw-button-group">
         <button type="submit" class="fw-button" ?disabled=${this.#submission.busy}>
           ${this.record ? 'Save changes' : `Create ${lowerFirst(this.form.tableLabel)}`}
@@ -135,6 +145,22 @@ export class FwForm extends LightElement {
       </div>
     </form>`;
   }
+
+  /**
+   * An error summary's link to a field in a section tab not shown: show that tab first — now, not on the next render,
+   * as the summary moves focus to the field as soon as this (capturing) listener returns.
+   */
+  #revealTarget = {
+    capture: true,
+    handleEvent: (e: Event) => {
+      const link = (e.target as Element | null)?.closest?.('fw-error-summary a[href^="#"]');
+      const id = link?.getAttribute('href')?.slice(1);
+      const panel = id ? this.querySelector(`#${CSS.escape(id)}`)?.closest<HTMLElement>('.fw-tabs__panel[data-tab]') : null;
+      if (!panel?.hidden) return;
+      for (const other of panel.parentElement!.querySelectorAll<HTMLElement>(':scope > .fw-tabs__panel')) other.hidden = other !== panel;
+      this.sectionTab = panel.dataset.tab!;
+    },
+  };
 
   #renderNotice() {
     const n = this.notice;

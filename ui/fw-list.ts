@@ -9,8 +9,13 @@ import type { FieldMeta, ListMeta, RecordData, TableMeta } from './api/types.js'
 import { NavigateEvent, PageEvent, type Crumb, type FilterEvent } from './events.js';
 import { formatRelative, formatValue, lowerFirst } from './format.js';
 import { andConditions } from './list/filter-model.js';
+import type { ColumnsEvent } from './list/fw-column-chooser.js';
+import './list/fw-column-chooser.js';
 import './list/fw-filter-builder.js';
 import './list/fw-list-views.js';
+import { exportLinks } from './list/export-links.js';
+import { InlineEdit, isInlineEditable } from './list/inline-edit.js';
+import { columnCandidates, defaultColumns, parseCondition, parseOffset, splitLabels, splitRow, type Rows, type View } from './list/list-rows.js';
 import { hasMoreRecords, totalText } from './list/total-text.js';
 import { isLoading } from './page-state.js';
 import { listUrl, newRecordUrl, recordUrl } from './router.js';
@@ -18,9 +23,6 @@ import type { Metadata } from './api/meta.js';
 import { apiContext, metaContext } from './contexts.js';
 
 const DEFAULT_LIMIT = 20;
-/** Columns besides the number and display field when none are given. */
-const EXTRA_COLUMNS = 4;
-const NOT_LISTED_TYPES = new Set(['text', 'json', 'journal', 'attachment', 'uuid']);
 
 /** The rows selected in a selectable list changed: `records` are those selected now, in the order shown. */
 export class ListSelectionEvent extends Event {
@@ -29,46 +31,6 @@ export class ListSelectionEvent extends Event {
     super(ListSelectionEvent.eventName, { bubbles: true, composed: true });
   }
 }
-
-/** What one load of the list gives: the table's metadata, its rows, and why the rows cannot be shown (if so). */
-interface Rows {
-  meta: TableMeta;
-  /** The rows with their stored values (what sorting, filtering, selection and row actions work on). */
-  records: RecordData[];
-  /** Each row's labels from the server (`display=all`): references, choices, booleans, people, by field name. */
-  labels: Map<RecordData, Map<string, string>>;
-  total: number | null;
-  totalKind: ListMeta['totalKind'];
-  error: string;
-}
-
-/** A field the server answered as `{ value, display }` (`display=all`). */
-function isDisplayPair(v: unknown): v is { value: unknown; display: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'value' in v && 'display' in v;
-}
-
-/** The rows' stored values, and their labels aside, from an answer with `display=all`. */
-function splitLabels(meta: TableMeta, answered: RecordData[]): Pick<Rows, 'records' | 'labels'> {
-  const json = new Set(meta.fields.filter((f) => f.type === 'json').map((f) => f.name));
-  const labels = new Map<RecordData, Map<string, string>>();
-  const records = answered.map((row) => {
-    const record: RecordData = {};
-    const shown = new Map<string, string>();
-    for (const [name, v] of Object.entries(row)) {
-      if (json.has(name) || !isDisplayPair(v)) {
-        record[name] = v;
-        continue;
-      }
-      record[name] = v.value;
-      if (v.display !== null && v.display !== undefined) shown.set(name, Array.isArray(v.display) ? v.display.join(', ') : String(v.display));
-    }
-    labels.set(record, shown);
-    return record;
-  });
-  return { records, labels };
-}
-
-interface View { filter: Condition | null; sort: string | null; offset: number; limit: number; search: string }
 
 /**
  * Where a list's rows come from when not GET /api/tables/:table: an API path answering the same list parameters
@@ -87,20 +49,6 @@ export interface ListSource {
   crumbs?: Crumb[];
 }
 
-function parseCondition(text: string | null): Condition | null {
-  if (!text) return null;
-  try {
-    const c = JSON.parse(text) as unknown;
-    return c && typeof c === 'object' && !Array.isArray(c) ? (c as Condition) : null;
-  } catch {
-    return null;
-  }
-}
-
-function parseOffset(text: string | null): number {
-  return text && /^\d{1,9}$/.test(text) ? Number(text) : 0;
-}
-
 /**
  * A list of a table's records: columns from the table's number and display field plus a few more (or the given
  * ones), a filter builder, sorting by column header (aria-sort), paging with the total ("Showing 1–20 of 143"; past
@@ -108,7 +56,9 @@ function parseOffset(text: string | null): number {
  * rows linking to their record and a button to create one.
  *
  * As a page its state lives in the URL (`filter`, `sort`, `offset`, `limit`, `columns`, `title`, and `q` with a
- * searching source), so views can be bookmarked and menu items can carry a filter. Embedded (a related list) it keeps
+ * searching source), so views can be bookmarked and menu items can carry a filter. A table's list page also offers a
+ * column chooser (the columns go to the URL, and so into a saved view), cells edited in place where the person may
+ * write the field (ui/list/inline-edit.ts), and CSV downloads with labels or stored values. Embedded (a related list) it keeps
  * its state itself. Either way it always applies `fixedFilter`.
  *
  * With a `source` the rows come from another API path taking the list parameters (a queue's items): the page's URL
@@ -164,10 +114,28 @@ export class FwList extends LightElement {
       this.api, this.metadata, this.table, this.params, this.fixedFilter, this.columns, this.ownView, this.source, this.exactTotal,
     ] as const,
     task: ([api, metadata], { signal }) => this.#fetchRows(api, metadata, signal),
-    onComplete: () => this.#select(new Set()),
+    onComplete: () => {
+      this.#edit.reset();
+      this.#select(new Set());
+    },
     onError: () => {
+      this.#edit.reset();
       this.#select(new Set());
       if (!this.embedded) this.dispatchEvent(new PageEvent('List not available', [{ label: 'Home', href: '/' }, { label: 'List not available' }]));
+    },
+  });
+
+  /** The cell being edited in place, if any (see ui/list/inline-edit.ts). */
+  #edit = new InlineEdit(this, {
+    api: () => this.api,
+    tableOf: (r) => (typeof r.class === 'string' && r.class ? r.class : this.table),
+    fields: () => (this.#meta ? this.#rowFields(this.#meta) : []),
+    replace: (record, fresh) => {
+      const rows = this.#rows.value;
+      if (!rows) return;
+      const { record: values, shown } = splitRow(rows.meta, fresh);
+      Object.assign(record, values);
+      rows.labels.set(record, shown);
     },
   });
 
@@ -208,15 +176,19 @@ export class FwList extends LightElement {
       const cols = given.map((c) => c.trim()).filter((c) => known.has(c));
       if (cols.length) return cols;
     }
-    const cols: string[] = [];
-    if (meta.numberPrefix && known.has('number')) cols.push('number');
-    if (known.has(meta.displayField) && !cols.includes(meta.displayField) && meta.displayField !== 'id') cols.push(meta.displayField);
-    const extra = meta.fields
-      .filter((f) => !f.system && !f.hidden && !NOT_LISTED_TYPES.has(f.type) && !cols.includes(f.name))
-      .slice(0, EXTRA_COLUMNS);
-    cols.push(...extra.map((f) => f.name));
-    if (!cols.length) cols.push('id');
-    return cols;
+    return defaultColumns(meta);
+  }
+
+  /** Cells are edited in place on a table's own list page (not a related list, another source, or a picking list). */
+  get #editsCells(): boolean {
+    return !this.embedded && !this.source && !this.selectable;
+  }
+
+  /** The fields one row is read with: the columns, and what rows, row actions and cell edits need. */
+  #rowFields(meta: TableMeta): string[] {
+    const fields = new Set(this.#columnNames(meta));
+    for (const f of ['class', ...this.extraFields, ...(this.#editsCells ? ['version'] : [])]) if (meta.fields.some((x) => x.name === f)) fields.add(f);
+    return [...fields];
   }
 
   /** The table's metadata and the rows of the view in force (the `signal` drops a superseded query's requests). */
@@ -225,25 +197,27 @@ export class FwList extends LightElement {
     signal.throwIfAborted();
     if (!this.embedded) this.dispatchEvent(new PageEvent(this.#title(meta), [{ label: 'Home', href: '/' }, ...(this.source?.crumbs ?? []), { label: this.#title(meta) }]));
     const view = this.#view;
-    const fields = new Set(this.#columnNames(meta));
-    if (meta.fields.some((f) => f.name === 'class')) fields.add('class');
-    for (const f of this.extraFields) if (meta.fields.some((x) => x.name === f)) fields.add(f);
+    const fields = this.#rowFields(meta);
     const filter = andConditions(this.fixedFilter, view.filter);
+    // The workflow's state field changes only by its transitions, never in a cell.
+    const stateField = this.#editsCells ? await metadata.workflow(this.table).then((w) => w?.stateField ?? null, () => null) : null;
+    signal.throwIfAborted();
     try {
       const res = await api.get<RecordData[]>(this.source?.path ?? tablePath(this.table), {
         query: {
           ...this.source?.query, q: view.search || undefined,
           filter: filter ? JSON.stringify(filter) : undefined, sort: view.sort ?? undefined, limit: view.limit,
-          offset: view.offset || undefined, fields: [...fields].join(','), total: this.exactTotal ? undefined : 'estimate', display: 'all',
+          offset: view.offset || undefined, fields: fields.join(','), total: this.exactTotal ? undefined : 'estimate', display: 'all',
         },
         signal,
       });
       const page = res.body.meta as Partial<ListMeta> | undefined;
-      return { meta, ...splitLabels(meta, res.data), total: page?.total ?? null, totalKind: page?.totalKind ?? null, error: '' };
+      return { meta, ...splitLabels(meta, res.data), total: page?.total ?? null, totalKind: page?.totalKind ?? null, error: '', stateField };
     } catch (e) {
       // The table is known but its rows cannot be shown: the page stays, with the problem above the (empty) table.
       if (signal.aborted) throw e;
-      return { meta, records: [], labels: new Map(), total: null, totalKind: null, error: e instanceof ApiError ? e.message : 'The list cannot be shown.' };
+      const error = e instanceof ApiError ? e.message : 'The list cannot be shown.';
+      return { meta, records: [], labels: new Map(), total: null, totalKind: null, error, stateField };
     }
   }
 
@@ -261,8 +235,9 @@ export class FwList extends LightElement {
     return this.#rows.value?.error ?? '';
   }
 
-  /** A cell's text: the server's label where it gave one, else the stored value formatted. */
+  /** A cell's text: the server's label where it gave one, else the stored value formatted (dates: the server sends ISO 8601). */
   #text(field: FieldMeta | undefined, r: RecordData, name: string): string {
+    if (field?.type === 'date' || field?.type === 'datetime') return formatValue(field, r[name]);
     return this.#rows.value?.labels.get(r)?.get(name) ?? formatValue(field, r[name]);
   }
 
@@ -291,25 +266,18 @@ export class FwList extends LightElement {
           <fw-filter-builder .fields=${meta.fields} .condition=${view.filter} @fw-filter=${this.#onFilter}></fw-filter-builder>
         </div>
       </details>`}
-      ${this.embedded || this.source ? nothing : html`<fw-list-views table=${this.table} .params=${this.params}></fw-list-views>`}
+      ${this.embedded || this.source ? nothing : html`<fw-column-chooser .fields=${columnCandidates(meta)} .columns=${this.#columnNames(meta)}
+        .defaults=${defaultColumns(meta)} @fw-columns=${this.#onColumns}></fw-column-chooser>
+        <fw-list-views table=${this.table} .params=${this.params}></fw-list-views>`}
       ${this.#error ? html`<div class="fw-error-summary" role="alert"><h2 class="fw-error-summary__title">The list cannot be shown</h2><p class="fw-body">${this.#error}</p></div>` : nothing}
       <div class="fw-list__summary">
         <p class="fw-body fw-list__count" role="status">${this.#countText(meta)}</p>
-        ${this.embedded || this.source || this.#error || !this.#records.length ? nothing : html`<p class="fw-body fw-list__export">
-          <a class="fw-link" href=${this.#exportUrl(meta, view)} download>Export to CSV<span class="fw-visually-hidden"> (${lowerFirst(this.#title(meta))}, the filter, sort and columns shown)</span></a></p>`}
+        ${this.embedded || this.source || this.#error || !this.#records.length ? nothing : exportLinks(this.table, lowerFirst(this.#title(meta)), view, this.#columnNames(meta))}
       </div>
+      ${this.#editsCells ? html`<p class="fw-visually-hidden" role="status">${this.#edit.status}</p>` : nothing}
       ${this.#records.length && this.toolbar ? html`<div class="fw-list__toolbar">${this.toolbar}</div>` : nothing}
       ${this.#records.length ? this.#table(meta, view, headingId) : nothing}
       ${this.#pagination(view)}`;
-  }
-
-  /** GET /api/tables/:t/export with the filter, sort and columns in force: a real download (Content-Disposition). */
-  #exportUrl(meta: TableMeta, view: View): string {
-    const params = new URLSearchParams();
-    if (view.filter) params.set('filter', JSON.stringify(view.filter));
-    if (view.sort) params.set('sort', view.sort);
-    params.set('fields', this.#columnNames(meta).join(','));
-    return `/api${tablePath(this.table, undefined, 'export')}?${params}`;
   }
 
   #countText(meta: TableMeta) {
@@ -332,6 +300,7 @@ export class FwList extends LightElement {
     const cols = this.#columnNames(meta);
     const sortField = view.sort?.replace(/^[-+]/, '') ?? null;
     const descending = view.sort?.startsWith('-') ?? false;
+    const stateField = this.#rows.value?.stateField ?? null;
     const sortLabel = sortField ? byName.get(sortField)?.label ?? sortField : null;
     return html`<div class="fw-table-wrapper" role="region" aria-labelledby=${headingId} tabindex="0">
       <table class="fw-table">
@@ -365,6 +334,10 @@ export class FwList extends LightElement {
                 // Recent times read best relative ("3 hours ago"); the exact time is on hover and for screen readers.
                 return html`<td class="fw-table__cell"><time datetime=${r[c] as string} title=${text}>${formatRelative(r[c] as string)}<span
                   class="fw-visually-hidden"> (${text})</span></time></td>`;
+              }
+              if (this.#editsCells && isInlineEditable(field, stateField)) {
+                return html`<td class="fw-table__cell fw-list-edit__cell" @dblclick=${() => this.#edit.start(r, field)}>${this.#edit.cell(r, field, text,
+                  this.#rowName(r, cols, byName))}</td>`;
               }
               return html`<td class="fw-table__cell">${text}</td>`;
             })}
@@ -481,6 +454,16 @@ export class FwList extends LightElement {
     params.delete('q');
     params.delete('offset');
     this.dispatchEvent(new NavigateEvent(this.#pageUrl(params)));
+  };
+
+  /** The person chose columns: shown at once and kept in the URL (so a saved view keeps them); null is the default. */
+  #onColumns = (e: ColumnsEvent) => {
+    e.stopPropagation();
+    const params = new URLSearchParams(this.params);
+    if (e.columns) params.set('columns', e.columns.join(','));
+    else params.delete('columns');
+    params.delete('title');
+    this.dispatchEvent(new NavigateEvent(this.#pageUrl(params), true));
   };
 
   #onFilter = (e: FilterEvent) => {

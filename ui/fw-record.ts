@@ -40,14 +40,16 @@ function problemOf(e: unknown): { title: string; text: string } {
 }
 
 /**
- * A record's page, laid out to be worked in: a header with its number and display value as the heading, its workflow
- * actions (state, the transitions the person may make as buttons, approvals asked of them, queue and assignee — only
- * the actions the server says would succeed, GET …/actions; ui/workflow) and its copy actions, kept in view on wide
- * screens; then the form in edit mode — where a workflow's state field is read-only, as only transitions change it —
- * with its one Save button; then tabs (WAI-ARIA) for the activity stream and the related lists the form declares
- * (each a list of the related table filtered by its reference to this record). The form's copy actions the person
- * may use (the server lists only those) are links to a new record prefilled, through the new-record page's query,
- * with the values of the record they can read. A workflow action's success message links to the records it created.
+ * A record's page, laid out to be worked in: a compact header with its number and display value as the heading, its
+ * workflow actions (one line of state, queue and assignee, the transitions the person may make as buttons, and an
+ * "Assignment" disclosure; approvals asked of them — only the actions the server says would succeed, GET …/actions;
+ * ui/workflow) and its copy actions, kept in view on wide screens; then the form in edit mode — where a workflow's
+ * state field is read-only, as only transitions change it; a long form's titled sections as tabs (form/sections.ts),
+ * so the page stays within about three screens — with its one Save button; then tabs (WAI-ARIA) for the activity
+ * stream and the related lists the form declares (each a list of the related table filtered by its reference to this
+ * record). The form's copy actions the person may use (the server lists only those) are links to a new record
+ * prefilled, through the new-record page's query, with the values of the record they can read. A workflow action's
+ * success message links to the records it created.
  *
  * @fires fw-page - the page's title and breadcrumb
  */
@@ -114,18 +116,20 @@ export class FwRecord extends LightElement {
     return html`<div class="fw-record">
       <header class="fw-record__header ${this.stickyHeader ? 'fw-record__header--sticky' : ''}">
         <h1 class="fw-heading-l fw-record__title"><span class="fw-caption-l">${this.#caption()}</span>${this.#heading()}</h1>
-        <fw-workflow-actions class="fw-record-actions" table=${this.table} recordId=${id} .record=${this.record}
-          @fw-workflow-changed=${this.#onWorkflow}></fw-workflow-actions>
-        ${form.copies?.length ? html`<div class="fw-button-group fw-record-copies" role="group" aria-label="Copy into a new record">
-          ${form.copies.map((c) => html`<a class="fw-button fw-button--secondary" data-copy=${c.name} href=${this.#copyUrl(c)}>${c.label}</a>`)}
-        </div>` : nothing}
+        <div class="fw-record__actions">
+          <fw-workflow-actions class="fw-record-actions" table=${this.table} recordId=${id} .record=${this.record}
+            @fw-workflow-changed=${this.#onWorkflow}></fw-workflow-actions>
+          ${form.copies?.length ? html`<div class="fw-button-group fw-record-copies" role="group" aria-label="Copy into a new record">
+            ${form.copies.map((c) => html`<a class="fw-button fw-button--secondary" data-copy=${c.name} href=${this.#copyUrl(c)}>${c.label}</a>`)}
+          </div>` : nothing}
+        </div>
       </header>
       ${this.flash ? html`<div class="fw-notification-banner fw-notification-banner--success" role="alert" tabindex="-1">
         <div class="fw-notification-banner__header"><h2 class="fw-notification-banner__title">Success</h2></div>
         <div class="fw-notification-banner__content"><p class="fw-notification-banner__heading">${this.flash.text}</p>
           ${this.flash.links.length ? html`<p class="fw-body">Created ${this.flash.links.map((l, i) => html`${i ? ', ' : ''}<a class="fw-notification-banner__link" href=${l.href}>${l.text}</a>`)}.</p>` : nothing}</div>
       </div>` : nothing}
-      <fw-form class="fw-record__form" .form=${form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record"
+      <fw-form class="fw-record__form" .form=${form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record" sectionTabs
         @fw-record-changed=${this.#onChanged} @fw-attachments-changed=${this.#onAttachments}></fw-form>
       ${renderTabs([
         {

@@ -3,6 +3,7 @@
  * transaction the platform knows with whether they may perform it, and their bookmarks (links to any record or
  * page of this site).
  */
+import type { MenuItem } from '../menus/types.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { Formwork } from '../context.js';
 import type { Registry } from '../definitions/types.js';
@@ -52,10 +53,32 @@ export function declaredTransactions(registry: Registry): string[] {
     [...new Set([...r.roles.values()].flatMap((role) => role.capabilities ?? []))].filter((c) => !isPlatformCapability(c)).sort());
 }
 
+/**
+ * What each transaction is called where people meet it: the labels of the menu entries it opens, in menu order
+ * (a transaction no menu entry needs has no label: its id is all there is, which people are not shown).
+ */
+function transactionLabels(registry: Registry): ReadonlyMap<string, string> {
+  return registry.memo('access.transactionLabels', (r) => {
+    const labels = new Map<string, string[]>();
+    const visit = (items: readonly MenuItem[]) => {
+      for (const item of items) {
+        if (item.capability) labels.set(item.capability, [...new Set([...(labels.get(item.capability) ?? []), item.label])]);
+        if (item.items) visit(item.items);
+      }
+    };
+    for (const menu of r.menus.values()) visit(menu.items);
+    return new Map([...labels].map(([id, list]) => [id, list.join('; ')]));
+  });
+}
+
 /** Every declared interface transaction with whether the actor's roles grant it (the profile's list of what they may do). */
 export function transactionsFor(registry: Registry, actor: Actor): ProfileTransaction[] {
   const held = new Set(capabilitiesOf(registry, actor.roles));
-  return declaredTransactions(registry).map((id) => ({ id, allowed: held.has(id) }));
+  const labels = transactionLabels(registry);
+  return declaredTransactions(registry).map((id) => {
+    const label = labels.get(id);
+    return { id, ...(label ? { label } : {}), allowed: held.has(id) };
+  });
 }
 
 function requireUserActor(actor: Actor): string {

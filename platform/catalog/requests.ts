@@ -51,9 +51,10 @@ export class CatalogRequests {
       filter: { fact: 'record.request', operator: 'in', value: ids }, fields: ['request', 'number', 'item', 'item_title', 'state', 'quantity'],
       limit: MAX_LIMIT, withTotal: false,
     }, { actor: fw.systemActor })).records : [];
-    return records.map((r) => ({
-      ...this.#requestView(r),
-      items: items.filter((i) => i.request === r.id).map((i) => this.#itemView(i)),
+    const shown = await fw.records.display(REQUEST_TABLE, records, 'true', { actor: fw.systemActor });
+    return records.map((r, i) => ({
+      ...this.#requestView(r, shown[i]!),
+      items: items.filter((item) => item.request === r.id).map((item) => this.#itemView(item)),
     }));
   }
 
@@ -93,25 +94,32 @@ export class CatalogRequests {
       filter: { fact: 'record.request', operator: 'equal', value: id }, sort: [{ field: 'created_at', direction: 'asc' }], limit: MAX_LIMIT, withTotal: false,
     }, system)).records;
     const approvals = workflowService(fw).approvals;
+    // People and queues by their names (display values), never their keys.
+    const [[shownRequest], shownItems, shownUpdates] = await Promise.all([
+      fw.records.display(REQUEST_TABLE, [request], 'true', system),
+      fw.records.display(REQUESTED_ITEM_TABLE, items, 'true', system),
+      fw.records.display(UPDATES_TABLE, updates, 'true', system),
+    ]);
     const itemViews = [];
-    for (const item of items) {
+    for (const [n, item] of items.entries()) {
       itemViews.push({
         ...this.#itemView(item),
-        assignmentGroup: item.assignment_group ?? null, openedAt: item.opened_at ?? null, closedAt: item.closed_at ?? null,
+        assignmentGroup: shownItems[n]!.assignment_group ?? null, openedAt: item.opened_at ?? null, closedAt: item.closed_at ?? null,
         answers: answers.filter((x) => x.requested_item === item.id).map((x) => ({
           variable: x.variable, label: x.label, type: x.type, value: x.value, set: x.set ?? null, row: x.row ?? null,
         })),
         approvals: (await approvals.list(String(item.class ?? REQUESTED_ITEM_TABLE), String(item.id), fw.systemActor)).map((p) => ({
-          id: p.id, approver: p.approver, status: p.status, stage: p.stage, decidedBy: p.decidedBy, comment: p.comment,
+          id: p.id, approver: p.approverName, status: p.status, stage: p.stage, decidedBy: p.decidedByName ?? p.decidedBy,
+          comment: p.comment,
           requestedAt: p.requestedAt, decidedAt: p.decidedAt,
         })),
       });
     }
     return {
-      ...this.#requestView(request),
+      ...this.#requestView(request, shownRequest!),
       items: itemViews,
-      updates: updates.map((u) => ({
-        id: u.id, type: u.type, typeLabel: label(fw, UPDATES_TABLE, 'type', u.type), text: u.text, author: u.author, createdAt: u.created_at,
+      updates: updates.map((u, n) => ({
+        id: u.id, type: u.type, typeLabel: label(fw, UPDATES_TABLE, 'type', u.type), text: u.text, author: shownUpdates[n]!.author, createdAt: u.created_at,
       })),
       cancellable: this.#cancellable(request),
     };
@@ -123,11 +131,12 @@ export class CatalogRequests {
     if (type === 'cancel_request') return this.cancel(actor, id, text);
     const fw = this.#fw;
     const by = catalogActor(actor, 'update');
+    const name = await this.#nameOf(actor);
     return fw.db.knex.transaction(async (trx) => {
       const update = await fw.records.createOne(UPDATES_TABLE, { request: request.id, type, text, author: actor.username },
         { actor: by, trx });
       await fw.records.updateOne(REQUEST_TABLE, String(request.id), {
-        last_action: `${label(fw, UPDATES_TABLE, 'type', type)} by ${actor.username}`.slice(0, 160), last_action_at: fw.clock.now().toISOString(),
+        last_action: `${label(fw, UPDATES_TABLE, 'type', type)} by ${name}`.slice(0, 160), last_action_at: fw.clock.now().toISOString(),
       }, { actor: by, trx });
       return { id: String(update.id), type, text };
     });
@@ -146,15 +155,22 @@ export class CatalogRequests {
       });
     }
     const by = catalogActor(actor, 'cancel');
+    const name = await this.#nameOf(actor);
     return fw.db.knex.transaction(async (trx) => {
       await fw.records.createOne(UPDATES_TABLE, {
         request: request.id, type: 'cancel_request', text: reason?.trim() ? reason : 'Cancelled by the requester.', author: actor.username,
       }, { actor: by, trx });
       const updated = await fw.records.updateOne(REQUEST_TABLE, String(request.id), {
-        state: REQUEST_STATES.cancelled, last_action: `Cancelled by ${actor.username}`.slice(0, 160), last_action_at: fw.clock.now().toISOString(),
+        state: REQUEST_STATES.cancelled, last_action: `Cancelled by ${name}`.slice(0, 160), last_action_at: fw.clock.now().toISOString(),
       }, { actor: by, trx });
       return { id: String(updated.id), number: updated.number, state: updated.state };
     });
+  }
+
+  /** The person's name as others read it (their display name, else their username). */
+  async #nameOf(actor: Actor): Promise<string> {
+    const row = actor.id ? await this.#fw.db.knex('sys_user').where({ id: actor.id }).first('display_name') : undefined;
+    return (typeof row?.display_name === 'string' && row.display_name.trim()) || actor.username;
   }
 
   #cancellable(request: RecordData): boolean {
@@ -163,11 +179,12 @@ export class CatalogRequests {
     return wf?.def.states[String(request.state)]?.category !== 'closed';
   }
 
-  #requestView(r: RecordData) {
+  /** A request for its pages; `shown`: the same record's display values (people by name). */
+  #requestView(r: RecordData, shown: RecordData) {
     const fw = this.#fw;
     return {
       id: r.id, number: r.number, shortDescription: r.short_description, state: r.state, stateLabel: label(fw, REQUEST_TABLE, 'state', r.state),
-      requestedBy: r.requested_by, requestedFor: r.requested_for, openedAt: r.opened_at, closedAt: r.closed_at ?? null,
+      requestedBy: shown.requested_by, requestedFor: shown.requested_for, openedAt: r.opened_at, closedAt: r.closed_at ?? null,
       lastAction: r.last_action ?? null, lastActionAt: r.last_action_at ?? null,
     };
   }

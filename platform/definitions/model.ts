@@ -43,6 +43,11 @@ export interface FieldDef {
   /** reference: the target table. */
   reference?: string;
   /**
+   * string: the value is the key of a platform thing — a username, queue name, organisation code or role name — shown
+   * by its label and checked to exist on write (platform/records/named-values.ts).
+   */
+  names?: NamedKind;
+  /**
    * string-like: maximum / minimum length in characters; without maxLength, 255 (string, email, phone, url) or 100,000
    * (text, and each journal entry) — see maxLengthOf in platform/records/field-values.ts.
    */
@@ -173,6 +178,9 @@ export type SystemField = (typeof SYSTEM_FIELDS)[number];
 export const ALWAYS_READABLE: readonly string[] = ['id', 'version', 'class', 'number'];
 
 /** A field as the engine sees it after resolving `extends`: declared or system. */
+/** What a `names` field's value is the key of. */
+export type NamedKind = 'user' | 'queue' | 'org' | 'role';
+
 export interface ResolvedField extends Omit<FieldDef, 'type'> {
   /** Declared type, or 'uuid' for the system id / org / actor columns. */
   type: FieldType | 'uuid';

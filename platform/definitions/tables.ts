@@ -156,6 +156,9 @@ export function resolveTables(
         at(name, `/fields/${fname}`, `Field "${fname}" is already declared by "${fields.get(fname)!.declaredBy}", which "${name}" extends.`);
         continue;
       }
+      if (f.names !== undefined && f.type !== 'string') {
+        at(name, `/fields/${fname}/names`, `Field "${fname}" is ${f.type}: only a string field holds the name of a ${f.names}.`, { expected: 'type "string"', value: f.names });
+      }
       fields.set(fname, resolveField(fname, f, name, sharedChoices(name, fname, f)));
     }
     for (const [fname, o] of Object.entries(def.overrides ?? {})) {

@@ -3,8 +3,9 @@
  * (platform/http/routes/meta.ts) and the browser that reads them (ui/api/types.ts). Type declarations only, with
  * no runtime import, so the UI bundle can use them.
  */
-import type { FieldType } from '../definitions/types.js';
+import type { FieldType, NamedKind } from '../definitions/types.js';
 import type { TotalKind } from '../records/types.js';
+import type { HomePart } from '../access/roles/types.js';
 
 /** A field as the UI sees it. Absent properties are omitted. */
 export interface FieldMeta {
@@ -25,6 +26,8 @@ export interface FieldMeta {
   /** The field controlling which choices apply (platform/records/dependent-choices.ts). */
   dependsOn?: string;
   reference?: string;
+  /** A string naming a person, queue, organisation or role by its key: shown by its label (display values), never typed. */
+  names?: NamedKind;
   maxLength?: number;
   minLength?: number;
   min?: number;
@@ -64,6 +67,8 @@ export interface TableMeta {
    * null — the form whose UI policies the server enforces on every write (platform/rules/data-policy.ts).
    */
   defaultForm?: string | null;
+  /** Whether a workflow runs the table (GET /api/workflows/:table answers it). */
+  workflow?: boolean;
 }
 
 /** The `meta` of a record list (GET /api/tables/:t, a queue's items). */
@@ -116,8 +121,17 @@ export interface HomeSla extends HomeItem {
   remainingMs: number | null;
 }
 
-/** The home page's answer (GET /api/home); `B`: a bookmark as the reader types it. */
+/** A part of the home page, as roles declare them. */
+export type HomePartName = HomePart;
+
+/**
+ * The home page's answer (GET /api/home); `B`: a bookmark as the reader types it. `parts`: what the person's roles
+ * put on their home page, in order; the other parts are answered empty.
+ */
 export interface HomeWork<B> {
+  parts: HomePartName[];
+  /** Records the person changed lately, newest first. */
+  recent: HomeItem[];
   assigned: { count: number; tables: HomeAssigned[]; link: string };
   queues: HomeQueue[];
   approvals: { count: number; items: (HomeItem & { approval: string })[]; link: string };

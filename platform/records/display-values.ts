@@ -20,6 +20,15 @@ import type { Actor, DisplayMode, RecordData } from './types.js';
 
 export type { DisplayMode } from './types.js';
 
+/**
+ * A key in words, for a thing with no label of its own: "service_desk" reads "Service desk", "cdsp-agents"
+ * "Cdsp agents".
+ */
+export function humanise(key: string): string {
+  const words = key.replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : key;
+}
+
 /** What a referenced record the reader may not read shows as. */
 export const NO_ACCESS = '(no access)';
 
@@ -37,7 +46,7 @@ export interface DisplayContext {
 }
 
 /** Where a field's display value comes from; null for fields shown as stored. */
-export type DisplayKind = 'reference' | 'choice' | 'boolean' | 'date' | 'person' | 'org' | 'class';
+export type DisplayKind = 'reference' | 'choice' | 'boolean' | 'date' | 'person' | 'org' | 'class' | 'named';
 
 /** How `field` is displayed, or null when its value is its display value. */
 export function displayKindOf(field: ResolvedField): DisplayKind | null {
@@ -45,6 +54,7 @@ export function displayKindOf(field: ResolvedField): DisplayKind | null {
   if (field.type === 'choice') return 'choice';
   if (field.type === 'boolean') return 'boolean';
   if (field.type === 'date' || field.type === 'datetime') return 'date';
+  if (field.names) return 'named';
   if (!field.system) return null;
   if (PEOPLE_FIELDS.has(field.name)) return 'person';
   if (field.name === 'org_id') return 'org';
@@ -77,10 +87,18 @@ export class DisplayLookups {
   readonly #refLabels = new Map<string, Map<string, RefLabel>>();
   readonly #peopleNames = new Map<string, string>();
   readonly #orgNames = new Map<string, string>();
+  /** Keys of `names` fields wanted, and their labels once loaded: usernames, queue names, organisation codes. */
+  readonly #keys = { user: new Set<string>(), queue: new Set<string>(), org: new Set<string>() };
+  readonly #keyLabels = { user: new Map<string, string>(), queue: new Map<string, string>(), org: new Map<string, string>() };
 
   /** Note the value of `field` for look-up (values that need none are ignored). */
   want(field: ResolvedField, value: unknown): void {
-    if (typeof value !== 'string' || !UUID.test(value)) return;
+    if (typeof value !== 'string') return;
+    if (field.names && field.names !== 'role' && value) {
+      this.#keys[field.names].add(value);
+      return;
+    }
+    if (!UUID.test(value)) return;
     const kind = displayKindOf(field);
     if (kind === 'reference') {
       let ids = this.#refs.get(field.reference!);
@@ -111,6 +129,21 @@ export class DisplayLookups {
       const rows = await ctx.knex('sys_org').whereIn('id', [...this.#orgs]).select('id', 'name');
       for (const r of rows as { id: string; name: string }[]) this.#orgNames.set(r.id.toLowerCase(), r.name);
     }
+    const { user, queue, org } = this.#keys;
+    if (user.size) {
+      const rows = await ctx.knex('sys_user').whereIn('username', [...user]).select('username', 'display_name');
+      for (const r of rows as { username: string; display_name: string | null }[]) {
+        this.#keyLabels.user.set(r.username, r.display_name?.trim() || r.username);
+      }
+    }
+    if (queue.size) {
+      const rows = await ctx.knex('sys_queue').whereIn('name', [...queue]).select('name', 'label');
+      for (const r of rows as { name: string; label: string }[]) this.#keyLabels.queue.set(r.name, r.label);
+    }
+    if (org.size) {
+      const rows = await ctx.knex('sys_org').whereIn('code', [...org]).select('code', 'name');
+      for (const r of rows as { code: string; name: string }[]) this.#keyLabels.org.set(r.code, r.name);
+    }
   }
 
   /** A loaded person's name (display name, else username), or null when there is no such person. */
@@ -138,6 +171,13 @@ export class DisplayLookups {
       case 'class': {
         const t = registry.tables.get(String(value));
         return { display: t?.def.label ?? String(value) };
+      }
+      case 'named': {
+        const key = String(value);
+        if (field.names === 'role') return { display: registry.roles.get(key)?.label ?? humanise(key) };
+        // A queue the workflows name without a stored row reads as its name in words; an unknown person or
+        // organisation (removed since) keeps the stored key, which is all that is known of them.
+        return { display: this.#keyLabels[field.names!].get(key) ?? (field.names === 'queue' ? humanise(key) : key) };
       }
       default: return { display: plainDisplay(field, value) };
     }

@@ -33,7 +33,8 @@ import type { RecordHookContext } from '../records/hooks.js';
 import type { Actor, RecordData } from '../records/types.js';
 import { writeEvent } from '../rules/events.js';
 import { actorsOf, findActiveManagers, findActiveUsers, mayOn, originalActor, personFacts, workflowActor, type UserRef } from './actors.js';
-import { commentFieldOf, type CompiledWorkflow } from './definitions.js';
+import { commentFieldOf, workflowOf, type CompiledWorkflow } from './definitions.js';
+import { humanise } from '../records/display-values.js';
 import { delegatesOf, delegatorsOf } from './delegations.js';
 import type { Located, TransitionInput, TransitionOptions } from './transition-types.js';
 
@@ -50,9 +51,15 @@ export interface ApprovalView {
   stage: number;
   mode: string;
   quorum: number | null;
+  /** What people read the approval as: its label, else its name in words. */
+  approvalLabel: string;
   approver: string;
+  /** The approver's name for people to read (their username where it was not looked up, or they have none). */
+  approverName: string;
   status: ApprovalStatus;
   decidedBy: string | null;
+  /** The decider's name for people to read (as `approverName`). */
+  decidedByName?: string | null;
   comment: string | null;
   requestedAt: string;
   decidedAt: string | null;
@@ -69,12 +76,17 @@ export interface Decision {
   record: RecordData;
 }
 
-function view(r: Record<string, unknown>, canDecide: boolean): ApprovalView {
+function view(r: Record<string, unknown>, canDecide: boolean, registry: Registry): ApprovalView {
+  const table = registry.tables.get(r.table_name as string);
+  const def = table ? workflowOf(registry, table)?.def.approvals?.find((a: ApprovalDef) => a.name === r.approval) : undefined;
   return {
     id: r.id as string, table: r.table_name as string, recordId: r.record_id as string, approval: r.approval as string,
+    approvalLabel: def?.label ?? humanise(r.approval as string),
     state: r.state as string, round: r.round as string, stage: Number(r.stage), mode: r.mode as string,
     quorum: r.quorum === null || r.quorum === undefined ? null : Number(r.quorum), approver: r.approver_name as string,
+    approverName: (typeof r.approver_display === 'string' && r.approver_display.trim()) || (r.approver_name as string),
     status: r.status as ApprovalStatus, decidedBy: (r.decided_by_name as string | null) ?? null,
+    decidedByName: (typeof r.decider_display === 'string' && r.decider_display.trim()) || ((r.decided_by_name as string | null) ?? null),
     comment: (r.comment as string | null) ?? null,
     requestedAt: r.requested_at as string, decidedAt: (r.decided_at as string | null) ?? null, canDecide,
   };
@@ -82,7 +94,7 @@ function view(r: Record<string, unknown>, canDecide: boolean): ApprovalView {
 
 /** What approvals call on the workflow service (platform/workflow/service.ts), which owns them. */
 export interface ApprovalHost {
-  readonly fw: Pick<Formwork, 'db' | 'clock' | 'records' | 'systemActor'>;
+  readonly fw: Pick<Formwork, 'db' | 'clock' | 'records' | 'systemActor' | 'registry'>;
   readonly registry: Registry;
   inTransaction<T>(trx: Knex.Transaction | undefined, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
   /** The record as the workflow sees it; not_found unless `actor` can read it and its table has a workflow. */
@@ -224,8 +236,10 @@ export class ApprovalEngine {
       await this.#wf.locate(trx, tableName, id, actor);
       const person = originalActor(actor);
       const standIn = new Set(person.id ? await delegatorsOf(trx, person.id, this.#wf.fw.clock.now()) : []);
-      const rows = await trx('sys_approval').where({ record_id: id }).orderBy([{ column: 'requested_at', order: 'desc' }, { column: 'stage' }, { column: 'approver_name' }]);
-      return rows.map((r: Record<string, unknown>) => view(r, r.status === 'requested' && (r.approver_id === person.id || standIn.has(r.approver_id as string))));
+      const rows = await trx('sys_approval as a').leftJoin('sys_user as u', 'u.id', 'a.approver_id').leftJoin('sys_user as d', 'd.id', 'a.decided_by')
+        .where('a.record_id', id).select('a.*', 'u.display_name as approver_display', 'd.display_name as decider_display')
+        .orderBy([{ column: 'a.requested_at', order: 'desc' }, { column: 'a.stage' }, { column: 'a.approver_name' }]);
+      return rows.map((r: Record<string, unknown>) => view(r, r.status === 'requested' && (r.approver_id === person.id || standIn.has(r.approver_id as string)), this.#wf.fw.registry.current));
     });
   }
 
@@ -235,12 +249,14 @@ export class ApprovalEngine {
     if (!person.id) return [];
     const knex = this.#wf.fw.db.knex;
     const ids = [person.id, ...(await delegatorsOf(knex, person.id, this.#wf.fw.clock.now()))];
-    const rows = await knex('sys_approval').whereIn('approver_id', ids).where('status', 'requested').orderBy('requested_at').limit(200);
+    const rows = await knex('sys_approval as a').leftJoin('sys_user as u', 'u.id', 'a.approver_id')
+      .whereIn('a.approver_id', ids).where('a.status', 'requested').orderBy('a.requested_at').limit(200)
+      .select('a.*', 'u.display_name as approver_display');
     const out: (ApprovalView & { number: string | null })[] = [];
     for (const r of rows) {
       try {
         const rec = await this.#wf.fw.records.readOne(r.table_name, r.record_id, { actor: person });
-        out.push({ ...view(r, true), number: typeof rec.number === 'string' ? rec.number : null });
+        out.push({ ...view(r, true, this.#wf.fw.registry.current), number: typeof rec.number === 'string' ? rec.number : null });
       } catch {
         // No longer visible to them: not listed.
       }
@@ -325,7 +341,7 @@ export class ApprovalEngine {
       } catch {
         seen = { id };
       }
-      return { approval: view(updated, false), outcome, transition, record: seen };
+      return { approval: view(updated, false, registry), outcome, transition, record: seen };
     });
   }
 }

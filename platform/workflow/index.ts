@@ -11,6 +11,7 @@
  *   record-actions.ts the actions a person may take on a record now, from the checks the actions refuse with
  *   candidates.ts   the people pickers offer (assignees, delegates), from the same checks
  */
+import { namedValuesHook } from './named-values.js';
 import type { Formwork } from '../context.js';
 import type { RecordHooks } from '../records/hooks.js';
 import { workflowService, type WorkflowService } from './service.js';
@@ -40,6 +41,7 @@ export interface WorkflowRuntime {
 export function startWorkflow(fw: Formwork, hooks: RecordHooks, pollMs = DEFAULT_POLL_MS): WorkflowRuntime {
   const service = workflowService(fw);
   hooks.register(service.hook);
+  hooks.register(namedValuesHook());
   const timers = new TimerRunner(service);
   timers.start(pollMs);
   return { service, timers };

@@ -47,8 +47,17 @@ export function lintWorkflow(def: WorkflowDef, l: LintContext): void {
     return f;
   };
   const stateField = fieldOf('/stateField', def.stateField, 'state field', TEXT_TYPES);
-  fieldOf('/queueField', def.queueField, 'queue field', new Set(['string']));
-  fieldOf('/assigneeField', def.assigneeField, 'assignee field', new Set(['string']));
+  // What the field names decides how people read it (the queue's label, the person's name) and that it is checked.
+  for (const [pointer, name, what, kind] of [
+    ['/queueField', def.queueField, 'queue field', 'queue'], ['/assigneeField', def.assigneeField, 'assignee field', 'user'],
+  ] as const) {
+    const f = fieldOf(pointer, name, what, new Set(['string']));
+    if (f && f.type === 'string' && f.names !== kind) {
+      l.report(pointer, `Field "${name}" is the ${what}: declare it with "names": "${kind}" so people see ${kind === 'queue' ? 'the queue\'s label' : 'the person\'s name'}.`, {
+        expected: `"names": "${kind}" on field "${name}"`, value: name,
+      });
+    }
+  }
   fieldOf('/commentField', def.commentField, 'comment field', new Set(['journal']));
   for (const [key, other] of [['queueField', def.queueField], ['assigneeField', def.assigneeField]] as const) {
     if (other !== undefined && other === def.stateField) l.report(`/${key}`, `The ${key} cannot be the state field "${def.stateField}".`, { value: other });

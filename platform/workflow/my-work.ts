@@ -9,8 +9,10 @@
  * personal queue's included), a short list per table with work assigned, one query per table holding pending
  * approvals, and the SLA alert lists' own batches.
  *
- * Which parts a role's home shows is not declared in definitions yet (a later dashboards kind may): every person
- * gets the same parts, each empty when they have nothing there.
+ * Which parts a person's home shows is declared by their roles (`home`, in the order of their roles); a person whose
+ * roles declare none gets every part. Only the parts shown are computed; the others are answered empty. "Recent" is
+ * what the person changed lately: their latest history entries (one indexed query on sys_audit), read back as them,
+ * so a record they may no longer read is not listed.
  */
 import { accessFor } from '../access/policy.js';
 import { listBookmarks, type Bookmark } from '../access/profile.js';
@@ -22,7 +24,8 @@ import { originalActor } from './actors.js';
 import { workflowOf } from './definitions.js';
 import { delegatorsOf } from './delegations.js';
 import { PERSONAL_QUEUE, queueSummaries } from './queues.js';
-import type { HomeAssigned, HomeSla, HomeWork } from '../http/api-types.js';
+import type { HomeAssigned, HomeItem, HomeSla, HomeWork } from '../http/api-types.js';
+import { HOME_PARTS, type HomePart } from '../access/roles/types.js';
 import { listSlaAlerts, type SlaAlert } from './sla/alerts.js';
 
 /** Items in each short list. */
@@ -131,26 +134,68 @@ function slaItem(fw: Formwork, a: SlaAlert): HomeSla {
   };
 }
 
+/** The parts of the home page the person's roles declare, in the order of their roles; every part when none does. */
+export function homeParts(registry: Registry, actor: Actor): HomePart[] {
+  const declared = originalActor(actor).roles.flatMap((name) => registry.roles.get(name)?.home ?? []);
+  return declared.length ? [...new Set(declared)] : [...HOME_PARTS];
+}
+
+/** Records the person changed lately, newest first, that they may still read (see the module comment). */
+async function recentlyChanged(fw: Formwork, actor: Actor): Promise<HomeItem[]> {
+  const person = originalActor(actor);
+  if (!person.id) return [];
+  const registry = fw.registry.current;
+  // The latest entries, enough to fill the list after repeated changes of one record and records no longer readable.
+  const rows: { table_name: string; record_id: string; changed_at: string }[] = await fw.db.knex('sys_audit')
+    .where({ actor_id: person.id }).whereNot('operation', 'delete').orderBy([{ column: 'changed_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+    .limit(HOME_ITEMS * 8).select('table_name', 'record_id', 'changed_at');
+  const latest = new Map<string, { table: string; id: string; at: string }>();
+  for (const r of rows) if (!latest.has(r.record_id)) latest.set(r.record_id, { table: r.table_name, id: r.record_id, at: r.changed_at });
+  const byTable = new Map<string, string[]>();
+  for (const e of latest.values()) if (registry.tables.has(e.table)) byTable.set(e.table, [...(byTable.get(e.table) ?? []), e.id]);
+  const found = new Map<string, Record<string, unknown>>();
+  for (const [name, ids] of byTable) {
+    if (!accessFor(registry, actor, name, 'read').allowed) continue;
+    const table = registry.getTable(name);
+    const result = await fw.records.query(name, {
+      filter: { fact: 'id', operator: 'in', value: ids }, fields: shownFields(registry, actor, table), limit: ids.length, withTotal: false,
+    }, { actor: person });
+    for (const r of result.records) found.set(String(r.id), r);
+  }
+  return [...latest.values()].filter((e) => found.has(e.id)).slice(0, HOME_ITEMS).map((e) => {
+    const table = registry.getTable(e.table);
+    const r = found.get(e.id)!;
+    return {
+      table: table.name, tableLabel: tableLabel(table), id: e.id, number: text(r.number), display: text(r[table.displayField]),
+      at: e.at, link: recordLink(table.name, e.id),
+    };
+  });
+}
+
 /** The person's work (see the module comment). Bookmarks need a signed-in person; a system actor has none. */
 export async function myWork(fw: Formwork, actor: Actor): Promise<MyWork> {
-  const summaries = await queueSummaries(fw, actor, { counts: true });
+  const parts = homeParts(fw.registry.current, actor);
+  const wants = (p: HomePart) => parts.includes(p);
+  const summaries = wants('assigned') || wants('queues') ? await queueSummaries(fw, actor, { counts: true }) : [];
   const personal = summaries.find((q) => q.personal);
-  const tables = await assignedToMe(fw, actor, personal?.tables ?? []);
-  const queues = summaries.filter((q) => !q.personal && q.tables.length > 0).map((q) => ({
+  const tables = wants('assigned') ? await assignedToMe(fw, actor, personal?.tables ?? []) : [];
+  const queues = !wants('queues') ? [] : summaries.filter((q) => !q.personal && q.tables.length > 0).map((q) => ({
     name: q.name, label: q.label, member: q.member, count: q.count ?? 0, link: queueLink(q.name),
   }));
-  const [overdue, upcoming] = await Promise.all([
+  const [overdue, upcoming] = wants('slas') ? await Promise.all([
     listSlaAlerts(fw, actor, 'overdue', { limit: HOME_ITEMS + 1 }),
     listSlaAlerts(fw, actor, 'upcoming', { limit: HOME_ITEMS + 1 }),
-  ]);
+  ]) : [[], []];
   return {
+    parts,
     assigned: { count: tables.reduce((n, t) => n + t.count, 0), tables, link: queueLink(PERSONAL_QUEUE) },
     queues,
-    approvals: await approvalsForMe(fw, actor),
+    approvals: wants('approvals') ? await approvalsForMe(fw, actor) : { count: 0, items: [], link: '/approvals' },
     slas: {
       overdue: overdue.slice(0, HOME_ITEMS).map((a) => slaItem(fw, a)), upcoming: upcoming.slice(0, HOME_ITEMS).map((a) => slaItem(fw, a)),
       moreOverdue: overdue.length > HOME_ITEMS, moreUpcoming: upcoming.length > HOME_ITEMS,
     },
-    bookmarks: originalActor(actor).id ? await listBookmarks(fw, actor) : [],
+    recent: wants('recent') ? await recentlyChanged(fw, actor) : [],
+    bookmarks: wants('bookmarks') && originalActor(actor).id ? await listBookmarks(fw, actor) : [],
   };
 }

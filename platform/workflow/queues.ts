@@ -20,6 +20,7 @@
  * unassigns it and returns it to its queue (routing it as a transition would when it has none). The write runs as
  * `workflow:assign for <person>` and emits `workflow.assigned`.
  */
+import { humanise } from '../records/display-values.js';
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 import { accessFor, hasCapability } from '../access/policy.js';
@@ -79,7 +80,10 @@ export async function listQueues(fw: Formwork, actor: Actor, knex: Knex | Knex.T
   }
   for (const name of [...declaredQueues(fw.registry.current).keys()].sort()) {
     if (stored.has(name)) continue;
-    out.push({ name, label: name, description: null, org: null, personal: false, member: false, membersOnly: false, declared: true });
+    // Named by the workflows only (no data file labels it): its name in words, never the bare key.
+    out.push({
+      name, label: humanise(name), description: null, org: null, personal: false, member: false, membersOnly: false, declared: true,
+    });
   }
   return out;
 }

@@ -49,6 +49,8 @@ export interface ApproverDef {
 
 export interface ApprovalDef {
   name: string;
+  /** What people read it as (its name in words without it). */
+  label?: string;
   stage: number;
   state: string;
   approvers: ApproverDef[];

@@ -159,7 +159,8 @@ describe('work queues, approvals and delegation in Chromium', function () {
       await page.click('fw-queues a[href="/queues/%40me"]');
       await rows(page, 1);
       expect(await page.textContent('fw-queue h1')).to.equal('Assigned to me');
-      expect(await page.textContent('fw-list tbody')).to.contain(numbers.printer!).and.contain('desk_q');
+      // The queue by its label, never its name.
+      expect(await page.textContent('fw-list tbody')).to.contain(numbers.printer!).and.contain('Front desk').and.not.contain('desk_q');
       expect(await axeViolations(page)).to.deep.equal([]);
     });
 
@@ -284,7 +285,9 @@ describe('work queues, approvals and delegation in Chromium', function () {
         await page.click('fw-nav a[href="/approvals"]');
         await page.waitForSelector('fw-my-approvals [data-approval]');
         const row = await page.textContent('fw-my-approvals tbody tr');
-        expect(row).to.contain('New standing desks').and.contain(lead.username).and.contain('delegated to you').and.contain('any_lead');
+        // The lead by name and the approval by its name in words (the test pack gives it no label), never their keys.
+        const leadName = (await fw.db.knex('sys_user').where({ id: lead.user.id }).first('display_name')).display_name as string;
+        expect(row).to.contain('New standing desks').and.contain(leadName).and.contain('delegated to you').and.contain('Any lead').and.not.contain('any_lead');
         expect(await page.getAttribute('fw-my-approvals tbody th a', 'href')).to.equal(`/tables/wf_ticket/${ticketId}`);
         expect(await axeViolations(page)).to.deep.equal([]);
 
@@ -296,7 +299,7 @@ describe('work queues, approvals and delegation in Chromium', function () {
         await page.keyboard.type('Fine while the lead is away');
         await page.click('fw-my-approvals dialog button[type=submit]');
         await page.waitForSelector('fw-my-approvals .fw-notification-banner');
-        expect(await page.textContent('fw-my-approvals .fw-notification-banner')).to.contain('You approved any_lead for');
+        expect(await page.textContent('fw-my-approvals .fw-notification-banner')).to.contain('You approved Any lead for');
         expect(await page.textContent('fw-my-approvals')).to.contain('You have no approval requests waiting.');
         expect(await page.$('fw-my-approvals dialog[open]')).to.equal(null);
         expect(await axeViolations(page)).to.deep.equal([]);

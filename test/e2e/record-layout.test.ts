@@ -1,18 +1,25 @@
 /**
  * Record pages people can work in, in Debian's Chromium at 1366×768: a 60-field record (bench/ui-definitions/wide),
- * an SSI incident and a CMS contact show their header (number, title, state, actions) and one Save; the activity
- * and related lists are WAI-ARIA tabs operated by keyboard (one tab stop, arrow keys, Home /
- * End), and axe-core finds no WCAG 2.1 AA violation on any tab. Lists show references by their labels
- * (`display=all`), never "Record 1a2b3c4d". Needs /usr/bin/chromium; without it the suite fails, it never skips.
+ * an SSI incident and a CMS contact fit in three screens (2,304 px), with their header (number, title, state, queue
+ * and assignee by name, actions) and one Save; a long form's sections are tabs, and an error summary's link opens
+ * the tab of its field; the assignment controls sit behind an "Assignment" disclosure operated by keyboard; the
+ * activity and related lists are WAI-ARIA tabs operated by keyboard (one tab stop, arrow keys, Home / End), and
+ * axe-core finds no WCAG 2.1 AA violation on any tab. Lists show references by their labels (`display=all`), never
+ * "Record 1a2b3c4d". Needs /usr/bin/chromium; without it the suite fails, it never skips.
  */
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureUiBuilt } from '../../platform/http/static.js';
 import { createApp } from '../../platform/http/app.js';
-import { createUser, listen, type RunningServer } from '../support/auth.js';
+import { createUser, listen, type RunningServer, type TestUser } from '../support/auth.js';
 import { createTestEngine, packRoot, REPO, type TestEngine } from '../support/engine.js';
 import { axeViolations, focused, launchChromium, pageAs, tabTo } from './browser.js';
+
+/** Three screens at 1366×768. */
+const MAX_HEIGHT = 3 * 768;
+/** The activity and related lists' tabs (the form's section tabs are another tab list). */
+const RECORD_TABS = 'fw-record [role=tablist][aria-label="Activity and related records"] [role=tab]';
 
 describe('Record page layout in Chromium at 1366×768', function () {
   this.timeout(120_000);
@@ -22,6 +29,7 @@ describe('Record page layout in Chromium at 1366×768', function () {
   let page: Page;
   const errors: string[] = [];
   const ids: Record<string, string> = {};
+  let admin: TestUser;
 
   before(async () => {
     await ensureUiBuilt();
@@ -38,8 +46,11 @@ describe('Record page layout in Chromium at 1366×768', function () {
       category: 'general', summary: 'Display flickers', details: 'The in-home display flickers after the update.',
     }, { actor })).id);
     const address = await fw.db.knex('cms_address').first();
-    ids.contact = String((await fw.records.createOne('cms_contact', { shipper_code: 'AAS', address: address.id, market_sector: 'D', estimated_aq: 14500 }, { actor })).id);
-    const admin = await createUser(fw, { roles: ['admin'] });
+    const contact = { shipper_code: 'AAS', address: address.id, market_sector: 'D', estimated_aq: 14500 };
+    ids.contact = String((await fw.records.createOne('cms_contact', contact, { actor })).id);
+    ids.assigned = String((await fw.records.createOne('cms_contact', contact, { actor })).id);
+    admin = await createUser(fw, { roles: ['admin'] });
+    await fw.db.knex('sys_user').where({ id: admin.user.id }).update({ display_name: 'Ada Administrator' });
     server = await listen(createApp(fw));
     browser = await launchChromium();
     ({ page } = await pageAs(browser, fw, server.url, admin, errors));
@@ -60,24 +71,77 @@ describe('Record page layout in Chromium at 1366×768', function () {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   }
 
-  for (const [name, table] of [['a 60-field record', 'bench_wide'], ['an SSI incident', 'ssi_incident'], ['a CMS contact', 'cms_contact']] as const) {
-    it(`shows ${name} with its header, one Save and no axe violation`, async () => {
-      const key = table === 'bench_wide' ? 'wide' : table === 'ssi_incident' ? 'incident' : 'contact';
+  const pages = [['a 60-field record', 'bench_wide', 'wide'], ['an SSI incident', 'ssi_incident', 'incident'], ['a CMS contact', 'cms_contact', 'contact']] as const;
+  for (const [name, table, key] of pages) {
+    it(`shows ${name} within three screens, with its header, its sections as tabs, one Save and no axe violation`, async () => {
       await open(table, ids[key]!);
-      if (table !== 'bench_wide') await page.waitForSelector('fw-record .fw-record__header fw-workflow-actions [data-state]');
+      const header = page.locator('fw-record .fw-record__header');
+      expect(await header.locator('h1').textContent()).to.match(/\S/);
+      if (table !== 'bench_wide') {
+        await page.waitForSelector('fw-record .fw-record__header fw-workflow-actions [data-state]');
+        expect(await header.locator('[data-part=queue]').textContent()).to.not.match(/_/);
+        expect(await header.locator('[data-part=assignee]').textContent()).to.equal('Nobody');
+        // The assignment controls are out of sight until asked for.
+        expect(await page.isVisible('fw-record #wf-queue')).to.equal(false);
+      }
+      expect(await page.locator('fw-record [role=tablist][aria-label="Form sections"] [role=tab]').count()).to.be.at.least(2);
       expect(await page.locator('fw-record fw-form button[type=submit]').count()).to.equal(1);
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      expect(height, `page height ${height}px`).to.be.at.most(MAX_HEIGHT);
       expect(await axeViolations(page)).to.deep.equal([]);
     });
   }
 
+  it('opens the section tab of a field an error summary links to', async () => {
+    await open('cms_contact', ids.contact!);
+    const sections = 'fw-record [role=tablist][aria-label="Form sections"]';
+    await page.click(`${sections} [role=tab]:has-text("Supply point"):not(:has-text("address"))`);
+    await page.fill('#record-estimated_aq', '');
+    await page.click(`${sections} [role=tab] >> nth=0`);
+    expect(await page.isVisible('#record-estimated_aq')).to.equal(false);
+    await page.click('fw-record fw-form button[type=submit]');
+    await page.waitForSelector('fw-form .fw-error-summary a[href="#record-estimated_aq"]');
+    expect(await page.textContent(`${sections} [role=tab]:has(.fw-tabs__note)`)).to.contain('Supply point').and.to.contain('1 error');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.click('fw-form .fw-error-summary a[href="#record-estimated_aq"]');
+    expect(await focused(page)).to.equal('#record-estimated_aq');
+    expect(await page.isVisible('#record-estimated_aq')).to.equal(true);
+    expect(await page.getAttribute(`${sections} [role=tab][aria-selected=true]`, 'id')).to.equal(
+      await page.getAttribute('fw-form [role=tabpanel]:has(#record-estimated_aq)', 'aria-labelledby'));
+  });
+
+  it('assigns from the header\'s Assignment disclosure by keyboard, and names the assignee, not their username', async () => {
+    await open('cms_contact', ids.assigned!);
+    await page.waitForSelector('fw-workflow-actions [data-state]');
+    const toggle = 'fw-workflow-actions button[data-assignment]';
+    expect(await page.getAttribute(toggle, 'aria-expanded')).to.equal('false');
+    await tabTo(page, toggle, { max: 200 });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('aria-expanded') === 'true', toggle);
+    expect(await page.isVisible('#wf-assignment')).to.equal(true);
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).to.equal('button.fw-button.fw-button--secondary');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-assign'))).to.equal('me');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('fw-workflow-actions [data-part=assignee]')?.textContent === 'Ada Administrator');
+    const text = (await page.textContent('fw-record .fw-record__header')) ?? '';
+    expect(text).to.not.contain(admin.username);
+    expect((await fw.records.readOne('cms_contact', ids.assigned!, { actor: fw.systemActor })).assigned_to).to.equal(admin.username);
+    // Done: the panel is closed and the success message has focus.
+    expect(await page.getAttribute(toggle, 'aria-expanded')).to.equal('false');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('fw-notification-banner') === true);
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
   it('shows the activity and related lists as tabs operated by keyboard, axe clean on each', async () => {
     await open('ssi_incident', ids.incident!);
-    const tabs = page.locator('fw-record [role=tab]');
+    const tabs = page.locator(RECORD_TABS);
     const count = await tabs.count();
     expect(count).to.be.at.least(1);
-    expect(await page.getAttribute('fw-record [role=tab][aria-selected=true]', 'id')).to.equal('record-tab-activity');
+    expect(await page.getAttribute(`${RECORD_TABS}[aria-selected=true]`, 'id')).to.equal('record-tab-activity');
     // One tab stop: only the selected tab is in the tab order.
-    expect(await page.locator('fw-record [role=tab][tabindex="0"]').count()).to.equal(1);
+    expect(await page.locator(`${RECORD_TABS}[tabindex="0"]`).count()).to.equal(1);
     await tabTo(page, '#record-tab-activity', { max: 200 });
     for (let i = 1; i <= count; i += 1) {
       expect(await axeViolations(page)).to.deep.equal([]);

@@ -52,6 +52,10 @@ export class FwAccountProfile extends LightElement {
     if (!p) return html`${pageHeading(TITLE)}${loadingState()}`;
     const row = (key: string, value: unknown) => html`<div class="fw-summary-list__row"><dt class="fw-summary-list__key">${key}</dt><dd class="fw-summary-list__value">${value}</dd></div>`;
     const allowed = p.transactions.filter((t) => t.allowed).length;
+    // Transactions are listed by what the menus call them; those no menu names are counted, never shown by their ids.
+    const named = p.transactions.filter((t) => t.label);
+    const unnamed = p.transactions.filter((t) => !t.label);
+    const unnamedAllowed = unnamed.filter((t) => t.allowed).length;
     return html`${pageHeading(TITLE)}
       <section class="fw-section" aria-labelledby="profile-details">
         <h2 class="fw-heading-m" id="profile-details">Your details</h2>
@@ -81,7 +85,9 @@ export class FwAccountProfile extends LightElement {
       <section class="fw-section" aria-labelledby="profile-transactions">
         <h2 class="fw-heading-m" id="profile-transactions">What you can do</h2>
         <p class="fw-body">You can use ${allowed} of the ${p.transactions.length} interface transactions.</p>
-        ${p.transactions.length ? html`<div class="fw-table-wrapper" role="region" aria-labelledby="profile-transactions" tabindex="0">
+        ${unnamed.length ? html`<p class="fw-body">${unnamed.length === p.transactions.length ? 'None of them has' : `${unnamed.length} of them have`} a page of
+          ${unnamed.length === 1 ? 'its' : 'their'} own in the menus (you can use ${unnamedAllowed}): they are the actions and lists those pages offer.</p>` : nothing}
+        ${named.length ? html`<div class="fw-table-wrapper" role="region" aria-labelledby="profile-transactions" tabindex="0">
           <table class="fw-table">
             <caption class="fw-visually-hidden">Interface transactions and whether you can use them</caption>
             <thead class="fw-table__head"><tr class="fw-table__row">
@@ -89,8 +95,8 @@ export class FwAccountProfile extends LightElement {
               <th scope="col" class="fw-table__header">You can use it</th>
             </tr></thead>
             <tbody class="fw-table__body">
-              ${p.transactions.map((t) => html`<tr class="fw-table__row">
-                <th scope="row" class="fw-table__cell">${t.label ? `${t.label} (${t.id})` : t.id}</th>
+              ${named.map((t) => html`<tr class="fw-table__row">
+                <th scope="row" class="fw-table__cell">${t.label}</th>
                 <td class="fw-table__cell">${t.allowed ? 'Yes' : 'No'}</td>
               </tr>`)}
             </tbody>

@@ -53,7 +53,11 @@ export class Metadata {
 
   /** GET /api/workflows/:table: the table's workflow, or null when it has none (or the person may not see it). */
   workflow(table: string): Promise<WorkflowMeta | null> {
-    return cached(this.#workflows, table, () => this.api.get<WorkflowMeta>(`/workflows/${encodeURIComponent(table)}`).then((r) => r.data, orNullWhen(404, 403)));
+    return cached(this.#workflows, table, async () => {
+      // The table's metadata says whether there is one: no request that can only answer "none".
+      if ((await this.table(table).catch(() => null))?.workflow === false) return null;
+      return this.api.get<WorkflowMeta>(`/workflows/${encodeURIComponent(table)}`).then((r) => r.data, orNullWhen(404, 403));
+    });
   }
 }
 

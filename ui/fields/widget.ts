@@ -10,12 +10,17 @@ import './fw-choice-field.js';
 import './fw-date-field.js';
 import './fw-journal-field.js';
 import './fw-json-field.js';
+import './fw-named-field.js';
 import './fw-number-field.js';
 import './fw-reference-field.js';
 import './fw-text-field.js';
 
-/** The widget element for `props.field`'s type (text fields for every type without one of its own). */
+/**
+ * The widget element for `props.field`'s type (text fields for every type without one of its own); a field naming a
+ * person, queue, organisation or role shows its label.
+ */
 export function renderWidget(props: FieldProps): TemplateResult {
+  if (props.field.names) return html`<fw-named-field .props=${props}></fw-named-field>`;
   switch (props.field.type) {
     case 'integer':
     case 'decimal':

@@ -100,10 +100,11 @@ function byline(session: SessionInfo | null, item: Item): string {
 
 /** History and journal merged into the stream: one item per saved version, newest first. */
 function mergeActivity(history: HistoryEntry[], journal: JournalEntry[], fields: FieldMeta[]): Item[] {
-  const journalFields = new Set(fields.filter((f) => f.type === 'journal').map((f) => f.name));
+  // Journal text shows as its entries; fields kept out of forms (hidden: data for the system, not for people) not at all.
+  const skipped = new Set(fields.filter((f) => f.type === 'journal' || f.hidden).map((f) => f.name));
   const versions = new Map<number, Item & { kind: 'change' }>();
   for (const h of history) {
-    if (journalFields.has(h.field)) continue;
+    if (skipped.has(h.field)) continue;
     let item = versions.get(h.version);
     if (!item) {
       item = { kind: 'change', at: h.changedAt, by: h.changedBy, byLabel: h.actorLabel, version: h.version, operation: h.operation, changes: [] };

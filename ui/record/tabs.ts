@@ -3,7 +3,7 @@
  * to the previous / next tab and wrap, Home / End go to the first / last; every panel stays in the page, hidden
  * unless selected, so what it loads is kept when the person switches back.
  */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 
 /** One tab: its label and its panel's content. */
 export interface Tab {
@@ -11,6 +11,8 @@ export interface Tab {
   key: string;
   label: string;
   content: unknown;
+  /** Said after the label, e.g. how many errors the panel shows. */
+  note?: string | undefined;
 }
 
 /** How the tabs are drawn: ids' prefix, the accessible name of the list, the selected tab and how to select another. */
@@ -41,9 +43,9 @@ export function renderTabs(tabs: Tab[], o: TabsOptions): TemplateResult {
     <div class="fw-tabs__list" role="tablist" aria-label=${o.label} @keydown=${onKeydown}>
       ${tabs.map((t) => html`<button type="button" role="tab" class="fw-tabs__tab" id=${tabId(t)} aria-controls=${panelId(t)}
         aria-selected=${t.key === selected ? 'true' : 'false'} tabindex=${t.key === selected ? 0 : -1}
-        @click=${() => o.select(t.key)}>${t.label}</button>`)}
+        @click=${() => o.select(t.key)}>${t.label}${t.note ? html` <span class="fw-tabs__note">(${t.note})</span>` : nothing}</button>`)}
     </div>
     ${tabs.map((t) => html`<div class="fw-tabs__panel" role="tabpanel" id=${panelId(t)} aria-labelledby=${tabId(t)} tabindex="0"
-      ?hidden=${t.key !== selected}>${t.content}</div>`)}
+      data-tab=${t.key} ?hidden=${t.key !== selected}>${t.content}</div>`)}
   </div>`;
 }

@@ -18,9 +18,9 @@ const counted = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? 
 /**
  * The home page: the signed-in person's work at a glance (GET /api/home) — open records assigned to them, their
  * queues with open counts, approval requests waiting for them, work due soon or overdue — each section with a short
- * list of the newest and a link to the page listing all of it, then their bookmarks. The menus stay in the
- * navigation. Which sections a role sees is the same for everyone for now: a dashboards kind in definitions may
- * declare them per role later.
+ * list of the newest and a link to the page listing all of it, records they changed lately, and their bookmarks. The
+ * menus stay in the navigation. Which sections show, in which order, the person's roles declare (`home`); empty
+ * sections are left out.
  *
  * @fires fw-page - title and breadcrumb
  */
@@ -63,17 +63,46 @@ export class FwHome extends LightElement {
       <h1 class="fw-heading-l">Home</h1>
       ${name ? html`<p class="fw-body">You are signed in as ${name}. <a class="fw-link" href="/profile">View your profile</a></p>` : nothing}
       ${loadProblem('Your work cannot be shown', this.error)}
-      ${this.work ? this.#work(this.work) : this.error ? nothing : loadingState()}
-      ${this.#bookmarks()}`;
+      ${this.work ? this.#work(this.work) : this.error ? nothing : loadingState()}`;
   }
 
   #work(w: MyWork): TemplateResult {
-    const hasSlas = w.slas.overdue.length > 0 || w.slas.upcoming.length > 0;
-    const empty = !w.assigned.count && !w.approvals.count && !w.queues.length && !hasSlas;
-    if (empty) return html`<p class="fw-body" data-empty>You have no work waiting: nothing is assigned to you, and no approvals or deadlines need you.</p>`;
-    return html`<div class="fw-home__cards">
-      ${this.#assigned(w)}${this.#approvals(w)}${hasSlas ? this.#slas(w) : nothing}${this.#queues(w)}
-    </div>`;
+    const shown = (part: MyWork['parts'][number]): boolean => {
+      switch (part) {
+        case 'assigned': return w.assigned.count > 0;
+        case 'approvals': return w.approvals.count > 0;
+        case 'slas': return w.slas.overdue.length > 0 || w.slas.upcoming.length > 0;
+        case 'queues': return w.queues.length > 0;
+        case 'recent': return w.recent.length > 0;
+        case 'bookmarks': return this.bookmarks.length > 0;
+      }
+    };
+    const work = w.parts.filter((p) => p === 'assigned' || p === 'approvals' || p === 'slas' || p === 'queues');
+    const idle = work.length > 0 && !work.some(shown);
+    // While there is work, its counts show even at nothing ("0 requests waiting"); other parts only when not empty.
+    const parts = w.parts.filter((p) => shown(p) || (!idle && (p === 'assigned' || p === 'approvals')));
+    const cards = parts.filter((p) => p !== 'bookmarks');
+    return html`${idle ? html`<p class="fw-body" data-empty>You have no work waiting: nothing is assigned to you, and no approvals or deadlines need you.</p>` : nothing}
+      ${cards.length ? html`<div class="fw-home__cards">${cards.map((p) => this.#part(w, p))}</div>` : nothing}
+      ${parts.includes('bookmarks') ? this.#bookmarks() : nothing}`;
+  }
+
+  #part(w: MyWork, part: MyWork['parts'][number]): TemplateResult | typeof nothing {
+    switch (part) {
+      case 'assigned': return this.#assigned(w);
+      case 'approvals': return this.#approvals(w);
+      case 'slas': return this.#slas(w);
+      case 'queues': return this.#queues(w);
+      case 'recent': return this.#recent(w);
+      default: return nothing;
+    }
+  }
+
+  #recent(w: MyWork): TemplateResult {
+    return html`<section class="fw-home__card" aria-labelledby="home-recent" data-section="recent">
+      <h2 class="fw-heading-m" id="home-recent">Recently changed by you</h2>
+      ${this.#items(w.recent, (i) => [i.tableLabel, i.at ? formatRelative(i.at) : ''].filter(Boolean).join(', '))}
+    </section>`;
   }
 
   #assigned(w: MyWork): TemplateResult {
@@ -125,8 +154,7 @@ export class FwHome extends LightElement {
     })}</ul>`;
   }
 
-  #bookmarks(): TemplateResult | typeof nothing {
-    if (!this.bookmarks.length) return nothing;
+  #bookmarks(): TemplateResult {
     return html`<section class="fw-home__bookmarks" aria-labelledby="home-bookmarks" data-section="bookmarks">
       <h2 class="fw-heading-m" id="home-bookmarks">Your bookmarks</h2>
       <ul class="fw-list">${this.bookmarks.map((b) => html`<li><a class="fw-link" href=${b.url}>${b.title}</a></li>`)}</ul>

@@ -115,8 +115,8 @@ export class FwMyApprovals extends LightElement {
                 <a class="fw-link" href=${recordUrl(a.table, a.recordId)}>${name}</a>
                 <span class="fw-hint fw-approvals__table">${d?.table ?? a.table}${d?.state ? ` – ${d.state}` : ''}</span>
               </th>
-              <td class="fw-table__cell">${a.approval}${a.stage > 1 ? ` (stage ${a.stage})` : ''}</td>
-              <td class="fw-table__cell">${a.approver === me ? 'You' : html`${a.approver} <span class="fw-secondary-text">(delegated to you)</span>`}</td>
+              <td class="fw-table__cell">${a.approvalLabel}${a.stage > 1 ? ` (stage ${a.stage})` : ''}</td>
+              <td class="fw-table__cell">${a.approver === me ? 'You' : html`${a.approverName} <span class="fw-secondary-text">(delegated to you)</span>`}</td>
               <td class="fw-table__cell">${formatDateTime(a.requestedAt)}</td>
               <td class="fw-table__cell">
                 <div class="fw-button-group fw-approvals__actions">
@@ -141,7 +141,7 @@ export class FwMyApprovals extends LightElement {
       ${p ? html`<form @submit=${this.#confirm} novalidate>
         <h2 class="fw-heading-m" id="approval-dialog-title">${verb} ${name}</h2>
         <fw-error-summary .items=${this.#form.items}></fw-error-summary>
-        <p class="fw-body">${p.a.approval}${p.a.approver !== this.session?.user.username ? `, asked of ${p.a.approver}` : ''}.</p>
+        <p class="fw-body">${p.a.approvalLabel}${p.a.approver !== this.session?.user.username ? `, asked of ${p.a.approverName}` : ''}.</p>
         <div class="fw-form-group">
           <label class="fw-label" for=${COMMENT_ID}>Comment (optional)</label>
           <div class="fw-hint" id="approval-comment-hint">It is added to the record’s history.</div>
@@ -188,7 +188,7 @@ export class FwMyApprovals extends LightElement {
       this.pending = null;
       this.#opener = null;
       this.#form.clear();
-      const message = `You ${p.decision === 'approve' ? 'approved' : 'rejected'} ${p.a.approval} for ${name}.${outcome}`;
+      const message = `You ${p.decision === 'approve' ? 'approved' : 'rejected'} ${p.a.approvalLabel} for ${name}.${outcome}`;
       await this.#load();
       this.message = message;
       await this.updateComplete;

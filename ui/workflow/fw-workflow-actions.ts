@@ -20,7 +20,7 @@ import '../fw-error-summary.js';
 import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
 import { recordUrl } from '../router.js';
 import {
-  assignRecord, decideApproval, fetchActions, fetchApprovals, fetchAssignees, makeTransition,
+  assignRecord, decideApproval, fetchActions, fetchApprovals, fetchAssignees, fetchDisplayValues, makeTransition,
   type Approval, type RecordActions, type TransitionOption, type WorkflowMeta,
 } from './api.js';
 import { WorkflowChangedEvent, type WorkflowLink } from './events.js';
@@ -51,18 +51,37 @@ interface Actions {
   /** What the server says the person may do now (null before the first answer). */
   allowed: RecordActions | null;
   approvals: Approval[];
+  /** The queue's and the assignee's stored values with what people read for them (empty when they cannot be read). */
+  names: DisplayValues;
 }
 
-const NO_ACTIONS: Actions = { workflow: null, meta: null, allowed: null, approvals: [] };
+const NO_ACTIONS: Actions = { workflow: null, meta: null, allowed: null, approvals: [], names: {} };
+const ASSIGNMENT_ID = 'wf-assignment';
+
+/** A record's display values (`?display=all`): per field, the stored value and what people read. */
+type DisplayValues = Record<string, unknown>;
 
 /**
- * The workflow actions of a record page: its state, the transitions the signed-in person may make now (one button
- * each; a transition that needs fields or a comment opens a dialog for them), the approvals they are asked for
- * (approve or reject, with a comment), and where the record sits — its queue and assignee — with "Assign to me",
+ * What people read for `value` of `field`: its display value, while it was read for that same value (the record shown
+ * may be newer than the names read, and then hold another assignee); else null.
+ */
+function displayOf(names: DisplayValues, field: string, value: unknown): string | null {
+  const read = names[field];
+  if (!read || typeof read !== 'object' || !('display' in read)) return null;
+  const { value: was, display } = read as { value?: unknown; display?: unknown };
+  return was === value && typeof display === 'string' && display ? display : null;
+}
+
+/**
+ * The workflow actions of a record page, compact enough for its header: one line with its state, where it sits (the
+ * queue by its label, the assignee by their name) and the transitions the signed-in person may make now (one button
+ * each; a transition that needs fields or a comment opens a dialog for them); the approvals they are asked for
+ * (approve or reject, with a comment); and an "Assignment" disclosure button whose panel holds "Assign to me",
  * "Return to queue", assigning to someone else and moving it to another queue. Only what the server says would
  * succeed is offered (GET …/actions): no assignment for someone who may not assign the record, "Assign to me" only
  * for someone who may hold it, and a move only to the queues they may route it to. Renders nothing for a table
- * without a workflow. Problems are shown in a GOV.UK error summary (in the dialog for its fields).
+ * without a workflow. Problems are shown in a GOV.UK error summary (in the dialog for its fields); a problem with an
+ * assignment control opens its panel, so the summary's link leads to it.
  *
  * @fires fw-workflow-changed - an action changed the record (its new version and a message)
  */
@@ -87,6 +106,10 @@ export class FwWorkflowActions extends LightElement {
   /** The person chosen in "Assign to someone else" (username and name). */
   @state() private accessor assignee: ComboOption | null = null;
   @state() private accessor targetQueue = '';
+  /** Whether the assignment panel is open. */
+  @state() private accessor assigning = false;
+  /** The person last assigned from the picker, named while the record's display values are read again. */
+  #chosen: ComboOption | null = null;
 
   @query('dialog') private accessor dialog!: HTMLDialogElement | null;
   @query('.fw-workflow__summary fw-error-summary') private accessor pageSummary!: FwErrorSummary | null;
@@ -116,10 +139,13 @@ export class FwWorkflowActions extends LightElement {
     try {
       const workflow = await metadata.workflow(table);
       if (!workflow) return NO_ACTIONS;
-      const [meta, allowed, approvals] = await Promise.all([
+      const named = [workflow.queueField, workflow.assigneeField].filter((f): f is string => !!f);
+      const [meta, allowed, approvals, names] = await Promise.all([
         metadata.table(table), fetchActions(api, table, id, signal), fetchApprovals(api, table, id),
+        // Without the names the stored values still say where it is: a failed read is not the person's problem.
+        named.length ? fetchDisplayValues(api, table, id, named, signal).catch(() => ({})) : {},
       ]);
-      return { workflow, meta, allowed, approvals };
+      return { workflow, meta, allowed, approvals, names };
     } catch (e) {
       if (signal.aborted) throw e;
       void this.#showProblems([{ text: e instanceof ApiError ? e.message : 'The workflow actions cannot be shown.' }]);
@@ -136,65 +162,88 @@ export class FwWorkflowActions extends LightElement {
     if (!wf || !this.record || !allowed) return nothing;
     const { stateLabel, transitions } = allowed;
     const requests = approvals.filter((a) => a.canDecide);
+    const assignable = Boolean((wf.assigneeField && allowed.assign) || (wf.queueField && allowed.move));
     return html`<section class="fw-workflow" aria-labelledby="wf-heading">
-      <h2 class="fw-heading-m" id="wf-heading">Workflow</h2>
+      <h2 class="fw-visually-hidden" id="wf-heading">Workflow</h2>
       <div class="fw-workflow__summary"><fw-error-summary .items=${this.pending ? [] : this.problems}></fw-error-summary></div>
-      <dl class="fw-summary-list">
-        <div class="fw-summary-list__row"><dt class="fw-summary-list__key">State</dt>
-          <dd class="fw-summary-list__value"><strong class="fw-tag fw-tag--blue" data-state=${String(this.record[wf.stateField] ?? '')}>${stateLabel ?? '—'}</strong></dd></div>
-        ${wf.queueField ? this.#row('Queue', this.#queueLabel(this.record[wf.queueField])) : nothing}
-        ${wf.assigneeField ? this.#row('Assigned to', this.record[wf.assigneeField] ? String(this.record[wf.assigneeField]) : 'Nobody') : nothing}
-      </dl>
-      ${transitions.length
-        ? html`<div class="fw-button-group fw-workflow__transitions" role="group" aria-label="Workflow actions">
-            ${transitions.map((t) => html`<button type="button" class="fw-button ${t.category === 'closed' ? '' : 'fw-button--secondary'}"
-              data-transition=${t.name} ?disabled=${this.busy} @click=${() => this.#start(t)}>${t.label}</button>`)}
-          </div>`
-        : html`<p class="fw-body">No workflow actions are open to you in this state.</p>`}
+      <div class="fw-workflow__bar">
+        <dl class="fw-summary-list fw-workflow__facts">
+          <div class="fw-summary-list__row"><dt class="fw-summary-list__key">State</dt>
+            <dd class="fw-summary-list__value"><strong class="fw-tag fw-tag--blue" data-state=${String(this.record[wf.stateField] ?? '')}>${stateLabel ?? '—'}</strong></dd></div>
+          ${wf.queueField ? this.#row('Queue', this.#queueLabel(this.record[wf.queueField]), 'queue') : nothing}
+          ${wf.assigneeField ? this.#row('Assigned to', this.#assigneeName(wf.assigneeField), 'assignee') : nothing}
+        </dl>
+        ${transitions.length
+          ? html`<div class="fw-button-group fw-workflow__transitions" role="group" aria-label="Workflow actions">
+              ${transitions.map((t) => html`<button type="button" class="fw-button ${t.category === 'closed' ? '' : 'fw-button--secondary'}"
+                data-transition=${t.name} ?disabled=${this.busy} @click=${() => this.#start(t)}>${t.label}</button>`)}
+            </div>`
+          : html`<p class="fw-body fw-workflow__none">No workflow actions are open to you in this state.</p>`}
+        ${assignable ? html`<button type="button" class="fw-button fw-button--secondary fw-workflow__toggle" data-assignment
+          aria-expanded=${this.assigning ? 'true' : 'false'} aria-controls=${ASSIGNMENT_ID}
+          @click=${() => { this.assigning = !this.assigning; }}>Assignment</button>` : nothing}
+      </div>
+      ${assignable ? html`<div class="fw-workflow__assignment" id=${ASSIGNMENT_ID} ?hidden=${!this.assigning}>
+        ${this.#renderAssignment(wf, allowed)}</div>` : nothing}
       ${requests.length ? this.#renderRequests(requests) : nothing}
-      ${allowed.assign || allowed.move ? this.#renderAssignment(wf, allowed) : nothing}
       ${this.#renderDialog()}
     </section>`;
   }
 
-  #row(key: string, value: string): TemplateResult {
-    return html`<div class="fw-summary-list__row"><dt class="fw-summary-list__key">${key}</dt><dd class="fw-summary-list__value">${value}</dd></div>`;
+  #row(key: string, value: string, part: string): TemplateResult {
+    return html`<div class="fw-summary-list__row"><dt class="fw-summary-list__key">${key}</dt>
+      <dd class="fw-summary-list__value" data-part=${part}>${value}</dd></div>`;
   }
 
+  /** The queue by its label: as the actions' answer names it, else as the record's display values do. */
   #queueLabel(name: unknown): string {
     if (name === null || name === undefined || name === '') return 'None';
-    const { allowed } = this.#shown;
+    const { allowed, names, workflow } = this.#shown;
     const known = [...(allowed?.queue ? [allowed.queue] : []), ...(allowed?.move?.queues ?? [])];
-    return known.find((q) => q.name === name)?.label ?? String(name);
+    const shown = workflow?.queueField ? displayOf(names, workflow.queueField, name) : null;
+    return known.find((q) => q.name === name)?.label ?? shown ?? String(name);
+  }
+
+  /**
+   * The assignee by name: as read with the record's display values, else — for a new assignee whose name is still
+   * being read — as the person chose them or, for themselves, as their session names them.
+   */
+  #assigneeName(field: string): string {
+    const value = this.record?.[field];
+    if (value === null || value === undefined || value === '') return 'Nobody';
+    const me = this.session?.user;
+    const chosen = this.#chosen?.id === value ? this.#chosen.label : me?.username === value ? me.displayName?.trim() : null;
+    return displayOf(this.#shown.names, field, value) ?? (chosen || String(value));
   }
 
   #renderRequests(requests: Approval[]): TemplateResult {
-    return html`<h3 class="fw-heading-s">Your approval is requested</h3>
+    return html`<div class="fw-workflow__requests">
+      <h3 class="fw-heading-s">Your approval is requested</h3>
       <ul class="fw-list">
         ${requests.map((a) => html`<li class="fw-workflow__request">
-          <p class="fw-body">${a.approval} (stage ${a.stage})${a.approver !== this.session?.user.username ? ` — for ${a.approver}` : ''}</p>
-          <div class="fw-button-group">
-            <button type="button" class="fw-button" data-approve=${a.id} ?disabled=${this.busy} @click=${() => this.#open({ kind: 'approval', a, decision: 'approve' })}>Approve<span class="fw-visually-hidden"> ${a.approval}</span></button>
-            <button type="button" class="fw-button fw-button--warning" data-reject=${a.id} ?disabled=${this.busy} @click=${() => this.#open({ kind: 'approval', a, decision: 'reject' })}>Reject<span class="fw-visually-hidden"> ${a.approval}</span></button>
-          </div>
+          <span>${a.approvalLabel} (stage ${a.stage})${a.approver !== this.session?.user.username ? ` — for ${a.approverName}` : ''}</span>
+          <span class="fw-button-group">
+            <button type="button" class="fw-button" data-approve=${a.id} ?disabled=${this.busy} @click=${() => this.#open({ kind: 'approval', a, decision: 'approve' })}>Approve<span class="fw-visually-hidden"> ${a.approvalLabel}</span></button>
+            <button type="button" class="fw-button fw-button--warning" data-reject=${a.id} ?disabled=${this.busy} @click=${() => this.#open({ kind: 'approval', a, decision: 'reject' })}>Reject<span class="fw-visually-hidden"> ${a.approvalLabel}</span></button>
+          </span>
         </li>`)}
-      </ul>`;
+      </ul>
+    </div>`;
   }
 
   /** Only the assignment actions the server offers: nothing is shown that would be refused. */
   #renderAssignment(wf: WorkflowMeta, allowed: RecordActions): TemplateResult {
     const { assign, move } = allowed;
-    return html`<h3 class="fw-heading-s">Assignment</h3>
-      ${wf.assigneeField && assign ? html`${assign.toMe || assign.unassign ? html`<div class="fw-button-group">
+    return html`${wf.assigneeField && assign ? html`${assign.toMe || assign.unassign ? html`<div class="fw-button-group">
         ${assign.toMe ? html`<button type="button" class="fw-button fw-button--secondary" data-assign="me" ?disabled=${this.busy} @click=${() => this.#assign({ user: '@me' }, 'Assigned to you')}>Assign to me</button>` : nothing}
         ${assign.unassign ? html`<button type="button" class="fw-button fw-button--secondary" data-assign="return" ?disabled=${this.busy} @click=${() => this.#assign({ user: null }, 'Returned to its queue')}>Return to queue</button>` : nothing}
       </div>` : nothing}
-      <form class="fw-form-group" @submit=${this.#assignOther} novalidate>
+      <form class="fw-form-group fw-workflow__assign-form" @submit=${this.#assignOther} novalidate>
         <fw-person-picker inputId="wf-assign-user" name="user" label="Assign to someone else" hint="Start typing their name, then choose from the list."
           .value=${this.assignee} .search=${this.#searchAssignees} @fw-person-pick=${(e: PersonPickEvent) => { this.assignee = e.person; }}></fw-person-picker>
         <button type="submit" class="fw-button fw-button--secondary" ?disabled=${this.busy}>Assign</button>
       </form>` : nothing}
-      ${wf.queueField && move ? html`<form class="fw-form-group" @submit=${this.#move} novalidate>
+      ${wf.queueField && move ? html`<form class="fw-form-group fw-workflow__assign-form" @submit=${this.#move} novalidate>
         <label class="fw-label" for="wf-queue">Move to queue</label>
         <select class="fw-select" id="wf-queue" name="queue" @change=${(e: Event) => { this.targetQueue = (e.target as HTMLSelectElement).value; }}>
           <option value="" ?selected=${!this.targetQueue}>Choose a queue</option>
@@ -206,7 +255,7 @@ export class FwWorkflowActions extends LightElement {
 
   #renderDialog(): TemplateResult {
     const p = this.pending;
-    const title = !p ? '' : p.kind === 'transition' ? p.t.label : `${p.decision === 'approve' ? 'Approve' : 'Reject'} ${p.a.approval}`;
+    const title = !p ? '' : p.kind === 'transition' ? p.t.label : `${p.decision === 'approve' ? 'Approve' : 'Reject'} ${p.a.approvalLabel}`;
     const commentMode = !p ? 'optional' : p.kind === 'transition' ? p.t.comment : 'optional';
     return html`<dialog class="fw-dialog" aria-labelledby="wf-dialog-title" @cancel=${this.#onCancel} @fw-field-change=${this.#onField}>
       ${p ? html`<form @submit=${this.#confirm} novalidate>
@@ -315,11 +364,13 @@ export class FwWorkflowActions extends LightElement {
     await this.#act(async () => {
       const r = await decideApproval(this.api, this.table, this.recordId, a.id, decision, comment);
       return { data: r.data.record, etag: null };
-    }, decision === 'approve' ? `You approved ${a.approval}.` : `You rejected ${a.approval}.`);
+    }, decision === 'approve' ? `You approved ${a.approvalLabel}.` : `You rejected ${a.approvalLabel}.`);
   }
 
   async #assign(body: { user?: string | null; queue?: string | null }, message: string) {
     await this.#act(() => assignRecord(this.api, this.table, this.recordId, body), `${message}.`);
+    // Done: the header is compact again, and the page's success message has taken focus.
+    if (!this.problems.length) this.assigning = false;
   }
 
   /** The people the assign API would accept for this record (GET …/assignees). */
@@ -329,6 +380,7 @@ export class FwWorkflowActions extends LightElement {
     e.preventDefault();
     const person = this.assignee;
     if (!person) { void this.#showProblems([{ text: 'Choose the person to assign it to', target: 'wf-assign-user' }]); return; }
+    this.#chosen = person;
     void this.#assign({ user: person.id }, `Assigned to ${person.label}`).then(() => { if (!this.problems.length) this.assignee = null; });
   };
 
@@ -376,6 +428,8 @@ export class FwWorkflowActions extends LightElement {
 
   async #showProblems(items: SummaryItem[]) {
     this.problems = items;
+    // The summary's link must lead to a control on screen.
+    if (items.some((i) => i.target === 'wf-assign-user' || i.target === 'wf-queue')) this.assigning = true;
     this.dispatchEvent(new ErrorStateEvent(items.length > 0));
     await this.updateComplete;
     await (this.pending ? this.dialogSummary : this.pageSummary)?.show();

@@ -32,6 +32,12 @@ export interface TableGrant {
   deniedFields?: string[];
 }
 
+/** A part of the home page (see the role schema's `home`). */
+export type HomePart = 'assigned' | 'approvals' | 'slas' | 'queues' | 'recent' | 'bookmarks';
+
+/** Every part, in the order a person whose roles declare none sees them. */
+export const HOME_PARTS: readonly HomePart[] = ['assigned', 'approvals', 'slas', 'queues', 'recent', 'bookmarks'];
+
 export interface RoleDef {
   kind: 'role';
   name: string;
@@ -41,4 +47,6 @@ export interface RoleDef {
   includes?: string[];
   capabilities?: string[];
   tables?: TableGrant[];
+  /** The home page's parts for people holding the role, in order. */
+  home?: HomePart[];
 }

@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import type { Formwork } from '../../context.js';
 import { accessFor, assertCanOperate, hasCapability } from '../../access/index.js';
+import { PLATFORM_ADMIN } from '../../access/sharing.js';
 import type { Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
 import { copiesFor } from '../../forms/copies.js';
 import type { FormDef } from '../../forms/types.js';
@@ -12,6 +13,7 @@ import type { MenuDef, MenuItem } from '../../menus/types.js';
 import type { Actor } from '../../records/types.js';
 import { maxLengthOf } from '../../records/index.js';
 import { defaultFormOf } from '../../rules/data-policy.js';
+import { workflowOf } from '../../workflow/definitions.js';
 import type { FieldMeta, TableMeta } from '../api-types.js';
 import { NO_QUERY, readQuery } from '../input.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
@@ -22,7 +24,7 @@ export type { FieldMeta, TableMeta };
 /** Optional FieldDef members passed through unchanged when set. */
 const PASSTHROUGH = [
   'help', 'default', 'multiple', 'reference', 'maxLength', 'minLength', 'min', 'max', 'scale', 'currency',
-  'pattern', 'patternMessage', 'accept', 'maxSize', 'fetchFrom', 'dependsOn',
+  'pattern', 'patternMessage', 'accept', 'maxSize', 'fetchFrom', 'dependsOn', 'names',
 ] as const;
 
 export function fieldMeta(field: ResolvedField): FieldMeta {
@@ -99,9 +101,12 @@ export function formMeta(registry: Registry, form: FormDef, actor?: Actor) {
     if (f && (!access || access.readable.has(name))) fields[name] = access ? withAccess(fieldMeta(f), access.writable) : fieldMeta(f);
   }
   const copies = actor ? copiesFor(registry, form, actor, access!.readable) : form.copies;
+  // Related lists of tables the person cannot read are not theirs to see.
+  const related = actor ? form.relatedLists?.filter((rl) => accessFor(registry, actor, rl.table, 'read').allowed) : form.relatedLists;
   return {
     ...form,
     ...(form.copies ? { copies } : {}),
+    ...(form.relatedLists ? { relatedLists: related } : {}),
     tableLabel: table.def.label ?? table.name,
     tablePluralLabel: table.def.pluralLabel ?? table.def.label ?? table.name,
     displayField: table.displayField,
@@ -111,12 +116,15 @@ export function formMeta(registry: Registry, form: FormDef, actor?: Actor) {
 
 /**
  * Menus as the actor may use them: items needing a capability they lack, or naming a table they cannot read or
- * a form on such a table, are left out, and so are groups left empty.
+ * a form on such a table, are left out, and so are groups left empty. An administrator (`platform.admin`) is not
+ * held back by an item's capability — they reach every table, so every page a menu leads to is theirs too; the
+ * tables' grants still decide.
  */
 export function menusFor(registry: Registry, actor: Actor): MenuDef[] {
   const canRead = (table: string) => registry.tables.has(table) && accessFor(registry, actor, table, 'read').allowed;
+  const admin = hasCapability(registry, actor, PLATFORM_ADMIN);
   const keep = (items: MenuItem[]): MenuItem[] => items.flatMap((item) => {
-    if (item.capability && !hasCapability(registry, actor, item.capability)) return [];
+    if (item.capability && !admin && !hasCapability(registry, actor, item.capability)) return [];
     if (item.table && !canRead(item.table)) return [];
     if (item.form) {
       const form = registry.forms.get(item.form);
@@ -148,7 +156,9 @@ export function metaRouter(fw: Formwork): Router {
       const table = registry.getTable(req.params.table);
       const meta = tableMeta(table, visibleFields(registry, res.locals.actor, table));
       meta.fields = await forCaller(fw, res.locals.actor, table, meta.fields);
-      res.json({ data: { ...meta, defaultForm: defaultFormOf(registry, table.name)?.name ?? null } });
+      // Whether a workflow runs the table, so a page asks for it only then.
+      const defaultForm = defaultFormOf(registry, table.name)?.name ?? null;
+      res.json({ data: { ...meta, defaultForm, workflow: workflowOf(registry, table) !== null } });
     })
     .all(methodNotAllowed(['GET']));
 

@@ -69,8 +69,11 @@ describe('catalogue requests, cart and guides', function () {
       const res = await carol.call('POST', `/api/catalog/requests/${id}/updates`, { type: 'chase', text: 'Any news?' });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       const detail = (await alice.call('GET', `/api/catalog/requests/${id}`)).body.data;
-      expect(detail.updates.map((u: any) => `${u.typeLabel}:${u.text}:${u.author}`)).to.deep.equal([`Chase:Any news?:${carol.username}`]);
-      expect(detail.lastAction).to.equal(`Chase by ${carol.username}`);
+      // People by their names, never their usernames.
+      const carolName = (await shop.fw.db.knex('sys_user').where({ username: carol.username }).first('display_name')).display_name as string;
+      expect(carolName).to.be.a('string').and.not.equal(carol.username);
+      expect(detail.updates.map((u: any) => `${u.typeLabel}:${u.text}:${u.author}`)).to.deep.equal([`Chase:Any news?:${carolName}`]);
+      expect(detail.lastAction).to.equal(`Chase by ${carolName}`);
       const bad = await alice.call('POST', `/api/catalog/requests/${id}/updates`, { type: 'shout', text: 'x' });
       expect(bad.status).to.equal(422);
       expect(bad.body.code).to.equal('validation_failed');

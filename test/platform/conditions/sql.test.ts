@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { evaluateCondition, type Condition } from '../../../platform/conditions/index.js';
 import type { Actor, RecordData } from '../../../platform/records/types.js';
+import { createUser } from '../../support/auth.js';
 import { createTestEngine, steppingClock, type TestEngine } from '../../support/engine.js';
 import { expectError } from '../../support/errors.js';
 
@@ -57,6 +58,8 @@ describe('conditions: SQL compilation agrees with in-memory evaluation', () => {
   before(async () => {
     const clock = steppingClock(NOW);
     fw = await createTestEngine({ clock });
+    // The assignee field names people: they exist (the mixed case tests case-sensitive comparison).
+    for (const username of ['alice', 'Bob', 'carol']) await createUser(fw, { username, password: null, totp: false });
     const descriptions = ['Printer jam', 'Network down', 'net slow', 'Disk 50% full', 'a_b test', 'ab test', 'Server DOWN', 'Payroll'];
     const rows: RecordData[] = [];
     for (let i = 0; i < 24; i++) {

@@ -91,6 +91,18 @@ describe('API: saved views (/api/views)', () => {
     await reader.ok('POST', '/api/views', { table: 'shared_case', name: 'Titles', columns: ['title'] }, 201);
   });
 
+  it('keeps the columns a person chose in their order, once each, and gives them back when the views are listed', async () => {
+    const chosen = ['stage', 'title', 'number', 'stage'];
+    const created = await worker.ok('POST', '/api/views', { table: 'shared_case', name: 'Stage first', columns: chosen }, 201);
+    expect(created.data.columns).to.deep.equal(['stage', 'title', 'number']);
+    const list = await worker.ok('GET', '/api/views?table=shared_case', undefined, 200);
+    expect(list.data.find((v: { id: string }) => v.id === created.data.id).columns).to.deep.equal(['stage', 'title', 'number']);
+    // No columns: the list's default columns when the view is opened.
+    const plain = await worker.ok('POST', '/api/views', { table: 'shared_case', name: 'Default columns', columns: null }, 201);
+    expect(plain.data.columns).to.equal(null);
+    expectProblem(await worker.post('/api/views', { table: 'shared_case', name: 'No columns', columns: [] }), 400, 'invalid_payload');
+  });
+
   it('refuses a table the person cannot read, a missing name and unknown members', async () => {
     // A declared table is no secret: the person is told they have no access to it; an unknown one does not exist.
     const refused = expectProblem(await reader.post('/api/views', { table: 'task', name: 'Tasks' }), 403, 'forbidden');

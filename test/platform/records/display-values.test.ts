@@ -99,6 +99,27 @@ describe('Display values (display=true|all, CSV labels, labelled history)', () =
     }
   });
 
+  it('shows fields that name a person, queue, organisation or role by label, and refuses names of nothing', async () => {
+    const orgCode = (await fw.db.knex('sys_org').where({ id: boss.user.org_id }).first('code')).code as string;
+    await fw.db.knex('sys_queue').insert({ id: '0b7a4f0e-5d1c-4b8e-9f3a-2c6d8e1f0a11', name: 'help_line', label: 'Help line', created_at: '2026-11-22T09:00:00.000Z' });
+    const named = await create(boss, 'dsp_ticket', {
+      title: 'Named', owner: worker.username, team: 'help_line', company: orgCode, role_needed: 'dsp_worker',
+    });
+    const shown = await json(worker, `/api/tables/dsp_ticket/${String(named.id)}?display=true`);
+    expect(shown).to.include({ owner: 'Wendy Worker', team: 'Help line', company: orgName, role_needed: 'Worker' });
+    const all = await json(worker, `/api/tables/dsp_ticket/${String(named.id)}?display=all`);
+    expect(all.owner).to.deep.equal({ value: worker.username, display: 'Wendy Worker' });
+    for (const [field, value] of [['owner', 'nobody.here'], ['team', 'no_such_queue'], ['company', 'NOPE'], ['role_needed', 'dsp_ghost']] as const) {
+      const res = await call(boss, `/api/tables/dsp_ticket/${String(named.id)}`, {
+        method: 'PATCH', headers: { 'if-match': `W/"${String(named.version)}"` }, body: JSON.stringify({ [field]: value }),
+      });
+      const doc = await res.json() as { code: string; errors?: { field: string; code: string }[] };
+      expect([res.status, doc.code, doc.errors?.map((e) => `${e.field}:${e.code}`)], field).to.deep.equal([422, 'validation_failed', [`${field}:unknown_name`]]);
+    }
+    const unchanged = await json(boss, `/api/tables/dsp_ticket/${String(named.id)}`);
+    expect(unchanged).to.include({ owner: worker.username, team: 'help_line', version: named.version });
+  });
+
   it('refuses an unknown display value with invalid_query (lists, reads, exports; all has no place in a CSV)', async () => {
     for (const path of [
       '/api/tables/dsp_ticket?display=yes', `/api/tables/dsp_ticket/${String(ticket.id)}?display=labels`,

@@ -125,6 +125,10 @@ describe('workflow: HTTP API', () => {
       expect(mine).to.deep.include({ approval: 'any_lead', status: 'requested', number: t.number, canDecide: true });
       const list = await as.agent('GET', path(t.id, '/approvals'));
       expect(list.body.data.map((a: { approver: string }) => a.approver)).to.deep.equal([lead.username]);
+      // People read the approver's name.
+      const name = (await fw.db.knex('sys_user').where({ username: lead.username }).first('display_name')).display_name;
+      expect(name).to.be.a('string').and.not.equal(lead.username);
+      expect(list.body.data.map((a: { approverName: string }) => a.approverName)).to.deep.equal([name]);
       expect(list.body.data.every((a: { canDecide: boolean }) => !a.canDecide)).to.equal(true);
       expect((await as.agent('POST', path(t.id, `/approvals/${mine.id}/approve`), {})).status).to.equal(403);
       expect((await as.lead('POST', path(t.id, `/approvals/${mine.id}/maybe`), {})).status).to.equal(404);

@@ -82,7 +82,8 @@ describe('API: the home page\'s work (/api/home)', () => {
     const mine = (await home(as.agent)).queues;
     const byName = new Map(mine.map((q: any) => [q.name, q]));
     // One draft and one awaiting approval; the resolved one left for the archive.
-    expect(byName.get('triage')).to.deep.include({ label: 'triage', count: 2, link: '/queues/triage' });
+    // A queue only the workflow names (no data file labels it) reads as its name in words.
+    expect(byName.get('triage')).to.deep.include({ label: 'Triage', count: 2, link: '/queues/triage' });
     expect(byName.get('desk_a')).to.deep.include({ label: 'Desk A', link: '/queues/desk_a' });
     expect(byName.has('desk_b')).to.equal(false);
     expect(byName.has('@me')).to.equal(false);
@@ -106,6 +107,25 @@ describe('API: the home page\'s work (/api/home)', () => {
     await fw.db.knex('sys_approval').insert({ ...row, id: randomUUID(), approver_id: otherLeadId, approver_name: 'someone else' });
     expect((await home(as.otherLead)).approvals).to.deep.equal({ count: 0, items: [], link: '/approvals' });
     expect((await home(as.agent)).approvals.count).to.equal(0);
+  });
+
+  it('shows the parts the person\'s roles declare, in order, and what they changed lately', async () => {
+    const agent = await home(as.agent);
+    // No role of theirs declares a home: every part.
+    expect(agent.parts).to.deep.equal(['assigned', 'approvals', 'slas', 'queues', 'recent', 'bookmarks']);
+    // Their three tickets (and what their transitions created as them), never another's.
+    const recent = agent.recent.map((i: any) => i.id);
+    expect(recent).to.include.members([ids.one!.id, ids.two!.id, ids.three!.id]).and.not.include(ids.theirs!.id);
+    expect(agent.recent[0]).to.include({ table: 'wf_ticket', tableLabel: 'Ticket', link: `/tables/wf_ticket/${agent.recent[0].id}` });
+    const times = agent.recent.map((i: any) => i.at);
+    expect(times).to.deep.equal([...times].sort().reverse());
+    // The other organisation's person: their own change only.
+    expect((await home(as.other)).recent.map((i: any) => i.id)).to.deep.equal([ids.theirs!.id]);
+    const viewerUser = await person(fw, ['wf_viewer'], 'ORG_A');
+    const viewer = await home(await apiClient(fw, server, viewerUser));
+    expect(viewer.parts).to.deep.equal(['recent', 'bookmarks']);
+    expect(viewer).to.deep.include({ recent: [], queues: [] });
+    expect(viewer.assigned.count).to.equal(0);
   });
 
   it('returns the person\'s bookmarks, newest first', async () => {
