@@ -12,6 +12,8 @@ import * as partyCodes from './20261207_010_party_codes.js';
 import * as catalog from './20261207_011_catalog.js';
 import * as userManager from './20261207_012_user_manager.js';
 import * as auditActor from './20261207_013_audit_actor.js';
+import * as jobs from './20261207_014_jobs.js';
+import * as inactivity from './20261207_015_inactivity.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -31,6 +33,8 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '20261207_011_catalog': catalog,
   '20261207_012_user_manager': userManager,
   '20261207_013_audit_actor': auditActor,
+  '20261207_014_jobs': jobs,
+  '20261207_015_inactivity': inactivity,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

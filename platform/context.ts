@@ -9,6 +9,7 @@ import type { Database } from './db/connection.js';
 import type { Logger } from './log.js';
 import type { Mailer } from './notify/mailer.js';
 import type { Actor, RecordService } from './records/types.js';
+import type { JobService } from './jobs/types.js';
 
 /** Time source; tests inject a fixed or stepping clock. */
 export interface Clock { now(): Date }
@@ -35,6 +36,8 @@ export interface Formwork {
   accessLog: AccessLog;
   /** Credential reads reused between requests while nothing they depend on has changed. */
   credentials: CredentialReads;
+  /** Scheduled jobs (platform/jobs): present on a running engine; the jobs API is mounted when it is. */
+  jobs?: JobService;
 }
 
 /** Events the access log records; reports count `sign_in` rows as sign-ins and `page` rows as page views. */

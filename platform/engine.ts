@@ -18,6 +18,9 @@ import { startWorkflow, timerPollMs, type WorkflowRuntime } from './workflow/ind
 import { createSlaRecordHook, slaPollMs, startSlaChecker, type SlaChecker } from './workflow/sla/index.js';
 import type { Actor } from './records/types.js';
 import { seed, type SeedReport } from './data/seed.js';
+import { createJobs, jobPollMs, jobTimings, type JobsRuntime } from './jobs/index.js';
+import type { JobService } from './jobs/types.js';
+import type { SystemJob } from './jobs/platform-jobs.js';
 import { ensureDemoAdministrator, type CreatedCredential } from './access/identity/index.js';
 
 export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: 'system', id: null, username: 'system', roles: [], orgs: [], orgId: null });
@@ -37,6 +40,9 @@ export interface Engine extends Formwork {
   workflow: WorkflowRuntime;
   /** The SLA checker (warnings and breaches; stopped by close()). */
   slaChecker?: SlaChecker;
+  /** Scheduled jobs: the service the API uses; `jobRunner.tick(now)` runs one poll (tests). */
+  jobs: JobService;
+  jobRunner: JobsRuntime['runner'];
   /** What seeding at start created (null when the engine did not seed): the start banner shows new demo people once. */
   seeded: SeedReport | null;
   /**
@@ -67,6 +73,11 @@ export interface EngineOptions {
   timerPollMs?: number;
   /** How often the SLA checker polls, in ms (default SLA_CHECK_POLL_MS, else 60 s; 0: never). */
   slaPollMs?: number;
+  /** How often the job runner polls, in ms (default JOB_POLL_MS, else 1 s; 0: never — call `jobRunner.tick()`). */
+  jobPollMs?: number;
+  /** The job runner's lease and heartbeat, in ms (default JOB_LEASE_MS / JOB_HEARTBEAT_MS, else 30 s and 5 s). */
+  jobLeaseMs?: number;
+  jobHeartbeatMs?: number;
   /**
    * Start the background work (workflow timers, SLA checker) before returning (default true). The server passes
    * false and calls `startBackground()` once it listens, so a start that fails leaves nothing running.
@@ -82,6 +93,27 @@ export interface EngineOptions {
    * seeding, so exactly one of several instances started together creates it: see `demoAdministrator`.
    */
   demoAdministrator?: boolean;
+}
+
+/** The engine's own pollers, listed read-only among the jobs with the interval they poll at. */
+function systemJobs(options: EngineOptions): SystemJob[] {
+  return [
+    {
+      name: 'system_workflow_timers', label: 'Workflow timers',
+      description: 'Makes the transitions of workflow timers that have come due (reminders, automatic closing).',
+      intervalMs: options.timerPollMs ?? timerPollMs(),
+    },
+    {
+      name: 'system_sla_checks', label: 'Service-level checks',
+      description: 'Raises the warnings and breaches of service-level targets that have come due, once each.',
+      intervalMs: options.slaPollMs ?? slaPollMs(),
+    },
+    {
+      name: 'system_notifications', label: 'Notifications and mail',
+      description: 'Turns events and record changes into notifications, and sends the mail waiting in the outbox.',
+      intervalMs: Number(process.env.NOTIFY_POLL_MS ?? 5000),
+    },
+  ];
 }
 
 /** The configured key ring; a second process racing to generate the local key file reads the winner's key. */
@@ -128,6 +160,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       seeded: null,
       demoAdministrator: null,
       workflow: undefined as unknown as WorkflowRuntime,
+      jobs: undefined as unknown as JobService,
+      jobRunner: undefined as unknown as JobsRuntime['runner'],
       async reloadDefinitions() {
         const refused = (errors: DefinitionError[]) => {
           holder.reject(errors, clock.now().toISOString());
@@ -157,6 +191,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         backgroundStarted = true;
         fw.workflow.timers.start(options.timerPollMs ?? timerPollMs());
         fw.slaChecker = startSlaChecker(fw, options.slaPollMs ?? slaPollMs());
+        fw.jobRunner.start(options.jobPollMs ?? jobPollMs());
       },
       async close() {
         // Once: a second call (a test's dispose after its own close, say) finds everything closed.
@@ -166,6 +201,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       },
     };
     async function closeAll(): Promise<void> {
+      // Running jobs first: they are cancelled and recorded while the database is open.
+      await fw.jobRunner?.stop();
       await fw.workflow?.timers.stop();
       await fw.slaChecker?.stop();
       await accessLog.close();
@@ -175,6 +212,14 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     engine = fw;
     // Workflow: its hook joins the pipeline before anything is written (seeding included); timers poll once started.
     fw.workflow = startWorkflow(fw, records.hooks, 0);
+    // Scheduled jobs: sweeps make transitions through the workflow service; the engine's pollers are listed with them.
+    const jobs = createJobs(fw, {
+      transition: (table, id, name, input, actor, opts) => fw.workflow.service.transition(table, id, name, input, actor, opts),
+      leaseMs: options.jobLeaseMs ?? jobTimings().leaseMs, heartbeatMs: options.jobHeartbeatMs ?? jobTimings().heartbeatMs,
+      systemJobs: () => systemJobs(options),
+    });
+    fw.jobs = jobs.service;
+    fw.jobRunner = jobs.runner;
     // SLAs: started, paused, resumed, stopped and reset in the write's transaction, after the workflow's hook.
     records.hooks.register(createSlaRecordHook({ log }));
     // Attachments: a deleted record's files are closed with it.

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   unique_violation: { status: 409, title: 'A value must be unique' },
   reference_in_use: { status: 409, title: 'The record is referenced by other records' },
   invalid_transition: { status: 409, title: 'The workflow transition is not allowed now' },
+  invalid_state: { status: 409, title: 'The resource is not in a state that allows this' },
   precondition_failed: { status: 412, title: 'The If-Match precondition failed' },
   definition_invalid: { status: 422, title: 'A definition is not valid' },
   rule_aborted: { status: 422, title: 'A business rule refused the operation' },

@@ -5,6 +5,7 @@
  * import.
  */
 import { join } from 'node:path';
+import { INACTIVITY_JOBS } from './access/inactivity/index.js';
 import { roleKind } from './access/roles/kind.js';
 import { CATALOG_KINDS } from './catalog/kind.js';
 import { dataKind } from './data/kind.js';
@@ -16,6 +17,8 @@ import { assembleSchema, schemaFileText } from './definitions/schema.js';
 import type { LoadedDocument } from './definitions/loader.js';
 import type { DefinitionError } from './definitions/types.js';
 import { formKind } from './forms/kind.js';
+import { jobKind } from './jobs/kind.js';
+import { registerPlatformJob } from './jobs/platform-jobs.js';
 import { menuKind } from './menus/kind.js';
 import { notificationKind } from './notify/kind.js';
 import { choiceListKind } from './records/choice-lists/kind.js';
@@ -24,6 +27,12 @@ import { tableKind } from './records/kind.js';
 import { ruleKind } from './rules/kind.js';
 import { workflowKind } from './workflow/kind.js';
 import { holidaySetKind, scheduleKind, slaKind } from './workflow/sla/kind.js';
+
+/**
+ * The jobs the engine's parts contribute, which `job` definitions name by `platform`: registered with the kinds, so
+ * the job kind's lint knows them whenever definitions are validated.
+ */
+for (const job of INACTIVITY_JOBS) registerPlatformJob(job);
 
 export const KINDS: readonly AnyKindModule[] = Object.freeze([
   tableKind,
@@ -38,6 +47,7 @@ export const KINDS: readonly AnyKindModule[] = Object.freeze([
   scheduleKind,
   holidaySetKind,
   notificationKind,
+  jobKind,
   ...CATALOG_KINDS,
 ]);
 

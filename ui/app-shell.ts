@@ -7,11 +7,14 @@ import './admin/fw-admin-access-log.js';
 import './admin/fw-admin-definitions.js';
 import './admin/fw-admin-consents.js';
 import './admin/fw-admin-grants.js';
+import './admin/fw-admin-job.js';
+import './admin/fw-admin-jobs.js';
 import './admin/fw-admin-user-new.js';
 import './admin/fw-admin-user.js';
 import './admin/fw-admin-users.js';
 import { fetchBookmarks, type Bookmark } from './api/account.js';
 import { isAdministrator, isPlatformAdministrator } from './api/admin.js';
+import { canManageJobs } from './api/jobs.js';
 import { ApiClient, ApiError } from './api/client.js';
 import { Metadata } from './api/meta.js';
 import type { MenuDef, SessionInfo } from './api/types.js';
@@ -69,6 +72,9 @@ const ADMIN_MENU: MenuDef = {
 
 /** Pages only a platform administrator may use (the server refuses the rest). */
 const PLATFORM_ADMIN_ITEMS: MenuDef['items'] = [{ label: 'Definitions', path: '/admin/definitions' }];
+
+/** Pages of the people who manage scheduled jobs (the jobs capability). */
+const JOBS_ITEMS: MenuDef['items'] = [{ label: 'Scheduled jobs', path: '/admin/jobs' }];
 
 /**
  * The person's work: their queues, the approvals waiting for them and delegating those while away. Shown to people
@@ -202,13 +208,21 @@ export class FwApp extends LightElement {
     return [
       ...(active && this.hasQueues ? [WORK_MENU] : []),
       ...this.menus,
-      ...(active && isAdministrator(this.session!) ? [this.#adminMenu()] : []),
+      ...(active && (isAdministrator(this.session!) || canManageJobs(this.session)) ? [this.#adminMenu()] : []),
     ];
   }
 
-  /** The administration menu: a platform administrator's has their own pages too. */
+  /**
+   * The administration menu: a platform administrator's has their own pages too, and people who manage scheduled
+   * jobs have theirs (only those, when they administer nothing else).
+   */
   #adminMenu(): MenuDef {
-    return isPlatformAdministrator(this.session) ? { ...ADMIN_MENU, items: [...ADMIN_MENU.items, ...PLATFORM_ADMIN_ITEMS] } : ADMIN_MENU;
+    const items = [
+      ...(isAdministrator(this.session) ? ADMIN_MENU.items : []),
+      ...(canManageJobs(this.session) ? JOBS_ITEMS : []),
+      ...(isPlatformAdministrator(this.session) ? PLATFORM_ADMIN_ITEMS : []),
+    ];
+    return { ...ADMIN_MENU, items };
   }
 
   /** Whether the page shown can be bookmarked (any page of a signed-in person but the set-password and missing ones). */
@@ -247,6 +261,10 @@ export class FwApp extends LightElement {
         return html`<fw-admin-access-log .params=${r.params}></fw-admin-access-log>`;
       case 'admin-definitions':
         return html`<fw-admin-definitions></fw-admin-definitions>`;
+      case 'admin-jobs':
+        return html`<fw-admin-jobs></fw-admin-jobs>`;
+      case 'admin-job':
+        return html`<fw-admin-job name=${r.job}></fw-admin-job>`;
       case 'queues':
         return html`<fw-queues></fw-queues>`;
       case 'queue':

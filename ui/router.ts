@@ -22,6 +22,8 @@ export type Route =
   | { name: 'admin-grants' }
   | { name: 'admin-access-log'; params: URLSearchParams }
   | { name: 'admin-definitions' }
+  | { name: 'admin-jobs' }
+  | { name: 'admin-job'; job: string }
   | { name: 'queues' }
   | { name: 'queue'; queue: string; params: URLSearchParams }
   | { name: 'approvals' }
@@ -83,6 +85,7 @@ export function matchRoute(pathname: string, search = '', hash = ''): Route {
     if (b === 'access-grants' && c === undefined) return { name: 'admin-grants' };
     if (b === 'access-log' && c === undefined) return { name: 'admin-access-log', params };
     if (b === 'definitions' && c === undefined) return { name: 'admin-definitions' };
+    if (b === 'jobs') return c === undefined ? { name: 'admin-jobs' } : { name: 'admin-job', job: c };
   }
   return { name: 'not-found', path };
 }

@@ -17,6 +17,8 @@ import {
 } from './middleware/index.js';
 import { problemHandler } from './problem.js';
 import { adminRouter } from './routes/admin.js';
+import { inactivityRouter } from '../access/inactivity/index.js';
+import { jobsRouter } from '../jobs/routes.js';
 import { catalogRouter, catalogServices, catalogUploadRouter } from '../catalog/index.js';
 import { attachmentsRouter } from './routes/attachments.js';
 import { authRouter } from './routes/auth.js';
@@ -61,6 +63,10 @@ export function createApp(fw: Formwork): express.Express {
   api.use(byFirstSegment(profileRouter(fw)));
   api.use(byFirstSegment(homeRouter(fw)));
   api.use(byFirstSegment(adminRouter(fw)));
+  api.use(byFirstSegment(inactivityRouter(fw)));
+  // Only with a job runner: an engine opened for the database alone has none.
+  const jobs = fw.jobs;
+  if (jobs) api.use(byFirstSegment(jobsRouter(fw, () => jobs)));
   api.use(byFirstSegment(viewsRouter(fw)));
   api.use(byFirstSegment(workflowRouter(fw)));
   api.use(byFirstSegment(slaRouter(fw)));

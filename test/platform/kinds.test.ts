@@ -21,7 +21,7 @@ describe('kinds', () => {
   it('puts each kind\'s valid definitions in its typed map, and nothing of an unknown kind anywhere', () => {
     const { registry, errors } = buildRegistry([
       { file: 'r.json', pointer: '', value: { kind: 'role', name: 'clerk', capabilities: ['things.do'] } },
-      { file: 'j.json', pointer: '', value: { kind: 'job', name: 'nightly' } },
+      { file: 'j.json', pointer: '', value: { kind: 'page', name: 'nightly' } },
     ]);
     expect(registry).to.equal(undefined);
     expect(errors.map((e) => [e.file, e.pointer])).to.deep.equal([['j.json', '/kind']]);

@@ -32,6 +32,8 @@ export interface TestEngineOptions {
   demoData?: boolean;
   /** Configuration to use instead of the defaults (attachments go to a throwaway files directory unless given). */
   config?: Partial<Config>;
+  /** How often scheduled jobs are polled (default 0: never — a test ticks the runner itself or runs a job now). */
+  jobPollMs?: number;
 }
 
 export async function createTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -45,7 +47,9 @@ export async function createTestEngine(options: TestEngineOptions = {}): Promise
     filesDir,
     ...options.config,
   };
-  const engine = await createEngine(config, { db: testDb, clock: options.clock, log: createLogger('silent'), seed: options.seed });
+  const engine = await createEngine(config, {
+    db: testDb, clock: options.clock, log: createLogger('silent'), seed: options.seed, jobPollMs: options.jobPollMs ?? 0,
+  });
   return Object.assign(engine, {
     testDb,
     async dispose() {

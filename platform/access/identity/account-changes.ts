@@ -10,7 +10,9 @@ import type { Changes } from '../../records/audit.js';
 import type { Actor } from '../../records/types.js';
 import type { AdminUserInput } from './account-input.js';
 import { getUser, type AdminUser } from './account-view.js';
+import { activityColumns } from './activity.js';
 import { adminScope, findOrg, manages, type OrgRef } from './admin-scope.js';
+import { assertMayEnable } from './enabling.js';
 import { assertManageable, auditAccount, extraOrgsOf, managedRow } from './managed-account.js';
 import { managerOf, resolveManager } from './managers.js';
 import { reassignPartyCodes } from './party-codes.js';
@@ -113,6 +115,11 @@ export async function updateAccount(fw: Formwork, actor: Actor, id: string, inpu
     }
     if (input.status !== undefined && input.status !== row.status) {
       if (input.status === 'disabled' && row.id === actor.id) fail('conflict', 'You cannot disable your own account.');
+      if (input.status === 'active' && row.status === 'disabled') {
+        assertMayEnable(fw, actor, row.org_id);
+        // A fresh spell: without it the next inactivity run would disable the account again at once.
+        Object.assign(patch, activityColumns(now));
+      }
       patch.status = input.status;
       changes.status = [row.status, input.status];
     }

@@ -3,6 +3,8 @@
  * log, and what organisation administrators do to the accounts of their organisation. Other folders import this
  * face, not the files behind it.
  */
+export { activityColumns, activityIsStale, noteActivity, ACTIVITY_WRITE_INTERVAL_MS } from './activity.js';
+export { ACCOUNT_ENABLE, assertMayEnable, mayEnable } from './enabling.js';
 export { createAccessLog, loggableUrl, type AccessLog, type AccessLogEntry, type AccessEvent } from './access-log.js';
 export { parseUserInput, type AdminUserInput } from './account-input.js';
 export { createAccount, deleteAccount, resetAccountPassword, unlockManagedAccount, updateAccount } from './account-changes.js';

@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../../config.js';
 import type { Formwork } from '../../context.js';
 import { randomToken, sha256 } from '../crypto.js';
+import { noteActivity } from './activity.js';
 import { readCredentialWithMemberships, type Membership, type OrgRow, type UserRow } from './users.js';
 
 export type SessionStage = 'mfa' | 'mfa_enrol' | 'change_password' | 'profile' | 'active';
@@ -100,9 +101,10 @@ export async function createSession(
 
 const SESSION_COLUMNS = ['id', 'user_id', 'stage', 'csrf_token', 'created_at', 'authenticated_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent', 'revoked_at', 'revoked_reason'] as const;
 const SESSION_HEAD = {
-  sql: `select ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, u.username as u_username, u.org_id as u_org_id, u.status as u_status
+  sql: `select ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, u.username as u_username, u.org_id as u_org_id, u.status as u_status,
+        u.last_active_at as u_last_active_at
         from sys_session s join sys_user u on u.id = s.user_id where s.id = ?`,
-  columns: [...SESSION_COLUMNS, 'u_username', 'u_org_id', 'u_status'],
+  columns: [...SESSION_COLUMNS, 'u_username', 'u_org_id', 'u_status', 'u_last_active_at'],
 };
 
 /**
@@ -116,20 +118,30 @@ export async function fetchSession(
   const hash = sha256(cookieValue);
   const read = await fw.credentials.read(`session:${hash}`, () => readCredentialWithMemberships(fw.db.knex, { ...SESSION_HEAD, bindings: [hash] }));
   if (!read) return null;
-  const { u_username, u_org_id, u_status, ...session } = read.head;
+  const { u_username, u_org_id, u_status, u_last_active_at, ...session } = read.head;
   return {
     ...(session as SessionRow),
-    user: { id: session.user_id, username: u_username, org_id: u_org_id ?? null, status: u_status },
+    user: {
+      id: session.user_id, username: u_username, org_id: u_org_id ?? null, status: u_status, last_active_at: u_last_active_at ?? null,
+    },
     memberships: read.memberships,
   };
 }
 
 /** What a request needs of the session's user without a second query. */
-export interface SessionUser { id: string; username: string; org_id: string | null; status: string }
+export interface SessionUser {
+  id: string; username: string; org_id: string | null; status: string;
+  /** When the person was last active as stored (see activity.ts). */
+  last_active_at?: string | null;
+}
 
-/** Record activity now, unless it was recorded less than {@link TOUCH_INTERVAL_MS} ago (`force` always writes). */
-export async function touchSession(fw: Formwork, session: SessionRow, force = false): Promise<SessionRow> {
+/**
+ * Record activity now, unless it was recorded less than {@link TOUCH_INTERVAL_MS} ago (`force` always writes). An
+ * active session given with its user also counts as the person's activity (activity.ts, its own interval).
+ */
+export async function touchSession(fw: Formwork, session: SessionRow & { user?: SessionUser }, force = false): Promise<SessionRow> {
   const now = fw.clock.now();
+  if (session.stage === 'active' && session.user) await noteActivity(fw, session.user.id, session.user.last_active_at);
   if (!force && now.getTime() - new Date(session.last_seen_at).getTime() < TOUCH_INTERVAL_MS) return session;
   await fw.db.knex('sys_session').where({ id: session.id }).whereNull('revoked_at').update({ last_seen_at: now.toISOString() });
   return { ...session, last_seen_at: now.toISOString() };

@@ -14,6 +14,7 @@ import type { Formwork } from '../../context.js';
 import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
 import { randomToken, sha256 } from '../crypto.js';
+import { noteActivity } from './activity.js';
 import { actorFromMemberships, readCredentialWithMemberships } from './users.js';
 
 const TOKEN = /^fw_[A-Za-z0-9_-]{43}$/;
@@ -91,9 +92,9 @@ export function liveApiTokens(knex: Knex | Knex.Transaction, userId: string, at:
 }
 
 const TOKEN_HEAD = {
-  sql: `select t.id as token_id, t.user_id, t.revoked_at, t.expires_at, t.last_used_at, u.username, u.org_id, u.status
-        from sys_api_token t join sys_user u on u.id = t.user_id where t.token_hash = ?`,
-  columns: ['token_id', 'user_id', 'revoked_at', 'expires_at', 'last_used_at', 'username', 'org_id', 'status'],
+  sql: `select t.id as token_id, t.user_id, t.revoked_at, t.expires_at, t.last_used_at, u.username, u.org_id, u.status,
+        u.last_active_at from sys_api_token t join sys_user u on u.id = t.user_id where t.token_hash = ?`,
+  columns: ['token_id', 'user_id', 'revoked_at', 'expires_at', 'last_used_at', 'username', 'org_id', 'status', 'last_active_at'],
 } as const;
 
 /**
@@ -115,6 +116,7 @@ export async function resolveApiToken(
   if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() >= USE_WRITE_INTERVAL_MS) {
     await fw.db.knex('sys_api_token').where({ id: row.token_id }).update({ last_used_at: now.toISOString() });
   }
+  await noteActivity(fw, row.user_id as string, row.last_active_at as string | null);
   const user = { id: row.user_id as string, username: row.username as string, org_id: (row.org_id ?? null) as string | null };
   const actor = await actorFromMemberships(fw, user, read.memberships, { sessionId: row.token_id, via: 'token' });
   return { tokenId: row.token_id, user, actor };

@@ -1,0 +1,43 @@
+/**
+ * When a person was last active — a successful sign-in or an authenticated request (an active session or an API
+ * token) — kept in sys_user.last_active_at for the inactivity jobs (platform/access/inactivity).
+ *
+ * The rule that keeps it cheap: the time is written only when the stored one is at least
+ * {@link ACTIVITY_WRITE_INTERVAL_MS} old, so a person costs at most one write per five minutes whatever they do. The
+ * stored time comes with the credential read the request makes anyway, so a request that writes nothing costs
+ * nothing either. The write is guarded by the same condition, so instances racing on one person write once.
+ *
+ * Activity starts a new spell of inactivity: the same write clears the spell's warning and revocation marks, which
+ * cancels the warnings still to come (they are worked out from last_active_at at each run, never queued ahead).
+ */
+import type { Knex } from 'knex';
+import type { Formwork } from '../../context.js';
+
+/** The stored time is refreshed at most this often per person. */
+export const ACTIVITY_WRITE_INTERVAL_MS = 5 * 60_000;
+
+/** Whether activity at `now` should be written, given the stored time (null: never recorded). */
+export function activityIsStale(lastActiveAt: string | null | undefined, now: Date): boolean {
+  return !lastActiveAt || now.getTime() - new Date(lastActiveAt).getTime() >= ACTIVITY_WRITE_INTERVAL_MS;
+}
+
+/** The columns a write of activity at `at` sets: the time, and a fresh spell (no warning sent, not revoked). */
+export function activityColumns(at: string): Record<string, unknown> {
+  return { last_active_at: at, inactivity_warned_days: null, inactivity_revoked_at: null };
+}
+
+/**
+ * Record that user `userId` was active now, when the stored time (`known`, as the request read it) is stale.
+ * Returns whether a row was written.
+ */
+export async function noteActivity(
+  fw: Formwork, userId: string, known: string | null | undefined, trx?: Knex.Transaction,
+): Promise<boolean> {
+  const now = fw.clock.now();
+  if (!activityIsStale(known, now)) return false;
+  const before = new Date(now.getTime() - ACTIVITY_WRITE_INTERVAL_MS).toISOString();
+  const n = await (trx ?? fw.db.knex)('sys_user').where({ id: userId })
+    .where((q) => q.whereNull('last_active_at').orWhere('last_active_at', '<=', before))
+    .update(activityColumns(now.toISOString()));
+  return n > 0;
+}

@@ -1,0 +1,66 @@
+/**
+ * An organisation's inactivity settings over the API: platform administrators for every organisation, an
+ * organisation's administrators for their own (another organisation answers `not_found`, as for one that does not
+ * exist). Changes are written to the organisation's audit trail (sys_audit, table_name 'sys_org').
+ */
+import type { Formwork } from '../../context.js';
+import { fail } from '../../errors.js';
+import { writeAudit } from '../../records/audit.js';
+import type { Actor } from '../../records/types.js';
+import { assertAdministrator, findOrg, manages } from '../identity/index.js';
+import { applyOverride, BUILT_IN_SETTINGS, fetchOverride, overrideProblems, type InactivityOverride, type InactivitySettings } from './settings.js';
+
+/** GET /orgs/:code/inactivity. */
+export interface OrgInactivityView {
+  organisation: { code: string; name: string };
+  /** What the organisation sets itself (null: nothing, the defaults apply). */
+  override: InactivityOverride | null;
+  /** The engine's defaults, which the inactivity jobs' parameters may change for everyone. */
+  defaults: InactivitySettings;
+  /** The override applied to the defaults. */
+  effective: InactivitySettings;
+}
+
+async function orgFor(fw: Formwork, actor: Actor, code: string) {
+  assertAdministrator(fw, actor);
+  const org = await findOrg(fw.db.knex, code);
+  if (!org || !manages(fw, actor, org.id)) fail('not_found', `There is no organisation "${code}".`);
+  return org;
+}
+
+/** The organisation's settings. Errors: forbidden, not_found. */
+export async function getOrgInactivity(fw: Formwork, actor: Actor, code: string): Promise<OrgInactivityView> {
+  const org = await orgFor(fw, actor, code);
+  const override = await fetchOverride(fw.db.knex, org.id);
+  return {
+    organisation: { code: org.code, name: org.name }, override, defaults: BUILT_IN_SETTINGS,
+    effective: applyOverride(BUILT_IN_SETTINGS, override),
+  };
+}
+
+/**
+ * Replace the organisation's own settings (`{}` or null: back to the defaults). Errors: forbidden, not_found,
+ * validation_failed (each bad member named in fieldErrors).
+ */
+export async function putOrgInactivity(fw: Formwork, actor: Actor, code: string, body: unknown): Promise<OrgInactivityView> {
+  const org = await orgFor(fw, actor, code);
+  const value = body ?? {};
+  const problems = overrideProblems(value);
+  const merged = problems.length ? null : applyOverride(BUILT_IN_SETTINGS, value as InactivityOverride);
+  if (merged && merged.warningDays.some((d) => d >= merged.periodDays)) {
+    problems.push({ field: 'warningDays', code: 'range', message: `Each warning must come before the end of the ${merged.periodDays}-day period.` });
+  }
+  if (problems.length) fail('validation_failed', problems.map((p) => p.message).join(' '), { fieldErrors: problems });
+  const override = value as InactivityOverride;
+  const at = fw.clock.now().toISOString();
+  await fw.db.knex.transaction(async (trx) => {
+    const before = await fetchOverride(trx, org.id);
+    const empty = !Object.keys(override).length;
+    await trx('sys_inactivity_setting').where({ org_id: org.id }).delete();
+    if (!empty) await trx('sys_inactivity_setting').insert({ org_id: org.id, settings: JSON.stringify(override), updated_at: at, updated_by: actor.username ?? null });
+    await writeAudit(trx, actor, at, [{
+      table: 'sys_org', recordId: org.id, operation: 'update', version: 1, changes: { inactivity_settings: [before, empty ? null : override] },
+    }]);
+  });
+  return getOrgInactivity(fw, actor, code);
+}
