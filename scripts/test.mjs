@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: lint, type-check, then the whole mocha suite on SQLite and again on PostgreSQL, then one plain line:
+// `npm test`: lint, type-check, then the whole mocha suite on SQLite and again on PostgreSQL (all but the page walk),
+// then one plain line:
 // "N passed, N failed, N skipped" (a failed lint or type-check counts as one failure). PostgreSQL comes from PG_URL,
 // or else a throwaway cluster started here from the Debian package's binaries (/usr/lib/postgresql/*/bin) on a
 // loopback port and removed afterwards.
@@ -60,7 +61,9 @@ if (!pgUrl) {
 }
 if (pgUrl) {
   try {
-    run('tests on PostgreSQL', 'npx', ['mocha'], { DB: 'postgres', PG_URL: pgUrl });
+    // The walk of every page (test/e2e/walk.test.ts) checks what pages show people — words, axe, heights — the same
+    // on either database, and takes minutes: it runs once, on SQLite. Every other test runs on both.
+    run('tests on PostgreSQL', 'npx', ['mocha', '--ignore', 'test/e2e/walk.test.ts'], { DB: 'postgres', PG_URL: pgUrl });
   } finally {
     pg?.stop();
   }

@@ -42,7 +42,10 @@ async function copyRecord(fw: Formwork, table: string, id: string): Promise<stri
   const row = await fw.db.knex(physical).where({ id }).first();
   if (!row) throw new Error(`no ${table} ${id} to copy`);
   copies += 1;
-  const copy = { ...row, id: uuidv7() };
+  // PostgreSQL hands json columns back parsed; written back as they came, an array would be sent as a SQL array.
+  const copy: Record<string, unknown> = Object.fromEntries(Object.entries(row as Record<string, unknown>).map(([k, v]) =>
+    [k, v !== null && typeof v === 'object' && !(v instanceof Date) && !Buffer.isBuffer(v) ? JSON.stringify(v) : v]));
+  copy.id = uuidv7();
   if (typeof copy.number === 'string') copy.number = `${copy.number}-W${copies}`;
   await fw.db.knex(physical).insert(copy);
   return copy.id as string;
