@@ -14,6 +14,8 @@ import * as userManager from './20261207_012_user_manager.js';
 import * as auditActor from './20261207_013_audit_actor.js';
 import * as jobs from './20261207_014_jobs.js';
 import * as inactivity from './20261207_015_inactivity.js';
+import * as inactivityDue from './20261207_016_inactivity_due.js';
+import * as accessLogAt from './20261207_017_access_log_at.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -35,6 +37,8 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '20261207_013_audit_actor': auditActor,
   '20261207_014_jobs': jobs,
   '20261207_015_inactivity': inactivity,
+  '20261207_016_inactivity_due': inactivityDue,
+  '20261207_017_access_log_at': accessLogAt,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -5,11 +5,15 @@
  * import.
  */
 import { join } from 'node:path';
+import { ACCESS_LOG_JOBS } from './access/access-log-retention.js';
+import { IDENTITY_EXPIRY_JOBS } from './access/identity/expiry-job.js';
 import { INACTIVITY_JOBS } from './access/inactivity/index.js';
 import { roleKind } from './access/roles/kind.js';
 import { CATALOG_KINDS } from './catalog/kind.js';
+import { STAGED_FILE_JOBS } from './catalog/staged-files-job.js';
 import { dataKind } from './data/kind.js';
 import type { AnyKindModule } from './definitions/kinds.js';
+import { ATTACHMENT_JOBS } from './files/purge-job.js';
 import {
   buildRegistry as build, loadRegistry as load, RegistryHolder, validateDefinitions as validate, type BuildResult,
 } from './definitions/registry.js';
@@ -33,6 +37,7 @@ import { holidaySetKind, scheduleKind, slaKind } from './workflow/sla/kind.js';
  * the job kind's lint knows them whenever definitions are validated.
  */
 for (const job of INACTIVITY_JOBS) registerPlatformJob(job);
+for (const job of [...ATTACHMENT_JOBS, ...STAGED_FILE_JOBS, ...IDENTITY_EXPIRY_JOBS, ...ACCESS_LOG_JOBS]) registerPlatformJob(job);
 
 export const KINDS: readonly AnyKindModule[] = Object.freeze([
   tableKind,

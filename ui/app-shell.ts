@@ -7,13 +7,16 @@ import './admin/fw-admin-access-log.js';
 import './admin/fw-admin-definitions.js';
 import './admin/fw-admin-consents.js';
 import './admin/fw-admin-grants.js';
+import './admin/fw-admin-inactivity.js';
 import './admin/fw-admin-job.js';
 import './admin/fw-admin-jobs.js';
+import './admin/fw-admin-revocations.js';
 import './admin/fw-admin-user-new.js';
 import './admin/fw-admin-user.js';
 import './admin/fw-admin-users.js';
 import { fetchBookmarks, type Bookmark } from './api/account.js';
 import { isAdministrator, isPlatformAdministrator } from './api/admin.js';
+import { canSeeRevocationRequests } from './api/inactivity.js';
 import { canManageJobs } from './api/jobs.js';
 import { ApiClient, ApiError } from './api/client.js';
 import { Metadata } from './api/meta.js';
@@ -67,8 +70,12 @@ const ADMIN_MENU: MenuDef = {
     { label: 'Consents', path: '/admin/consents' },
     { label: 'Access to shared User IDs', path: '/admin/access-grants' },
     { label: 'Access log', path: '/admin/access-log' },
+    { label: 'Inactivity settings', path: '/admin/inactivity' },
   ],
 };
+
+/** Revocation requests: administrators decide them, people who may ask for revocations see their own. */
+const REVOCATION_ITEMS: MenuDef['items'] = [{ label: 'Revocation requests', path: '/admin/revocation-requests' }];
 
 /** Pages only a platform administrator may use (the server refuses the rest). */
 const PLATFORM_ADMIN_ITEMS: MenuDef['items'] = [{ label: 'Definitions', path: '/admin/definitions' }];
@@ -208,7 +215,7 @@ export class FwApp extends LightElement {
     return [
       ...(active && this.hasQueues ? [WORK_MENU] : []),
       ...this.menus,
-      ...(active && (isAdministrator(this.session!) || canManageJobs(this.session)) ? [this.#adminMenu()] : []),
+      ...(active && this.#adminMenu().items.length ? [this.#adminMenu()] : []),
     ];
   }
 
@@ -219,6 +226,7 @@ export class FwApp extends LightElement {
   #adminMenu(): MenuDef {
     const items = [
       ...(isAdministrator(this.session) ? ADMIN_MENU.items : []),
+      ...(canSeeRevocationRequests(this.session) ? REVOCATION_ITEMS : []),
       ...(canManageJobs(this.session) ? JOBS_ITEMS : []),
       ...(isPlatformAdministrator(this.session) ? PLATFORM_ADMIN_ITEMS : []),
     ];
@@ -265,6 +273,10 @@ export class FwApp extends LightElement {
         return html`<fw-admin-jobs></fw-admin-jobs>`;
       case 'admin-job':
         return html`<fw-admin-job name=${r.job}></fw-admin-job>`;
+      case 'admin-revocations':
+        return html`<fw-admin-revocations></fw-admin-revocations>`;
+      case 'admin-inactivity':
+        return html`<fw-admin-inactivity></fw-admin-inactivity>`;
       case 'queues':
         return html`<fw-queues></fw-queues>`;
       case 'queue':

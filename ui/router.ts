@@ -24,6 +24,8 @@ export type Route =
   | { name: 'admin-definitions' }
   | { name: 'admin-jobs' }
   | { name: 'admin-job'; job: string }
+  | { name: 'admin-revocations' }
+  | { name: 'admin-inactivity' }
   | { name: 'queues' }
   | { name: 'queue'; queue: string; params: URLSearchParams }
   | { name: 'approvals' }
@@ -86,6 +88,8 @@ export function matchRoute(pathname: string, search = '', hash = ''): Route {
     if (b === 'access-log' && c === undefined) return { name: 'admin-access-log', params };
     if (b === 'definitions' && c === undefined) return { name: 'admin-definitions' };
     if (b === 'jobs') return c === undefined ? { name: 'admin-jobs' } : { name: 'admin-job', job: c };
+    if (b === 'revocation-requests' && c === undefined) return { name: 'admin-revocations' };
+    if (b === 'inactivity' && c === undefined) return { name: 'admin-inactivity' };
   }
   return { name: 'not-found', path };
 }

@@ -6,15 +6,19 @@ import type { AccountSession, AdminRole, AdminUser, OrgUserId } from '../api/adm
 import { ApiError, type ApiClient } from '../api/client.js';
 import { DirtyEvent, PageEvent } from '../events.js';
 import { takeFlash } from '../flash.js';
-import { FormProblems, noProblems } from '../form-problems.js';
+import { fieldProblem, FormProblems, noProblems } from '../form-problems.js';
 import { formatDateTime } from '../format.js';
 import { ACCOUNT_FIELDS, accountBody, accountFields, checkAccount, emptyAccount, type AccountValues } from './account-fields.js';
 import { adminCrumbs, confirmation, problemBanner, statusTag, successBanner } from './admin-parts.js';
+import { enableUser, mightEnable, revokeUser } from '../api/inactivity.js';
+import { actionPanel, reasonField } from './revocation-parts.js';
 import { personLabel } from './fw-user-picker.js';
 import type { SessionInfo } from '../api/types.js';
 import { apiContext, sessionContext } from '../contexts.js';
 
-type Action = 'unlock' | 'disable' | 'enable' | 'reset' | 'revoke' | 'delete';
+type Action = 'unlock' | 'disable' | 'enable' | 'reset' | 'revoke' | 'delete' | 'revoke-access';
+/** Actions asked in a panel with a reason: revoking access, enabling again (POST /api/users/:id/revoke|enable). */
+type ReasonAction = 'revoke-access' | 'enable';
 type Notice = { kind: 'success' | 'problem'; text: string };
 
 /** Actions that ask first, with what they will do. */
@@ -39,8 +43,9 @@ const CONFIRM: Partial<Record<Action, { title: (u: string) => string; body: stri
 
 /**
  * Organisation administration: one account. Its facts, a form to edit names, email, phone, line manager, roles
- * and party codes (PATCH /api/admin/users/:id), and actions: unlock, disable / enable, reset the password (a new link is
- * mailed), end its sessions, and delete — the destructive ones after a confirmation in the page.
+ * and party codes (PATCH /api/admin/users/:id), and actions: unlock, disable, revoke access (with a reason), enable
+ * again (offered only to those who might), reset the password (a new link is mailed), end its sessions, and delete —
+ * the destructive ones after a confirmation in the page.
  *
  * @fires fw-page - title and breadcrumb
  * @fires fw-error-state - the error summary appeared or went away
@@ -63,8 +68,12 @@ export class FwAdminUser extends LightElement {
   @state() private accessor sessions: AccountSession[] = [];
   @state() private accessor notice: Notice | null = null;
   @state() private accessor confirming: Action | null = null;
+  /** The reason panel open (revoke access, enable again), and its reason. */
+  @state() private accessor asking: ReasonAction | null = null;
+  @state() private accessor reason = '';
 
   #form = new FormProblems(this, { fields: ACCOUNT_FIELDS, prefix: 'user' });
+  #reasonForm = new FormProblems(this, { fields: ['reason'], prefix: 'account' });
 
   #dirty = false;
 
@@ -78,7 +87,9 @@ export class FwAdminUser extends LightElement {
 
   protected override updated(changed: PropertyValues) {
     if (changed.has('notice') && this.notice) this.querySelector<HTMLElement>('.fw-notification-banner')?.focus();
-    if (changed.has('confirming') && this.confirming) this.querySelector<HTMLElement>('.fw-confirm__title')?.focus();
+    if ((changed.has('confirming') && this.confirming) || (changed.has('asking') && this.asking)) {
+      this.querySelector<HTMLElement>('.fw-confirm__title')?.focus();
+    }
   }
 
   async #load(): Promise<void> {
@@ -121,11 +132,12 @@ export class FwAdminUser extends LightElement {
     const deleted = u.status === 'deleted';
     return html`
       ${this.notice ? (this.notice.kind === 'success' ? successBanner(this.notice.text) : problemBanner(this.notice.text)) : nothing}
-      <fw-error-summary .items=${this.#form.items}></fw-error-summary>
+      <fw-error-summary .items=${[...this.#reasonForm.items, ...this.#form.items]}></fw-error-summary>
       <h1 class="fw-heading-l"><span class="fw-caption-l">User</span>${u.displayName || u.username}</h1>
       ${this.#facts(u)}
       ${deleted ? html`<p class="fw-body">This account was deleted${u.deletedAt ? ` on ${formatDateTime(u.deletedAt)}` : ''}. It cannot be changed.</p>` : html`
         ${this.confirming ? this.#confirmation(u) : nothing}
+        ${this.asking ? this.#reasonPanel(u, this.asking) : nothing}
         <section class="fw-section" aria-labelledby="user-actions-heading">
           <h2 class="fw-heading-m" id="user-actions-heading">Account actions</h2>
           ${this.#actions(u)}
@@ -165,7 +177,9 @@ export class FwAdminUser extends LightElement {
       html`<button type="button" class="fw-button ${cls}" data-action=${action} ?disabled=${this.#form.busy} @click=${() => this.#ask(action)}>${label}</button>`;
     return html`<div class="fw-button-group">
       ${u.status === 'locked' ? button('unlock', 'Unlock account') : nothing}
-      ${u.status === 'disabled' ? button('enable', 'Enable account') : self ? nothing : button('disable', 'Disable account')}
+      ${u.status === 'disabled' ? (mightEnable(this.session) ? button('enable', 'Enable again') : nothing)
+        : self ? nothing : button('disable', 'Disable account')}
+      ${u.status === 'disabled' || self ? nothing : button('revoke-access', 'Revoke access', 'fw-button--warning')}
       ${button('reset', 'Reset password')}
       ${this.sessions.length ? button('revoke', 'Sign out everywhere') : nothing}
       ${self ? nothing : button('delete', 'Delete account', 'fw-button--warning')}
@@ -183,13 +197,71 @@ export class FwAdminUser extends LightElement {
 
   #ask(action: Action) {
     this.notice = null;
-    if (CONFIRM[action]) this.confirming = action;
-    else void this.#run(action);
+    this.#reasonForm.clear();
+    if (action === 'revoke-access' || action === 'enable') {
+      this.confirming = null;
+      this.reason = '';
+      this.asking = action;
+    } else if (CONFIRM[action]) {
+      this.asking = null;
+      this.confirming = action;
+    } else void this.#run(action);
+  }
+
+  /** Revoke access (the reason required) or enable again (a reason optional), asked in the page. */
+  #reasonPanel(u: AdminUser, action: ReasonAction) {
+    const name = u.displayName || u.username;
+    const revoke = action === 'revoke-access';
+    return actionPanel({
+      id: 'account-reason', warning: revoke, busy: this.#reasonForm.busy,
+      title: revoke ? `Revoke the access of ${name}?` : `Enable the account of ${name} again?`,
+      body: revoke
+        ? 'They are signed out at once and cannot sign in again until the account is enabled. Their API tokens stop working for good. '
+        + 'The revocation and its reason are recorded in the account\'s audit history, and they and their organisation\'s administrators are told.'
+        : 'They can sign in again at once, and a new period of activity starts. Enabling is recorded in the account\'s audit history.',
+      confirmLabel: revoke ? 'Yes, revoke access' : 'Yes, enable the account',
+      fields: reasonField({
+        id: 'account-reason', label: revoke ? 'Reason' : 'Reason (optional)', mandatory: revoke, value: this.reason,
+        hint: revoke ? 'Say why, in words they and the administrators will read.' : undefined,
+        error: this.#reasonForm.error('reason'), onInput: (v) => { this.reason = v; },
+      }),
+      onConfirm: () => void this.#runWithReason(u, action),
+      onCancel: () => void this.#cancel(),
+    });
+  }
+
+  async #runWithReason(u: AdminUser, action: ReasonAction) {
+    const reason = this.reason.trim();
+    if (action === 'revoke-access' && await this.#reasonForm.check(reason ? noProblems() : fieldProblem('reason', 'Enter the reason for revoking access'))) return;
+    await this.#reasonForm.submit(async () => {
+      let text: string;
+      if (action === 'enable') {
+        await enableUser(this.api, u.id, reason);
+        text = `The account ${u.username} has been enabled again.`;
+      } else {
+        const result = await revokeUser(this.api, u.id, reason);
+        text = result.outcome === 'revoked'
+          ? `The access of ${u.username} has been revoked. They have been signed out everywhere.`
+          : `Your request to revoke the access of ${u.username} is waiting for approval by an administrator of their organisation. Nothing changes until then.`;
+      }
+      this.asking = null;
+      this.#reasonForm.clear();
+      await this.#load();
+      this.notice = { kind: 'success', text };
+    }, (e) => {
+      // Refusals that belong to no field (not allowed, already disabled, a request already waiting) close the panel.
+      if (e instanceof ApiError && e.errors.some((p) => p.field.replace(/^\//, '') === 'reason')) return undefined;
+      this.asking = null;
+      this.notice = { kind: 'problem', text: e instanceof ApiError ? e.message : 'The action failed.' };
+      return null;
+    });
   }
 
   async #cancel() {
-    const action = this.confirming;
+    const action = this.confirming ?? this.asking;
     this.confirming = null;
+    this.asking = null;
+    this.#reasonForm.clear();
     await this.updateComplete;
     this.querySelector<HTMLElement>(`[data-action="${action}"]`)?.focus();
   }
@@ -205,9 +277,8 @@ export class FwAdminUser extends LightElement {
           text = `The account ${u.username} has been unlocked.`;
           break;
         case 'disable':
-        case 'enable':
-          await this.api.patch(path, { status: action === 'disable' ? 'disabled' : 'active' });
-          text = `The account ${u.username} has been ${action === 'disable' ? 'disabled' : 'enabled'}.`;
+          await this.api.patch(path, { status: 'disabled' });
+          text = `The account ${u.username} has been disabled.`;
           break;
         case 'reset': {
           const { data } = await this.api.post<{ sentTo: string }>(`${path}/reset-password`);
@@ -223,6 +294,8 @@ export class FwAdminUser extends LightElement {
           await this.api.request('DELETE', path);
           text = `The account ${u.username} has been deleted.`;
           break;
+        default:
+          return;
       }
       this.confirming = null;
       await this.#load();

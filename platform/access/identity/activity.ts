@@ -8,7 +8,10 @@
  * nothing either. The write is guarded by the same condition, so instances racing on one person write once.
  *
  * Activity starts a new spell of inactivity: the same write clears the spell's warning and revocation marks, which
- * cancels the warnings still to come (they are worked out from last_active_at at each run, never queued ahead).
+ * cancels the warnings still to come, and sets the time of its next warning to a day later. That is no later than
+ * any first warning can be (a warning comes at least a day before the end of the period), whatever the settings,
+ * which this write does not read; a warning run that finds the time come works out the real one
+ * (inactivity/due.ts), so people active every day never cost the warning job anything.
  */
 import type { Knex } from 'knex';
 import type { Formwork } from '../../context.js';
@@ -21,9 +24,15 @@ export function activityIsStale(lastActiveAt: string | null | undefined, now: Da
   return !lastActiveAt || now.getTime() - new Date(lastActiveAt).getTime() >= ACTIVITY_WRITE_INTERVAL_MS;
 }
 
+/** A day: the earliest a spell's first warning can come (see the module comment). */
+const FIRST_WARNING_BOUND_MS = 86_400_000;
+
 /** The columns a write of activity at `at` sets: the time, and a fresh spell (no warning sent, not revoked). */
 export function activityColumns(at: string): Record<string, unknown> {
-  return { last_active_at: at, inactivity_warned_days: null, inactivity_revoked_at: null };
+  return {
+    last_active_at: at, inactivity_warned_days: null, inactivity_revoked_at: null,
+    inactivity_warn_at: new Date(Date.parse(at) + FIRST_WARNING_BOUND_MS).toISOString(),
+  };
 }
 
 /**

@@ -7,17 +7,19 @@
  *  - `inactivity_revocation`: accounts inactive for the whole period are revoked with the configured effects, the
  *    person and their organisation's administrators are told, and the account's audit trail says so.
  *
- * Accounts are found set-based, a page at a time (selection.ts), and each is acted on in a small transaction of
- * its own whose first statement re-checks, with a guarded UPDATE, that the account is still as selected — so
- * activity racing the job wins, and two runs never act twice. Activity clears the spell's marks (identity/activity.ts).
+ * Accounts are found set-based, a page at a time (selection.ts; warnings by the time the next one is due, due.ts),
+ * and each is acted on in a small transaction of its own whose first statement re-checks, with a guarded UPDATE,
+ * that the account is still as selected — so activity racing the job wins, and two runs never act twice. Activity
+ * clears the spell's marks (identity/activity.ts).
  */
 import type { Formwork } from '../../context.js';
 import type { JobContext, PlatformJob } from '../../jobs/types.js';
 import { writeAudit } from '../../records/audit.js';
 import { compileNotice, dateInWords, noticePerson, orgAdministrators, writeNotice, type NoticePerson } from './notices.js';
 import { applyRevocation } from './revoke.js';
+import { dueWarning, nextWarnAt, scheduleWarnings, settleWarnings, WARN_NONE } from './due.js';
 import { countDue, DAY_MS, IN_USE, pagesOfDue, settingsGroups, startMissingClocks, type DueAccount, type DueQuery } from './selection.js';
-import { SETTINGS_PARAMETERS, settingsFromParameters } from './settings.js';
+import { SETTINGS_PARAMETERS, settingsFromParameters, type InactivitySettings } from './settings.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -55,35 +57,39 @@ async function runWarnings(ctx: JobContext): Promise<void> {
   const fw = ctx.fw;
   const global = settingsFromParameters(ctx.parameters);
   await startMissingClocks(fw.db.knex);
+  const groups = await settingsGroups(fw, global);
+  await scheduleWarnings(fw, groups);
   const nowMs = ctx.now().getTime();
   const admins = new Map<string, NoticePerson[]>();
   const selections: { query: DueQuery; act: (a: DueAccount) => Promise<boolean> }[] = [];
-  for (const group of await settingsGroups(fw, global)) {
-    const { periodDays, warningDays } = group.settings;
-    const notice = compileNotice(group.settings.warning);
-    // Each warning's window ends where the next nearer one's begins: an account due for several gets the nearest,
-    // which stands for the earlier ones, and the windows are disjoint, so the progress total is exact.
-    let nearer = 0;
-    for (const days of [...warningDays].filter((d) => d < periodDays).sort((a, b) => a - b)) {
-      const after = iso(nowMs - (periodDays - nearer) * DAY_MS);
-      nearer = days;
-      for (const status of IN_USE) {
-        const query: DueQuery = {
-          group, status, upTo: iso(nowMs - (periodDays - days) * DAY_MS), after,
-          where: (q) => q.whereNull('u.inactivity_revoked_at')
-            .where((w) => w.whereNull('u.inactivity_warned_days').orWhere('u.inactivity_warned_days', '>', days)),
-        };
-        selections.push({ query, act: (a) => warn(fw, ctx, a, days, periodDays, notice, admins) });
-      }
-    }
+  for (const group of groups) {
+    const { settings } = group;
+    const notice = compileNotice(settings.warning);
+    // Only the people whose next warning is due (due.ts), less those past the period (revocation's). That bound is
+    // written as an expression so that no planner reads by the last_active_at index instead of the due time's.
+    const query: DueQuery = {
+      group, status: IN_USE, by: 'inactivity_warn_at', upTo: iso(nowMs),
+      where: (q) => q.whereNull('u.inactivity_revoked_at').whereRaw(`(u.last_active_at || '') > ?`, [iso(nowMs - settings.periodDays * DAY_MS)]),
+    };
+    selections.push({
+      query,
+      act: async (a) => {
+        // The nearest warning due stands for the earlier ones; one already sent (or a nearer one) is not sent again.
+        const days = dueWarning(settings, a.last_active_at, nowMs);
+        if (days === null || (a.inactivity_warned_days !== null && a.inactivity_warned_days <= days)) return false;
+        return warn(fw, ctx, a, days, settings, notice, admins);
+      },
+    });
   }
   await sweep(ctx, selections);
+  for (const group of groups) await settleWarnings(fw, group, nowMs);
 }
 
 async function warn(
-  fw: Formwork, ctx: JobContext, account: DueAccount, days: number, periodDays: number,
+  fw: Formwork, ctx: JobContext, account: DueAccount, days: number, settings: InactivitySettings,
   notice: ReturnType<typeof compileNotice>, admins: Map<string, NoticePerson[]>,
 ): Promise<boolean> {
+  const { periodDays } = settings;
   const at = ctx.now().toISOString();
   const revokeAt = new Date(new Date(account.last_active_at).getTime() + periodDays * DAY_MS);
   const daysLeft = Math.max(1, Math.ceil((revokeAt.getTime() - ctx.now().getTime()) / DAY_MS));
@@ -92,7 +98,7 @@ async function warn(
     // Still as selected (no activity since, and this warning not yet sent): else someone else got here first.
     const n = await trx('sys_user').where({ id: account.id, last_active_at: account.last_active_at }).whereNull('inactivity_revoked_at')
       .where((w) => w.whereNull('inactivity_warned_days').orWhere('inactivity_warned_days', '>', days))
-      .update({ inactivity_warned_days: days });
+      .update({ inactivity_warned_days: days, inactivity_warn_at: nextWarnAt(settings, account.last_active_at, days) });
     if (n !== 1) return false;
     const person = noticePerson(account);
     await writeNotice(trx, {
@@ -126,7 +132,7 @@ async function runRevocation(ctx: JobContext): Promise<void> {
           const reason = `not used for ${group.settings.periodDays} days (last active ${dateInWords(account.last_active_at)})`;
           return fw.db.knex.transaction(async (trx) => {
             const n = await trx('sys_user').where({ id: account.id, status: account.status, last_active_at: account.last_active_at })
-              .whereNull('inactivity_revoked_at').update({ inactivity_revoked_at: at });
+              .whereNull('inactivity_revoked_at').update({ inactivity_revoked_at: at, inactivity_warn_at: WARN_NONE });
             if (n !== 1) return false;
             await applyRevocation(fw, trx, ctx.actor, account, group.settings.effects, `Revoked: ${reason}`);
             await writeNotice(trx, {

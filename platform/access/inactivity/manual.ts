@@ -44,7 +44,9 @@ export interface RevocationRequestView {
   username: string;
   organisation: string | null;
   reason: string;
+  /** The requester's name; `requestedByUsername` their username. */
   requestedBy: string;
+  requestedByUsername: string | null;
   requestedAt: string;
   decidedBy: string | null;
   decidedAt: string | null;
@@ -159,14 +161,18 @@ const DECIDED_NOTICE = () => (decided ??= compileNotice({
 
 /** The requests `where` selects, newest first, as the API shows them. */
 async function fetchRequests(knex: Knex | Knex.Transaction, where: Record<string, unknown>, limit = 100): Promise<RevocationRequestView[]> {
+  // The requester and the decider by their names as people read them (the stored usernames when they are gone).
   const rows = await knex('sys_revocation_request as q').join('sys_user as u', 'u.id', 'q.user_id').leftJoin('sys_org as o', 'o.id', 'q.org_id')
+    .leftJoin('sys_user as rq', 'rq.id', 'q.requested_by').leftJoin('sys_user as dc', 'dc.id', 'q.decided_by')
     .where(Object.fromEntries(Object.entries(where).map(([k, v]) => [`q.${k}`, v])))
     .orderBy([{ column: 'q.requested_at', order: 'desc' }, { column: 'q.id', order: 'desc' }]).limit(limit)
-    .select('q.*', 'u.username', 'u.display_name', 'o.name as org_name');
+    .select('q.*', 'u.username', 'u.display_name', 'o.name as org_name', 'rq.display_name as requester_display', 'dc.display_name as decider_display');
+  const named = (display: string | null, stored: string | null) => display?.trim() || stored;
   return rows.map((r: Record<string, string | null>) => ({
     id: r.id!, status: r.status as RequestStatus, userId: r.user_id!, person: r.display_name || r.username!, username: r.username!,
-    organisation: r.org_name ?? null, reason: r.reason!, requestedBy: r.requested_by_name ?? 'system', requestedAt: r.requested_at!,
-    decidedBy: r.decided_by_name ?? null, decidedAt: r.decided_at ?? null, comment: r.decision_comment ?? null,
+    organisation: r.org_name ?? null, reason: r.reason!, requestedBy: named(r.requester_display, r.requested_by_name) ?? 'the system',
+    requestedByUsername: r.requested_by_name ?? null, requestedAt: r.requested_at!,
+    decidedBy: named(r.decider_display, r.decided_by_name) ?? null, decidedAt: r.decided_at ?? null, comment: r.decision_comment ?? null,
   }));
 }
 

@@ -7,12 +7,14 @@
  *                                                        person's organisation), or 202 {outcome: 'requested', request}
  *   POST /users/:id/enable {reason?}                   → {userId, status: 'active'}
  *   GET  /revocation-requests?status=                  → requests the caller may see, newest first
+ *   GET  /revocation-requests/people?q=                → whom the caller may revoke or ask to, by name (at most 10)
  *   POST /revocation-requests/:id/approve|reject {comment?}
  */
 import { Router, type Response } from 'express';
 import type { Formwork } from '../../context.js';
 import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../../http/input.js';
 import { methodNotAllowed } from '../../http/middleware/method-not-allowed.js';
+import { revocationCandidates } from './candidates.js';
 import { decideRevocationRequest, enableAccount, listRevocationRequests, revokeAccount } from './manual.js';
 import { getOrgInactivity, putOrgInactivity } from './org-settings.js';
 
@@ -29,6 +31,7 @@ const DECIDE_BODY = compileBody<{ comment?: string | null }>({
 /** The settings: overrideProblems checks every member and names it. */
 const SETTINGS_BODY = compileBody<Record<string, unknown>>({ type: 'object' }, { required: true });
 const REQUESTS_QUERY = compileQuery<{ status?: string }>({ status: param.oneOf(['pending', 'approved', 'rejected']) });
+const PEOPLE_QUERY = compileQuery<{ q?: string }>({ q: param.text });
 
 /** The inactivity and revocation routes (mounted under /api). */
 export function inactivityRouter(fw: Formwork): Router {
@@ -65,6 +68,12 @@ export function inactivityRouter(fw: Formwork): Router {
     .get(async (req, res) => {
       const { status } = readQuery(req, REQUESTS_QUERY);
       res.json({ data: await listRevocationRequests(fw, actor(res), status) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/revocation-requests/people')
+    .get(async (req, res) => {
+      res.json({ data: await revocationCandidates(fw, actor(res), readQuery(req, PEOPLE_QUERY).q) });
     })
     .all(methodNotAllowed(['GET']));
 

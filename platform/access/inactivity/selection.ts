@@ -1,7 +1,8 @@
 /**
  * Finding the accounts an inactivity job acts on, set-based: one query per page of up to {@link PAGE_SIZE} accounts
- * (never one per person), read in the order of the index on (status, last_active_at) with a keyset cursor, so a
- * page costs the same at the millionth account as at the first.
+ * (never one per person), read in the order of an index — (status, last_active_at) for revocation, (status,
+ * inactivity_warn_at) for warnings (due.ts) — with a keyset cursor, so a page costs the same at the millionth
+ * account as at the first.
  *
  * People are grouped by the settings in force: each organisation with its own settings is a group, and everyone
  * else (people of other organisations and of none) is the default group. Platform administrators are never
@@ -31,7 +32,12 @@ export interface SettingsGroup {
 export interface DueAccount {
   id: string; username: string; display_name: string | null; email: string | null; org_id: string | null;
   status: string; last_active_at: string;
+  /** The warning already sent in this spell (null: none) and when the next is due (due.ts). */
+  inactivity_warned_days: number | null; inactivity_warn_at: string | null;
 }
+
+/** The column a selection is bounded and ordered by. */
+export type DueColumn = 'last_active_at' | 'inactivity_warn_at';
 
 /** The groups, the default first. */
 export async function settingsGroups(fw: Formwork, global: InactivitySettings): Promise<SettingsGroup[]> {
@@ -61,8 +67,11 @@ function exemptRoles(fw: Formwork): string[] {
 /** What a selection asks for. */
 export interface DueQuery {
   group: SettingsGroup;
-  status: string;
-  /** last_active_at at or before this (ISO). */
+  /** One status, or several (read in one pass of the index). */
+  status: string | readonly string[];
+  /** The column bounded by upTo and after, and read in order (default last_active_at). */
+  by?: DueColumn;
+  /** That column at or before this (ISO). */
   upTo: string;
   /** and after this (ISO), when given. */
   after?: string | null;
@@ -72,8 +81,13 @@ export interface DueQuery {
 
 /** The base query of a selection (without order or page). */
 export function dueAccounts(fw: Formwork, knex: Knex | Knex.Transaction, d: DueQuery): Knex.QueryBuilder {
-  const q = knex('sys_user as u').where('u.status', d.status).where('u.last_active_at', '<=', d.upTo);
-  if (d.after) q.where('u.last_active_at', '>', d.after);
+  const by = `u.${d.by ?? 'last_active_at'}`;
+  const q = knex('sys_user as u').where(by, '<=', d.upTo);
+  if (typeof d.status === 'string') q.where('u.status', d.status);
+  // Several statuses go with the warning time's index (due.ts), which has no status: as an expression, so that no
+  // planner prefers the (status, last_active_at) index and reads every account in use.
+  else q.whereRaw(`(u.status || '') in (${d.status.map(() => '?').join(', ')})`, [...d.status]);
+  if (d.after) q.where(by, '>', d.after);
   if (d.group.orgId) q.where('u.org_id', d.group.orgId);
   else if (d.group.excluded.length) q.where((w) => w.whereNull('u.org_id').orWhereNotIn('u.org_id', d.group.excluded));
   // The caller's conditions before the exemption: the correlated look-up then runs only for rows they keep.
@@ -97,22 +111,24 @@ export async function countDue(fw: Formwork, d: DueQuery): Promise<number> {
  * (checked between pages).
  */
 export async function* pagesOfDue(fw: Formwork, d: DueQuery, signal: AbortSignal, pageSize = PAGE_SIZE): AsyncGenerator<DueAccount[]> {
+  const column = d.by ?? 'last_active_at';
+  const by = `u.${column}`;
   let cursor: { at: string; id: string } | null = null;
   while (!signal.aborted) {
     const q = dueAccounts(fw, fw.db.knex, d)
-      .select('u.id', 'u.username', 'u.display_name', 'u.email', 'u.org_id', 'u.status', 'u.last_active_at')
-      .orderBy([{ column: 'u.last_active_at' }, { column: 'u.id' }]).limit(pageSize);
+      .select('u.id', 'u.username', 'u.display_name', 'u.email', 'u.org_id', 'u.status', 'u.last_active_at', 'u.inactivity_warned_days',
+        'u.inactivity_warn_at')
+      .orderBy([{ column: by }, { column: 'u.id' }]).limit(pageSize);
     if (cursor) {
       const c: { at: string; id: string } = cursor;
       // The plain bound lets the index start at the cursor; the pair decides ties on the same time.
-      q.where('u.last_active_at', '>=', c.at)
-        .where((w) => w.where('u.last_active_at', '>', c.at).orWhere('u.id', '>', c.id));
+      q.where(by, '>=', c.at).where((w) => w.where(by, '>', c.at).orWhere('u.id', '>', c.id));
     }
     const rows = (await q) as DueAccount[];
     if (!rows.length) return;
     yield rows;
     const last = rows[rows.length - 1]!;
-    cursor = { at: last.last_active_at, id: last.id };
+    cursor = { at: last[column]!, id: last.id };
     if (rows.length < pageSize) return;
   }
 }

@@ -68,7 +68,9 @@ describe('manual revocation, its approval, and enabling again (API)', function (
     const u = await person(w, 'requested', 'MRA', 0);
     const asked = await call(desk, 'POST', `/api/users/${u.user.id}/revoke`, { reason: 'Suspicious use' });
     const request = ok(asked, 202).request;
-    expect(request).to.include({ status: 'pending', username: u.username, requestedBy: desk.username, reason: 'Suspicious use' });
+    // The requester by name for people to read, and by username for the page to tell whether the reader asked.
+    const deskName = (await w.fw.db.knex('sys_user').where({ id: desk.user.id }).first('display_name')).display_name as string;
+    expect(request).to.include({ status: 'pending', username: u.username, requestedBy: deskName, requestedByUsername: desk.username, reason: 'Suspicious use' });
     expect(await statusOf(w, u)).to.equal('active');
     ok(await call(u, 'GET', '/api/notifications'));
     expectCode(await call(desk, 'POST', `/api/users/${u.user.id}/revoke`, { reason: 'Twice' }), 409, 'conflict');
@@ -83,7 +85,8 @@ describe('manual revocation, its approval, and enabling again (API)', function (
     expectCode(await call(desk, 'POST', `/api/revocation-requests/${request.id}/approve`, {}), 403, 'forbidden');
 
     const approved = ok(await call(adminA, 'POST', `/api/revocation-requests/${request.id}/approve`, { comment: 'Agreed' }));
-    expect(approved).to.include({ status: 'approved', decidedBy: adminA.username, comment: 'Agreed' });
+    const adminName = (await w.fw.db.knex('sys_user').where({ id: adminA.user.id }).first('display_name')).display_name as string;
+    expect(approved).to.include({ status: 'approved', decidedBy: adminName, comment: 'Agreed' });
     expect(await statusOf(w, u)).to.equal('disabled');
     expectCode(await call(u, 'GET', '/api/notifications'), 401, 'unauthenticated');
     const history = (await auditOf(w, u)).map((e) => Object.keys(e.changes)[0]);

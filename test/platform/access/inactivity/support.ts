@@ -44,10 +44,11 @@ export async function person(
   return u;
 }
 
-/** Move the person's last activity to `days` days before now. */
+/** Move the person's last activity to `days` days before now (as activity then would: a fresh spell). */
 export async function setInactive(w: InactivityWorld, u: TestUser, days: number): Promise<void> {
   const at = new Date(w.clock.now().getTime() - days * DAY).toISOString();
-  await w.fw.db.knex('sys_user').where({ id: u.user.id }).update({ last_active_at: at, inactivity_warned_days: null, inactivity_revoked_at: null });
+  await w.fw.db.knex('sys_user').where({ id: u.user.id })
+    .update({ last_active_at: at, inactivity_warned_days: null, inactivity_revoked_at: null, inactivity_warn_at: null });
 }
 
 export interface TestJobContext extends JobContext {
