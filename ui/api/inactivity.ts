@@ -8,56 +8,15 @@ import type { ApiClient } from './client.js';
 import type { SessionInfo } from './types.js';
 import { ORG_ADMIN, PLATFORM_ADMIN } from './admin.js';
 
-// The answers' shapes mirror platform/access/inactivity (manual.ts, org-settings.ts, settings.ts, candidates.ts);
-// those modules carry server code the browser build cannot type-check, so the shapes are restated here.
+import type {
+  InactivityOverride, OrgInactivityView, RequestStatus, RevocationRequestView, RevokeResult,
+} from '../../platform/access/inactivity/types.js';
 
-/** What revocation does to an account (each independently). */
-export interface RevocationEffects { disable: boolean; endSessions: boolean; revokeTokens: boolean; removeRoles: boolean }
-/** A handlebars subject and plain-text body. */
-export interface NoticeTemplate { subject: string; body: string }
-/** The settings in force. */
-export interface InactivitySettings {
-  periodDays: number;
-  warningDays: number[];
-  warning: NoticeTemplate;
-  revocation: NoticeTemplate;
-  effects: RevocationEffects;
-}
-/** What an organisation sets itself: any member of the settings. */
-export type InactivityOverride = Partial<Pick<InactivitySettings, 'periodDays' | 'warningDays'>> & {
-  effects?: Partial<RevocationEffects>;
-  warning?: Partial<NoticeTemplate>;
-  revocation?: Partial<NoticeTemplate>;
-};
-/** GET /api/orgs/:code/inactivity. */
-export interface OrgInactivityView {
-  organisation: { code: string; name: string };
-  override: InactivityOverride | null;
-  defaults: InactivitySettings;
-  effective: InactivitySettings;
-}
+export type {
+  InactivityOverride, InactivitySettings, NoticeTemplate, OrgInactivityView, RequestStatus, RevocationEffects,
+  RevocationRequestView, RevokeResult,
+} from '../../platform/access/inactivity/types.js';
 
-export type RequestStatus = 'pending' | 'approved' | 'rejected';
-/** A revocation request: people by name. */
-export interface RevocationRequestView {
-  id: string;
-  status: RequestStatus;
-  userId: string;
-  person: string;
-  username: string;
-  organisation: string | null;
-  reason: string;
-  requestedBy: string;
-  requestedByUsername: string | null;
-  requestedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  comment: string | null;
-}
-/** The answer of POST /api/users/:id/revoke. */
-export type RevokeResult =
-  | { outcome: 'revoked'; userId: string; effects: { disabled: boolean; sessionsEnded: number; tokensRevoked: number; rolesRemoved: string[] } }
-  | { outcome: 'requested'; request: RevocationRequestView };
 /** A person one may revoke (or ask to), by name. */
 export interface RevocationCandidate { id: string; name: string; username: string; organisation: string | null }
 

@@ -28,35 +28,11 @@ import { ORG_ADMIN } from '../sharing.js';
 import { compileNotice, noticePerson, orgAdministrators, writeNotice, type NoticePerson } from './notices.js';
 import { applyRevocation, type RevocationOutcome } from './revoke.js';
 import { BUILT_IN_SETTINGS, settingsFor } from './settings.js';
+import type { RequestStatus, RevocationRequestView, RevokeResult } from './types.js';
+export type { RequestStatus, RevocationRequestView, RevokeResult } from './types.js';
 
 /** The capability of asking for a revocation that an organisation administrator then approves. */
 export const REVOCATION_REQUEST = 'platform.revocation_request';
-
-export type RequestStatus = 'pending' | 'approved' | 'rejected';
-
-/** A revocation request as the API shows it: people by name. */
-export interface RevocationRequestView {
-  id: string;
-  status: RequestStatus;
-  userId: string;
-  /** The person whose account it is about, by name and username. */
-  person: string;
-  username: string;
-  organisation: string | null;
-  reason: string;
-  /** The requester's name; `requestedByUsername` their username. */
-  requestedBy: string;
-  requestedByUsername: string | null;
-  requestedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  comment: string | null;
-}
-
-/** The answer of POST /users/:id/revoke: revoked at once, or a request waiting for approval. */
-export type RevokeResult =
-  | { outcome: 'revoked'; userId: string; effects: RevocationOutcome }
-  | { outcome: 'requested'; request: RevocationRequestView };
 
 interface Account { id: string; username: string; display_name: string | null; email: string | null; org_id: string | null; status: string }
 

@@ -8,18 +8,9 @@ import { fail } from '../../errors.js';
 import { writeAudit } from '../../records/audit.js';
 import type { Actor } from '../../records/types.js';
 import { assertAdministrator, findOrg, manages } from '../identity/index.js';
-import { applyOverride, BUILT_IN_SETTINGS, fetchOverride, overrideProblems, type InactivityOverride, type InactivitySettings } from './settings.js';
-
-/** GET /orgs/:code/inactivity. */
-export interface OrgInactivityView {
-  organisation: { code: string; name: string };
-  /** What the organisation sets itself (null: nothing, the defaults apply). */
-  override: InactivityOverride | null;
-  /** The engine's defaults, which the inactivity jobs' parameters may change for everyone. */
-  defaults: InactivitySettings;
-  /** The override applied to the defaults. */
-  effective: InactivitySettings;
-}
+import { applyOverride, BUILT_IN_SETTINGS, fetchOverride, overrideProblems, type InactivityOverride } from './settings.js';
+import type { OrgInactivityView } from './types.js';
+export type { OrgInactivityView } from './types.js';
 
 async function orgFor(fw: Formwork, actor: Actor, code: string) {
   assertAdministrator(fw, actor);

@@ -10,14 +10,8 @@ import { writeAudit, type Changes } from '../../records/audit.js';
 import type { Actor } from '../../records/types.js';
 import { revokeUserApiTokens, revokeUserSessions } from '../identity/index.js';
 import type { RevocationEffects } from './settings.js';
-
-/** What a revocation changed (for the caller's counts and answers). */
-export interface RevocationOutcome {
-  disabled: boolean;
-  sessionsEnded: number;
-  tokensRevoked: number;
-  rolesRemoved: string[];
-}
+import type { RevocationOutcome } from './types.js';
+export type { RevocationOutcome } from './types.js';
 
 /**
  * Apply `effects` to account `userId` (whose status was `status`) and write the audit entry, whose `revocation`

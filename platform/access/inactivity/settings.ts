@@ -8,38 +8,8 @@ import type { Formwork } from '../../context.js';
 import { fail, type FieldError } from '../../errors.js';
 import type { FieldDef } from '../../definitions/model.js';
 import { checkNotificationTemplate, templatePaths } from '../../notify/index.js';
-
-/** What revocation does to an account (each independently). */
-export interface RevocationEffects {
-  /** Status becomes 'disabled': no sign-in, no token, until re-enabled. */
-  disable: boolean;
-  /** Every open session ends at once. */
-  endSessions: boolean;
-  /** Every live API token is revoked for good. */
-  revokeTokens: boolean;
-  /** Every role is taken away (kept in the audit entry, so it can be given back). */
-  removeRoles: boolean;
-}
-
-/** A handlebars subject and plain-text body (the notification model: in-app title and body, mail subject and text). */
-export interface NoticeTemplate { subject: string; body: string }
-
-export interface InactivitySettings {
-  /** Days without activity after which the account is revoked. */
-  periodDays: number;
-  /** Days before revocation at which a warning is sent, e.g. [14, 3]. */
-  warningDays: number[];
-  warning: NoticeTemplate;
-  revocation: NoticeTemplate;
-  effects: RevocationEffects;
-}
-
-/** An organisation's override: any member of the settings (effects member by member). */
-export type InactivityOverride = Partial<Omit<InactivitySettings, 'effects' | 'warning' | 'revocation'>> & {
-  effects?: Partial<RevocationEffects>;
-  warning?: Partial<NoticeTemplate>;
-  revocation?: Partial<NoticeTemplate>;
-};
+import type { InactivityOverride, InactivitySettings } from './types.js';
+export type { InactivityOverride, InactivitySettings, NoticeTemplate, RevocationEffects } from './types.js';
 
 export const BUILT_IN_SETTINGS: InactivitySettings = {
   periodDays: 90,
