@@ -11,16 +11,10 @@
  * words; the person is the one the change was made for (the audit row's actor id), by display name.
  */
 import type { Registry, ResolvedTable } from '../definitions/types.js';
-import { DisplayLookups, displayKindOf, type DisplayContext } from './display-values.js';
+import { DisplayLookups, displayKindOf, humanise, type DisplayContext } from './display-values.js';
 import type { HistoryEntry, JournalEntry } from './types.js';
 
 const AUTOMATIC = /^(rule|workflow|catalog):(\S+) for (.*)$/s;
-
-/** `task_resolution_note` → "Task resolution note". */
-function inWords(name: string): string {
-  const words = name.replace(/[._-]+/g, ' ').trim();
-  return words ? words[0]!.toUpperCase() + words.slice(1) : name;
-}
 
 /** The tables whose workflows may have acted on records of `table` (its own, its ancestors' and its classes'). */
 function relatedTables(table: ResolvedTable): Set<string> {
@@ -34,17 +28,17 @@ function workflowStep(registry: Registry, table: ResolvedTable, what: string): s
   const tables = relatedTables(table);
   const workflows = [...registry.workflows.values()].filter((w) => tables.has(w.table));
   if (prefix === 'approval') {
-    const words = inWords(rest);
+    const words = humanise(rest);
     return /approval$/i.test(words) ? words : `${words} approval`;
   }
   let transition = rest;
   if (prefix === 'timer') {
     const timer = workflows.flatMap((w) => w.timers ?? []).find((t) => t.name === rest);
-    if (!timer) return inWords(rest);
+    if (!timer) return humanise(rest);
     transition = timer.transition;
   }
   const t = workflows.flatMap((w) => w.transitions).find((x) => x.name === transition);
-  return t?.label ?? inWords(transition);
+  return t?.label ?? humanise(transition);
 }
 
 /**
@@ -59,11 +53,11 @@ export function actorPhrase(registry: Registry, table: ResolvedTable, actorName:
   let step: string;
   if (kind === 'rule') {
     const rule = registry.rules.get(what);
-    step = `Rule: ${rule?.label ?? rule?.description ?? inWords(what)}`;
+    step = `Rule: ${rule?.label ?? rule?.description ?? humanise(what)}`;
   } else if (kind === 'workflow') {
     step = `Workflow: ${workflowStep(registry, table, what)}`;
   } else {
-    step = `Catalogue: ${inWords(what)}`;
+    step = `Catalogue: ${humanise(what)}`;
   }
   return person ? `${step} for ${person}` : step;
 }
