@@ -16,6 +16,8 @@ import * as jobs from './20261207_014_jobs.js';
 import * as inactivity from './20261207_015_inactivity.js';
 import * as inactivityDue from './20261207_016_inactivity_due.js';
 import * as accessLogAt from './20261207_017_access_log_at.js';
+import * as studio from './20261207_020_studio.js';
+import * as outboxCancelKey from './20261207_021_outbox_cancel_key.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -39,6 +41,8 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '20261207_015_inactivity': inactivity,
   '20261207_016_inactivity_due': inactivityDue,
   '20261207_017_access_log_at': accessLogAt,
+  '20261207_020_studio': studio,
+  '20261207_021_outbox_cancel_key': outboxCancelKey,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

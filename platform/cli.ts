@@ -1,8 +1,11 @@
 /**
  * The `formwork` command line:
  *   formwork start              run the server (migrate, sync, seed under the start-up lock; then serve)
- *   formwork validate [paths]   validate definitions; exits 1 listing every error
- *   formwork sync [--dry-run]   apply additive schema changes (refuses destructive ones)
+ *   formwork validate [--files-only] [paths]  validate definitions (with the studio's published layer unless paths or
+ *                               --files-only are given); exits 1 listing every error
+ *   formwork sync [--dry-run]   apply additive schema changes of the files and the published layer (refuses destructive ones)
+ *   formwork export [--changes-since V] <dir|file.json>   the published layer as definition files (or one bundle file)
+ *   formwork import <dir|bundle> --plan | --apply [--force] [--comment TEXT]   what an export would change; apply it
  *   formwork seed               load data files (demo data unless FORMWORK_DEMO_DATA=false; prints new demo people once)
  *   formwork admin create <username> [--org CODE] [--role NAME]...   a user with a temporary password
  *   formwork admin unlock <username>            lift a lockout
@@ -25,6 +28,8 @@ import { startNotificationRunners } from './notify/index.js';
 import { createLogger } from './log.js';
 import { isFormworkError } from './errors.js';
 import type { SeededPerson, SeedReport } from './data/seed.js';
+import type { DefinitionLayer } from './definitions/overlay.js';
+import { buildExport, fetchHidden, fetchPublishedLayer, MANIFEST_FILE, readBundle, writeExport, type ImportPlanView } from './studio/index.js';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -155,8 +160,26 @@ function watchDefinitions(engine: Engine): void {
   }
 }
 
-async function validate(paths: string[]): Promise<number> {
+/**
+ * The studio's published layer in the configured database, for validating the files with it: null when there is no
+ * database yet or nothing published (a missing SQLite file is not created).
+ */
+async function publishedLayer(config: Config): Promise<DefinitionLayer | null> {
+  if (!/^postgres(ql)?:/.test(config.databaseUrl) && !existsSync(config.databaseUrl)) return null;
+  const db = openDatabase(config.databaseUrl);
+  try {
+    if (!(await db.knex.schema.hasTable('sys_studio_version'))) return null;
+    const layer = await fetchPublishedLayer(db.knex);
+    return layer.version ? layer : null;
+  } finally {
+    await closeDatabase(db);
+  }
+}
+
+async function validate(args: string[]): Promise<number> {
   const config = readConfig();
+  const filesOnly = args.includes('--files-only');
+  const paths = args.filter((a) => a !== '--files-only');
   const roots = paths.length ? paths : config.definitionRoots;
   // A path named on the command line must exist (a typo must not pass as "valid"); default roots may be absent.
   const missing = paths.filter((p) => !existsSync(p));
@@ -164,19 +187,29 @@ async function validate(paths: string[]): Promise<number> {
     err(`No such file or folder: ${missing.join(', ')}`);
     return 1;
   }
-  const errors = await validateDefinitions(roots);
+  // The configured definitions run with the studio's published layer over them: validate what would run.
+  let layer: DefinitionLayer | null = null;
+  if (!paths.length && !filesOnly) {
+    try {
+      layer = await publishedLayer(config);
+    } catch (e) {
+      err(`The studio's published definitions were not checked: the database could not be read (${(e as Error)?.message ?? e}).`);
+    }
+  }
+  const errors = layer ? (await createRegistryHolder().prepare(roots, layer)).errors : await validateDefinitions(roots);
   // Warnings (words for people) are printed and never fail validation.
   const warnings = await definitionWarnings(roots);
   if (warnings.length) {
     out(formatDefinitionErrors(warnings));
     out(`${warnings.length} warning${warnings.length > 1 ? 's' : ''}: texts people read with internal words.`);
   }
+  const what = `${roots.join(', ')}${layer ? `, with the studio's published version ${layer.version}` : ''}`;
   if (!errors.length) {
-    out(`Definitions are valid (${roots.join(', ')}).`);
+    out(`Definitions are valid (${what}).`);
     return 0;
   }
   err(formatDefinitionErrors(errors));
-  err(`${errors.length} error${errors.length > 1 ? 's' : ''} found.`);
+  err(`${errors.length} error${errors.length > 1 ? 's' : ''} found. Checked: ${what}.`);
   return 1;
 }
 
@@ -193,18 +226,114 @@ async function sync(args: string[]): Promise<number> {
     // Under the start-up lock: an instance starting meanwhile must not sync the same tables at the same time.
     return await withStartupLock(db, async () => {
       await runMigrations(db);
-      const plan = await planSchemaSync(db, holder.current);
-      const refused = plan.filter((c) => !c.additive);
+      // What runs is the files with the studio's published layer over them; tables it hid stay as they are.
+      const layer = await fetchPublishedLayer(db.knex);
+      const built = layer.version ? await holder.prepare(config.definitionRoots, layer) : loaded;
+      if (!built.registry) {
+        err(`The studio's published version ${layer.version} is not valid with these definition files:`);
+        err(formatDefinitionErrors(built.errors));
+        return 1;
+      }
+      const registry = built.registry;
+      const keep = await fetchHidden(db.knex);
+      const plan = await planSchemaSync(db, registry);
+      const refused = plan.filter((c) => !c.additive && !((c.kind === 'drop_table' || c.kind === 'drop_column') && keep(c)));
       for (const c of plan.filter((p) => p.additive)) out(`${c.kind} ${c.table}${c.field ? '.' + c.field : ''}${c.newType ? ' ' + c.newType : ''}${c.index ? ' ' + c.index : ''}`);
       for (const c of refused) err(`refused: ${describeRefusal(c)}`);
       if (refused.length) return 1;
-      if (!args.includes('--dry-run')) await applySchemaSync(db, holder.current);
+      if (!args.includes('--dry-run')) await applySchemaSync(db, registry, new Date(), keep);
       out(args.includes('--dry-run') ? 'Dry run: nothing changed.' : 'Schema is in sync.');
       return 0;
     });
   } finally {
     await closeDatabase(db);
   }
+}
+
+const EXPORT_USAGE = 'Usage: formwork export [--changes-since VERSION] <folder | bundle.json>';
+
+/**
+ * `formwork export`: the published layer (or its changes since a version) written as definition files in the pack
+ * layout with a manifest, or as one bundle file when the target ends in `.json`.
+ */
+async function exportLayer(args: string[]): Promise<number> {
+  const { positional, options } = parseArgs(args);
+  const since = options.get('changes-since')?.at(-1);
+  if (positional.length !== 1 || [...options.keys()].some((k) => k !== 'changes-since') || (since !== undefined && !/^\d{1,9}$/.test(since))) {
+    err(EXPORT_USAGE);
+    return 2;
+  }
+  const target = positional[0]!;
+  const db = openDatabase(readConfig().databaseUrl);
+  try {
+    await withStartupLock(db, () => runMigrations(db));
+    const bundle = await buildExport(db.knex, { since: since === undefined ? undefined : Number(since), now: new Date() });
+    const manifest = bundle.files[MANIFEST_FILE] as { version: number; base: number; definitions: unknown[]; removed: unknown[] };
+    if (target.endsWith('.json')) writeFileSync(target, `${JSON.stringify(bundle, null, 2)}\n`);
+    else await writeExport(target, bundle);
+    const scope = manifest.base ? `changes since version ${manifest.base}` : 'the whole published layer';
+    out(`Exported version ${manifest.version} (${scope}) to ${target}: ${manifest.definitions.length} definition${manifest.definitions.length === 1 ? '' : 's'}`
+      + `, ${manifest.removed.length} removed.`);
+    return 0;
+  } finally {
+    await closeDatabase(db);
+  }
+}
+
+const IMPORT_USAGE = 'Usage: formwork import <folder | bundle.json> --plan | --apply [--force] [--comment TEXT]';
+
+/** A plan as people read it: what changes, the schema changes, conflicts and errors. */
+function planLines(plan: ImportPlanView): string[] {
+  const names = (items: { kind: string; name: string }[]) => items.map((i) => `${i.kind} ${i.name}`).join(', ');
+  const lines: string[] = [];
+  if (plan.source) {
+    const scope = plan.source.base ? `changes since its version ${plan.source.base}` : 'its whole published layer';
+    lines.push(`Export of version ${plan.source.version} (${scope}), made ${plan.source.exportedAt}:`);
+  } else lines.push('Definition files without an export manifest:');
+  lines.push(`  added:     ${names(plan.added) || 'none'}`);
+  lines.push(`  changed:   ${plan.changed.length ? '' : 'none'}`);
+  for (const c of plan.changed) {
+    lines.push(`    ${c.kind} ${c.name}${c.toFile ? ' (back to its definition file)' : ''}`);
+    for (const p of c.changes ?? []) lines.push(`      ${p.op} ${p.pointer || '(whole definition)'}`);
+  }
+  lines.push(`  removed:   ${names(plan.removed) || 'none'}`);
+  lines.push(`  unchanged: ${plan.unchanged}`);
+  lines.push(`Schema changes: ${plan.schemaChanges.length ? '' : 'none'}`);
+  for (const c of plan.schemaChanges) lines.push(`  ${c.kind} ${c.table}${c.field ? '.' + c.field : ''}`);
+  if (plan.hidden.length) lines.push(`Tables taken out, kept hidden with their data: ${plan.hidden.join(', ')}`);
+  for (const r of plan.refused) lines.push(`Refused: ${r}`);
+  if (plan.conflicts.length) lines.push('Conflicts (changed in this database since the export\'s base; importing would overwrite them):');
+  for (const c of plan.conflicts) {
+    lines.push(`  ${c.kind} ${c.name}${c.changedIn ? `: changed here in version ${c.changedIn.version} by ${c.changedIn.author} at ${c.changedIn.at}` : ''}`);
+  }
+  if (plan.errors.length) lines.push('Definition errors:', formatDefinitionErrors(plan.errors));
+  return lines;
+}
+
+/** `formwork import`: the plan of an export, or applying it as one new version (as the system, audited). */
+async function importLayer(args: string[]): Promise<number> {
+  const flags = new Set<string>(args.filter((a) => a === '--plan' || a === '--apply' || a === '--force'));
+  const { positional, options } = parseArgs(args.filter((a) => !flags.has(a)));
+  const apply = flags.has('--apply');
+  if (positional.length !== 1 || apply === flags.has('--plan') || [...options.keys()].some((k) => k !== 'comment') || (!apply && flags.has('--force'))) {
+    err(IMPORT_USAGE);
+    return 2;
+  }
+  const bundle = await readBundle(positional[0]!);
+  return withEngine(async (engine) => {
+    const studio = engine.studio!;
+    if (!apply) {
+      const plan = await studio.planImport(bundle);
+      for (const line of planLines(plan)) out(line);
+      const blocked = plan.conflicts.length > 0 || plan.errors.length > 0 || plan.refused.length > 0;
+      out(blocked ? 'The import cannot be applied as it stands.' : 'The import can be applied.');
+      return blocked ? 1 : 0;
+    }
+    const result = await studio.applyImport(engine.systemActor, bundle, { force: flags.has('--force'), comment: options.get('comment')?.at(-1) });
+    for (const line of planLines(result.plan)) out(line);
+    out(result.version ? `Published as version ${result.version.number}.` : 'Nothing to import: this database already has these definitions.');
+    return 0;
+  });
 }
 
 /**
@@ -333,13 +462,15 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start': await start(); return;
     case 'validate': process.exitCode = await validate(args); return;
+    case 'export': process.exitCode = await exportLayer(args); return;
+    case 'import': process.exitCode = await importLayer(args); return;
     case 'sync': process.exitCode = await sync(args); return;
     case 'seed': process.exitCode = await seed(); return;
     case 'admin': process.exitCode = await admin(args); return;
     case 'token': process.exitCode = await token(args); return;
     case 'schema': process.exitCode = schema(args); return;
     default:
-      err(`Unknown command "${command}". Commands: start, validate [paths], sync [--dry-run], seed, schema [--check], admin create|unlock|reset-password <username>, token create <username>.`);
+      err(`Unknown command "${command}". Commands: start, validate [paths], sync [--dry-run], seed, export <dir>, import <dir> --plan|--apply, schema [--check], admin create|unlock|reset-password <username>, token create <username>.`);
       process.exitCode = 2;
   }
 }

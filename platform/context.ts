@@ -10,6 +10,7 @@ import type { Logger } from './log.js';
 import type { Mailer } from './notify/mailer.js';
 import type { Actor, RecordService } from './records/types.js';
 import type { JobService } from './jobs/types.js';
+import type { StudioService } from './studio/types.js';
 
 /** Time source; tests inject a fixed or stepping clock. */
 export interface Clock { now(): Date }
@@ -38,6 +39,8 @@ export interface Formwork {
   credentials: CredentialReads;
   /** Scheduled jobs (platform/jobs): present on a running engine; the jobs API is mounted when it is. */
   jobs?: JobService;
+  /** The studio's definition layer (platform/studio): present on a running engine; the studio API is mounted when it is. */
+  studio?: StudioService;
 }
 
 /** Events the access log records; reports count `sign_in` rows as sign-ins and `page` rows as page views. */

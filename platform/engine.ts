@@ -22,6 +22,7 @@ import { createJobs, jobPollMs, jobTimings, type JobsRuntime } from './jobs/inde
 import type { JobService } from './jobs/types.js';
 import type { SystemJob } from './jobs/platform-jobs.js';
 import { ensureDemoAdministrator, type CreatedCredential } from './access/identity/index.js';
+import { createStudio, studioPollMs, type StudioRuntime } from './studio/index.js';
 
 export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: 'system', id: null, username: 'system', roles: [], orgs: [], orgId: null });
 
@@ -43,6 +44,8 @@ export interface Engine extends Formwork {
   /** Scheduled jobs: the service the API uses; `jobRunner.tick(now)` runs one poll (tests). */
   jobs: JobService;
   jobRunner: JobsRuntime['runner'];
+  /** The studio's definition layer: its service (the API's) and the poller that switches to versions published elsewhere. */
+  studioRuntime: StudioRuntime;
   /** What seeding at start created (null when the engine did not seed): the start banner shows new demo people once. */
   seeded: SeedReport | null;
   /**
@@ -78,6 +81,8 @@ export interface EngineOptions {
   /** The job runner's lease and heartbeat, in ms (default JOB_LEASE_MS / JOB_HEARTBEAT_MS, else 30 s and 5 s). */
   jobLeaseMs?: number;
   jobHeartbeatMs?: number;
+  /** How often to look for definitions published by another instance, in ms (default STUDIO_POLL_MS, else 2 s; 0: never). */
+  studioPollMs?: number;
   /**
    * Start the background work (workflow timers, SLA checker) before returning (default true). The server passes
    * false and calls `startBackground()` once it listens, so a start that fails leaves nothing running.
@@ -109,8 +114,13 @@ function systemJobs(options: EngineOptions): SystemJob[] {
       intervalMs: options.slaPollMs ?? slaPollMs(),
     },
     {
-      name: 'system_notifications', label: 'Notifications and mail',
-      description: 'Turns events and record changes into notifications, and sends the mail waiting in the outbox.',
+      name: 'system_event_dispatch', label: 'Notifications from events',
+      description: 'Turns events and record changes into in-app notifications and mail waiting in the outbox.',
+      intervalMs: Number(process.env.NOTIFY_POLL_MS ?? 5000),
+    },
+    {
+      name: 'system_mail_sender', label: 'Mail sender',
+      description: 'Sends the mail waiting in the outbox, trying again later when the mail server does not accept it.',
       intervalMs: Number(process.env.NOTIFY_POLL_MS ?? 5000),
     },
   ];
@@ -162,6 +172,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       workflow: undefined as unknown as WorkflowRuntime,
       jobs: undefined as unknown as JobService,
       jobRunner: undefined as unknown as JobsRuntime['runner'],
+      studioRuntime: undefined as unknown as StudioRuntime,
       async reloadDefinitions() {
         const refused = (errors: DefinitionError[]) => {
           holder.reject(errors, clock.now().toISOString());
@@ -172,7 +183,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         const next = candidate.registry;
         try {
           // Under the lock: instances watching the same files sync the same change one after the other.
-          const changes = await withStartupLock(db, () => applySchemaSync(db, next, clock.now()));
+          const changes = await withStartupLock(db, async () => applySchemaSync(db, next, clock.now(), await fw.studioRuntime.keep()));
           holder.swap(next, clock.now().toISOString());
           return { ok: true, errors: [], changes };
         } catch (e) {
@@ -192,6 +203,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
         fw.workflow.timers.start(options.timerPollMs ?? timerPollMs());
         fw.slaChecker = startSlaChecker(fw, options.slaPollMs ?? slaPollMs());
         fw.jobRunner.start(options.jobPollMs ?? jobPollMs());
+        fw.studioRuntime.poller.start(options.studioPollMs ?? studioPollMs());
       },
       async close() {
         // Once: a second call (a test's dispose after its own close, say) finds everything closed.
@@ -203,6 +215,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     async function closeAll(): Promise<void> {
       // Running jobs first: they are cancelled and recorded while the database is open.
       await fw.jobRunner?.stop();
+      await fw.studioRuntime?.poller.stop();
       await fw.workflow?.timers.stop();
       await fw.slaChecker?.stop();
       await accessLog.close();
@@ -210,6 +223,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       await closeDatabase(db);
     }
     engine = fw;
+    fw.studioRuntime = createStudio(fw, holder);
+    fw.studio = fw.studioRuntime.service;
     // Workflow: its hook joins the pipeline before anything is written (seeding included); timers poll once started.
     fw.workflow = startWorkflow(fw, records.hooks, 0);
     // Scheduled jobs: sweeps make transitions through the workflow service; the engine's pollers are listed with them.
@@ -230,8 +245,10 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     // it done: knex's own migrations table, each table's CREATE, each data file, the demo administrator.
     await withStartupLock(db, async () => {
       await runMigrations(db);
+      // The studio's published layer over the files, before anything reads the registry for the database.
+      await fw.studioRuntime.loadPublished();
       if (options.databaseOnly) return;
-      await applySchemaSync(db, holder.current, clock.now());
+      await applySchemaSync(db, holder.current, clock.now(), await fw.studioRuntime.keep());
       if (options.seed !== false) fw.seeded = await seed(fw, { demo: config.demoData });
       if (options.demoAdministrator) fw.demoAdministrator = await ensureDemoAdministrator(fw);
     });

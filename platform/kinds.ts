@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { ACCESS_LOG_JOBS } from './access/access-log-retention.js';
 import { IDENTITY_EXPIRY_JOBS } from './access/identity/expiry-job.js';
-import { INACTIVITY_JOBS } from './access/inactivity/index.js';
+import { ACCOUNT_ACTIONS, INACTIVITY_JOBS } from './access/inactivity/index.js';
 import { roleKind } from './access/roles/kind.js';
 import { CATALOG_KINDS } from './catalog/kind.js';
 import { STAGED_FILE_JOBS } from './catalog/staged-files-job.js';
@@ -23,12 +23,14 @@ import type { DefinitionError } from './definitions/types.js';
 import { formKind } from './forms/kind.js';
 import { jobKind } from './jobs/kind.js';
 import { registerPlatformJob } from './jobs/platform-jobs.js';
+import { RUN_HISTORY_JOBS } from './jobs/run-retention.js';
 import { menuKind } from './menus/kind.js';
 import { notificationKind } from './notify/kind.js';
 import { choiceListKind } from './records/choice-lists/kind.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { tableKind } from './records/kind.js';
 import { ruleKind } from './rules/kind.js';
+import { registerPlatformAction } from './rules/platform-actions.js';
 import { workflowKind } from './workflow/kind.js';
 import { holidaySetKind, scheduleKind, slaKind } from './workflow/sla/kind.js';
 
@@ -37,7 +39,11 @@ import { holidaySetKind, scheduleKind, slaKind } from './workflow/sla/kind.js';
  * the job kind's lint knows them whenever definitions are validated.
  */
 for (const job of INACTIVITY_JOBS) registerPlatformJob(job);
-for (const job of [...ATTACHMENT_JOBS, ...STAGED_FILE_JOBS, ...IDENTITY_EXPIRY_JOBS, ...ACCESS_LOG_JOBS]) registerPlatformJob(job);
+for (const job of [...ATTACHMENT_JOBS, ...STAGED_FILE_JOBS, ...IDENTITY_EXPIRY_JOBS, ...ACCESS_LOG_JOBS, ...RUN_HISTORY_JOBS]) {
+  registerPlatformJob(job);
+}
+/** The platform actions the engine's parts contribute, which transitions name by `action` (see platform/rules/platform-actions.ts). */
+for (const action of ACCOUNT_ACTIONS) registerPlatformAction(action);
 
 export const KINDS: readonly AnyKindModule[] = Object.freeze([
   tableKind,

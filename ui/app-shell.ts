@@ -48,6 +48,12 @@ import './shell/fw-home.js';
 import './shell/fw-nav.js';
 import './shell/fw-notifications.js';
 import './shell/fw-timeout-dialog.js';
+import './studio/fw-studio-changeset.js';
+import './studio/fw-studio-changesets.js';
+import './studio/fw-studio-definition.js';
+import './studio/fw-studio-definitions.js';
+import './studio/fw-studio-version.js';
+import './studio/fw-studio-versions.js';
 import { fetchQueues } from './workflow/api.js';
 import './workflow/fw-delegations.js';
 import './workflow/fw-my-approvals.js';
@@ -277,6 +283,18 @@ export class FwApp extends LightElement {
         return html`<fw-admin-revocations></fw-admin-revocations>`;
       case 'admin-inactivity':
         return html`<fw-admin-inactivity></fw-admin-inactivity>`;
+      case 'studio-definitions':
+        return html`<fw-studio-definitions .params=${r.params}></fw-studio-definitions>`;
+      case 'studio-changesets':
+        return html`<fw-studio-changesets></fw-studio-changesets>`;
+      case 'studio-changeset':
+        return html`<fw-studio-changeset changeSetId=${r.changeSet}></fw-studio-changeset>`;
+      case 'studio-definition':
+        return html`<fw-studio-definition changeSetId=${r.changeSet} kind=${r.kind} name=${r.definition}></fw-studio-definition>`;
+      case 'studio-versions':
+        return html`<fw-studio-versions></fw-studio-versions>`;
+      case 'studio-version':
+        return html`<fw-studio-version .number=${r.version} .params=${r.params}></fw-studio-version>`;
       case 'queues':
         return html`<fw-queues></fw-queues>`;
       case 'queue':

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { consume } from '@lit/context';
-import { Task, TaskStatus } from '@lit/task';
+import { consume, provide } from '@lit/context';
+import { Task, TaskStatus, initialState } from '@lit/task';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
 import type { Condition } from '../platform/conditions/browser.js';
@@ -13,6 +13,7 @@ import './fw-list.js';
 import { formUrl, listUrl } from './router.js';
 import './record/fw-activity.js';
 import { renderTabs } from './record/tabs.js';
+import { fetchRecordDisplay, recordDisplayContext, type RecordDisplay } from './record/display-values.js';
 import type { WorkflowChangedEvent, WorkflowLink } from './workflow/events.js';
 import './workflow/fw-workflow-actions.js';
 import type { Metadata } from './api/meta.js';
@@ -20,6 +21,8 @@ import { apiContext, metaContext } from './contexts.js';
 
 /** What a loaded record page shows besides the record itself. */
 interface Page {
+  /** The table the record was read from (the page's `table` may already name the next one). */
+  table: string;
   form: FormMeta;
   meta: TableMeta;
   /** The related lists' filters and "New" values, built once per record so the lists do not reload on every render. */
@@ -49,7 +52,9 @@ function problemOf(e: unknown): { title: string; text: string } {
  * stream and the related lists the form declares (each a list of the related table filtered by its reference to this
  * record). The form's copy actions the person may use (the server lists only those) are links to a new record
  * prefilled, through the new-record page's query, with the values of the record they can read. A workflow action's
- * success message links to the records it created.
+ * success message links to the records it created. What people read for the record's stored keys (the queue, the
+ * assignee, the form's `names` fields) is read once per version of the record and handed to the header and the form
+ * alike (recordDisplayContext).
  *
  * @fires fw-page - the page's title and breadcrumb
  */
@@ -72,6 +77,8 @@ export class FwRecord extends LightElement {
   @state() private accessor tab = 'activity';
   /** The header stays in view while scrolling: only where it leaves most of the window to the form. */
   @state() private accessor stickyHeader = false;
+  /** The record's display values for the header and the form; loading until the first read answers. */
+  @provide({ context: recordDisplayContext }) private accessor display: RecordDisplay | undefined = { values: {}, loading: true };
 
   #headerSize = new ResizeObserver(() => this.#placeHeader());
 
@@ -91,6 +98,30 @@ export class FwRecord extends LightElement {
       this.dispatchEvent(new PageEvent(title, [{ label: 'Home', href: '/' }, { label: title }]));
     },
   });
+
+  /**
+   * The display values of the record shown, read again for each new version of it (a save, a transition) and only
+   * then. While a new read is under way the last values stay: parts show a value's label only when it was read for
+   * that same value. Without them the stored values still say what is there: a failed read is not the person's problem.
+   */
+  #display = new Task(this, {
+    args: () => {
+      // The record shown with the table it was read from: while the next page loads, the pair stays the last one's.
+      const page = this.#page.status === TaskStatus.COMPLETE ? this.#page.value : undefined;
+      const record = page ? this.record : null;
+      return [this.api, page?.table ?? '', record ? String(record.id) : '', String(record?.version ?? '')] as const;
+    },
+    task: ([api, table, id], { signal }) => (table && id
+      ? fetchRecordDisplay(api, table, id, signal).catch((e: unknown): RecordData => { if (signal.aborted) throw e; return {}; })
+      : initialState),
+  });
+
+  protected override willUpdate() {
+    // Handed on only when it changed, so the header and the form's named fields render again only then.
+    const loading = this.#display.status === TaskStatus.INITIAL || this.#display.status === TaskStatus.PENDING;
+    const values = this.#display.value ?? {};
+    if (this.display?.loading !== loading || (this.#display.value && this.display.values !== values)) this.display = { values, loading };
+  }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
@@ -218,7 +249,7 @@ export class FwRecord extends LightElement {
       table: rl.table, label: rl.label ?? '', columns: rl.columns ?? null,
       filter: { fact: rl.field, operator: 'equal', value: id } as Condition, params: new URLSearchParams({ [rl.field]: id }),
     }));
-    return { form, meta, related, record: res.data, etag: res.etag };
+    return { table, form, meta, related, record: res.data, etag: res.etag };
   }
 
   /** A file was attached or removed: the activity stream shows the change. */

@@ -26,6 +26,12 @@ export type Route =
   | { name: 'admin-job'; job: string }
   | { name: 'admin-revocations' }
   | { name: 'admin-inactivity' }
+  | { name: 'studio-definitions'; params: URLSearchParams }
+  | { name: 'studio-changesets' }
+  | { name: 'studio-changeset'; changeSet: string }
+  | { name: 'studio-definition'; changeSet: string; kind: string; definition: string }
+  | { name: 'studio-versions' }
+  | { name: 'studio-version'; version: number; params: URLSearchParams }
   | { name: 'queues' }
   | { name: 'queue'; queue: string; params: URLSearchParams }
   | { name: 'approvals' }
@@ -68,6 +74,7 @@ export function matchRoute(pathname: string, search = '', hash = ''): Route {
   const parts = path.split('/').slice(1).map(segment);
   if (parts.some((p) => p === null)) return { name: 'not-found', path };
   const [a, b, c, d] = parts as string[];
+  if (a === 'studio') return studioRoute(parts as string[], params) ?? { name: 'not-found', path };
   if (a === 'tables' && b && c === undefined) return { name: 'list', table: b, params };
   if (a === 'tables' && b && c === 'new' && d === undefined) return { name: 'new', table: b, form: params.get('form'), params };
   if (a === 'tables' && b && c && d === undefined) return { name: 'record', table: b, id: c };
@@ -92,6 +99,23 @@ export function matchRoute(pathname: string, search = '', hash = ''): Route {
     if (b === 'inactivity' && c === undefined) return { name: 'admin-inactivity' };
   }
   return { name: 'not-found', path };
+}
+
+/** The studio's pages under /studio (`parts`: the path's segments, 'studio' first), or null. */
+function studioRoute(parts: string[], params: URLSearchParams): Route | null {
+  const [, b, c, d, kind, name, extra] = parts;
+  if (b === undefined) return { name: 'studio-definitions', params };
+  if (b === 'changesets') {
+    if (c === undefined) return { name: 'studio-changesets' };
+    if (d === undefined) return { name: 'studio-changeset', changeSet: c };
+    if (d === 'definitions' && kind && name && extra === undefined) return { name: 'studio-definition', changeSet: c, kind, definition: name };
+    return null;
+  }
+  if (b === 'versions' && d === undefined) {
+    if (c === undefined) return { name: 'studio-versions' };
+    if (/^\d{1,9}$/.test(c)) return { name: 'studio-version', version: Number(c), params };
+  }
+  return null;
 }
 
 /** The service catalogue's pages under /catalog (`b`, `c`: the path's next segments), or null. */

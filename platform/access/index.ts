@@ -1,4 +1,4 @@
 export { canOperate, assertCanOperate } from './table-access.js';
 export {
-  accessFor, accessFacts, capabilitiesOf, expandRoles, hasCapability, scopeCondition, type TableAccess,
+  accessFor, accessFacts, capabilitiesOf, expandRoles, grantsCapability, hasCapability, scopeCondition, type TableAccess,
 } from './policy.js';

@@ -31,6 +31,7 @@
 import type { Condition, FactContext } from '../conditions/types.js';
 import { ALWAYS_READABLE, type Registry, type ResolvedField, type ResolvedTable } from '../definitions/types.js';
 import { EVERY_TABLE, type GrantScope, type RoleDef, type TableGrant, type TableOperation } from './roles/types.js';
+import { PLATFORM_ADMIN } from './sharing.js';
 import type { Actor } from '../records/types.js';
 
 export interface TableAccess {
@@ -64,7 +65,10 @@ export function expandRoles(registry: Registry, names: readonly string[]): RoleD
   return out;
 }
 
-/** Every capability (interface transaction) the roles grant through `includes`, sorted; cached per snapshot. */
+/**
+ * Every capability (interface transaction) the roles grant through `includes`, sorted; cached per snapshot. Only what
+ * the roles declare: look-ups of "roles holding X" rely on administration implying nothing here (see {@link hasCapability}).
+ */
 export function capabilitiesOf(registry: Registry, roles: readonly string[]): string[] {
   const byRoles = registry.memo('access.capabilities', () => new Map<string, readonly string[]>());
   const key = rolesKey(roles);
@@ -81,10 +85,26 @@ function allCapabilities(registry: Registry): string[] {
   return capabilitiesOf(registry, [...registry.roles.keys()]);
 }
 
-/** Whether the actor may perform the interface transaction `name`. The system actor may perform every one. */
+/**
+ * Whether the actor may perform the interface transaction `name`. The system actor and platform administrators
+ * ({@link PLATFORM_ADMIN}) may perform every one: an administrator reaches every table, so no page or action is held
+ * back from them by a capability; their tables' grants still decide what they read and write.
+ *
+ * Not for asking whether someone holds a job: use {@link grantsCapability} where a capability stands for the people
+ * who do that job (recipients, approvers, a workflow step's performers), which must not take in every administrator.
+ */
 export function hasCapability(registry: Registry, actor: Actor, name: string): boolean {
   if (actor.kind === 'system') return true;
-  return capabilitiesOf(registry, actor.roles).includes(name);
+  const held = capabilitiesOf(registry, actor.roles);
+  return held.includes(name) || held.includes(PLATFORM_ADMIN);
+}
+
+/**
+ * Whether the roles themselves grant capability `name` (through `includes`), administration implying nothing: the
+ * question behind "the people who hold X" (an organisation's administrators, a workflow step's performers).
+ */
+export function grantsCapability(registry: Registry, roles: readonly string[], name: string): boolean {
+  return capabilitiesOf(registry, roles).includes(name);
 }
 
 /** What conditions see of the actor and the time: the `user.*` and `now` facts. */

@@ -8,6 +8,7 @@
  * request's last action follows). Cancelling: while the request is not closed, it moves to cancelled, and the
  * catalogue's record hook cancels its open items (rollup-hook.ts).
  */
+import { personName } from '../access/identity/index.js';
 import type { Condition } from '../conditions/types.js';
 import type { Formwork } from '../context.js';
 import { fail, isFormworkError } from '../errors.js';
@@ -170,7 +171,7 @@ export class CatalogRequests {
   /** The person's name as others read it (their display name, else their username). */
   async #nameOf(actor: Actor): Promise<string> {
     const row = actor.id ? await this.#fw.db.knex('sys_user').where({ id: actor.id }).first('display_name') : undefined;
-    return (typeof row?.display_name === 'string' && row.display_name.trim()) || actor.username;
+    return personName({ username: actor.username, display_name: row?.display_name });
   }
 
   #cancellable(request: RecordData): boolean {

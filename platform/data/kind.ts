@@ -1,10 +1,11 @@
 /**
- * The `data` kind: reference and demo data a pack ships — records of one table, and the organisations, people and
- * work queues of the identity layer — loaded by platform/data/seed.ts.
+ * The `data` kind: reference and demo data a pack ships — records of one table, and the organisations (with their
+ * inactivity settings), people and work queues of the identity layer — loaded by platform/data/seed.ts.
  */
 import { defineKind, type LintContext } from '../definitions/kinds.js';
 import { readSchemaPart } from '../definitions/schema.js';
 import { lintDataIdentities } from './lint-identities.js';
+import { lintDataInactivity } from './lint-inactivity.js';
 import { lintDataQueues } from './lint-queues.js';
 import { lintDataReferences } from './lint-references.js';
 import type { DataFile } from './types.js';
@@ -34,7 +35,10 @@ export const dataKind = defineKind({
   map: 'data',
   summary: 'reference or demo records, organisations, people and work queues',
   schema: readSchemaPart(new URL('./data.schema.json', import.meta.url)),
-  lint: lintRecords,
+  lint(def, ctx) {
+    lintRecords(def, ctx);
+    lintDataInactivity(def, ctx);
+  },
   lintAll(defs, ctx) {
     const files = [...defs.values()];
     if (!files.length) return;

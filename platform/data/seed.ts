@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import {
   actorForUser, createOrg, createPartyCode, createUser, fetchOrgByCode, hashPassword, resolveManager, temporaryPassword,
 } from '../access/identity/index.js';
+import { seedOrgInactivity, type InactivityOverride } from '../access/inactivity/index.js';
 import type { Formwork } from '../context.js';
 import type { DataFile, DataPerson, DataQueue } from './types.js';
 import { FormworkError, fail, isFormworkError } from '../errors.js';
@@ -143,6 +144,8 @@ async function applyIdentities(
     for (const pc of o.partyCodes ?? []) {
       if (!(await trx('sys_party_code').where({ code: pc.code }).first('id'))) await createPartyCode(fw, { orgId: org.id, code: pc.code, name: pc.name }, trx);
     }
+    const inactivity = o.inactivity ?? file.inactivity;
+    if (inactivity) await applyInactivity(fw, trx, org.id, inactivity);
   }
   const newQueues: { id: string; members: string[] }[] = [];
   for (const q of file.queues ?? []) {
@@ -178,6 +181,19 @@ async function applyIdentities(
     created.push({ index, id: user.id });
   }
   await applyManagers(fw, file, trx, created);
+}
+
+/**
+ * A pack's inactivity settings for an organisation, once per organisation ever (a mark in sys_seed): applied only
+ * while it has none of its own, and never again after — not when the file changes, nor after an administrator
+ * cleared them (which deletes their row) — so seeding never undoes an administrator's choice.
+ */
+async function applyInactivity(fw: Formwork, trx: Knex.Transaction, orgId: string, settings: InactivityOverride): Promise<void> {
+  const mark = `inactivity:${orgId}`;
+  if (await trx('sys_seed').where({ name: mark }).first('name')) return;
+  const at = fw.clock.now().toISOString();
+  await seedOrgInactivity(fw, trx, orgId, settings, at);
+  await trx('sys_seed').insert({ name: mark, hash: createHash('sha256').update(JSON.stringify(settings)).digest('hex'), applied_at: at });
 }
 
 /**

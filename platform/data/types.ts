@@ -1,4 +1,5 @@
 /** The data kind's shapes (schema part: data.schema.json). */
+import type { InactivityOverride } from '../access/inactivity/types.js';
 
 /**
  * Demo / seed data shipped in a pack's data/ folder: records of one table (`table` + `records`), and/or the
@@ -18,6 +19,11 @@ export interface DataFile {
   /** Create `records` as this declared person (their organisation owns them) instead of the system. */
   as?: string;
   organisations?: DataOrganisation[];
+  /**
+   * Inactivity settings of every organisation this file declares that has no `inactivity` of its own (the members
+   * of PUT /api/orgs/:code/inactivity), applied as for {@link DataOrganisation.inactivity}.
+   */
+  inactivity?: InactivityOverride;
   people?: DataPerson[];
   queues?: DataQueue[];
 }
@@ -30,6 +36,11 @@ export interface DataOrganisation {
   mfaEmailFallback?: boolean;
   /** Party codes the organisation holds (matched by code: an existing one is left alone). */
   partyCodes?: DataPartyCode[];
+  /**
+   * The organisation's own inactivity settings (the members of PUT /api/orgs/:code/inactivity), applied once at
+   * seeding when the organisation has none: what an administrator sets later is never overwritten.
+   */
+  inactivity?: InactivityOverride;
 }
 
 /** A party code an organisation holds, which its people may act under. */

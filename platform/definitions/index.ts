@@ -6,4 +6,5 @@ export { resolveTables } from './tables.js';
 export { lintDefinitions } from './lint.js';
 export { closestNames, expectedNames } from './suggest.js';
 export { buildRegistry, loadRegistry, validateDefinitions, RegistryHolder, formatDefinitionErrors, type BuildResult, type RegistrySource } from './registry.js';
+export { overlayDocuments, layerFileName, type DefinitionLayer, type LayerEntry } from './overlay.js';
 export { definitionWarnings, internalWords, wordWarnings, type WordCheck } from './words.js';

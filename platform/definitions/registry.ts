@@ -8,6 +8,7 @@ import { fail } from '../errors.js';
 import type { AnyKindModule, DefOf, KindMaps, KindName, ReplacedForm } from './kinds.js';
 import { lintDefinitions } from './lint.js';
 import { loadDefinitionFiles, type LoadedDocument } from './loader.js';
+import { overlayDocuments, type DefinitionLayer } from './overlay.js';
 import { validateAgainstSchema } from './schema.js';
 import { expectedNames } from './suggest.js';
 import { resolveTables } from './tables.js';
@@ -190,10 +191,13 @@ export function buildRegistry(
   return { registry: Object.freeze(registry), errors: [] };
 }
 
-/** Load, validate and build from definition folders. */
-export async function loadRegistry(kinds: readonly AnyKindModule[], roots: string[]): Promise<BuildResult> {
+/** Load, validate and build from definition folders, with a layer of definitions over the files when given. */
+export async function loadRegistry(
+  kinds: readonly AnyKindModule[], roots: string[], layer: DefinitionLayer | null = null,
+): Promise<BuildResult> {
   const loaded = await loadDefinitionFiles(roots);
-  return buildRegistry(kinds, loaded.documents, loaded.errors);
+  const layered = overlayDocuments(loaded.documents, layer);
+  return buildRegistry(kinds, layered.documents, [...loaded.errors, ...layered.errors]);
 }
 
 /** Every definition error under the roots (empty when valid). */
@@ -226,6 +230,7 @@ export class RegistryHolder implements RegistrySource {
   #current: Registry | undefined;
   #since = '';
   #rejected: DefinitionStatus['rejected'] = null;
+  #layer: DefinitionLayer | null = null;
 
   constructor(readonly kinds: readonly AnyKindModule[]) {}
 
@@ -236,14 +241,20 @@ export class RegistryHolder implements RegistrySource {
 
   get loaded(): boolean { return this.#current !== undefined; }
 
-  prepare(roots: string[]): Promise<BuildResult> {
-    return loadRegistry(this.kinds, roots);
+  /** The layer over the files in force (the studio's published definitions), null for the files alone. */
+  get layer(): DefinitionLayer | null { return this.#layer; }
+
+  /** Build a candidate from the files and a layer (default: the layer in force) without touching the registry in force. */
+  prepare(roots: string[], layer: DefinitionLayer | null = this.#layer): Promise<BuildResult> {
+    return loadRegistry(this.kinds, roots, layer);
   }
 
-  swap(registry: Registry, at: string = new Date().toISOString()): void {
+  /** Put a registry in force; `layer` (when given) is the layer it was built with, kept for the next `prepare`. */
+  swap(registry: Registry, at: string = new Date().toISOString(), layer?: DefinitionLayer | null): void {
     this.#current = registry;
     this.#since = at;
     this.#rejected = null;
+    if (layer !== undefined) this.#layer = layer;
   }
 
   /** Remember a refused change (the registry in force stays). */

@@ -19,6 +19,7 @@ import { problemHandler } from './problem.js';
 import { adminRouter } from './routes/admin.js';
 import { inactivityRouter } from '../access/inactivity/index.js';
 import { jobsRouter } from '../jobs/routes.js';
+import { studioRouter } from '../studio/routes.js';
 import { catalogRouter, catalogServices, catalogUploadRouter } from '../catalog/index.js';
 import { attachmentsRouter } from './routes/attachments.js';
 import { authRouter } from './routes/auth.js';
@@ -67,6 +68,8 @@ export function createApp(fw: Formwork): express.Express {
   // Only with a job runner: an engine opened for the database alone has none.
   const jobs = fw.jobs;
   if (jobs) api.use(byFirstSegment(jobsRouter(fw, () => jobs)));
+  const studio = fw.studio;
+  if (studio) api.use(byFirstSegment(studioRouter(fw, () => studio)));
   api.use(byFirstSegment(viewsRouter(fw)));
   api.use(byFirstSegment(workflowRouter(fw)));
   api.use(byFirstSegment(slaRouter(fw)));

@@ -7,6 +7,7 @@
  * looks names up here, so the module must be imported before definitions are validated (platform/jobs/index.ts
  * imports the ones the engine ships).
  */
+import type { SystemJobName } from './system-runs.js';
 import type { PlatformJob } from './types.js';
 
 const registry = new Map<string, PlatformJob>();
@@ -27,9 +28,12 @@ export function platformJobs(): PlatformJob[] {
   return [...registry.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** One of the engine's own pollers, shown read-only among the jobs: what it does and how often it runs. */
+/**
+ * One of the engine's own pollers, shown read-only among the jobs: what it does and how often it runs. Its polls that
+ * did something are its run history (system-runs.ts).
+ */
 export interface SystemJob {
-  name: string;
+  name: SystemJobName;
   label: string;
   description: string;
   /** Milliseconds between polls in this instance (0: it does not run here). */

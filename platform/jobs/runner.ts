@@ -16,7 +16,8 @@
  *   - overlap: at most one run of a job is running (a partial unique index), so a fire that comes while its job
  *     runs waits for the run to end, and fires that pile up meanwhile are coalesced as missed fires are.
  *
- * A run heartbeats every heartbeatMs (counts, progress, lease); a cancel asked through the API is seen there and
+ * A run heartbeats every heartbeatMs (counts, progress, lease); between heartbeats its counts and progress are written
+ * as they change, at most once every progressMs (progress-writer.ts). A cancel asked through the API is seen there and
  * aborts the run's signal; its time limit aborts it too (status timed_out). A run that does not stop within
  * ABORT_GRACE_MS of being aborted is recorded as stopped anyway. Closing the engine cancels the runs it is running.
  */
@@ -27,8 +28,9 @@ import type { Actor } from '../records/types.js';
 import { compileCron, DEFAULT_TIME_ZONE, nextFire, previousFire, type CronSchedule } from './cron.js';
 import { declaredParameters, parameterValues } from './parameters.js';
 import { platformJob } from './platform-jobs.js';
+import { DEFAULT_PROGRESS_MS, ProgressWriter } from './progress-writer.js';
 import {
-  activeRuns, claimRetry, finishRun, heartbeat, insertRun, isUniqueViolation, latestFires, readOverrides, readRun,
+  activeRuns, claimRetry, finishRun, heartbeat, insertRun, isUniqueViolation, latestFires, readOverrides, readRun, writeProgress,
   type JobOverride, type RunRow,
 } from './store.js';
 import { RunAborted, runSweep, type TransitionFn } from './sweep.js';
@@ -51,6 +53,8 @@ export interface JobRunnerOptions {
   leaseMs?: number;
   heartbeatMs?: number;
   abortGraceMs?: number;
+  /** Least milliseconds between two live-progress writes of a run (default 1000). */
+  progressMs?: number;
 }
 
 /** A job as it runs now: its definition with the administrator's overrides. */
@@ -121,6 +125,7 @@ export class JobRunner {
       leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
       heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       abortGraceMs: options.abortGraceMs ?? ABORT_GRACE_MS,
+      progressMs: options.progressMs ?? DEFAULT_PROGRESS_MS,
     };
   }
 
@@ -319,12 +324,15 @@ export class JobRunner {
     beat.unref?.();
     const limit = setTimeout(() => stop('timeout'), (def.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_S) * 1000);
     limit.unref?.();
+    const writer = new ProgressWriter(() => writeProgress(this.#knex, live.id, tally, progress), this.#opts.progressMs,
+      (e) => fw.log.warn('jobs: progress could not be written', { run: live.id, error: message(e) }));
     const ctx: JobContext = {
       fw, actor: jobActor(def), parameters: job.parameters, signal: live.controller.signal, runId: live.id,
       now: () => fw.clock.now(),
-      progress(done, total) { progress.done = done; if (total !== undefined) progress.total = total; },
+      progress(done, total) { progress.done = done; if (total !== undefined) progress.total = total; writer.changed(); },
       count(delta) {
         tally.examined += delta.examined ?? 0; tally.changed += delta.changed ?? 0; tally.failed += delta.failed ?? 0;
+        writer.changed();
       },
     };
     let outcome: { error: string | null; threw: boolean } = { error: null, threw: false };
@@ -348,6 +356,7 @@ export class JobRunner {
     await Promise.race([body, aborted]);
     clearInterval(beat);
     clearTimeout(limit);
+    await writer.close();
     const now = fw.clock.now();
     let status: Exclude<RunStatus, 'running'>;
     let error = outcome.error;

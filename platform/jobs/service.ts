@@ -1,7 +1,8 @@
 /**
  * The job service the API uses (JobService in types.ts): jobs as administrators see them (definition and overrides
  * merged, schedule in words, next and last run), overrides validated like the definition and audited, runs by hand,
- * run history and cancellation. The engine's own pollers are listed as read-only system jobs.
+ * run history and cancellation. The engine's own pollers are listed as read-only system jobs, with the history of their
+ * polls that did something (system-runs.ts) and this server's last poll.
  */
 import { v5 as uuidv5 } from 'uuid';
 import type { Formwork } from '../context.js';
@@ -12,6 +13,7 @@ import { cronProblem, scheduleText, timeZoneProblem } from './cron.js';
 import { checkParameters, declaredParameters } from './parameters.js';
 import { intervalCron, intervalText, type SystemJob } from './platform-jobs.js';
 import { effectiveJob, type EffectiveJob, type JobRunner } from './runner.js';
+import { lastPolls } from './system-runs.js';
 import { isUniqueViolation, jobRuns, lastRuns, readOverrides, requestCancel, runView, writeOverride, type RunRow } from './store.js';
 import type { JobPatch, JobRunView, JobService, JobView } from './types.js';
 
@@ -51,11 +53,12 @@ export class RunnerJobService implements JobService {
     };
   }
 
-  #systemView(s: SystemJob): JobView {
+  #systemView(s: SystemJob, last: RunRow | undefined): JobView {
     return {
       name: s.name, label: s.label, description: s.description, type: 'system',
       schedule: intervalCron(s.intervalMs) ?? intervalText(s.intervalMs), scheduleText: intervalText(s.intervalMs),
-      timeZone: 'UTC', enabled: s.intervalMs > 0, parameters: [], nextRunAt: null, lastRun: null, overridden: false,
+      timeZone: 'UTC', enabled: s.intervalMs > 0, parameters: [], nextRunAt: null,
+      lastRun: last ? runView(last, s.label) : null, overridden: false, lastPolledAt: lastPolls(this.#fw).get(s.name) ?? null,
     };
   }
 
@@ -68,12 +71,12 @@ export class RunnerJobService implements JobService {
 
   async list(_actor: Actor): Promise<JobView[]> {
     const [jobs, last] = await Promise.all([this.#runner.jobs(), lastRuns(this.#fw.db.knex)]);
-    return [...jobs.map((j) => this.#view(j, last.get(j.def.name))), ...this.#system().map((s) => this.#systemView(s))];
+    return [...jobs.map((j) => this.#view(j, last.get(j.def.name))), ...this.#system().map((s) => this.#systemView(s, last.get(s.name)))];
   }
 
   async get(_actor: Actor, name: string): Promise<JobView> {
     const system = this.#system().find((s) => s.name === name);
-    if (system && !this.#fw.registry.current.jobs.has(name)) return this.#systemView(system);
+    if (system && !this.#fw.registry.current.jobs.has(name)) return this.#systemView(system, (await jobRuns(this.#fw.db.knex, name, 1))[0]);
     const job = await this.#job(name);
     return this.#view(job, (await jobRuns(this.#fw.db.knex, name, 1))[0]);
   }

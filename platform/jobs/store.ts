@@ -103,6 +103,13 @@ export async function heartbeat(
   return { running: true, cancelRequested: Boolean(row?.cancel_requested) };
 }
 
+/** Write a running run's counts and progress as they stand (live progress between heartbeats); one UPDATE. */
+export async function writeProgress(
+  knex: Knex, id: string, counts: RunCounts, progress: { done: number; total: number | null },
+): Promise<void> {
+  await knex('sys_job_run').where({ id, status: 'running' }).update({ ...counts, progress_done: progress.done, progress_total: progress.total });
+}
+
 /** Finish a running run (only if it is still running); whether this call finished it. */
 export async function finishRun(
   knex: Knex, id: string, status: Exclude<RunStatus, 'running'>, at: string, counts: RunCounts, error: string | null, retryAt: string | null,

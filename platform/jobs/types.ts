@@ -100,6 +100,11 @@ export interface JobView {
   lastRun: JobRunView | null;
   /** Whether an administrator changed the schedule, parameters or enabled flag (stored overrides). */
   overridden: boolean;
+  /**
+   * System jobs only: when the server answering last polled, idle or not (null before its first poll). Their runs
+   * are the polls that did something or failed; idle polls are not recorded.
+   */
+  lastPolledAt?: string | null;
 }
 
 /** What an administrator may change at runtime (PATCH /api/jobs/:name); validated like the definition. */

@@ -9,6 +9,7 @@ export {
 } from './definitions.js';
 export { dispatchNotifications, recordHistoryPath, type DispatchOptions, type DispatchResult } from './dispatcher.js';
 export { claimMail, sendPendingMail, type ClaimedMail, type SendOptions, type SendResult } from './sender.js';
+export { cancelPendingMail, CANCELLED } from './outbox.js';
 export {
   listNotifications, unreadCount, markNotificationRead, markAllNotificationsRead, MAX_NOTIFICATION_PAGE,
   type InAppNotification, type NotificationPage,

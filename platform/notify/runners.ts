@@ -2,9 +2,11 @@
  * The background runners of notifications in a running instance: the dispatcher (events and record changes →
  * in-app notifications and outbox rows) and the mail sender (outbox → SMTP), each polling every `pollMs`. The
  * sender is also woken as soon as a dispatch wrote mail. Every instance may run them: claims keep the work
- * exactly-once (dispatch) and at-least-once (mail). The jobs issue may later move them onto the scheduler.
+ * exactly-once (dispatch) and at-least-once (mail). Each poll that did something is kept as a run of a system job
+ * (platform/jobs/system-runs.ts), shown with the scheduled jobs.
  */
 import type { Formwork } from '../context.js';
+import { observePoll, SYSTEM_JOB_NAMES } from '../jobs/system-runs.js';
 import { dispatchNotifications, type DispatchOptions } from './dispatcher.js';
 import { sendPendingMail, type SendOptions } from './sender.js';
 
@@ -80,11 +82,15 @@ export function startNotificationRunners(fw: Formwork, options: RunnerOptions = 
   const dispatchLimit = options.dispatch?.limit ?? 100;
   const sendLimit = options.send?.limit ?? 20;
   const sender = loop(fw, 'mail sender', pollMs, async () => {
-    const r = await sendPendingMail(fw, options.send);
+    const r = await observePoll(fw, SYSTEM_JOB_NAMES.mailSender, () => sendPendingMail(fw, options.send), (m) => ({
+      examined: m.sent + m.retried + m.failed, changed: m.sent, failed: m.retried + m.failed,
+    }));
     return r.sent + r.retried + r.failed >= sendLimit;
   });
   const dispatcher = loop(fw, 'dispatcher', pollMs, async () => {
-    const r = await dispatchNotifications(fw, options.dispatch);
+    const r = await observePoll(fw, SYSTEM_JOB_NAMES.eventDispatch, () => dispatchNotifications(fw, options.dispatch), (d) => ({
+      examined: d.handled + d.failed, changed: d.notifications + d.mails, failed: d.failed,
+    }));
     if (r.mails) sender.wake();
     return r.handled + r.failed >= dispatchLimit;
   });

@@ -13,6 +13,7 @@
  */
 import type { Knex } from 'knex';
 import { accessFor } from '../access/index.js';
+import { personName } from '../access/identity/index.js';
 import type { FactContext } from '../conditions/index.js';
 import type { Registry, ResolvedField, ResolvedTable } from '../definitions/types.js';
 import type { RecordReader } from './record-reader.js';
@@ -122,7 +123,7 @@ export class DisplayLookups {
     if (this.#people.size) {
       const rows = await ctx.knex('sys_user').whereIn('id', [...this.#people]).select('id', 'username', 'display_name');
       for (const r of rows as { id: string; username: string; display_name: string | null }[]) {
-        this.#peopleNames.set(r.id.toLowerCase(), r.display_name?.trim() || r.username);
+        this.#peopleNames.set(r.id.toLowerCase(), personName(r));
       }
     }
     if (this.#orgs.size) {
@@ -132,9 +133,7 @@ export class DisplayLookups {
     const { user, queue, org } = this.#keys;
     if (user.size) {
       const rows = await ctx.knex('sys_user').whereIn('username', [...user]).select('username', 'display_name');
-      for (const r of rows as { username: string; display_name: string | null }[]) {
-        this.#keyLabels.user.set(r.username, r.display_name?.trim() || r.username);
-      }
+      for (const r of rows as { username: string; display_name: string | null }[]) this.#keyLabels.user.set(r.username, personName(r));
     }
     if (queue.size) {
       const rows = await ctx.knex('sys_queue').whereIn('name', [...queue]).select('name', 'label');

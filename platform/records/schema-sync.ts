@@ -163,11 +163,15 @@ async function createIndex(knex: Knex, table: string, index: IndexDef, name: str
 /**
  * Apply every additive change (new tables, columns, indexes, number sequences) in one transaction where the
  * dialect allows DDL in transactions. Refuses with `schema_change_refused` (listing every refused change)
- * before altering anything when a destructive or type-changing change is pending.
+ * before altering anything when a destructive or type-changing change is pending. `keep` names dropped tables and
+ * columns to leave as they are, data and all (the studio's hidden definitions): neither refused nor applied.
  */
-export async function applySchemaSync(db: Database, registry: Registry, now: Date = new Date()): Promise<SchemaChange[]> {
+export async function applySchemaSync(
+  db: Database, registry: Registry, now: Date = new Date(), keep?: (c: SchemaChange) => boolean,
+): Promise<SchemaChange[]> {
   const changes = await planSchemaSync(db, registry);
-  const refused = changes.filter((c) => !c.additive);
+  const kept = changes.filter((c) => (c.kind === 'drop_table' || c.kind === 'drop_column') && keep?.(c));
+  const refused = changes.filter((c) => !c.additive && !kept.includes(c));
   if (refused.length) {
     fail('schema_change_refused', refused.map(describeRefusal).join('\n'), {
       fieldErrors: refused.map((c) => ({ field: `${c.table}.${c.field ?? ''}`.replace(/\.$/, ''), code: c.kind, message: describeRefusal(c) })),
@@ -201,7 +205,9 @@ export async function applySchemaSync(db: Database, registry: Registry, now: Dat
       }
     }
     for (const [name, table] of registry.physicalTables) {
-      const columns = JSON.stringify(declaredColumns(table));
+      // A kept column stays recorded, so declaring it again later finds it there instead of adding it twice.
+      const keptColumns = Object.fromEntries(kept.filter((c) => c.table === name && c.field).map((c) => [c.field!, c.oldType!]));
+      const columns = JSON.stringify({ ...keptColumns, ...declaredColumns(table) });
       await trx('sys_table_schema').insert({ table_name: name, columns, applied_at: now.toISOString() })
         .onConflict('table_name').merge(['columns', 'applied_at']);
     }

@@ -5,12 +5,14 @@
  * Rendering is done here, the same way for all: a string holding `{{…}}` is a Handlebars template over the context
  * (platform/rules/templates.ts); exactly one `{{path}}` gives the value at that path as is, other templates give
  * text, converted to the field's type where it is a number or boolean; an empty result is null. Anything else is a
- * literal. Templates are compiled once per registry snapshot.
+ * literal. Templates are compiled once per registry snapshot. A `platform` action's parameters are rendered in the
+ * types its platform action declares (platform-actions.ts) and checked there before it runs.
  */
 import type { Registry, ResolvedField, ResolvedTable } from '../definitions/types.js';
 import { fail } from '../errors.js';
 import type { RecordData } from '../records/types.js';
 import { coerceToField, compileTemplate, isTemplate, lookupPath, singlePath, type Template, type TemplateContext } from './templates.js';
+import { parameterField, platformAction } from './platform-actions.js';
 import type { Action } from './types.js';
 
 /** What the actions do where they run. An action whose method is missing is not allowed there (lint refuses it). */
@@ -31,6 +33,8 @@ export interface ActionTarget {
   abort?(message: string): never;
   queue?(queue: string): Promise<void>;
   notify?(notification: string): Promise<void>;
+  /** `platform`: run the platform action `action` with its rendered parameters (checked by the runner). */
+  platform?(action: string, values: Record<string, unknown>): Promise<void>;
 }
 
 function template(registry: Registry, source: string): Template {
@@ -110,6 +114,17 @@ export async function runActions(actions: readonly Action[], context: () => Temp
         if (!target.notify) unsupported(action.type);
         await target.notify!(action.notification);
         break;
+      case 'platform': {
+        if (!target.platform) unsupported(action.type);
+        const declared = platformAction(action.action)?.parameters ?? {};
+        const values: Record<string, unknown> = {};
+        for (const [name, raw] of Object.entries(action.with ?? {})) {
+          const def = declared[name];
+          values[name] = renderValue(registry, raw, def ? parameterField(action.action, name, def) : undefined, ctx);
+        }
+        await target.platform!(action.action, values);
+        break;
+      }
       default:
         fail('internal_error', `${target.who} has an action of unknown type "${(action as { type: string }).type}".`);
     }

@@ -7,6 +7,7 @@ import { defineKind, type LintContext } from '../definitions/kinds.js';
 import { readSchemaPart } from '../definitions/schema.js';
 import type { ResolvedTable } from '../definitions/types.js';
 import { checkFieldValue } from '../records/field-values.js';
+import { parameterField, platformAction, platformActions } from './platform-actions.js';
 import { checkTemplate, isTemplate } from './templates.js';
 import { RULE_ACTION_TYPES, type Action, type ActionType, type RuleDef } from './types.js';
 
@@ -105,9 +106,46 @@ export function lintActions(
         }
         break;
       }
+      case 'platform':
+        lintPlatformAction(ctx, table, a, p);
+        break;
       default:
     }
   });
+}
+
+/**
+ * A platform action: a registered name, and parameters it declares, every required one given, literals of its type
+ * (templates are checked when rendered, as the run checks every value).
+ */
+function lintPlatformAction(ctx: LintContext, table: ResolvedTable | undefined, a: Extract<Action, { type: 'platform' }>, p: string): void {
+  const action = platformAction(a.action);
+  if (!action) {
+    ctx.report(`${p}/action`, `There is no platform action "${a.action}".`, {
+      value: a.action, expected: ctx.expected(platformActions().map((x) => x.name), a.action),
+    });
+    return;
+  }
+  const given = a.with ?? {};
+  for (const [name, v] of Object.entries(given)) {
+    const def = action.parameters[name];
+    if (!def) {
+      ctx.report(`${p}/with/${name}`, `Platform action "${action.name}" takes no parameter "${name}".`, {
+        value: name, expected: ctx.expected(Object.keys(action.parameters), name),
+      });
+      continue;
+    }
+    if (isTemplate(v)) { lintTemplate(ctx, `${p}/with/${name}`, v, table); continue; }
+    const checked = checkFieldValue(parameterField(action.name, name, def), v);
+    if (!checked.ok) ctx.report(`${p}/with/${name}`, `Parameter "${name}" of "${action.name}": ${checked.message}`, { value: v });
+  }
+  for (const [name, def] of Object.entries(action.parameters)) {
+    if (def.required && (given[name] === undefined || given[name] === null || given[name] === '')) {
+      ctx.report(`${p}/with`, `Platform action "${action.name}" needs parameter "${name}" (${def.label ?? name}).`, {
+        expected: Object.keys(action.parameters).join(', '),
+      });
+    }
+  }
 }
 
 /** `link`: a single reference field of the acting record to the created record's table (or one it extends). */

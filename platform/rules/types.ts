@@ -17,14 +17,22 @@ export type Action =
   | { type: 'emitEvent'; event: string; payload?: Record<string, unknown> }
   | { type: 'assign'; field: string; value: unknown }
   | { type: 'queue'; queue: string }
-  | { type: 'notify'; notification: string };
+  | { type: 'notify'; notification: string }
+  /** A platform action (platform-actions.ts) by name, with its parameters (templates or literals). Transitions only. */
+  | { type: 'platform'; action: string; with?: Record<string, unknown> };
 
 export type ActionType = Action['type'];
 
-/** The action types each place allows (the schema's ruleAction, slaAction and transitionAction say the same). */
+/**
+ * The action types each place allows (the schema's ruleAction, slaAction and transitionAction say the same). Platform
+ * actions run only in transitions: a transition is gated by its roles, capabilities, condition or an approval, so
+ * who sets the action off is a decision the definition names, and it runs as that person (the approver, for an
+ * approval's outcome). Rules run for every write of their table by anyone, and SLAs run from a poller for nobody,
+ * so neither may act on the platform.
+ */
 export const RULE_ACTION_TYPES: readonly ActionType[] = ['set', 'abort', 'journal', 'createRecord', 'emitEvent', 'assign'];
 export const SLA_ACTION_TYPES: readonly ActionType[] = ['set', 'journal', 'createRecord', 'emitEvent', 'assign'];
-export const TRANSITION_ACTION_TYPES: readonly ActionType[] = ['set', 'journal', 'createRecord', 'emitEvent', 'assign', 'queue', 'notify'];
+export const TRANSITION_ACTION_TYPES: readonly ActionType[] = ['set', 'journal', 'createRecord', 'emitEvent', 'assign', 'queue', 'notify', 'platform'];
 
 /** A business rule's action. */
 export type RuleAction = Action;

@@ -23,6 +23,7 @@
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 import { expandRoles } from '../access/policy.js';
+import { personNameSql } from '../access/identity/index.js';
 import { evaluateCondition } from '../conditions/evaluate.js';
 import type { FactContext } from '../conditions/types.js';
 import type { Formwork } from '../context.js';
@@ -76,6 +77,12 @@ export interface Decision {
   record: RecordData;
 }
 
+/** Approval rows (`a`) with their approver's and decider's names as people read them, for {@link view}. */
+function approvalRows(knex: Knex | Knex.Transaction) {
+  return knex('sys_approval as a').leftJoin('sys_user as u', 'u.id', 'a.approver_id').leftJoin('sys_user as d', 'd.id', 'a.decided_by')
+    .select('a.*', personNameSql(knex, 'u', 'approver_display', 'a.approver_name'), personNameSql(knex, 'd', 'decider_display', 'a.decided_by_name'));
+}
+
 function view(r: Record<string, unknown>, canDecide: boolean, registry: Registry): ApprovalView {
   const table = registry.tables.get(r.table_name as string);
   const def = table ? workflowOf(registry, table)?.def.approvals?.find((a: ApprovalDef) => a.name === r.approval) : undefined;
@@ -84,9 +91,9 @@ function view(r: Record<string, unknown>, canDecide: boolean, registry: Registry
     approvalLabel: def?.label ?? humanise(r.approval as string),
     state: r.state as string, round: r.round as string, stage: Number(r.stage), mode: r.mode as string,
     quorum: r.quorum === null || r.quorum === undefined ? null : Number(r.quorum), approver: r.approver_name as string,
-    approverName: (typeof r.approver_display === 'string' && r.approver_display.trim()) || (r.approver_name as string),
+    approverName: r.approver_display as string,
     status: r.status as ApprovalStatus, decidedBy: (r.decided_by_name as string | null) ?? null,
-    decidedByName: (typeof r.decider_display === 'string' && r.decider_display.trim()) || ((r.decided_by_name as string | null) ?? null),
+    decidedByName: (r.decider_display as string | null) ?? null,
     comment: (r.comment as string | null) ?? null,
     requestedAt: r.requested_at as string, decidedAt: (r.decided_at as string | null) ?? null, canDecide,
   };
@@ -236,8 +243,7 @@ export class ApprovalEngine {
       await this.#wf.locate(trx, tableName, id, actor);
       const person = originalActor(actor);
       const standIn = new Set(person.id ? await delegatorsOf(trx, person.id, this.#wf.fw.clock.now()) : []);
-      const rows = await trx('sys_approval as a').leftJoin('sys_user as u', 'u.id', 'a.approver_id').leftJoin('sys_user as d', 'd.id', 'a.decided_by')
-        .where('a.record_id', id).select('a.*', 'u.display_name as approver_display', 'd.display_name as decider_display')
+      const rows = await approvalRows(trx).where('a.record_id', id)
         .orderBy([{ column: 'a.requested_at', order: 'desc' }, { column: 'a.stage' }, { column: 'a.approver_name' }]);
       return rows.map((r: Record<string, unknown>) => view(r, r.status === 'requested' && (r.approver_id === person.id || standIn.has(r.approver_id as string)), this.#wf.fw.registry.current));
     });
@@ -249,9 +255,7 @@ export class ApprovalEngine {
     if (!person.id) return [];
     const knex = this.#wf.fw.db.knex;
     const ids = [person.id, ...(await delegatorsOf(knex, person.id, this.#wf.fw.clock.now()))];
-    const rows = await knex('sys_approval as a').leftJoin('sys_user as u', 'u.id', 'a.approver_id')
-      .whereIn('a.approver_id', ids).where('a.status', 'requested').orderBy('a.requested_at').limit(200)
-      .select('a.*', 'u.display_name as approver_display');
+    const rows = await approvalRows(knex).whereIn('a.approver_id', ids).where('a.status', 'requested').orderBy('a.requested_at').limit(200);
     const out: (ApprovalView & { number: string | null })[] = [];
     for (const r of rows) {
       try {
@@ -334,7 +338,7 @@ export class ApprovalEngine {
       if (transition) {
         await this.#wf.transition(cls.name, id, transition, { comment: text }, actor, { trx, automatic: { by: `approval.${def.name}`, decision: true } });
       }
-      const updated = await trx('sys_approval').where({ id: approvalId }).first();
+      const updated = await approvalRows(trx).where('a.id', approvalId).first();
       let seen: RecordData;
       try {
         seen = await fw.records.readOne(tableName, id, { actor: person.kind === 'system' ? fw.systemActor : person, trx });

@@ -35,7 +35,7 @@
  * write, at most {@link MAX_AUTOMATIC_CHAIN} in a row.
  */
 import type { Knex } from 'knex';
-import { expandRoles, hasCapability } from '../access/policy.js';
+import { expandRoles, grantsCapability } from '../access/policy.js';
 import { accessFor } from '../access/policy.js';
 import { evaluateCondition } from '../conditions/evaluate.js';
 import type { FactContext } from '../conditions/types.js';
@@ -49,6 +49,7 @@ import { checkPayload } from '../records/payload.js';
 import type { Actor, RecordData } from '../records/types.js';
 import { writeEvent } from '../rules/events.js';
 import { runActions } from '../rules/actions.js';
+import { runPlatformAction } from '../rules/platform-actions.js';
 import type { TemplateContext } from '../rules/templates.js';
 import type { ActionType } from '../rules/types.js';
 import { assertAssignee, isTransitionWrite, mayOn, originalActor, personFacts, workflowActor } from './actors.js';
@@ -148,7 +149,8 @@ export class WorkflowService implements ApprovalHost, TimerHost {
         const held = new Set(expandRoles(registry, person.roles).map((r) => r.name));
         if (!t.roles.some((r) => held.has(r))) return { reason: 'role', message: `"${t.label}" needs a role you do not hold.` };
       }
-      if (t.capabilities?.length && !t.capabilities.some((c) => hasCapability(registry, person, c))) {
+      // The capabilities name who does this step, as its roles do: administration does not imply them.
+      if (t.capabilities?.length && !t.capabilities.some((c) => grantsCapability(registry, person.roles, c))) {
         return { reason: 'capability', message: `"${t.label}" needs a permission you do not hold.` };
       }
       if (!t.roles?.length && !t.capabilities?.length && !(await mayOn(registry, person, cls, previous, 'update', now))) {
@@ -302,6 +304,11 @@ export class WorkflowService implements ApprovalHost, TimerHost {
           });
         },
         notify: async (n) => { notify.push(n); },
+        platform: async (name, values) => {
+          const ctx = { fw: this.fw, actor: writer, person, registry, table: cls, record: written, now, who: `Transition "${t!.name}"` };
+          await runPlatformAction(ctx, name, values, trx);
+          await reread();
+        },
       });
       const summary = this.summary(wf, t!);
       await writeEvent(trx, {

@@ -20,6 +20,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { evaluateCondition } from '../conditions/evaluate.js';
 import type { FactContext } from '../conditions/types.js';
 import type { Formwork } from '../context.js';
+import { observePoll, SYSTEM_JOB_NAMES } from '../jobs/system-runs.js';
+import type { RunCounts } from '../jobs/types.js';
 import type { Registry } from '../definitions/types.js';
 import type { TimerDef } from './types.js';
 import { isFormworkError } from '../errors.js';
@@ -37,6 +39,11 @@ export const CLAIM_LEASE_MS = 5 * 60_000;
 export const DEFAULT_POLL_MS = 30_000;
 
 export interface TimerRunResult { claimed: number; done: number; skipped: number; cancelled: number; failed: number; retried: number }
+
+/** A timer poll as a run of the server's background work: claimed rows examined, transitions made, failed tries. */
+function timerRunCounts(r: TimerRunResult): RunCounts {
+  return { examined: r.claimed, changed: r.done, failed: r.failed + r.retried };
+}
 
 /** The instant a timer counts from on this record: its field's value, or `entered`. */
 function startOf(t: TimerDef, record: RecordData, entered: Date): Date {
@@ -133,7 +140,7 @@ export class TimerRunner {
     const tick = () => {
       this.#timer = null;
       if (this.#stopped) return;
-      this.#running = this.runOnce()
+      this.#running = observePoll(this.#wf.fw, SYSTEM_JOB_NAMES.workflowTimers, () => this.runOnce(), timerRunCounts)
         .catch((e) => {
           // The database was closed under the runner (an engine dropped without close()): stop polling it.
           if (!(this.#wf.fw.db.knex.client as { pool?: unknown }).pool) { this.#stopped = true; return; }

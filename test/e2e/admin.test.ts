@@ -166,6 +166,11 @@ describe('Account and administration pages in Chromium', function () {
     await page.waitForFunction(() => document.querySelector('#new-user-username-status')?.textContent?.includes('already taken'));
     await page.fill('#new-user-username', 'e2e.newcomer');
     await page.waitForFunction(() => document.querySelector('#new-user-username-status')?.textContent?.includes('is available'));
+    // Typed values not yet saved: leaving asks first (dismissed here, so the page and what was typed stay).
+    const asked = new Promise<string>((resolve) => page.once('dialog', (d) => { resolve(d.message()); void d.dismiss(); }));
+    await page.click('fw-admin-user-new a:has-text("Cancel")');
+    expect(await asked).to.contain('unsaved changes');
+    expect(await page.inputValue('#new-user-username')).to.equal('e2e.newcomer');
   });
 
   it('creates the user, who is mailed a link to choose a password', async () => {
@@ -267,7 +272,7 @@ describe('Account and administration pages in Chromium', function () {
     const own = await context.newPage();
     try {
       await signInInBrowser(own, fw, server.url, boss);
-      await own.click('fw-nav >> text=Definitions');
+      await own.click('fw-nav >> text="Definitions"');
       await own.waitForSelector('fw-admin-definitions dl');
       expect(await own.textContent('fw-admin-definitions')).to.contain('Up to date');
       expect(await axeViolations(own)).to.deep.equal([]);

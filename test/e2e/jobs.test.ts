@@ -75,16 +75,8 @@ describe('Scheduled jobs pages in Chromium', function () {
 
   before(async function () {
     await ensureUiBuilt();
-    // A running run's progress reaches the database at each heartbeat (5 s by default): beat faster so the page
-    // shows each step soon after it happens. Read when the engine is created, so it is set for that moment only.
-    const heartbeat = process.env.JOB_HEARTBEAT_MS;
-    process.env.JOB_HEARTBEAT_MS = '200';
-    try {
-      fw = await createTestEngine({ roots: [CORE_DEFINITIONS, fixture('packs/jobs-e2e')] });
-    } finally {
-      if (heartbeat === undefined) delete process.env.JOB_HEARTBEAT_MS;
-      else process.env.JOB_HEARTBEAT_MS = heartbeat;
-    }
+    // Heartbeats at their default (5 s): the progress the page shows between them is written as it changes.
+    fw = await createTestEngine({ roots: [CORE_DEFINITIONS, fixture('packs/jobs-e2e')] });
     fw.config.scryptLog2N = 10;
     fw.config.signInRateLimit = 1000;
     if (!fw.jobs) throw new Error('The engine has no job runner (fw.jobs): this test needs the real runner.');
@@ -206,6 +198,30 @@ describe('Scheduled jobs pages in Chromium', function () {
     await page.waitForSelector('fw-admin-job table tbody tr');
     const statuses = await page.$$eval('fw-admin-job table tbody tr .fw-tag', (tags) => tags.map((t) => t.textContent?.trim()));
     expect(statuses).to.deep.equal(['Cancelled', 'Succeeded']);
+    expect(errors).to.deep.equal([]);
+    expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('shows the server\'s own background work read-only: when it last looked, the times it found work, and why there is no Run now', async () => {
+    await fw.db.knex('sys_job_run').insert({
+      id: '018f0000-0000-7000-8000-00000000e013', job: 'system_sla_checks', fire_at: null, trigger: 'schedule', attempt: 1,
+      status: 'succeeded', started_at: fw.clock.now().toISOString(), finished_at: fw.clock.now().toISOString(),
+      heartbeat_at: fw.clock.now().toISOString(), lease_until: fw.clock.now().toISOString(), instance: 'e2e',
+      examined: 7, changed: 2, failed: 0, cancel_requested: false,
+    });
+    await page.click('fw-nav >> text=Scheduled jobs');
+    await page.waitForSelector('fw-admin-jobs tr[data-job="system_sla_checks"]');
+    expect(await page.textContent('fw-admin-jobs tr[data-job="system_sla_checks"]')).to.contain('Built into the server')
+      .and.to.contain('Whenever it finds work').and.to.contain('Succeeded');
+    await page.click('fw-admin-jobs a:has-text("Service-level checks")');
+    await page.waitForSelector('fw-admin-job h1:has-text("Service-level checks")');
+    const text = ((await page.textContent('fw-admin-job')) ?? '').replace(/\s+/g, ' ');
+    expect(text).to.contain('Built into the server').and.to.contain('cannot be run now or switched off here').and.to.contain('Found work');
+    expect(await page.$('fw-admin-job button[data-action="run"]')).to.equal(null);
+    expect(await page.$('fw-admin-job form')).to.equal(null);
+    const row = (await page.textContent('fw-admin-job table tbody tr')) ?? '';
+    expect(row).to.contain('Succeeded').and.to.contain('7').and.to.contain('2');
+    expect(text).to.not.contain('system_sla_checks');
     expect(errors).to.deep.equal([]);
     expect(await axeViolations(page)).to.deep.equal([]);
   });

@@ -66,7 +66,8 @@ describe('the README\'s walks of the packs, in Chromium', function () {
       + `${actions.length ? ` — workflow buttons: ${actions.map((t) => t.trim()).join(', ')}` : ''}`;
   };
 
-  const navLink = (page: Page, label: string) => page.locator('fw-nav a', { hasText: label }).first();
+  // The whole label: "Definitions" must not find "Browse definitions".
+  const navLink = (page: Page, label: string) => page.locator('fw-nav a').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first();
   const mainText = async (page: Page) => (await page.textContent('main')) ?? '';
   const expectHeading = async (page: Page, text: string | RegExp) => {
     await page.waitForSelector('main h1');

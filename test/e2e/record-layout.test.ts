@@ -9,11 +9,13 @@
  */
 import { expect } from 'chai';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { ensureUiBuilt } from '../../platform/http/static.js';
 import { createApp } from '../../platform/http/app.js';
+import { assign, workflowService } from '../../platform/workflow/index.js';
 import { createUser, listen, type RunningServer, type TestUser } from '../support/auth.js';
 import { createTestEngine, packRoot, REPO, type TestEngine } from '../support/engine.js';
+import { waitFor } from '../support/wait.js';
 import { axeViolations, focused, launchChromium, pageAs, tabTo } from './browser.js';
 
 /** Three screens at 1366×768. */
@@ -49,6 +51,7 @@ describe('Record page layout in Chromium at 1366×768', function () {
     const contact = { shipper_code: 'AAS', address: address.id, market_sector: 'D', estimated_aq: 14500 };
     ids.contact = String((await fw.records.createOne('cms_contact', contact, { actor })).id);
     ids.assigned = String((await fw.records.createOne('cms_contact', contact, { actor })).id);
+    ids.named = String((await fw.records.createOne('cms_contact', contact, { actor })).id);
     admin = await createUser(fw, { roles: ['admin'] });
     await fw.db.knex('sys_user').where({ id: admin.user.id }).update({ display_name: 'Ada Administrator' });
     server = await listen(createApp(fw));
@@ -132,6 +135,34 @@ describe('Record page layout in Chromium at 1366×768', function () {
     expect(await page.getAttribute(toggle, 'aria-expanded')).to.equal('false');
     await page.waitForFunction(() => document.activeElement?.classList.contains('fw-notification-banner') === true);
     expect(await axeViolations(page)).to.deep.equal([]);
+  });
+
+  it('reads the record\'s display values once, for the header and the form\'s named fields alike', async () => {
+    await assign(workflowService(fw), 'cms_contact', ids.named!, { user: admin.username }, fw.systemActor);
+    const reads: string[] = [];
+    const onRequest = (r: Request) => {
+      const url = new URL(r.url());
+      if (url.pathname === `/api/tables/cms_contact/${ids.named!}` && url.searchParams.has('display')) reads.push(url.search);
+    };
+    page.on('request', onRequest);
+    try {
+      await open('cms_contact', ids.named!);
+      await page.waitForFunction(() => document.querySelector('fw-workflow-actions [data-part=assignee]')?.textContent === 'Ada Administrator');
+      await page.waitForFunction(() => document.querySelector('fw-named-field #record-assigned_to')?.textContent === 'Ada Administrator');
+      const queue = (await page.textContent('fw-workflow-actions [data-part=queue]'))?.trim();
+      expect(queue).to.be.a('string').and.not.equal('Loading…');
+      expect(await page.textContent('fw-named-field #record-queue')).to.equal(queue);
+      expect(reads).to.deep.equal(['?display=all']);
+      // A new version (returned to its queue from the header) is read once more, and the form follows the header.
+      await page.click('fw-workflow-actions button[data-assignment]');
+      await page.click('fw-workflow-actions button[data-assign=return]');
+      await page.waitForFunction(() => document.querySelector('fw-workflow-actions [data-part=assignee]')?.textContent === 'Nobody');
+      await page.waitForFunction(() => document.querySelector('fw-named-field #record-assigned_to')?.textContent === 'Not set');
+      await waitFor(() => reads.length === 2, { message: 'the display values of the new version were not read' });
+      expect(reads).to.deep.equal(['?display=all', '?display=all']);
+    } finally {
+      page.off('request', onRequest);
+    }
   });
 
   it('shows the activity and related lists as tabs operated by keyboard, axe clean on each', async () => {

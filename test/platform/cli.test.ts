@@ -9,6 +9,7 @@ import knexFactory from 'knex';
 import { openDatabase, closeDatabase, type Database } from '../../platform/db/index.js';
 import { DB_KIND, PG_URL } from '../support/db.js';
 import { fixture, REPO } from '../support/engine.js';
+import { runCli } from '../support/cli.js';
 
 interface Workspace {
   /** A writable copy of the sync fixture pack (FORMWORK_DEFINITIONS). */
@@ -60,19 +61,7 @@ async function workspace(): Promise<Workspace> {
   };
 }
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'platform/cli.ts', ...args], { cwd: REPO, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 async function hasTable(db: Database, table: string): Promise<boolean> {
   return db.knex.schema.hasTable(table);

@@ -34,10 +34,14 @@ export interface TestEngineOptions {
   config?: Partial<Config>;
   /** How often scheduled jobs are polled (default 0: never — a test ticks the runner itself or runs a job now). */
   jobPollMs?: number;
+  /** How often the engine looks for definitions published elsewhere (default 0: never — a test calls `studioRuntime.poller.poll()`). */
+  studioPollMs?: number;
+  /** Use this open database instead of a fresh one (a second engine on the same database); the caller disposes it. */
+  db?: TestDatabase;
 }
 
 export async function createTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
-  const testDb = await createTestDatabase();
+  const testDb = options.db ?? await createTestDatabase();
   const filesDir = mkdtempSync(join(tmpdir(), 'formwork-files-'));
   const config: Config = {
     ...readConfig({ DATABASE_URL: testDb.url }, REPO),
@@ -49,6 +53,7 @@ export async function createTestEngine(options: TestEngineOptions = {}): Promise
   };
   const engine = await createEngine(config, {
     db: testDb, clock: options.clock, log: createLogger('silent'), seed: options.seed, jobPollMs: options.jobPollMs ?? 0,
+    studioPollMs: options.studioPollMs ?? 0,
   });
   return Object.assign(engine, {
     testDb,

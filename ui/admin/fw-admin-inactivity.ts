@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { consume } from '@lit/context';
 import { customElement, state } from 'lit/decorators.js';
+import { DirtyFlag } from '../form/dirty.js';
 import { LightElement } from '../light-element.js';
 import { isPlatformAdministrator, type OrgRef } from '../api/admin.js';
 import { ApiError, type ApiClient } from '../api/client.js';
@@ -9,7 +10,7 @@ import {
 } from '../api/inactivity.js';
 import type { SessionInfo } from '../api/types.js';
 import { apiContext, sessionContext } from '../contexts.js';
-import { DirtyEvent, PageEvent } from '../events.js';
+import { PageEvent } from '../events.js';
 import { checkboxGroup, selectInput, textInput } from '../fields/field-parts.js';
 import { FormProblems, noProblems, problemsOf, type Problems } from '../form-problems.js';
 import { adminCrumbs, problemBanner, successBanner, tag } from './admin-parts.js';
@@ -72,7 +73,7 @@ export class FwAdminInactivity extends LightElement {
   @state() private accessor saved = '';
 
   #form = new FormProblems(this, { fields: FIELDS, prefix: PREFIX });
-  #dirty = false;
+  #dirty = new DirtyFlag(this);
 
   override connectedCallback() {
     super.connectedCallback();
@@ -101,7 +102,7 @@ export class FwAdminInactivity extends LightElement {
       this.view = await fetchOrgInactivity(this.api, this.org);
       this.values = valuesOf(this.view.effective);
       this.loadError = '';
-      this.#setDirty(false);
+      this.#dirty.set(false);
     } catch (e) {
       this.view = null;
       this.loadError = e instanceof ApiError && (e.status === 404 || e.status === 403)
@@ -143,7 +144,7 @@ export class FwAdminInactivity extends LightElement {
   #settingsForm(v: OrgInactivityView, values: Values) {
     const o = v.override ?? {};
     const err = (f: Field) => this.#form.error(f);
-    const set = (patch: Partial<Values>) => { this.values = { ...this.values!, ...patch }; this.saved = ''; this.#setDirty(true); };
+    const set = (patch: Partial<Values>) => { this.values = { ...this.values!, ...patch }; this.saved = ''; this.#dirty.set(true); };
     const text = (f: 'periodDays' | 'warningDays' | 'warningSubject' | 'revocationSubject', name: string, own: boolean, hint: string, width?: string) =>
       html`<div class="fw-inactivity-field">${textInput({
         id: `${PREFIX}-${f}`, name: f, label: name, value: values[f], error: err(f), hint, widthClass: width,
@@ -230,7 +231,7 @@ export class FwAdminInactivity extends LightElement {
       this.view = await saveOrgInactivity(this.api, this.org, override);
       this.values = valuesOf(this.view.effective);
       this.#form.clear();
-      this.#setDirty(false);
+      this.#dirty.set(false);
       this.saved = done;
     }, (err) => {
       if (!(err instanceof ApiError)) return undefined;
@@ -239,12 +240,6 @@ export class FwAdminInactivity extends LightElement {
       const mapped = new ApiError(err.status, err.code, err.message, errors, err.body, err.headers);
       return problemsOf(mapped, FIELDS);
     });
-  }
-
-  #setDirty(dirty: boolean) {
-    if (this.#dirty === dirty) return;
-    this.#dirty = dirty;
-    this.dispatchEvent(new DirtyEvent(dirty));
   }
 }
 

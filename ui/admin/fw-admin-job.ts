@@ -7,7 +7,8 @@ import {
   cancelRun, fetchJob, fetchRun, fetchRuns, runJobNow, updateJob, type JobParameterView, type JobPatch, type JobRunView, type JobView,
 } from '../api/jobs.js';
 import type { FieldMeta } from '../api/types.js';
-import { DirtyEvent, PageEvent, type FieldChangeEvent } from '../events.js';
+import { PageEvent, type FieldChangeEvent } from '../events.js';
+import { DirtyFlag } from '../form/dirty.js';
 import { radioGroup, selectInput, textInput } from '../fields/field-parts.js';
 import { renderWidget } from '../fields/widget.js';
 import { FormProblems, noProblems, problemsOf, type Problems } from '../form-problems.js';
@@ -39,6 +40,8 @@ function timeZones(current: string): string[] {
  * zone), whether it runs on that schedule, and its settings — all changeable in one form (PATCH /api/jobs/:name;
  * refusals land on their fields and in the error summary). "Run now" starts a run at once; a running run shows a
  * live progress bar (read again every second) and can be cancelled. Below, the job's past runs, newest first.
+ * The server's own background work (type `system`) is shown read-only: when it last looked for work, the times it
+ * found some, and why it has no Run now and no settings here.
  *
  * @fires fw-page - title and breadcrumb
  * @fires fw-error-state - the error summary appeared or went away
@@ -64,7 +67,7 @@ export class FwAdminJob extends LightElement {
   #form = new FormProblems(this, { fields: () => this.#fields(), prefix: 'job' });
   /** Problems the parameter widgets found in what was typed ("12x" in a number), by parameter name. */
   #typed = new Map<string, string>();
-  #dirty = false;
+  #dirty = new DirtyFlag(this);
   #timer: ReturnType<typeof setTimeout> | null = null;
 
   override disconnectedCallback() {
@@ -114,7 +117,7 @@ export class FwAdminJob extends LightElement {
       parameters: Object.fromEntries(job.parameters.map((p) => [p.name, p.value ?? p.default ?? null])),
     };
     this.#typed.clear();
-    this.#setDirty(false);
+    this.#dirty.set(false);
   }
 
   override render() {
@@ -125,6 +128,7 @@ export class FwAdminJob extends LightElement {
     const job = this.job;
     if (!job) return html`<p class="fw-body" role="status">Loading…</p>`;
     const running = this.runs.filter((r) => r.status === 'running');
+    const system = job.type === 'system';
     return html`
       ${this.notice ? (this.notice.kind === 'success' ? successBanner(this.notice.text) : problemBanner(this.notice.text)) : nothing}
       <fw-error-summary .items=${this.#form.items}></fw-error-summary>
@@ -132,7 +136,7 @@ export class FwAdminJob extends LightElement {
       ${job.description ? html`<p class="fw-body">${job.description}</p>` : nothing}
       ${this.#facts(job)}
       <p class="fw-visually-hidden" role="status" aria-live="polite">${this.announcement}</p>
-      <section class="fw-section" aria-labelledby="job-run-heading">
+      ${system ? this.#builtIn() : html`<section class="fw-section" aria-labelledby="job-run-heading">
         <h2 class="fw-heading-m" id="job-run-heading">Run it now</h2>
         <p class="fw-body">Starts a run at once, whether or not the job is switched on. Its scheduled runs carry on as usual.</p>
         <button type="button" class="fw-button fw-button--secondary" data-action="run" ?disabled=${this.busy} @click=${this.#runNow}>Run now</button>
@@ -140,24 +144,42 @@ export class FwAdminJob extends LightElement {
       </section>
       <section class="fw-section" aria-labelledby="job-edit-heading">
         <h2 class="fw-heading-m" id="job-edit-heading">Change the schedule and settings</h2>
-        ${job.type === 'system' ? html`<p class="fw-body">This job is built into the server: how often it runs is set in the server's configuration.</p>`
-          : html`<form class="fw-form fw-form--narrow" novalidate @submit=${this.#save}>${this.#editFields(job)}
-            <button type="submit" class="fw-button" ?disabled=${this.#form.busy}>Save changes</button>
-          </form>`}
-      </section>
+        <form class="fw-form fw-form--narrow" novalidate @submit=${this.#save}>${this.#editFields(job)}
+          <button type="submit" class="fw-button" ?disabled=${this.#form.busy}>Save changes</button>
+        </form>
+      </section>`}
       <section class="fw-section" aria-labelledby="job-runs-heading">
         <h2 class="fw-heading-m" id="job-runs-heading">Past runs</h2>
-        ${this.runs.length ? runsTable(this.runs, this.api.serverNow())
-          : html`<p class="fw-body">This job has not run yet.</p>`}
+        ${system ? html`<p class="fw-body">Only the times it found work, or failed, are listed: looking and finding nothing is not
+          kept. The history is kept for a limited time, set on the job "Background run history retention".</p>` : nothing}
+        ${this.runs.length ? runsTable(this.runs, this.api.serverNow(), { system })
+          : html`<p class="fw-body">${system ? 'It has not found any work yet.' : 'This job has not run yet.'}</p>`}
         ${this.moreRuns ? html`<button type="button" class="fw-button fw-button--secondary" ?disabled=${this.busy}
           @click=${this.#older}>Show older runs</button>` : nothing}
       </section>`;
+  }
+
+  /** Why a system job has no Run now and no settings here. */
+  #builtIn() {
+    return html`<section class="fw-section" aria-labelledby="job-builtin-heading">
+      <h2 class="fw-heading-m" id="job-builtin-heading">Built into the server</h2>
+      <p class="fw-body">The server does this work itself, every time it looks and finds something due. It cannot be run now or
+        switched off here: running it by hand would only do sooner what it does within seconds, and switching it off would
+        leave due work undone. How often it looks is set in the server's configuration.</p>
+    </section>`;
   }
 
   #facts(job: JobView) {
     const row = (key: string, value: unknown) => html`<div class="fw-summary-list__row"><dt class="fw-summary-list__key">${key}</dt><dd class="fw-summary-list__value">${value}</dd></div>`;
     const now = this.api.serverNow();
     const last = job.lastRun;
+    if (job.type === 'system') {
+      return html`<div class="fw-section"><dl class="fw-summary-list">
+        ${row('Looks for work', job.enabled ? job.scheduleText : 'Not on this server')}
+        ${row('Last looked', job.lastPolledAt ? moment(job.lastPolledAt, now) : 'Not yet, on this server')}
+        ${row('Last found work', last ? html`${moment(last.startedAt, now)}: it ${runStatusText(last.status)}` : 'Not yet')}
+      </dl></div>`;
+    }
     return html`<div class="fw-section"><dl class="fw-summary-list">
       ${row('Schedule', job.scheduleText)}
       ${row('Time zone', job.timeZone)}
@@ -173,7 +195,7 @@ export class FwAdminJob extends LightElement {
     const err = (f: string) => this.#form.error(f);
     const change = (patch: Partial<Values>) => {
       this.values = { ...this.values, ...patch };
-      this.#setDirty(true);
+      this.#dirty.set(true);
     };
     return html`
       ${textInput({ id: 'job-schedule', name: 'schedule', label: 'Schedule', value: v.schedule, error: err('schedule'), spellcheck: false,
@@ -212,7 +234,7 @@ export class FwAdminJob extends LightElement {
     if (e.problem) this.#typed.set(e.field, e.problem);
     else this.#typed.delete(e.field);
     this.values = { ...this.values, parameters: { ...this.values.parameters, [e.field]: e.value } };
-    this.#setDirty(true);
+    this.#dirty.set(true);
   };
 
   /** What differs from the job in force: only that is sent, so an untouched value stays the definition's. */
@@ -324,7 +346,7 @@ export class FwAdminJob extends LightElement {
   async #refreshJob() {
     try {
       const job = await fetchJob(this.api, this.name);
-      if (this.#dirty) this.job = job;
+      if (this.#dirty.value) this.job = job;
       else this.#show(job);
     } catch {
       // The facts stay as they were until the next load.
@@ -371,12 +393,6 @@ export class FwAdminJob extends LightElement {
   #stopPolling() {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-  }
-
-  #setDirty(dirty: boolean) {
-    if (this.#dirty === dirty) return;
-    this.#dirty = dirty;
-    this.dispatchEvent(new DirtyEvent(dirty));
   }
 }
 

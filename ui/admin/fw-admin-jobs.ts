@@ -55,6 +55,15 @@ export class FwAdminJobs extends LightElement {
     return e instanceof Error ? e.message : 'The scheduled jobs cannot be shown.';
   }
 
+  /** When it runs next; the server's own work runs whenever it finds some, so say when it last looked instead. */
+  #next(j: JobView, now: number) {
+    if (j.type === 'system') {
+      return html`<span class="fw-secondary-text">Whenever it finds work</span>${j.lastPolledAt
+        ? html`<br>last looked ${moment(j.lastPolledAt, now)}` : nothing}`;
+    }
+    return j.enabled && j.nextRunAt ? moment(j.nextRunAt, now) : html`<span class="fw-secondary-text">Not scheduled</span>`;
+  }
+
   #table(jobs: JobView[]) {
     const now = this.api.serverNow();
     return html`<div class="fw-table-wrapper" role="region" aria-labelledby="jobs-heading" tabindex="0">
@@ -74,7 +83,7 @@ export class FwAdminJobs extends LightElement {
               ${j.type === 'system' ? html`<br><span class="fw-secondary-text">Built into the server</span>` : nothing}
             </th>
             <td class="fw-table__cell">${j.scheduleText}${j.overridden ? html`<br><span class="fw-secondary-text">Changed by an administrator</span>` : nothing}</td>
-            <td class="fw-table__cell">${j.enabled && j.nextRunAt ? moment(j.nextRunAt, now) : html`<span class="fw-secondary-text">Not scheduled</span>`}</td>
+            <td class="fw-table__cell">${this.#next(j, now)}</td>
             <td class="fw-table__cell">${j.lastRun
               ? html`${moment(j.lastRun.startedAt, now)}<br>${runStatusTag(j.lastRun.status)}`
               : html`<span class="fw-secondary-text">Never run</span>`}</td>

@@ -4,7 +4,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { LightElement } from '../light-element.js';
 import { ApiError, type ApiClient } from '../api/client.js';
 import {
-  canDecideRevocations, canRequestRevocation, decideRevocationRequest, fetchRevocationRequests,
+  canRequestRevocation, decideRevocationRequest, fetchRevocationRequests,
   type RequestStatus, type RevocationRequestView,
 } from '../api/inactivity.js';
 import type { SessionInfo } from '../api/types.js';
@@ -104,9 +104,9 @@ export class FwAdminRevocations extends LightElement {
         </section>` : nothing}`;
   }
 
-  /** Whether the viewer may decide `r`: an administrator, and not the one who asked (the server checks the organisation). */
+  /** Whether the viewer may decide `r`: the server says whether it waits for their approval (not for the one who asked). */
   #mayDecide(r: RevocationRequestView): boolean {
-    return r.status === 'pending' && canDecideRevocations(this.session) && r.requestedByUsername !== this.session?.user.username;
+    return r.status === 'pending' && r.canDecide === true && r.requestedByUsername !== this.session?.user.username;
   }
 
   #table(rows: RevocationRequestView[], labelledBy: string, decided: boolean) {
@@ -133,7 +133,8 @@ export class FwAdminRevocations extends LightElement {
             ${(['approve', 'reject'] as const).map((d) => html`<button type="button" class="fw-button fw-button--secondary" data-decide=${d}
               @click=${() => this.#open(r, d)}>${d === 'approve' ? 'Approve' : 'Reject'}<span class="fw-visually-hidden">
               the revocation of ${r.person}</span></button>`)}
-          </div>` : 'You asked for it'}</td>` : nothing}
+          </div>` : r.requestedByUsername === this.session?.user.username ? 'You asked for it' : 'For an administrator of their organisation'}</td>`
+            : nothing}
         </tr>`)}</tbody>
       </table>
     </div>`;

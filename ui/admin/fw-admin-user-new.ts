@@ -2,10 +2,11 @@ import { html } from 'lit';
 import { consume } from '@lit/context';
 import { Task, TaskStatus } from '@lit/task';
 import { customElement, state } from 'lit/decorators.js';
+import { DirtyFlag } from '../form/dirty.js';
 import { LightElement } from '../light-element.js';
 import type { AdminRole, AdminUser, OrgUserId, UsernameCheck } from '../api/admin.js';
 import { ApiError, type ApiClient } from '../api/client.js';
-import { DirtyEvent, NavigateEvent, PageEvent } from '../events.js';
+import { NavigateEvent, PageEvent } from '../events.js';
 import { textInput } from '../fields/field-parts.js';
 import { setFlash } from '../flash.js';
 import { FormProblems, noProblems, problemsOf } from '../form-problems.js';
@@ -64,7 +65,7 @@ export class FwAdminUserNew extends LightElement {
   });
 
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #dirty = false;
+  #dirty = new DirtyFlag(this);
 
   override connectedCallback() {
     super.connectedCallback();
@@ -99,7 +100,7 @@ export class FwAdminUserNew extends LightElement {
           autocomplete: 'off', spellcheck: false, widthClass: 'fw-input--width-20', maxlength: 100, status: this.#availability.message,
           onInput: (v) => this.#onUsername(v) })}
         ${accountFields({ prefix: 'new-user', values: this.values, problems: form.problems, roles: this.roles, userIds: this.userIds,
-          onChange: (patch) => { this.values = { ...this.values, ...patch }; this.#setDirty(); } })}
+          onChange: (patch) => { this.values = { ...this.values, ...patch }; this.#dirty.set(true); } })}
         <div class="fw-button-group">
           <button type="submit" class="fw-button" ?disabled=${form.busy}>Create user</button>
           <a class="fw-link" href="/admin/users">Cancel</a>
@@ -107,15 +108,9 @@ export class FwAdminUserNew extends LightElement {
       </form>`;
   }
 
-  #setDirty() {
-    if (this.#dirty) return;
-    this.#dirty = true;
-    this.dispatchEvent(new DirtyEvent(true));
-  }
-
   #onUsername(value: string) {
     this.username = value;
-    this.#setDirty();
+    this.#dirty.set(true);
     clearTimeout(this.#timer);
     const name = value.trim();
     if (!name) {
@@ -151,8 +146,7 @@ export class FwAdminUserNew extends LightElement {
   };
 
   #done(id: string, message: string) {
-    this.#dirty = false;
-    this.dispatchEvent(new DirtyEvent(false));
+    this.#dirty.set(false);
     this.#form.clear();
     setFlash(message);
     this.dispatchEvent(new NavigateEvent(adminUserUrl(id)));

@@ -1,10 +1,11 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { consume } from '@lit/context';
 import { customElement, property, state } from 'lit/decorators.js';
+import { DirtyFlag } from '../form/dirty.js';
 import { LightElement } from '../light-element.js';
 import type { AccountSession, AdminRole, AdminUser, OrgUserId } from '../api/admin.js';
 import { ApiError, type ApiClient } from '../api/client.js';
-import { DirtyEvent, PageEvent } from '../events.js';
+import { PageEvent } from '../events.js';
 import { takeFlash } from '../flash.js';
 import { fieldProblem, FormProblems, noProblems } from '../form-problems.js';
 import { formatDateTime } from '../format.js';
@@ -75,7 +76,7 @@ export class FwAdminUser extends LightElement {
   #form = new FormProblems(this, { fields: ACCOUNT_FIELDS, prefix: 'user' });
   #reasonForm = new FormProblems(this, { fields: ['reason'], prefix: 'account' });
 
-  #dirty = false;
+  #dirty = new DirtyFlag(this);
 
   protected override willUpdate(changed: PropertyValues) {
     if (changed.has('userId')) {
@@ -110,7 +111,7 @@ export class FwAdminUser extends LightElement {
         manager: data.manager ? { id: data.manager.id, label: personLabel(data.manager) } : null,
         roles: new Set(data.roles), userIds: new Set(data.userIds),
       };
-      this.#setDirty(false);
+      this.#dirty.set(false);
       this.loadError = '';
       this.dispatchEvent(new PageEvent(`User ${data.username}`, adminCrumbs({ label: 'Users', href: '/admin/users' }, { label: data.username })));
     } catch (e) {
@@ -147,7 +148,7 @@ export class FwAdminUser extends LightElement {
           <form class="fw-form fw-form--narrow" novalidate @submit=${this.#save}>
             ${accountFields({ prefix: 'user', values: this.values, problems: this.#form.problems, roles: this.roles, userIds: this.userIds,
               org: u.org?.id, self: u.id,
-              onChange: (patch) => { this.values = { ...this.values, ...patch }; this.#setDirty(true); } })}
+              onChange: (patch) => { this.values = { ...this.values, ...patch }; this.#dirty.set(true); } })}
             <button type="submit" class="fw-button" ?disabled=${this.#form.busy}>Save changes</button>
           </form>
         </section>`}`;
@@ -305,12 +306,6 @@ export class FwAdminUser extends LightElement {
       this.notice = { kind: 'problem', text: e instanceof Error ? e.message : 'The action failed.' };
       return null;
     });
-  }
-
-  #setDirty(dirty: boolean) {
-    if (this.#dirty === dirty) return;
-    this.#dirty = dirty;
-    this.dispatchEvent(new DirtyEvent(dirty));
   }
 
   #save = async (e: Event) => {

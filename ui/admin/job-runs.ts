@@ -32,8 +32,11 @@ export function runProgress(run: JobRunView, o: { busy: boolean; onCancel: (run:
   </div>`;
 }
 
-/** The table of runs, newest first (a running one is cancelled from its progress, above the table). */
-export function runsTable(runs: JobRunView[], now: number): TemplateResult {
+/**
+ * The table of runs, newest first (a running one is cancelled from its progress, above the table). With `system`,
+ * the runs are the server's own background work: each started when it found work, not on a schedule.
+ */
+export function runsTable(runs: JobRunView[], now: number, o: { system?: boolean } = {}): TemplateResult {
   const cell = (content: unknown) => html`<td class="fw-table__cell">${content}</td>`;
   const none = html`<span class="fw-secondary-text">None</span>`;
   return html`<div class="fw-table-wrapper" role="region" aria-labelledby="job-runs-heading" tabindex="0">
@@ -56,7 +59,7 @@ export function runsTable(runs: JobRunView[], now: number): TemplateResult {
           ${cell(r.finishedAt ? moment(r.finishedAt, now) : html`<span class="fw-secondary-text">Not yet</span>`)}
           ${cell(r.durationMs !== null ? durationText(r.durationMs) : html`<span class="fw-secondary-text">Still running</span>`)}
           ${cell(runStatusTag(r.status))}
-          ${cell(triggerText(r))}
+          ${cell(o.system ? 'Found work' : triggerText(r))}
           <td class="fw-table__cell fw-table__cell--numeric">${count(r.counts.examined)}</td>
           <td class="fw-table__cell fw-table__cell--numeric">${count(r.counts.changed)}</td>
           <td class="fw-table__cell fw-table__cell--numeric">${count(r.counts.failed)}</td>

@@ -36,12 +36,6 @@ export function canSeeRevocationRequests(session: SessionInfo | null): boolean {
 /** Whether the session may ask for revocations (without administering the person's organisation). */
 export const canRequestRevocation = (session: SessionInfo | null) => caps(session).includes(REVOCATION_REQUEST);
 
-/** Whether the session may decide requests (administrators; the server still checks the organisation). */
-export function canDecideRevocations(session: SessionInfo | null): boolean {
-  const c = caps(session);
-  return c.includes(PLATFORM_ADMIN) || c.includes(ORG_ADMIN);
-}
-
 /**
  * Whether the session might enable disabled accounts: platform administrators always, holders of the enabling
  * capability, and organisation administrators (who may while no role declares that capability: the server says).

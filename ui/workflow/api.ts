@@ -101,12 +101,6 @@ export const PERSONAL_QUEUE = '@me';
 
 export const fetchActions = (api: ApiClient, table: string, id: string, signal?: AbortSignal) =>
   api.get<RecordActions>(tablePath(table, id, 'actions'), { signal }).then((r) => r.data);
-/**
- * Some of a record's fields with what people read for them (`?display=all`: `{ value, display }` — a person's name
- * for a username, a queue's label for its name); only `fields` are read.
- */
-export const fetchDisplayValues = (api: ApiClient, table: string, id: string, fields: string[], signal?: AbortSignal) =>
-  api.get<RecordData>(tablePath(table, id), { query: { fields: fields.join(','), display: 'all' }, signal }).then((r) => r.data);
 export const fetchApprovals = (api: ApiClient, table: string, id: string) => api.get<Approval[]>(tablePath(table, id, 'approvals')).then((r) => r.data);
 export const fetchQueues = (api: ApiClient, counts = false) => api.get<Queue[]>('/queues', { query: { counts: counts || undefined } }).then((r) => r.data);
 export const fetchQueue = (api: ApiClient, name: string, counts = false) =>

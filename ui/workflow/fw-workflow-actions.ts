@@ -20,7 +20,7 @@ import '../fw-error-summary.js';
 import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
 import { recordUrl } from '../router.js';
 import {
-  assignRecord, decideApproval, fetchActions, fetchApprovals, fetchAssignees, fetchDisplayValues, makeTransition,
+  assignRecord, decideApproval, fetchActions, fetchApprovals, fetchAssignees, makeTransition,
   type Approval, type RecordActions, type TransitionOption, type WorkflowMeta,
 } from './api.js';
 import { WorkflowChangedEvent, type WorkflowLink } from './events.js';
@@ -28,6 +28,7 @@ import './fw-person-picker.js';
 import type { PersonPickEvent } from './fw-person-picker.js';
 import type { Metadata } from '../api/meta.js';
 import { apiContext, metaContext, sessionContext } from '../contexts.js';
+import { displayOf, recordDisplayContext, type RecordDisplay } from '../record/display-values.js';
 
 /** A record a transition created (the answer's `meta.created`: only those the person can read). */
 interface CreatedRecord {
@@ -51,26 +52,10 @@ interface Actions {
   /** What the server says the person may do now (null before the first answer). */
   allowed: RecordActions | null;
   approvals: Approval[];
-  /** The queue's and the assignee's stored values with what people read for them (empty when they cannot be read). */
-  names: DisplayValues;
 }
 
-const NO_ACTIONS: Actions = { workflow: null, meta: null, allowed: null, approvals: [], names: {} };
+const NO_ACTIONS: Actions = { workflow: null, meta: null, allowed: null, approvals: [] };
 const ASSIGNMENT_ID = 'wf-assignment';
-
-/** A record's display values (`?display=all`): per field, the stored value and what people read. */
-type DisplayValues = Record<string, unknown>;
-
-/**
- * What people read for `value` of `field`: its display value, while it was read for that same value (the record shown
- * may be newer than the names read, and then hold another assignee); else null.
- */
-function displayOf(names: DisplayValues, field: string, value: unknown): string | null {
-  const read = names[field];
-  if (!read || typeof read !== 'object' || !('display' in read)) return null;
-  const { value: was, display } = read as { value?: unknown; display?: unknown };
-  return was === value && typeof display === 'string' && display ? display : null;
-}
 
 /**
  * The workflow actions of a record page, compact enough for its header: one line with its state, where it sits (the
@@ -96,6 +81,8 @@ export class FwWorkflowActions extends LightElement {
   @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
   @consume({ context: apiContext }) private accessor api!: ApiClient;
   @consume({ context: metaContext, subscribe: true }) private accessor metadata!: Metadata;
+  /** The record's display values, as the record page read them for its version (the queue's and assignee's names). */
+  @consume({ context: recordDisplayContext, subscribe: true }) @state() private accessor display: RecordDisplay | undefined = undefined;
 
   @state() private accessor busy = false;
   @state() private accessor problems: SummaryItem[] = [];
@@ -139,13 +126,10 @@ export class FwWorkflowActions extends LightElement {
     try {
       const workflow = await metadata.workflow(table);
       if (!workflow) return NO_ACTIONS;
-      const named = [workflow.queueField, workflow.assigneeField].filter((f): f is string => !!f);
-      const [meta, allowed, approvals, names] = await Promise.all([
+      const [meta, allowed, approvals] = await Promise.all([
         metadata.table(table), fetchActions(api, table, id, signal), fetchApprovals(api, table, id),
-        // Without the names the stored values still say where it is: a failed read is not the person's problem.
-        named.length ? fetchDisplayValues(api, table, id, named, signal).catch(() => ({})) : {},
       ]);
-      return { workflow, meta, allowed, approvals, names };
+      return { workflow, meta, allowed, approvals };
     } catch (e) {
       if (signal.aborted) throw e;
       void this.#showProblems([{ text: e instanceof ApiError ? e.message : 'The workflow actions cannot be shown.' }]);
@@ -198,9 +182,9 @@ export class FwWorkflowActions extends LightElement {
   /** The queue by its label: as the actions' answer names it, else as the record's display values do. */
   #queueLabel(name: unknown): string {
     if (name === null || name === undefined || name === '') return 'None';
-    const { allowed, names, workflow } = this.#shown;
+    const { allowed, workflow } = this.#shown;
     const known = [...(allowed?.queue ? [allowed.queue] : []), ...(allowed?.move?.queues ?? [])];
-    const shown = workflow?.queueField ? displayOf(names, workflow.queueField, name) : null;
+    const shown = workflow?.queueField ? displayOf(this.display?.values, workflow.queueField, name) : null;
     return known.find((q) => q.name === name)?.label ?? shown ?? String(name);
   }
 
@@ -213,7 +197,7 @@ export class FwWorkflowActions extends LightElement {
     if (value === null || value === undefined || value === '') return 'Nobody';
     const me = this.session?.user;
     const chosen = this.#chosen?.id === value ? this.#chosen.label : me?.username === value ? me.displayName?.trim() : null;
-    return displayOf(this.#shown.names, field, value) ?? (chosen || String(value));
+    return displayOf(this.display?.values, field, value) ?? (chosen || String(value));
   }
 
   #renderRequests(requests: Approval[]): TemplateResult {

@@ -12,9 +12,15 @@
  * any first warning can be (a warning comes at least a day before the end of the period), whatever the settings,
  * which this write does not read; a warning run that finds the time come works out the real one
  * (inactivity/due.ts), so people active every day never cost the warning job anything.
+ *
+ * Warnings already written but not yet mailed are moot too: they are written under the person's
+ * {@link activityCancelKey}, and the write of activity cancels them in one more statement (only when it writes, so
+ * a request that writes nothing still costs nothing). The administrators' copies go with the person's: "unless they
+ * sign in" is no longer news once they have.
  */
 import type { Knex } from 'knex';
 import type { Formwork } from '../../context.js';
+import { cancelPendingMail } from '../../notify/outbox.js';
 
 /** The stored time is refreshed at most this often per person. */
 export const ACTIVITY_WRITE_INTERVAL_MS = 5 * 60_000;
@@ -35,9 +41,17 @@ export function activityColumns(at: string): Record<string, unknown> {
   };
 }
 
+/** The outbox cancel key of mail that activity of person `userId` makes moot (their inactivity warnings). */
+export const activityCancelKey = (userId: string) => `activity:${userId}`;
+
+/** Cancel the pending mail activity of `userId` makes moot; call it in the transaction that writes the activity. */
+export async function cancelMootMail(knex: Knex | Knex.Transaction, userId: string): Promise<number> {
+  return cancelPendingMail(knex, activityCancelKey(userId));
+}
+
 /**
- * Record that user `userId` was active now, when the stored time (`known`, as the request read it) is stale.
- * Returns whether a row was written.
+ * Record that user `userId` was active now, when the stored time (`known`, as the request read it) is stale, and
+ * cancel the mail that makes moot. Returns whether a row was written.
  */
 export async function noteActivity(
   fw: Formwork, userId: string, known: string | null | undefined, trx?: Knex.Transaction,
@@ -45,8 +59,13 @@ export async function noteActivity(
   const now = fw.clock.now();
   if (!activityIsStale(known, now)) return false;
   const before = new Date(now.getTime() - ACTIVITY_WRITE_INTERVAL_MS).toISOString();
-  const n = await (trx ?? fw.db.knex)('sys_user').where({ id: userId })
-    .where((q) => q.whereNull('last_active_at').orWhere('last_active_at', '<=', before))
-    .update(activityColumns(now.toISOString()));
-  return n > 0;
+  const write = async (t: Knex.Transaction) => {
+    const n = await t('sys_user').where({ id: userId })
+      .where((q) => q.whereNull('last_active_at').orWhere('last_active_at', '<=', before))
+      .update(activityColumns(now.toISOString()));
+    // Only the instance whose guarded write won cancels: the others' activity was already recorded.
+    if (n > 0) await cancelMootMail(t, userId);
+    return n > 0;
+  };
+  return trx ? write(trx) : fw.db.knex.transaction(write);
 }

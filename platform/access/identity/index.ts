@@ -3,7 +3,10 @@
  * log, and what organisation administrators do to the accounts of their organisation. Other folders import this
  * face, not the files behind it.
  */
-export { activityColumns, activityIsStale, noteActivity, ACTIVITY_WRITE_INTERVAL_MS } from './activity.js';
+export {
+  activityCancelKey, activityColumns, activityIsStale, cancelMootMail, noteActivity,
+  ACTIVITY_WRITE_INTERVAL_MS,
+} from './activity.js';
 export { ACCOUNT_ENABLE, assertMayEnable, mayEnable } from './enabling.js';
 export { createAccessLog, loggableUrl, type AccessLog, type AccessLogEntry, type AccessEvent } from './access-log.js';
 export { parseUserInput, type AdminUserInput } from './account-input.js';
@@ -22,6 +25,7 @@ export {
 } from './password-links.js';
 export { hashPassword, verifyPassword, needsRehash, assertPasswordPolicy, passwordProblems, temporaryPassword } from './passwords.js';
 export { managerOf, resolveManager, type ManagerRef } from './managers.js';
+export { personName, personNameSql, type NamedPerson } from './person-name.js';
 export { hitRateLimit, assertRateLimit } from './rate-limit.js';
 export { assignableRoles, roleAssignability } from './role-assignment.js';
 export {

@@ -8,7 +8,7 @@
 import type { Formwork } from '../../context.js';
 import { fail, FormworkError } from '../../errors.js';
 import { sha256 } from '../crypto.js';
-import { activityColumns } from './activity.js';
+import { activityColumns, cancelMootMail } from './activity.js';
 import { issueEmailCode, verifyEmailCode } from './email-otp.js';
 import { dummyHash, needsRehash, hashPassword, verifyPassword, assertPasswordPolicy, PASSWORD_MAX } from './passwords.js';
 import { assertRateLimit } from './rate-limit.js';
@@ -115,6 +115,7 @@ export async function completeMfa(fw: Formwork, session: SessionRow, method: 'to
     }, trx);
     if (!rotated) fail('mfa_failed', 'This sign-in has already moved on; start again.');
     await trx('sys_user').where({ id: user.id }).update({ failed_attempts: 0, last_sign_in_at: now.toISOString(), ...activityColumns(now.toISOString()) });
+    await cancelMootMail(trx, user.id);
     if (fw.config.singleSession) await revokeUserSessions(fw, user.id, 'superseded', { exceptId: rotated.session.id, trx });
     return { ...rotated, user: { ...user, failed_attempts: 0, last_sign_in_at: now.toISOString() } };
   });

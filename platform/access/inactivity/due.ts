@@ -8,8 +8,8 @@
  *    first warning, whatever the settings. A run that finds such a time come reads the person (warning them if a
  *    warning is due after all) and then works out the real time (settleWarnings), so a person costs the job one
  *    read per pause of more than a day, and people active every day cost nothing.
- *  - Null means "not worked out yet" (new accounts, accounts from before this column): each warning run first works
- *    those out, set-based (one UPDATE per group of people sharing settings).
+ *  - Null means "not worked out yet" (new accounts, accounts from before this column): each warning run first works those out,
+ *    set-based (one UPDATE per group of people sharing settings).
  *  - A warning sent moves it to the next warning of the spell, in the same guarded UPDATE that records the warning;
  *    once the last is sent, or the account is revoked or past its period, it is {@link WARN_NONE}.
  *  - Settings change times, and they come from two places (the warning job's parameters, which an administrator

@@ -9,9 +9,10 @@ export {
   decideRevocationRequest, enableAccount, listRevocationRequests, revokeAccount, REVOCATION_REQUEST,
   type RevocationRequestView, type RevokeResult,
 } from './manual.js';
-export { getOrgInactivity, putOrgInactivity, type OrgInactivityView } from './org-settings.js';
+export { getOrgInactivity, putOrgInactivity, seedOrgInactivity, type OrgInactivityView } from './org-settings.js';
 export {
   BUILT_IN_SETTINGS, SETTINGS_PARAMETERS, settingsFromParameters,
   type InactivityOverride, type InactivitySettings, type NoticeTemplate, type RevocationEffects,
 } from './settings.js';
 export { applyRevocation, type RevocationOutcome } from './revoke.js';
+export { ACCOUNT_ACTIONS } from './account-actions.js';

@@ -13,6 +13,7 @@
  * clears the spell's marks (identity/activity.ts).
  */
 import type { Formwork } from '../../context.js';
+import { activityCancelKey } from '../identity/index.js';
 import type { JobContext, PlatformJob } from '../../jobs/types.js';
 import { writeAudit } from '../../records/audit.js';
 import { compileNotice, dateInWords, noticePerson, orgAdministrators, writeNotice, type NoticePerson } from './notices.js';
@@ -103,6 +104,8 @@ async function warn(
     const person = noticePerson(account);
     await writeNotice(trx, {
       name: 'inactivity_warning', notice, person, administrators, at, sourceId: ctx.runId, adminUrl: accountPath(account.id),
+      // Activity before the mail leaves cancels it, the administrators' copies too (identity/activity.ts).
+      cancelKey: activityCancelKey(account.id),
       values: { daysLeft, periodDays, lastActive: dateInWords(account.last_active_at), revokeOn: dateInWords(revokeAt) },
     });
     await writeAudit(trx, ctx.actor, at, [{

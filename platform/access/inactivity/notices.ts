@@ -70,12 +70,14 @@ const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 300);
 /**
  * Write the notice about `person` to the person (unless `toPerson` is false) and to `administrators` (the person
  * left out), in-app and, for those with an address, by mail. `values` are the template's values besides
- * `person`, `recipient`, `forAdministrator` and `now`. Returns how many people it went to.
+ * `person`, `recipient`, `forAdministrator` and `now`. `cancelKey`: the outbox cancel key of every mail of the notice
+ * (platform/notify/outbox.ts), for a notice that a later event makes moot before it leaves. Returns how many people
+ * it went to.
  */
 export async function writeNotice(
   trx: Knex.Transaction, options: {
     name: string; notice: CompiledNotice; person: NoticePerson; administrators: readonly NoticePerson[]; values: Record<string, unknown>;
-    at: string; toPerson?: boolean; sourceId?: string | null; adminUrl?: string | null;
+    at: string; toPerson?: boolean; sourceId?: string | null; adminUrl?: string | null; cancelKey?: string | null;
   },
 ): Promise<number> {
   const { person, at } = options;
@@ -100,7 +102,7 @@ export async function writeNotice(
       mails.push({
         id: uuidv7(), notification: options.name, source_id: options.sourceId ?? null, user_id: who.id, to_address: who.email,
         subject: title, text: body, html: null, status: 'pending', attempts: 0, next_attempt_at: at,
-        claim_token: null, claimed_until: null, last_error: null, created_at: at, sent_at: null,
+        claim_token: null, claimed_until: null, last_error: null, created_at: at, sent_at: null, cancel_key: options.cancelKey ?? null,
       });
     }
   }

@@ -3,12 +3,13 @@
  * organisation's administrators for their own (another organisation answers `not_found`, as for one that does not
  * exist). Changes are written to the organisation's audit trail (sys_audit, table_name 'sys_org').
  */
+import type { Knex } from 'knex';
 import type { Formwork } from '../../context.js';
 import { fail } from '../../errors.js';
 import { writeAudit } from '../../records/audit.js';
 import type { Actor } from '../../records/types.js';
 import { assertAdministrator, findOrg, manages } from '../identity/index.js';
-import { applyOverride, BUILT_IN_SETTINGS, fetchOverride, overrideProblems, type InactivityOverride } from './settings.js';
+import { applyOverride, BUILT_IN_SETTINGS, fetchOverride, orgOverrideProblems, type InactivityOverride } from './settings.js';
 import type { OrgInactivityView } from './types.js';
 export type { OrgInactivityView } from './types.js';
 
@@ -36,11 +37,7 @@ export async function getOrgInactivity(fw: Formwork, actor: Actor, code: string)
 export async function putOrgInactivity(fw: Formwork, actor: Actor, code: string, body: unknown): Promise<OrgInactivityView> {
   const org = await orgFor(fw, actor, code);
   const value = body ?? {};
-  const problems = overrideProblems(value);
-  const merged = problems.length ? null : applyOverride(BUILT_IN_SETTINGS, value as InactivityOverride);
-  if (merged && merged.warningDays.some((d) => d >= merged.periodDays)) {
-    problems.push({ field: 'warningDays', code: 'range', message: `Each warning must come before the end of the ${merged.periodDays}-day period.` });
-  }
+  const problems = orgOverrideProblems(value);
   if (problems.length) fail('validation_failed', problems.map((p) => p.message).join(' '), { fieldErrors: problems });
   const override = value as InactivityOverride;
   const at = fw.clock.now().toISOString();
@@ -54,4 +51,20 @@ export async function putOrgInactivity(fw: Formwork, actor: Actor, code: string,
     }]);
   });
   return getOrgInactivity(fw, actor, code);
+}
+
+/**
+ * A pack's settings for an organisation (a data file's `inactivity`, platform/data/seed.ts), in the seeding
+ * transaction: written only when the organisation has no settings of its own, so what an administrator set stays.
+ * Audited as the system's change. Returns whether they were written.
+ */
+export async function seedOrgInactivity(
+  fw: Formwork, trx: Knex.Transaction, orgId: string, override: InactivityOverride, at: string,
+): Promise<boolean> {
+  if (await fetchOverride(trx, orgId) || !Object.keys(override).length) return false;
+  await trx('sys_inactivity_setting').insert({ org_id: orgId, settings: JSON.stringify(override), updated_at: at, updated_by: null });
+  await writeAudit(trx, fw.systemActor, at, [{
+    table: 'sys_org', recordId: orgId, operation: 'update', version: 1, changes: { inactivity_settings: [null, override] },
+  }]);
+  return true;
 }

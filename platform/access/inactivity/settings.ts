@@ -7,7 +7,9 @@ import type { Knex } from 'knex';
 import type { Formwork } from '../../context.js';
 import { fail, type FieldError } from '../../errors.js';
 import type { FieldDef } from '../../definitions/model.js';
-import { checkNotificationTemplate, templatePaths } from '../../notify/index.js';
+// The templates module, not notify's face: the data kind's lint checks packs' settings here, and the face would
+// pull the dispatcher into the definitions' import graph.
+import { checkNotificationTemplate, templatePaths } from '../../notify/templates.js';
 import type { InactivityOverride, InactivitySettings } from './types.js';
 export type { InactivityOverride, InactivitySettings, NoticeTemplate, RevocationEffects } from './types.js';
 
@@ -31,7 +33,7 @@ export const BUILT_IN_SETTINGS: InactivitySettings = {
 
 /** The values a notice template may use (each is checked to exist when settings are saved). */
 export const NOTICE_VALUES = [
-  'person', 'organisation', 'daysLeft', 'lastActive', 'revokeOn', 'periodDays', 'reason', 'recipient', 'forAdministrator', 'now',
+  'person', 'daysLeft', 'lastActive', 'revokeOn', 'periodDays', 'reason', 'recipient', 'forAdministrator', 'now',
 ];
 
 /** The jobs' parameters: the global default of every setting (typed with the field model). */
@@ -102,6 +104,19 @@ export function overrideProblems(value: unknown): FieldError[] {
     }
   }
   return out;
+}
+
+/**
+ * Problems of an organisation's own settings (`{}`: none), as the settings API and packs' data files check them:
+ * {@link overrideProblems}, then the warnings against the period they end up with over the built-in defaults.
+ */
+export function orgOverrideProblems(value: unknown): FieldError[] {
+  const problems = overrideProblems(value);
+  const merged = problems.length ? null : applyOverride(BUILT_IN_SETTINGS, value as InactivityOverride);
+  if (merged && merged.warningDays.some((d) => d >= merged.periodDays)) {
+    problems.push({ field: 'warningDays', code: 'range', message: `Each warning must come before the end of the ${merged.periodDays}-day period.` });
+  }
+  return problems;
 }
 
 /** `base` with an override applied. */

@@ -58,6 +58,8 @@ export type RequestStatus = 'pending' | 'approved' | 'rejected';
 /** A revocation request as the API shows it: people by name. */
 export interface RevocationRequestView {
   id: string;
+  /** The request record's number (RVK…). */
+  number?: string | null;
   status: RequestStatus;
   userId: string;
   /** The person whose account it is about, by name and username. */
@@ -72,6 +74,8 @@ export interface RevocationRequestView {
   decidedBy: string | null;
   decidedAt: string | null;
   comment: string | null;
+  /** Whether the reader may decide it now: it waits for their approval (or that of someone they stand in for). */
+  canDecide?: boolean;
 }
 
 /** The answer of POST /users/:id/revoke: revoked at once, or a request waiting for approval. */

@@ -5,7 +5,6 @@
 import { Router } from 'express';
 import type { Formwork } from '../../context.js';
 import { accessFor, assertCanOperate, hasCapability } from '../../access/index.js';
-import { PLATFORM_ADMIN } from '../../access/sharing.js';
 import type { Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
 import { copiesFor } from '../../forms/copies.js';
 import type { FormDef } from '../../forms/types.js';
@@ -116,15 +115,13 @@ export function formMeta(registry: Registry, form: FormDef, actor?: Actor) {
 
 /**
  * Menus as the actor may use them: items needing a capability they lack, or naming a table they cannot read or
- * a form on such a table, are left out, and so are groups left empty. An administrator (`platform.admin`) is not
- * held back by an item's capability — they reach every table, so every page a menu leads to is theirs too; the
- * tables' grants still decide.
+ * a form on such a table, are left out, and so are groups left empty. An administrator holds every capability
+ * (hasCapability), so only the tables' grants decide what they see.
  */
 export function menusFor(registry: Registry, actor: Actor): MenuDef[] {
   const canRead = (table: string) => registry.tables.has(table) && accessFor(registry, actor, table, 'read').allowed;
-  const admin = hasCapability(registry, actor, PLATFORM_ADMIN);
   const keep = (items: MenuItem[]): MenuItem[] => items.flatMap((item) => {
-    if (item.capability && !admin && !hasCapability(registry, actor, item.capability)) return [];
+    if (item.capability && !hasCapability(registry, actor, item.capability)) return [];
     if (item.table && !canRead(item.table)) return [];
     if (item.form) {
       const form = registry.forms.get(item.form);

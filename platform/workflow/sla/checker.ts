@@ -20,6 +20,7 @@
 import type { Knex } from 'knex';
 import type { Formwork } from '../../context.js';
 import { isFormworkError } from '../../errors.js';
+import { observePoll, SYSTEM_JOB_NAMES } from '../../jobs/system-runs.js';
 import type { RecordData } from '../../records/types.js';
 import { writeEvent } from '../../rules/events.js';
 import { runSlaActions } from './actions.js';
@@ -38,6 +39,8 @@ export interface SlaCheckResult {
 export interface SlaCheckOptions {
   /** Rows read per query (default 200). */
   batch?: number;
+  /** Adds up the rows this run looked at and those that failed (logged, tried again next run), when given. */
+  tally?: { examined: number; failed: number };
 }
 
 type Kind = 'warning' | 'breach';
@@ -66,11 +69,13 @@ export async function runSlaCheck(fw: Formwork, now: Date = fw.clock.now(), opti
       const ids = await candidates(fw.db.knex, kind, at, batch, done);
       for (const id of ids) {
         done.push(id);
+        if (options.tally) options.tally.examined++;
         try {
           const outcome = await raise(fw, kind, id, now);
           if (outcome.raised) result[kind === 'warning' ? 'warnings' : 'breaches']++;
           if (outcome.failedAction) result.failedActions++;
         } catch (e) {
+          if (options.tally) options.tally.failed++;
           fw.log.error('sla check failed for a row; the next run tries it again', { sla: id, kind, error: (e as Error)?.message ?? String(e) });
         }
       }
@@ -155,7 +160,10 @@ export function startSlaChecker(fw: Formwork, pollMs: number = DEFAULT_SLA_POLL_
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = runSlaCheck(fw)
+    const tally = { examined: 0, failed: 0 };
+    running = observePoll(fw, SYSTEM_JOB_NAMES.slaChecks, () => runSlaCheck(fw, fw.clock.now(), { tally }), (r) => ({
+      examined: tally.examined, changed: r.warnings + r.breaches, failed: tally.failed + r.failedActions,
+    }))
       .catch((e) => fw.log.error('sla check failed', { error: (e as Error)?.message ?? String(e) }))
       .finally(() => {
         if (!stopped) { timer = setTimeout(tick, pollMs); timer.unref?.(); }

@@ -54,8 +54,17 @@ export async function settle(page: Page, timeout = 10_000): Promise<void> {
   }, { timeout, interval: 25, message: `${page.url()} did not settle` });
 }
 
-/** The visible text of the page: what people read (hidden elements and input values are not in it). */
-export const visibleText = (page: Page) => page.evaluate(() => document.body.innerText);
+/**
+ * The visible text of the page: what people read (hidden elements and input values are not in it). Machine names a
+ * page labels as code (`data-code`, the studio's names for configurators) are not words for people: left out.
+ */
+export const visibleText = (page: Page) => page.evaluate(() => {
+  const code = [...document.querySelectorAll<HTMLElement>('[data-code]')];
+  for (const el of code) el.hidden = true;
+  const text = document.body.innerText;
+  for (const el of code) el.hidden = false;
+  return text;
+});
 
 /**
  * Open `path` (of the app at `base`) and check it; findings go to `out` as "<path>: <problem>". Record pages (`/tables/:t/:id`) get the

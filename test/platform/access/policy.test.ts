@@ -3,7 +3,7 @@
  * capabilities through `includes`, and the definition checks that keep grants meaningful.
  */
 import { expect } from 'chai';
-import { accessFor, capabilitiesOf, expandRoles, hasCapability } from '../../../platform/access/index.js';
+import { accessFor, capabilitiesOf, expandRoles, grantsCapability, hasCapability } from '../../../platform/access/index.js';
 import { evaluateCondition, type Condition } from '../../../platform/conditions/index.js';
 import { type DefinitionError } from '../../../platform/definitions/index.js';
 import { buildRegistry } from '../../../platform/kinds.js';
@@ -180,7 +180,9 @@ describe('access: policy', () => {
       role('agent', { capabilities: ['UC_Raise_001', 'UC_View_002'] }),
       role('lead', { includes: ['agent'], capabilities: ['UC_Close_003', 'UC_View_002'] }),
       role('supervisor', { includes: ['lead'], capabilities: ['UC_Report_004'] }),
-      role('other', { capabilities: ['UC_Other_005'] }));
+      role('other', { capabilities: ['UC_Other_005'] }),
+      role('administrator', { capabilities: ['platform.admin'] }),
+      role('desk_admin', { includes: ['administrator'] }));
 
     it('expands through includes, sorted and without duplicates', () => {
       expect(capabilitiesOf(registry, ['supervisor'])).to.deep.equal(['UC_Close_003', 'UC_Raise_001', 'UC_Report_004', 'UC_View_002']);
@@ -199,6 +201,24 @@ describe('access: policy', () => {
       // A returned list is a copy: changing it changes nothing.
       capabilitiesOf(registry, ['agent']).push('UC_Close_003');
       expect(hasCapability(registry, actor(['agent']), 'UC_Close_003')).to.equal(false);
+    });
+
+    it('gives a platform administrator every capability, even one no role declares, also through includes', () => {
+      for (const roles of [['administrator'], ['desk_admin'], ['agent', 'administrator']]) {
+        expect(hasCapability(registry, actor(roles), 'UC_Close_003'), roles.join()).to.equal(true);
+        expect(hasCapability(registry, actor(roles), 'UC_Undeclared_009'), roles.join()).to.equal(true);
+      }
+      expect(hasCapability(registry, actor(['agent'], { capabilities: ['platform.admin'] }), 'UC_Close_003'), 'roles decide').to.equal(false);
+    });
+
+    it('keeps what roles declare apart from administration: capabilitiesOf and grantsCapability imply nothing', () => {
+      expect(capabilitiesOf(registry, ['desk_admin'])).to.deep.equal(['platform.admin']);
+      expect(grantsCapability(registry, ['desk_admin'], 'UC_Close_003')).to.equal(false);
+      expect(grantsCapability(registry, ['supervisor'], 'UC_Close_003')).to.equal(true);
+      expect(grantsCapability(registry, ['desk_admin'], 'platform.admin')).to.equal(true);
+      // "The roles holding X" (recipients, approvers, a workflow step's performers) leaves administrators out.
+      const holding = [...registry.roles.keys()].filter((name) => grantsCapability(registry, [name], 'UC_Close_003'));
+      expect(holding.sort()).to.deep.equal(['lead', 'supervisor']);
     });
   });
 

@@ -123,6 +123,10 @@ describe('workflow: state machines and transitions', () => {
     expect(byAgent.extra.reason).to.equal('role');
     const byLead = await expectError(svc(fw).transition('wf_ticket', o.id as string, 'audit_park', {}, lead.actor), 'invalid_transition');
     expect(byLead.extra.reason).to.equal('capability');
+    // A transition's capabilities name who does the step: a platform administrator is not one of them by being one.
+    const admin = await person(fw, ['wf_admin'], 'ORG_A');
+    const byAdmin = await expectError(svc(fw).transition('wf_ticket', o.id as string, 'audit_park', {}, admin.actor), 'invalid_transition');
+    expect(byAdmin.extra.reason).to.equal('capability');
     const byViewer = await expectError(svc(fw).transition('wf_ticket', o.id as string, 'ask_any', {}, viewer.actor), 'invalid_transition');
     expect(byViewer.extra.reason).to.equal('access');
     expect((await svc(fw).transition('wf_ticket', o.id as string, 'audit_park', {}, auditor.actor)).to).to.equal('waiting');

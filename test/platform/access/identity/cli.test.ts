@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import knexFactory from 'knex';
 import { DB_KIND, PG_URL } from '../../../support/db.js';
 import { CORE_DEFINITIONS, REPO } from '../../../support/engine.js';
-
-interface Run { code: number | null; stdout: string; stderr: string }
+import { runCli } from '../../../support/cli.js';
 
 /** A fresh database (SQLite file, or a PostgreSQL schema chosen through the URL) and data folder for the CLI. */
 async function workspace(): Promise<{ env: NodeJS.ProcessEnv; dispose(): Promise<void> }> {
@@ -39,17 +38,7 @@ async function workspace(): Promise<{ env: NodeJS.ProcessEnv; dispose(): Promise
   };
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'platform/cli.ts', ...args], { cwd: REPO, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 /** `formwork start` in its own process group; resolves with its URL and what it printed, and a stop(). */
 async function start(env: NodeJS.ProcessEnv): Promise<{ url: string; stdout: () => string; stop(): Promise<void> }> {
