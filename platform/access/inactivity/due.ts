@@ -125,10 +125,11 @@ export async function scheduleWarnings(fw: Formwork, groups: SettingsGroup[], kn
 }
 
 /**
- * After a run, the times still due that no warning was sent for: revoked accounts and accounts past their period
- * get {@link WARN_NONE}; the others get the real time worked out — people whose time was activity's day-ahead bound,
- * and those the run could not handle or never warns (a platform administrator), whose time stays as it was, so the
- * next run tries again. Reads only the accounts still due. `knex`: as for {@link scheduleWarnings}.
+ * The times that have come, worked out for real: revoked accounts and accounts past their period get
+ * {@link WARN_NONE}; the others get the real time — later than now for people whose time was activity's day-ahead
+ * bound (so a run never reads them in pages), the same for those a warning is due for (the run reads them), and, after
+ * a run, for those it could not handle or never warns (a platform administrator), so the next run tries again. A run
+ * calls it before reading and after acting. Reads only the accounts due. `knex`: as for {@link scheduleWarnings}.
  */
 export async function settleWarnings(
   fw: Formwork, group: SettingsGroup, nowMs: number, knex: Knex | Knex.Transaction = fw.db.knex,
