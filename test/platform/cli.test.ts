@@ -4,12 +4,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import knexFactory from 'knex';
-import { openDatabase, closeDatabase, type Database } from '../../platform/db/index.js';
-import { DB_KIND, PG_URL } from '../support/db.js';
+import type { Database } from '../../platform/db/index.js';
+import { DB_KIND } from '../support/db.js';
 import { fixture, REPO } from '../support/engine.js';
-import { runCli } from '../support/cli.js';
+import { cliDatabase, runCli } from '../support/cli.js';
 
 interface Workspace {
   /** A writable copy of the sync fixture pack (FORMWORK_DEFINITIONS). */
@@ -28,34 +26,16 @@ async function workspace(): Promise<Workspace> {
   const dir = mkdtempSync(join(tmpdir(), 'formwork-cli-'));
   const pack = join(dir, 'definitions');
   cpSync(fixture('sync/base'), pack, { recursive: true });
-  let url = join(dir, 'formwork.sqlite');
-  let schema: string | undefined;
-  if (DB_KIND === 'postgres') {
-    schema = 'cli_' + randomBytes(6).toString('hex');
-    const admin = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
-    await admin.raw('create schema ??', [schema]);
-    await admin.destroy();
-    url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
-  const opened: Database[] = [];
+  const db = await cliDatabase(dir);
   return {
     pack,
     env: {
-      ...process.env, DATABASE_URL: url, FORMWORK_DEFINITIONS: pack, FORMWORK_DEMO_DATA: 'false',
+      ...process.env, DATABASE_URL: db.url, FORMWORK_DEFINITIONS: pack, FORMWORK_DEMO_DATA: 'false',
       FORMWORK_WATCH: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1',
     },
-    open() {
-      const db = schema ? openDatabase(PG_URL, { searchPath: schema }) : openDatabase(url);
-      opened.push(db);
-      return db;
-    },
+    open: () => db.open(),
     async dispose() {
-      for (const db of opened) await closeDatabase(db);
-      if (schema) {
-        const admin = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
-        await admin.raw('drop schema if exists ?? cascade', [schema]);
-        await admin.destroy();
-      }
+      await db.dispose();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -14,6 +14,7 @@ import type { NotificationTemplate } from '../../notify/templates.js';
 import { capabilitiesOf } from '../policy.js';
 import { ORG_ADMIN } from '../sharing.js';
 import type { NoticeTemplate } from './settings.js';
+import { personName } from '../identity/index.js';
 
 /** A person as notices name them. */
 export interface NoticePerson { id: string; username: string; displayName: string; email: string | null; orgId: string | null }
@@ -32,7 +33,7 @@ const PERSON_COLUMNS = ['u.id', 'u.username', 'u.display_name', 'u.email', 'u.or
 export function noticePerson(
   r: { id: string; username: string; display_name?: string | null; email?: string | null; org_id?: string | null },
 ): NoticePerson {
-  return { id: r.id, username: r.username, displayName: r.display_name || r.username, email: r.email ?? null, orgId: r.org_id ?? null };
+  return { id: r.id, username: r.username, displayName: personName(r), email: r.email ?? null, orgId: r.org_id ?? null };
 }
 
 /** Roles granting the organisation administrator's capability (per registry snapshot). */

@@ -13,7 +13,7 @@ import { writeAudit } from '../../records/audit.js';
 import type { Actor } from '../../records/types.js';
 import { delegatorsOf } from '../../workflow/delegations.js';
 import { workflowService } from '../../workflow/index.js';
-import { isPlatformAdmin } from '../identity/index.js';
+import { isPlatformAdmin, personName } from '../identity/index.js';
 import { hasCapability } from '../policy.js';
 import { ORG_ADMIN } from '../sharing.js';
 import { compileNotice, noticePerson, orgAdministrators, writeNotice } from './notices.js';
@@ -110,12 +110,13 @@ async function fetchRequests(
         .whereIn('approver_id', deciders).pluck('record_id')
     : [];
   const awaiting = new Set(waiting.map(String));
-  const named = (display: string | null | undefined, stored: string | null | undefined) => display?.trim() || stored || null;
+  const named = (display: string | null | undefined, stored: string | null | undefined) =>
+    (stored ? personName({ username: stored, display_name: display }) : display?.trim() || null);
   return rows.map((r) => {
     const d = decisions.get(String(r.id));
     return {
       id: String(r.id), number: r.number ?? null, status: STATUS_OF[r.state!] ?? 'pending', userId: r.user_id ? String(r.user_id) : '',
-      person: r.display_name || r.person!, username: r.person!, reason: r.reason!,
+      person: personName({ username: r.person!, display_name: r.display_name }), username: r.person!, reason: r.reason!,
       organisation: r.org_id ? orgs.get(String(r.org_id)) ?? null : null,
       requestedBy: named(r.requester_display, r.requested_by) ?? 'the system', requestedByUsername: r.requested_by ?? null,
       requestedAt: toIso(r.created_at), decidedBy: named(d?.decider_display, d?.decided_by_name),

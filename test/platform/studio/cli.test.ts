@@ -4,17 +4,14 @@
  * refused unless --force), and `validate` and `sync` take the published layer into account.
  */
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import knexFactory from 'knex';
-import { closeDatabase, openDatabase, type Database } from '../../../platform/db/index.js';
+import type { Database } from '../../../platform/db/index.js';
 import { fetchLayer } from '../../../platform/studio/store.js';
-import { DB_KIND, PG_URL } from '../../support/db.js';
 import { createTestEngine } from '../../support/engine.js';
 import { gadgetForm, gadgetMenu, gadgetTable, ROOTS } from './support.js';
-import { runCli } from '../../support/cli.js';
+import { cliDatabase, runCli } from '../../support/cli.js';
 
 interface Place {
   env: NodeJS.ProcessEnv;
@@ -22,36 +19,15 @@ interface Place {
   dispose(): Promise<void>;
 }
 
-const pgAdmin = () => knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
-
-/** A database of its own (a SQLite file, or a PostgreSQL schema named in the URL) for the CLI, on the core pack. */
+/** A database of its own for the CLI, on the core pack. */
 async function place(dir: string): Promise<Place> {
-  let url = join(dir, `${randomBytes(4).toString('hex')}.sqlite`);
-  let schema: string | undefined;
-  if (DB_KIND === 'postgres') {
-    schema = `cli_${randomBytes(6).toString('hex')}`;
-    const admin = pgAdmin();
-    await admin.raw('create schema ??', [schema]);
-    await admin.destroy();
-    url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
-  const opened: Database[] = [];
+  const db = await cliDatabase(dir);
   return {
     env: {
-      ...process.env, DATABASE_URL: url, FORMWORK_DEFINITIONS: ROOTS.join(','), FORMWORK_DEMO_DATA: 'false', FORMWORK_WATCH: 'false', LOG_LEVEL: 'warn',
+      ...process.env, DATABASE_URL: db.url, FORMWORK_DEFINITIONS: ROOTS.join(','), FORMWORK_DEMO_DATA: 'false', FORMWORK_WATCH: 'false', LOG_LEVEL: 'warn',
     },
-    open() {
-      const db = schema ? openDatabase(PG_URL, { searchPath: schema }) : openDatabase(url);
-      opened.push(db);
-      return db;
-    },
-    async dispose() {
-      for (const db of opened) await closeDatabase(db);
-      if (!schema) return;
-      const admin = pgAdmin();
-      await admin.raw('drop schema if exists ?? cascade', [schema]);
-      await admin.destroy();
-    },
+    open: () => db.open(),
+    dispose: () => db.dispose(),
   };
 }
 

@@ -1,38 +1,23 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import knexFactory from 'knex';
-import { DB_KIND, PG_URL } from '../../../support/db.js';
 import { CORE_DEFINITIONS, REPO } from '../../../support/engine.js';
-import { runCli } from '../../../support/cli.js';
+import { cliDatabase, runCli } from '../../../support/cli.js';
 
 /** A fresh database (SQLite file, or a PostgreSQL schema chosen through the URL) and data folder for the CLI. */
 async function workspace(): Promise<{ env: NodeJS.ProcessEnv; dispose(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'formwork-identity-cli-'));
-  let url = join(dir, 'formwork.sqlite');
-  let schema: string | undefined;
-  if (DB_KIND === 'postgres') {
-    schema = 'idcli_' + randomBytes(6).toString('hex');
-    const admin = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
-    await admin.raw('create schema ??', [schema]);
-    await admin.destroy();
-    url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
+  const db = await cliDatabase(dir);
   return {
     env: {
-      ...process.env, DATABASE_URL: url, FORMWORK_DEFINITIONS: CORE_DEFINITIONS, FORMWORK_DATA_DIR: join(dir, 'data'),
+      ...process.env, DATABASE_URL: db.url, FORMWORK_DEFINITIONS: CORE_DEFINITIONS, FORMWORK_DATA_DIR: join(dir, 'data'),
       FORMWORK_DEMO_DATA: 'false', FORMWORK_WATCH: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0',
       PASSWORD_SCRYPT_LOG2N: '12',
     },
     async dispose() {
-      if (schema) {
-        const admin = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
-        await admin.raw('drop schema if exists ?? cascade', [schema]);
-        await admin.destroy();
-      }
+      await db.dispose();
       rmSync(dir, { recursive: true, force: true });
     },
   };
