@@ -6,18 +6,16 @@
  * The data is a steady state: people's last activity is spread evenly over the past 180 days, those past 91 days
  * were revoked by earlier runs (disabled), so a daily run finds the day's worth (~1/180) newly due, plus a platform
  * administrator and organisations with their own period. Earlier warning runs sent the warnings due and worked
- * out everyone's next warning time (due.ts), except for the people active in the last two days, whose time is
- * activity's bound of a day later (identity/activity.ts): those active 1–2 days ago are read once by this run and
- * their real time worked out. Measured, each as the best of three:
+ * out everyone's next warning time (due.ts); activity since wrote the first warning of the person's group
+ * (identity/activity.ts), so this run reads only the people a warning is due for. Measured, each as the best of three:
  *
  *   baseline      the hand-written UPDATE (in a transaction rolled back, so every measure sees the same data), and
  *                 for reference the same UPDATE without the warning-time indexes (dropped in that transaction)
  *   revocation    reading every due account page by page, as the revocation job does (selection.ts)
- *   warnings      what a warning run does besides acting: work out missing warning times, move on (set-based) the
- *                 times that came without a warning being due, read every account a warning is due for, page by
- *                 page, and work out the real times of those not warned (the writes in transactions rolled back, or
- *                 put back after the measure; the warnings themselves are written, untimed, before that last step,
- *                 as the job's acting would have moved those accounts' times on)
+ *   warnings      what a warning run does besides acting: work out missing warning times, read every account a
+ *                 warning is due for, page by page, and work out the real times of those not warned (the writes in
+ *                 transactions rolled back; the warnings themselves are written, untimed, before that last step, as
+ *                 the job's acting would have moved those accounts' times on)
  *   reschedule    for reference: every warning time worked out again, as after a change of settings
  *   revocation job the whole job once (per-account transactions, notices and audit entries), for reference: its cost
  *                 follows the number of accounts acted on, not the number of users
@@ -78,13 +76,12 @@ async function fill(fw: Engine, users: number): Promise<void> {
           // Warnings earlier runs sent: everyone a day or more into a warning's window has had it.
           const into = (days: number) => ago > (period - days + 1) * DAY_MS;
           const warned = into(3) ? 3 : into(14) ? 14 : null;
-          const bound = ago < 2 * DAY_MS ? iso(NOW.getTime() - ago + DAY_MS) : null;
           const disabled = ago > (period + 1) * DAY_MS;
           const lastActive = iso(NOW.getTime() - ago);
           rows.push({
             id: uuidv7(), username: `u${i}`, username_key: `u${i}`, org_id: orgs[i % 4]!.id, created_at: iso(NOW.getTime() - span),
             status: disabled ? 'disabled' : 'active', last_active_at: lastActive, inactivity_warned_days: warned,
-            inactivity_warn_at: disabled ? WARN_NONE : bound ?? nextWarnAt({ ...defaults, periodDays: period }, lastActive, warned),
+            inactivity_warn_at: disabled ? WARN_NONE : nextWarnAt({ ...defaults, periodDays: period }, lastActive, warned),
           });
         }
         await trx('sys_user').insert(rows);
@@ -166,13 +163,7 @@ async function measure(users: number): Promise<void> {
     let readMs = 0;
     const selectMs = await best(3, async () => { due = await select(fw, revocation); });
     let settleMs = 0;
-    let preMs = 0;
     let warnMs = Infinity;
-    // The times the run's first settling moves (only times that have come can move): kept to be put back after
-    // each measure, so all three see the same data. SQLite's one connection cannot read pages inside a transaction
-    // that is rolled back afterwards.
-    const comeTimes = await knex('sys_user').where('inactivity_warn_at', '<=', iso(now)).select('id', 'inactivity_warn_at') as
-      { id: string; inactivity_warn_at: string }[];
     await best(3, async () => {
       const t0 = performance.now();
       await knex.transaction(async (trx) => {
@@ -180,9 +171,6 @@ async function measure(users: number): Promise<void> {
         await trx.rollback();
       }).catch(() => undefined);
       scheduleMs = performance.now() - t0;
-      const tp = performance.now();
-      for (const group of groups) await settleWarnings(fw, group, now);
-      preMs = performance.now() - tp;
       const t1 = performance.now();
       const sent: { id: string; days: number; at: string }[] = [];
       warned = await select(fw, warnings, (q, a) => {
@@ -198,10 +186,7 @@ async function measure(users: number): Promise<void> {
         settleMs = performance.now() - t2;
         await trx.rollback();
       }).catch(() => undefined);
-      warnMs = Math.min(warnMs, scheduleMs + preMs + readMs + settleMs);
-      await knex.transaction(async (trx) => {
-        for (const r of comeTimes) await trx('sys_user').where({ id: r.id }).update({ inactivity_warn_at: r.inactivity_warn_at });
-      });
+      warnMs = Math.min(warnMs, scheduleMs + readMs + settleMs);
     });
     // Forget what the times were worked out with, as a change of settings would: all are worked out again.
     await knex('sys_inactivity_schedule').delete();
@@ -218,7 +203,7 @@ async function measure(users: number): Promise<void> {
     const verdict = (ms: number) => `${ratio(ms)}  (target ≤ ${TARGET}×: ${ms / baseline <= TARGET ? 'met' : 'NOT met'})`;
     out(`  revocation selection (${due} due)              ${selectMs.toFixed(1)} ms  ${verdict(selectMs)}`);
     out(`  warning selection (${scheduled} missing times, ${warned} read)  ${warnMs.toFixed(1)} ms  ${verdict(warnMs)}`
-      + `  (last try: missing times ${scheduleMs.toFixed(1)} + times come without a warning ${preMs.toFixed(1)} + reading ${readMs.toFixed(1)}`
+      + `  (last try: missing times ${scheduleMs.toFixed(1)} + reading ${readMs.toFixed(1)}`
       + ` + settling ${settleMs.toFixed(1)} ms)`);
     out(`  for reference: every warning time worked out again (a change of settings)  ${rescheduleMs.toFixed(1)} ms  ${ratio(rescheduleMs)}`);
     out(`  revocation job, whole (${ctx.counts.changed} revoked, ${ctx.counts.failed} failed)  ${jobMs.toFixed(1)} ms  ${ratio(jobMs)}`

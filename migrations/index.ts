@@ -18,6 +18,7 @@ import * as inactivityDue from './20261207_016_inactivity_due.js';
 import * as accessLogAt from './20261207_017_access_log_at.js';
 import * as studio from './20261207_020_studio.js';
 import * as outboxCancelKey from './20261207_021_outbox_cancel_key.js';
+import * as inactivityFirstWarning from './20261207_023_inactivity_first_warning.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '20261207_017_access_log_at': accessLogAt,
   '20261207_020_studio': studio,
   '20261207_021_outbox_cancel_key': outboxCancelKey,
+  '20261207_023_inactivity_first_warning': inactivityFirstWarning,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -118,7 +118,7 @@ export async function updateAccount(fw: Formwork, actor: Actor, id: string, inpu
       if (input.status === 'active' && row.status === 'disabled') {
         assertMayEnable(fw, actor, row.org_id);
         // A fresh spell: without it the next inactivity run would disable the account again at once.
-        Object.assign(patch, activityColumns(now));
+        Object.assign(patch, activityColumns(fw, now));
       }
       patch.status = input.status;
       changes.status = [row.status, input.status];

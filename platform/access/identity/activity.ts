@@ -8,10 +8,12 @@
  * nothing either. The write is guarded by the same condition, so instances racing on one person write once.
  *
  * Activity starts a new spell of inactivity: the same write clears the spell's warning and revocation marks, which
- * cancels the warnings still to come, and sets the time of its next warning to a day later. That is no later than
- * any first warning can be (a warning comes at least a day before the end of the period), whatever the settings,
- * which this write does not read; a warning run that finds the time come works out the real one
- * (inactivity/due.ts), so people active every day never cost the warning job anything.
+ * cancels the warnings still to come, and sets the time of its next warning: the first warning of the person's
+ * group of settings, from what the last warning run worked the groups out with (sys_inactivity_schedule, read in the
+ * same statement), so the warning job reads a person only when a warning is due. Before any run has worked a group
+ * out, it is a day later: no later than any first warning can be (a warning comes at least a day before the end of
+ * the period), and a run that finds such a time come works out the real one (inactivity/due.ts). A run that works a
+ * group out again (its settings changed) also works out again the times of people active while it ran.
  *
  * Warnings already written but not yet mailed are moot too: they are written under the person's
  * {@link activityCancelKey}, and the write of activity cancels them in one more statement (only when it writes, so
@@ -33,12 +35,28 @@ export function activityIsStale(lastActiveAt: string | null | undefined, now: Da
 /** A day: the earliest a spell's first warning can come (see the module comment). */
 const FIRST_WARNING_BOUND_MS = 86_400_000;
 
+/** The time of "no warning left in this spell" (the warning jobs' too): later than any run. */
+export const NO_WARNING_AT = '9999-12-31T23:59:59.999Z';
+
+/**
+ * SQL and bindings of the next warning's time for activity at `at` in an UPDATE of sys_user: `at` plus the days to
+ * the first warning of the row's group (its organisation's own settings, else everyone's), a day when no run has
+ * worked the group out yet, {@link NO_WARNING_AT} when the group is never warned.
+ */
+function firstWarningSql(fw: Formwork, at: string): Knex.Raw {
+  const plus = fw.db.dialect.name === 'postgres'
+    ? `to_char((?::timestamptz at time zone 'UTC') + s.first_warning_days * interval '1 day', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+    : `strftime('%Y-%m-%dT%H:%M:%fZ', ?, '+' || s.first_warning_days || ' days')`;
+  // The group's row: the organisation's when it has one, else the default group's ('*').
+  return fw.db.knex.raw(`coalesce((select case when s.first_warning_days is null then ? else ${plus} end
+    from sys_inactivity_schedule s
+    where s.group_key = coalesce((select o.group_key from sys_inactivity_schedule o where o.group_key = sys_user.org_id), '*')), ?)`,
+  [NO_WARNING_AT, at, new Date(Date.parse(at) + FIRST_WARNING_BOUND_MS).toISOString()]);
+}
+
 /** The columns a write of activity at `at` sets: the time, and a fresh spell (no warning sent, not revoked). */
-export function activityColumns(at: string): Record<string, unknown> {
-  return {
-    last_active_at: at, inactivity_warned_days: null, inactivity_revoked_at: null,
-    inactivity_warn_at: new Date(Date.parse(at) + FIRST_WARNING_BOUND_MS).toISOString(),
-  };
+export function activityColumns(fw: Formwork, at: string): Record<string, unknown> {
+  return { last_active_at: at, inactivity_warned_days: null, inactivity_revoked_at: null, inactivity_warn_at: firstWarningSql(fw, at) };
 }
 
 /** The outbox cancel key of mail that activity of person `userId` makes moot (their inactivity warnings). */
@@ -62,7 +80,7 @@ export async function noteActivity(
   const write = async (t: Knex.Transaction) => {
     const n = await t('sys_user').where({ id: userId })
       .where((q) => q.whereNull('last_active_at').orWhere('last_active_at', '<=', before))
-      .update(activityColumns(now.toISOString()));
+      .update(activityColumns(fw, now.toISOString()));
     // Only the instance whose guarded write won cancels: the others' activity was already recorded.
     if (n > 0) await cancelMootMail(t, userId);
     return n > 0;

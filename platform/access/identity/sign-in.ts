@@ -114,7 +114,7 @@ export async function completeMfa(fw: Formwork, session: SessionRow, method: 'to
       expires_at: new Date(now.getTime() + fw.config.sessionAbsoluteMinutes * 60_000).toISOString(),
     }, trx);
     if (!rotated) fail('mfa_failed', 'This sign-in has already moved on; start again.');
-    await trx('sys_user').where({ id: user.id }).update({ failed_attempts: 0, last_sign_in_at: now.toISOString(), ...activityColumns(now.toISOString()) });
+    await trx('sys_user').where({ id: user.id }).update({ failed_attempts: 0, last_sign_in_at: now.toISOString(), ...activityColumns(fw, now.toISOString()) });
     await cancelMootMail(trx, user.id);
     if (fw.config.singleSession) await revokeUserSessions(fw, user.id, 'superseded', { exceptId: rotated.session.id, trx });
     return { ...rotated, user: { ...user, failed_attempts: 0, last_sign_in_at: now.toISOString() } };

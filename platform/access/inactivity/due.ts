@@ -4,10 +4,11 @@
  * them with warnings 14 and 3 days before), most of whom had had the window's warning already.
  *
  * How the times stay right:
- *  - Activity (identity/activity.ts, also when an account is enabled again) sets it a day ahead: no later than any
- *    first warning, whatever the settings. A run that finds such a time come reads the person (warning them if a
- *    warning is due after all) and then works out the real time (settleWarnings), so a person costs the job one
- *    read per pause of more than a day, and people active every day cost nothing.
+ *  - Activity (identity/activity.ts, also when an account is enabled again) sets it to the first warning of the
+ *    person's group, from the days to it stored here per group (sys_inactivity_schedule.first_warning_days), in the
+ *    same statement; before a run has stored them, a day ahead (no later than any first warning). A run that finds
+ *    such a bound come reads the person and then works out the real time (settleWarnings). So the job reads a
+ *    person only when a warning is due, and people active every day cost it nothing.
  *  - Null means "not worked out yet" (new accounts, accounts from before this column): each warning run first works those out,
  *    set-based (one UPDATE per group of people sharing settings).
  *  - A warning sent moves it to the next warning of the spell, in the same guarded UPDATE that records the warning;
@@ -17,15 +18,18 @@
  *    each run compares what decides warning times (period and warnings, and for the default group which
  *    organisations are left out of it) with what the times were worked out with (sys_inactivity_schedule, per
  *    group), and works a group's times out again when they differ. An organisation that gains or loses its own
- *    settings changes the default group's membership, so both groups are worked out again.
+ *    settings changes the default group's membership, so both groups are worked out again. Activity written while
+ *    a group was worked out again may have read the days of the settings before: the times of people active in the
+ *    minute before are worked out once more after it.
  */
 import type { Knex } from 'knex';
 import type { Formwork } from '../../context.js';
+import { NO_WARNING_AT } from '../identity/activity.js';
 import { DAY_MS, IN_USE, type SettingsGroup } from './selection.js';
 import type { InactivitySettings } from './settings.js';
 
 /** The time of "no warning left in this spell": later than any run. */
-export const WARN_NONE = '9999-12-31T23:59:59.999Z';
+export const WARN_NONE = NO_WARNING_AT;
 /** sys_inactivity_schedule's key of the default group. */
 const DEFAULT_GROUP = '*';
 
@@ -81,6 +85,12 @@ export function inGroup(q: Knex.QueryBuilder, group: SettingsGroup): Knex.QueryB
   return q;
 }
 
+/** Days from activity to the group's first warning; null when it is never warned. */
+function firstWarningDays(settings: InactivitySettings): number | null {
+  const first = warningsOf(settings)[0];
+  return first === undefined ? null : settings.periodDays - first;
+}
+
 /** What decides the group's warning times. */
 function fingerprint(group: SettingsGroup): string {
   const { periodDays } = group.settings;
@@ -94,21 +104,27 @@ function fingerprint(group: SettingsGroup): string {
  */
 export async function scheduleWarnings(fw: Formwork, groups: SettingsGroup[], knex: Knex | Knex.Transaction = fw.db.knex): Promise<number> {
   const at = fw.clock.now().toISOString();
-  const stored = new Map((await knex('sys_inactivity_schedule').select('group_key', 'settings'))
-    .map((r: { group_key: string; settings: string }) => [r.group_key, r.settings]));
+  const stored = new Map((await knex('sys_inactivity_schedule').select('group_key', 'settings', 'first_warning_days'))
+    .map((r: { group_key: string; settings: string; first_warning_days: number | null }) => [r.group_key, r]));
   const keys = new Set<string>();
   for (const group of groups) {
     const key = group.orgId ?? DEFAULT_GROUP;
     keys.add(key);
     const print = fingerprint(group);
-    if (stored.get(key) === print) continue;
+    const firstDays = firstWarningDays(group.settings);
+    const was = stored.get(key);
+    if (was && was.settings === print && (was.first_warning_days ?? null) === firstDays) continue;
     const next = nextWarnAtSql(fw, group.settings);
     await knex.transaction(async (trx) => {
       // Accounts not in use keep theirs: every way back into use (enabling again) clears it.
       await inGroup(trx('sys_user'), group).whereIn('status', IN_USE).update({ inactivity_warn_at: knex.raw(next.sql, next.bindings) });
       await trx('sys_inactivity_schedule').where({ group_key: key }).delete();
-      await trx('sys_inactivity_schedule').insert({ group_key: key, settings: print, updated_at: at });
+      await trx('sys_inactivity_schedule').insert({ group_key: key, settings: print, first_warning_days: firstDays, updated_at: at });
     });
+    // Activity written meanwhile may have read the days stored before (see the module comment); by the
+    // (status, last_active_at) index, which finds the few people active in the last minute.
+    await inGroup(knex('sys_user'), group).whereIn('status', IN_USE).where('last_active_at', '>=', iso(Date.parse(at) - 60_000))
+      .update({ inactivity_warn_at: knex.raw(next.sql, next.bindings) });
   }
   // Organisations that no longer have their own settings: their people are in the default group, worked out above.
   const gone = [...stored.keys()].filter((k) => !keys.has(k));
@@ -127,9 +143,9 @@ export async function scheduleWarnings(fw: Formwork, groups: SettingsGroup[], kn
 /**
  * The times that have come, worked out for real: revoked accounts and accounts past their period get
  * {@link WARN_NONE}; the others get the real time — later than now for people whose time was activity's day-ahead
- * bound (so a run never reads them in pages), the same for those a warning is due for (the run reads them), and, after
- * a run, for those it could not handle or never warns (a platform administrator), so the next run tries again. A run
- * calls it before reading and after acting. Reads only the accounts due. `knex`: as for {@link scheduleWarnings}.
+ * bound (read by the run, not warned), the same for those it could not handle or never warns (a platform
+ * administrator), so the next run tries again. A run calls it after acting. Reads only the accounts whose time has
+ * come. `knex`: as for {@link scheduleWarnings}.
  */
 export async function settleWarnings(
   fw: Formwork, group: SettingsGroup, nowMs: number, knex: Knex | Knex.Transaction = fw.db.knex,

@@ -61,9 +61,6 @@ async function runWarnings(ctx: JobContext): Promise<void> {
   const groups = await settingsGroups(fw, global);
   await scheduleWarnings(fw, groups);
   const nowMs = ctx.now().getTime();
-  // First, set-based: times that came without a warning being due (activity's day-ahead bound, mostly) move on to
-  // the real ones, so the pages read below hold only the people a warning is due for.
-  for (const group of groups) await settleWarnings(fw, group, nowMs);
   const admins = new Map<string, NoticePerson[]>();
   const selections: { query: DueQuery; act: (a: DueAccount) => Promise<boolean> }[] = [];
   for (const group of groups) {

@@ -68,7 +68,7 @@ export async function enableAccount(fw: Formwork, actor: Actor, id: string, reas
   if (account.status !== 'disabled') fail('conflict', `Only a disabled account can be enabled; this one is ${account.status}.`);
   const at = fw.clock.now().toISOString();
   await fw.db.knex.transaction(async (trx) => {
-    const n = await trx('sys_user').where({ id: account.id, status: 'disabled' }).update({ status: 'active', updated_at: at, ...activityColumns(at) });
+    const n = await trx('sys_user').where({ id: account.id, status: 'disabled' }).update({ status: 'active', updated_at: at, ...activityColumns(fw, at) });
     if (n !== 1) fail('conflict', 'The account changed meanwhile; try again.');
     await writeAudit(trx, actor, at, [{
       table: 'sys_user', recordId: account.id, operation: 'update', version: 1,

@@ -34,30 +34,43 @@ describe('inactivity warnings: when each is due', function () {
     expect(await stateOf(last)).to.deep.include({ inactivity_warned_days: 3, inactivity_warn_at: WARN_NONE });
   });
 
-  it('activity starts a fresh spell: the next warning is worked out again from the new activity', async () => {
+  it('activity starts a fresh spell whose first warning is the person\'s group\'s, read in the same write', async () => {
     const u = await person(w, 'returns', 'DUA', 80);
     await warnings.run(jobContext(w));
     expect((await stateOf(u)).inactivity_warned_days).to.equal(14);
     w.clock.advance(DAY);
     expect(await noteActivity(w.fw, u.user.id, (await stateOf(u)).last_active_at)).to.equal(true);
-    // A day ahead: no first warning can come sooner, whatever the settings.
+    // The run above worked the default group out (90 days, warnings 14 and 3 days before): day 76.
     expect(await stateOf(u)).to.deep.equal({
-      last_active_at: w.clock.now().toISOString(), inactivity_warned_days: null, inactivity_warn_at: await daysOn(u, 1),
+      last_active_at: w.clock.now().toISOString(), inactivity_warned_days: null, inactivity_warn_at: await daysOn(u, 76),
     });
-    const early = jobContext(w);
-    await warnings.run(early);
-    expect(early.counts).to.deep.equal({ examined: 0, changed: 0, failed: 0 });
-    // Once that day has passed without activity, a run works out the real time set-based, without reading the
-    // person in its pages (no warning is due to them).
-    w.clock.advance(2 * DAY);
+    // So no run reads the person until then.
+    w.clock.advance(3 * DAY);
     const ctx = jobContext(w);
     await warnings.run(ctx);
     expect(ctx.counts).to.deep.equal({ examined: 0, changed: 0, failed: 0 });
     expect((await stateOf(u)).inactivity_warn_at).to.equal(await daysOn(u, 76));
-    const again = jobContext(w);
-    await warnings.run(again);
-    expect(again.counts.examined).to.equal(0);
-    w.clock.advance(-3 * DAY);
+    w.clock.advance(-4 * DAY);
+  });
+
+  it('activity before any run worked the groups out is a day ahead; the first run works out the real time', async () => {
+    const fresh = await inactivityWorld();
+    try {
+      const u = await person(fresh, 'early', 'DUA', 10);
+      const state = async () => fresh.fw.db.knex('sys_user').where({ id: u.user.id }).first('last_active_at', 'inactivity_warn_at');
+      fresh.clock.advance(DAY);
+      expect(await noteActivity(fresh.fw, u.user.id, (await state()).last_active_at)).to.equal(true);
+      const active = (await state()).last_active_at as string;
+      expect((await state()).inactivity_warn_at).to.equal(new Date(Date.parse(active) + DAY).toISOString());
+      fresh.clock.advance(2 * DAY);
+      const ctx = jobContext(fresh);
+      await warnings.run(ctx);
+      // Worked out with its group, set-based, before the run reads anyone: nobody is due, so nobody is read.
+      expect(ctx.counts).to.deep.equal({ examined: 0, changed: 0, failed: 0 });
+      expect((await state()).inactivity_warn_at).to.equal(new Date(Date.parse(active) + 76 * DAY).toISOString());
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('a change of the job\'s warnings moves everyone\'s next warning, and people now due are warned in the same run', async () => {
@@ -86,6 +99,10 @@ describe('inactivity warnings: when each is due', function () {
     // 30 days with warnings 14 and 3 days before: the first came on day 16.
     expect(await warnedOf(u)).to.deep.equal(['Your account will be disabled in 10 days']);
     expect(await stateOf(u)).to.deep.include({ inactivity_warned_days: 14, inactivity_warn_at: await daysOn(u, 27) });
+    // Activity in that organisation starts a spell whose first warning is its own (day 16), not everyone's (day 76).
+    const colleague = await person(w, 'orgset_colleague', 'DUC', 5);
+    expect(await noteActivity(w.fw, colleague.user.id, (await stateOf(colleague)).last_active_at)).to.equal(true);
+    expect((await stateOf(colleague)).inactivity_warn_at).to.equal(await daysOn(colleague, 16));
     await w.fw.db.knex('sys_inactivity_setting').where({ org_id: orgId }).delete();
     await warnings.run(jobContext(w));
     // The default 90 days again: the 14-day warning was sent in this spell, the 3-day one comes on day 87.
