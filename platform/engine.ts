@@ -123,6 +123,11 @@ function systemJobs(options: EngineOptions): SystemJob[] {
       description: 'Sends the mail waiting in the outbox, trying again later when the mail server does not accept it.',
       intervalMs: Number(process.env.NOTIFY_POLL_MS ?? 5000),
     },
+    {
+      name: 'system_studio_versions', label: 'Published definitions',
+      description: 'Switches this server to the definitions published in the studio on another server.',
+      intervalMs: options.studioPollMs ?? studioPollMs(),
+    },
   ];
 }
 
@@ -178,23 +183,31 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
           holder.reject(errors, clock.now().toISOString());
           return { ok: false, errors, changes: [] };
         };
-        const candidate = await holder.prepare(config.definitionRoots);
-        if (!candidate.registry) return refused(candidate.errors);
-        const next = candidate.registry;
-        try {
-          // Under the lock: instances watching the same files sync the same change one after the other.
-          const changes = await withStartupLock(db, async () => applySchemaSync(db, next, clock.now(), await fw.studioRuntime.keep()));
-          holder.swap(next, clock.now().toISOString());
-          return { ok: true, errors: [], changes };
-        } catch (e) {
-          if (e instanceof FormworkError && e.code === 'schema_change_refused') {
-            return refused([{ file: '', pointer: '', message: e.message }]);
+        // Built while the registry in force serves; swapped in one step. When a publish or a poll swapped meanwhile,
+        // the candidate holds the layer that was in force before it: build again on the one in force now.
+        for (let attempt = 0; ; attempt++) {
+          const generation = holder.generation;
+          const candidate = await holder.prepare(config.definitionRoots);
+          if (!candidate.registry) return refused(candidate.errors);
+          const next = candidate.registry;
+          // A stale candidate would also look like dropping what the new layer added: never sync it.
+          if (holder.generation !== generation && attempt < 2) continue;
+          try {
+            // Under the lock: instances watching the same files sync the same change one after the other.
+            const changes = await withStartupLock(db, async () => applySchemaSync(db, next, clock.now(), await fw.studioRuntime.keep()));
+            if (holder.generation !== generation && attempt < 2) continue;
+            holder.swap(next, clock.now().toISOString());
+            return { ok: true, errors: [], changes };
+          } catch (e) {
+            if (e instanceof FormworkError && e.code === 'schema_change_refused') {
+              return refused([{ file: '', pointer: '', message: e.message }]);
+            }
+            // The database refused an additive change (e.g. a new unique index over duplicate values): the sync
+            // transaction rolled back, so keep the registry in force rather than reject (the file watcher would crash).
+            const message = `Schema sync failed, nothing was changed: ${(e as Error)?.message ?? String(e)}`;
+            log.error('schema sync failed', { error: message });
+            return refused([{ file: '', pointer: '', message }]);
           }
-          // The database refused an additive change (e.g. a new unique index over duplicate values): the sync
-          // transaction rolled back, so keep the registry in force rather than reject (the file watcher would crash).
-          const message = `Schema sync failed, nothing was changed: ${(e as Error)?.message ?? String(e)}`;
-          log.error('schema sync failed', { error: message });
-          return refused([{ file: '', pointer: '', message }]);
         }
       },
       startBackground() {

@@ -55,6 +55,8 @@ export class FwForm extends LightElement {
   @property() accessor idPrefix = 'field';
   /** Show a long form's titled sections as tabs (form/sections.ts), keeping a record page a few screens high. */
   @property({ type: Boolean }) accessor sectionTabs = false;
+  /** A preview (the studio's): submitting runs the browser's checks, then says nothing was saved; it never writes. */
+  @property({ type: Boolean }) accessor preview = false;
 
   /** The signed-in person's session. */
   @consume({ context: sessionContext, subscribe: true }) @state() private accessor session: SessionInfo | null = null;
@@ -109,6 +111,11 @@ export class FwForm extends LightElement {
       this.#runPolicies();
     },
   });
+
+  /** The values in the form now, as a submit would start from them. */
+  get currentValues(): RecordData {
+    return { ...this.values };
+  }
 
   /** Whether the form holds changes not yet saved. */
   get dirty(): boolean {
@@ -340,6 +347,11 @@ export class FwForm extends LightElement {
     if (this.#submission.busy) return;
     this.notice = null;
     if (await this.#submission.check({ fields: this.#check(), general: [] })) return;
+    if (this.preview) {
+      await this.#clearProblems();
+      await this.#showNotice({ kind: 'info', text: 'This is a preview: nothing was saved.' });
+      return;
+    }
     const payload = this.#payload();
     if (this.record && Object.keys(payload).length === 0) {
       await this.#clearProblems();

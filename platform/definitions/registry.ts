@@ -231,6 +231,7 @@ export class RegistryHolder implements RegistrySource {
   #since = '';
   #rejected: DefinitionStatus['rejected'] = null;
   #layer: DefinitionLayer | null = null;
+  #generation = 0;
 
   constructor(readonly kinds: readonly AnyKindModule[]) {}
 
@@ -244,6 +245,12 @@ export class RegistryHolder implements RegistrySource {
   /** The layer over the files in force (the studio's published definitions), null for the files alone. */
   get layer(): DefinitionLayer | null { return this.#layer; }
 
+  /**
+   * Counts swaps. A switch that prepared its candidate outside any lock compares it before swapping: when another
+   * switch (a file reload, a publish, a poll) swapped meanwhile, the candidate was built on what is no longer in force.
+   */
+  get generation(): number { return this.#generation; }
+
   /** Build a candidate from the files and a layer (default: the layer in force) without touching the registry in force. */
   prepare(roots: string[], layer: DefinitionLayer | null = this.#layer): Promise<BuildResult> {
     return loadRegistry(this.kinds, roots, layer);
@@ -252,6 +259,7 @@ export class RegistryHolder implements RegistrySource {
   /** Put a registry in force; `layer` (when given) is the layer it was built with, kept for the next `prepare`. */
   swap(registry: Registry, at: string = new Date().toISOString(), layer?: DefinitionLayer | null): void {
     this.#current = registry;
+    this.#generation += 1;
     this.#since = at;
     this.#rejected = null;
     if (layer !== undefined) this.#layer = layer;

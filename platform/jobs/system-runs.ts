@@ -1,7 +1,7 @@
 /**
  * The run history of the engine's own pollers (workflow timers, service-level checks, event dispatch, the mail
- * sender), kept in sys_job_run beside the scheduled jobs' runs so an administrator sees everything the server does
- * in the background.
+ * sender, the switch to definitions published in the studio), kept in sys_job_run beside the scheduled jobs' runs so
+ * an administrator sees everything the server does in the background.
  *
  * A poll is recorded only when it did something (examined at least one item) or failed. Idle polls are not: a poller
  * polling every few seconds would otherwise write tens of thousands of rows a day per instance, and an idle poll would
@@ -21,6 +21,7 @@ export const SYSTEM_JOB_NAMES = {
   slaChecks: 'system_sla_checks',
   eventDispatch: 'system_event_dispatch',
   mailSender: 'system_mail_sender',
+  studioVersions: 'system_studio_versions',
 } as const;
 
 export type SystemJobName = (typeof SYSTEM_JOB_NAMES)[keyof typeof SYSTEM_JOB_NAMES];

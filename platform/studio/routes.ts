@@ -3,6 +3,11 @@
  * `platform.studio` capability (403 `forbidden` otherwise, before anything is parsed).
  *
  *   GET    /studio/definitions?kind&pack&q              → {data: DefinitionListEntry[]}
+ *   GET    /studio/schema                               → {data: the assembled definition schema} (definitions.schema.json:
+ *                                                         its descriptions are the editors' help texts), ETag
+ *   GET    /studio/uses?kind&name&field                 → {data: UsesView}: every definition referring to the definition
+ *                                                         (or to the field of the table), with pointer and words;
+ *                                                         404 not_found / table_not_found, 400 invalid_query
  *   GET    /studio/changesets                           → {data: ChangeSetView[]} (each with authorName: the person's name)
  *   POST   /studio/changesets {name, comment?}          → 201 {data: ChangeSetView}, Location
  *   GET    /studio/changesets/:cs                       → {data: ChangeSetView with its definitions}
@@ -25,21 +30,38 @@
  *                                                       → {data: ImportPlanView}; nothing written
  *   POST   /studio/import?force=true|false  (same body) → {data: ImportResultView}; 409 conflict (in `conflicts`)
  *                                                         unless force, 422 definition_invalid, 409 schema_change_refused
+ *   GET    /studio/changesets/:cs/preview/forms/:form?role=&role=
+ *                                                       → {data: FormMeta} as GET /api/meta/forms gives it from the change
+ *                                                         set's candidate registry to a person holding just those roles
+ *                                                         (none: the configurator); 422 definition_invalid, 422
+ *                                                         validation_failed naming `role` (unknown, or no read access);
+ *                                                         beside `data`, `person`: the user facts its UI policies see
+ *   GET    /studio/changesets/:cs/preview/tables/:table?role=   → {data: TableMeta with defaultForm, workflow}, likewise
+ *   GET    /studio/changesets/:cs/preview/catalog-items/:item?role= → {data: the catalogue item page, orderable}
+ *   POST   /studio/changesets/:cs/preview/try {table, record, previous?, operation, role?, form?}
+ *                                                       → {data: TryView}: each rule's outcome and actions in words, the
+ *                                                         record after the before rules, the form's policies; writes nothing
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { personName } from '../access/identity/index.js';
 import { hasCapability } from '../access/policy.js';
 import type { Formwork } from '../context.js';
 import { fail } from '../errors.js';
+import { definitionSchema } from '../kinds.js';
 import { compileBody, compileQuery, NO_QUERY, param, readBody, readQuery } from '../http/input.js';
 import { methodNotAllowed } from '../http/middleware/method-not-allowed.js';
+import type { TryInput } from './preview-types.js';
 import type { StudioService } from './types.js';
+import { findUses } from './uses.js';
 
 /** The capability of configurators: edit, publish and roll back definitions. */
 export const STUDIO_CAPABILITY = 'platform.studio';
 
 const LIST_QUERY = compileQuery<{ kind?: string; pack?: string; q?: string }>({
   kind: param.nonEmpty, pack: param.nonEmpty, q: param.text,
+});
+const USES_QUERY = compileQuery<{ kind?: string; name?: string; field?: string }>({
+  kind: param.nonEmpty, name: param.nonEmpty, field: param.nonEmpty,
 });
 const DIFF_QUERY = compileQuery<{ to?: number }>({ to: param.wholeNumber });
 const CREATE_BODY = compileBody<{ name: string; comment?: string }>({
@@ -49,6 +71,33 @@ const CREATE_BODY = compileBody<{ name: string; comment?: string }>({
     comment: { type: 'string', maxLength: 2000, expected: 'text of at most 2,000 characters' },
   },
 });
+const ROLE_QUERY = compileQuery<{ role?: string | string[] }>({
+  role: { type: ['string', 'array'], expected: 'the name of a role (repeat role= for more)' },
+});
+const ROLE_LIST = { type: ['string', 'array'], expected: 'the name of a role, or a list of them' };
+const TRY_BODY = compileBody<TryInput>({
+  type: 'object', required: ['table', 'record', 'operation'],
+  properties: {
+    table: { type: 'string', minLength: 1, expected: 'the name of a table' },
+    record: { type: 'object', expected: 'an object of field values' },
+    previous: { type: ['object', 'null'], expected: 'an object of field values (the stored record), or null' },
+    operation: { type: 'string', enum: ['create', 'update'], expected: 'create or update' },
+    role: ROLE_LIST,
+    form: { type: 'string', minLength: 1, expected: 'the name of a form of the table' },
+  },
+}, { required: true, textCheckedBy: 'service' });
+
+/** The roles a preview is for, from `role` given once, repeated, or as a list; each must be a non-empty name. */
+function rolesOf(role: string | string[] | undefined): string[] {
+  const roles = [role ?? []].flat();
+  if (roles.some((r) => typeof r !== 'string' || r.trim() === '')) {
+    fail('validation_failed', 'Each role must be the name of a role.', {
+      fieldErrors: [{ field: 'role', code: 'type', message: 'Each role must be the name of a role.' }],
+    });
+  }
+  return roles;
+}
+
 const EXPORT_QUERY = compileQuery<{ since?: number }>({ since: param.wholeNumber });
 const IMPORT_QUERY = compileQuery<{ plan?: boolean; force?: boolean }>({ plan: param.boolean, force: param.boolean });
 const COMMENT_BODY = compileBody<{ comment?: string }>({
@@ -96,6 +145,26 @@ export function studioRouter(fw: Formwork, service: () => StudioService): Router
   router.route('/studio/definitions')
     .get((req, res) => {
       res.json({ data: service().listDefinitions(readQuery(req, LIST_QUERY)) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/studio/schema')
+    .get((req, res) => {
+      readQuery(req, NO_QUERY);
+      res.set('Cache-Control', 'private, max-age=300').json({ data: definitionSchema() });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/studio/uses')
+    .get((req, res) => {
+      const { kind, name, field } = readQuery(req, USES_QUERY);
+      if (!kind || !name) {
+        const missing = !kind ? 'kind' : 'name';
+        fail('invalid_query', `Say which definition: ${missing} is required.`, {
+          fieldErrors: [{ field: missing, code: 'required', message: `${missing === 'kind' ? 'Kind' : 'Name'} is required.` }],
+        });
+      }
+      res.json({ data: findUses(fw.registry.current, kind, name, field) });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -206,6 +275,40 @@ export function studioRouter(fw: Formwork, service: () => StudioService): Router
       const version = versionParam(req.params.v);
       const { comment } = readBody(req, COMMENT_BODY);
       res.json({ data: await service().rollback(actor(res), version, comment) });
+    })
+    .all(methodNotAllowed(['POST']));
+
+  // Previews (platform/studio/preview.ts): read-only views of the change set's candidate registry.
+  router.route('/studio/changesets/:cs/preview/forms/:form')
+    .get(async (req, res) => {
+      const roles = rolesOf(readQuery(req, ROLE_QUERY).role);
+      const person = await service().preview.person(actor(res), req.params.cs, roles);
+      res.json({ data: await service().preview.form(actor(res), req.params.cs, req.params.form, roles), person });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/studio/changesets/:cs/preview/tables/:table')
+    .get(async (req, res) => {
+      const roles = rolesOf(readQuery(req, ROLE_QUERY).role);
+      const person = await service().preview.person(actor(res), req.params.cs, roles);
+      res.json({ data: await service().preview.table(actor(res), req.params.cs, req.params.table, roles), person });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/studio/changesets/:cs/preview/catalog-items/:item')
+    .get(async (req, res) => {
+      const roles = rolesOf(readQuery(req, ROLE_QUERY).role);
+      const person = await service().preview.person(actor(res), req.params.cs, roles);
+      res.json({ data: await service().preview.catalogItem(actor(res), req.params.cs, req.params.item, roles), person });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.route('/studio/changesets/:cs/preview/try')
+    .post(async (req, res) => {
+      readQuery(req, NO_QUERY);
+      const body = readBody(req, TRY_BODY);
+      rolesOf(body.role);
+      res.json({ data: await service().preview.tryRecord(actor(res), req.params.cs, body) });
     })
     .all(methodNotAllowed(['POST']));
 

@@ -21,6 +21,7 @@ import { diffLayers, fileDefinitions } from './diff.js';
 import { buildExport, type ExportBundle } from './export.js';
 import { applyImport, planImport } from './import.js';
 import { assertNoConflicts, composeLayer, fetchPublishedLayer } from './layer.js';
+import { StudioPreview } from './preview.js';
 import { publishLayer } from './publish.js';
 import {
   fetchChangeSet, fetchChangeSets, fetchCurrentVersion, fetchHidden, fetchItem, fetchItems, fetchLayer, fetchLayerSizes, fetchVersion,
@@ -54,10 +55,12 @@ function packOf(file: string): string {
 export class DefinitionStudio implements StudioService {
   readonly #fw: Formwork;
   readonly #holder: RegistryHolder;
+  readonly preview: StudioPreview;
 
   constructor(fw: Formwork, holder: RegistryHolder) {
     this.#fw = fw;
     this.#holder = holder;
+    this.preview = new StudioPreview(fw, holder);
   }
 
   get #knex(): Knex { return this.#fw.db.knex; }

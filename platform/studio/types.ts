@@ -5,6 +5,9 @@
 import type { DefinitionError } from '../definitions/model.js';
 import type { Actor } from '../records/types.js';
 import type { ExportBundle } from './export.js';
+import type { PreviewService } from './preview-types.js';
+
+export type * from './preview-types.js';
 
 /** A change set: a named draft of definition edits, published as one registry version. */
 export interface ChangeSetView {
@@ -163,4 +166,33 @@ export interface StudioService {
   exportLayer(since?: number): Promise<ExportBundle>;
   planImport(bundle: unknown): Promise<ImportPlanView>;
   applyImport(actor: Actor, bundle: unknown, options: { force?: boolean; comment?: string }): Promise<ImportResultView>;
+  /** Previews of a change set's candidate registry (platform/studio/preview.ts): never in force, never writing. */
+  readonly preview: PreviewService;
+}
+
+/* Where used (platform/studio/uses.ts, GET /api/studio/uses). */
+
+/** One reference to the definition or field asked about. */
+export interface DefinitionUse {
+  /** The definition that refers to it. */
+  kind: string;
+  name: string;
+  /** Its label (its name in words when it has none). */
+  label: string;
+  /** Where in that definition (RFC 6901). */
+  pointer: string;
+  /** The reference in words: "Form 'Contact' shows it in section 'Details'". */
+  description: string;
+}
+
+/** What `findUses` answers: the thing asked about, in words, and every use of it. */
+export interface UsesView {
+  kind: string;
+  name: string;
+  field: string | null;
+  /** "Table 'Gadget'", "Field 'Title' of table 'Gadget'". */
+  title: string;
+  uses: DefinitionUse[];
+  /** For a table asked about as a whole: its fields, each to ask about in turn (system fields left out). */
+  fields?: { name: string; label: string }[];
 }

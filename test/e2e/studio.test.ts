@@ -49,6 +49,8 @@ describe('The studio in Chromium', function () {
     await page.selectOption('#definition-kind', kind);
     await page.fill('#definition-name', name);
     await page.click('button:has-text("Open definition")');
+    // The designer of the kind opens first; these tests edit the JSON.
+    await page.click('#tab-json');
     await page.waitForSelector('#definition-json');
   }
 
@@ -121,11 +123,12 @@ describe('The studio in Chromium', function () {
     await page.keyboard.press('Tab');
     await page.keyboard.type('loan_item');
     await page.keyboard.press('Enter');
+    await page.click('#tab-json');
     await page.waitForSelector('#definition-json');
     // A new name starts from the kind's template.
     expect(await page.textContent('fw-studio-definition')).to.contain('This is a new table');
     expect(JSON.parse(await page.inputValue('#definition-json'))).to.include({ kind: 'table', name: 'loan_item' });
-    expect(await page.getAttribute('[role=tab]', 'aria-selected')).to.equal('true');
+    expect(await page.getAttribute('#tab-json', 'aria-selected')).to.equal('true');
     expect(await axeViolations(page)).to.deep.equal([]);
 
     await typeDefinition(page, badTable);
@@ -158,6 +161,7 @@ describe('The studio in Chromium', function () {
   it('says when another window saved the definition first, with their time, and loads their version', async () => {
     const other = await page.context().newPage();
     await other.goto(page.url());
+    await other.click('#tab-json');
     await other.waitForSelector('#definition-json');
     await saveAs({ ...table, label: 'Loan item (first)' });
     await other.fill('#definition-json', JSON.stringify({ ...table, label: 'Loan item (second)' }, null, 2));

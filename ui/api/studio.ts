@@ -45,6 +45,23 @@ export async function fetchStudioDefinitions(
   return (await api.get<DefinitionListEntry[]>('/studio/definitions', { query, signal })).data;
 }
 
+/** The definition schema as JSON Schema 2020-12 (`$defs` by shape name, `$defs.<kind>` per kind). */
+export type DefinitionSchema = { $defs: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+
+let schemaOnce: Promise<DefinitionSchema> | null = null;
+
+/**
+ * GET /api/studio/schema, once per page load (it changes only with a new release): the shapes and help texts every
+ * editor is generated from. A failed fetch is not remembered.
+ */
+export function fetchDefinitionSchema(api: ApiClient): Promise<DefinitionSchema> {
+  schemaOnce ??= api.get<DefinitionSchema>('/studio/schema').then((r) => r.data, (e: unknown) => {
+    schemaOnce = null;
+    throw e;
+  });
+  return schemaOnce;
+}
+
 /** GET /api/studio/changesets, newest first as the server orders them. */
 export async function fetchChangeSets(api: ApiClient, signal?: AbortSignal): Promise<Named<ChangeSetView>[]> {
   return (await api.get<Named<ChangeSetView>[]>('/studio/changesets', { signal })).data;
@@ -78,6 +95,18 @@ export async function saveStudioDefinition(
   return (await api.request<ChangeSetItemView>('PUT', itemPath(cs, kind, name), {
     body: definition, headers: { 'if-match': `"${revision}"` },
   })).data;
+}
+
+/**
+ * DELETE …/definitions/:kind/:name under `revision` (If-Match): the deletion as the change set now holds it, or null
+ * when the draft's own new definition was simply dropped (204). Rejects with 412 precondition_failed, 409 conflict,
+ * 422 validation_failed (a definition from a file cannot be deleted), 404 not_found, 409 invalid_state.
+ */
+export async function deleteStudioDefinition(
+  api: ApiClient, cs: string, kind: string, name: string, revision: number,
+): Promise<ChangeSetItemView | null> {
+  const res = await api.request<ChangeSetItemView | undefined>('DELETE', itemPath(cs, kind, name), { headers: { 'if-match': `"${revision}"` } });
+  return res.status === 204 ? null : res.data ?? null;
 }
 
 /** POST …/validate: the change set's errors, and the schema changes publishing would make or refuse. */

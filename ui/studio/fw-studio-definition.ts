@@ -5,17 +5,24 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../light-element.js';
 import { ApiError, type ApiClient } from '../api/client.js';
 import {
-  changeSetsUrl, changeSetUrl, fetchChangeSet, fetchStudioDefinition, saveStudioDefinition, type ChangeSetItemView, type DefinitionError,
+  changeSetsUrl, changeSetUrl, deleteStudioDefinition, fetchChangeSet, fetchStudioDefinition, saveStudioDefinition, type ChangeSetItemView,
+  type DefinitionError,
 } from '../api/studio.js';
 import { apiContext } from '../contexts.js';
-import { DirtyEvent, PageEvent } from '../events.js';
+import { DirtyEvent, NavigateEvent, PageEvent } from '../events.js';
+import { setFlash } from '../flash.js';
 import { formatDateTime } from '../format.js';
 import { loadErrorText } from '../page-state.js';
-import { problemBanner } from '../admin/admin-parts.js';
+import { confirmation, problemBanner } from '../admin/admin-parts.js';
 import { moment } from '../admin/job-parts.js';
 import { definitionTemplate, errorLine, kindTitle, machineName, pointerOffset, pointerSegments, studioCrumbs } from './studio-parts.js';
+import { DefinitionEditEvent, type Definition, type EditorContext, type EditorTab } from './editors/contract.js';
+import { GENERATED_TAB_ID } from './editors/fw-schema-editor.js';
+import { EDITOR_TABS } from './editors/registry.js';
+import './fw-studio-uses.js';
 
 const EDITOR = 'definition-json';
+const JSON_TAB = 'json';
 
 /** One line of the error summary: its text, and the pointer it is at (none for a problem of the whole text). */
 interface Problem { text: ReturnType<typeof errorLine> | string; pointer?: string }
@@ -24,11 +31,13 @@ interface Problem { text: ReturnType<typeof errorLine> | string; pointer?: strin
 interface Overtaken { revision: number; updatedAt: string | null; updatedBy: string | null }
 
 /**
- * One definition in a change set, edited as JSON: a labelled monospace text area, saved under the revision the page
- * loaded (If-Match). The server's errors for the definition are listed in an error summary at their JSON pointers;
- * each link puts the cursor at that place in the text. A save another person's save overtook says when theirs was
- * made and offers to load it. A name not yet in force starts from the kind's minimal template. The JSON view is the
- * first tab: the purpose-built editors join it as further tabs of this page.
+ * One definition in a change set, in tabs: the editors of `EDITOR_TABS` that apply to its kind (the first
+ * purpose-built one selected, else the generated one), then the JSON view, a labelled monospace text area. The page
+ * holds one JSON text for all of them: an editor's change replaces it, and one Save sends it under the revision the
+ * page loaded (If-Match). The server's errors are given to the editors and listed in an error summary; a link
+ * focuses the selected editor's control for that pointer, or puts the cursor at that place in the JSON text. A save
+ * another person's save overtook says when theirs was made and offers to load it. A name not yet in force starts from
+ * the kind's minimal template. In a draft, a definition can be deleted after a confirmation.
  *
  * @fires fw-page - title and breadcrumb
  * @fires fw-dirty - while the text has unsaved changes
@@ -52,6 +61,13 @@ export class FwStudioDefinition extends LightElement {
   @state() private accessor status = '';
   @state() private accessor actionProblem = '';
   @state() private accessor busy = false;
+  /** The selected tab's id ('' until the definition is loaded: then the default for its kind). */
+  @state() private accessor tab = '';
+  /** The server's errors of the last save, for the editors to show at their controls. */
+  @state() private accessor saveErrors: DefinitionError[] = [];
+  @state() private accessor confirmingDelete = false;
+  @state() private accessor deleted = false;
+  @state() private accessor origin: ChangeSetItemView['origin'] | null = null;
 
   #load = new Task(this, {
     args: () => [this.api, this.changeSetId, this.kind, this.name] as const,
@@ -68,6 +84,7 @@ export class FwStudioDefinition extends LightElement {
         if (!(e instanceof ApiError) || e.code !== 'not_found') throw e;
       }
       this.#show(item);
+      this.tab = this.#defaultTab();
       return { set, item };
     },
   });
@@ -88,26 +105,80 @@ export class FwStudioDefinition extends LightElement {
       ${this.isNew ? html`<p class="fw-inset-text">This is a new ${kindTitle(this.kind).toLowerCase()}: fill in the template below and save it.</p>` : nothing}
       ${this.overtaken ? this.#overtakenWarning(this.overtaken) : nothing}
       ${this.actionProblem ? problemBanner(this.actionProblem) : nothing}
-      <div class="fw-tabs">
-        <div class="fw-tabs__list" role="tablist" aria-label="Ways to edit">
-          <button type="button" class="fw-tabs__tab" role="tab" id="tab-json" aria-selected="true" aria-controls="panel-json">JSON</button>
-        </div>
-        <div class="fw-tabs__panel" role="tabpanel" id="panel-json" aria-labelledby="tab-json">
-          <form novalidate @submit=${this.#onSave}>
-            <div class="fw-form-group ${this.problems.length ? 'fw-form-group--error' : ''}">
-              <label class="fw-label" for=${EDITOR}>Definition as JSON</label>
-              <div class="fw-hint" id="definition-json-hint">The whole definition, as its file would hold it. Its kind and name stay as they are.</div>
-              <textarea class="fw-textarea fw-textarea--code" id=${EDITOR} rows="24" spellcheck="false" autocomplete="off"
-                aria-describedby="definition-json-hint" ?readonly=${!draft} .value=${this.text} @input=${this.#onInput}></textarea>
-            </div>
-            ${draft ? html`<div class="fw-button-group">
-              <button type="submit" class="fw-button" ?disabled=${this.busy}>Save</button>
-              <a class="fw-link" href=${changeSetUrl(this.changeSetId)}>Back to the change set</a>
-            </div>` : html`<p class="fw-body">This change set is no longer a draft: its definitions cannot be changed.</p>`}
-          </form>
-          <p class="fw-body" role="status" id="save-status">${this.status}</p>
-        </div>
+      ${this.deleted ? html`<p class="fw-inset-text">This definition is deleted in this change set. Saving it brings it back.</p>` : nothing}
+      ${this.#tabs(draft)}
+      <form novalidate @submit=${this.#onSave}>
+        ${draft ? html`<div class="fw-button-group">
+          <button type="submit" class="fw-button" ?disabled=${this.busy}>Save</button>
+          <a class="fw-link" href=${changeSetUrl(this.changeSetId)}>Back to the change set</a>
+        </div>` : html`<p class="fw-body">This change set is no longer a draft: its definitions cannot be changed.</p>`}
+      </form>
+      <p class="fw-body" role="status" id="save-status">${this.status}</p>
+      ${this.isNew ? nothing : html`<fw-studio-uses kind=${this.kind} name=${this.name} subject=${label ?? this.name}></fw-studio-uses>`}
+      ${draft && !this.isNew && !this.deleted && this.origin !== 'file' ? this.#deleteSection(label) : nothing}`;
+  }
+
+  /** The tabs that apply to this kind, the JSON view last. */
+  #tabList(): EditorTab[] {
+    return EDITOR_TABS.filter((t) => t.appliesTo(this.kind));
+  }
+
+  /** The WAI-ARIA tabs: one tab stop (the selected tab), arrow keys, Home and End move between tabs. */
+  #tabs(draft: boolean) {
+    const tabs = [...this.#tabList().map((t) => ({ id: t.id, label: t.label })), { id: JSON_TAB, label: 'JSON' }];
+    const selected = tabs.some((t) => t.id === this.tab) ? this.tab : JSON_TAB;
+    return html`<div class="fw-tabs">
+      <div class="fw-tabs__list" role="tablist" aria-label="Ways to edit" @keydown=${this.#onTabKey}>
+        ${tabs.map((t) => html`<button type="button" class="fw-tabs__tab" role="tab" id=${`tab-${t.id}`} data-tab=${t.id}
+          aria-selected=${t.id === selected ? 'true' : 'false'} aria-controls=${`panel-${t.id}`} tabindex=${t.id === selected ? '0' : '-1'}
+          @click=${() => this.#select(t.id)}>${t.label}</button>`)}
+      </div>
+      ${tabs.map((t) => html`<div class="fw-tabs__panel" role="tabpanel" id=${`panel-${t.id}`} aria-labelledby=${`tab-${t.id}`}
+        tabindex="0" ?hidden=${t.id !== selected}>${t.id === selected ? this.#panel(t.id, draft) : nothing}</div>`)}
+    </div>`;
+  }
+
+  #panel(id: string, draft: boolean) {
+    if (id === JSON_TAB) {
+      return html`<div class="fw-form-group ${this.problems.length ? 'fw-form-group--error' : ''}">
+        <label class="fw-label" for=${EDITOR}>Definition as JSON</label>
+        <div class="fw-hint" id="definition-json-hint">The whole definition, as its file would hold it. Its kind and name stay as they are.</div>
+        <textarea class="fw-textarea fw-textarea--code" id=${EDITOR} rows="24" spellcheck="false" autocomplete="off"
+          aria-describedby="definition-json-hint" ?readonly=${!draft} .value=${this.text} @input=${this.#onInput}></textarea>
       </div>`;
+    }
+    const tab = this.#tabList().find((t) => t.id === id);
+    if (!tab) return nothing;
+    let definition: Definition;
+    try {
+      const parsed: unknown = JSON.parse(this.text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('The definition must be a JSON object.');
+      definition = parsed as Definition;
+    } catch (err) {
+      return html`<div class="fw-inset-text">
+        <p class="fw-body">The JSON text cannot be read, so this tab cannot show the definition: ${(err as Error).message}</p>
+        <p class="fw-body"><button type="button" class="fw-link-button" @click=${() => void this.#select(JSON_TAB, true)}>Fix it in the JSON tab</button></p>
+      </div>`;
+    }
+    const ctx: EditorContext = {
+      definition, kind: this.kind, name: this.name, changeSetId: this.changeSetId, editable: draft, errors: this.saveErrors,
+    };
+    return html`<div @fw-definition-edit=${this.#onEdit}>${tab.render(ctx)}</div>`;
+  }
+
+  #deleteSection(label: string | null) {
+    const what = `${kindTitle(this.kind).toLowerCase()} "${label ?? this.name}"`;
+    if (this.confirmingDelete) {
+      return confirmation({
+        title: 'Delete this definition?',
+        body: `Publishing this change set removes the ${what}. Definitions and records that use it may stop working. Until then, saving it brings it back.`,
+        confirmLabel: 'Yes, delete it', busy: this.busy,
+        onConfirm: () => void this.#onDelete(what), onCancel: () => void this.#cancelDelete(),
+      });
+    }
+    return html`<div class="fw-button-group fw-studio-definition__delete">
+      <button type="button" class="fw-button fw-button--warning" id="delete-button" @click=${this.#askDelete}>Delete this definition</button>
+    </div>`;
   }
 
   #label(): string | null {
@@ -144,11 +215,20 @@ export class FwStudioDefinition extends LightElement {
     </div>`;
   }
 
+  /** The first purpose-built tab for this kind, else the generated one. */
+  #defaultTab(): string {
+    const tabs = this.#tabList();
+    return (tabs.find((t) => t.id !== GENERATED_TAB_ID) ?? tabs[0])?.id ?? JSON_TAB;
+  }
+
   /** Put the loaded item (or, when there is none, the kind's template) in the editor. */
   #show(item: ChangeSetItemView | null) {
     this.isNew = item === null;
     this.revision = item?.revision ?? 0;
-    const definition = item ? item.definition : definitionTemplate(this.kind, this.name);
+    this.deleted = item?.deleted ?? false;
+    this.origin = item?.origin ?? null;
+    this.saveErrors = [];
+    const definition = item && !item.deleted ? item.definition : definitionTemplate(this.kind, this.name);
     this.text = JSON.stringify(definition, null, 2);
     this.overtaken = null;
     this.dispatchEvent(new DirtyEvent(false));
@@ -169,9 +249,46 @@ export class FwStudioDefinition extends LightElement {
     this.dispatchEvent(new DirtyEvent(true));
   };
 
-  #onProblemClick = (e: MouseEvent) => {
+  /** An editor's change: the definition is replaced and the JSON text written again from it. */
+  #onEdit = (e: Event) => {
+    if (!(e instanceof DefinitionEditEvent)) return;
+    e.stopPropagation();
+    this.text = JSON.stringify(e.definition, null, 2);
+    this.status = '';
+    this.dispatchEvent(new DirtyEvent(true));
+  };
+
+  async #select(id: string, focus = false) {
+    this.tab = id;
+    if (!focus) return;
+    await this.updateComplete;
+    this.querySelector<HTMLElement>(`#tab-${CSS.escape(id)}`)?.focus();
+  }
+
+  #onTabKey = (e: KeyboardEvent) => {
+    const tabs = [...this.querySelectorAll<HTMLElement>('.fw-tabs__list [role=tab]')];
+    const at = tabs.findIndex((t) => t === document.activeElement);
+    if (at < 0) return;
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const target = tabs[(next + tabs.length) % tabs.length]!;
+    void this.#select(target.dataset.tab ?? JSON_TAB, true);
+  };
+
+  #onProblemClick = async (e: MouseEvent) => {
     e.preventDefault();
     const pointer = (e.currentTarget as HTMLElement).dataset.pointer ?? '';
+    const control = pointer && this.tab !== JSON_TAB
+      ? this.querySelector<HTMLElement>(`.fw-tabs__panel:not([hidden]) [data-pointer="${CSS.escape(pointer)}"]`) : null;
+    if (control) {
+      // A control in a collapsed group is shown before it takes the focus.
+      for (let d = control.closest('details'); d; d = d.parentElement?.closest('details') ?? null) d.open = true;
+      control.focus();
+      control.scrollIntoView({ block: 'center' });
+      return;
+    }
+    if (this.tab !== JSON_TAB) await this.#select(JSON_TAB);
     const editor = this.querySelector<HTMLTextAreaElement>(`#${EDITOR}`);
     if (!editor) return;
     const start = pointerOffset(editor.value, pointer);
@@ -200,6 +317,9 @@ export class FwStudioDefinition extends LightElement {
       this.isNew = false;
       this.dispatchEvent(new DirtyEvent(false));
       const errors: DefinitionError[] = saved.errors ?? [];
+      this.saveErrors = errors;
+      this.deleted = false;
+      this.origin = saved.origin;
       if (errors.length) {
         await this.#showProblems('Saved, but there is a problem', errors.map((x) => ({ text: errorLine(x), pointer: x.pointer })));
       } else {
@@ -222,6 +342,7 @@ export class FwStudioDefinition extends LightElement {
       return;
     }
     if (err instanceof ApiError && err.errors.length) {
+      this.saveErrors = err.errors.map((x) => ({ file: '', pointer: `/${x.field}`, message: x.message }));
       await this.#showProblems('There is a problem', err.errors.map((x) => ({ text: x.message, pointer: `/${x.field}` })));
       return;
     }
@@ -236,11 +357,48 @@ export class FwStudioDefinition extends LightElement {
       this.problems = [];
       this.status = 'Their version has been loaded.';
       await this.updateComplete;
-      this.querySelector<HTMLElement>(`#${EDITOR}`)?.focus();
+      (this.querySelector<HTMLElement>(`#${EDITOR}`) ?? this.querySelector<HTMLElement>(`#tab-${CSS.escape(this.tab)}`))?.focus();
     } catch (err) {
       this.actionProblem = loadErrorText(err, 'Their version could not be loaded.');
     }
   };
+
+  #askDelete = async () => {
+    this.confirmingDelete = true;
+    await this.updateComplete;
+    this.querySelector<HTMLElement>('#confirm-title')?.focus();
+  };
+
+  async #cancelDelete() {
+    this.confirmingDelete = false;
+    await this.updateComplete;
+    this.querySelector<HTMLElement>('#delete-button')?.focus();
+  }
+
+  async #onDelete(what: string) {
+    this.busy = true;
+    this.actionProblem = '';
+    try {
+      const item = await deleteStudioDefinition(this.api, this.changeSetId, this.kind, this.name, this.revision);
+      this.dispatchEvent(new DirtyEvent(false));
+      const sentence = `${what.charAt(0).toUpperCase()}${what.slice(1)}`;
+      setFlash(item ? `${sentence} will be deleted when this change set is published.` : `${sentence} has been taken out of this change set.`);
+      this.dispatchEvent(new NavigateEvent(changeSetUrl(this.changeSetId)));
+    } catch (err) {
+      this.confirmingDelete = false;
+      if (err instanceof ApiError && (err.code === 'precondition_failed' || err.code === 'conflict')) {
+        await this.#saveFailed(err);
+        return;
+      }
+      const fromFile = err instanceof ApiError && err.errors.some((x) => x.code === 'file_definition');
+      this.actionProblem = fromFile ? 'This definition comes from a definition file: it can be changed here, but not deleted.'
+        : err instanceof ApiError ? err.message : 'The definition could not be deleted.';
+      await this.updateComplete;
+      this.querySelector<HTMLElement>('.fw-notification-banner')?.focus();
+    } finally {
+      this.busy = false;
+    }
+  }
 }
 
 declare global {

@@ -11,13 +11,16 @@ import { isLoading, loadErrorText } from '../page-state.js';
 import { withQuery } from '../router.js';
 import { problemBanner } from '../admin/admin-parts.js';
 import { kindTitle, machineName, packTitle, studioCrumbs, studioNav } from './studio-parts.js';
+import './fw-studio-open.js';
+import './fw-studio-uses.js';
 
 const TITLE = 'Definitions';
 
 /**
  * The studio's browser: every definition in force, by kind and pack, with a search of labels and names. Each shows
  * its label and kind in words; the machine name follows, labelled, for configurators who write it in definitions.
- * The filters live in the URL (`kind`, `pack`, `q`), so a filtered list can be bookmarked.
+ * The filters live in the URL (`kind`, `pack`, `q`), so a filtered list can be bookmarked. Each entry opens "Where
+ * used" (a table's fields each too) and "Open in a change set" (a draft, or a new one, then the definition's page).
  *
  * @fires fw-page - title and breadcrumb
  */
@@ -92,12 +95,17 @@ export class FwStudioDefinitions extends LightElement {
           <th scope="col" class="fw-table__header">Definition</th>
           <th scope="col" class="fw-table__header">Kind</th>
           <th scope="col" class="fw-table__header">Where from</th>
+          <th scope="col" class="fw-table__header">Actions</th>
         </tr></thead>
         <tbody class="fw-table__body">
           ${rows.map((d) => html`<tr class="fw-table__row" data-definition=${`${d.kind}/${d.name}`}>
             <th scope="row" class="fw-table__cell">${d.label ?? html`<span class="fw-secondary-text">No label</span>`}<br>${machineName(d.name)}</th>
             <td class="fw-table__cell">${kindTitle(d.kind)}</td>
             <td class="fw-table__cell">${packTitle(d.pack)}</td>
+            <td class="fw-table__cell fw-studio-entry__actions">
+              <fw-studio-uses kind=${d.kind} name=${d.name} subject=${`${kindTitle(d.kind)} ${d.label ?? d.name}`}></fw-studio-uses>
+              <fw-studio-open kind=${d.kind} name=${d.name} subject=${`${kindTitle(d.kind)} ${d.label ?? d.name}`}></fw-studio-open>
+            </td>
           </tr>`)}
         </tbody>
       </table>

@@ -30,7 +30,7 @@ const KINDS: Record<string, [string, string]> = {
 };
 
 /** The kinds a new definition may be started from, in the order offered. */
-export const NEW_KINDS = ['table', 'form', 'menu', 'rule', 'workflow', 'role', 'notification', 'job'];
+export const NEW_KINDS = ['table', 'form', 'menu', 'rule', 'workflow', 'role', 'notification', 'job', 'catalogItem', 'catalogCategory'];
 
 /** "camelCase" or "snake_case" as words ("Order guide"), for a kind this page does not know by name. */
 function words(name: string): string {
@@ -130,6 +130,15 @@ export function definitionTemplate(kind: string, name: string): Record<string, u
       return { kind, name, label, items: [{ label, table: name }] };
     case 'role':
       return { kind, name, label, tables: [] };
+    case 'catalogItem':
+      // Shelved in no category yet: the first save's error asks for one, by name.
+      return {
+        kind, name, title: label, shortDescription: `Order ${label.toLowerCase()}.`, categories: [],
+        variables: { details: { type: 'text', label: 'What do you need?', required: true, maxLength: 2000 } },
+        creates: { request: {} },
+      };
+    case 'catalogCategory':
+      return { kind, name, title: label };
     default:
       return { kind, name, label };
   }

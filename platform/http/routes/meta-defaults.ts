@@ -7,20 +7,21 @@
 import type { Formwork } from '../../context.js';
 import { factNeedsProfile, factValue, isFactDefault } from '../../access/fact-defaults.js';
 import { actorFacts, fetchProfileFacts } from '../../access/profile-facts.js';
-import type { ResolvedTable } from '../../definitions/types.js';
+import type { Registry, ResolvedTable } from '../../definitions/types.js';
 import type { Actor } from '../../records/types.js';
 import { workflowOf } from '../../workflow/index.js';
 import type { FieldMeta } from '../api-types.js';
 
 /**
  * `fields` (metadata of `table`'s fields) with the caller's defaults and the workflow's state field as described
- * above. Reads the person's profile only when a default names a fact of it.
+ * above. Reads the person's profile only when a default names a fact of it. `registry`: the snapshot `table` is
+ * from (the studio's previews pass a change set's candidate).
  */
 export async function forCaller<F extends Record<string, FieldMeta> | FieldMeta[]>(
-  fw: Formwork, actor: Actor, table: ResolvedTable, fields: F,
+  fw: Formwork, actor: Actor, table: ResolvedTable, fields: F, registry: Registry = fw.registry.current,
 ): Promise<F> {
   const list: FieldMeta[] = Array.isArray(fields) ? fields : Object.values(fields);
-  const wf = workflowOf(fw.registry.current, table);
+  const wf = workflowOf(registry, table);
   const facts = list.filter((f) => isFactDefault(f.default));
   if (!facts.length && !(wf && list.some((f) => f.name === wf.def.stateField))) return fields;
   const base = actorFacts(actor);

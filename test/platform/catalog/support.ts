@@ -24,7 +24,7 @@ export async function openShop(roots: string[] = [packRoot('core'), SHOP]): Prom
 export interface Answer { status: number; body: any }
 export type Call = (method: string, path: string, body?: unknown) => Promise<Answer>;
 
-export interface Person extends TestUser { actor: Actor; call: Call; upload: Upload }
+export interface Person extends TestUser { actor: Actor; call: Call; upload: Upload; token: string }
 export type Upload = (item: string, name: string, type: string, content: Buffer | string) => Promise<Answer>;
 
 /** A person with roles in an organisation, with an API token to call as them. */
@@ -47,7 +47,7 @@ export async function person(shop: Shop, roles: string[] = [], org = 'ACME', use
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
-  return { ...u, actor: await loadActor(shop.fw, u.user.id), call, upload };
+  return { ...u, actor: await loadActor(shop.fw, u.user.id), call, upload, token };
 }
 
 /** The tables an order writes, and how many rows each holds. */

@@ -63,7 +63,9 @@ describe('jobs: the engine\'s pollers keep a run history', function () {
 
   it('lists event dispatch and the mail sender apart, each recording the polls that handled something', async () => {
     const names = (await fw.jobs.list(admin)).filter((j) => j.type === 'system').map((j) => j.name);
-    expect(names).to.have.members(['system_workflow_timers', 'system_sla_checks', 'system_event_dispatch', 'system_mail_sender']);
+    expect(names).to.have.members([
+      'system_workflow_timers', 'system_sla_checks', 'system_event_dispatch', 'system_mail_sender', 'system_studio_versions',
+    ]);
     await fw.db.knex.transaction((trx) => writeEvent(trx, {
       name: 'sample.happened', table: null, recordId: null, payload: {}, actorId: null, actorName: 'system', source: 'test',
       at: fw.clock.now().toISOString(),

@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import { diffJson } from '../../../platform/studio/index.js';
-import { expectProblem } from '../access/api/support.js';
+import { createToken, createUser } from '../../support/auth.js';
+import { expectProblem, TokenClient } from '../access/api/support.js';
 import { gadgetForm, gadgetTable, gadgetTableWithDetail, publishDefinitions, put, studioFixture, type StudioFixture } from './support.js';
 
 describe('Studio change sets', function () {
@@ -46,6 +47,16 @@ describe('Studio change sets', function () {
     expect(changed).to.include.members(['form/gadget', 'table/gadget', 'status', 'name']);
     // Reloading the files finds the hidden table left as it is, not refused as a dropped table.
     await f.fw.reloadDefinitions().then((r) => expect(r.ok, JSON.stringify(r.errors)).to.equal(true));
+  });
+
+  it('gives configurators the definition schema the editors are generated from, its descriptions the help texts', async () => {
+    const schema = (await f.studio.ok('GET', '/api/studio/schema', undefined, 200)).data;
+    expect(schema.$defs.table.required).to.include('fields');
+    expect(schema.$defs.table.properties.label.description).to.be.a('string').and.not.equal('');
+    expect(schema.$defs.definition.properties.kind.enum).to.include.members(['table', 'form', 'catalogItem']);
+    const user = await createUser(f.fw, {});
+    const client = new TokenClient(f.server.url, await createToken(f.fw, user.username));
+    expectProblem(await client.get('/api/studio/schema'), 403, 'forbidden');
   });
 
   it('drops a definition new in the draft when it is deleted there', async () => {
