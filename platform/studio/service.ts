@@ -113,8 +113,9 @@ export class DefinitionStudio implements StudioService {
       if (filter.kind && kind !== filter.kind) continue;
       const pack = packOf(source.file);
       if (filter.pack && pack !== filter.pack) continue;
-      const def = registry.get(kind as KindName, name) as DefinitionBase & { label?: unknown };
-      const label = typeof def.label === 'string' ? def.label : null;
+      // Most kinds are labelled; catalogue kinds have titles.
+      const def = registry.get(kind as KindName, name) as DefinitionBase & { label?: unknown; title?: unknown };
+      const label = typeof def.label === 'string' ? def.label : typeof def.title === 'string' ? def.title : null;
       if (q && !name.toLowerCase().includes(q) && !(label ?? '').toLowerCase().includes(q)) continue;
       out.push({ kind: kind!, name, label, pack, origin: source.file.startsWith('studio:') ? 'studio' : 'file', file: source.file });
     }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Database } from '../../platform/db/index.js';
 import { DB_KIND } from '../support/db.js';
 import { fixture, REPO } from '../support/engine.js';
-import { cliDatabase, runCli } from '../support/cli.js';
+import { cliDatabase, runCli, spawnFormwork } from '../support/cli.js';
 
 interface Workspace {
   /** A writable copy of the sync fixture pack (FORMWORK_DEFINITIONS). */
@@ -167,8 +167,8 @@ describe('formwork CLI', function () {
   });
 
   it('start with PORT=0 prints its URL and answers GET /api/health', async () => {
-    // Its own process group, so the test can stop npx, tsx and the server together.
-    const child: ChildProcess = spawn('npx', ['tsx', 'platform/cli.ts', 'start'], {
+    // Its own process group, so the test can stop the server and anything it started together.
+    const child: ChildProcess = spawnFormwork(['start'], {
       cwd: REPO, env: { ...ws.env, PORT: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -8,7 +8,7 @@
  * and a few trials prove the command-line path with real `formwork start` processes.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -22,6 +22,7 @@ import { createApp } from '../../platform/http/app.js';
 import { createLogger } from '../../platform/log.js';
 import { DB_KIND, PG_URL } from '../support/db.js';
 import { REPO } from '../support/engine.js';
+import { spawnFormwork } from '../support/cli.js';
 
 const INSTANCES = 3;
 const TRIALS = DB_KIND === 'postgres' ? 20 : 5;
@@ -213,7 +214,7 @@ interface Instance {
 
 /** `formwork start` in a process group of its own (so stopping it stops everything it started). */
 function startProcess(env: NodeJS.ProcessEnv): Instance {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'platform/cli.ts', 'start'], {
+  const child: ChildProcess = spawnFormwork(['start'], {
     cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

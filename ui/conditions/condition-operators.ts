@@ -76,7 +76,7 @@ export function operatorsFor(field: FieldMeta | undefined, mode: BuilderMode = '
       return ['equal', ...(more ? CHANGES : [])];
     case 'choice':
       if (field.multiple) return ['contains', 'doesNotContain', ...EMPTINESS, ...(more ? ['changes'] : [])];
-      return ['equal', 'notEqual', ...(more ? ['in', 'notIn'] : []), ...EMPTINESS, ...(more ? CHANGES : [])];
+      return ['equal', 'notEqual', 'in', 'notIn', ...EMPTINESS, ...(more ? CHANGES : [])];
     case 'reference':
       return ['equal', 'notEqual', ...EMPTINESS, ...(more ? CHANGES : [])];
     default:

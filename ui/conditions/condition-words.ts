@@ -12,6 +12,8 @@ const ROOTS: Record<string, string> = { previous: 'before the change', user: 'of
 const words = (name: string) => name.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 
 function valueWords(value: string, field: FieldMeta): string {
+  // A queue, person or role is known to people by its label, which this sentence does not have: not by its key.
+  if (field.names) return `the chosen ${words(field.names)}`;
   if (field.type === 'choice') return field.choices?.find((c) => c.value === value)?.label ?? value;
   if (field.type === 'boolean') return value === 'true' ? 'Yes' : 'No';
   if (field.type === 'reference') return 'the chosen record';
@@ -50,15 +52,24 @@ export function factWords(fact: string, fields: Map<string, FieldMeta>): string 
   return where ? `${label} ${where}` : label;
 }
 
-function rawWords(n: RawNode, fields: Map<string, FieldMeta>): string {
+/** A kept value in words: a field's choices by label, a named queue, person or role not spelled out by its key. */
+function keptValueWords(v: unknown, field: FieldMeta | undefined): string {
+  if (Array.isArray(v)) return listWords(v.map((x) => keptValueWords(x, field)), 'or');
+  if (field && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) return valueWords(String(v), field);
+  return JSON.stringify(v);
+}
+
+/** A condition kept as written, in words where its fact and values allow. */
+export function rawWords(n: RawNode, fields: Map<string, FieldMeta>): string {
   const c = rawCondition(n) as unknown;
   if (typeof c === 'object' && c !== null && typeof (c as { fact?: unknown }).fact === 'string') {
     const leaf = c as { fact: string; operator?: unknown; value?: unknown };
     const op = OPERATOR_LABELS[String(leaf.operator)] ?? words(String(leaf.operator));
     const v = leaf.value;
+    const field = fields.get(leaf.fact.replace(/^record\./, ''));
     let value = '';
     if (typeof v === 'object' && v !== null && typeof (v as { fact?: unknown }).fact === 'string') value = ` ${factWords((v as { fact: string }).fact, fields)}`;
-    else if (v !== undefined && v !== true) value = ` ${JSON.stringify(v)}`;
+    else if (v !== undefined && v !== true) value = ` ${keptValueWords(v, field)}`;
     return `${factWords(leaf.fact, fields)} ${op}${value}`;
   }
   return '(a condition written as JSON)';

@@ -15,7 +15,7 @@ import {
   filterableFields, isList, isNumeric, isRange, isRelative, OPERATOR_LABELS, operatorsFor, SPAN_UNITS, takesValue, type BuilderMode,
 } from './condition-operators.js';
 import { addChild, depthOf, moveNode, removeNode, updateNode } from './condition-tree.js';
-import { conditionWords } from './condition-words.js';
+import { conditionWords, rawWords } from './condition-words.js';
 
 let keys = 0;
 const nextKey = () => ++keys;
@@ -202,6 +202,17 @@ export class FwConditionBuilder extends LightElement {
   #renderRaw(n: RawNode, number: number, i: number, count: number) {
     const name = `Condition ${number}`;
     const problem = this.problems.get(n.key);
+    // People filtering a list are not asked to read JSON: the condition stays in force, described in words.
+    if (this.mode === 'filter') {
+      return html`<fieldset class="fw-fieldset fw-filter__row">
+        <legend class="fw-fieldset__legend fw-fieldset__legend--s">${name}</legend>
+        <p class="fw-inset-text">${rawWords(n, new Map(this.fields.map((f) => [f.name, f])))}. This condition cannot be changed here; it
+          stays in force unless you remove it.</p>
+        <div class="fw-button-group">${this.#moves(n, name, i, count)}
+          <button type="button" class="fw-button fw-button--secondary" @click=${() => this.#remove(n)}>Remove<span class="fw-visually-hidden"> condition ${number}</span></button>
+        </div>
+      </fieldset>`;
+    }
     return html`<fieldset class="fw-fieldset fw-filter__row ${problem ? 'fw-form-group--error' : ''}">
       <legend class="fw-fieldset__legend fw-fieldset__legend--s">${name}</legend>
       ${this.#error(n)}

@@ -183,8 +183,10 @@ export class FwStudioDefinition extends LightElement {
 
   #label(): string | null {
     try {
-      const label = (JSON.parse(this.text) as { label?: unknown }).label;
-      return typeof label === 'string' && label ? label : null;
+      // Catalogue kinds have titles where the others have labels.
+      const { label, title } = JSON.parse(this.text) as { label?: unknown; title?: unknown };
+      const text = typeof label === 'string' && label ? label : title;
+      return typeof text === 'string' && text ? text : null;
     } catch {
       return null;
     }

@@ -103,8 +103,8 @@ export class FwStudioDefinitions extends LightElement {
             <td class="fw-table__cell">${kindTitle(d.kind)}</td>
             <td class="fw-table__cell">${packTitle(d.pack)}</td>
             <td class="fw-table__cell fw-studio-entry__actions">
-              <fw-studio-uses kind=${d.kind} name=${d.name} subject=${`${kindTitle(d.kind)} ${d.label ?? d.name}`}></fw-studio-uses>
-              <fw-studio-open kind=${d.kind} name=${d.name} subject=${`${kindTitle(d.kind)} ${d.label ?? d.name}`}></fw-studio-open>
+              <fw-studio-uses kind=${d.kind} name=${d.name} subject=${`${kindTitle(d.kind)} ${d.label ?? 'without a label'}`}></fw-studio-uses>
+              <fw-studio-open kind=${d.kind} name=${d.name} subject=${`${kindTitle(d.kind)} ${d.label ?? 'without a label'}`}></fw-studio-open>
             </td>
           </tr>`)}
         </tbody>

@@ -31,6 +31,8 @@ export class FwStudioOpen extends LightElement {
   @state() private accessor chosen = NEW;
   @state() private accessor problems: SummaryItem[] = [];
   @state() private accessor busy = false;
+  /** Opened once: before, a page of many closed entries holds no "Loading…" that never ends. */
+  @state() private accessor opened = false;
 
   #id = `open-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -42,7 +44,7 @@ export class FwStudioOpen extends LightElement {
       <div class="fw-details__text">
         <fw-error-summary .items=${this.problems.filter((p) => p.target)}></fw-error-summary>
         ${this.problems.some((p) => !p.target) ? html`<p class="fw-error-message" role="alert">${this.problems.find((p) => !p.target)!.text}</p>` : nothing}
-        ${this.drafts === null ? html`<p class="fw-body" role="status">Loading…</p>` : html`
+        ${this.drafts === null ? (this.opened ? html`<p class="fw-body" role="status">Loading…</p>` : nothing) : html`
         <form novalidate @submit=${this.#onSubmit}>
           <div class="fw-form-group">
             <label class="fw-label" for=${`${this.#id}-cs`}>Change set</label>
@@ -65,6 +67,7 @@ export class FwStudioOpen extends LightElement {
 
   #onToggle = async (e: Event) => {
     if (!(e.currentTarget as HTMLDetailsElement).open || this.drafts) return;
+    this.opened = true;
     try {
       this.drafts = (await fetchChangeSets(this.api)).filter((cs) => cs.status === 'draft');
     } catch (err) {

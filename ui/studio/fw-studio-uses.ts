@@ -29,6 +29,7 @@ export class FwStudioUses extends LightElement {
   @state() private accessor view: UsesView | null = null;
   @state() private accessor error = '';
   @state() private accessor loading = false;
+  @state() private accessor opened = false;
 
   override render() {
     return html`<details class="fw-details fw-studio-uses" @toggle=${this.#onToggle}>
@@ -39,6 +40,8 @@ export class FwStudioUses extends LightElement {
   }
 
   #body() {
+    // Nothing until opened: a page of many closed entries holds no "Loading…" that never ends.
+    if (!this.opened) return nothing;
     if (this.error) return html`<p class="fw-body fw-error-message" role="alert">${this.error}</p>`;
     if (this.loading || !this.view) return html`<p class="fw-body" role="status">Loading…</p>`;
     const { uses, fields } = this.view;
@@ -55,6 +58,7 @@ export class FwStudioUses extends LightElement {
 
   #onToggle = async (e: Event) => {
     if (!(e.currentTarget as HTMLDetailsElement).open || this.view || this.loading) return;
+    this.opened = true;
     this.loading = true;
     this.error = '';
     try {

@@ -7,7 +7,7 @@
  * to answer for it, orders it, withdraws it and fulfils the request made before.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { createToken, createUser } from '../../support/auth.js';
 import { packRoot, REPO } from '../../support/engine.js';
 import { waitFor } from '../../support/wait.js';
 import { CHAIR, fieldErrors, openShop, person, SHOP } from './support.js';
+import { spawnFormwork } from '../../support/cli.js';
 
 const HOT_ITEM = {
   kind: 'catalogItem', name: 'fx_hot', title: 'Hot new gadget', categories: ['fx_general'],
@@ -27,7 +28,7 @@ const HOT_ITEM = {
 
 /** `formwork start` in its own process group; resolves its URL once it listens. */
 function start(env: NodeJS.ProcessEnv): { url: Promise<string>; stop(): Promise<void> } {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'platform/cli.ts', 'start'], {
+  const child: ChildProcess = spawnFormwork(['start'], {
     cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

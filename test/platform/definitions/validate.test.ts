@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateAgainstSchema, type DefinitionError, type LoadedDocument } from '../../../platform/definitions/index.js';
 import { buildRegistry, KINDS as KIND_MODULES, validateDefinitions } from '../../../platform/kinds.js';
+import { spawnFormwork } from '../../support/cli.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURES = 'test/fixtures/definitions';
@@ -252,11 +252,11 @@ describe('definitions: schema validation', () => {
     this.timeout(60_000);
 
     const cli = (...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((done, failed) => {
-      const child = spawn('npx', ['tsx', 'platform/cli.ts', 'validate', ...args], { cwd: REPO, env: { ...process.env, FORMWORK_WATCH: 'false' } });
+      const child = spawnFormwork(['validate', ...args], { cwd: REPO, env: { ...process.env, FORMWORK_WATCH: 'false' } });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (b) => { stdout += b; });
-      child.stderr.on('data', (b) => { stderr += b; });
+      child.stdout!.on('data', (b) => { stdout += b; });
+      child.stderr!.on('data', (b) => { stderr += b; });
       child.on('error', failed);
       child.on('close', (code) => done({ code, stdout, stderr }));
     });

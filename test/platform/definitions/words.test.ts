@@ -4,13 +4,13 @@
  * `ref`, which every closed shape of the schema accepts and the lint does not read.
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { definitionWarnings, internalWords, wordWarnings } from '../../../platform/definitions/index.js';
 import { buildRegistry } from '../../../platform/kinds.js';
 import { CORE_DEFINITIONS, REPO } from '../../support/engine.js';
+import { spawnFormwork } from '../../support/cli.js';
 
 const tokens = (text: string) => internalWords(text).map((w) => w.token);
 
@@ -63,9 +63,9 @@ describe('definitions: words for people', () => {
     try {
       await writeFile(join(dir, 't.json'), JSON.stringify({ kind: 'table', name: 't', label: 'Thing', description: 'Test vehicle for the engine.', fields: {} }));
       const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((done, failed) => {
-        const child = spawn('npx', ['tsx', 'platform/cli.ts', 'validate', dir], { cwd: REPO, env: { ...process.env, FORMWORK_WATCH: 'false' } });
+        const child = spawnFormwork(['validate', dir], { cwd: REPO, env: { ...process.env, FORMWORK_WATCH: 'false' } });
         let out = '';
-        child.stdout.on('data', (b) => { out += b; });
+        child.stdout!.on('data', (b) => { out += b; });
         child.on('error', failed);
         child.on('close', (c) => done({ code: c, stdout: out }));
       });

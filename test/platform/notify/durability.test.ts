@@ -9,11 +9,13 @@ import { actorOf, createCast, inbox, notifyEngine, outbox, type Cast } from './n
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 
 /**
- * Run crash-child.ts (`npx tsx`) in its own process group until it prints READY, then SIGKILL the whole group (npx,
- * tsx and node): nothing after its step runs, no handler, no cleanup. Returns what it printed.
+ * Run crash-child.ts (node with tsx) in its own process group until it prints READY, then SIGKILL the whole group:
+ * nothing after its step runs, no handler, no cleanup. Returns what it printed.
  */
 async function runThenKill(env: Record<string, string>): Promise<Record<string, any>> {
-  const child = spawn('npx', ['tsx', CHILD], { cwd: REPO, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    cwd: REPO, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CORE_DEFINITIONS, REPO } from '../../../support/engine.js';
-import { cliDatabase, runCli } from '../../../support/cli.js';
+import { cliDatabase, runCli, spawnFormwork } from '../../../support/cli.js';
 
 /** A fresh database (SQLite file, or a PostgreSQL schema chosen through the URL) and data folder for the CLI. */
 async function workspace(): Promise<{ env: NodeJS.ProcessEnv; dispose(): Promise<void> }> {
@@ -27,7 +27,7 @@ const cli = runCli;
 
 /** `formwork start` in its own process group; resolves with its URL and what it printed, and a stop(). */
 async function start(env: NodeJS.ProcessEnv): Promise<{ url: string; stdout: () => string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn('npx', ['tsx', 'platform/cli.ts', 'start'], { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawnFormwork(['start'], { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let stdout = '';
   let stderr = '';
