@@ -4,6 +4,7 @@
 // beside their modules (the kinds' schema parts: `new URL('./x.schema.json', import.meta.url)`). The old output is
 // removed first, so a deleted source file leaves no stale module behind. `npm start` runs the result with plain node.
 // Nothing is done when the output is newer than every source (and the build's tsconfigs), unless `--force`.
+// `--no-check` skips the type-check of the emit (npm test type-checks the same sources in a process beside it).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,7 +33,9 @@ if (!process.argv.includes('--force') && builtAt && sources.every((f) => statSyn
 
 for (const dir of COMPILED) rmSync(join(OUT, dir), { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+// `--no-check`: emit only (TypeScript's --noCheck), for `npm test`, whose type-check of the same sources runs beside it.
+const noCheck = process.argv.includes('--no-check') ? ['--noCheck'] : [];
+execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), ...noCheck], { cwd: ROOT, stdio: 'inherit' });
 let copied = 0;
 for (const dir of COMPILED) {
   for (const file of filesUnder(join(ROOT, dir), '.json')) {

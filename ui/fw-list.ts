@@ -105,6 +105,8 @@ export class FwList extends LightElement {
 
   @state() private accessor ownView: View = { filter: null, sort: null, offset: 0, limit: DEFAULT_LIMIT, search: '' };
   @state() private accessor selected = new Set<string>();
+  /** The filter panel was opened once: until then its builder is not rendered (most lists are never filtered). */
+  @state() private accessor filterOpened = false;
   /** Count every match: the person asked for the exact total (by default large totals are estimated). */
   @state() private accessor exactTotal = false;
 
@@ -260,10 +262,12 @@ export class FwList extends LightElement {
       </div>
       ${this.intro ?? (!this.embedded && !this.source && meta.description ? html`<p class="fw-body fw-secondary-text">${meta.description}</p>` : nothing)}
       ${!this.embedded && this.source?.search ? this.#searchForm(meta, view) : nothing}
-      ${this.embedded ? nothing : html`<details class="fw-details" ?open=${view.filter !== null}>
+      ${this.embedded ? nothing : html`<details class="fw-details" ?open=${view.filter !== null}
+        @toggle=${(e: Event) => { this.filterOpened ||= (e.currentTarget as HTMLDetailsElement).open; }}>
         <summary class="fw-details__summary"><span class="fw-details__summary-text">Filter ${lowerFirst(meta.pluralLabel)}</span></summary>
         <div class="fw-details__text">
-          <fw-filter-builder .fields=${meta.fields} .condition=${view.filter} @fw-filter=${this.#onFilter}></fw-filter-builder>
+          ${view.filter !== null || this.filterOpened
+            ? html`<fw-filter-builder .fields=${meta.fields} .condition=${view.filter} @fw-filter=${this.#onFilter}></fw-filter-builder>` : nothing}
         </div>
       </details>`}
       ${this.embedded || this.source ? nothing : html`<fw-column-chooser .fields=${columnCandidates(meta)} .columns=${this.#columnNames(meta)}

@@ -9,6 +9,7 @@
  * Both search names and usernames case-insensitively and answer at most {@link MAX_CANDIDATES} people, by name.
  */
 import type { Knex } from 'knex';
+import { personName } from '../access/identity/index.js';
 import type { Formwork } from '../context.js';
 import { fail } from '../errors.js';
 import type { Actor } from '../records/types.js';
@@ -41,7 +42,7 @@ function people(knex: Knex | Knex.Transaction, q: string | undefined): Knex.Quer
 }
 
 type PersonRow = { id: string; username: string; display_name: string | null };
-const candidate = (r: PersonRow): Candidate => ({ username: r.username, name: r.display_name?.trim() || r.username });
+const candidate = (r: PersonRow): Candidate => ({ username: r.username, name: personName(r) });
 
 /**
  * The people record `id` of `tableName` may be assigned to, whose name or username contains `q`.

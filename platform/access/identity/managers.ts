@@ -11,6 +11,7 @@ import type { Formwork } from '../../context.js';
 import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
 import { manages } from './admin-scope.js';
+import { personName } from './person-name.js';
 
 /** A manager as people see them: their username and name. */
 export interface ManagerRef { id: string; username: string; displayName: string | null }
@@ -45,7 +46,7 @@ export async function resolveManager(
   if (!row || (options.actor && !manages(fw, options.actor, row.org_id))) {
     refused(field, 'unknown_user', options.actor ? `There is no person "${ref}" in your organisation to be the line manager.` : `There is no person "${ref}".`);
   }
-  const name = row.display_name || row.username!;
+  const name = personName({ username: row.username!, display_name: row.display_name });
   if (row.status === 'disabled') refused(field, 'inactive_user', `${name} has a disabled account, so they cannot be a line manager.`);
   if (userId && row.id === userId) refused(field, 'self', 'A person cannot be their own line manager.');
   if (userId) {

@@ -7,7 +7,7 @@
 import type { Formwork } from '../../context.js';
 import { fail } from '../../errors.js';
 import type { Actor } from '../../records/types.js';
-import { isPlatformAdmin } from '../identity/index.js';
+import { isPlatformAdmin, personName } from '../identity/index.js';
 import { hasCapability } from '../policy.js';
 import { ORG_ADMIN } from '../sharing.js';
 import { REVOCATION_REQUEST } from './manual.js';
@@ -47,6 +47,6 @@ export async function revocationCandidates(fw: Formwork, actor: Actor, q: string
   const rows = await query.orderByRaw('lower(coalesce(u.display_name, u.username_key))').orderBy('u.id').limit(MAX_RESULTS)
     .select('u.id', 'u.username', 'u.display_name', 'o.name as org_name');
   return rows.map((r: { id: string; username: string; display_name: string | null; org_name: string | null }) => ({
-    id: r.id, name: r.display_name || r.username, username: r.username, organisation: r.org_name ?? null,
+    id: r.id, name: personName(r), username: r.username, organisation: r.org_name ?? null,
   }));
 }
