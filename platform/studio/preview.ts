@@ -9,7 +9,7 @@
  * version), a few at a time, and a build in progress is shared by the requests that arrive meanwhile.
  */
 import type { Formwork } from '../context.js';
-import { accessFacts, accessFor, assertCanOperate } from '../access/index.js';
+import { accessFacts } from '../access/index.js';
 import type { RegistryHolder } from '../definitions/registry.js';
 import type { DefinitionError, Registry, ResolvedTable } from '../definitions/types.js';
 import { fail, isFormworkError, type FieldError } from '../errors.js';
@@ -17,7 +17,7 @@ import { fetchOrdererFacts } from '../catalog/facts.js';
 import { itemView } from '../catalog/item-view.js';
 import { resolveItem, type OrdererFacts } from '../catalog/model.js';
 import { mayOrder, ordererFor, visibleCategories, type Audience } from '../catalog/visibility.js';
-import { formMeta, tableMeta } from '../http/routes/meta.js';
+import { formMeta, tableMeta, visibleFields } from '../http/routes/meta.js';
 import { forCaller } from '../http/routes/meta-defaults.js';
 import { checkFieldValue } from '../records/field-values.js';
 import type { Actor, RecordData } from '../records/types.js';
@@ -95,7 +95,7 @@ export class StudioPreview implements PreviewService {
     const actor = previewActor(registry, me, roles);
     const table = registry.tables.get(name);
     if (!table) fail('not_found', `There is no table "${name}" in this change set.`);
-    const meta = asPerson(registry, roles, name, () => tableMeta(table, tableAccess(registry, actor, table)));
+    const meta = asPerson(registry, roles, name, () => tableMeta(table, visibleFields(registry, actor, table)));
     meta.fields = await forCaller(this.#fw, actor, table, meta.fields, registry);
     const defaultForm = defaultFormOf(registry, table.name)?.name ?? null;
     return { ...meta, defaultForm, workflow: workflowOf(registry, table) !== null };
@@ -193,17 +193,6 @@ function asPerson<T>(registry: Registry, roles: string[], table: string, build: 
     const message = `Someone with ${roles.length ? `only ${names}` : 'your roles'} may not read ${label}: they would not see this.`;
     return fail('validation_failed', message, { fieldErrors: [{ field: 'role', code: 'no_access', message }] });
   }
-}
-
-/** The fields `actor` may read and write of `table`, as the meta endpoint works them out (forbidden when none). */
-function tableAccess(registry: Registry, actor: Actor, table: ResolvedTable) {
-  const read = assertCanOperate(registry, actor, table.name, 'read');
-  const writable = new Set<string>();
-  for (const op of ['create', 'update'] as const) {
-    const a = accessFor(registry, actor, table.name, op);
-    if (a.allowed) for (const f of a.writable) writable.add(f);
-  }
-  return { readable: read.readable, writable };
 }
 
 /**

@@ -56,7 +56,9 @@ export function fieldMeta(field: ResolvedField): FieldMeta {
  * What an actor may see of a table: masked fields are left out, and fields they may not write are read-only.
  * A table they may not read at all is `forbidden` ("You do not have access to …").
  */
-function visibleFields(registry: Registry, actor: Actor, table: ResolvedTable): { readable: ReadonlySet<string>; writable: Set<string> } {
+export function visibleFields(
+  registry: Registry, actor: Actor, table: ResolvedTable,
+): { readable: ReadonlySet<string>; writable: Set<string> } {
   const read = assertCanOperate(registry, actor, table.name, 'read');
   const writable = new Set<string>();
   for (const op of ['create', 'update'] as const) {
