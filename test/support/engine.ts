@@ -41,7 +41,7 @@ export interface TestEngineOptions {
 }
 
 export async function createTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
-  const testDb = options.db ?? await createTestDatabase();
+  const testDb = options.db ?? await createTestDatabase({ migrated: true });
   const filesDir = mkdtempSync(join(tmpdir(), 'formwork-files-'));
   const config: Config = {
     ...readConfig({ DATABASE_URL: testDb.url }, REPO),
