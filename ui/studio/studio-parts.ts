@@ -6,6 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Crumb } from '../events.js';
 import { changeSetsUrl, studioUrl, versionsUrl, type DefinitionError } from '../api/studio.js';
+import { words } from './editors/schema-model.js';
 
 /** Each definition kind in words: singular and plural. */
 const KINDS: Record<string, [string, string]> = {
@@ -31,12 +32,6 @@ const KINDS: Record<string, [string, string]> = {
 
 /** The kinds a new definition may be started from, in the order offered. */
 export const NEW_KINDS = ['table', 'form', 'menu', 'rule', 'workflow', 'role', 'notification', 'job', 'catalogItem', 'catalogCategory'];
-
-/** "camelCase" or "snake_case" as words ("Order guide"), for a kind this page does not know by name. */
-function words(name: string): string {
-  const spaced = name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
-}
 
 /** A kind's title ("Business rule"); `plural` for headings of lists ("Business rules"). */
 export function kindTitle(kind: string, plural = false): string {

@@ -5,6 +5,7 @@
  */
 import type { DefinitionSchema } from '../../api/studio.js';
 import type { Definition } from './contract.js';
+import { words } from './schema-model.js';
 
 const CONDITION_REF = '#/$defs/condition';
 
@@ -24,7 +25,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** "uiPolicies" → "UI policy"; "assignmentRules" → "Assignment rule". */
 export function singularWords(name: string): string {
-  const w = name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const w = words(name).toLowerCase();
   const one = w.replace(/ies$/, 'y').replace(/([^s])s$/, '$1');
   const text = one.replace(/^ui\b/, 'UI');
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -13,12 +13,9 @@ import type { ConditionChangeEvent } from '../../conditions/fw-condition-builder
 import { kindTitle } from '../studio-parts.js';
 import { conditionPlaces, kindHasConditions, replaceAt, type ConditionPlace } from './condition-places.js';
 import { DefinitionEditEvent, type Definition, type EditorTab } from './contract.js';
+import { words } from './schema-model.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const words = (name: string) => {
-  const w = name.replace(/_/g, ' ');
-  return w.charAt(0).toUpperCase() + w.slice(1);
-};
 
 /** A field of a table definition (as its file holds it) as the builder's field metadata. */
 export function fieldMetaOf(name: string, def: Record<string, unknown>): FieldMeta {
