@@ -10,6 +10,7 @@
  */
 import { expect } from 'chai';
 import { internalNames, type InternalNames } from './walk/detector.js';
+import { axeCounts } from './walk/visit.js';
 import { walkPerson, type WalkResult } from './walk/walk-person.js';
 import { startWorld, type WalkWorld, type Walker } from './walk/world.js';
 
@@ -48,7 +49,7 @@ describe('every page of every menu, for the administrator and one person per rol
       const r = results.get(w.label)!;
       return `${w.label}: ${r.pages} pages, ${r.buttons} buttons tried, ${r.findings.length} findings\n${r.findings.map((f) => `  ${f}\n`).join('')}`;
     }).join('');
-    if (process.env.WALK_REPORT) process.stdout.write(report);
+    if (process.env.WALK_REPORT) process.stdout.write(`${report}axe-core ran on ${axeCounts.checked} of ${axeCounts.pages} pages\n`);
     for (const w of walkers) expect(results.get(w.label)!.pages, `${w.label} reached no page beyond home`).to.be.greaterThan(1);
     const failures = walkers.flatMap((w) => results.get(w.label)!.findings);
     expect(failures.length, `${failures.length} findings:\n${report}`).to.equal(0);

@@ -90,7 +90,7 @@ export async function visit(page: Page, base: string, path: string, names: Inter
     note((e as Error).message);
   }
   const pathname = new URL(page.url()).pathname;
-  for (const v of await axeViolations(page)) note(`axe ${v}`);
+  for (const v of await checkedAxe(page)) note(`axe ${v}`);
   for (const id of findIds(await visibleText(page), pathname, names)) note(`shows ${id}`);
   for (const f of failures.get(page) ?? []) note(f);
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
@@ -98,6 +98,47 @@ export async function visit(page: Page, base: string, path: string, names: Inter
   const links = await page.$$eval('main a[href]', (as) => as.map((a) => a.getAttribute('href') ?? ''));
   return { path: pathname, links, height };
 }
+
+/** axe-core's findings by the structure of the page they were found on (see {@link structureOf}). */
+const axeByStructure = new Map<string, Promise<string[]>>();
+/** Pages visited and pages axe-core ran on (the walk's report prints them). */
+export const axeCounts = { pages: 0, checked: 0 };
+
+/**
+ * axe-core's violations on the page, reused for a page of exactly the same structure already checked (many people
+ * see the same pages): what axe checks — elements, their roles, names' presence, attributes, classes and so colours,
+ * ids — is all in the fingerprint; only the words differ, and a word's presence or absence is kept in it too.
+ */
+async function checkedAxe(page: Page): Promise<string[]> {
+  const key = await structureOf(page);
+  let found = axeByStructure.get(key);
+  axeCounts.pages += 1;
+  if (!found) {
+    axeCounts.checked += 1;
+    found = axeViolations(page);
+    axeByStructure.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * A fingerprint of the document: every element's tag, attributes and whether it holds text. Record ids and numbers
+ * in attribute values are the same to axe (`row-<id>` ids stay unique either way), so they are left out of it.
+ */
+const structureOf = (page: Page) => page.evaluate(() => {
+  // No nested named functions here: the test's TypeScript loader would wrap them in a helper the page lacks.
+  const parts: string[] = [];
+  const stack: [Element, number][] = [[document.documentElement, 0]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [el, depth] = top;
+    const attrs = [...el.attributes].filter((a) => a.name !== 'value' && a.name !== 'href')
+      .map((a) => `${a.name}=${a.value.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, 'U').replace(/\d+/g, '9')}`).join(' ');
+    const text = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim()) ? 'T' : '';
+    parts.push(`${depth}<${el.tagName} ${attrs}>${text}`);
+    for (const child of [...el.children].reverse()) stack.push([child, depth + 1]);
+  }
+  return parts.join('\n');
+});
 
 /** Whether a path is a record page of a table (`/tables/:table/:id`, not the new-record form). */
 export const isRecordPath = (path: string) => /^\/tables\/[^/?#]+\/(?!new$)[^/?#]+$/.test(path);
