@@ -65,6 +65,7 @@ const UI_ALLOWED = [
   'conditions/browser.js', // the condition language without its SQL compiler
   'rules/ui-policy.js', // UI-policy semantics, run live in forms and again on the server
   'records/dependent-choices.js', // which choice options apply, in forms and on write
+  'records/rich-text-policy.js', // what rich text may hold, cleaned to it on write and again when shown
 ].map(escape);
 /**
  * Declarations ui/ shares with the server, imported with `import type` only (erased from the bundle): the API's

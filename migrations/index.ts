@@ -19,6 +19,8 @@ import * as accessLogAt from './20261207_017_access_log_at.js';
 import * as studio from './20261207_020_studio.js';
 import * as outboxCancelKey from './20261207_021_outbox_cancel_key.js';
 import * as inactivityFirstWarning from './20261207_023_inactivity_first_warning.js';
+import * as ratings from './20261207_024_ratings.js';
+import * as contentVersions from './20261207_025_content_versions.js';
 
 /**
  * The platform's knex migrations, in order. A static list (rather than a folder scan) keeps migrations working
@@ -45,6 +47,8 @@ const MIGRATIONS: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '20261207_020_studio': studio,
   '20261207_021_outbox_cancel_key': outboxCancelKey,
   '20261207_023_inactivity_first_warning': inactivityFirstWarning,
+  '20261207_024_ratings': ratings,
+  '20261207_025_content_versions': contentVersions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

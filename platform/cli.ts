@@ -11,6 +11,7 @@
  *   formwork admin unlock <username>            lift a lockout
  *   formwork admin reset-password <username>    a new temporary password; the user's sessions end
  *   formwork token create <username> [--name N] an API token, printed once on stdout
+ *   formwork search rebuild [table]             refill the full-text index of a searchable table (of every one without)
  */
 import { existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
@@ -27,6 +28,7 @@ import { ensureUiBuilt } from './http/static.js';
 import { startNotificationRunners } from './notify/index.js';
 import { createLogger } from './log.js';
 import { isFormworkError } from './errors.js';
+import { indexShapes, rebuildSearchIndexes } from './search/index.js';
 import type { SeededPerson, SeedReport } from './data/seed.js';
 import type { DefinitionLayer } from './definitions/overlay.js';
 import { buildExport, fetchHidden, fetchPublishedLayer, MANIFEST_FILE, readBundle, writeExport, type ImportPlanView } from './studio/index.js';
@@ -440,6 +442,53 @@ async function token(args: string[]): Promise<number> {
   });
 }
 
+const SEARCH_USAGE = 'Usage: formwork search rebuild [table]';
+
+/**
+ * `formwork search rebuild [table]`: empty and refill the full-text index of one searchable table (with the tables
+ * sharing its storage), or of every searchable table; for when an index is suspected out of step with its records.
+ * Runs on the synced schema, as the server would: migrations only, no sync.
+ */
+async function search(args: string[]): Promise<number> {
+  const [sub, ...positional] = args;
+  if (sub !== 'rebuild' || positional.length > 1 || positional.some((a) => a.startsWith('--'))) {
+    err(SEARCH_USAGE);
+    return 2;
+  }
+  return withEngine(async (engine) => {
+    const registry = engine.registry.current;
+    const name = positional[0];
+    if (name !== undefined && !registry.tables.has(name)) {
+      err(`There is no table "${name}". Name a searchable table, or none to rebuild every search index.`);
+      return 1;
+    }
+    const physical = name === undefined ? [...indexShapes(registry).keys()] : [registry.getTable(name).physical];
+    for (const p of physical) {
+      if (await engine.db.knex.schema.hasTable(p)) continue;
+      err(`Table "${p}" is not in the database yet: run \`formwork sync\` first.`);
+      return 1;
+    }
+    let counts: Record<string, number>;
+    try {
+      counts = await rebuildSearchIndexes(engine.db, registry, name);
+    } catch (e) {
+      if (!isFormworkError(e) || e.code !== 'invalid_query') throw e;
+      err(`Table "${name}" is not searchable: its definition declares no searchable fields, so it has no search index.`);
+      return 1;
+    }
+    const rebuilt = Object.keys(counts);
+    if (!rebuilt.length) out('No table is searchable: there is no search index to rebuild.');
+    for (const p of rebuilt) {
+      // An index serves the stored table, which carries its root table's name: people read that table's labels.
+      const table = registry.tables.get(p);
+      const label = table?.def.pluralLabel ?? table?.def.label ?? p;
+      const n = counts[p]!;
+      out(`Rebuilt the search index of ${label}: ${n.toLocaleString('en-GB')} record${n === 1 ? '' : 's'}.`);
+    }
+    return 0;
+  });
+}
+
 /**
  * `formwork schema [--check]`: write the assembled definition schema to definitions.schema.json (editors and the
  * designer read it); with --check, only say whether the file is current (exit 1 when it is not).
@@ -469,8 +518,9 @@ async function main(argv: string[]): Promise<void> {
     case 'admin': process.exitCode = await admin(args); return;
     case 'token': process.exitCode = await token(args); return;
     case 'schema': process.exitCode = schema(args); return;
+    case 'search': process.exitCode = await search(args); return;
     default:
-      err(`Unknown command "${command}". Commands: start, validate [paths], sync [--dry-run], seed, export <dir>, import <dir> --plan|--apply, schema [--check], admin create|unlock|reset-password <username>, token create <username>.`);
+      err(`Unknown command "${command}". Commands: start, validate [paths], sync [--dry-run], seed, export <dir>, import <dir> --plan|--apply, schema [--check], admin create|unlock|reset-password <username>, token create <username>, search rebuild [table].`);
       process.exitCode = 2;
   }
 }

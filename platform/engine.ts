@@ -5,11 +5,13 @@ import type { Config } from './config.js';
 import { systemClock, type Clock, type CredentialRead, type Formwork } from './context.js';
 import { openDatabase, closeDatabase, runMigrations, withStartupLock, type Database } from './db/index.js';
 import { applySchemaSync, type SchemaChange } from './records/schema-sync.js';
+import { listTextSearch, searchRecordHook } from './search/index.js';
 import { formatDefinitionErrors, type DefinitionError } from './definitions/index.js';
 import { createRegistryHolder } from './kinds.js';
 import { fail, FormworkError } from './errors.js';
 import { attachmentRecordHook } from './files/index.js';
 import { catalogRecordHook } from './catalog/index.js';
+import { contentVersionsRecordHook } from './versions/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createMailer, type Mailer } from './notify/mailer.js';
 import { KnexRecordService } from './records/index.js';
@@ -23,6 +25,7 @@ import type { JobService } from './jobs/types.js';
 import type { SystemJob } from './jobs/platform-jobs.js';
 import { ensureDemoAdministrator, type CreatedCredential } from './access/identity/index.js';
 import { createStudio, studioPollMs, type StudioRuntime } from './studio/index.js';
+import { ratingsRecordHook } from './records/ratings/index.js';
 
 export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: 'system', id: null, username: 'system', roles: [], orgs: [], orgId: null });
 
@@ -252,8 +255,15 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     records.hooks.register(createSlaRecordHook({ log }));
     // Attachments: a deleted record's files are closed with it.
     records.hooks.register(attachmentRecordHook());
+    // Content versions: published versions kept in the write's transaction; readers shown the published content.
+    records.hooks.register(contentVersionsRecordHook());
+    // Search after content versions: a record's index row is its published content, which that hook has just written.
+    records.hooks.register(searchRecordHook(db));
+    records.useTextSearch(listTextSearch(fw));
     // The service catalogue: requests follow their items (roll-up, cancellation), closing times.
     records.hooks.register(catalogRecordHook(fw));
+    // Ratings and views: a deleted record's go with it.
+    records.hooks.register(ratingsRecordHook());
     // Everything that checks the database before writing to it runs under the lock, so the instance after finds
     // it done: knex's own migrations table, each table's CREATE, each data file, the demo administrator.
     await withStartupLock(db, async () => {

@@ -2,6 +2,7 @@ import { provide } from '@lit/context';
 import { html, nothing, type LitElement } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
+import { LazyModule, lazyPlaceholder } from './lazy.js';
 import './account/fw-account-profile.js';
 import './admin/fw-admin-access-log.js';
 import './admin/fw-admin-definitions.js';
@@ -41,22 +42,21 @@ import './fw-record.js';
 import './queues/fw-queue.js';
 import './queues/fw-queues.js';
 import './record/fw-new-record.js';
+import './search/fw-search-page.js';
 import { isAppUrl, isPublicRoute, isSignInRoute, matchRoute, stagePath, type Route } from './router.js';
 import './shell/fw-bookmark-toggle.js';
 import './shell/fw-breadcrumbs.js';
 import './shell/fw-home.js';
 import './shell/fw-nav.js';
 import './shell/fw-notifications.js';
+import './shell/fw-search-box.js';
 import './shell/fw-timeout-dialog.js';
-import './studio/fw-studio-changeset.js';
-import './studio/fw-studio-changesets.js';
-import './studio/fw-studio-definition.js';
-import './studio/fw-studio-definitions.js';
-import './studio/fw-studio-version.js';
-import './studio/fw-studio-versions.js';
 import { fetchQueues } from './workflow/api.js';
 import './workflow/fw-delegations.js';
 import './workflow/fw-my-approvals.js';
+
+/** The studio's pages: their own chunk, fetched when a studio page is first shown. */
+const STUDIO = new LazyModule(() => import('./studio/studio-pages.js'));
 
 const SERVICE = 'Formwork';
 const LEAVE_WARNING = 'You have unsaved changes. If you leave this page, they will be lost.';
@@ -191,6 +191,7 @@ export class FwApp extends LightElement {
       <header class="fw-header">
         <div class="fw-width-container fw-header__container">
           <a href="/" class="fw-header__service">${SERVICE}</a>
+          ${active ? html`<fw-search-box class="fw-header__search"></fw-search-box>` : nothing}
           ${active ? html`<div class="fw-header__account">
             <span class="fw-header__user">Signed in as ${name}</span>
             ${this.#bookmarkable() ? html`<fw-bookmark-toggle .bookmarks=${this.bookmarks} url=${this.#currentUrl} pageTitle=${this.pageTitle}
@@ -246,6 +247,10 @@ export class FwApp extends LightElement {
 
   #page() {
     const r = this.route;
+    if (r.name.startsWith('studio-') && !STUDIO.module) {
+      STUDIO.loadFor(this);
+      return lazyPlaceholder(STUDIO, this, 'studio');
+    }
     switch (r.name) {
       case 'sign-in':
         return html`<fw-sign-in .message=${this.signInMessage}></fw-sign-in>`;
@@ -308,7 +313,7 @@ export class FwApp extends LightElement {
       case 'catalog-category':
         return html`<fw-catalog-category category=${r.category}></fw-catalog-category>`;
       case 'catalog-item':
-        return html`<fw-catalog-item item=${r.item}></fw-catalog-item>`;
+        return html`<fw-catalog-item item=${r.item} .params=${r.params}></fw-catalog-item>`;
       case 'catalog-guide':
         return html`<fw-catalog-guide guide=${r.guide}></fw-catalog-guide>`;
       case 'catalog-cart':
@@ -319,6 +324,8 @@ export class FwApp extends LightElement {
         return html`<fw-catalog-requests .params=${r.params}></fw-catalog-requests>`;
       case 'catalog-request':
         return html`<fw-catalog-request requestId=${r.id}></fw-catalog-request>`;
+      case 'search':
+        return html`<fw-search-page .params=${r.params}></fw-search-page>`;
       case 'list':
         return html`<fw-list table=${r.table} .params=${r.params}></fw-list>`;
       case 'new':

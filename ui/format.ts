@@ -2,6 +2,7 @@
  * Display text of stored values (lists, activity, read-only fields), in British English conventions.
  */
 import type { FieldMeta } from './api/types.js';
+import { richTextToPlain } from './rich-text.js';
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -70,6 +71,16 @@ export function choiceLabel(field: FieldMeta, value: unknown): string {
 }
 
 /**
+ * A record's average rating as people read it: the share who found it useful ("67%") or stars ("4.2 out of 5");
+ * empty before the first rating.
+ */
+export function formatRatingAverage(scale: 'useful' | 'stars', value: unknown): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '';
+  if (scale === 'useful') return `${Math.round(value * 100)}%`;
+  return `${value.toLocaleString('en-GB', { maximumFractionDigits: 1 })} out of 5`;
+}
+
+/**
  * A value as text. References need their target's display value, which the caller resolves and passes in
  * `references` (id → text); an unresolved one shows as "Record <short id>".
  */
@@ -93,6 +104,10 @@ export function formatValue(field: FieldMeta | undefined, value: unknown, refere
       return references?.get(String(value)) ?? `Record ${String(value).slice(0, 8)}`;
     case 'json':
       return JSON.stringify(value);
+    case 'tags':
+      return Array.isArray(value) ? value.join(', ') : String(value);
+    case 'richtext':
+      return richTextToPlain(String(value));
     case 'attachment':
       return Array.isArray(value) ? value.map((a) => (a as { name?: string }).name ?? '').join(', ') : '';
     default:

@@ -217,6 +217,7 @@ export class FwForm extends LightElement {
       readOnly: state.readOnly,
       error: this.#submission.error(name),
       inputId: this.#inputId(name),
+      table: this.#table(),
       record: this.record ? { table: this.#table(), id: String(this.record.id) } : null,
       revision: this.revision,
       ...(field.dependsOn ? { controlling: this.values[field.dependsOn] ?? null } : {}),

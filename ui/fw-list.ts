@@ -7,7 +7,7 @@ import type { Condition } from '../platform/conditions/browser.js';
 import { ApiError, tablePath, type ApiClient } from './api/client.js';
 import type { FieldMeta, ListMeta, RecordData, TableMeta } from './api/types.js';
 import { NavigateEvent, PageEvent, type Crumb, type FilterEvent } from './events.js';
-import { formatRelative, formatValue, lowerFirst } from './format.js';
+import { formatRatingAverage, formatRelative, formatValue, lowerFirst } from './format.js';
 import { andConditions } from './list/filter-model.js';
 import type { ColumnsEvent } from './list/fw-column-chooser.js';
 import './list/fw-column-chooser.js';
@@ -240,6 +240,8 @@ export class FwList extends LightElement {
   /** A cell's text: the server's label where it gave one, else the stored value formatted (dates: the server sends ISO 8601). */
   #text(field: FieldMeta | undefined, r: RecordData, name: string): string {
     if (field?.type === 'date' || field?.type === 'datetime') return formatValue(field, r[name]);
+    const ratings = name === 'rating_average' ? this.#meta?.ratings : undefined;
+    if (ratings) return formatRatingAverage(ratings.scale, r[name]);
     return this.#rows.value?.labels.get(r)?.get(name) ?? formatValue(field, r[name]);
   }
 
@@ -315,8 +317,9 @@ export class FwList extends LightElement {
             ${cols.map((c) => {
               const label = byName.get(c)?.label ?? c;
               const sorted = sortField === c;
-              // A field the server will not sort by (encrypted, or readable record by record) is a plain header.
-              if (byName.get(c)?.queryable === false) return html`<th scope="col" class="fw-table__header">${label}</th>`;
+              // A field the server will not sort by (encrypted, readable record by record, or a list) is a plain header.
+              const f = byName.get(c);
+              if (f?.queryable === false || f?.type === 'tags' || (f?.type === 'choice' && f.multiple)) return html`<th scope="col" class="fw-table__header">${label}</th>`;
               return html`<th scope="col" class="fw-table__header" aria-sort=${sorted ? (descending ? 'descending' : 'ascending') : nothing}>
                 <button type="button" class="fw-table__sort" @click=${() => this.#sortBy(c, sorted && !descending)}>${label}</button>
               </th>`;

@@ -12,6 +12,11 @@ import './fw-form.js';
 import './fw-list.js';
 import { formUrl, listUrl } from './router.js';
 import './record/fw-activity.js';
+import { publishedNote } from './record/fw-record-versions.js';
+import type { VersionStatus } from '../platform/versions/types.js';
+import './record/fw-record-links.js';
+import './record/fw-record-rating.js';
+import { recordView } from './api/ratings.js';
 import { renderTabs } from './record/tabs.js';
 import { fetchRecordDisplay, recordDisplayContext, type RecordDisplay } from './record/display-values.js';
 import type { WorkflowChangedEvent, WorkflowLink } from './workflow/events.js';
@@ -29,6 +34,8 @@ interface Page {
   related: { table: string; label: string; columns: string[] | null; filter: Condition; params: URLSearchParams }[];
   record: RecordData;
   etag: string | null;
+  /** Which published version the person is shown, when the table keeps versions (GET …/versions/published). */
+  versions: VersionStatus | null;
 }
 
 /** Why the record cannot be shown, as the page's heading and text. */
@@ -81,12 +88,18 @@ export class FwRecord extends LightElement {
   @provide({ context: recordDisplayContext }) private accessor display: RecordDisplay | undefined = { values: {}, loading: true };
 
   #headerSize = new ResizeObserver(() => this.#placeHeader());
+  /** The record whose view was counted for this visit of its page. */
+  #viewed = '';
 
   /** The page of the record the URL names; the answer for a record left meanwhile is dropped. */
   #page = new Task(this, {
     args: () => [this.api, this.metadata, this.table, this.recordId] as const,
     task: ([api, metadata, table, id], { signal }) => this.#fetchPage(api, metadata, table, id, signal),
     onComplete: ({ meta, record, etag }) => {
+      // One view per visit of the record's page (the server counts at most one per person and day); a failure is not the person's concern.
+      const visit = `${this.table}/${String(record.id)}`;
+      if (meta.countViews && this.#viewed !== visit) void recordView(this.api, this.table, String(record.id)).catch(() => undefined);
+      this.#viewed = visit;
       this.record = record;
       this.etag = etag;
       const flash = takeFlash();
@@ -153,6 +166,7 @@ export class FwRecord extends LightElement {
           ${form.copies?.length ? html`<div class="fw-button-group fw-record-copies" role="group" aria-label="Copy into a new record">
             ${form.copies.map((c) => html`<a class="fw-button fw-button--secondary" data-copy=${c.name} href=${this.#copyUrl(c)}>${c.label}</a>`)}
           </div>` : nothing}
+          ${form.links?.length ? html`<fw-record-links .links=${form.links} .record=${this.record}></fw-record-links>` : nothing}
         </div>
       </header>
       ${this.flash ? html`<div class="fw-notification-banner fw-notification-banner--success" role="alert" tabindex="-1">
@@ -162,6 +176,8 @@ export class FwRecord extends LightElement {
       </div>` : nothing}
       <fw-form class="fw-record__form" .form=${form} table=${this.table} .record=${this.record} .etag=${this.etag} idPrefix="record" sectionTabs
         @fw-record-changed=${this.#onChanged} @fw-attachments-changed=${this.#onAttachments}></fw-form>
+      ${publishedNote(page.versions)}
+      ${meta.ratings ? html`<fw-record-rating table=${this.table} recordId=${id}></fw-record-rating>` : nothing}
       ${renderTabs([
         {
           key: 'activity', label: 'Activity',
@@ -170,6 +186,13 @@ export class FwRecord extends LightElement {
             <fw-activity table=${this.table} recordId=${id} .fields=${meta.fields} .revision=${this.revision}></fw-activity>
           </section>`,
         },
+        ...(page.versions?.editor ? [{
+          key: 'versions', label: 'Versions',
+          content: html`<section class="fw-versions" aria-labelledby="versions-heading">
+            <h2 class="fw-heading-m" id="versions-heading">Published versions</h2>
+            <fw-record-versions table=${this.table} recordId=${id} .revision=${this.revision}></fw-record-versions>
+          </section>`,
+        }] : []),
         ...related.map((rl, i) => ({
           key: `related-${i}`, label: rl.label || rl.table,
           content: html`<section class="fw-related-list">
@@ -249,7 +272,9 @@ export class FwRecord extends LightElement {
       table: rl.table, label: rl.label ?? '', columns: rl.columns ?? null,
       filter: { fact: rl.field, operator: 'equal', value: id } as Condition, params: new URLSearchParams({ [rl.field]: id }),
     }));
-    return { table, form, meta, related, record: res.data, etag: res.etag };
+    const versions = meta.versions
+      ? (await api.get<VersionStatus>(tablePath(table, recordId, 'versions/published'), { signal })).data : null;
+    return { table, form, meta, related, record: res.data, etag: res.etag, versions };
   }
 
   /** A file was attached or removed: the activity stream shows the change. */

@@ -38,12 +38,13 @@ export type Route =
   | { name: 'delegations' }
   | { name: 'catalog'; params: URLSearchParams }
   | { name: 'catalog-category'; category: string }
-  | { name: 'catalog-item'; item: string }
+  | { name: 'catalog-item'; item: string; params: URLSearchParams }
   | { name: 'catalog-guide'; guide: string }
   | { name: 'catalog-cart' }
   | { name: 'catalog-confirmation'; params: URLSearchParams }
   | { name: 'catalog-requests'; params: URLSearchParams }
   | { name: 'catalog-request'; id: string }
+  | { name: 'search'; params: URLSearchParams }
   | { name: 'not-found'; path: string };
 
 const SIGN_IN_PAGES: Record<string, Route['name']> = {
@@ -82,6 +83,7 @@ export function matchRoute(pathname: string, search = '', hash = ''): Route {
   if (a === 'queues' && c === undefined) return b ? { name: 'queue', queue: b, params } : { name: 'queues' };
   if (a === 'approvals' && b === undefined) return { name: 'approvals' };
   if (a === 'delegations' && b === undefined) return { name: 'delegations' };
+  if (a === 'search' && b === undefined) return { name: 'search', params };
   if (a === 'catalog' && d === undefined) {
     const route = catalogRoute(b, c, params);
     if (route) return route;
@@ -128,7 +130,7 @@ function catalogRoute(b: string | undefined, c: string | undefined, params: URLS
     return null;
   }
   if (b === 'categories') return { name: 'catalog-category', category: c };
-  if (b === 'items') return { name: 'catalog-item', item: c };
+  if (b === 'items') return { name: 'catalog-item', item: c, params };
   if (b === 'guides') return { name: 'catalog-guide', guide: c };
   if (b === 'requests') return { name: 'catalog-request', id: c };
   return null;

@@ -18,7 +18,8 @@ export interface SqlCompileOptions extends CompileOptions {
 
 type Where = (qb: Knex.QueryBuilder) => void;
 
-const TEXT_TYPES = new Set(['string', 'text', 'choice', 'email', 'phone', 'url', 'postcode']);
+// Rich text compares as its stored (sanitised) HTML, as the in-memory evaluator sees it: `contains` may match markup.
+const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'choice', 'email', 'phone', 'url', 'postcode']);
 const NUMBER_TYPES = new Set(['integer', 'decimal', 'currency']);
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -187,7 +188,7 @@ class Compiler {
           return empty ? raw2('(?? is null or ?? = ?)', [column, column, '[]']) : raw2('(?? is not null and ?? <> ?)', [column, column, '[]']);
         }
         default:
-          return invalid(`Operator "${op}" cannot be used on the multiple-choice field "${name}"; use contains, doesNotContain or isEmpty.`);
+          return invalid(`Operator "${op}" cannot be used on the multiple-choice or tags field "${name}"; use contains, doesNotContain or isEmpty.`);
       }
     }
 

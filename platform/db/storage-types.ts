@@ -96,11 +96,20 @@ export function storageTypeOf(field: StoredFieldShape): string {
     case 'datetime': return 'datetime';
     case 'json': case 'attachment': return 'json';
     case 'choice': return field.multiple ? 'json' : 'text';
+    case 'tags': return 'json';
     default: return 'text';
   }
 }
 
-/** The conversion key the dialects use for a field's values (`choice-multiple` for multiple choice). */
+/**
+ * Whether a field holds a list of strings stored as a JSON array (a multiple choice, or tags): such fields are
+ * filtered with contains / doesNotContain / isEmpty and cannot be sorted.
+ */
+export function isStringList(field: Pick<StoredFieldShape, 'type' | 'multiple'>): boolean {
+  return (field.type === 'choice' && !!field.multiple) || field.type === 'tags';
+}
+
+/** The conversion key the dialects use for a field's values (`choice-multiple` for multiple choice and tags). */
 export function valueTypeOf(field: Omit<StoredFieldShape, 'scale'>): string {
-  return field.type === 'choice' && field.multiple ? 'choice-multiple' : field.type;
+  return isStringList(field) ? 'choice-multiple' : field.type;
 }

@@ -8,7 +8,7 @@ import type { Condition } from '../conditions/types.js';
 export type FieldType =
   | 'string' | 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime'
   | 'choice' | 'reference' | 'email' | 'phone' | 'url' | 'postcode' | 'currency'
-  | 'json' | 'journal' | 'attachment';
+  | 'json' | 'journal' | 'attachment' | 'richtext' | 'tags';
 
 export interface ChoiceOption {
   value: string;
@@ -49,7 +49,7 @@ export interface FieldDef {
   names?: NamedKind;
   /**
    * string-like: maximum / minimum length in characters; without maxLength, 255 (string, email, phone, url) or 100,000
-   * (text, and each journal entry) — see maxLengthOf in platform/records/field-values.ts.
+   * (text, richtext — its sanitised HTML — and each journal entry) — see maxLengthOf in platform/records/field-values.ts.
    */
   maxLength?: number;
   minLength?: number;
@@ -140,7 +140,10 @@ export interface TableDef {
   /** Digits of the zero-padded sequence (default 7). */
   numberDigits?: number;
   displayField?: string;
-  searchable?: string[];
+  /** Fields full-text search looks in: a name, or a name and a weight (platform/search/fields.ts). */
+  searchable?: (string | { field: string; weight?: 'highest' | 'high' | 'normal' | 'low' })[];
+  /** The field summarising a record in search results (default: the first searched field after the title). */
+  summaryField?: string;
   fields: Record<string, FieldDef>;
   /**
    * Named lists of this table's fields, inherited by tables extending it; role grants name one as `@name` in
@@ -152,6 +155,11 @@ export interface TableDef {
   indexes?: IndexDef[];
   /** Marks the table abstract: records are only created in tables that extend it. */
   abstract?: boolean;
+  /**
+   * Published versions of the content fields (platform/versions): a version is kept whenever a write leaves the record
+   * with `publishedWhen` true and content unlike its last version; readers see the last published content meanwhile.
+   */
+  versions?: ContentVersionsDef;
   /** The field holding the owning organisation's id, when not the system `org_id` column (row scope 'org' uses it). */
   orgField?: string;
   /**
@@ -159,6 +167,24 @@ export interface TableDef {
    * the actor may act for (their own and those shared with them by consent).
    */
   userIdField?: string;
+  /** People may rate records (one rating per person per record); adds the rating_count and rating_average columns. */
+  ratings?: TableRatings;
+  /** Count views (one per person per record per day); adds the view_count column. */
+  countViews?: boolean;
+}
+
+/** A table's `ratings`: the scale, whether comments are taken, and where commented ratings go as records. */
+export interface TableRatings {
+  /** 'useful': yes (1) or no (0), the average being the share of yes; 'stars': 1 to 5. */
+  scale: 'useful' | 'stars';
+  comments?: boolean;
+  feedback?: { table: string; fields: { record: string; value: string; comment: string } };
+}
+
+/** A table's `versions` option: which fields are content, and when a record counts as published. */
+export interface ContentVersionsDef {
+  fields: string[];
+  publishedWhen: Condition;
 }
 
 /** Where a definition came from, for error messages. */
@@ -175,7 +201,13 @@ export const SYSTEM_FIELDS = [
 export type SystemField = (typeof SYSTEM_FIELDS)[number];
 
 /** System fields every reader of a record sees (they identify it): grants cannot withhold them. */
-export const ALWAYS_READABLE: readonly string[] = ['id', 'version', 'class', 'number'];
+export const ALWAYS_READABLE: readonly string[] = ['id', 'version', 'class', 'number', 'view_count', 'rating_count', 'rating_average'];
+
+/**
+ * System columns a table has only when it switches on `countViews` (view_count) or `ratings` (rating_count,
+ * rating_average). The engine keeps them (platform/records/ratings/); a declared field may not use their names.
+ */
+export const COUNTER_FIELDS = ['view_count', 'rating_count', 'rating_average'] as const;
 
 /** A field as the engine sees it after resolving `extends`: declared or system. */
 /** What a `names` field's value is the key of. */
@@ -216,6 +248,8 @@ export interface ResolvedTable {
   orgField: string;
   /** The field holding the party code a record belongs to (own or inherited `userIdField`), if any. */
   userIdField?: string;
+  /** The ratings in force (own or inherited `ratings`), if any. */
+  ratings?: TableRatings;
 }
 
 /** A physical table: the union of the columns of every table in one hierarchy. */

@@ -9,10 +9,17 @@
  */
 import { storageTypeOf } from '../db/storage-types.js';
 import { expectedNames } from './suggest.js';
+import { lintContentVersions } from './versions-lint.js';
+import { lintRatingsFeedback } from './table-ratings.js';
 import {
-  SYSTEM_FIELDS, type ChoiceOption, type DefinitionError, type DefinitionSource, type FieldDef, type FieldOverride,
+  COUNTER_FIELDS, SYSTEM_FIELDS, type ChoiceOption, type DefinitionError, type DefinitionSource, type FieldDef, type FieldOverride,
   type PhysicalTable, type ResolvedField, type ResolvedTable, type SharedChoiceList, type TableDef,
 } from './types.js';
+
+/** Field types full-text search can read (kept equal to SEARCHABLE_TYPES in platform/search/fields.ts, a layer above). */
+const SEARCHABLE_FIELD_TYPES: ReadonlySet<string> = new Set([
+  'string', 'text', 'email', 'phone', 'postcode', 'url', 'richtext', 'tags', 'choice', 'attachment',
+]);
 
 const SYSTEM_FIELD_DEFS: Record<string, Pick<ResolvedField, 'type' | 'label'>> = {
   id: { type: 'uuid', label: 'Id' },
@@ -25,6 +32,30 @@ const SYSTEM_FIELD_DEFS: Record<string, Pick<ResolvedField, 'type' | 'label'>> =
   updated_at: { type: 'datetime', label: 'Updated' },
   updated_by: { type: 'uuid', label: 'Updated by' },
 };
+
+/**
+ * The counters of `countViews` and `ratings`. New records start at 0 (their `default`; see record-service.ts); the
+ * average stays empty until the first rating. Four decimals keep a share such as 2 of 3 exact to a tenth of a percent.
+ */
+const COUNTER_FIELD_DEFS: Record<string, Pick<ResolvedField, 'type' | 'label' | 'default' | 'scale'>> = {
+  view_count: { type: 'integer', label: 'Views', default: 0 },
+  rating_count: { type: 'integer', label: 'Ratings', default: 0 },
+  rating_average: { type: 'decimal', label: 'Average rating', scale: 4 },
+};
+
+/** The counter fields a table has: its own or inherited `countViews` and `ratings` switch them on. */
+function counterFields(defs: Map<string, TableDef>, tables: string[]): ResolvedField[] {
+  const ratings = tables.map((t) => defs.get(t)!.ratings).find(Boolean);
+  const views = tables.some((t) => defs.get(t)!.countViews === true);
+  const out: ResolvedField[] = [];
+  if (views) out.push({ ...COUNTER_FIELD_DEFS.view_count!, name: 'view_count', column: 'view_count', declaredBy: '', system: true });
+  if (ratings) {
+    for (const name of ['rating_count', 'rating_average']) out.push({ ...COUNTER_FIELD_DEFS[name]!, name, column: name, declaredBy: '', system: true });
+    // A share of "yes" reads better under its own name than as an average.
+    if (ratings.scale === 'useful') out[out.length - 1]!.label = 'Found useful';
+  }
+  return out;
+}
 
 /** Field types whose values can be stored encrypted (they are stored as text and never compared in SQL). */
 const ENCRYPTABLE = new Set(['string', 'text', 'email', 'phone', 'url', 'postcode', 'journal']);
@@ -139,6 +170,7 @@ export function resolveTables(
     const fields = new Map<string, ResolvedField>();
     const fieldSets = new Map<string, readonly string[]>();
     for (const s of SYSTEM_FIELDS) if (s !== 'number' || prefixOwner) fields.set(s, systemField(s));
+    for (const f of counterFields(defs, [name, ...chain])) fields.set(f.name, f);
     // Inherited fields and field sets first (from the parent, which holds its own ancestors' and overrides), then own.
     if (chain.length) {
       const parent = resolve(chain[0]!);
@@ -150,6 +182,10 @@ export function resolveTables(
     for (const [fname, f] of Object.entries(def.fields)) {
       if ((SYSTEM_FIELDS as readonly string[]).includes(fname)) {
         at(name, `/fields/${fname}`, `Field "${fname}" is a system field and cannot be declared.`, { expected: `a name other than ${SYSTEM_FIELDS.join(', ')}` });
+        continue;
+      }
+      if ((COUNTER_FIELDS as readonly string[]).includes(fname) && fields.get(fname)?.system) {
+        at(name, `/fields/${fname}`, `Field "${fname}" is a system field of tables with ratings or view counts and cannot be declared.`, { expected: `a name other than ${COUNTER_FIELDS.join(', ')}` });
         continue;
       }
       if (fields.has(fname)) {
@@ -192,6 +228,8 @@ export function resolveTables(
     };
     const userIdField = [name, ...chain].map((t) => defs.get(t)!.userIdField).find(Boolean);
     if (userIdField) resolved.userIdField = userIdField;
+    const ratings = [name, ...chain].map((t) => defs.get(t)!.ratings).find(Boolean);
+    if (ratings) resolved.ratings = ratings;
     tables.set(name, resolved);
     return resolved;
   };
@@ -243,10 +281,22 @@ export function resolveTables(
       if (field !== undefined && !t.fields.has(field)) at(t.name, pointer, `${what} "${field}" is not a field of table "${t.name}".`, { expected: `one of: ${[...t.fields.keys()].join(', ')}`, value: field });
     };
     check(t.def.displayField, '/displayField', 'Display field');
-    t.def.searchable?.forEach((f, i) => {
-      check(f, `/searchable/${i}`, 'Searchable field');
-      if (t.fields.get(f)?.encrypted) at(t.name, `/searchable/${i}`, `Field "${f}" is encrypted at rest and cannot be searched.`, { value: f });
+    const searched = new Set<string>();
+    t.def.searchable?.forEach((item, i) => {
+      const f = typeof item === 'string' ? item : item.field;
+      const pointer = typeof item === 'string' ? `/searchable/${i}` : `/searchable/${i}/field`;
+      check(f, pointer, 'Searchable field');
+      const field = t.fields.get(f);
+      if (searched.has(f)) at(t.name, pointer, `Field "${f}" is listed twice in searchable.`, { value: f });
+      searched.add(f);
+      if (!field) return;
+      if (field.encrypted) at(t.name, pointer, `Field "${f}" is encrypted at rest and cannot be searched.`, { value: f });
+      else if (!SEARCHABLE_FIELD_TYPES.has(field.type) || field.column === null) {
+        at(t.name, pointer, `Field "${f}" is of type ${field.type}, which cannot be searched.`, { expected: `a field of type ${[...SEARCHABLE_FIELD_TYPES].join(', ')}`, value: f });
+      }
     });
+    check(t.def.summaryField, '/summaryField', 'Summary field');
+    lintContentVersions(t, at);
     // Row scoping fields: compiled into every query, so they must be plain, filterable columns.
     const scoping = (key: 'orgField' | 'userIdField', types: string[], what: string) => {
       const name = t.def[key];
@@ -264,6 +314,7 @@ export function resolveTables(
         at(t.name, `/${key}`, `${what} is "${inherited}", inherited from a table "${t.name}" extends; a subtable cannot change it.`, { value: name });
       }
     };
+    lintRatingsFeedback(t, tables, (n) => sources.has(`table:${n}`), (pointer, message, extra) => at(t.name, pointer, message, extra));
     scoping('orgField', ['uuid', 'reference', 'string'], 'Organisation field');
     scoping('userIdField', ['string', 'choice'], 'User ID field');
     t.def.indexes?.forEach((ix, i) => ix.fields.forEach((f, j) => {
@@ -310,6 +361,8 @@ export function resolveTables(
   for (const t of ordered) {
     const p = physical.get(t.physical)!;
     for (const f of t.fields.values()) {
+      // Counters are system fields that only some tables of a hierarchy switch on: the column serves them all.
+      if (f.system && f.column !== null && !p.columns.has(f.column)) p.columns.set(f.column, f);
       if (f.system || f.column === null || f.declaredBy !== t.name) continue;
       const existing = p.columns.get(f.column);
       if (existing && existing.declaredBy !== t.name) {

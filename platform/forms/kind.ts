@@ -1,11 +1,13 @@
 /**
  * The `form` kind: how a table's records are laid out for people (sections and columns), related lists, UI
- * policies (applied in the browser and enforced by the server as data policies, platform/rules) and copy actions.
+ * policies (applied in the browser and enforced by the server as data policies, platform/rules), copy actions and
+ * links to other tables and catalogue items (link-lint.ts, links.ts).
  * Lint reads the form as written (`FormSource`, with its sugar); `normalise` (normalise.ts) expands the sugar.
  */
 import { defineKind, type LintContext } from '../definitions/kinds.js';
 import { readSchemaPart } from '../definitions/schema.js';
 import { checkFieldValue } from '../records/field-values.js';
+import { lintLinks } from './link-lint.js';
 import { entryField, FIELD_CONDITIONS, normaliseForm, placedFields } from './normalise.js';
 import type { FormDef, FormSource } from './types.js';
 
@@ -64,6 +66,7 @@ function lintForm(form: FormSource, ctx: LintContext): void {
       else if (target && !placed.has(name)) ctx.report(fat, `Field "${name}" is not on form "${target.name}", so the new record's form would drop its value.`, { value: name });
     });
   });
+  lintLinks(form, table, ctx);
   form.uiPolicies?.forEach((p, i) => {
     ctx.condition(`/uiPolicies/${i}/condition`, table, p.condition, { compilable: false, allowPrevious: false });
     p.actions.forEach((a, j) => {

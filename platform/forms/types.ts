@@ -61,6 +61,24 @@ export interface FormCopy {
   roles?: string[];
 }
 
+/** Where a form link leads: one of a form's, a table's new-record page, or a catalogue item's order page. */
+export type FormLinkTarget = { form: string } | { table: string } | { catalogItem: string };
+
+/**
+ * A link of a form to another table or a catalogue item: a new record (or an order) prefilled from the viewed record.
+ * `set` maps a target field or variable to `"record.<field>"` (that field's value) or `"record"` (the record's id).
+ */
+export interface FormLink {
+  name: string;
+  label: string;
+  to: FormLinkTarget;
+  set: Record<string, string>;
+  /** Offered only to holders of one of these roles (besides create access to the target). */
+  roles?: string[];
+  /** Shown only while this holds of the viewed record (record facts). */
+  condition?: Condition;
+}
+
 export interface FormDef {
   kind: 'form';
   name: string;
@@ -70,6 +88,7 @@ export interface FormDef {
   relatedLists?: RelatedList[];
   uiPolicies?: UiPolicy[];
   copies?: FormCopy[];
+  links?: FormLink[];
 }
 
 /** A policy action as written: `field`, or `fields` for the same action on several fields. */

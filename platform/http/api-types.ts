@@ -69,6 +69,12 @@ export interface TableMeta {
   defaultForm?: string | null;
   /** Whether a workflow runs the table (GET /api/workflows/:table answers it). */
   workflow?: boolean;
+  /** The table keeps published versions of its records' content (GET /api/tables/:t/:id/versions/published). */
+  versions?: true;
+  /** People rate its records (GET/PUT/DELETE /api/tables/:t/:id/rating): the scale and whether comments are taken. */
+  ratings?: { scale: 'useful' | 'stars'; comments: boolean };
+  /** Views of its records are counted (POST /api/tables/:t/:id/view, once per visit of the record page). */
+  countViews?: true;
 }
 
 /** The `meta` of a record list (GET /api/tables/:t, a queue's items). */

@@ -3,6 +3,7 @@
  * every other page URL (the app routes with the History API).
  *
  *   GET /ui/app.js?v=<hash>, /ui/styles.css?v=<hash>   long-lived and immutable (index.html names them by content hash)
+ *   GET /ui/chunks/<name>-<hash>.js                   long-lived and immutable (the parts app.js imports, named by hash)
  *   GET /ui/<file> without the current hash          revalidated every time (no-cache, ETag)
  *   GET <any non-/api path> with Accept: text/html   index.html, no-cache
  *
@@ -24,9 +25,14 @@ const ROOT = PACKAGE_ROOT;
 const DIST = join(ROOT, 'dist', 'ui');
 const BUILD_SCRIPT = join(ROOT, 'scripts', 'build-ui.mjs');
 /** What the bundle is built from: a change to any of them makes dist/ui stale. */
-const SOURCES = ['ui', 'platform/conditions', 'platform/rules/ui-policy.ts', 'tsconfig.ui.json', 'scripts/build-ui.mjs'];
+const SOURCES = ['ui', 'platform/conditions', 'platform/rules/ui-policy.ts', 'platform/records/rich-text-policy.ts', 'tsconfig.ui.json', 'scripts/build-ui.mjs'];
 /** Files index.html references that get a content hash in their URL. */
 const HASHED = ['app.js', 'styles.css'];
+/**
+ * A chunk of the bundle (scripts/build-ui.mjs: `chunks/[name]-[hash]`) or its source map: the name changes with
+ * the content, so it never needs revalidating. Its legal-comments file does not match and is revalidated.
+ */
+const CHUNK = /^chunks\/[\w.-]+-[A-Z0-9]{8}\.js(\.map)?$/;
 
 export const UI_CSP = [
   "default-src 'none'",
@@ -143,7 +149,7 @@ export function uiRouter(fw: Formwork, options: { dir?: string } = {}): Router {
       const file = path.slice(dir.length + 1);
       const wanted = (res.req.query as Record<string, unknown>).v;
       const current = shell?.hashes.get(file);
-      res.setHeader('Cache-Control', current && wanted === current ? IMMUTABLE : REVALIDATE);
+      res.setHeader('Cache-Control', (current && wanted === current) || CHUNK.test(file) ? IMMUTABLE : REVALIDATE);
       if (file.endsWith('.map')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
     },
   }));

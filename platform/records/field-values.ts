@@ -1,5 +1,6 @@
 import { DEFAULT_SCALE, INTEGER_RANGE, YEAR_RANGE, integerDigits, isCalendarDay, unstorableIn, unstorableText } from '../db/storage-types.js';
 import type { ResolvedField } from '../definitions/types.js';
+import { plainTextOf, sanitizeRichText } from './rich-text.js';
 
 /** The outcome of checking one value against its field: the normalised value, or a field error. */
 export type Checked = { ok: true; value: unknown } | { ok: false; code: string; message: string };
@@ -32,16 +33,20 @@ export const DEFAULT_MAX_LENGTH = 255;
 export const DEFAULT_LONG_MAX_LENGTH = 100_000;
 
 /** The field types whose values are free text, bounded by `maxLength`. */
-const FREE_TEXT = new Set(['string', 'text', 'journal', 'email', 'phone', 'url']);
+const FREE_TEXT = new Set(['string', 'text', 'richtext', 'journal', 'email', 'phone', 'url']);
+/** The most tags a tags field holds, and the most characters of one tag. */
+export const TAG_LIMITS = Object.freeze({ count: 20, length: 50 });
+const LONG_TEXT = new Set(['text', 'richtext', 'journal']);
 
 /**
  * The most characters (Unicode code points) a value of a free-text field may hold: its `maxLength`, else
- * {@link DEFAULT_LONG_MAX_LENGTH} for text and journal fields and {@link DEFAULT_MAX_LENGTH} for string, email,
- * phone and url fields. Undefined for other types (their values are bounded otherwise).
+ * {@link DEFAULT_LONG_MAX_LENGTH} for text, rich text (its sanitised HTML) and journal fields and
+ * {@link DEFAULT_MAX_LENGTH} for string, email, phone and url fields. Undefined for other types (their values are
+ * bounded otherwise).
  */
 export function maxLengthOf(field: Pick<ResolvedField, 'type' | 'maxLength'>): number | undefined {
   if (!FREE_TEXT.has(field.type)) return undefined;
-  return field.maxLength ?? (field.type === 'text' || field.type === 'journal' ? DEFAULT_LONG_MAX_LENGTH : DEFAULT_MAX_LENGTH);
+  return field.maxLength ?? (LONG_TEXT.has(field.type) ? DEFAULT_LONG_MAX_LENGTH : DEFAULT_MAX_LENGTH);
 }
 
 /** No database stores such text alike (see unstorableText): refused, naming the field, the character and where. */
@@ -159,6 +164,47 @@ function checkChoice(field: ResolvedField, value: unknown, previous: unknown): C
 }
 
 /**
+ * Tags are normalised rather than refused where the intent is clear: each trimmed with inner runs of white space made
+ * one space, empty ones dropped, and a repeat (compared without regard to case) dropped in favour of the first
+ * spelling. What is left must be at most {@link TAG_LIMITS} many and long.
+ */
+function checkTags(field: ResolvedField, value: unknown): Checked {
+  if (!Array.isArray(value)) return bad('type', `${label(field)} must be a list of tags; got ${JSON.stringify(value)}.`);
+  const tags: string[] = [];
+  const seen = new Set<string>();
+  for (const v of value) {
+    if (typeof v !== 'string') return bad('type', `Each tag of ${label(field)} must be text; got ${JSON.stringify(v)}.`);
+    const what = unstorableText(v);
+    if (what) return unstorable(field, what, ` (in the tag ${JSON.stringify(v)})`);
+    const tag = v.replace(/\s+/g, ' ').trim();
+    if (!tag) continue;
+    const length = [...tag].length;
+    if (length > TAG_LIMITS.length) {
+      return bad('too_long', `Each tag of ${label(field)} must be ${TAG_LIMITS.length} characters or fewer; "${tag}" has ${length}.`);
+    }
+    const key = tag.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    tags.push(tag);
+  }
+  if (tags.length > TAG_LIMITS.count) return bad('too_many', `${label(field)} may hold at most ${TAG_LIMITS.count} tags; got ${tags.length}.`);
+  return ok(tags);
+}
+
+/**
+ * Rich text is sanitised before it is measured, so the limit applies to what is stored. Markup with no words and
+ * no image or rule in it (an editor's empty `<p></p>`) is no value, so `required` sees it as empty.
+ */
+function checkRichText(field: ResolvedField, value: unknown): Checked {
+  if (typeof value !== 'string') return bad('type', `${label(field)} must be text (HTML); got ${JSON.stringify(value)}.`);
+  const what = unstorableText(value);
+  if (what) return unstorable(field, what);
+  const clean = sanitizeRichText(value);
+  if (!/<(img|hr)\b/i.test(clean) && plainTextOf(clean) === '') return ok(null);
+  return checkString(field, clean);
+}
+
+/**
  * An attachment field holds one entry per file, {id, name, type, size}, written by the attachment service
  * (platform/files) as it stores or removes files; the files themselves and their metadata are in sys_attachment.
  */
@@ -224,6 +270,8 @@ export function checkFieldValue(field: ResolvedField, value: unknown, previous?:
         : bad('type', `${label(field)} must be the id of a record; got ${JSON.stringify(value)}.`);
     case 'json': return checkJson(field, value);
     case 'attachment': return checkAttachments(field, value);
+    case 'richtext': return checkRichText(field, value);
+    case 'tags': return checkTags(field, value);
     default: return bad('type', `${label(field)} has an unknown type.`);
   }
 }

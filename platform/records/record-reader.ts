@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import type { Database } from '../db/connection.js';
-import { valueTypeOf } from '../db/storage-types.js';
+import { isStringList, valueTypeOf } from '../db/storage-types.js';
 import type { ResolvedField, ResolvedTable } from '../definitions/types.js';
 import { compileToSql, type CompileField, type FactContext } from '../conditions/index.js';
 import type { TableAccess } from '../access/policy.js';
 import { fail } from '../errors.js';
+import type { GuardedField } from './hooks.js';
 import { maskedFields, maskRecords } from './row-masking.js';
 import type { FieldSealer } from './sealing.js';
 import type { QueryResult, QuerySpec, RecordData, TotalKind } from './types.js';
@@ -34,7 +35,18 @@ function unknownField(table: ResolvedTable, name: string): never {
 export interface ReadScope {
   access: TableAccess;
   facts: FactContext;
+  /** Fields this reader's filters and sorts may not use as stored (RecordHook.guardedFields). */
+  guarded?: ReadonlyMap<string, GuardedField>;
 }
+
+/**
+ * Full-text matching for lists (`QuerySpec.search`), supplied by platform/search: restricts `qb` (a query on
+ * `table.physical`) to the rows matching `text` in the fields the scope may read, and returns the ORDER BY of
+ * relevance. Errors: invalid_query (a bad query, or a table that is not searchable).
+ */
+export type TextSearch = (
+  qb: Knex.QueryBuilder, table: ResolvedTable, scope: ReadScope, text: string,
+) => { sql: string; bindings: unknown[] };
 
 export interface ReadManyOptions {
   /** Fields to return (id and version always come back); each must be readable. Default: every readable field. */
@@ -54,6 +66,8 @@ export class RecordReader {
   readonly #sealer: FieldSealer;
   /** Select lists by table and columns, as knex quotes them (see {@link #selectList}). */
   readonly #selectLists = new Map<string, string>();
+  /** Full-text matching for `QuerySpec.search` (set by the engine; null: lists refuse `search`). */
+  textSearch: TextSearch | null = null;
 
   constructor(db: Database, sealer: FieldSealer) {
     this.#db = db;
@@ -95,7 +109,7 @@ export class RecordReader {
   }
 
   #compileField(table: ResolvedTable, f: ResolvedField): CompileField {
-    return { column: `${table.physical}.${f.column}`, type: valueTypeOf(f), multiple: f.multiple };
+    return { column: `${table.physical}.${f.column}`, type: valueTypeOf(f), multiple: isStringList(f) };
   }
 
   /** A field the reader may use in a filter or sort: it exists, has a column, is readable and is not encrypted. */
@@ -105,6 +119,8 @@ export class RecordReader {
     // A per-record condition cannot guard a filter or sort: the rows it reorders or matches would tell the value.
     if (f.readableWhen && !scope.access.unrestricted) return undefined;
     if (f.encrypted) fail('invalid_query', `Field "${name}" of table "${table.name}" is encrypted at rest and cannot be used to ${use} records.`);
+    const guarded = scope.guarded?.get(name);
+    if (guarded && (use === 'filter' || !guarded.sortBy)) fail('invalid_query', guarded.message);
     return f;
   }
 
@@ -198,20 +214,35 @@ export class RecordReader {
       }));
     }
 
-    const order: { column: string; order: 'asc' | 'desc' }[] = [];
+    let relevance: { sql: string; bindings: unknown[] } | null = null;
+    if (spec.search !== undefined) {
+      if (!this.textSearch) fail('invalid_query', `Table "${table.name}" is not searchable.`);
+      relevance = this.textSearch(base, table, scope, spec.search);
+    }
+
+    const order: { column: string; order: 'asc' | 'desc'; raw?: { sql: string; bindings: unknown[] } }[] = [];
+    const idColumn = `${table.physical}.id`;
     for (const s of spec.sort ?? []) {
       const f = this.#usable(table, scope, s.field, 'sort');
       if (!f) unknownField(table, s.field);
-      if (UNSORTABLE.has(f.type) || f.multiple) fail('invalid_query', `Field "${s.field}" of table "${table.name}" holds a list or JSON and cannot be sorted.`);
-      order.push({ column: `${table.physical}.${f.column}`, order: s.direction === 'desc' ? 'desc' : 'asc' });
+      if (UNSORTABLE.has(f.type) || isStringList(f)) fail('invalid_query', `Field "${s.field}" of table "${table.name}" holds a list or JSON and cannot be sorted.`);
+      const column = `${table.physical}.${f.column}`;
+      const raw = scope.guarded?.get(f.name)?.sortBy?.(this.#db.dialect.name, column, idColumn);
+      order.push({ column, order: s.direction === 'desc' ? 'desc' : 'asc', ...(raw ? { raw } : {}) });
     }
     // The id is time-ordered: it breaks ties so pages are stable, and alone it sorts newest first.
-    const idColumn = `${table.physical}.id`;
     if (!order.some((o) => o.column === idColumn)) order.push({ column: idColumn, order: order.length ? order[order.length - 1]!.order : 'desc' });
 
     const masking = this.#masks(table, scope);
     const selected = masking ? [...table.fields.values()].filter((f) => f.column !== null) : cols;
-    const rowsQuery = base.clone().select(this.#selectList(knex, table, selected)).orderBy(order).limit(limit).offset(offset);
+    const rowsQuery = base.clone().select(this.#selectList(knex, table, selected));
+    // Best matches first unless the client sorts: relevance, then the id as the tie-break.
+    if (relevance && !spec.sort?.length) rowsQuery.orderByRaw(relevance.sql, relevance.bindings as Knex.RawBinding[]);
+    for (const o of order) {
+      if (o.raw) rowsQuery.orderByRaw(`${o.raw.sql} ${o.order}`, o.raw.bindings as Knex.RawBinding[]);
+      else rowsQuery.orderBy(o.column, o.order);
+    }
+    rowsQuery.limit(limit).offset(offset);
     const [rows, { total, totalKind }] = await Promise.all([rowsQuery, this.#total(knex, base, spec.withTotal ?? true)]);
     const records = masking ? await this.#masked(table, scope, cols, selected, rows) : rows.map((r: RecordData) => this.fromRow(cols, r));
     return { records, total, totalKind, limit, offset };

@@ -22,14 +22,15 @@ import { BusinessRules } from '../rules/business-rules.js';
 import { assertRuleDepth } from '../rules/chain.js';
 import { enforceDataPolicies } from '../rules/data-policy.js';
 import { applyFetchedFields, type ReadReferenced } from './fetched-fields.js';
-import { RecordReader, type ReadScope } from './record-reader.js';
+import { RecordReader, type ReadScope, type TextSearch } from './record-reader.js';
+import { fetchTagCounts } from './tag-counts.js';
 import { FieldSealer } from './sealing.js';
 import { assertNotReferenced, assertReferences } from './references.js';
-import { RecordHooks, type RecordHookContext } from './hooks.js';
+import { RecordHooks, type RecordHookContext, type RecordReadContext } from './hooks.js';
 import { pick, RULES, runWrite, writeItem, type LifecycleHost, type WriteBatch, type WriteKind, type WriteOptions } from './lifecycle.js';
 import type {
   Actor, DiscardedValue, DisplayMode, HistoryEntry, JournalEntry, OperationOptions, QueryResult, QuerySpec, RecordData, RecordService,
-  UpdateOptions,
+  TagCount, TagCountOptions, UpdateOptions,
 } from './types.js';
 
 export interface RecordServiceDeps {
@@ -224,7 +225,8 @@ export class KnexRecordService implements RecordService {
         const record: RecordData = {};
         for (const field of table.fields.values()) {
           if (field.column === null) continue;
-          record[field.name] = c.values[field.name] ?? null;
+          // System counters (view and rating counts) start at their default; clients never give them.
+          record[field.name] = c.values[field.name] ?? (field.system ? field.default ?? null : null);
         }
         Object.assign(record, {
           id: uuidv7(), class: table.name, version: 1, org_id: actor.orgId ?? null,
@@ -293,16 +295,57 @@ export class KnexRecordService implements RecordService {
     return checkPayload(table, policed.payload, actor, now, existing, access, { forced: policed.forced, errors: policed.errors, user });
   }
 
+  /** Plug in full-text matching for lists' `search` (platform/search). */
+  useTextSearch(search: TextSearch): void {
+    this.#reader.textSearch = search;
+  }
+
+  /**
+   * What a list of `tableName` by `actor` reads through: the table, the read access and facts (the scope), and the
+   * reader whose `scope` and `restrict` put the list's class and row conditions into another query (full-text
+   * search). Errors: forbidden, table_not_found.
+   */
+  listScope(tableName: string, actor: Actor): { table: ResolvedTable; scope: ReadScope; reader: RecordReader } {
+    const op = this.#operation(tableName, actor, 'read');
+    return { table: op.table, scope: op, reader: this.#reader };
+  }
+
   async readOne(tableName: string, id: string, opts: OperationOptions & { fields?: string[] }): Promise<RecordData> {
     const op = this.#operation(tableName, opts.actor, 'read');
-    const record = await this.#reader.readOne(opts.trx ?? this.#deps.db.reader, op.table, id, op, opts.fields);
+    const knex = opts.trx ?? this.#deps.db.reader;
+    const record = await this.#reader.readOne(knex, op.table, id, op, opts.fields);
     if (!record) fail('not_found', `Record "${id}" of table "${op.table.name}" does not exist.`);
+    if (this.hooks.hasRead) await this.hooks.read(this.#readContext(knex, op, opts.actor), [record]);
     return record;
   }
 
   async query(tableName: string, spec: QuerySpec, opts: OperationOptions): Promise<QueryResult> {
     const op = this.#operation(tableName, opts.actor, 'read');
-    return this.#reader.query(opts.trx ?? this.#deps.db.reader, op.table, spec, op);
+    const knex = opts.trx ?? this.#deps.db.reader;
+    const ctx = this.hooks.hasRead ? this.#readContext(knex, op, opts.actor) : null;
+    const guarded = ctx ? this.hooks.guardedFields(ctx) : null;
+    const result = await this.#reader.query(knex, op.table, spec, guarded?.size ? { ...op, guarded } : op);
+    if (ctx) await this.hooks.read(ctx, result.records);
+    return result;
+  }
+
+  /** What read hooks get: the read's table and reader, and which records the reader may update (checked in SQL). */
+  #readContext(knex: Knex | Knex.Transaction, op: Operation, actor: Actor): RecordReadContext {
+    return {
+      registry: this.#registry, table: op.table, actor, knex,
+      updatable: async (ids) => {
+        const update = accessFor(this.#registry, actor, op.table.name, 'update');
+        if (!update.allowed || !ids.length) return new Set();
+        if (update.rowCondition === null) return new Set(ids);
+        const rows = await this.#reader.readMany(knex, op.table, ids, { access: update, facts: op.facts }, { columns: ['id'] });
+        return new Set(rows.map((r) => r.id as string));
+      },
+    };
+  }
+
+  async tagCounts(tableName: string, field: string, opts: OperationOptions & TagCountOptions): Promise<TagCount[]> {
+    const op = this.#operation(tableName, opts.actor, 'read');
+    return fetchTagCounts(opts.trx ?? this.#deps.db.reader, this.#deps.db.dialect, this.#reader, op.table, field, op, opts);
   }
 
   async updateOne(table: string, id: string, patch: RecordData, opts: UpdateOptions): Promise<RecordData> {
@@ -446,7 +489,8 @@ export class KnexRecordService implements RecordService {
         ? { ...e, oldValue: this.#sealer.open(field, e.oldValue), newValue: this.#sealer.open(field, e.newValue) }
         : e);
     }
-    return labelHistory(this.#displayContext(knex, op, opts.actor), table, out);
+    const shown = this.hooks.hasRead ? await this.hooks.readHistory(this.#readContext(knex, op, opts.actor), id, out) : out;
+    return labelHistory(this.#displayContext(knex, op, opts.actor), table, shown);
   }
 
   async journal(tableName: string, id: string, opts: OperationOptions & { field?: string }): Promise<JournalEntry[]> {

@@ -4,6 +4,7 @@ import type { Database } from '../db/connection.js';
 import type { IndexDef, PhysicalTable, Registry } from '../definitions/types.js';
 import { fail } from '../errors.js';
 import { storageTypeOf } from '../db/storage-types.js';
+import { syncSearchIndexes } from '../search/indexes.js';
 
 /** One change schema sync found between the definitions and the database. */
 export interface SchemaChange {
@@ -194,6 +195,8 @@ export async function applySchemaSync(
         await trx.schema.alterTable(c.table, (t) => {
           t.specificType(c.field!, db.dialect.columnType(storageTypeOf(field)));
         });
+        // A system counter switched on for a table with records starts them at its default, as new records do.
+        if (field.system && field.default !== undefined) await trx(c.table).update({ [c.field!]: field.default });
       }
     }
     for (const c of changes) {
@@ -213,6 +216,8 @@ export async function applySchemaSync(
     }
     const sequences = [...registry.tables.values()].filter((t) => t.def.numberPrefix).map((t) => ({ name: t.name, value: 0 }));
     if (sequences.length) await trx('sys_sequence').insert(sequences).onConflict('name').ignore();
+    // Full-text indexes follow the tables' searchable fields: created and backfilled, rebuilt or dropped.
+    await syncSearchIndexes(db, trx, registry);
   });
   return changes;
 }

@@ -75,6 +75,8 @@ export interface QuerySpec {
   offset?: number;
   /** Fields to return (system `id` and `version` always come back). */
   fields?: string[];
+  /** Full-text search text: only records matching it, best first unless `sort` is given (searchable tables only). */
+  search?: string;
   /**
    * The total number of matches: true (default) counts exactly; 'estimate' counts exactly up to
    * {@link TOTAL_CAP} matches and estimates past it (see {@link TotalKind}); false computes none.
@@ -149,11 +151,22 @@ export interface JournalEntry {
  * Errors: table_not_found, not_found, validation_failed (fieldErrors), unknown_field, unknown_operator,
  * invalid_query, conflict (extra.currentVersion), unique_violation, forbidden.
  */
+/** One tag and the number of readable records holding it (platform/records/tag-counts.ts). */
+export interface TagCount { tag: string; count: number }
+
+/** What to count: tags starting with `prefix` (compared without regard to case), at most `limit` of them. */
+export interface TagCountOptions { prefix?: string; limit?: number }
+
 export interface RecordService {
   createOne(table: string, data: RecordData, opts: OperationOptions): Promise<RecordData>;
   createMany(table: string, data: RecordData[], opts: OperationOptions): Promise<RecordData[]>;
   readOne(table: string, id: string, opts: OperationOptions & { fields?: string[] }): Promise<RecordData>;
   query(table: string, spec: QuerySpec, opts: OperationOptions): Promise<QueryResult>;
+  /**
+   * The tags in use in a tags field among the records the actor may read, most used first (platform/records/
+   * tag-counts.ts). Errors: table_not_found, forbidden, unknown_field, invalid_query.
+   */
+  tagCounts(table: string, field: string, opts: OperationOptions & TagCountOptions): Promise<TagCount[]>;
   updateOne(table: string, id: string, patch: RecordData, opts: UpdateOptions): Promise<RecordData>;
   updateMany(table: string, ids: string[], patch: RecordData, opts: UpdateOptions): Promise<RecordData[]>;
   deleteOne(table: string, id: string, opts: UpdateOptions): Promise<void>;

@@ -11,6 +11,7 @@ import { Transform } from 'node:stream';
 import { stringify, type Options, type Stringifier } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { ResolvedTable } from '../definitions/types.js';
+import { plainTextOf } from '../records/rich-text.js';
 
 /** The position before each formula start at the beginning of the cell or of one of its lines. */
 const FORMULA_STARTS = /(?<=^|[\r\n])(?=[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20])/g;
@@ -52,15 +53,20 @@ const MOMENT = new Intl.DateTimeFormat('en-GB', {
 /**
  * Records with display values (platform/records/display-values.ts, mode `true`) as spreadsheet cells for people:
  * dates and date-times in words ("1 December 2026", "1 December 2026 at 09:30 UTC": the server knows no reader's
- * time zone, so it says which it uses), a list of labels as one cell ("Slow, Outage"). Returns new records.
+ * time zone, so it says which it uses), a list of labels as one cell ("Slow, Outage"), tags as one cell joined by
+ * "; " (a tag may hold a comma), rich text as its plain text. Returns new records.
  */
 export function readableCells(table: ResolvedTable, records: Record<string, unknown>[]): Record<string, unknown>[] {
   const fields = [...table.fields.values()];
   const dates = fields.filter((f) => f.type === 'date' || f.type === 'datetime');
   const lists = fields.filter((f) => f.type === 'choice' && f.multiple).map((f) => f.name);
+  const tags = fields.filter((f) => f.type === 'tags').map((f) => f.name);
+  const rich = fields.filter((f) => f.type === 'richtext').map((f) => f.name);
   return records.map((r) => {
     const out: Record<string, unknown> = { ...r };
     for (const name of lists) if (Array.isArray(out[name])) out[name] = (out[name] as unknown[]).join(', ');
+    for (const name of tags) if (Array.isArray(out[name])) out[name] = (out[name] as unknown[]).join('; ');
+    for (const name of rich) if (typeof out[name] === 'string') out[name] = plainTextOf(out[name] as string);
     for (const f of dates) {
       const v = out[f.name];
       if (typeof v !== 'string' || !v) continue;

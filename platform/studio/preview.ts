@@ -95,7 +95,7 @@ export class StudioPreview implements PreviewService {
     const actor = previewActor(registry, me, roles);
     const table = registry.tables.get(name);
     if (!table) fail('not_found', `There is no table "${name}" in this change set.`);
-    const meta = asPerson(registry, roles, name, () => tableMeta(table, visibleFields(registry, actor, table)));
+    const meta = asPerson(registry, roles, name, () => tableMeta(table, visibleFields(registry, actor, table), registry));
     meta.fields = await forCaller(this.#fw, actor, table, meta.fields, registry);
     const defaultForm = defaultFormOf(registry, table.name)?.name ?? null;
     return { ...meta, defaultForm, workflow: workflowOf(registry, table) !== null };

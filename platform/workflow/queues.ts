@@ -20,6 +20,7 @@
  * unassigns it and returns it to its queue (routing it as a transition would when it has none). The write runs as
  * `workflow:assign for <person>` and emits `workflow.assigned`.
  */
+import { searchFieldsOf } from '../search/index.js';
 import { humanise } from '../records/display-values.js';
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
@@ -176,7 +177,7 @@ function searchCondition(registry: Registry, table: ResolvedTable, actor: Actor,
   const readable = assertCanOperate(registry, actor, table.name, 'read').readable;
   let declared = table.def.searchable;
   for (const name of table.ancestors) declared ??= registry.getTable(name).def.searchable;
-  const names = declared ?? [
+  const names = declared?.map((item) => (typeof item === 'string' ? item : item.field)) ?? [
     'number', table.displayField,
     ...[...table.fields.values()].filter((f) => !f.system && SEARCHED_TYPES.has(f.type)).map((f) => f.name),
   ];
@@ -218,13 +219,15 @@ export async function queueItems(
   const person = originalActor(actor);
   const own: Condition = { fact: `record.${chosen.field}`, operator: 'equal', value: personal ? person.username : name };
   const text = search?.trim();
+  // A searchable table is searched through its full-text index; others by substring in their text fields.
+  const indexed = text ? searchFieldsOf(registry, registry.getTable(chosen.table)).length > 0 : false;
   const parts = [
     own,
     ...(spec.filter ? [spec.filter] : []),
-    ...(text ? [searchCondition(registry, registry.getTable(chosen.table), actor, text)] : []),
+    ...(text && !indexed ? [searchCondition(registry, registry.getTable(chosen.table), actor, text)] : []),
   ];
   const filter: Condition = parts.length === 1 ? own : { all: parts };
-  const result = await fw.records.query(chosen.table, { ...spec, filter }, { actor });
+  const result = await fw.records.query(chosen.table, { ...spec, filter, ...(indexed ? { search: text } : {}) }, { actor });
   return { ...result, table: chosen.table };
 }
 

@@ -15,7 +15,7 @@ import { ensureUiBuilt } from '../../platform/http/static.js';
 import type { Actor } from '../../platform/records/types.js';
 import { assign, createQueue, workflowService } from '../../platform/workflow/index.js';
 import { createUser, listen, type RunningServer, type TestUser } from '../support/auth.js';
-import { CORE_DEFINITIONS, createTestEngine, type TestEngine } from '../support/engine.js';
+import { createTestEngine, packRoot, type TestEngine } from '../support/engine.js';
 import { PACK } from '../platform/workflow/support.js';
 import { axeViolations, launchChromium, signInInBrowser, tabTo } from './browser.js';
 
@@ -51,7 +51,7 @@ describe('work queues, approvals and delegation in Chromium', function () {
 
   before(async () => {
     await ensureUiBuilt();
-    fw = await createTestEngine({ roots: [CORE_DEFINITIONS, PACK] });
+    fw = await createTestEngine({ roots: [packRoot('core'), PACK] });
     await fw.workflow.timers.stop();
     fw.config.scryptLog2N = 10;
     fw.config.signInRateLimit = 1000;

@@ -157,6 +157,43 @@ describe('formwork CLI', function () {
       await new Promise((resolve) => taken.close(resolve));
     }
   });
+  it('search rebuild refills a searchable table\'s index, and refuses an unknown or unsearchable table', async () => {
+    editJson(join(ws.pack, 'tables/gadget.json'), (d) => { d.pluralLabel = 'Gadgets'; d.displayField = 'serial'; d.searchable = ['serial', 'size']; });
+    const early = await cli(['search', 'rebuild', 'gadget'], ws.env);
+    expect(early.code).to.equal(1);
+    expect(early.stderr).to.contain('Table "gadget" is not in the database yet: run `formwork sync` first.');
+    expect((await cli(['sync'], ws.env)).code).to.equal(0);
+    const db = ws.open();
+    for (const [i, size] of ['large', 'small'].entries()) {
+      await db.knex('gadget').insert({
+        id: `018f0000-0000-7000-8000-0000000000a${i}`, class: 'gadget', version: 1, serial: `G-${i}`, size,
+        created_at: '2026-11-22T09:00:00.000Z', updated_at: '2026-11-22T09:00:00.000Z',
+      });
+    }
+    const one = await cli(['search', 'rebuild', 'gadget'], ws.env);
+    expect(one.code, one.stderr).to.equal(0);
+    expect(one.stdout.trim()).to.equal('Rebuilt the search index of Gadgets: 2 records.');
+    // The rows written straight to the table (past the write hook) are in the index now.
+    const names: string[] = DB_KIND === 'postgres'
+      ? (await db.knex.raw('select tablename as name from pg_tables where schemaname = current_schema()')).rows.map((r: { name: string }) => r.name)
+      : await db.knex('sqlite_master').where({ type: 'table' }).pluck('name');
+    const index = names.filter((n) => /^gadget__search_[0-9a-f]{8}$/.test(n));
+    expect(index).to.have.length(1);
+    expect(await db.knex(index[0]!).count({ n: '*' })).to.deep.equal([{ n: 2 }]);
+    const all = await cli(['search', 'rebuild'], ws.env);
+    expect(all.code, all.stderr).to.equal(0);
+    expect(all.stdout.trim()).to.equal('Rebuilt the search index of Gadgets: 2 records.');
+
+    const unknown = await cli(['search', 'rebuild', 'gizmo'], ws.env);
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.contain('There is no table "gizmo"');
+    const plain = await cli(['search', 'rebuild', 'place'], ws.env);
+    expect(plain.code).to.equal(1);
+    expect(plain.stderr).to.contain('Table "place" is not searchable');
+    const usage = await cli(['search', 'reindex'], ws.env);
+    expect(usage.code).to.equal(2);
+    expect(usage.stderr).to.contain('Usage: formwork search rebuild [table]');
+  });
 
   it('start exits 1 with definition_invalid when a definition is broken', async () => {
     writeFileSync(join(ws.pack, 'tables/broken.json'), JSON.stringify({ kind: 'table', name: 'broken', fields: { owner: { type: 'reference', reference: 'nowhere' } } }));

@@ -6,6 +6,8 @@ import { addToCart, fetchItem, orderItem, type CatalogItem, type OrderPayload } 
 import type { ApiClient } from '../api/client.js';
 import { apiContext } from '../contexts.js';
 import type { Crumb } from '../events.js';
+import { queryValues } from '../form/query-values.js';
+import type { RecordData } from '../api/types.js';
 import { loadErrorText, loadingState, loadProblem } from '../page-state.js';
 import { catalogCategoryUrl } from '../router.js';
 import type { OrderAction, OrderOutcome } from './fw-order-form.js';
@@ -27,11 +29,15 @@ const RECORD_ACTIONS: OrderAction[] = [{ intent: 'order', label: 'Submit' }];
 export class FwCatalogItem extends LightElement {
   /** The item's name. */
   @property() accessor item = '';
+  /** The URL query: answers to start from, by variable name (a form link's prefill). */
+  @property({ attribute: false }) accessor params = new URLSearchParams();
 
   @consume({ context: apiContext }) private accessor api!: ApiClient;
 
   @state() private accessor loaded: CatalogItem | null = null;
   @state() private accessor error = '';
+  /** The answers from the URL, read once per item so the form is not reset on every render. */
+  #initial: RecordData = {};
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('item')) void this.#load();
@@ -52,7 +58,7 @@ export class FwCatalogItem extends LightElement {
         ${it.deliveryTime ? html`<div class="fw-summary-list__row"><dt class="fw-summary-list__key">Delivery time</dt>
           <dd class="fw-summary-list__value">${deliveryText(it.deliveryTime)}</dd></div>` : nothing}
       </dl>` : nothing}
-      <fw-order-form .item=${it} .actions=${it.creates === 'record' ? RECORD_ACTIONS : REQUEST_ACTIONS} .action=${this.#act}></fw-order-form>`;
+      <fw-order-form .item=${it} .initialValues=${this.#initial} .actions=${it.creates === 'record' ? RECORD_ACTIONS : REQUEST_ACTIONS} .action=${this.#act}></fw-order-form>`;
   }
 
   async #load() {
@@ -62,6 +68,7 @@ export class FwCatalogItem extends LightElement {
     try {
       const item = await fetchItem(this.api, name);
       if (name !== this.item) return;
+      this.#initial = queryValues(item.form.fields, this.params);
       this.loaded = item;
       await this.updateComplete;
       const crumbs: Crumb[] = item.category ? [{ label: item.category.title, href: catalogCategoryUrl(item.category.name) }] : [];

@@ -77,6 +77,8 @@ export function operatorsFor(field: FieldMeta | undefined, mode: BuilderMode = '
     case 'choice':
       if (field.multiple) return ['contains', 'doesNotContain', ...EMPTINESS, ...(more ? ['changes'] : [])];
       return ['equal', 'notEqual', 'in', 'notIn', ...EMPTINESS, ...(more ? CHANGES : [])];
+    case 'tags':
+      return ['contains', 'doesNotContain', ...EMPTINESS, ...(more ? ['changes'] : [])];
     case 'reference':
       return ['equal', 'notEqual', ...EMPTINESS, ...(more ? CHANGES : [])];
     default:

@@ -22,6 +22,8 @@ export interface FieldProps {
   error: string | null;
   /** The id of the control (or of a group's first control): the error summary links to it. */
   inputId: string;
+  /** The table the form writes to, for widgets that ask it for suggestions (tags); absent outside record forms. */
+  table?: string;
   /** The record the field belongs to (edit mode), for widgets that fetch per record (journal). */
   record?: { table: string; id: string } | null;
   /** Changes when the record was saved, so widgets showing server data fetch it again. */

@@ -13,6 +13,8 @@ import './fw-json-field.js';
 import './fw-named-field.js';
 import './fw-number-field.js';
 import './fw-reference-field.js';
+import './fw-richtext-field.js';
+import './fw-tags-field.js';
 import './fw-text-field.js';
 
 /**
@@ -41,6 +43,10 @@ export function renderWidget(props: FieldProps): TemplateResult {
       return html`<fw-attachment-field .props=${props}></fw-attachment-field>`;
     case 'json':
       return html`<fw-json-field .props=${props}></fw-json-field>`;
+    case 'richtext':
+      return html`<fw-richtext-field .props=${props}></fw-richtext-field>`;
+    case 'tags':
+      return html`<fw-tags-field .props=${props}></fw-tags-field>`;
     default:
       return html`<fw-text-field .props=${props}></fw-text-field>`;
   }

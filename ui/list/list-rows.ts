@@ -8,7 +8,7 @@ import type { FieldMeta, ListMeta, RecordData, TableMeta } from '../api/types.js
 /** Columns besides the number and display field when none are given. */
 const EXTRA_COLUMNS = 4;
 /** Field types left out of the default columns: long or structured values that do not fit a cell. */
-const NOT_LISTED_TYPES = new Set(['text', 'json', 'journal', 'attachment', 'uuid']);
+const NOT_LISTED_TYPES = new Set(['text', 'richtext', 'json', 'journal', 'attachment', 'uuid']);
 /** Field types a list cannot show at all (no column, or no value one cell can hold). */
 const NEVER_LISTED_TYPES = new Set(['json', 'journal', 'attachment']);
 /** System fields that identify a row to the engine, not to people. */

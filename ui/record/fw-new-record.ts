@@ -73,7 +73,7 @@ export class FwNewRecord extends LightElement {
       if (!f || f.system) continue;
       if (f.type === 'integer' || f.type === 'decimal' || f.type === 'currency') values[k] = Number(v);
       else if (f.type === 'boolean') values[k] = v === 'true';
-      else if (f.type === 'choice' && f.multiple) values[k] = v.split(',');
+      else if ((f.type === 'choice' && f.multiple) || f.type === 'tags') values[k] = v.split(',');
       else values[k] = v;
     }
     return values;

@@ -7,14 +7,9 @@ import { LightElement } from '../light-element.js';
 import { ApiError, type ApiClient } from '../api/client.js';
 import type { FieldMeta, RecordData, TableMeta, SessionInfo } from '../api/types.js';
 import { ErrorStateEvent, type FieldChangeEvent } from '../events.js';
-import '../fields/fw-boolean-field.js';
-import '../fields/fw-choice-field.js';
-import '../fields/fw-date-field.js';
-import '../fields/fw-journal-field.js';
-import '../fields/fw-number-field.js';
-import '../fields/fw-reference-field.js';
 import '../fields/fw-text-field.js';
 import type { FieldProps } from '../fields/field-parts.js';
+import { renderWidget } from '../fields/widget.js';
 import type { ComboOption } from '../fields/combobox.js';
 import '../fw-error-summary.js';
 import type { FwErrorSummary, SummaryItem } from '../fw-error-summary.js';
@@ -269,15 +264,8 @@ export class FwWorkflowActions extends LightElement {
       field, value: Object.prototype.hasOwnProperty.call(this.values, name) ? this.values[name] : field.type === 'journal' ? null : this.record?.[name] ?? null,
       mandatory: true, readOnly: false, error: this.dialogErrors[name] ?? null, inputId: fieldId(name), record: null,
     };
-    switch (field.type) {
-      case 'integer': case 'decimal': case 'currency': return html`<fw-number-field .props=${props}></fw-number-field>`;
-      case 'boolean': return html`<fw-boolean-field .props=${props}></fw-boolean-field>`;
-      case 'date': case 'datetime': return html`<fw-date-field .props=${props}></fw-date-field>`;
-      case 'choice': return html`<fw-choice-field .props=${props}></fw-choice-field>`;
-      case 'reference': return html`<fw-reference-field .props=${props}></fw-reference-field>`;
-      case 'journal': return html`<fw-journal-field .props=${props}></fw-journal-field>`;
-      default: return html`<fw-text-field .props=${props}></fw-text-field>`;
-    }
+    // A field the transition asks for is typed here, even one that names a person (the record page shows those read-only).
+    return field.names ? html`<fw-text-field .props=${props}></fw-text-field>` : renderWidget(props);
   }
 
   #onField = (e: FieldChangeEvent) => {

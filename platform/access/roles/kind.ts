@@ -7,7 +7,7 @@
  */
 import { defineKind, type LintContext, type NormaliseContext } from '../../definitions/kinds.js';
 import { readSchemaPart } from '../../definitions/schema.js';
-import { ALWAYS_READABLE } from '../../definitions/types.js';
+import { ALWAYS_READABLE, COUNTER_FIELDS } from '../../definitions/types.js';
 import { ORG_ADMIN, PLATFORM_ADMIN } from '../sharing.js';
 import { EVERY_TABLE, type RoleDef, type TableGrant } from './types.js';
 
@@ -63,7 +63,9 @@ function lintRole(role: RoleDef, ctx: LintContext): void {
       else if (field?.protected || field?.readOnly) ctx.report(pointer, `Field "${name}"${via} is ${field.protected ? 'protected' : 'read-only'}: only the system, rules and workflows set it.`, { value: name });
     }
     for (const { pointer, name, via } of named('deniedFields')) {
-      if (ALWAYS_READABLE.includes(name)) ctx.report(pointer, `Field "${name}"${via} identifies the record and is always readable.`, { value: name });
+      if ((COUNTER_FIELDS as readonly string[]).includes(name)) {
+        ctx.report(pointer, `Field "${name}"${via} is a counter the system keeps and is always readable.`, { value: name });
+      } else if (ALWAYS_READABLE.includes(name)) ctx.report(pointer, `Field "${name}"${via} identifies the record and is always readable.`, { value: name });
     }
   });
 }

@@ -54,6 +54,10 @@ export const postgresDialect: Dialect = {
     return { sql: '?? @> ?::jsonb', bindings: [column, JSON.stringify([value])] };
   },
 
+  jsonArrayElementsJoin(column, alias) {
+    return { sql: 'cross join lateral jsonb_array_elements_text(??::jsonb) as ??(value)', bindings: [column, alias] };
+  },
+
   fromDb(type, value) {
     if (value === null || value === undefined) return null;
     return value;

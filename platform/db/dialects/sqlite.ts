@@ -94,6 +94,10 @@ export const sqliteDialect: Dialect = {
     return { sql: 'exists (select 1 from json_each(??) as je where je.value = ?)', bindings: [column, value] };
   },
 
+  jsonArrayElementsJoin(column, alias) {
+    return { sql: 'cross join json_each(??) as ??', bindings: [column, alias] };
+  },
+
   fromDb(type, value) {
     if (value === null || value === undefined) return null;
     switch (type) {

@@ -18,6 +18,11 @@ export interface Dialect {
   readerConfig(url: string): Knex.Config | null;
   /** SQL fragment and bindings (`??` for the column identifier, `?` for values): the JSON-array column contains `value`. */
   jsonArrayContains(column: string, value: unknown): { sql: string; bindings: unknown[] };
+  /**
+   * A join clause (`cross join …`) giving one row per string of the JSON-array column, its text in the column
+   * `<alias>.value`.
+   */
+  jsonArrayElementsJoin(column: string, alias: string): { sql: string; bindings: unknown[] };
   /** Case-insensitive LIKE operator keyword. */
   readonly ilike: string;
   /** Convert a value read from the driver to its API form for the given field type. */

@@ -7,12 +7,15 @@ import type { Formwork } from '../../context.js';
 import { accessFor, assertCanOperate, hasCapability } from '../../access/index.js';
 import type { Registry, ResolvedField, ResolvedTable } from '../../definitions/types.js';
 import { copiesFor } from '../../forms/copies.js';
+import { linksFor } from '../../forms/links.js';
+import { orderableLinks } from '../../catalog/form-links.js';
 import type { FormDef } from '../../forms/types.js';
 import type { MenuDef, MenuItem } from '../../menus/types.js';
 import type { Actor } from '../../records/types.js';
 import { maxLengthOf } from '../../records/index.js';
 import { defaultFormOf } from '../../rules/data-policy.js';
 import { workflowOf } from '../../workflow/definitions.js';
+import { versionsOf } from '../../versions/store.js';
 import type { FieldMeta, TableMeta } from '../api-types.js';
 import { NO_QUERY, readQuery } from '../input.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
@@ -72,7 +75,13 @@ function withAccess(meta: FieldMeta, writable: Set<string>): FieldMeta {
   return writable.has(meta.name) ? meta : { ...meta, readOnly: true };
 }
 
-export function tableMeta(table: ResolvedTable, access?: { readable: ReadonlySet<string>; writable: Set<string> }): TableMeta {
+/**
+ * A table's metadata for people (fields narrowed to `access` when given). With `registry`, options inherited from the
+ * tables it extends count too (content versions); without, only its own.
+ */
+export function tableMeta(
+  table: ResolvedTable, access?: { readable: ReadonlySet<string>; writable: Set<string> }, registry?: Registry,
+): TableMeta {
   const fields = [...table.fields.values()].filter((f) => !access || access.readable.has(f.name));
   const meta: TableMeta = {
     name: table.name,
@@ -86,6 +95,9 @@ export function tableMeta(table: ResolvedTable, access?: { readable: ReadonlySet
   if (table.def.description !== undefined) meta.description = table.def.description;
   if (table.def.extends !== undefined) meta.extends = table.def.extends;
   if (table.numberPrefix !== undefined) meta.numberPrefix = table.numberPrefix;
+  if (registry ? versionsOf(registry, table) : table.def.versions) meta.versions = true;
+  if (table.ratings) meta.ratings = { scale: table.ratings.scale, comments: table.ratings.comments === true };
+  if (table.fields.has('view_count')) meta.countViews = true;
   return meta;
 }
 
@@ -102,11 +114,13 @@ export function formMeta(registry: Registry, form: FormDef, actor?: Actor) {
     if (f && (!access || access.readable.has(name))) fields[name] = access ? withAccess(fieldMeta(f), access.writable) : fieldMeta(f);
   }
   const copies = actor ? copiesFor(registry, form, actor, access!.readable) : form.copies;
+  const links = actor ? linksFor(registry, form, actor, access!.readable) : form.links;
   // Related lists of tables the person cannot read are not theirs to see.
   const related = actor ? form.relatedLists?.filter((rl) => accessFor(registry, actor, rl.table, 'read').allowed) : form.relatedLists;
   return {
     ...form,
     ...(form.copies ? { copies } : {}),
+    ...(form.links ? { links } : {}),
     ...(form.relatedLists ? { relatedLists: related } : {}),
     tableLabel: table.def.label ?? table.name,
     tablePluralLabel: table.def.pluralLabel ?? table.def.label ?? table.name,
@@ -153,7 +167,7 @@ export function metaRouter(fw: Formwork): Router {
       readQuery(req, NO_QUERY);
       const registry = fw.registry.current;
       const table = registry.getTable(req.params.table);
-      const meta = tableMeta(table, visibleFields(registry, res.locals.actor, table));
+      const meta = tableMeta(table, visibleFields(registry, res.locals.actor, table), registry);
       meta.fields = await forCaller(fw, res.locals.actor, table, meta.fields);
       // Whether a workflow runs the table, so a page asks for it only then.
       const defaultForm = defaultFormOf(registry, table.name)?.name ?? null;
@@ -167,6 +181,7 @@ export function metaRouter(fw: Formwork): Router {
       const registry = fw.registry.current;
       const meta = formMeta(registry, registry.get('form', req.params.form), res.locals.actor);
       meta.fields = await forCaller(fw, res.locals.actor, registry.getTable(meta.table), meta.fields);
+      if (meta.links) meta.links = await orderableLinks(fw, res.locals.actor, meta.links);
       res.json({ data: meta });
     })
     .all(methodNotAllowed(['GET']));

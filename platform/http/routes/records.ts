@@ -28,7 +28,9 @@ const { filter, sort, fields } = LIST_PARAMS;
 const WRITE_QUERY = compileQuery<{ form?: string }>({ form: param.text });
 /** `display` of lists and reads: see DISPLAY_PARAM. */
 type DisplayParam = { display?: string };
-const LIST_QUERY = compileQuery<ListParams & DisplayParam>({ ...LIST_PARAMS, display: DISPLAY_PARAM });
+const LIST_QUERY = compileQuery<ListParams & DisplayParam & { q?: string }>({
+  ...LIST_PARAMS, display: DISPLAY_PARAM, q: { type: 'string', expected: 'full-text search text' },
+});
 // An export holds labels or stored values: `all` (value and label side by side) has no place in one cell.
 const EXPORT_QUERY = compileQuery<Pick<ListParams, 'filter' | 'sort' | 'fields'> & DisplayParam>({
   filter, sort, fields, display: { ...DISPLAY_PARAM, enum: ['true', 'false'], expected: 'true or false' },
@@ -55,8 +57,10 @@ export function recordsRouter(fw: Formwork): Router {
 
   router.route('/tables/:table')
     .get(async (req, res) => {
-      const { display, ...list } = readQuery(req, LIST_QUERY);
-      const result = await fw.records.query(req.params.table, toQuerySpec(list), opts(res));
+      const { display, q, ...list } = readQuery(req, LIST_QUERY);
+      const spec = toQuerySpec(list);
+      if (q !== undefined && q.trim() !== '') spec.search = q;
+      const result = await fw.records.query(req.params.table, spec, opts(res));
       const mode = displayModeOf(display);
       const records = mode ? await fw.records.display(req.params.table, result.records, mode, opts(res)) : result.records;
       res.json({ data: records, meta: listMeta(result) });

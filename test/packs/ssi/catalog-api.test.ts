@@ -22,6 +22,7 @@ const ITEMS: Record<string, string[]> = {
   ssi_inventory_extract: [],
   ssi_report_request: [],
   ssi_help_content_change: [],
+  ssi_knowledge_change: [],
   ssi_comms_hub_forecast_change: ['UC_CSPOMS_001'],
   ssi_bulk_user_setup: ['UC_OrgManager_001'],
   ssi_report_fault: ['UC_RaiseSMI_001'],

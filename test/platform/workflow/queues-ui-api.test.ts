@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { createQueue } from '../../../platform/workflow/index.js';
 import { serve, type RunningServer } from '../../support/auth.js';
-import { CORE_DEFINITIONS, type TestEngine } from '../../support/engine.js';
+import { packRoot, type TestEngine } from '../../support/engine.js';
 import { apiClient, PACK, person, workflowEngine, type Call, type Person } from './support.js';
 
 type Summary = { name: string; tables: { name: string; label: string; count?: number }[]; count?: number };
@@ -20,7 +20,7 @@ describe('workflow: queue API for the queue pages', () => {
   let as: Record<'agent' | 'ticketAgent' | 'other', Call>;
 
   before(async () => {
-    fw = await workflowEngine({ roots: [CORE_DEFINITIONS, PACK] });
+    fw = await workflowEngine({ roots: [packRoot('core'), PACK] });
     agent = await person(fw, ['agent', 'wf_agent'], 'ORG_A');
     ticketAgent = await person(fw, ['wf_agent'], 'ORG_A');
     other = await person(fw, ['wf_agent'], 'ORG_B');

@@ -51,7 +51,7 @@ describe('ui/catalog', () => {
     it('matches the catalogue’s pages', () => {
       expect(matchRoute('/catalog', '?q=screen')).to.deep.include({ name: 'catalog' });
       expect(matchRoute('/catalog/categories/ui_equipment')).to.deep.equal({ name: 'catalog-category', category: 'ui_equipment' });
-      expect(matchRoute('/catalog/items/ui_monitor')).to.deep.equal({ name: 'catalog-item', item: 'ui_monitor' });
+      expect(matchRoute('/catalog/items/ui_monitor')).to.deep.equal({ name: 'catalog-item', item: 'ui_monitor', params: new URLSearchParams() });
       expect(matchRoute('/catalog/guides/ui_new_desk')).to.deep.equal({ name: 'catalog-guide', guide: 'ui_new_desk' });
       expect(matchRoute('/catalog/cart')).to.deep.equal({ name: 'catalog-cart' });
       expect(matchRoute('/catalog/requests', '?scope=org')).to.deep.include({ name: 'catalog-requests' });

@@ -60,6 +60,22 @@ describe('ui/studio table designer model', () => {
     expect(renameField(table(), 'title', 'notes')).to.deep.equal(table());
   });
 
+  it('renames and removes a field inside weighted searchable items and as the summary field', () => {
+    const weighted = () => ({
+      ...table(), summaryField: 'notes',
+      searchable: ['title', { field: 'notes', weight: 'low' }, { field: 'kind' }],
+    });
+    const renamed = renameField(weighted(), 'notes', 'details');
+    expect(renamed.searchable).to.deep.equal(['title', { field: 'details', weight: 'low' }, { field: 'kind' }]);
+    expect(renamed.summaryField).to.equal('details');
+    expect(renameField(weighted(), 'kind', 'sort').searchable).to.deep.equal(['title', { field: 'notes', weight: 'low' }, { field: 'sort' }]);
+    const removed = removeField(weighted(), 'notes');
+    expect(removed.searchable).to.deep.equal(['title', { field: 'kind' }]);
+    expect(removed).to.not.have.property('summaryField');
+    const onlyWeighted = { ...table(), searchable: [{ field: 'notes', weight: 'high' }] };
+    expect(removeField(onlyWeighted, 'notes')).to.not.have.property('searchable');
+  });
+
   it('removes a field and its mentions', () => {
     const d = removeField(table(), 'title');
     expect(names(d)).to.deep.equal(['kind', 'notes', 'sub']);

@@ -16,6 +16,8 @@ export interface ChoiceDef extends Record<string, unknown> { value: string; labe
 export const FIELD_TYPES: readonly { value: string; label: string }[] = [
   { value: 'string', label: 'Text, one line' },
   { value: 'text', label: 'Text, several lines' },
+  { value: 'richtext', label: 'Formatted text' },
+  { value: 'tags', label: 'Tags' },
   { value: 'integer', label: 'Whole number' },
   { value: 'decimal', label: 'Decimal number' },
   { value: 'currency', label: 'Amount of money' },
@@ -39,7 +41,7 @@ export function typeLabel(type: unknown): string {
 }
 
 /** Types whose values are text with a length. */
-export const TEXT_TYPES = new Set(['string', 'text', 'email', 'phone', 'url', 'journal']);
+export const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'email', 'phone', 'url', 'journal']);
 /** Types with a smallest and largest value. */
 export const NUMBER_TYPES = new Set(['integer', 'decimal', 'currency']);
 
@@ -114,7 +116,10 @@ export function addField(def: Definition, label: string, type = 'string'): { def
   return { definition: withFields(def, [...entries, [name, field]]), name };
 }
 
-/** The definition without field `name`; the table's lists of field names (search, sets, display field) lose it too. */
+/**
+ * The definition without field `name`; the table's lists of field names (search, sets, display and summary field)
+ * lose it too.
+ */
 export function removeField(def: Definition, name: string): Definition {
   const next = withFields(def, fieldEntries(def).filter(([k]) => k !== name));
   return renameInTable(next, name, null);
@@ -139,8 +144,9 @@ export function moveFieldTo(def: Definition, name: string, to: number): Definiti
 }
 
 /**
- * Field `from` renamed `to`, in place. The table's own references to it follow: display field, searchable fields,
- * field sets, other fields' `dependsOn`, and `fetchFrom` through it. A name already taken leaves the definition as it is.
+ * Field `from` renamed `to`, in place. The table's own references to it follow: display field, searchable fields
+ * (weighted ones too), summary field, field sets, other fields' `dependsOn`, and `fetchFrom` through it. A name
+ * already taken leaves the definition as it is.
  */
 export function renameField(def: Definition, from: string, to: string): Definition {
   const entries = fieldEntries(def);
@@ -157,8 +163,16 @@ function renameInTable(def: Definition, from: string, to: string | null): Defini
     if (to === null) delete next.displayField;
     else next.displayField = to;
   }
+  if (next.summaryField === from) {
+    if (to === null) delete next.summaryField;
+    else next.summaryField = to;
+  }
   if (Array.isArray(next.searchable)) {
-    next.searchable = list(next.searchable);
+    // An item is a name or `{ field, weight }`: the weight stays with the renamed field.
+    next.searchable = (next.searchable as unknown[]).flatMap((x) => {
+      if (!x || typeof x !== 'object' || (x as { field?: unknown }).field !== from) return list([x]) as unknown[];
+      return to === null ? [] : [{ ...x, field: to }];
+    });
     if (!(next.searchable as unknown[]).length) delete next.searchable;
   }
   if (next.fieldSets && typeof next.fieldSets === 'object') {
