@@ -14,8 +14,8 @@
  *   search       searchRecords(fw, actor, { q, tables, limit: 20 }) — the API's search: access (the person's
  *                organisation, and a row condition hiding retired articles), ranking, total and group counts,
  *                titles, summaries, match reasons and snippets of the 20 results — as a non-administrator
- *   raw          the least a ranked search does, hand-written on the same index: the 20 best matches by bm25 (FTS5
- *                MATCH) or ts_rank (tsvector @@ to_tsquery), without access, counts or snippets
+ *   raw          the least a ranked results page does, hand-written on the same index: the 20 best matches by bm25
+ *                (FTS5 MATCH) or ts_rank (tsvector @@ to_tsquery) and their number, without access or snippets
  * for five query shapes (one common word, two words, a phrase, a prefix, an exclusion; several queries each, words
  * picked by rank), both sides alternating query by query so that noise on this shared machine falls on both.
  *
@@ -117,14 +117,19 @@ function shapesOf(vocab: Vocabulary, postgres: boolean): Shape[] {
   ];
 }
 
-/** The raw ranked query on the platform's index of the table: the 20 best matches, nothing else. */
+/**
+ * The raw ranked query on the platform's index of the table: the 20 best matches and how many there are (a results
+ * page shows both; the count is a window over the rows the ranking reads anyway), nothing else.
+ */
 function rawSearch(fw: Engine, index: string): (q: string) => Promise<unknown> {
   const knex = fw.db.knex;
   if (fw.db.dialect.name === 'postgres') {
-    return (q) => knex.raw(`select i.id, ts_rank(i.doc, q) as r from ?? i, to_tsquery('english', ?) q where i.doc @@ q order by r desc limit 20`, [index, q]);
+    return (q) => knex.raw(`select id, r, count(*) over () as n from (select i.id, ts_rank(i.doc, q) as r from ?? i, to_tsquery('english', ?) q `
+      + 'where i.doc @@ q) m order by r desc limit 20', [index, q]);
   }
   const fts = `${index}_fts`;
-  return (q) => knex.raw(`select i.id, bm25(??) as r from ?? join ?? i on i.doc = ??.rowid where ?? match ? order by r limit 20`, [fts, fts, index, fts, fts, q]);
+  return (q) => knex.raw(`select id, r, count(*) over () as n from (select i.id, bm25(??) as r from ?? join ?? i on i.doc = ??.rowid where ?? match ?) `
+    + 'order by r limit 20', [fts, fts, index, fts, fts, q]);
 }
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run build:ui`: bundle the browser app with esbuild (ui/main.ts → dist/ui/app.js + app.js.map, ES2022, minified),
-// copy ui/index.html and ui/styles.css next to it, and print the gzipped sizes.
+// copy ui/styles.css and ui/index.html next to it (the latter preloading the chunks app.js imports), and print the
+// gzipped sizes.
 //
 // Code splitting: every dynamic `import()` (the rich text editor, the studio) becomes a chunk, and code shared by
 // app.js and chunks a shared chunk, all under dist/ui/chunks/ with a content hash in the name (served immutable). A
@@ -11,19 +12,43 @@
 // Usable as a module too: `import { buildUi } from './scripts/build-ui.mjs'` (platform/http/static.ts runs it as a
 // child process instead, so the server does not load esbuild).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const STATIC_FILES = ['index.html', 'styles.css'];
 /** Where chunks go, under dist/ui (static.ts serves this folder immutable: every name carries a hash). */
 const CHUNKS = 'chunks';
 /** How long a chunk no longer built is kept (ms). */
 const OLD_CHUNK_GRACE_MS = 60 * 60 * 1000;
 
 const gzipped = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
+
+/**
+ * The chunks app.js imports statically, transitively (paths under dist/ui): index.html preloads them, so the browser
+ * fetches them alongside app.js instead of after reading it.
+ */
+function staticChunks(metafile, root, outdir) {
+  const found = new Set();
+  const visit = (output) => {
+    for (const i of metafile.outputs[output]?.imports ?? []) {
+      if (i.kind !== 'import-statement' || found.has(i.path)) continue;
+      found.add(i.path);
+      visit(i.path);
+    }
+  };
+  visit(relative(root, join(outdir, 'app.js')).split(sep).join('/'));
+  return [...found].map((p) => relative(outdir, join(root, p)).split(sep).join('/')).sort();
+}
+
+/** index.html with a modulepreload link per chunk app.js needs before it runs (their names carry their hash). */
+function withPreloads(html, chunks) {
+  const script = '<script type="module" src="/ui/app.js"></script>';
+  if (!html.includes(script)) throw new Error(`ui/index.html must load the app with ${script}`);
+  const links = chunks.map((c) => `<link rel="modulepreload" href="/ui/${c}">\n  `).join('');
+  return html.replace(script, `${links}${script}`);
+}
 
 /** Remove chunks this build did not write that are older than the grace period. */
 function pruneChunks(outdir, written) {
@@ -64,7 +89,9 @@ export async function buildUi(options = {}) {
     logLevel: options.quiet ? 'error' : 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
   });
-  for (const file of STATIC_FILES) copyFileSync(join(root, 'ui', file), join(outdir, file));
+  copyFileSync(join(root, 'ui', 'styles.css'), join(outdir, 'styles.css'));
+  const preloads = staticChunks(result.metafile, root, outdir);
+  writeFileSync(join(outdir, 'index.html'), withPreloads(readFileSync(join(root, 'ui', 'index.html'), 'utf8'), preloads));
   const written = new Set(Object.keys(result.metafile.outputs).map((p) => join(root, p)));
   mkdirSync(join(outdir, CHUNKS), { recursive: true });
   pruneChunks(outdir, written);

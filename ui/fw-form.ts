@@ -145,12 +145,17 @@ export class FwForm extends LightElement {
       <fw-error-summary .items=${this.#submission.items}></fw-error-summary>
       <p class="fw-visually-hidden" role="status" data-announcement>${this.announcement}</p>
       ${renderSections(this.form, { idPrefix: this.idPrefix, isShown: (n) => this.#isShown(n), renderField: (n) => this.#renderField(n), tabs })}
-      <div class="fw-button-group">
+      ${this.#editable() ? html`<div class="fw-button-group">
         <button type="submit" class="fw-button" ?disabled=${this.#submission.busy}>
           ${this.record ? 'Save changes' : `Create ${lowerFirst(this.form.tableLabel)}`}
         </button>
-      </div>
+      </div>` : nothing}
     </form>`;
+  }
+
+  /** Whether there is anything to save: a new record, or a field shown that the person may change. */
+  #editable(): boolean {
+    return !this.record || Object.entries(this.form.fields).some(([n, f]) => this.#isShown(n) && !this.#state(n, f).readOnly);
   }
 
   /**

@@ -157,7 +157,8 @@ export class FwList extends LightElement {
     const limit = parseOffset(this.params.get('limit')) || DEFAULT_LIMIT;
     return {
       filter: parseCondition(this.params.get('filter')), sort: this.params.get('sort'), offset: parseOffset(this.params.get('offset')), limit,
-      search: this.source?.search ? this.params.get('q')?.trim() ?? '' : '',
+      // A table's own list page reads `q` too: its search box shows when the table is searchable.
+      search: (this.source ? this.source.search : !this.selectable) ? this.params.get('q')?.trim() ?? '' : '',
     };
   }
 
@@ -263,7 +264,7 @@ export class FwList extends LightElement {
         ${meta.abstract || this.source ? nothing : html`<a class="fw-button fw-list-header__new" href=${newRecordUrl(this.table, this.newParams ?? undefined)}>New ${lowerFirst(meta.label)}</a>`}
       </div>
       ${this.intro ?? (!this.embedded && !this.source && meta.description ? html`<p class="fw-body fw-secondary-text">${meta.description}</p>` : nothing)}
-      ${!this.embedded && this.source?.search ? this.#searchForm(meta, view) : nothing}
+      ${!this.embedded && (this.source ? this.source.search : meta.searchable && !this.selectable) ? this.#searchForm(meta, view) : nothing}
       ${this.embedded ? nothing : html`<details class="fw-details" ?open=${view.filter !== null}
         @toggle=${(e: Event) => { this.filterOpened ||= (e.currentTarget as HTMLDetailsElement).open; }}>
         <summary class="fw-details__summary"><span class="fw-details__summary-text">Filter ${lowerFirst(meta.pluralLabel)}</span></summary>
@@ -395,7 +396,9 @@ export class FwList extends LightElement {
     return html`<form class="fw-list__search" role="search" aria-label=${label} @submit=${this.#onSearch}>
       <div class="fw-form-group">
         <label class="fw-label" for="list-search">${label}</label>
-        <div class="fw-hint" id="list-search-hint">Finds the text in numbers, titles and other text fields</div>
+        <div class="fw-hint" id="list-search-hint">${meta.searchable
+          ? 'Finds whole words and their other forms. Put a phrase in "quotes", use -word to leave a word out and word* for words starting with it'
+          : 'Finds the text in numbers, titles and other text fields'}</div>
         <div class="fw-list__search-row">
           <input class="fw-input fw-input--width-20" id="list-search" name="q" type="search" autocomplete="off" spellcheck="false"
             aria-describedby="list-search-hint" .value=${view.search}>

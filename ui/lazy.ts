@@ -76,7 +76,7 @@ export class LazyModule<T> {
  */
 export function lazyPlaceholder(lazy: LazyModule<unknown>, host: ReactiveControllerHost, what: string): TemplateResult {
   if (!lazy.failed) return html`<p class="fw-body" role="status">Loading…</p>`;
-  return html`<div class="fw-lazy-failed" role="alert">
+  return html`<div role="alert">
     <p class="fw-body">The ${what} could not be loaded. Check your connection, then try again.</p>
     <button type="button" class="fw-button fw-button--secondary" @click=${() => lazy.retry(host)}>Try again</button>
   </div>`;

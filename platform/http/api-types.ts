@@ -75,6 +75,8 @@ export interface TableMeta {
   ratings?: { scale: 'useful' | 'stars'; comments: boolean };
   /** Views of its records are counted (POST /api/tables/:t/:id/view, once per visit of the record page). */
   countViews?: true;
+  /** Its lists take `q`, a full-text search of the fields it declares searchable (platform/search). */
+  searchable?: true;
 }
 
 /** The `meta` of a record list (GET /api/tables/:t, a queue's items). */
@@ -144,4 +146,56 @@ export interface HomeWork<B> {
   /** Overdue SLAs, then those due within the alert window; `more`: there are more than the items shown. */
   slas: { overdue: HomeSla[]; upcoming: HomeSla[]; moreOverdue: boolean; moreUpcoming: boolean };
   bookmarks: B[];
+}
+
+// Full-text search (GET /api/search, platform/search): titles, summaries and snippet parts are plain text.
+
+/** One table among the results, with how many of its records match. */
+export interface SearchGroup {
+  table: string;
+  label: string;
+  pluralLabel: string;
+  count: number;
+}
+
+/** A field a result matched in, named for people. */
+export interface SearchReason {
+  field: string;
+  label: string;
+}
+
+/** A piece of a snippet: `match` pieces are the words the query found. */
+export interface SnippetPart {
+  text: string;
+  match: boolean;
+}
+
+/** A short passage of one field around the words found. */
+export interface SearchSnippet {
+  field: string;
+  label: string;
+  parts: SnippetPart[];
+}
+
+/** One record found. */
+export interface SearchResult {
+  table: string;
+  tableLabel: string;
+  id: string;
+  number?: string;
+  title: string;
+  summary: string;
+  tags?: string[];
+  score: number;
+  reasons: SearchReason[];
+  snippets: SearchSnippet[];
+}
+
+/** A page of results, with the total and the count per table. */
+export interface SearchAnswer {
+  query: string;
+  total: number;
+  groups: SearchGroup[];
+  results: SearchResult[];
+  meta: { limit: number; offset: number };
 }

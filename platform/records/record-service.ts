@@ -345,7 +345,11 @@ export class KnexRecordService implements RecordService {
 
   async tagCounts(tableName: string, field: string, opts: OperationOptions & TagCountOptions): Promise<TagCount[]> {
     const op = this.#operation(tableName, opts.actor, 'read');
-    return fetchTagCounts(opts.trx ?? this.#deps.db.reader, this.#deps.db.dialect, this.#reader, op.table, field, op, opts);
+    const knex = opts.trx ?? this.#deps.db.reader;
+    // Counts over stored values a read hook does not show this reader would tell those values: refused, as filters are.
+    const guarded = this.hooks.hasRead ? this.hooks.guardedFields(this.#readContext(knex, op, opts.actor)).get(field) : undefined;
+    if (guarded && (op.access.unrestricted || op.access.readable.has(field))) fail('invalid_query', guarded.message);
+    return fetchTagCounts(knex, this.#deps.db.dialect, this.#reader, op.table, field, op, opts);
   }
 
   async updateOne(table: string, id: string, patch: RecordData, opts: UpdateOptions): Promise<RecordData> {

@@ -5,4 +5,5 @@
 export { parseSearchQuery, MAX_QUERY_LENGTH, MAX_TERMS, type SearchQuery, type SearchTerm } from './query.js';
 export { searchFieldsOf, SEARCHABLE_TYPES, WEIGHTS, type SearchField, type SearchWeight, type SearchableItem } from './fields.js';
 export { syncSearchIndexes, rebuildSearchIndexes, searchRecordHook, indexShapes } from './indexes.js';
-export { searchRecords, suggestRecords, listTextSearch, type SearchAnswer, type SearchOptions, type SearchResult } from './search.js';
+export { searchRecords, suggestRecords, listTextSearch, type SearchOptions } from './search.js';
+export type { SearchAnswer, SearchResult } from '../http/api-types.js';

@@ -14,7 +14,7 @@ import { fail } from '../errors.js';
 import type { RecordHook } from '../records/hooks.js';
 import type { RecordData } from '../records/types.js';
 import { hasVersionedClass, publishedContent } from '../versions/published.js';
-import { indexTextOf, searchFieldsOf } from './fields.js';
+import { indexTextOf, searchFieldsOf, type SearchWeight } from './fields.js';
 import { postgresSearch } from './dialects/postgres.js';
 import { sqliteSearch } from './dialects/sqlite.js';
 import type { IndexShape, SearchBackend } from './dialects/types.js';
@@ -30,25 +30,28 @@ export function backendOf(db: Database): SearchBackend {
 
 /**
  * The index shapes the registry wants, by physical table: the union of the searched fields of the tables in its
- * hierarchy. The name carries a hash of the fields, so a change of fields is a new index (built, then the old dropped).
+ * hierarchy. The name carries a hash of the fields and their weights, so a change of either is a new index (built, then
+ * the old dropped).
  */
 export function indexShapes(registry: Registry): Map<string, IndexShape> {
   return registry.memo('search-index-shapes', () => {
-    const fields = new Map<string, Set<string>>();
+    const fields = new Map<string, Map<string, SearchWeight | null>>();
     for (const t of registry.tables.values()) {
       for (const f of searchFieldsOf(registry, t)) {
-        let set = fields.get(t.physical);
-        if (!set) fields.set(t.physical, (set = new Set()));
-        set.add(f.name);
+        let weights = fields.get(t.physical);
+        if (!weights) fields.set(t.physical, (weights = new Map()));
+        // Tables of one hierarchy that weigh a field differently: no stored weight serves them all.
+        weights.set(f.name, !weights.has(f.name) || weights.get(f.name) === f.weight ? f.weight : null);
       }
     }
     const out = new Map<string, IndexShape>();
     for (const [physical, set] of fields) {
-      const list = [...set].sort();
-      const hash = createHash('sha256').update(`1:${list.join(',')}`).digest('hex').slice(0, 8);
+      const list = [...set.keys()].sort();
+      const weights = Object.fromEntries(list.map((f) => [f, set.get(f) ?? 'normal'])) as Record<string, SearchWeight>;
+      const hash = createHash('sha256').update(`2:${list.map((f) => `${f}=${weights[f]}`).join(',')}`).digest('hex').slice(0, 8);
       // Within PostgreSQL's 63 characters, with room for the suffixes the dialects add.
       const base = physical.length <= 36 ? physical : `${physical.slice(0, 27)}_${createHash('sha256').update(physical).digest('hex').slice(0, 8)}`;
-      out.set(physical, { name: `${base}__search_${hash}`, physical, fields: list });
+      out.set(physical, { name: `${base}__search_${hash}`, physical, fields: list, weights });
     }
     return out;
   });
@@ -173,7 +176,9 @@ export function searchRecordHook(db: Database): RecordHook {
       if (!versioned && ctx.operation === 'update' && previous
         && fields.every((f) => !(f.name in record) || sameJson(record[f.name], previous[f.name]))) return;
       const values = { ...previous, ...record };
-      if (versioned) Object.assign(values, (await publishedContent(ctx.trx, ctx.registry, [{ id, table: ctx.table }], shape.fields)).get(id));
+      if (versioned) {
+        Object.assign(values, (await publishedContent(ctx.trx, ctx.registry, [{ id, table: ctx.table }], shape.fields)).get(id));
+      }
       await backend.write(ctx.trx, shape, [{ id, texts: textsOf(ctx.registry, ctx.table, values) }]);
     },
   };

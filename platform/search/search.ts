@@ -7,18 +7,19 @@
  */
 import type { Knex } from 'knex';
 import type { Formwork } from '../context.js';
+import type { SearchAnswer, SearchResult } from '../http/api-types.js';
 import type { ResolvedField, ResolvedTable } from '../definitions/model.js';
 import type { Registry } from '../definitions/types.js';
 import { fail, isFormworkError } from '../errors.js';
 import type { ReadScope, RecordReader, TextSearch } from '../records/record-reader.js';
 import { KnexRecordService } from '../records/record-service.js';
 import type { Actor, RecordData } from '../records/types.js';
-import { hasVersionedClass, publishedContent } from '../versions/published.js';
+import { hasVersionedClass, isContentField, publishedContent, publishedListContains } from '../versions/published.js';
 import { MARK_CLOSE, MARK_OPEN, type IndexShape } from './dialects/types.js';
 import { indexTextOf, searchFieldsOf, type SearchField } from './fields.js';
 import { backendOf, indexShapes } from './indexes.js';
 import { asSuggestion, isEmptyQuery, parseSearchQuery, type SearchQuery } from './query.js';
-import { snippetOf, type SnippetPart } from './snippets.js';
+import { snippetOf } from './snippets.js';
 
 export interface SearchOptions {
   q: string;
@@ -28,27 +29,6 @@ export interface SearchOptions {
   tags?: string[];
   limit?: number;
   offset?: number;
-}
-
-export interface SearchResult {
-  table: string;
-  tableLabel: string;
-  id: string;
-  number?: string;
-  title: string;
-  summary: string;
-  tags?: string[];
-  score: number;
-  reasons: { field: string; label: string }[];
-  snippets: { field: string; label: string; parts: SnippetPart[] }[];
-}
-
-export interface SearchAnswer {
-  query: string;
-  total: number;
-  groups: { table: string; label: string; pluralLabel: string; count: number }[];
-  results: SearchResult[];
-  meta: { limit: number; offset: number };
 }
 
 export const MAX_SEARCH_LIMIT = 100;
@@ -70,6 +50,7 @@ interface TableSearch {
   shape: IndexShape;
   base: Knex.QueryBuilder;
   reader: RecordReader;
+  query: SearchQuery;
   match: ReturnType<ReturnType<typeof backendOf>['match']>;
 }
 
@@ -89,13 +70,18 @@ function tableSearch(
   if (tags?.length) {
     const field = tagsFieldOf(table, scope);
     if (!field) return null;
+    const column = `${table.physical}.${field.column!}`;
+    // Tags that are versioned content: the published ones, as the index holds (a draft's tags are not found).
+    const published = isContentField(registry, table, field.name);
     for (const tag of tags) {
-      const part = fw.db.dialect.jsonArrayContains(`${table.physical}.${field.column!}`, tag);
+      const part = published
+        ? publishedListContains(fw.db.dialect.name, table.physical, `${table.physical}.id`, column, field.name, tag)
+        : fw.db.dialect.jsonArrayContains(column, tag);
       base.whereRaw(part.sql, part.bindings as Knex.RawBinding[]);
     }
   }
   const match = backendOf(fw.db).match(base, shape, query, fields);
-  return { table, scope, fields, shape, base, reader, match };
+  return { table, scope, fields, shape, base, reader, query, match };
 }
 
 function tagsFieldOf(table: ResolvedTable, scope: ReadScope): ResolvedField | undefined {
@@ -150,7 +136,7 @@ export async function searchRecords(fw: Formwork, actor: Actor, opts: SearchOpti
   return runSearch(fw, actor, opts, parseSearchQuery(opts.q));
 }
 
-async function runSearch(fw: Formwork, actor: Actor, opts: SearchOptions, query: SearchQuery): Promise<SearchAnswer> {
+async function runSearch(fw: Formwork, actor: Actor, opts: SearchOptions, query: SearchQuery, marked = true): Promise<SearchAnswer> {
   const limit = opts.limit ?? 20;
   const offset = opts.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) fail('invalid_query', `limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}; got ${limit}.`);
@@ -160,22 +146,31 @@ async function runSearch(fw: Formwork, actor: Actor, opts: SearchOptions, query:
   if (isEmptyQuery(query)) return answer;
   const searches = chosen.map((c) => tableSearch(fw, actor, c.table, query, c.exclude, opts.tags))
     .filter((s): s is TableSearch => s !== null);
-  const hits: (SearchResult & { order: number })[] = [];
+  const hits: Hit[] = [];
   for (const s of searches) {
-    const count = Number(((await s.base.clone().count({ n: '*' }).first()) as { n: unknown }).n);
+    const { count, page } = await pageOf(fw, s, offset + limit);
     if (!count) continue;
     const label = s.table.def.label ?? s.table.name;
     answer.groups.push({ table: s.table.name, label, pluralLabel: s.table.def.pluralLabel ?? label, count });
     answer.total += count;
-    hits.push(...await pageOf(fw, s, offset + limit));
+    hits.push(...page);
   }
   hits.sort((a, b) => b.score - a.score || a.order - b.order);
-  answer.results = hits.slice(offset, offset + limit).map(({ order: _order, ...r }) => r);
+  const shown = hits.slice(offset, offset + limit);
+  // Suggestions show titles only: their reasons and snippets are never read.
+  if (marked) await markPage(fw, shown);
+  answer.results = shown.map(({ order: _order, search: _search, ...r }) => r);
   return answer;
 }
 
-/** The best `n` results of one table search, with titles, summaries, reasons and snippets. */
-async function pageOf(fw: Formwork, s: TableSearch, n: number): Promise<(SearchResult & { order: number })[]> {
+/** A result on its way to the page: its table search and its rank within that table. */
+type Hit = SearchResult & { order: number; search: TableSearch };
+
+/**
+ * The best `n` results of one table search, with titles and summaries, and the number of its matches, in one
+ * statement: the count is a window over the rows the ranking reads anyway, so the access-checked join runs once.
+ */
+async function pageOf(fw: Formwork, s: TableSearch, n: number): Promise<{ count: number; page: Hit[] }> {
   const { table, match } = s;
   const p = table.physical;
   const title = visible(s, table.fields.get(table.displayField));
@@ -185,56 +180,66 @@ async function pageOf(fw: Formwork, s: TableSearch, n: number): Promise<(SearchR
   const tags = tagsFieldOf(table, s.scope);
   const shown = [title, numberField, summaryField, tags].filter((f): f is ResolvedField => f !== undefined && f.column !== null);
   const knex = fw.db.reader;
-  const qb = s.base.clone().select(`${p}.id`, ...[...new Set(shown)].map((f) => `${p}.${f.column!} as c_${f.name}`))
-    .select(knex.raw(`${match.score.sql} as score`, match.score.bindings as Knex.RawBinding[]));
-  for (const f of s.fields) {
-    const m = match.marked(f.name);
-    qb.select(knex.raw(`${m.sql} as ??`, [...m.bindings, `m_${f.name}`] as Knex.RawBinding[]));
-  }
-  qb.orderByRaw(match.order.sql, match.order.bindings as Knex.RawBinding[]).orderBy(`${p}.id`, 'desc').limit(n);
   const registry = fw.registry.current;
   const versioned = hasVersionedClass(registry, table);
-  if (versioned && table.fields.has('class')) qb.select(`${p}.class as c__class`);
-  const rows: RecordData[] = await qb;
+  const inner = s.base.clone().select(`${p}.id as id`, ...[...new Set(shown)].map((f) => `${p}.${f.column!} as c_${f.name}`))
+    .select(knex.raw(`${match.score.sql} as score`, match.score.bindings as Knex.RawBinding[]));
+  if (versioned && table.fields.has('class')) inner.select(`${p}.class as c__class`);
+  // The score is a column of the inner query: FTS5's ranking functions cannot be called beside a window function.
+  const rows: RecordData[] = await knex.select('h.*', knex.raw('count(*) over () as ??', ['n__count'])).from(inner.as('h'))
+    .orderBy('h.score', 'desc').orderBy('h.id', 'desc').limit(n);
+  const count = rows.length ? Number(rows[0]!.n__count) : 0;
   // Titles, summaries and tags as readers see them (the index holds the published content too), never a draft's.
+  const classed = rows.map((row) => ({ id: String(row.id), table: registry.tables.get(String(row.c__class)) ?? table }));
   const published = versioned
-    ? await publishedContent(knex, registry, rows.map((row) => ({
-      id: String(row.id), table: registry.tables.get(String(row.c__class)) ?? table,
-    })), [...new Set(shown)].map((f) => f.name))
+    ? await publishedContent(knex, registry, classed, [...new Set(shown)].map((f) => f.name))
     : new Map<string, RecordData>();
   const { reader } = s;
   const label = table.def.label ?? table.name;
-  return rows.map((row, i) => {
+  const page = rows.map((row, i) => {
     const own = published.get(String(row.id));
     const value = (f: ResolvedField | undefined) => {
       if (!f) return undefined;
       return own && f.name in own ? own[f.name] : reader.fromRow([{ ...f, column: `c_${f.name}` }], row)[f.name];
     };
     const text = (f: ResolvedField | undefined) => (f ? indexTextOf(f, value(f)) ?? '' : '');
-    const reasons: SearchResult['reasons'] = [];
-    const snippets: SearchResult['snippets'] = [];
-    for (const f of s.fields) {
-      const cell = row[`m_${f.name}`];
-      if (typeof cell !== 'string') continue;
-      let marked = cell;
-      const matched = marked.startsWith(MARK_CLOSE);
-      if (matched) marked = marked.slice(1);
-      if (!matched && !marked.includes(MARK_OPEN)) continue;
-      reasons.push({ field: f.name, label: labelOf(f.field) });
-      snippets.push({ field: f.name, label: labelOf(f.field), parts: snippetOf(marked, MARK_OPEN, MARK_CLOSE) });
-    }
     const number = numberField ? value(numberField) : undefined;
     const summary = text(summaryField);
-    const result: SearchResult & { order: number } = {
+    const result: Hit = {
       table: table.name, tableLabel: label, id: String(row.id),
       ...(typeof number === 'string' ? { number } : {}),
       title: text(title) || (typeof number === 'string' ? number : label),
       summary: summary.length > SUMMARY_LENGTH ? `${summary.slice(0, SUMMARY_LENGTH).replace(/\s+\S*$/, '')}…` : summary,
       ...(tags ? { tags: (value(tags) as string[] | null) ?? [] } : {}),
-      score: Number(row.score), reasons, snippets, order: i,
+      score: Number(row.score), reasons: [], snippets: [], order: i, search: s,
     };
     return result;
   });
+  return { count, page };
+}
+
+/** Match reasons and snippets of the results shown, one statement per table: only these rows' text is marked. */
+async function markPage(fw: Formwork, hits: Hit[]): Promise<void> {
+  const byTable = new Map<TableSearch, Hit[]>();
+  for (const h of hits) byTable.set(h.search, [...byTable.get(h.search) ?? [], h]);
+  const backend = backendOf(fw.db);
+  for (const [s, list] of byTable) {
+    const marks = await backend.marks(fw.db.reader, s.shape, s.query, s.fields, list.map((h) => h.id));
+    for (const h of list) {
+      const row = marks.get(h.id);
+      if (!row) continue;
+      for (const f of s.fields) {
+        const cell = row[`m_${f.name}`];
+        if (typeof cell !== 'string') continue;
+        let marked = cell;
+        const matched = marked.startsWith(MARK_CLOSE);
+        if (matched) marked = marked.slice(1);
+        if (!matched && !marked.includes(MARK_OPEN)) continue;
+        h.reasons.push({ field: f.name, label: labelOf(f.field) });
+        h.snippets.push({ field: f.name, label: labelOf(f.field), parts: snippetOf(marked, MARK_OPEN, MARK_CLOSE) });
+      }
+    }
+  }
 }
 
 function visible(s: TableSearch, f: ResolvedField | undefined): ResolvedField | undefined {
@@ -251,7 +256,7 @@ export async function suggestRecords(
   fw: Formwork, actor: Actor, q: string, limit = 8,
 ): Promise<{ suggestions: { table: string; tableLabel: string; id: string; title: string }[] }> {
   const query = asSuggestion(parseSearchQuery(q), q);
-  const answer = await runSearch(fw, actor, { q, limit }, query);
+  const answer = await runSearch(fw, actor, { q, limit }, query, false);
   return { suggestions: answer.results.map((r) => ({ table: r.table, tableLabel: r.tableLabel, id: r.id, title: r.title })) };
 }
 

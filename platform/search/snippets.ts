@@ -3,8 +3,7 @@
  * the page marks them). Built here from the text each database marked, so both give the same shape.
  */
 
-/** One piece of a snippet. */
-export interface SnippetPart { text: string; match: boolean }
+import type { SnippetPart } from '../http/api-types.js';
 
 /** Characters of context kept before the first match and in the whole snippet (about). */
 const BEFORE = 60;

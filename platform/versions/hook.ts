@@ -7,10 +7,11 @@
  * On read: people who may not update a record (readers) get the latest version's content fields in place of the
  * working copy's. That is exact for published records (the two are equal) and shows the last published content while a
  * revision is in draft; a record never published shows its working copy. Lists substitute after fetching their page
- * (one statement for the page's latest versions), so their other fields are the working copy's; filters and sorts on
- * content fields, which would run on the working copy's values, are refused to readers (guardedContent). A reader's
- * field history of such a record leaves out the changes of content fields made after the latest published version
- * (recorded with it as the record's version). The search index holds the published content too (platform/search).
+ * (one statement for the page's latest versions), so their other fields are the working copy's; a reader's filters on
+ * content fields, which would run on the working copy, are refused, and their sorts use the published values
+ * (guardedContent). A reader's field history of such a record leaves out the changes of content fields made after the
+ * latest published version (recorded with it as the record's version). The search index holds the published content
+ * too (platform/search).
  */
 import { v7 as uuidv7 } from 'uuid';
 import { accessFacts, accessFor } from '../access/index.js';
@@ -101,7 +102,8 @@ const PG_SORT_TYPES: Record<string, string> = {
  */
 function publishedSort(physical: string, field: ResolvedField) {
   return (dialect: 'sqlite' | 'postgres', column: string, idColumn: string) => {
-    const latest = `from ${VERSION_TABLE} as cv where cv.table_name = ? and cv.record_id = ??`;
+    // PostgreSQL keeps ids as uuid and versions' record ids as text: compared as text (the stored form, lower case).
+    const latest = `from ${VERSION_TABLE} as cv where cv.table_name = ? and cv.record_id = ??${dialect === 'postgres' ? '::text' : ''}`;
     if (dialect === 'sqlite') {
       return {
         sql: `(case when exists (select 1 ${latest}) then (select json_extract(cv."values", ?) ${latest} order by cv.number desc limit 1) else ?? end)`,
@@ -110,7 +112,7 @@ function publishedSort(physical: string, field: ResolvedField) {
     }
     const type = PG_SORT_TYPES[field.type] ?? 'text';
     return {
-      sql: `(case when exists (select 1 ${latest}) then (select (cv."values"::jsonb ->> ?)::${type} ${latest} order by cv.number desc limit 1) else ??::${type} end)`,
+      sql: `(case when exists (select 1 ${latest}) then (select (cv."values"::jsonb ->> ?::text)::${type} ${latest} order by cv.number desc limit 1) else ??::${type} end)`,
       bindings: [physical, idColumn, field.name, physical, idColumn, column],
     };
   };
@@ -136,7 +138,7 @@ function guardedContent(ctx: RecordReadContext): ReadonlyMap<string, GuardedFiel
     const field = table.fields.get(name);
     if (!field) continue;
     out.set(name, {
-      message: `Field "${name}" of table "${table.name}" holds content that may be in draft: only people who may change every record can filter by it. Search its published content instead.`,
+      message: `Field "${name}" of table "${table.name}" holds content that may be in draft: only people who may change every record can filter or count by it. Search its published content instead.`,
       sortBy: publishedSort(table.physical, field),
     });
   }

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import type { Registry, ResolvedTable } from '../definitions/types.js';
 import type { RecordData } from '../records/types.js';
-import { fetchLatestVersions, versionsOf } from './store.js';
+import { fetchLatestVersions, VERSION_TABLE, versionsOf } from './store.js';
 
 /** Whether `table` or a table sharing its physical table keeps versions (one memoised check). */
 export function hasVersionedClass(registry: Registry, table: ResolvedTable): boolean {
@@ -36,4 +36,36 @@ export async function publishedContent(
     out.set(id, Object.fromEntries(content.get(id)!.map((f) => [f, version.values[f] ?? null])));
   }
   return out;
+}
+
+/** Whether `field` is content of `table` or of a table sharing its physical table (memoised per registry). */
+export function isContentField(registry: Registry, table: ResolvedTable, field: string): boolean {
+  return registry.memo(`content-fields:${table.physical}`, () => new Set([...registry.tables.values()]
+    .filter((t) => t.physical === table.physical).flatMap((t) => versionsOf(registry, t)?.fields ?? []))).has(field);
+}
+
+/**
+ * SQL true when a record's published list value of content field `field` (its working copy's `column` when it was
+ * never published) holds `value`: search's tag filter, which must not find a draft's tags. Names and values are
+ * bindings; `column` and `idColumn` are qualified columns of the record's physical table.
+ */
+export function publishedListContains(
+  dialect: 'sqlite' | 'postgres', physical: string, idColumn: string, column: string, field: string, value: string,
+): { sql: string; bindings: unknown[] } {
+  const idCast = dialect === 'postgres' ? '::text' : '';
+  const where = `from ${VERSION_TABLE} as cv where cv.table_name = ? and cv.record_id = ??${idCast}`;
+  const latest = `${where} order by cv.number desc limit 1`;
+  if (dialect === 'sqlite') {
+    return {
+      sql: `(case when exists (select 1 ${where})`
+        + ` then exists (select 1 from json_each((select json_extract(cv."values", ?) ${latest})) as je where je.value = ?)`
+        + ' else exists (select 1 from json_each(??) as je where je.value = ?) end)',
+      bindings: [physical, idColumn, `$.${field}`, physical, idColumn, value, column, value],
+    };
+  }
+  return {
+    sql: `(case when exists (select 1 ${where}) then coalesce((select (cv."values"::jsonb -> ?::text) ${latest}) @> ?::jsonb, false)`
+      + ' else ?? @> ?::jsonb end)',
+    bindings: [physical, idColumn, field, physical, idColumn, JSON.stringify([value]), column, JSON.stringify([value])],
+  };
 }

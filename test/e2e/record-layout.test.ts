@@ -35,7 +35,7 @@ describe('Record page layout in Chromium at 1366×768', function () {
 
   before(async () => {
     await ensureUiBuilt();
-    fw = await createTestEngine({ roots: [packRoot('core'), packRoot('ssi'), packRoot('cms'), join(REPO, 'bench/ui-definitions')], demoData: true });
+    fw = await createTestEngine({ roots: [packRoot('core'), packRoot('ssi'), join(REPO, 'catalog/ssi'), packRoot('cms'), join(REPO, 'bench/ui-definitions')], demoData: true });
     await fw.workflow.timers.stop();
     fw.config.scryptLog2N = 10;
     fw.config.signInRateLimit = 1000;

@@ -16,6 +16,9 @@ import { axeViolations, focused, launchChromium, pageAs } from './browser.js';
 
 const EDITOR = 'fw-richtext-field [role=textbox][aria-multiline=true]';
 const TAG_INPUT = 'fw-tags-field input[role=combobox]';
+/** The scripts under /ui/ this document fetched, by file name without its hash (app.js, chunks/richtext-editor…). */
+const uiScripts = (page: Page) => page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)
+  .filter((p) => p.startsWith('/ui/') && p.endsWith('.js')).map((p) => p.slice(4).replace(/-[A-Z0-9]{8}\.js$/, '')));
 const chips = (page: Page) => page.$$eval('fw-tags-field .fw-tags__chip > span', (els) => els.map((e) => e.textContent));
 
 describe('Rich text and tags fields in Chromium', function () {
@@ -47,8 +50,13 @@ describe('Rich text and tags fields in Chromium', function () {
 
   it('types bold text and tags by keyboard, saves them and shows them', async () => {
     const page = author;
+    // The editor is a chunk of its own: the pages before (sign-in, home) never fetched it; the form fetches it once.
+    const before = await uiScripts(page);
+    expect(before).to.include('app.js');
+    expect(before).not.to.include('chunks/richtext-editor');
     await page.goto(`${server.url}/tables/rt_note/new`);
     await page.waitForSelector(EDITOR);
+    expect((await uiScripts(page)).filter((s) => s === 'chunks/richtext-editor')).to.have.length(1);
     expect(await axeViolations(page)).to.deep.equal([]);
     const editor = await page.$eval(EDITOR, (e) => ({ label: e.getAttribute('aria-labelledby'), described: e.getAttribute('aria-describedby') }));
     expect(await page.$eval(`#${editor.label}`, (e) => e.textContent?.trim())).to.equal('Body');
@@ -107,6 +115,7 @@ describe('Rich text and tags fields in Chromium', function () {
     await reader.waitForSelector('fw-richtext-field .fw-richtext__view strong');
     expect(await reader.$eval('fw-richtext-field .fw-richtext__view strong', (e) => e.textContent)).to.equal('bold words');
     expect(await reader.$eval('fw-tags-field .fw-readonly__value', (e) => e.textContent?.trim())).to.equal('Smart meter, Billing');
+    expect(await uiScripts(reader)).not.to.include('chunks/richtext-editor');
     expect(await axeViolations(reader)).to.deep.equal([]);
   });
 

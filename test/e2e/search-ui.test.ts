@@ -142,4 +142,17 @@ describe('search from the header and the results page in Chromium', function () 
     expect(await axeViolations(page)).to.deep.equal([]);
     expect(errors).to.deep.equal([]);
   });
+
+  it('searches the own list of a searchable table from its search box', async () => {
+    await page.goto(`${server.url}/tables/srch_guide`);
+    const box = page.getByRole('searchbox', { name: 'Search guides' });
+    expect(await page.textContent('#list-search-hint')).to.contain('"quotes"');
+    await box.fill('plug');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'plug');
+    await page.waitForFunction(() => document.querySelectorAll('main table tbody tr').length === 1);
+    expect(await page.textContent('main table tbody')).to.contain('Reset your router');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+  });
 });

@@ -10,7 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../platform/http/app.js';
 import { ensureUiBuilt } from '../../platform/http/static.js';
 import { createToken, createUser, listen, type RunningServer, type TestUser } from '../support/auth.js';
-import { CORE_DEFINITIONS, createTestEngine, type TestEngine } from '../support/engine.js';
+import { join } from 'node:path';
+import { CORE_DEFINITIONS, createTestEngine, REPO, type TestEngine } from '../support/engine.js';
 import { axeViolations, launchChromium, pageAs } from './browser.js';
 
 const table = {
@@ -58,7 +59,8 @@ describe('The studio preview in Chromium', function () {
 
   before(async function () {
     await ensureUiBuilt();
-    fw = await createTestEngine({ roots: [CORE_DEFINITIONS] });
+    // With the SSI catalogue: a pack's form links to one of its items, which is checked once any catalogue item is loaded.
+    fw = await createTestEngine({ roots: [CORE_DEFINITIONS, join(REPO, 'catalog', 'ssi')] });
     fw.config.scryptLog2N = 10;
     fw.config.signInRateLimit = 1000;
     configurator = await createUser(fw, { username: 'e2e.preview.cfg', roles: ['configurator'], org: 'E2E-PREVIEW' });

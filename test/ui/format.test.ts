@@ -1,6 +1,6 @@
 /** Relative date-times in lists: words for recent and near times, the date and time beyond a few weeks. */
 import { expect } from 'chai';
-import { formatDateTime, formatRelative } from '../../ui/format.js';
+import { formatDateTime, formatRatingAverage, formatRelative } from '../../ui/format.js';
 
 describe('ui/format: relative date-times', () => {
   const now = Date.parse('2026-12-07T12:00:00.000Z');
@@ -21,5 +21,15 @@ describe('ui/format: relative date-times', () => {
     const old = ago(60 * 24 * 60 * MIN);
     expect(formatRelative(old, now)).to.equal(formatDateTime(old));
     expect(formatRelative('soon', now)).to.equal('soon');
+  });
+});
+
+describe('ui/format: average ratings in lists', () => {
+  it('shows a useful-scale average as a percentage and stars out of 5, nothing before the first rating', () => {
+    expect(formatRatingAverage('useful', 0.6667)).to.equal('67%');
+    expect(formatRatingAverage('useful', 1)).to.equal('100%');
+    expect(formatRatingAverage('stars', 4.1667)).to.equal('4.2 out of 5');
+    expect(formatRatingAverage('stars', 3)).to.equal('3 out of 5');
+    expect(formatRatingAverage('stars', null)).to.equal('');
   });
 });

@@ -4,55 +4,8 @@
  */
 import type { ApiClient } from './client.js';
 
-/** One table among the results, with how many of its records match. */
-export interface SearchGroup {
-  table: string;
-  label: string;
-  pluralLabel: string;
-  count: number;
-}
-
-/** A field a result matched in, named for people. */
-export interface SearchReason {
-  field: string;
-  label: string;
-}
-
-/** A piece of a snippet: `match` pieces are the words the query found. */
-export interface SnippetPart {
-  text: string;
-  match: boolean;
-}
-
-/** A short passage of one field around the words found. */
-export interface SearchSnippet {
-  field: string;
-  label: string;
-  parts: SnippetPart[];
-}
-
-/** One record found. */
-export interface SearchResult {
-  table: string;
-  tableLabel: string;
-  id: string;
-  number?: string;
-  title: string;
-  summary: string;
-  tags?: string[];
-  score: number;
-  reasons: SearchReason[];
-  snippets: SearchSnippet[];
-}
-
-/** A page of results, with the total and the count per table. */
-export interface SearchAnswer {
-  query: string;
-  total: number;
-  groups: SearchGroup[];
-  results: SearchResult[];
-  meta: { limit: number; offset: number };
-}
+export type { SearchGroup, SearchReason, SnippetPart, SearchSnippet, SearchResult, SearchAnswer } from '../../platform/http/api-types.js';
+import type { SearchAnswer } from '../../platform/http/api-types.js';
 
 /** What to search for: the text, optionally only some tables and only records carrying all of some tags. */
 export interface SearchRequest {

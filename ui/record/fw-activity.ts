@@ -58,7 +58,11 @@ export class FwActivity extends LightElement {
         <p class="fw-timeline__meta">By ${byline(this.session, item)}, <time datetime=${item.at}>${formatDateTime(item.at)}</time></p>
         ${item.kind === 'entry'
           ? html`<p class="fw-timeline__body">${item.entry.body}</p>`
-          : this.#changes(item.changes, byName)}
+          : item.operation === 'insert' && item.changes.length
+            // What a record was created with repeats the record itself: one step away, so the page stays short.
+            ? html`<details class="fw-details"><summary class="fw-details__summary">Show the ${item.changes.length === 1 ? 'value' : `${item.changes.length} values`} it was created with</summary>
+              ${this.#changes(item.changes, byName)}</details>`
+            : this.#changes(item.changes, byName)}
       </li>`)}
     </ol>`;
   }
@@ -77,7 +81,7 @@ export class FwActivity extends LightElement {
     if (!changes.length) return nothing;
     // The server's labels (choices, references, people) where it gives them; the value formatted here otherwise.
     const show = (f: FieldMeta | undefined, v: unknown, label: unknown) =>
-      (label === undefined ? formatValue(f, v) : Array.isArray(label) ? label.join(', ') : label === null ? '' : String(label)) || 'empty';
+      shorten((label === undefined ? formatValue(f, v) : Array.isArray(label) ? label.join(', ') : label === null ? '' : String(label)) || 'empty');
     return html`<dl class="fw-summary-list">
       ${changes.map((c) => {
         const f = byName.get(c.field);
@@ -90,6 +94,14 @@ export class FwActivity extends LightElement {
       })}
     </dl>`;
   }
+}
+
+/** The most of a value the stream shows: long texts (a body, a description) are read on the record itself. */
+const SHOWN_LENGTH = 160;
+
+/** `text` cut at a word to {@link SHOWN_LENGTH} characters, with an ellipsis when cut. */
+function shorten(text: string): string {
+  return text.length <= SHOWN_LENGTH ? text : `${text.slice(0, SHOWN_LENGTH).replace(/\s+\S*$/, '')}…`;
 }
 
 /** Who made an item: "you" for the signed-in person's own, else the server's label for people (a name, "Workflow: …"). */

@@ -8,4 +8,3 @@ import './fw-studio-definition.js';
 import './fw-studio-definitions.js';
 import './fw-studio-version.js';
 import './fw-studio-versions.js';
-

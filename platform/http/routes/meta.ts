@@ -15,6 +15,7 @@ import type { Actor } from '../../records/types.js';
 import { maxLengthOf } from '../../records/index.js';
 import { defaultFormOf } from '../../rules/data-policy.js';
 import { workflowOf } from '../../workflow/definitions.js';
+import { searchFieldsOf } from '../../search/fields.js';
 import { versionsOf } from '../../versions/store.js';
 import type { FieldMeta, TableMeta } from '../api-types.js';
 import { NO_QUERY, readQuery } from '../input.js';
@@ -77,7 +78,7 @@ function withAccess(meta: FieldMeta, writable: Set<string>): FieldMeta {
 
 /**
  * A table's metadata for people (fields narrowed to `access` when given). With `registry`, options inherited from the
- * tables it extends count too (content versions); without, only its own.
+ * tables it extends count too (content versions, full-text search); without, only its own.
  */
 export function tableMeta(
   table: ResolvedTable, access?: { readable: ReadonlySet<string>; writable: Set<string> }, registry?: Registry,
@@ -98,6 +99,7 @@ export function tableMeta(
   if (registry ? versionsOf(registry, table) : table.def.versions) meta.versions = true;
   if (table.ratings) meta.ratings = { scale: table.ratings.scale, comments: table.ratings.comments === true };
   if (table.fields.has('view_count')) meta.countViews = true;
+  if (registry && searchFieldsOf(registry, table).length) meta.searchable = true;
   return meta;
 }
 

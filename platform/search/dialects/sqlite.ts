@@ -74,10 +74,25 @@ export const sqliteSearch: SearchBackend = {
     // bm25 takes one weight per index column, in column order; columns the caller may not match weigh nothing.
     const weights = shape.fields.map((f) => BM25_WEIGHT[fields.find((x) => x.name === f)?.weight ?? 'low']);
     const bm25 = { sql: `bm25(??${weights.map(() => ', ?').join('')})`, bindings: [fts, ...weights] };
-    return {
-      order: bm25,
-      score: { sql: `-${bm25.sql}`, bindings: bm25.bindings },
-      marked: (field) => ({ sql: 'highlight(??, ?, ?, ?)', bindings: [fts, shape.fields.indexOf(field), MARK_OPEN, MARK_CLOSE] }),
-    };
+    return { order: bm25, score: { sql: `-${bm25.sql}`, bindings: bm25.bindings } };
+  },
+
+  async marks(knex, shape, query, fields, ids) {
+    const out = new Map<string, Record<string, unknown>>();
+    if (!ids.length) return out;
+    const fts = ftsOf(shape.name);
+    // FTS5 looks each page rowid up with the MATCH (its "=M" plan) instead of walking every match; but it expands
+    // a prefix term again for each lookup, so with one the match is walked once (a unary + keeps the rowid list out
+    // of the lookup) and only the page's rows are marked: 1 ms rather than 20 at 100k records.
+    const prefix = [...query.include, ...query.exclude].some((t) => t.prefix);
+    const docs = knex(shape.name).select('doc').whereIn('id', [...ids]);
+    const qb = knex(fts).join(shape.name, `${shape.name}.doc`, `${fts}.rowid`).select(`${shape.name}.id as id`)
+      .whereRaw('?? match ?', [fts, matchText(query, fields.map((f) => col(f.name)))])
+      .whereRaw(`${prefix ? '+' : ''}?? in ?`, [`${fts}.rowid`, docs]);
+    for (const f of fields) {
+      qb.select(knex.raw('highlight(??, ?, ?, ?) as ??', [fts, shape.fields.indexOf(f.name), MARK_OPEN, MARK_CLOSE, `m_${f.name}`]));
+    }
+    for (const row of (await qb) as Record<string, unknown>[]) out.set(String(row.id), row);
+    return out;
   },
 };

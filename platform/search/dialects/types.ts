@@ -13,6 +13,11 @@ export interface IndexShape {
   physical: string;
   /** Field names with an index column, in column order. */
   fields: readonly string[];
+  /**
+   * Each field's weight where every table sharing the physical table gives it the same one (else "normal"): a
+   * dialect may store the document ranked with these, so a search with exactly these weights ranks it as stored.
+   */
+  weights: Readonly<Record<string, SearchWeight>>;
 }
 
 /** The searched fields of one search: the columns a caller may match, with their weights. */
@@ -35,13 +40,18 @@ export interface SearchBackend {
   remove(trx: Knex | Knex.Transaction, shape: IndexShape, ids: readonly string[]): Promise<void>;
   /**
    * Join the index to `qb` (a query on `shape.physical`) and keep the rows matching `query` in `fields`. Returns the
-   * ORDER BY of relevance (best first), the score expression (higher is better), and per field an expression of its
-   * text with matches marked by U+E000 … U+E001 (null, or text without marks, where the field does not match; a
-   * leading U+E001 says the field matched where the marks could not be placed).
+   * ORDER BY of relevance (best first) and the score expression (higher is better).
    */
-  match(qb: Knex.QueryBuilder, shape: IndexShape, query: SearchQuery, fields: WeightedFields): {
-    order: SqlPart; score: SqlPart; marked: (field: string) => SqlPart;
-  };
+  match(qb: Knex.QueryBuilder, shape: IndexShape, query: SearchQuery, fields: WeightedFields): { order: SqlPart; score: SqlPart };
+  /**
+   * The matches of `query` in `fields` of the records `ids` (a result page: marking is costly on long text, so it
+   * is never done for every matching row), by id: per field, as `m_<field>`, its text with matches marked by
+   * U+E000 … U+E001 (null, or text without marks, where the field does not match; a leading U+E001 says the field
+   * matched where the marks could not be placed).
+   */
+  marks(
+    knex: Knex, shape: IndexShape, query: SearchQuery, fields: WeightedFields, ids: readonly string[],
+  ): Promise<Map<string, Record<string, unknown>>>;
 }
 
 /** Opening and closing marks of a match in highlighted text. */

@@ -38,7 +38,8 @@ describe('SSI knowledge pack: lifecycle, audience and retirement', () => {
     const admin = await person(fw, ['admin'], 'DCC');
     as = {
       author: await apiClient(fw, server, author), manager: await apiClient(fw, server, manager),
-      reader: await apiClient(fw, server, reader), otherOrg: await apiClient(fw, server, otherOrg), desk: await apiClient(fw, server, desk), admin: await apiClient(fw, server, admin),
+      reader: await apiClient(fw, server, reader), otherOrg: await apiClient(fw, server, otherOrg),
+      desk: await apiClient(fw, server, desk), admin: await apiClient(fw, server, admin),
     };
     const seeded = await fw.db.knex('ssi_knowledge_category').where({ name: 'Communications Hubs' }).first('id');
     category = String(seeded.id);

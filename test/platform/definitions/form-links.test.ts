@@ -69,6 +69,12 @@ describe('definitions: lint of form links', () => {
     ]);
   });
 
+  it('checks catalogue item links only when a catalogue is loaded: a pack without its catalogue still loads', () => {
+    const ordering = form([{ name: 'order', label: 'Ask', to: { catalogItem: 'lk_elsewhere' }, set: { subject: 'record.title' } }]);
+    expect(build(doc, ticket, ticketForm, role, ordering)).to.deep.equal([]);
+    expect(build(...base, ordering)).to.deep.equal(['forms/lk_doc.json#/links/0/to/catalogItem: Catalog item "lk_elsewhere" is not declared.']);
+  });
+
   it('refuses two targets, unknown properties and sources that are not the record through the schema', () => {
     const errors = build(...base, form([
       { name: 'x', label: 'X', to: { form: 'lk_ticket', table: 'lk_ticket' }, set: { summary: 'user.id' }, colour: 'red' },

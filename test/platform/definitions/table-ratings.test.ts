@@ -59,6 +59,16 @@ describe('definitions: table ratings and view counts', () => {
     expect(build({ kind: 'table', name: 'free', fields: { rating_count: { type: 'integer' } } }).errors).to.deep.equal([]);
   });
 
+  it('says a grant withholding a counter that the counter is kept by the system and always readable', () => {
+    const role = { kind: 'role', name: 'r', tables: [{ table: 'note', operations: ['read'], deniedFields: ['view_count', 'rating_average', 'id'] }] };
+    const errors = build(rated({ scale: 'stars' }, { countViews: true }), role).errors.map((e) => e.message);
+    expect(errors).to.deep.equal([
+      'Field "view_count" is a counter the system keeps and is always readable.',
+      'Field "rating_average" is a counter the system keeps and is always readable.',
+      'Field "id" identifies the record and is always readable.',
+    ]);
+  });
+
   it('accepts a feedback table whose fields fit', () => {
     expect(build(rated({ scale: 'useful', comments: true, feedback: feedback() }), feedbackTable()).errors).to.deep.equal([]);
   });

@@ -15,7 +15,8 @@ import {
   addState, addTransition, nameInWords, readWorkflow, relabelState, removeState, removeTransition, STATE_CATEGORIES,
   WorkflowEditError, type StateView, type TransitionView, type WorkflowView,
 } from './workflow-model.js';
-import { layoutWorkflow, type Diagram, type DiagramEdge, type DiagramNode } from './workflow-layout.js';
+import type { Diagram, DiagramEdge, DiagramNode } from './workflow-layout.js';
+import { LazyModule, lazyPlaceholder } from '../../lazy.js';
 import { attachedLines, whoMayText } from './workflow-words.js';
 
 const CATEGORY_WORDS: Record<string, string> = { open: 'Open', pending: 'Pending (waiting on someone else)', closed: 'Closed (finished)' };
@@ -42,6 +43,9 @@ const emptyTransition = (): NewTransitionInput => ({ label: '', from: [], any: f
  *
  * @fires fw-definition-edit - with the whole new definition after every edit
  */
+/** The diagram's layout engine (dagre): a chunk of its own, so the rest of the studio opens without it. */
+const LAYOUT = new LazyModule(() => import('./workflow-layout.js'));
+
 @customElement('fw-workflow-editor')
 export class FwWorkflowEditor extends LightElement {
   /** The workflow definition being edited. */
@@ -64,14 +68,14 @@ export class FwWorkflowEditor extends LightElement {
   });
 
   #layoutFor: Definition | null = null;
-  #layout: { view: WorkflowView; diagram: Diagram } | null = null;
+  #layout: { view: WorkflowView; diagram: Diagram | null } | null = null;
 
   override render() {
     const { view, diagram } = this.#laidOut();
     return html`
       <fw-error-summary .items=${this.problems}></fw-error-summary>
       <h2 class="fw-heading-m" id="wf-diagram-heading">Diagram</h2>
-      ${this.#diagram(view, diagram)}
+      ${diagram ? this.#diagram(view, diagram) : lazyPlaceholder(LAYOUT, this, 'diagram')}
       <p class="fw-body" role="status" id="wf-status" tabindex="-1">${this.status}</p>
       <h2 class="fw-heading-m">States</h2>
       ${this.#statesTable(view)}
@@ -81,11 +85,13 @@ export class FwWorkflowEditor extends LightElement {
       ${this.editable ? this.#addTransitionForm(view) : nothing}`;
   }
 
-  /** The model and layout, recomputed only when the definition object changes. */
+  /** The model and layout (null until the layout engine is in), recomputed only when the definition object changes. */
   #laidOut() {
-    if (this.#layoutFor !== this.definition || !this.#layout) {
+    const engine = LAYOUT.module;
+    if (!engine) LAYOUT.loadFor(this);
+    if (this.#layoutFor !== this.definition || !this.#layout || (engine && !this.#layout.diagram)) {
       const view = readWorkflow(this.definition);
-      this.#layout = { view, diagram: layoutWorkflow(view) };
+      this.#layout = { view, diagram: engine ? engine.layoutWorkflow(view) : null };
       this.#layoutFor = this.definition;
     }
     return this.#layout;

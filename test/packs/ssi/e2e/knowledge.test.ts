@@ -81,32 +81,37 @@ describe('SSI knowledge pack in Chromium: search, read, rate, raise an incident,
     const number = String((await fw.db.knex('ssi_knowledge_article').where({ id: articleId }).first('number')).number);
     await page.click('fw-record-links a:has-text("Raise an incident about this article")');
     await page.waitForSelector('fw-form form');
-    expect(page.url()).to.contain('/tables/ssi_incident/new');
-    expect(await page.textContent('fw-form')).to.contain(LOST_PHONE);
+    expect(page.url()).to.contain('/forms/ssi_incident');
+    await page.waitForFunction((title) => document.querySelector<HTMLInputElement>('#new-knowledge_article')?.value === title, LOST_PHONE);
     await page.selectOption('#new-category', 'knowledge_feedback');
     await page.waitForSelector('#new-article_reference');
     expect(await page.inputValue('#new-article_reference')).to.equal(number);
     expect(await axeViolations(page)).to.deep.equal([]);
   });
 
-  it('narrows the FAQ list with a text filter and a tag filter', async () => {
+  it('narrows the FAQ list with a tag filter', async () => {
+    // The incident form is left unsent: a new page load leaves it without asking.
+    await page.goto(server.url);
     await page.click('fw-nav a:has-text("FAQs")');
     await page.waitForSelector('fw-list tbody tr');
     const all = await page.$$eval('fw-list tbody tr', (rows) => rows.length);
     expect(all).to.be.greaterThan(5);
     expect(await axeViolations(page)).to.deep.equal([]);
 
-    await page.click('fw-list summary');
-    await page.selectOption('fw-filter-builder select[id$="-field"] >> nth=0', 'title');
-    await page.fill('fw-filter-builder input[type=text] >> nth=0', 'account');
+    // The menu's own filter (published FAQs) opens the filter panel; the reader adds a tag condition. Titles are
+    // versioned content, which a reader's filter may not name (the list says so): text is found by search instead.
+    expect(await page.$eval('fw-list details', (d) => (d as HTMLDetailsElement).open)).to.equal(true);
     await page.click('fw-filter-builder [data-action=add-condition]');
-    await page.selectOption('fw-filter-builder select[id$="-field"] >> nth=1', 'tags');
-    await page.fill('fw-filter-builder input[type=text] >> nth=1', 'locked');
+    await page.selectOption('fw-filter-builder select[id$="-field"] >> nth=-1', 'tags');
+    await page.fill('fw-filter-builder input[type=text] >> nth=-1', 'locked');
     expect(await axeViolations(page)).to.deep.equal([]);
     await page.click('fw-filter-builder button[type=submit]');
     await page.waitForFunction(() => document.querySelectorAll('fw-list tbody tr').length === 1);
     expect(await page.textContent('fw-list tbody')).to.contain(LOCKED);
     expect(await axeViolations(page)).to.deep.equal([]);
+
+    await page.goBack();
+    await page.waitForFunction((n) => document.querySelectorAll('fw-list tbody tr').length === n, all);
     expect(errors).to.deep.equal([]);
   });
 });
