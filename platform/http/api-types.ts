@@ -43,8 +43,9 @@ export interface FieldMeta {
   system: boolean;
   journalType?: 'comment' | 'work_note';
   /**
-   * false when lists cannot filter or sort by the field: it is encrypted at rest, or readable record by record
-   * (`readableWhen`), where the matching rows would give its value away. Absent: it can.
+   * false when lists cannot filter or sort by the field: it is encrypted at rest, readable record by record
+   * (`readableWhen`), or content that may be in draft for this reader (content versions), where the matching rows
+   * would give its value away. Absent: it can.
    */
   queryable?: false;
   /** Kept out of generated forms and default list columns (still readable, and usable by conditions). */

@@ -16,9 +16,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import { accessFacts, accessFor } from '../access/index.js';
 import { evaluateCondition } from '../conditions/index.js';
-import type { ResolvedField } from '../definitions/types.js';
+import type { Registry, ResolvedField, ResolvedTable } from '../definitions/types.js';
 import type { GuardedField, RecordHook, RecordHookContext, RecordReadContext } from '../records/hooks.js';
-import type { HistoryEntry, RecordData } from '../records/types.js';
+import type { Actor, HistoryEntry, RecordData } from '../records/types.js';
 import { originalActor } from '../rules/chain.js';
 import { deleteVersions, fetchLatestVersions, insertVersion, VERSION_TABLE, versionsOf } from './store.js';
 
@@ -128,13 +128,8 @@ function publishedSort(physical: string, field: ResolvedField) {
  */
 function guardedContent(ctx: RecordReadContext): ReadonlyMap<string, GuardedField> {
   const { registry, table, actor } = ctx;
-  const fields = new Set<string>();
-  for (const c of table.classes) for (const f of versionsOf(registry, registry.tables.get(c))?.fields ?? []) fields.add(f);
-  if (!fields.size) return new Map();
-  const update = accessFor(registry, actor, table.name, 'update');
-  if (update.allowed && update.rowCondition === null) return new Map();
   const out = new Map<string, GuardedField>();
-  for (const name of fields) {
+  for (const name of unfilterableContent(registry, table, actor)) {
     const field = table.fields.get(name);
     if (!field) continue;
     out.set(name, {
@@ -143,6 +138,18 @@ function guardedContent(ctx: RecordReadContext): ReadonlyMap<string, GuardedFiel
     });
   }
   return out;
+}
+
+/**
+ * The content fields `actor` may not filter by in lists of `table` (see guardedContent): none for people who may
+ * update every record. The metadata marks them so that filter builders do not offer them.
+ */
+export function unfilterableContent(registry: Registry, table: ResolvedTable, actor: Actor): Set<string> {
+  const fields = new Set<string>();
+  for (const c of table.classes) for (const f of versionsOf(registry, registry.tables.get(c))?.fields ?? []) fields.add(f);
+  if (!fields.size) return fields;
+  const update = accessFor(registry, actor, table.name, 'update');
+  return update.allowed && update.rowCondition === null ? new Set() : fields;
 }
 
 /** The content-versions hook: register once per engine (platform/engine.ts). */

@@ -16,6 +16,7 @@ import { maxLengthOf } from '../../records/index.js';
 import { defaultFormOf } from '../../rules/data-policy.js';
 import { workflowOf } from '../../workflow/definitions.js';
 import { searchFieldsOf } from '../../search/fields.js';
+import { unfilterableContent } from '../../versions/index.js';
 import { versionsOf } from '../../versions/store.js';
 import type { FieldMeta, TableMeta } from '../api-types.js';
 import { NO_QUERY, readQuery } from '../input.js';
@@ -171,6 +172,9 @@ export function metaRouter(fw: Formwork): Router {
       const table = registry.getTable(req.params.table);
       const meta = tableMeta(table, visibleFields(registry, res.locals.actor, table), registry);
       meta.fields = await forCaller(fw, res.locals.actor, table, meta.fields);
+      // Content that may be in draft: this person's lists refuse filters on it, so no filter builder offers it.
+      const unfilterable = unfilterableContent(registry, table, res.locals.actor);
+      if (unfilterable.size) meta.fields = meta.fields.map((f) => (unfilterable.has(f.name) ? { ...f, queryable: false } : f));
       // Whether a workflow runs the table, so a page asks for it only then.
       const defaultForm = defaultFormOf(registry, table.name)?.name ?? null;
       res.json({ data: { ...meta, defaultForm, workflow: workflowOf(registry, table) !== null } });

@@ -120,6 +120,13 @@ describe('API: content versions (/api/tables/:t/:id/versions)', () => {
     expectProblem(await author.get(path(theirs.id)), 403, 'forbidden');
   });
 
+  it('marks the content a reader may not filter by in the table metadata, and not for an editor', async () => {
+    type Meta = { fields: { name: string; queryable?: false }[] };
+    const unqueryable = (m: Meta) => m.fields.filter((f) => f.queryable === false).map((f) => f.name).sort();
+    expect(unqueryable((await reader.ok('GET', '/api/meta/tables/vdoc', undefined, 200)).data as Meta)).to.deep.equal(['body', 'title']);
+    expect(unqueryable((await editor.ok('GET', '/api/meta/tables/vdoc', undefined, 200)).data as Meta)).to.deep.equal([]);
+  });
+
   it('gives word-level differences between versions', async () => {
     const doc = await create(editor, { title: 'Outage FAQ', body: 'Call the desk before noon.', stage: 'published' });
     await update(editor, doc.id, { body: 'Call the service desk before 2pm.' });
