@@ -9,23 +9,16 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { Formwork } from '../context.js';
+import { recordIdOf } from '../http/paths.js';
 import { fail } from '../errors.js';
 import { compileQuery, NO_QUERY, param, readQuery } from '../http/input.js';
 import { methodNotAllowed } from '../http/middleware/method-not-allowed.js';
 import { ContentVersions } from './service.js';
 
-const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DIFF_QUERY = compileQuery<{ against?: number }>({ against: param.range(1, 999_999_999) });
 
-/** The record's id from the path; anything but a UUID names no record. */
-function recordId(fw: Formwork, req: Request): string {
-  const { table, id } = req.params as { table: string; id: string };
-  if (!RECORD_ID.test(id)) {
-    fw.registry.current.getTable(table);
-    fail('not_found', `Record "${id}" of table "${table}" does not exist.`);
-  }
-  return id.toLowerCase();
-}
+/** The record id of the path (see recordIdOf). */
+const idOf = (fw: Formwork, req: Request) => recordIdOf(fw.registry.current, req.params as { table: string; id: string });
 
 /** The version number from the path; anything but a whole number from 1 names no version. */
 function versionNumber(req: Request): number {
@@ -43,7 +36,7 @@ export function versionsRouter(fw: Formwork): Router {
   router.route('/tables/:table/:id/versions')
     .get(async (req, res) => {
       readQuery(req, NO_QUERY);
-      res.json({ data: await versions.list(req.params.table, recordId(fw, req), actor(res)) });
+      res.json({ data: await versions.list(req.params.table, idOf(fw, req), actor(res)) });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -51,21 +44,21 @@ export function versionsRouter(fw: Formwork): Router {
   router.route('/tables/:table/:id/versions/published')
     .get(async (req, res) => {
       readQuery(req, NO_QUERY);
-      res.json({ data: await versions.status(req.params.table, recordId(fw, req), actor(res)) });
+      res.json({ data: await versions.status(req.params.table, idOf(fw, req), actor(res)) });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/tables/:table/:id/versions/:n')
     .get(async (req, res) => {
       readQuery(req, NO_QUERY);
-      res.json({ data: await versions.one(req.params.table, recordId(fw, req), versionNumber(req), actor(res)) });
+      res.json({ data: await versions.one(req.params.table, idOf(fw, req), versionNumber(req), actor(res)) });
     })
     .all(methodNotAllowed(['GET']));
 
   router.route('/tables/:table/:id/versions/:n/diff')
     .get(async (req, res) => {
       const { against } = readQuery(req, DIFF_QUERY);
-      res.json({ data: await versions.diff(req.params.table, recordId(fw, req), versionNumber(req), against, actor(res)) });
+      res.json({ data: await versions.diff(req.params.table, idOf(fw, req), versionNumber(req), against, actor(res)) });
     })
     .all(methodNotAllowed(['GET']));
 

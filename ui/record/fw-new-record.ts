@@ -4,11 +4,12 @@ import { Task } from '@lit/task';
 import { customElement, property } from 'lit/decorators.js';
 import { LightElement } from '../light-element.js';
 import { ApiError } from '../api/client.js';
-import type { FormMeta, RecordData } from '../api/types.js';
+import type { FormMeta } from '../api/types.js';
 import { NavigateEvent, PageEvent, type RecordChangedEvent } from '../events.js';
 import { setFlash } from '../flash.js';
 import { lowerFirst } from '../format.js';
 import '../fw-form.js';
+import { queryValues } from '../form/query-values.js';
 import { listUrl, recordUrl } from '../router.js';
 import type { Metadata } from '../api/meta.js';
 import { metaContext } from '../contexts.js';
@@ -41,7 +42,7 @@ export class FwNewRecord extends LightElement {
     task: async ([metadata, table, formName]) => {
       const form = formName ? await metadata.form(formName) : await metadata.formForTable(table);
       if (!form) throw new ApiError(404, 'not_found', `There is no form "${formName}".`);
-      return { form, initial: this.#initialValues(form) };
+      return { form, initial: queryValues(form.fields, this.params) };
     },
     onComplete: ({ form }) => this.dispatchEvent(new PageEvent(this.#title(form), [
       { label: 'Home', href: '/' },
@@ -64,19 +65,6 @@ export class FwNewRecord extends LightElement {
 
   #title(form: FormMeta): string {
     return `New ${lowerFirst(form.label ?? form.tableLabel)}`;
-  }
-
-  #initialValues(form: FormMeta): RecordData {
-    const values: RecordData = {};
-    for (const [k, v] of this.params) {
-      const f = form.fields[k];
-      if (!f || f.system) continue;
-      if (f.type === 'integer' || f.type === 'decimal' || f.type === 'currency') values[k] = Number(v);
-      else if (f.type === 'boolean') values[k] = v === 'true';
-      else if ((f.type === 'choice' && f.multiple) || f.type === 'tags') values[k] = v.split(',');
-      else values[k] = v;
-    }
-    return values;
   }
 
   #onCreated = (e: RecordChangedEvent) => {

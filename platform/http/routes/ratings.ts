@@ -8,14 +8,13 @@
  *
  * A record the caller may not read answers 404 as a missing one. Thin: parse, call the service, respond.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { Formwork } from '../../context.js';
-import { fail } from '../../errors.js';
 import { countView, fetchRating, MAX_RATING_COMMENT, rateRecord, removeRating, type RatingInput } from '../../records/ratings/index.js';
 import { compileBody, NO_QUERY, readBody, readQuery } from '../input.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import { recordIdOf } from '../paths.js';
 
-const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RATE_BODY = compileBody<RatingInput>({
   type: 'object',
   properties: {
@@ -25,18 +24,6 @@ const RATE_BODY = compileBody<RatingInput>({
   required: ['value'],
 }, { expected: 'a rating as a JSON object: {"value", "comment"}', required: true });
 
-type RecordRequest = Request<{ table: string; id: string }>;
-
-/** The record id of the path; any other text names no record (and must not reach a uuid column). */
-function recordId(fw: Formwork, req: RecordRequest): string {
-  const { table, id } = req.params;
-  if (!RECORD_ID.test(id)) {
-    fw.registry.current.getTable(table);
-    fail('not_found', `Record "${id}" of table "${table}" does not exist.`);
-  }
-  return id.toLowerCase();
-}
-
 /** The ratings router (mounted under /api). */
 export function ratingsRouter(fw: Formwork): Router {
   const router = Router();
@@ -44,24 +31,24 @@ export function ratingsRouter(fw: Formwork): Router {
   router.route('/tables/:table/:id/rating')
     .get(async (req, res) => {
       readQuery(req, NO_QUERY);
-      res.json(await fetchRating(fw, req.params.table, recordId(fw, req), res.locals.actor));
+      res.json(await fetchRating(fw, req.params.table, recordIdOf(fw.registry.current, req.params), res.locals.actor));
     })
     .put(async (req, res) => {
       readQuery(req, NO_QUERY);
-      const id = recordId(fw, req);
+      const id = recordIdOf(fw.registry.current, req.params);
       const body = readBody(req, RATE_BODY);
       res.json(await rateRecord(fw, req.params.table, id, res.locals.actor, body));
     })
     .delete(async (req, res) => {
       readQuery(req, NO_QUERY);
-      res.json(await removeRating(fw, req.params.table, recordId(fw, req), res.locals.actor));
+      res.json(await removeRating(fw, req.params.table, recordIdOf(fw.registry.current, req.params), res.locals.actor));
     })
     .all(methodNotAllowed(['GET', 'PUT', 'DELETE']));
 
   router.route('/tables/:table/:id/view')
     .post(async (req, res) => {
       readQuery(req, NO_QUERY);
-      res.json(await countView(fw, req.params.table, recordId(fw, req), res.locals.actor));
+      res.json(await countView(fw, req.params.table, recordIdOf(fw.registry.current, req.params), res.locals.actor));
     })
     .all(methodNotAllowed(['POST']));
 

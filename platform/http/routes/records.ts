@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { accessFor } from '../../access/index.js';
 import type { Formwork } from '../../context.js';
+import { recordIdOf } from '../paths.js';
 import { fail, FormworkError, isFormworkError } from '../../errors.js';
 import { MAX_LIMIT } from '../../records/index.js';
 import type { DiscardedValue, QuerySpec, RecordData, UpdateOptions } from '../../records/types.js';
@@ -18,7 +19,6 @@ import { DISPLAY_PARAM, displayModeOf, LIST_PARAMS, listMeta, parseNames, toQuer
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 /** Record ids are UUIDs; anything else names no record (and must not reach a uuid column). */
-const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const { filter, sort, fields } = LIST_PARAMS;
 /**
  * Creates and updates may name the form the record was edited on (`?form=`), whose UI policies the server enforces
@@ -95,7 +95,7 @@ export function recordsRouter(fw: Formwork): Router {
     .get(async (req, res) => {
       const { fields: given, display } = readQuery(req, ONE_QUERY);
       const fields = given === undefined ? undefined : parseNames('fields', given);
-      const record = await fw.records.readOne(req.params.table, recordId(fw, req), { ...opts(res), fields });
+      const record = await fw.records.readOne(req.params.table, recordIdOf(fw.registry.current, req.params), { ...opts(res), fields });
       const mode = displayModeOf(display);
       const tag = etag(record.version);
       res.setHeader('ETag', tag);
@@ -112,14 +112,14 @@ export function recordsRouter(fw: Formwork): Router {
       const body = readBody(req, UPDATE_BODY);
       const discarded: DiscardedValue[] = [];
       const record = await conditional(
-        fw, req, res, (o) => fw.records.updateOne(table, recordId(fw, req), body, { ...o, form, discarded }),
+        fw, req, res, (o) => fw.records.updateOne(table, recordIdOf(fw.registry.current, req.params), body, { ...o, form, discarded }),
       );
       res.setHeader('ETag', etag(record.version));
       res.json({ data: record, ...discardedMeta(discarded) });
     })
     .delete(async (req, res) => {
       readQuery(req, NO_QUERY);
-      await conditional(fw, req, res, (o) => fw.records.deleteOne(req.params.table, recordId(fw, req), o));
+      await conditional(fw, req, res, (o) => fw.records.deleteOne(req.params.table, recordIdOf(fw.registry.current, req.params), o));
       res.status(204).end();
     })
     .all(methodNotAllowed(['GET', 'PATCH', 'DELETE']));
@@ -127,7 +127,7 @@ export function recordsRouter(fw: Formwork): Router {
   router.route('/tables/:table/:id/history')
     .get(async (req, res) => {
       readQuery(req, NO_QUERY);
-      res.json({ data: await fw.records.history(req.params.table, recordId(fw, req), opts(res)) });
+      res.json({ data: await fw.records.history(req.params.table, recordIdOf(fw.registry.current, req.params), opts(res)) });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -135,7 +135,7 @@ export function recordsRouter(fw: Formwork): Router {
   router.route('/tables/:table/:id/journal')
     .get(async (req, res) => {
       const { field } = readQuery(req, JOURNAL_QUERY);
-      res.json({ data: await fw.records.journal(req.params.table, recordId(fw, req), { ...opts(res), field }) });
+      res.json({ data: await fw.records.journal(req.params.table, recordIdOf(fw.registry.current, req.params), { ...opts(res), field }) });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -244,14 +244,14 @@ async function conditional<T>(fw: Formwork, req: RecordRequest, res: Response, w
   if (tags === undefined || tags === 'any') return write(base);
   let expectedVersion = tags[0]!;
   if (tags.length > 1) {
-    const current = await fw.records.readOne(req.params.table, recordId(fw, req), { ...base, fields: ['id'] });
+    const current = await fw.records.readOne(req.params.table, recordIdOf(fw.registry.current, req.params), { ...base, fields: ['id'] });
     const version = current.version as number;
     if (!tags.includes(version)) preconditionFailed(version, req.get('if-match')!);
     expectedVersion = version;
   }
   if (Number.isNaN(expectedVersion)) {
     // Not one of our tags: nothing can match, but the record must exist (404 beats 412).
-    const current = await fw.records.readOne(req.params.table, recordId(fw, req), { ...base, fields: ['id'] });
+    const current = await fw.records.readOne(req.params.table, recordIdOf(fw.registry.current, req.params), { ...base, fields: ['id'] });
     preconditionFailed(current.version as number, req.get('if-match')!);
   }
   try {
@@ -268,14 +268,4 @@ function preconditionFailed(currentVersion: number, header: string): never {
   fail('precondition_failed', `The record is at version ${currentVersion}; If-Match ${header} does not match it.`, {
     extra: { currentVersion },
   });
-}
-
-/** The `:id` of the request; fails `table_not_found` / `not_found` the way the service would for a bad id. */
-function recordId(fw: Formwork, req: RecordRequest): string {
-  const { table, id } = req.params;
-  if (!RECORD_ID.test(id)) {
-    fw.registry.current.getTable(table);
-    fail('not_found', `Record "${id}" of table "${table}" does not exist.`);
-  }
-  return id.toLowerCase();
 }
